@@ -1,0 +1,37 @@
+# vadesk: `make run` serves the demo practice, `make test` runs every test.
+SHELL := /bin/bash
+VENV ?= .venv
+PY := $(VENV)/bin/python
+VADESK := $(VENV)/bin/vadesk
+
+.PHONY: run test test-sqlite test-postgres bench messages clean
+
+$(VENV)/.installed: pyproject.toml
+	@python=$$(scripts/find-python) || exit 1; \
+	  [ -x $(PY) ] || $$python -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -e '.[test]'
+	@touch $@
+
+run: $(VENV)/.installed
+	$(VADESK) run
+
+test: $(VENV)/.installed
+	@scripts/ensure-chromium
+	$(MAKE) --no-print-directory test-sqlite
+	@if [ -n "$$DATABASE_URL" ]; then $(MAKE) --no-print-directory test-postgres; else echo "DATABASE_URL not set: PostgreSQL run skipped"; fi
+
+test-sqlite: $(VENV)/.installed
+	env -u DATABASE_URL DJANGO_ALLOW_ASYNC_UNSAFE=true $(VENV)/bin/pytest $(PYTEST_ARGS)
+
+test-postgres: $(VENV)/.installed
+	DJANGO_ALLOW_ASYNC_UNSAFE=true $(VENV)/bin/pytest $(PYTEST_ARGS)
+
+bench: $(VENV)/.installed
+	$(PY) bench/practice.py
+
+messages: $(VENV)/.installed
+	cd vadesk && ../$(VADESK) makemessages -l nl -l de --no-obsolete && ../$(VADESK) compilemessages
+
+clean:
+	rm -rf $(VENV) var

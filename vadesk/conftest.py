@@ -1,0 +1,114 @@
+"""Shared test cast, after healthchecks' alice/bob/charlie.
+
+- `owner` runs the agency `org`; `assistant` serves client `acme`; `colleague` is an
+  assistant of the same agency who is NOT on acme's team;
+- `outsider` owns `other_org`, which has its own client `other_client`;
+- `acme_user` is acme's client user (portal).
+(`client` stays Django's test client.)
+"""
+
+from datetime import date, timedelta
+from decimal import Decimal
+
+import pytest
+from django.utils import timezone
+
+from vadesk.accounts.models import Membership, Organisation, Person
+from vadesk.clients.models import Assignment, Client
+from vadesk.engagements.models import Engagement
+from vadesk.tasks.models import Task
+
+PASSWORD = "correct horse battery"
+
+
+@pytest.fixture(autouse=True)
+def _fast_hasher(settings):
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+def make_person(email: str, name: str, language: str = "en") -> Person:
+    return Person.objects.create_user(email, PASSWORD, full_name=name, language=language)
+
+
+@pytest.fixture
+def org(db) -> Organisation:
+    return Organisation.objects.create(name="Assist & Co", country="NL", vat_id="NL123456782B01", iban="NL91ABNA0417164300", time_zone="Europe/Amsterdam")
+
+
+@pytest.fixture
+def other_org(db) -> Organisation:
+    return Organisation.objects.create(name="Büro Schmidt", country="DE", time_zone="Europe/Berlin")
+
+
+@pytest.fixture
+def acme(org) -> Client:
+    return Client.objects.create(organisation=org, name="Acme B.V.", country="NL", preferred_language="nl")
+
+
+@pytest.fixture
+def other_client(other_org) -> Client:
+    return Client.objects.create(organisation=other_org, name="Geheim GmbH", country="DE", preferred_language="de")
+
+
+@pytest.fixture
+def owner(org) -> Person:
+    person = make_person("olga@assist.example", "Olga Owner")
+    Membership.objects.create(person=person, organisation=org, role=Membership.Role.OWNER)
+    return person
+
+
+@pytest.fixture
+def assistant(org, acme) -> Person:
+    person = make_person("anna@assist.example", "Anna Assistent")
+    Membership.objects.create(person=person, organisation=org, role=Membership.Role.ASSISTANT)
+    Assignment.objects.create(client=acme, person=person)
+    return person
+
+
+@pytest.fixture
+def colleague(org) -> Person:
+    person = make_person("carl@assist.example", "Carl Colleague")
+    Membership.objects.create(person=person, organisation=org, role=Membership.Role.ASSISTANT)
+    return person
+
+
+@pytest.fixture
+def outsider(other_org, other_client) -> Person:
+    person = make_person("otto@schmidt.example", "Otto Outsider")
+    Membership.objects.create(person=person, organisation=other_org, role=Membership.Role.OWNER)
+    return person
+
+
+@pytest.fixture
+def acme_user(org, acme) -> Person:
+    person = make_person("ceo@acme.example", "Cees Acme", "nl")
+    Membership.objects.create(person=person, organisation=org, role=Membership.Role.CLIENT, client=acme)
+    return person
+
+
+@pytest.fixture
+def bundle(acme) -> Engagement:
+    return Engagement.objects.create(
+        client=acme, name="Strippenkaart 10 uur", kind=Engagement.Kind.BUNDLE, starts_on=date.today() - timedelta(days=60),
+        bundle_hours=Decimal("10"), bundle_price=Decimal("550.00"), billing_increment_minutes=15,
+    )
+
+
+@pytest.fixture
+def retainer(acme) -> Engagement:
+    return Engagement.objects.create(
+        client=acme, name="Retainer 20", kind=Engagement.Kind.RETAINER, starts_on=date.today().replace(day=1) - timedelta(days=70),
+        monthly_hours=Decimal("20"), monthly_price=Decimal("1000.00"), excess_rate=Decimal("55.00"), billing_increment_minutes=6,
+    )
+
+
+@pytest.fixture
+def task(acme, bundle, assistant) -> Task:
+    from vadesk.tasks.services import task_create
+
+    return task_create(by=assistant, client=acme, engagement=bundle, title="Plan board meeting", category="agenda",
+                       due_at=timezone.now() + timedelta(days=1), assignees=[assistant])
+
+
+def login(client, person: Person) -> None:
+    client.force_login(person)

@@ -1,0 +1,42 @@
+"""Validators for identifiers an accountant checks: VAT ids and IBANs."""
+
+from django.core.exceptions import ValidationError
+from django.utils.translation import gettext as _
+from schwifty import IBAN
+from schwifty.exceptions import SchwiftyException
+from stdnum.eu import vat
+from stdnum.exceptions import ValidationError as StdnumError
+
+
+def normalise_vat_id(value: str) -> str:
+    return vat.compact(value)
+
+
+def validate_vat_id(value: str) -> None:
+    try:
+        vat.validate(value)
+    except StdnumError:
+        raise ValidationError(
+            _("%(value)s is not a valid EU VAT id (e.g. NL123456789B01, DE123456789, BE0123456789)."),
+            params={"value": value},
+            code="invalid_vat_id",
+        )
+
+
+def normalise_iban(value: str) -> str:
+    return IBAN(value, allow_invalid=True).compact
+
+
+def validate_iban(value: str) -> None:
+    try:
+        IBAN(value)
+    except SchwiftyException:
+        raise ValidationError(_("%(value)s is not a valid IBAN."), params={"value": value}, code="invalid_iban")
+
+
+def bic_for_iban(value: str) -> str:
+    try:
+        bic = IBAN(value).bic
+    except SchwiftyException:
+        return ""
+    return str(bic) if bic else ""

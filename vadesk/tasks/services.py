@@ -1,0 +1,128 @@
+"""Creating tasks and moving them through the workflow, with every step recorded."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from datetime import datetime
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from vadesk.accounts.models import Person
+from vadesk.clients.models import Client
+from vadesk.clients.scoping import is_staff_for
+from vadesk.engagements.models import Engagement
+from vadesk.tasks.models import TRANSITIONS, ChecklistItem, Comment, Source, Status, Task, Transition
+
+
+def task_create(
+    *,
+    by: Person,
+    client: Client,
+    title: str,
+    description: str = "",
+    category: str = "other",
+    priority: int = 2,
+    due_at: datetime | None = None,
+    source: str = Source.EMAIL,
+    engagement: Engagement | None = None,
+    assignees: Iterable[Person] = (),
+    checklist: Iterable[str] = (),
+) -> Task:
+    if not title.strip():
+        raise ValidationError({"title": _("Give the task a title.")})
+    if engagement is not None and engagement.client_id != client.pk:
+        raise ValidationError({"engagement": _("This engagement belongs to another client.")})
+    engagement = engagement or default_engagement(client)
+    assignees = list(assignees)
+    _check_assignees(client, assignees)
+    with transaction.atomic():
+        task = Task.objects.create(
+            client=client, engagement=engagement, title=title.strip(), description=description, category=category,
+            priority=priority, due_at=due_at, source=source, created_by=by,
+        )
+        task.assignees.set(assignees)
+        Transition.objects.create(task=task, from_status="", to_status=Status.NEW, by=by)
+        ChecklistItem.objects.bulk_create([ChecklistItem(task=task, text=t.strip(), position=i) for i, t in enumerate(checklist) if t.strip()])
+    return task
+
+
+def task_request(*, by: Person, client: Client, title: str, description: str, due_at: datetime | None = None) -> Task:
+    """A client user's request from the portal: it lands as a new task with the client's team."""
+    task = task_create(by=by, client=client, title=title, description=description, due_at=due_at, source=Source.PORTAL,
+                       assignees=[a.person for a in client.assignments.select_related("person").filter(role="lead")])
+    return task
+
+
+def default_engagement(client: Client) -> Engagement | None:
+    """The client's engagement when there is exactly one active: the usual case."""
+    active = list(client.engagements.active()[:2])
+    return active[0] if len(active) == 1 else None
+
+
+def task_update(*, by: Person, task: Task, **fields) -> Task:
+    allowed = {"title", "description", "category", "priority", "due_at", "engagement"}
+    unknown = set(fields) - allowed - {"assignees"}
+    if unknown:
+        raise ValueError(f"cannot update {unknown}")
+    if "engagement" in fields and fields["engagement"] is not None and fields["engagement"].client_id != task.client_id:
+        raise ValidationError({"engagement": _("This engagement belongs to another client.")})
+    if "title" in fields and not (fields["title"] or "").strip():
+        raise ValidationError({"title": _("Give the task a title.")})
+    with transaction.atomic():
+        assignees = fields.pop("assignees", None)
+        for name, value in fields.items():
+            setattr(task, name, value)
+        task.save()
+        if assignees is not None:
+            _check_assignees(task.client, list(assignees))
+            task.assignees.set(assignees)
+    return task
+
+
+def task_transition(*, by: Person, task: Task, to: str) -> Task:
+    """Move a task to a new status if the workflow allows it, and record who did it."""
+    with transaction.atomic():
+        task = Task.objects.select_for_update().get(pk=task.pk)
+        if to not in TRANSITIONS.get(task.status, set()):
+            raise ValidationError(
+                _("A task that is %(current)s cannot become %(target)s."),
+                params={"current": Status(task.status).label, "target": Status(to).label if to in Status.values else to},
+            )
+        previous = task.status
+        task.status = to
+        task.closed_at = timezone.now() if to in (Status.DONE, Status.CANCELLED) else None
+        task.save(update_fields=["status", "closed_at", "updated_at"])
+        Transition.objects.create(task=task, from_status=previous, to_status=to, by=by)
+    return task
+
+
+def comment_add(*, by: Person, task: Task, body: str, visibility: str) -> Comment:
+    if not body.strip():
+        raise ValidationError({"body": _("Write something first.")})
+    if visibility not in Comment.Visibility.values:
+        raise ValidationError({"visibility": _("Choose internal or visible to client.")})
+    if visibility == Comment.Visibility.INTERNAL and not is_staff_for(by, task.client):
+        raise PermissionDenied(_("Only the team can write internal comments."))
+    return Comment.objects.create(task=task, author=by, body=body.strip(), visibility=visibility)
+
+
+def checklist_item_add(*, by: Person, task: Task, text: str) -> ChecklistItem:
+    if not text.strip():
+        raise ValidationError({"text": _("Describe the checklist item.")})
+    position = task.checklist.count()
+    return ChecklistItem.objects.create(task=task, text=text.strip(), position=position)
+
+
+def checklist_item_toggle(*, by: Person, item: ChecklistItem) -> ChecklistItem:
+    item.done_at, item.done_by = (None, None) if item.done_at else (timezone.now(), by)
+    item.save(update_fields=["done_at", "done_by"])
+    return item
+
+
+def _check_assignees(client: Client, assignees: list[Person]) -> None:
+    for person in assignees:
+        if not is_staff_for(person, client):
+            raise ValidationError({"assignees": _("%(person)s is not on this client's team.") % {"person": person}})

@@ -1,0 +1,171 @@
+"""Logging, timing and correcting hours. Every write re-checks the engagement's balance under a lock."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.db.models import Sum
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from vadesk.accounts.models import Person
+from vadesk.clients.scoping import is_staff_for
+from vadesk.engagements.balances import balance_of
+from vadesk.engagements.models import Engagement
+from vadesk.lib.formatting import format_minutes
+from vadesk.lib.rounding import billed_minutes
+from vadesk.tasks.models import Task
+from vadesk.timesheets.models import TimeEntry
+
+MAX_MINUTES_PER_ENTRY = 24 * 60
+
+
+def time_entry_log(
+    *,
+    by: Person,
+    engagement: Engagement,
+    work_date: date,
+    minutes: int,
+    task: Task | None = None,
+    note: str = "",
+    billable: bool = True,
+) -> TimeEntry:
+    """Record time worked, rounded by the engagement's terms, refusing an overdraft the engagement blocks."""
+    _check_minutes(minutes)
+    with transaction.atomic():
+        engagement = _locked(engagement, by=by, task=task, work_date=work_date)
+        entry = TimeEntry(engagement=engagement, task=task, person=by, work_date=work_date, worked_minutes=minutes, note=note, billable=billable)
+        _price(entry)
+        _check_allowance(entry)
+        entry.save()
+    return entry
+
+
+def timer_start(*, by: Person, engagement: Engagement, task: Task | None = None, note: str = "", now: datetime | None = None) -> TimeEntry:
+    """Start a timer; a timer already running for this person is stopped and saved first."""
+    now = now or timezone.now()
+    with transaction.atomic():
+        running = TimeEntry.objects.select_for_update().filter(person=by).running().first()
+        if running:
+            timer_stop(by=by, entry=running, now=now)
+        engagement = _locked(engagement, by=by, task=task, work_date=timezone.localdate(now))
+        if engagement.blocks_overdraft:
+            remaining = balance_of(engagement, timezone.localdate(now)).remaining
+            if remaining is not None and remaining <= 0:
+                raise ValidationError(_("This bundle is used up. Log the time on another engagement or ask the owner to top it up."))
+        return TimeEntry.objects.create(engagement=engagement, task=task, person=by, work_date=timezone.localdate(now), started_at=now, note=note)
+
+
+def timer_stop(*, by: Person, entry: TimeEntry, now: datetime | None = None, billable: bool | None = None) -> TimeEntry:
+    """Stop a running timer. If the engagement refuses the time, the timer keeps running so nothing is lost."""
+    now = now or timezone.now()
+    if entry.person_id != by.pk:
+        raise PermissionDenied(_("You can only stop your own timer."))
+    with transaction.atomic():
+        entry = TimeEntry.objects.select_for_update().get(pk=entry.pk)
+        if not entry.is_running:
+            raise ValidationError(_("This timer is not running."))
+        engagement = _locked(entry.engagement, by=by, task=entry.task, work_date=entry.work_date)
+        entry.engagement = engagement
+        entry.ended_at = max(now, entry.started_at)
+        # A started minute counts: 61 seconds of work is two minutes.
+        entry.worked_minutes = min(MAX_MINUTES_PER_ENTRY, -(-int((entry.ended_at - entry.started_at).total_seconds()) // 60))
+        if billable is not None:
+            entry.billable = billable
+        _price(entry)
+        _check_allowance(entry)
+        entry.save()
+    return entry
+
+
+def time_entry_correct(
+    *,
+    by: Person,
+    entry: TimeEntry,
+    minutes: int,
+    work_date: date,
+    note: str,
+    billable: bool,
+    engagement: Engagement | None = None,
+    task: Task | None = None,
+) -> TimeEntry:
+    """Change an entry that is not yet invoiced; the balance is checked again as if it were new."""
+    _check_minutes(minutes)
+    with transaction.atomic():
+        entry = TimeEntry.objects.select_for_update().get(pk=entry.pk)
+        _check_editable(entry, by)
+        engagement = _locked(engagement or entry.engagement, by=by, task=task, work_date=work_date)
+        entry.engagement, entry.task = engagement, task
+        entry.work_date, entry.worked_minutes, entry.note, entry.billable = work_date, minutes, note, billable
+        _price(entry)
+        _check_allowance(entry)
+        entry.save()
+    return entry
+
+
+def time_entry_delete(*, by: Person, entry: TimeEntry) -> None:
+    with transaction.atomic():
+        entry = TimeEntry.objects.select_for_update().get(pk=entry.pk)
+        _check_editable(entry, by)
+        entry.delete()
+
+
+def time_entries_lock(*, entries, reference: str) -> int:
+    """Mark entries as invoiced. Invoicing calls this when an invoice is finalised."""
+    return entries.filter(invoiced_at__isnull=True).update(invoiced_at=timezone.now(), invoice_reference=reference)
+
+
+def _check_minutes(minutes: int) -> None:
+    if minutes is None or minutes <= 0:
+        raise ValidationError({"minutes": _("Enter the time worked, more than zero minutes.")})
+    if minutes > MAX_MINUTES_PER_ENTRY:
+        raise ValidationError({"minutes": _("One entry cannot be longer than 24 hours.")})
+
+
+def _check_editable(entry: TimeEntry, by: Person) -> None:
+    from vadesk.accounts.access import reach_of
+
+    if entry.is_locked:
+        raise ValidationError(_("This entry is on invoice %(ref)s and can no longer be changed. Correct it with a credit note."), params={"ref": entry.invoice_reference})
+    is_owner = entry.engagement.client.organisation_id in reach_of(by).owner_of
+    if entry.person_id != by.pk and not is_owner:
+        raise PermissionDenied(_("Only the assistant who logged this entry or an owner can change it."))
+
+
+def _locked(engagement: Engagement, *, by: Person, task: Task | None, work_date: date) -> Engagement:
+    """Lock the engagement row: concurrent writers on one bundle queue here, so none overdraws it."""
+    engagement = Engagement.objects.select_for_update().select_related("client").get(pk=engagement.pk)
+    if not is_staff_for(by, engagement.client):
+        raise PermissionDenied(_("You do not work for this client."))
+    if task is not None and task.client_id != engagement.client_id:
+        raise ValidationError({"task": _("This task belongs to another client.")})
+    if not engagement.accepts_time_on(work_date):
+        raise ValidationError({"work_date": _("%(engagement)s does not accept time on %(date)s (not active, not started, ended or expired).") % {"engagement": engagement.name, "date": work_date}})
+    return engagement
+
+
+def _price(entry: TimeEntry) -> None:
+    """Apply the engagement's rounding and the task minimum, once per task."""
+    engagement = entry.engagement
+    top_up = 0
+    if entry.task_id and engagement.minimum_minutes_per_task and entry.billable:
+        already = (
+            TimeEntry.objects.counted().filter(task_id=entry.task_id, engagement=engagement).exclude(pk=entry.pk).aggregate(s=Sum("billed_minutes"))["s"] or 0
+        )
+        top_up = max(0, engagement.minimum_minutes_per_task - already)
+    entry.billed_minutes = billed_minutes(entry.worked_minutes, increment=engagement.billing_increment_minutes, minimum_top_up=top_up) if entry.billable else 0
+
+
+def _check_allowance(entry: TimeEntry) -> None:
+    engagement = entry.engagement
+    if not (engagement.blocks_overdraft and entry.billable):
+        return
+    remaining = balance_of(engagement, entry.work_date, exclude_entry=entry.pk).remaining or 0
+    if entry.billed_minutes > remaining:
+        raise ValidationError(
+            _("Only %(remaining)s left on this bundle; this entry needs %(needed)s. Log it on another engagement, make it non-billable, or ask the owner to top up the bundle."),
+            params={"remaining": format_minutes(remaining), "needed": format_minutes(entry.billed_minutes)},
+            code="bundle_exhausted",
+        )
