@@ -1,5 +1,9 @@
 def membership(request):
-    return {
-        "membership": getattr(request, "membership", None),
-        "memberships": getattr(request, "memberships", []),
-    }
+    """The organisation being worked in, the others to switch to, and a running timer to show everywhere."""
+    current = getattr(request, "membership", None)
+    running = None
+    if current is not None and current.is_staff_member:
+        from vadesk.timesheets.models import TimeEntry
+
+        running = TimeEntry.objects.running().filter(person=request.user).select_related("task", "engagement__client").first()
+    return {"membership": current, "memberships": getattr(request, "memberships", []), "running_timer": running}

@@ -1,2 +1,41 @@
+from django.contrib.auth import views as auth_views
 from django.urls import path
-urlpatterns = []
+
+from vadesk.web.views import account, clients, tasks, timesheet, today
+
+urlpatterns = [
+    path("", today.home, name="home"),
+    path("today/", today.today, name="today"),
+    path("login/", account.LoginView.as_view(), name="login"),
+    path("logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("language/", account.set_language, name="set_language"),
+    path("organisation/", account.switch_organisation, name="switch_organisation"),
+    path("settings/tokens/", account.tokens, name="tokens"),
+    path("settings/tokens/<int:pk>/revoke/", account.token_revoke, name="token_revoke"),
+    path("clients/", clients.client_list, name="clients"),
+    path("clients/new/", clients.client_create, name="client_create"),
+    path("clients/<int:pk>/", clients.client_detail, name="client_detail"),
+    path("clients/<int:pk>/edit/", clients.client_edit, name="client_edit"),
+    path("clients/<int:pk>/team/", clients.team_edit, name="client_team"),
+    path("clients/<int:pk>/contacts/new/", clients.contact_add, name="contact_add"),
+    path("clients/<int:pk>/dossier/", clients.fact_add, name="fact_add"),
+    path("clients/<int:pk>/dossier/<int:fact_pk>/pin/", clients.fact_pin, name="fact_pin"),
+    path("clients/<int:pk>/dossier/<int:fact_pk>/delete/", clients.fact_delete, name="fact_delete"),
+    path("clients/<int:pk>/engagements/new/", clients.engagement_edit, name="engagement_create"),
+    path("clients/<int:pk>/engagements/<int:engagement_pk>/", clients.engagement_edit, name="engagement_edit"),
+    path("tasks/", tasks.board, name="board"),
+    path("tasks/new/", tasks.task_new, name="task_new"),
+    path("tasks/<int:pk>/", tasks.task_detail, name="task_detail"),
+    path("tasks/<int:pk>/edit/", tasks.task_edit, name="task_edit"),
+    path("tasks/<int:pk>/move/", tasks.task_move, name="task_move"),
+    path("tasks/<int:pk>/comments/", tasks.comment_new, name="comment_new"),
+    path("tasks/<int:pk>/checklist/", tasks.checklist_new, name="checklist_new"),
+    path("tasks/<int:pk>/checklist/<int:item_pk>/", tasks.checklist_toggle, name="checklist_toggle"),
+    path("tasks/<int:pk>/timer/", tasks.task_timer_start, name="timer_start"),
+    path("tasks/<int:pk>/time/", tasks.task_log_time, name="task_log_time"),
+    path("timer/stop/", tasks.timer_stop_view, name="timer_stop"),
+    path("timesheet/", timesheet.timesheet, name="timesheet"),
+    path("timesheet/<int:pk>/", timesheet.entry_edit, name="entry_edit"),
+    path("timesheet/<int:pk>/delete/", timesheet.entry_delete, name="entry_delete"),
+    path("team/", timesheet.team, name="team"),
+]

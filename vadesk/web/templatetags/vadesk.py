@@ -1,0 +1,46 @@
+from datetime import datetime
+
+from django import template
+from django.utils import timezone
+
+from vadesk.lib.formatting import format_hours, format_minutes, format_money
+
+register = template.Library()
+
+
+@register.filter
+def hm(minutes):
+    """Minutes as h:mm."""
+    return format_minutes(minutes)
+
+
+@register.filter
+def hours(minutes):
+    return format_hours(minutes)
+
+
+@register.filter
+def money(amount, currency="EUR"):
+    return format_money(amount, currency)
+
+
+@register.filter
+def overdue(due: datetime | None) -> bool:
+    return bool(due and due < timezone.now())
+
+
+@register.filter
+def get(mapping, key):
+    return mapping.get(key) if mapping else None
+
+
+@register.simple_tag(takes_context=True)
+def query(context, **changes):
+    """The current query string with some parameters changed."""
+    params = context["request"].GET.copy()
+    for key, value in changes.items():
+        if value in (None, ""):
+            params.pop(key, None)
+        else:
+            params[key] = value
+    return "?" + params.urlencode() if params else "?"

@@ -1,0 +1,185 @@
+"""Client pages: the list, the client's page with dossier, engagements, tasks and hours."""
+
+from datetime import date
+
+from django.contrib import messages
+from django.db import transaction
+from django.db.models import Count, Q
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from vadesk.clients.models import Assignment, Client, DossierFact
+from vadesk.engagements.balances import balances_of
+from vadesk.engagements.models import Engagement
+from vadesk.tasks.models import Task
+from vadesk.timesheets.models import TimeEntry
+from vadesk.web.access import owner_required, staff_required
+from vadesk.web.forms import ClientForm, ContactForm, DossierFactForm, EngagementForm
+from vadesk.web.views.common import client_in_reach, my_clients, organisation_staff
+
+
+@staff_required
+def client_list(request):
+    q = request.GET.get("q", "").strip()
+    clients = my_clients(request).active().prefetch_related("assignments__person").annotate(
+        open_tasks=Count("tasks", filter=Q(tasks__status__in=["new", "planned", "in_progress", "waiting"]))
+    )
+    if q:
+        clients = clients.filter(Q(name__icontains=q) | Q(city__icontains=q) | Q(contacts__name__icontains=q)).distinct()
+    clients = list(clients)
+    engagements = list(Engagement.objects.active().filter(client__in=[c.pk for c in clients]).select_related("client"))
+    balances = balances_of(engagements, timezone.localdate())
+    by_client: dict[int, list] = {}
+    for engagement in engagements:
+        by_client.setdefault(engagement.client_id, []).append((engagement, balances[engagement.pk]))
+    rows = [(c, by_client.get(c.pk, [])) for c in clients]
+    return render(request, "web/client_list.html", {"rows": rows, "q": q})
+
+
+def _month_param(request) -> date:
+    try:
+        return date.fromisoformat(request.GET["month"] + "-01")
+    except (KeyError, ValueError):
+        return timezone.localdate()
+
+
+@staff_required
+def client_detail(request, pk: int):
+    client = client_in_reach(request, pk)
+    on = _month_param(request)
+    engagements = list(client.engagements.all())
+    balances = balances_of(engagements, on)
+    q = request.GET.get("q", "").strip()
+    tasks = Task.objects.filter(client=client).prefetch_related("assignees")
+    context = {
+        "client": client,
+        "on": on,
+        "engagement_rows": [(e, balances[e.pk]) for e in engagements],
+        "facts": client.dossier.search(q).select_related("author"),
+        "q": q,
+        "fact_form": DossierFactForm(),
+        "contacts": client.contacts.all(),
+        "team": client.assignments.select_related("person"),
+        "open_tasks": tasks.open().order_by("due_at", "-priority")[:30],
+        "done_tasks": tasks.filter(status__in=["done", "cancelled"]).order_by("-closed_at")[:10],
+        "entries": TimeEntry.objects.filter(engagement__client=client).select_related("person", "task", "engagement").order_by("-work_date", "-id")[:20],
+    }
+    if request.htmx and request.GET.get("part") == "dossier":
+        return render(request, "web/_dossier.html", context)
+    return render(request, "web/client_detail.html", context)
+
+
+@owner_required
+def client_create(request):
+    form = ClientForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        client = form.save(commit=False)
+        client.organisation = request.membership.organisation
+        client.save()
+        messages.success(request, _("Client %(name)s added.") % {"name": client.name})
+        return redirect("client_detail", pk=client.pk)
+    return render(request, "web/form_page.html", {"form": form, "title": _("New client"), "back": "clients"})
+
+
+@owner_required
+def client_edit(request, pk: int):
+    client = client_in_reach(request, pk)
+    form = ClientForm(request.POST or None, instance=client)
+    if request.method == "POST" and form.is_valid():
+        form.save()
+        messages.success(request, _("Saved."))
+        return redirect("client_detail", pk=client.pk)
+    return render(request, "web/form_page.html", {"form": form, "title": _("Edit %(name)s") % {"name": client.name}, "client": client})
+
+
+@staff_required
+def contact_add(request, pk: int):
+    client = client_in_reach(request, pk)
+    form = ContactForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        contact = form.save(commit=False)
+        contact.client = client
+        contact.save()
+        return redirect("client_detail", pk=client.pk)
+    return render(request, "web/form_page.html", {"form": form, "title": _("New contact for %(name)s") % {"name": client.name}, "client": client})
+
+
+@staff_required
+@require_POST
+def fact_add(request, pk: int):
+    client = client_in_reach(request, pk)
+    form = DossierFactForm(request.POST)
+    if form.is_valid():
+        fact = form.save(commit=False)
+        fact.client, fact.author = client, request.user
+        fact.save()
+        form = DossierFactForm()
+    elif not request.htmx:
+        messages.error(request, " ".join(e for errs in form.errors.values() for e in errs))
+    if request.htmx:
+        return render(request, "web/_dossier.html", {"client": client, "facts": client.dossier.select_related("author"), "fact_form": form})
+    return redirect("client_detail", pk=client.pk)
+
+
+@staff_required
+@require_POST
+def fact_pin(request, pk: int, fact_pk: int):
+    client = client_in_reach(request, pk)
+    fact = get_object_or_404(DossierFact, pk=fact_pk, client=client)
+    fact.pinned = not fact.pinned
+    fact.save(update_fields=["pinned", "updated_at"])
+    if request.htmx:
+        return render(request, "web/_dossier.html", {"client": client, "facts": client.dossier.select_related("author"), "fact_form": DossierFactForm()})
+    return redirect("client_detail", pk=client.pk)
+
+
+@staff_required
+@require_POST
+def fact_delete(request, pk: int, fact_pk: int):
+    client = client_in_reach(request, pk)
+    get_object_or_404(DossierFact, pk=fact_pk, client=client).delete()
+    if request.htmx:
+        return render(request, "web/_dossier.html", {"client": client, "facts": client.dossier.select_related("author"), "fact_form": DossierFactForm()})
+    return redirect("client_detail", pk=client.pk)
+
+
+@owner_required
+def engagement_edit(request, pk: int, engagement_pk: int | None = None):
+    client = client_in_reach(request, pk)
+    engagement = get_object_or_404(Engagement, pk=engagement_pk, client=client) if engagement_pk else None
+    initial = {"starts_on": timezone.localdate(), "hourly_rate": client.organisation.default_hourly_rate}
+    form = EngagementForm(request.POST or None, instance=engagement, initial=initial)
+    if request.method == "POST":
+        form.instance.client = client
+        if form.is_valid():
+            form.save()
+            messages.success(request, _("Engagement saved."))
+            return redirect("client_detail", pk=client.pk)
+    title = _("Edit engagement") if engagement else _("New engagement for %(name)s") % {"name": client.name}
+    return render(request, "web/engagement_form.html", {"form": form, "title": title, "client": client})
+
+
+@owner_required
+def team_edit(request, pk: int):
+    client = client_in_reach(request, pk)
+    staff = list(organisation_staff(request))
+    current = {a.person_id: a.role for a in client.assignments.all()}
+    if request.method == "POST":
+        with transaction.atomic():
+            chosen = {}
+            for person in staff:
+                role = request.POST.get(f"role-{person.pk}", "")
+                if role in Assignment.Role.values:
+                    chosen[person.pk] = role
+            client.assignments.exclude(person_id__in=chosen).delete()
+            for person_id, role in chosen.items():
+                Assignment.objects.update_or_create(client=client, person_id=person_id, defaults={"role": role})
+        messages.success(request, _("Team saved."))
+        return redirect("client_detail", pk=client.pk)
+    rows = [(p, current.get(p.pk, "")) for p in staff]
+    return render(request, "web/team_edit.html", {"client": client, "rows": rows, "roles": Assignment.Role.choices})
+
+

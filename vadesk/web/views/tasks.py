@@ -1,0 +1,210 @@
+"""Task board and the task page: workflow, comments, checklist, timer and hours."""
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import Prefetch
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from vadesk.accounts.models import Person
+from vadesk.lib.formatting import format_minutes
+from vadesk.tasks.models import ChecklistItem, Status, Task
+from vadesk.tasks.services import (
+    checklist_item_add, checklist_item_toggle, comment_add, task_create, task_transition, task_update,
+)
+from vadesk.timesheets.models import TimeEntry
+from vadesk.timesheets.services import time_entry_log, timer_start, timer_stop
+from vadesk.web.access import staff_required
+from vadesk.web.forms import ChecklistItemForm, CommentForm, TaskEditForm, TaskForm, TimeEntryForm
+from vadesk.web.views.common import apply_validation_error, back, my_clients, my_engagements, organisation_staff, task_in_reach
+
+BOARD_COLUMNS = [Status.NEW, Status.PLANNED, Status.IN_PROGRESS, Status.WAITING, Status.DONE]
+DONE_ON_BOARD = 20
+OPEN_ON_BOARD = 100
+
+
+@staff_required
+def board(request):
+    scope = request.GET.get("scope", "mine")
+    tasks = Task.objects.filter(client__in=my_clients(request)).select_related("client").prefetch_related(
+        Prefetch("assignees", queryset=Person.objects.only("id", "full_name", "email"))
+    )
+    if scope == "mine":
+        tasks = tasks.filter(assignees=request.user)
+    client_id = request.GET.get("client")
+    if client_id and client_id.isdigit():
+        tasks = tasks.filter(client_id=int(client_id))
+    columns = []
+    for status in BOARD_COLUMNS:
+        column = tasks.filter(status=status)
+        column = column.order_by("-closed_at")[:DONE_ON_BOARD] if status == Status.DONE else column.order_by("due_at", "-priority", "id")[:OPEN_ON_BOARD]
+        columns.append((status, Status(status).label, list(column)))
+    return render(request, "web/board.html", {"columns": columns, "status_labels": dict(Status.choices), "scope": scope, "clients": my_clients(request).only("id", "name"), "client_id": client_id})
+
+
+@staff_required
+def task_new(request):
+    clients = my_clients(request)
+    initial = {"client": request.GET.get("client"), "assignees": [request.user.pk]}
+    form = TaskForm(request.POST or None, clients=clients, staff=organisation_staff(request), initial=initial)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            task = task_create(
+                by=request.user, client=data["client"], title=data["title"], description=data["description"], category=data["category"],
+                priority=data["priority"], due_at=data["due_at"], source=data["source"], engagement=data["engagement"],
+                assignees=data["assignees"], checklist=data["checklist"].splitlines(),
+            )
+        except ValidationError as error:
+            apply_validation_error(form, request, error)
+        else:
+            messages.success(request, _("Task created."))
+            return redirect("task_detail", pk=task.pk)
+    return render(request, "web/form_page.html", {"form": form, "title": _("New task"), "back": "board"})
+
+
+@staff_required
+def task_edit(request, pk: int):
+    task = task_in_reach(request, pk)
+    clients = my_clients(request).filter(pk=task.client_id)
+    initial = {
+        "client": task.client_id, "title": task.title, "description": task.description, "category": task.category,
+        "priority": task.priority, "due_at": timezone.localtime(task.due_at) if task.due_at else None, "engagement": task.engagement_id,
+        "assignees": list(task.assignees.values_list("pk", flat=True)),
+    }
+    form = TaskEditForm(request.POST or None, clients=clients, staff=organisation_staff(request), initial=initial)
+    if request.method == "POST":
+        form.cleaned_data = {}
+        form.fields.pop("client", None)
+        if form.is_valid():
+            try:
+                task_update(by=request.user, task=task, **{k: form.cleaned_data[k] for k in ("title", "description", "category", "priority", "due_at", "engagement", "assignees")})
+            except ValidationError as error:
+                apply_validation_error(form, request, error)
+            else:
+                return redirect("task_detail", pk=task.pk)
+    return render(request, "web/form_page.html", {"form": form, "title": _("Edit task"), "task": task})
+
+
+def _task_context(request, task: Task) -> dict:
+    running = TimeEntry.objects.running().filter(person=request.user).select_related("task").first()
+    engagements = my_engagements(request).filter(client=task.client)
+    return {
+        "task": task,
+        "comments": task.comments.select_related("author"),
+        "checklist": task.checklist.all(),
+        "transitions": task.transitions.select_related("by"),
+        "entries": task.time_entries.select_related("person").order_by("-work_date", "-id"),
+        "running": running,
+        "running_here": running is not None and running.task_id == task.pk,
+        "comment_form": CommentForm(),
+        "checklist_form": ChecklistItemForm(),
+        "time_form": TimeEntryForm(engagements=engagements, initial={"engagement": task.engagement_id, "work_date": timezone.localdate(), "billable": True}),
+        "status_choices": [(s, Status(s).label) for s in task.allowed_transitions()],
+    }
+
+
+@staff_required
+def task_detail(request, pk: int):
+    task = task_in_reach(request, pk)
+    return render(request, "web/task_detail.html", _task_context(request, task))
+
+
+@staff_required
+@require_POST
+def task_move(request, pk: int):
+    task = task_in_reach(request, pk)
+    try:
+        task = task_transition(by=request.user, task=task, to=request.POST.get("to", ""))
+    except ValidationError as error:
+        apply_validation_error(None, request, error)
+    return back(request, "task_detail", pk=task.pk)
+
+
+@staff_required
+@require_POST
+def comment_new(request, pk: int):
+    task = task_in_reach(request, pk)
+    form = CommentForm(request.POST)
+    if form.is_valid():
+        try:
+            comment_add(by=request.user, task=task, body=form.cleaned_data["body"], visibility=form.cleaned_data["visibility"])
+        except (ValidationError, PermissionDenied) as error:
+            messages.error(request, " ".join(getattr(error, "messages", [str(error)])))
+    else:
+        messages.error(request, _("Write something first."))
+    return redirect("task_detail", pk=task.pk)
+
+
+@staff_required
+@require_POST
+def checklist_new(request, pk: int):
+    task = task_in_reach(request, pk)
+    form = ChecklistItemForm(request.POST)
+    if form.is_valid():
+        checklist_item_add(by=request.user, task=task, text=form.cleaned_data["text"])
+    if request.htmx:
+        return render(request, "web/_checklist.html", {"task": task, "checklist": task.checklist.all(), "checklist_form": ChecklistItemForm()})
+    return redirect("task_detail", pk=task.pk)
+
+
+@staff_required
+@require_POST
+def checklist_toggle(request, pk: int, item_pk: int):
+    task = task_in_reach(request, pk)
+    checklist_item_toggle(by=request.user, item=get_object_or_404(ChecklistItem, pk=item_pk, task=task))
+    if request.htmx:
+        return render(request, "web/_checklist.html", {"task": task, "checklist": task.checklist.all(), "checklist_form": ChecklistItemForm()})
+    return redirect("task_detail", pk=task.pk)
+
+
+@staff_required
+@require_POST
+def task_timer_start(request, pk: int):
+    task = task_in_reach(request, pk)
+    engagement = task.engagement
+    if engagement is None:
+        messages.error(request, _("Link this task to an engagement before timing it."))
+        return redirect("task_detail", pk=task.pk)
+    try:
+        timer_start(by=request.user, engagement=engagement, task=task, note=request.POST.get("note", "")[:500])
+    except (ValidationError, PermissionDenied) as error:
+        messages.error(request, " ".join(getattr(error, "messages", [str(error)])))
+    return back(request, "task_detail", pk=task.pk)
+
+
+@staff_required
+@require_POST
+def timer_stop_view(request):
+    entry = TimeEntry.objects.running().filter(person=request.user).first()
+    if entry is None:
+        messages.info(request, _("No timer is running."))
+        return back(request, "today")
+    billable = None if request.POST.get("billable", "") == "" else request.POST.get("billable") == "1"
+    try:
+        entry = timer_stop(by=request.user, entry=entry, billable=billable)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(request, _("Logged %(time)s on %(client)s.") % {"time": format_minutes(entry.worked_minutes), "client": entry.engagement.client.name})
+    return back(request, "today")
+
+
+@staff_required
+@require_POST
+def task_log_time(request, pk: int):
+    task = task_in_reach(request, pk)
+    form = TimeEntryForm(request.POST, engagements=my_engagements(request).filter(client=task.client))
+    if form.is_valid():
+        data = form.cleaned_data
+        try:
+            time_entry_log(by=request.user, engagement=data["engagement"], task=task, work_date=data["work_date"], minutes=data["duration"], note=data["note"], billable=data["billable"])
+        except (ValidationError, PermissionDenied) as error:
+            messages.error(request, " ".join(getattr(error, "messages", [str(error)])))
+        else:
+            messages.success(request, _("Time logged."))
+    else:
+        messages.error(request, " ".join(e for errs in form.errors.values() for e in errs))
+    return redirect("task_detail", pk=task.pk)

@@ -1,0 +1,62 @@
+"""The assistant's day: my open tasks by due date, my running timer, clients whose hours run low."""
+
+from datetime import timedelta
+
+from django.shortcuts import redirect, render
+from django.utils import timezone
+
+from vadesk.engagements.balances import balances_of
+from vadesk.engagements.models import Engagement
+from vadesk.tasks.models import Task
+from vadesk.timesheets.models import TimeEntry
+from vadesk.web.access import staff_required
+from vadesk.web.views.common import my_clients
+
+TASK_LIMIT = 60
+
+
+def home(request):
+    if not request.user.is_authenticated:
+        return redirect("login")
+    if request.membership is not None and request.membership.is_client_user:
+        return redirect("portal:home")
+    return redirect("today")
+
+
+@staff_required
+def today(request):
+    now = timezone.localtime()
+    clients = my_clients(request)
+    tasks = list(
+        Task.objects.open()
+        .filter(assignees=request.user, client__in=clients)
+        .select_related("client")
+        .order_by("due_at", "-priority", "id")[:TASK_LIMIT]
+    )
+    end_of_today = now.replace(hour=23, minute=59, second=59)
+    groups = {
+        "overdue": [t for t in tasks if t.due_at and t.due_at < now],
+        "today": [t for t in tasks if t.due_at and now <= t.due_at <= end_of_today],
+        "upcoming": [t for t in tasks if t.due_at and t.due_at > end_of_today],
+        "undated": [t for t in tasks if not t.due_at],
+    }
+    running = TimeEntry.objects.running().filter(person=request.user).select_related("engagement__client", "task").first()
+    week_start = now.date() - timedelta(days=now.weekday())
+    logged = TimeEntry.objects.filter(person=request.user, work_date__gte=week_start, work_date__lte=now.date()).values_list("work_date", "worked_minutes")
+    return render(request, "web/today.html", {
+        "groups": groups,
+        "task_count": len(tasks),
+        "running": running,
+        "low": low_balances(clients, now.date()),
+        "minutes_today": sum(m for d, m in logged if d == now.date()),
+        "minutes_week": sum(m for _, m in logged),
+        "now": now,
+    })
+
+
+def low_balances(clients, on):
+    """Engagements at 80 % or more of their hours, worst first."""
+    engagements = list(Engagement.objects.active().filter(client__in=clients).exclude(kind=Engagement.Kind.HOURLY).select_related("client"))
+    balances = balances_of(engagements, on)
+    low = [(e, balances[e.pk]) for e in engagements if balances[e.pk].level != "ok"]
+    return sorted(low, key=lambda pair: -(pair[1].percent_used or 0))
