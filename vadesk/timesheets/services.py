@@ -6,7 +6,6 @@ from datetime import date, datetime
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.db.models import Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -15,7 +14,7 @@ from vadesk.clients.scoping import is_staff_for
 from vadesk.engagements.balances import balance_of
 from vadesk.engagements.models import Engagement
 from vadesk.lib.formatting import format_minutes
-from vadesk.lib.rounding import billed_minutes
+from vadesk.lib.rounding import billed_minutes, task_entry_billed_minutes
 from vadesk.tasks.models import Task
 from vadesk.timesheets.models import TimeEntry
 
@@ -70,8 +69,9 @@ def timer_stop(*, by: Person, entry: TimeEntry, now: datetime | None = None, bil
         engagement = _locked(entry.engagement, by=by, task=entry.task, work_date=entry.work_date)
         entry.engagement = engagement
         entry.ended_at = max(now, entry.started_at)
-        # A started minute counts: 61 seconds of work is two minutes.
-        entry.worked_minutes = min(MAX_MINUTES_PER_ENTRY, -(-int((entry.ended_at - entry.started_at).total_seconds()) // 60))
+        # A started minute counts: 61 seconds of work is two minutes, a few seconds is one.
+        seconds = (entry.ended_at - entry.started_at).total_seconds()
+        entry.worked_minutes = min(MAX_MINUTES_PER_ENTRY, max(1, -(-int(seconds) // 60)))
         if billable is not None:
             entry.billable = billable
         _price(entry)
@@ -149,13 +149,21 @@ def _locked(engagement: Engagement, *, by: Person, task: Task | None, work_date:
 def _price(entry: TimeEntry) -> None:
     """Apply the engagement's rounding and the task minimum, once per task."""
     engagement = entry.engagement
-    top_up = 0
-    if entry.task_id and engagement.minimum_minutes_per_task and entry.billable:
-        already = (
-            TimeEntry.objects.counted().filter(task_id=entry.task_id, engagement=engagement).exclude(pk=entry.pk).aggregate(s=Sum("billed_minutes"))["s"] or 0
+    increment = engagement.billing_increment_minutes
+    if not entry.billable:
+        entry.billed_minutes = 0
+    elif entry.task_id and engagement.minimum_minutes_per_task:
+        others = TimeEntry.objects.counted().filter(task_id=entry.task_id, engagement=engagement).exclude(pk=entry.pk)
+        worked_billed = list(others.values_list("worked_minutes", "billed_minutes"))
+        entry.billed_minutes = task_entry_billed_minutes(
+            entry.worked_minutes,
+            increment=increment,
+            minimum=engagement.minimum_minutes_per_task,
+            rounded_before=sum(billed_minutes(worked, increment=increment) for worked, _ in worked_billed),
+            billed_before=sum(billed for _, billed in worked_billed),
         )
-        top_up = max(0, engagement.minimum_minutes_per_task - already)
-    entry.billed_minutes = billed_minutes(entry.worked_minutes, increment=engagement.billing_increment_minutes, minimum_top_up=top_up) if entry.billable else 0
+    else:
+        entry.billed_minutes = billed_minutes(entry.worked_minutes, increment=increment)
 
 
 def _check_allowance(entry: TimeEntry) -> None:
