@@ -1,10 +1,20 @@
-"""Writes about people: API tokens."""
+"""Writes about people: memberships, invitations, API tokens."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import TYPE_CHECKING
 
 from django.core.exceptions import ValidationError
-from django.utils import timezone
+from django.core.mail import send_mail
+from django.db import transaction
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
-from vadesk.accounts.models import ApiToken, Person
+from vadesk.accounts.models import ApiToken, Membership, Organisation, Person
+
+if TYPE_CHECKING:
+    from vadesk.clients.models import Client
 
 
 def api_token_create(*, person: Person, name: str) -> tuple[ApiToken, str]:
@@ -29,3 +39,53 @@ def person_for_token(secret: str) -> Person | None:
         return None
     ApiToken.objects.filter(pk=token.pk).update(last_used_at=timezone.now())
     return token.person
+
+
+def member_add(
+    *,
+    organisation: Organisation,
+    email: str,
+    full_name: str,
+    role: str,
+    client: Client | None = None,
+    language: str = "nl",
+    invite_url: Callable[[Person], str] | None = None,
+) -> Membership:
+    """Give a person a role in the organisation, creating them if new, and invite them to set a password.
+
+    One person may belong to several organisations, so an existing e-mail address gains a membership.
+    """
+    email = (email or "").strip().lower()
+    if role not in Membership.Role.values:
+        raise ValidationError({"role": _("Choose a role.")})
+    if role == Membership.Role.CLIENT:
+        if client is None or client.organisation_id != organisation.pk:
+            raise ValidationError({"client": _("Choose the client this person may see.")})
+    else:
+        client = None
+    with transaction.atomic():
+        person = Person.objects.filter(email__iexact=email).first()
+        created = person is None
+        if created:
+            if not full_name.strip():
+                raise ValidationError({"full_name": _("Enter the person's name.")})
+            person = Person.objects.create_user(email, None, full_name=full_name.strip(), language=language)
+        if Membership.objects.filter(person=person, organisation=organisation).exists():
+            raise ValidationError({"email": _("%(email)s already belongs to this organisation.") % {"email": email}})
+        membership = Membership.objects.create(person=person, organisation=organisation, role=role, client=client)
+    if invite_url is not None:
+        _send_invitation(person, organisation, invite_url(person), needs_password=not person.has_usable_password())
+    return membership
+
+
+def _send_invitation(person: Person, organisation: Organisation, url: str, *, needs_password: bool) -> None:
+    with translation.override(person.language):
+        subject = _("You have been invited to %(organisation)s on vadesk") % {"organisation": organisation.name}
+        lines = [
+            _("Hello %(name)s,") % {"name": person.full_name},
+            "",
+            _("%(organisation)s has given you access to vadesk.") % {"organisation": organisation.name},
+            _("Choose your password here to log in:") if needs_password else _("Log in with your existing password:"),
+            url,
+        ]
+    send_mail(subject, "\n".join(lines), None, [person.email])

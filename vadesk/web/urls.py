@@ -1,7 +1,7 @@
 from django.contrib.auth import views as auth_views
 from django.urls import path
 
-from vadesk.web.views import account, clients, tasks, timesheet, today
+from vadesk.web.views import account, clients, organisation, tasks, timesheet, today
 
 urlpatterns = [
     path("", today.home, name="home"),
@@ -37,5 +37,11 @@ urlpatterns = [
     path("timesheet/", timesheet.timesheet, name="timesheet"),
     path("timesheet/<int:pk>/", timesheet.entry_edit, name="entry_edit"),
     path("timesheet/<int:pk>/delete/", timesheet.entry_delete, name="entry_delete"),
-    path("team/", timesheet.team, name="team"),
+    path("team/", organisation.team, name="team"),
+    path("team/new/", organisation.member_new, name="member_new"),
+    path("organisation/settings/", organisation.organisation_settings, name="organisation"),
+    path("password/reset/", auth_views.PasswordResetView.as_view(), name="password_reset"),
+    path("password/reset/sent/", auth_views.PasswordResetDoneView.as_view(), name="password_reset_done"),
+    path("password/reset/<uidb64>/<token>/", auth_views.PasswordResetConfirmView.as_view(), name="password_reset_confirm"),
+    path("password/reset/done/", auth_views.PasswordResetCompleteView.as_view(), name="password_reset_complete"),
 ]

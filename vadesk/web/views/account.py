@@ -1,5 +1,6 @@
 """Logging in, switching organisation and language, API tokens."""
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
@@ -8,8 +9,6 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import translation
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
-
-from django.conf import settings
 
 from vadesk.accounts.middleware import SESSION_KEY
 from vadesk.accounts.models import ApiToken

@@ -5,13 +5,12 @@ from datetime import date
 from django.contrib import messages
 from django.db import transaction
 from django.db.models import Count, Q
-from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from vadesk.clients.models import Assignment, Client, DossierFact
+from vadesk.clients.models import Assignment, DossierFact
 from vadesk.engagements.balances import balances_of
 from vadesk.engagements.models import Engagement
 from vadesk.tasks.models import Task

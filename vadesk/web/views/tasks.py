@@ -12,13 +12,31 @@ from vadesk.accounts.models import Person
 from vadesk.lib.formatting import format_minutes
 from vadesk.tasks.models import ChecklistItem, Status, Task
 from vadesk.tasks.services import (
-    checklist_item_add, checklist_item_toggle, comment_add, task_create, task_transition, task_update,
+    checklist_item_add,
+    checklist_item_toggle,
+    comment_add,
+    task_create,
+    task_transition,
+    task_update,
 )
 from vadesk.timesheets.models import TimeEntry
 from vadesk.timesheets.services import time_entry_log, timer_start, timer_stop
 from vadesk.web.access import staff_required
-from vadesk.web.forms import ChecklistItemForm, CommentForm, TaskEditForm, TaskForm, TimeEntryForm
-from vadesk.web.views.common import apply_validation_error, back, my_clients, my_engagements, organisation_staff, task_in_reach
+from vadesk.web.forms import (
+    ChecklistItemForm,
+    CommentForm,
+    TaskEditForm,
+    TaskForm,
+    TimeEntryForm,
+)
+from vadesk.web.views.common import (
+    apply_validation_error,
+    back,
+    my_clients,
+    my_engagements,
+    organisation_staff,
+    task_in_reach,
+)
 
 BOARD_COLUMNS = [Status.NEW, Status.PLANNED, Status.IN_PROGRESS, Status.WAITING, Status.DONE]
 DONE_ON_BOARD = 20
@@ -75,16 +93,13 @@ def task_edit(request, pk: int):
         "assignees": list(task.assignees.values_list("pk", flat=True)),
     }
     form = TaskEditForm(request.POST or None, clients=clients, staff=organisation_staff(request), initial=initial)
-    if request.method == "POST":
-        form.cleaned_data = {}
-        form.fields.pop("client", None)
-        if form.is_valid():
-            try:
-                task_update(by=request.user, task=task, **{k: form.cleaned_data[k] for k in ("title", "description", "category", "priority", "due_at", "engagement", "assignees")})
-            except ValidationError as error:
-                apply_validation_error(form, request, error)
-            else:
-                return redirect("task_detail", pk=task.pk)
+    if request.method == "POST" and form.is_valid():
+        try:
+            task_update(by=request.user, task=task, **{k: form.cleaned_data[k] for k in ("title", "description", "category", "priority", "due_at", "engagement", "assignees")})
+        except ValidationError as error:
+            apply_validation_error(form, request, error)
+        else:
+            return redirect("task_detail", pk=task.pk)
     return render(request, "web/form_page.html", {"form": form, "title": _("Edit task"), "task": task})
 
 

@@ -4,17 +4,26 @@ from datetime import date, timedelta
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db.models import Count, Sum
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from vadesk.timesheets.models import TimeEntry
-from vadesk.timesheets.services import time_entry_correct, time_entry_delete, time_entry_log
-from vadesk.web.access import owner_required, staff_required
+from vadesk.timesheets.services import (
+    time_entry_correct,
+    time_entry_delete,
+    time_entry_log,
+)
+from vadesk.web.access import staff_required
 from vadesk.web.forms import TimeEntryForm
-from vadesk.web.views.common import apply_validation_error, back, entry_in_reach, my_engagements, organisation_staff
+from vadesk.web.views.common import (
+    apply_validation_error,
+    back,
+    entry_in_reach,
+    my_engagements,
+    organisation_staff,
+)
 
 
 def _week_start(request) -> date:
@@ -95,17 +104,3 @@ def entry_delete(request, pk: int):
     else:
         messages.success(request, _("Entry deleted."))
     return back(request, "timesheet")
-
-
-@owner_required
-def team(request):
-    """Owners see every assistant: their clients and hours this week and month."""
-    today = timezone.localdate()
-    monday, first = today - timedelta(days=today.weekday()), today.replace(day=1)
-    staff = organisation_staff(request).annotate(client_count=Count("assignments", distinct=True))
-    hours = TimeEntry.objects.filter(engagement__client__organisation=request.membership.organisation, work_date__gte=min(monday, first))
-    week = dict(hours.filter(work_date__gte=monday).values_list("person").annotate(s=Sum("worked_minutes")))
-    month = dict(hours.filter(work_date__gte=first).values_list("person").annotate(s=Sum("worked_minutes")))
-    memberships = {m.person_id: m for m in request.membership.organisation.memberships.all()}
-    rows = [(p, memberships.get(p.pk), week.get(p.pk, 0), month.get(p.pk, 0)) for p in staff]
-    return render(request, "web/team.html", {"rows": rows})
