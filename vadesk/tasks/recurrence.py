@@ -68,3 +68,50 @@ def _spawn(template: RecurringTask, due: datetime) -> int:
     except IntegrityError:
         return 0  # another worker created this occurrence first
     return 1
+
+
+def recurring_task_create(
+    *,
+    by,
+    client,
+    title: str,
+    rrule: str,
+    first_due_at: datetime,
+    category: str = "other",
+    priority: int = 2,
+    description: str = "",
+    engagement=None,
+    assignees=(),
+    lead_days: int = 3,
+) -> RecurringTask:
+    """Set up a repeating task; its occurrences are created ahead by `recurring_tasks_spawn`."""
+    from vadesk.clients.scoping import is_staff_for
+
+    if not title.strip():
+        raise ValidationError({"title": _("Give the task a title.")})
+    parse_rrule(rrule, first_due_at)
+    if engagement is not None and engagement.client_id != client.pk:
+        raise ValidationError({"engagement": _("This engagement belongs to another client.")})
+    assignees = list(assignees)
+    for person in assignees:
+        if not is_staff_for(person, client):
+            raise ValidationError({"assignees": _("%(person)s is not on this client's team.") % {"person": person}})
+    with transaction.atomic():
+        template = RecurringTask.objects.create(
+            client=client, engagement=engagement, title=title.strip(), description=description, category=category, priority=priority,
+            rrule=rrule.strip().removeprefix("RRULE:"), first_due_at=first_due_at, lead_days=lead_days, created_by=by,
+        )
+        template.assignees.set(assignees)
+    return template
+
+
+def next_occurrences(template: RecurringTask, *, count: int = 3, after: datetime | None = None) -> list[datetime]:
+    """The next few due moments, for showing the user what the rule means."""
+    zone = ZoneInfo(template.client.organisation.time_zone)
+    after = after or timezone.now()
+    local_first = timezone.localtime(template.first_due_at, zone)
+    rule = parse_rrule(template.rrule, local_first)
+    found = []
+    for naive in rule.xafter(timezone.localtime(after, zone).replace(tzinfo=None), count=count):
+        found.append(naive.replace(tzinfo=zone))
+    return found

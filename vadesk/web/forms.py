@@ -131,3 +131,49 @@ class TimeEntryForm(forms.Form):
 
 class TimerForm(forms.Form):
     note = forms.CharField(max_length=500, required=False, label=_("Note"))
+
+
+class RecurringTaskForm(forms.Form):
+    """Common rhythms as presets, computed from the first due date; anything else as a raw RRULE."""
+
+    PRESETS = [
+        ("monthly", _("Every month on the same day")),
+        ("weekly", _("Every week on the same weekday")),
+        ("biweekly", _("Every two weeks")),
+        ("workdays", _("Every working day")),
+        ("quarterly", _("Every quarter")),
+        ("custom", _("Custom (iCalendar RRULE)")),
+    ]
+    WEEKDAYS = ["MO", "TU", "WE", "TH", "FR", "SA", "SU"]
+
+    title = forms.CharField(max_length=200, label=_("Title"))
+    description = forms.CharField(widget=forms.Textarea(attrs={"rows": 3}), required=False, label=_("Description"))
+    category = forms.ChoiceField(choices=Category.choices, initial=Category.OTHER, label=_("Category"))
+    priority = forms.TypedChoiceField(choices=Priority.choices, coerce=int, initial=Priority.NORMAL, label=_("Priority"))
+    first_due_at = forms.DateTimeField(widget=DateTimeInput(), label=_("First due"))
+    repeats = forms.ChoiceField(choices=PRESETS, label=_("Repeats"))
+    rrule = forms.CharField(max_length=300, required=False, label=_("RRULE"), help_text=_("Only for custom: e.g. FREQ=MONTHLY;BYMONTHDAY=25 or FREQ=WEEKLY;BYDAY=MO,TH"))
+    lead_days = forms.IntegerField(min_value=0, max_value=60, initial=3, label=_("Create this many days ahead"))
+    engagement = forms.ModelChoiceField(queryset=Engagement.objects.none(), required=False, label=_("Engagement"))
+    assignees = forms.ModelMultipleChoiceField(queryset=Person.objects.none(), required=False, label=_("Assignees"), widget=forms.CheckboxSelectMultiple)
+
+    def __init__(self, *args, client, staff, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["engagement"].queryset = client.engagements.active()
+        self.fields["assignees"].queryset = staff
+
+    def clean(self):
+        data = super().clean()
+        first, repeats = data.get("first_due_at"), data.get("repeats")
+        if first and repeats:
+            day = self.WEEKDAYS[first.weekday()]
+            data["rrule"] = {
+                "monthly": f"FREQ=MONTHLY;BYMONTHDAY={first.day}",
+                "weekly": f"FREQ=WEEKLY;BYDAY={day}",
+                "biweekly": f"FREQ=WEEKLY;INTERVAL=2;BYDAY={day}",
+                "workdays": "FREQ=WEEKLY;BYDAY=MO,TU,WE,TH,FR",
+                "quarterly": f"FREQ=MONTHLY;INTERVAL=3;BYMONTHDAY={first.day}",
+            }.get(repeats, data.get("rrule", ""))
+            if repeats == "custom" and not data["rrule"]:
+                self.add_error("rrule", _("Enter the RRULE for a custom rhythm."))
+        return data

@@ -3,6 +3,7 @@
 from datetime import date
 
 from django.contrib import messages
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Count, Q
 from django.shortcuts import get_object_or_404, redirect, render
@@ -13,11 +14,27 @@ from django.views.decorators.http import require_POST
 from vadesk.clients.models import Assignment, DossierFact
 from vadesk.engagements.balances import balances_of
 from vadesk.engagements.models import Engagement
-from vadesk.tasks.models import Task
+from vadesk.tasks.models import RecurringTask, Task
+from vadesk.tasks.recurrence import (
+    next_occurrences,
+    recurring_task_create,
+    recurring_tasks_spawn,
+)
 from vadesk.timesheets.models import TimeEntry
 from vadesk.web.access import owner_required, staff_required
-from vadesk.web.forms import ClientForm, ContactForm, DossierFactForm, EngagementForm
-from vadesk.web.views.common import client_in_reach, my_clients, organisation_staff
+from vadesk.web.forms import (
+    ClientForm,
+    ContactForm,
+    DossierFactForm,
+    EngagementForm,
+    RecurringTaskForm,
+)
+from vadesk.web.views.common import (
+    apply_validation_error,
+    client_in_reach,
+    my_clients,
+    organisation_staff,
+)
 
 
 @staff_required
@@ -64,6 +81,7 @@ def client_detail(request, pk: int):
         "team": client.assignments.select_related("person"),
         "open_tasks": tasks.open().order_by("due_at", "-priority")[:30],
         "done_tasks": tasks.filter(status__in=["done", "cancelled"]).order_by("-closed_at")[:10],
+        "recurring": [(r, next_occurrences(r)) for r in client.recurring_tasks.filter(active=True).select_related("client__organisation")],
         "entries": TimeEntry.objects.filter(engagement__client=client).select_related("person", "task", "engagement").order_by("-work_date", "-id")[:20],
     }
     if request.htmx and request.GET.get("part") == "dossier":
@@ -182,3 +200,33 @@ def team_edit(request, pk: int):
     return render(request, "web/team_edit.html", {"client": client, "rows": rows, "roles": Assignment.Role.choices})
 
 
+
+
+@staff_required
+def recurring_new(request, pk: int):
+    client = client_in_reach(request, pk)
+    form = RecurringTaskForm(request.POST or None, client=client, staff=client.assistants.all(), initial={"assignees": [request.user.pk]})
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            recurring_task_create(
+                by=request.user, client=client, title=data["title"], description=data["description"], category=data["category"],
+                priority=data["priority"], rrule=data["rrule"], first_due_at=data["first_due_at"], lead_days=data["lead_days"],
+                engagement=data["engagement"], assignees=data["assignees"],
+            )
+        except ValidationError as error:
+            apply_validation_error(form, request, error)
+        else:
+            recurring_tasks_spawn()
+            messages.success(request, _("Recurring task saved."))
+            return redirect("client_detail", pk=client.pk)
+    return render(request, "web/form_page.html", {"form": form, "title": _("New recurring task for %(name)s") % {"name": client.name}, "client": client})
+
+
+@staff_required
+@require_POST
+def recurring_stop(request, pk: int, recurring_pk: int):
+    client = client_in_reach(request, pk)
+    RecurringTask.objects.filter(pk=recurring_pk, client=client).update(active=False)
+    messages.success(request, _("The task no longer repeats. Tasks already created stay."))
+    return redirect("client_detail", pk=client.pk)
