@@ -11,7 +11,7 @@ from datetime import date, timedelta
 from decimal import Decimal
 
 import pytest
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from vadesk.accounts.models import Membership, Organisation, Person
 from vadesk.clients.models import Assignment, Client
@@ -24,6 +24,13 @@ PASSWORD = "correct horse battery"
 @pytest.fixture(autouse=True)
 def _fast_hasher(settings):
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture(autouse=True)
+def _english():
+    """Each test starts in English: a request that activated a person's language must not leak into the next test."""
+    with translation.override("en"):
+        yield
 
 
 def make_person(email: str, name: str, language: str = "en") -> Person:

@@ -156,6 +156,11 @@ class Membership(models.Model):
     def __str__(self) -> str:
         return f"{self.person} · {self.organisation} ({self.get_role_display()})"
 
+    def clean(self) -> None:
+        # The portal shows a client user this client: it must be one of this organisation's own.
+        if self.client_id and self.organisation_id and self.client.organisation_id != self.organisation_id:
+            raise ValidationError({"client": _("This client belongs to another organisation.")})
+
     @property
     def is_owner(self) -> bool:
         return self.role == self.Role.OWNER

@@ -1,2 +1,6 @@
 from django.urls import path
-urlpatterns = []
+
+from vadesk.api.main import api
+
+# Mounted at /api/v1/ by config/urls.py; the OpenAPI document is /api/v1/openapi.json.
+urlpatterns = [path("", api.urls)]

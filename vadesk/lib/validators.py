@@ -9,7 +9,12 @@ from stdnum.exceptions import ValidationError as StdnumError
 
 
 def normalise_vat_id(value: str) -> str:
-    return vat.compact(value)
+    """The compact form, NL123456782B01. A value without a known country comes back trimmed for the validator to reject:
+    Django runs Model.clean() even when a field validator already failed."""
+    try:
+        return vat.compact(value)
+    except StdnumError:
+        return value.strip()
 
 
 def validate_vat_id(value: str) -> None:

@@ -163,3 +163,9 @@ class RecurringTask(models.Model):
 
     def __str__(self) -> str:
         return f"{self.title} ({self.rrule})"
+
+    def clean(self) -> None:
+        from vadesk.tasks.recurrence import parse_rrule
+
+        if self.rrule and self.first_due_at:
+            parse_rrule(self.rrule, self.first_due_at)

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta
+import logging
+from datetime import UTC, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from dateutil.rrule import rrulestr
@@ -15,6 +16,8 @@ from vadesk.tasks.models import RecurringTask, Source, Status, Task, Transition
 
 MAX_OCCURRENCES_PER_RUN = 60
 
+logger = logging.getLogger(__name__)
+
 
 def parse_rrule(rule: str, first: datetime):
     """RFC 5545 §3.3.10 RRULE, evaluated in the local time of the first occurrence so DST keeps the wall-clock time."""
@@ -22,17 +25,32 @@ def parse_rrule(rule: str, first: datetime):
     if not text or "\n" in text:
         raise ValidationError({"rrule": _("Enter a single RRULE, for example FREQ=MONTHLY;BYMONTHDAY=25.")})
     try:
-        return rrulestr(text, dtstart=first.replace(tzinfo=None))
+        return rrulestr(_local_until(text, first), dtstart=first.replace(tzinfo=None))
     except (ValueError, TypeError) as exc:
         raise ValidationError({"rrule": _("This is not a valid RRULE: %(error)s") % {"error": exc}})
 
 
-def occurrences(template: RecurringTask, *, until: datetime, zone: ZoneInfo) -> list[datetime]:
+def _local_until(text: str, first: datetime) -> str:
+    """RFC 5545 §3.3.10: with a zoned DTSTART, UNTIL is given in UTC. The rule runs in naive local time, so make UNTIL local too."""
+    parts = []
+    for part in text.split(";"):
+        name, _sep, value = part.partition("=")
+        if name.strip().upper() == "UNTIL" and value.strip().upper().endswith("Z") and first.tzinfo is not None:
+            until = datetime.strptime(value.strip().upper(), "%Y%m%dT%H%M%SZ").replace(tzinfo=UTC)
+            part = f"{name}={until.astimezone(first.tzinfo).strftime('%Y%m%dT%H%M%S')}"
+        parts.append(part)
+    return ";".join(parts)
+
+
+def occurrences(template: RecurringTask, *, until: datetime, zone: ZoneInfo, since: datetime | None = None) -> list[datetime]:
+    """Occurrences from `since` (default: the first) up to `until`, at most MAX_OCCURRENCES_PER_RUN of them."""
     local_first = timezone.localtime(template.first_due_at, zone)
     rule = parse_rrule(template.rrule, local_first)
     naive_until = timezone.localtime(until, zone).replace(tzinfo=None)
+    # Start at `since`, not at the first occurrence, or a long-running template fills the cap with the past.
+    start = timezone.localtime(since or template.first_due_at, zone).replace(tzinfo=None)
     found = []
-    for naive in rule:
+    for naive in rule.xafter(start, inc=True):
         if naive > naive_until or len(found) >= MAX_OCCURRENCES_PER_RUN:
             break
         found.append(naive.replace(tzinfo=zone))
@@ -47,8 +65,14 @@ def recurring_tasks_spawn(*, now: datetime | None = None) -> int:
     for template in templates:
         zone = ZoneInfo(template.client.organisation.time_zone)
         horizon = now + timedelta(days=template.lead_days)
+        try:
+            due_dates = occurrences(template, since=now - timedelta(days=1), until=horizon, zone=zone)
+        except ValidationError:
+            # One template with a rule that no longer parses must not stop every other client's tasks.
+            logger.warning("Recurring task %s has an invalid RRULE %r; skipped", template.pk, template.rrule)
+            continue
         known = set(template.tasks.values_list("occurrence_at", flat=True))
-        for due in occurrences(template, until=horizon, zone=zone):
+        for due in due_dates:
             if due in known or due < now - timedelta(days=1):
                 continue
             created += _spawn(template, due)

@@ -10,6 +10,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from vadesk.accounts.access import reach_of
 from vadesk.accounts.models import Person
 from vadesk.clients.models import Client
 from vadesk.clients.scoping import is_staff_for
@@ -50,10 +51,12 @@ def task_create(
 
 
 def task_request(*, by: Person, client: Client, title: str, description: str, due_at: datetime | None = None) -> Task:
-    """A client user's request from the portal: it lands as a new task with the client's team."""
-    task = task_create(by=by, client=client, title=title, description=description, due_at=due_at, source=Source.PORTAL,
-                       assignees=[a.person for a in client.assignments.select_related("person").filter(role="lead")])
-    return task
+    """A client user's request from the portal: it lands as a new task with the client's lead assistants."""
+    if not _may_read(by, client):
+        raise PermissionDenied(_("You cannot ask for work for this client."))
+    # A lead whose membership ended keeps a stale assignment; skip them rather than refuse the client's request.
+    leads = [a.person for a in client.assignments.select_related("person").filter(role="lead") if is_staff_for(a.person, client)]
+    return task_create(by=by, client=client, title=title, description=description, due_at=due_at, source=Source.PORTAL, assignees=leads)
 
 
 def default_engagement(client: Client) -> Engagement | None:
@@ -104,6 +107,8 @@ def comment_add(*, by: Person, task: Task, body: str, visibility: str) -> Commen
         raise ValidationError({"body": _("Write something first.")})
     if visibility not in Comment.Visibility.values:
         raise ValidationError({"visibility": _("Choose internal or visible to client.")})
+    if not _may_read(by, task.client):
+        raise PermissionDenied(_("You cannot comment on this task."))
     if visibility == Comment.Visibility.INTERNAL and not is_staff_for(by, task.client):
         raise PermissionDenied(_("Only the team can write internal comments."))
     return Comment.objects.create(task=task, author=by, body=body.strip(), visibility=visibility)
@@ -120,6 +125,11 @@ def checklist_item_toggle(*, by: Person, item: ChecklistItem) -> ChecklistItem:
     item.done_at, item.done_by = (None, None) if item.done_at else (timezone.now(), by)
     item.save(update_fields=["done_at", "done_by"])
     return item
+
+
+def _may_read(person: Person, client: Client) -> bool:
+    """The client's team, or its own client users through the portal."""
+    return client.pk in reach_of(person).portal_clients or is_staff_for(person, client)
 
 
 def _check_assignees(client: Client, assignees: list[Person]) -> None:

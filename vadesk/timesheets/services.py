@@ -113,8 +113,10 @@ def time_entry_delete(*, by: Person, entry: TimeEntry) -> None:
 
 
 def time_entries_lock(*, entries, reference: str) -> int:
-    """Mark entries as invoiced. Invoicing calls this when an invoice is finalised."""
-    return entries.filter(invoiced_at__isnull=True).update(invoiced_at=timezone.now(), invoice_reference=reference)
+    """Mark entries as invoiced. Invoicing calls this when an invoice is finalised.
+
+    A running timer is left alone: it bills nothing yet, and stopping it later must not change an invoiced entry."""
+    return entries.filter(invoiced_at__isnull=True).exclude(started_at__isnull=False, ended_at__isnull=True).update(invoiced_at=timezone.now(), invoice_reference=reference)
 
 
 def _check_minutes(minutes: int) -> None:
@@ -127,11 +129,15 @@ def _check_minutes(minutes: int) -> None:
 def _check_editable(entry: TimeEntry, by: Person) -> None:
     from vadesk.accounts.access import reach_of
 
-    if entry.is_locked:
-        raise ValidationError(_("This entry is on invoice %(ref)s and can no longer be changed. Correct it with a credit note."), params={"ref": entry.invoice_reference})
-    is_owner = entry.engagement.client.organisation_id in reach_of(by).owner_of
+    client = entry.engagement.client
+    if not is_staff_for(by, client):
+        # Deny by default: also someone whose membership ended, or who left the client's team.
+        raise PermissionDenied(_("You do not work for this client."))
+    is_owner = client.organisation_id in reach_of(by).owner_of
     if entry.person_id != by.pk and not is_owner:
         raise PermissionDenied(_("Only the assistant who logged this entry or an owner can change it."))
+    if entry.is_locked:
+        raise ValidationError(_("This entry is on invoice %(ref)s and can no longer be changed. Correct it with a credit note."), params={"ref": entry.invoice_reference})
 
 
 def _locked(engagement: Engagement, *, by: Person, task: Task | None, work_date: date) -> Engagement:

@@ -36,3 +36,15 @@ def test_bundle_warns_at_eighty_percent():
     terms = Terms(kind="bundle", starts_on=date(2026, 1, 1), allowance=600)
     assert balance(terms, {date(2026, 1, 1): 479}, date(2026, 3, 1)).level == "ok"
     assert balance(terms, {date(2026, 1, 1): 300, date(2026, 2, 1): 180}, date(2026, 3, 1)).level == "warning"
+
+
+def test_month_helpers_cross_the_year_and_leap_days():
+    from vadesk.engagements.balance import month_end, next_month
+
+    assert (next_month(date(2026, 12, 31)), month_end(date(2026, 12, 1))) == (date(2027, 1, 1), date(2026, 12, 31))
+    assert (month_end(date(2028, 2, 3)), month_end(date(2026, 2, 3))) == (date(2028, 2, 29), date(2026, 2, 28))
+
+
+def test_an_allowance_of_zero_is_exhausted_by_any_use():
+    terms = Terms(kind="project", starts_on=date(2026, 1, 1), allowance=0)
+    assert (balance(terms, {}, date(2026, 1, 1)).level, balance(terms, {date(2026, 1, 1): 1}, date(2026, 1, 1)).level) == ("ok", "exhausted")

@@ -8,7 +8,7 @@ from vadesk.accounts.models import Membership
 from vadesk.clients.models import Client
 from vadesk.conftest import make_person
 from vadesk.tasks.models import Source, Task
-from vadesk.tasks.services import comment_add, task_create
+from vadesk.tasks.services import comment_add
 from vadesk.timesheets.services import time_entry_log
 
 

@@ -1,0 +1,191 @@
+"""Tasks: the team's work queue and the client's requests, with their workflow."""
+
+from typing import Annotated, Literal
+
+from django.core.exceptions import ValidationError
+from django.db.models import F, Prefetch, Q, QuerySet
+from django.http import HttpRequest
+from django.utils.translation import gettext as _
+from ninja import Field, Query, Router, Schema
+
+from vadesk.accounts.models import Membership, Person
+from vadesk.api import scoping
+from vadesk.api.auth import person_of
+from vadesk.api.patching import changes
+from vadesk.api.types import ClientRef, EngagementRef, Id, Input, Instant, MeOrId, PersonRef, Timestamp
+from vadesk.clients.models import Client
+from vadesk.clients.scoping import is_staff_for
+from vadesk.engagements.models import Engagement
+from vadesk.tasks import services
+from vadesk.tasks.models import OPEN_STATUSES, Category, Priority, Source, Status, Task
+
+router = Router(tags=["tasks"])
+
+MAX_LIMIT = 200
+MAX_OFFSET = 2**31
+
+Title = Annotated[str, Field(max_length=200)]
+
+# The workflow's statuses and `open`; a test keeps this in step with tasks.models.Status.
+StatusFilter = Literal["open", "new", "planned", "in_progress", "waiting", "done", "cancelled"]
+
+
+class ChecklistItemOut(Schema):
+    id: int
+    text: str
+    done_at: Timestamp | None
+
+
+class TaskOut(Schema):
+    id: int
+    client: ClientRef
+    engagement: EngagementRef | None
+    title: str
+    category: Category
+    priority: Priority
+    status: Status
+    source: Source
+    due_at: Timestamp | None
+    assignees: list[PersonRef]
+    created_at: Timestamp
+    updated_at: Timestamp
+    closed_at: Timestamp | None
+    allowed_transitions: list[Status]
+
+
+class TaskDetailOut(TaskOut):
+    description: str
+    created_by: PersonRef | None
+    checklist: list[ChecklistItemOut]
+
+
+class TaskPage(Schema):
+    count: int
+    limit: int
+    offset: int
+    items: list[TaskOut]
+
+
+class TaskFilters(Input):
+    status: StatusFilter | None = Field(None, description="A status, or `open` for new, planned, in progress and waiting")
+    client: Id | None = None
+    assignee: MeOrId | None = Field(None, description="`me` or a person's id")
+    q: str = Field("", description="Part of the title")
+    limit: int = Field(50, ge=1, le=MAX_LIMIT)
+    offset: int = Field(0, ge=0, le=MAX_OFFSET)
+
+
+class TaskIn(Input):
+    """A client user may send only client, title, description and due_at: their task lands as a portal request."""
+
+    client: Id
+    title: Title
+    description: str = ""
+    category: Category = Category.OTHER
+    priority: Priority = Priority.NORMAL
+    due_at: Instant | None = None
+    source: Source = Source.EMAIL
+    engagement: Id | None = Field(None, description="Defaults to the client's only active engagement")
+    assignees: list[Id] = []
+    checklist: list[Annotated[str, Field(max_length=200)]] = []
+
+
+class TaskPatch(Input):
+    title: Title | None = None
+    description: str | None = None
+    category: Category | None = None
+    priority: Priority | None = None
+    due_at: Instant | None = None
+    engagement: Id | None = None
+    assignees: list[Id] | None = None
+
+
+class TransitionIn(Input):
+    to: Status
+
+
+def _listed(tasks: QuerySet[Task]) -> QuerySet[Task]:
+    """Everything TaskOut shows, in a fixed number of queries however many tasks there are."""
+    people = Person.objects.only("id", "full_name")
+    return tasks.select_related("client", "engagement").prefetch_related(Prefetch("assignees", queryset=people))
+
+
+def _detailed(task: Task) -> Task:
+    return _listed(Task.objects.filter(pk=task.pk)).select_related("created_by").prefetch_related("checklist").get()
+
+
+@router.get("/tasks", response=TaskPage)
+def list_tasks(request: HttpRequest, filters: Query[TaskFilters]):
+    """Open work first by due date (undated last), then by priority."""
+    person = person_of(request)
+    tasks = scoping.visible_tasks(person)
+    if filters.status == "open":
+        tasks = tasks.filter(status__in=OPEN_STATUSES)
+    elif filters.status is not None:
+        tasks = tasks.filter(status=filters.status)
+    if filters.client is not None:
+        tasks = tasks.filter(client_id=filters.client)
+    if filters.assignee is not None:
+        tasks = tasks.filter(assignees=person.pk if filters.assignee == "me" else filters.assignee)
+    if filters.q.strip():
+        tasks = tasks.filter(Q(title__icontains=filters.q.strip()))
+    ordered = _listed(tasks.order_by(F("due_at").asc(nulls_last=True), "-priority", "id")).defer("description")
+    page = ordered[filters.offset : filters.offset + filters.limit]
+    return {"count": tasks.count(), "limit": filters.limit, "offset": filters.offset, "items": list(page)}
+
+
+@router.get("/tasks/{task_id}", response=TaskDetailOut)
+def get_task(request: HttpRequest, task_id: Id):
+    return _detailed(scoping.task_visible(person_of(request), task_id))
+
+
+@router.post("/tasks", response={201: TaskDetailOut})
+def create_task(request: HttpRequest, payload: TaskIn):
+    person = person_of(request)
+    client = scoping.client_visible(person, payload.client)
+    if not is_staff_for(person, client):
+        task = services.task_request(by=person, client=client, title=payload.title, description=payload.description, due_at=payload.due_at)
+        return _detailed(task)
+    task = services.task_create(
+        by=person, client=client, title=payload.title, description=payload.description, category=payload.category,
+        priority=payload.priority, due_at=payload.due_at, source=payload.source,
+        engagement=_engagement(person, payload.engagement), assignees=_team(client, payload.assignees), checklist=payload.checklist,
+    )
+    return _detailed(task)
+
+
+@router.patch("/tasks/{task_id}", response=TaskDetailOut)
+def update_task(request: HttpRequest, task_id: Id, payload: TaskPatch):
+    person = person_of(request)
+    task = scoping.task_staffed(person, task_id)
+    fields = changes(payload, Task)
+    if "engagement" in fields:
+        fields["engagement"] = _engagement(person, fields["engagement"])
+    if "assignees" in fields:
+        fields["assignees"] = _team(task.client, fields["assignees"])
+    services.task_update(by=person, task=task, **fields)
+    return _detailed(task)
+
+
+@router.post("/tasks/{task_id}/transition", response=TaskDetailOut)
+def transition_task(request: HttpRequest, task_id: Id, payload: TransitionIn):
+    person = person_of(request)
+    task = services.task_transition(by=person, task=scoping.task_staffed(person, task_id), to=payload.to)
+    return _detailed(task)
+
+
+def _engagement(person: Person, pk: int | None) -> Engagement | None:
+    return None if pk is None else scoping.engagement_visible(person, pk)
+
+
+def _team(client: Client, ids: list[int]) -> list[Person]:
+    """Assignees by id, among the staff of the client's organisation; the service then checks the client's team.
+
+    Ids outside the organisation are refused without a name, so no one learns who they are.
+    """
+    staff = Membership.objects.filter(organisation_id=client.organisation_id, is_active=True, role__in=[Membership.Role.OWNER, Membership.Role.ASSISTANT])
+    people = {p.pk: p for p in Person.objects.filter(pk__in=ids, memberships__in=staff)}
+    unknown = [pk for pk in ids if pk not in people]
+    if unknown:
+        raise ValidationError({"assignees": _("No one with id %(id)s works in this organisation.") % {"id": unknown[0]}})
+    return [people[pk] for pk in dict.fromkeys(ids)]

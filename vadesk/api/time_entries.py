@@ -1,0 +1,179 @@
+"""Time entries and the timer. Every write goes through the timesheet services, which check the balance."""
+
+from datetime import date
+
+from django.core.exceptions import ValidationError
+from django.http import HttpRequest
+from django.utils.translation import gettext as _
+from ninja import Field, Query, Router, Schema
+
+from vadesk.accounts.models import Person
+from vadesk.api import scoping
+from vadesk.api.auth import person_of
+from vadesk.api.types import ClientRef, Day, EngagementRef, Id, Input, MeOrId, PersonRef, TaskRef, Timestamp
+from vadesk.clients.models import Client
+from vadesk.tasks.models import Task
+from vadesk.timesheets import services
+from vadesk.timesheets.models import TimeEntry
+
+router = Router(tags=["time entries"])
+
+MAX_LIMIT = 200
+MAX_OFFSET = 2**31
+
+
+class TimeEntryOut(Schema):
+    id: int
+    client: ClientRef
+    engagement: EngagementRef
+    task: TaskRef | None
+    person: PersonRef
+    work_date: date
+    started_at: Timestamp | None
+    ended_at: Timestamp | None
+    is_running: bool
+    worked_minutes: int
+    billed_minutes: int
+    note: str
+    billable: bool
+    invoiced_at: Timestamp | None
+    invoice_reference: str
+    created_at: Timestamp
+    updated_at: Timestamp
+
+    @staticmethod
+    def resolve_client(entry: TimeEntry) -> Client:
+        return entry.engagement.client
+
+
+class TimeEntryPage(Schema):
+    count: int
+    limit: int
+    offset: int
+    items: list[TimeEntryOut]
+
+
+class TimeEntryFilters(Input):
+    client: Id | None = None
+    engagement: Id | None = None
+    person: MeOrId | None = Field(None, description="`me` or a person's id")
+    from_: Day | None = Field(None, alias="from", description="First work date, inclusive")
+    to: Day | None = Field(None, description="Last work date, inclusive")
+    limit: int = Field(50, ge=1, le=MAX_LIMIT)
+    offset: int = Field(0, ge=0, le=MAX_OFFSET)
+
+
+class TimeEntryIn(Input):
+    engagement: Id
+    work_date: Day
+    minutes: int = Field(description="Minutes worked; billing rounds them by the engagement's terms")
+    task: Id | None = None
+    note: str = Field("", max_length=500)
+    billable: bool = True
+
+
+class TimeEntryPatch(Input):
+    """Only the fields sent are changed; the entry is then checked again as if it were new."""
+
+    engagement: Id | None = None
+    work_date: Day | None = None
+    minutes: int | None = None
+    task: Id | None = None
+    note: str | None = Field(None, max_length=500)
+    billable: bool | None = None
+
+
+class TimerStartIn(Input):
+    engagement: Id
+    task: Id | None = None
+    note: str = Field("", max_length=500)
+
+
+class TimerStopIn(Input):
+    billable: bool | None = None
+
+
+def _shown(person: Person, entry: TimeEntry) -> TimeEntry:
+    return scoping.time_entry_visible(person, entry.pk)
+
+
+def _task(person: Person, pk: int | None) -> Task | None:
+    return None if pk is None else scoping.task_visible(person, pk)
+
+
+@router.get("/time-entries", response=TimeEntryPage)
+def list_time_entries(request: HttpRequest, filters: Query[TimeEntryFilters]):
+    """Newest work first."""
+    person = person_of(request)
+    entries = scoping.visible_time_entries(person)
+    if filters.client is not None:
+        entries = entries.filter(engagement__client_id=filters.client)
+    if filters.engagement is not None:
+        entries = entries.filter(engagement_id=filters.engagement)
+    if filters.person is not None:
+        entries = entries.filter(person_id=person.pk if filters.person == "me" else filters.person)
+    if filters.from_ is not None:
+        entries = entries.filter(work_date__gte=filters.from_)
+    if filters.to is not None:
+        entries = entries.filter(work_date__lte=filters.to)
+    page = entries.select_related("engagement__client", "task", "person").order_by("-work_date", "-id")[filters.offset : filters.offset + filters.limit]
+    return {"count": entries.count(), "limit": filters.limit, "offset": filters.offset, "items": list(page)}
+
+
+@router.get("/time-entries/{entry_id}", response=TimeEntryOut)
+def get_time_entry(request: HttpRequest, entry_id: Id):
+    return scoping.time_entry_visible(person_of(request), entry_id)
+
+
+@router.post("/time-entries", response={201: TimeEntryOut})
+def log_time(request: HttpRequest, payload: TimeEntryIn):
+    person = person_of(request)
+    entry = services.time_entry_log(
+        by=person, engagement=scoping.engagement_visible(person, payload.engagement), work_date=payload.work_date,
+        minutes=payload.minutes, task=_task(person, payload.task), note=payload.note, billable=payload.billable,
+    )
+    return _shown(person, entry)
+
+
+@router.patch("/time-entries/{entry_id}", response=TimeEntryOut)
+def correct_time_entry(request: HttpRequest, entry_id: Id, payload: TimeEntryPatch):
+    person = person_of(request)
+    entry = scoping.time_entry_visible(person, entry_id)
+    sent = payload.dict(exclude_unset=True)
+    # Unsent fields keep their value; only `task` may be cleared by sending null.
+    entry = services.time_entry_correct(
+        by=person, entry=entry,
+        engagement=scoping.engagement_visible(person, payload.engagement) if payload.engagement is not None else entry.engagement,
+        task=_task(person, payload.task) if "task" in sent else entry.task,
+        minutes=payload.minutes if payload.minutes is not None else entry.worked_minutes,
+        work_date=payload.work_date or entry.work_date,
+        note=payload.note if payload.note is not None else entry.note,
+        billable=payload.billable if payload.billable is not None else entry.billable,
+    )
+    return _shown(person, entry)
+
+
+@router.delete("/time-entries/{entry_id}", response={204: None})
+def delete_time_entry(request: HttpRequest, entry_id: Id):
+    person = person_of(request)
+    services.time_entry_delete(by=person, entry=scoping.time_entry_visible(person, entry_id))
+    return None
+
+
+@router.post("/timer/start", response={201: TimeEntryOut}, tags=["timer"])
+def start_timer(request: HttpRequest, payload: TimerStartIn):
+    """Start timing; a timer already running is stopped and saved first."""
+    person = person_of(request)
+    entry = services.timer_start(
+        by=person, engagement=scoping.engagement_visible(person, payload.engagement), task=_task(person, payload.task), note=payload.note
+    )
+    return _shown(person, entry)
+
+
+@router.post("/timer/stop", response=TimeEntryOut, tags=["timer"])
+def stop_timer(request: HttpRequest, payload: TimerStopIn | None = None):
+    person = person_of(request)
+    running = TimeEntry.objects.filter(person=person).running().first()
+    if running is None:
+        raise ValidationError(_("No timer is running."))
+    return _shown(person, services.timer_stop(by=person, entry=running, billable=payload.billable if payload else None))

@@ -1,0 +1,77 @@
+"""`vadesk run`: its preparation steps, without starting a server."""
+
+from datetime import timedelta
+from io import StringIO
+
+import pytest
+from django.core.management import call_command
+from django.utils import timezone
+
+from vadesk.accounts.models import Membership, Organisation
+from vadesk.conftest import make_person
+from vadesk.demo import startup
+from vadesk.demo.management.commands import run
+from vadesk.demo.practice import AGENCY
+from vadesk.tasks.models import RecurringTask
+
+
+@pytest.fixture
+def loads(monkeypatch) -> list[bool]:
+    """Record demo loads instead of doing them: the demo itself is tested in test_demo_command."""
+    calls: list[bool] = []
+    monkeypatch.setattr(startup, "demo_load", lambda: calls.append(True))
+    return calls
+
+
+@pytest.fixture
+def served(monkeypatch) -> list[str]:
+    addresses: list[str] = []
+    monkeypatch.setattr(run, "serve", addresses.append)
+    return addresses
+
+
+def test_it_creates_the_data_directory(tmp_path):
+    path = startup.data_dir_ensure(tmp_path / "var" / "nested")
+    assert path.is_dir()
+    assert startup.data_dir_ensure(path) == path  # and leaves an existing one alone
+
+
+def test_it_loads_the_demo_into_a_database_without_organisations(db, loads):
+    startup.practice_prepare(load_demo=True)
+    assert loads == [True]
+
+
+def test_it_leaves_a_database_with_organisations_alone(org, loads):
+    prepared = startup.practice_prepare(load_demo=True)
+    assert loads == []
+    assert prepared.logins == []
+
+
+def test_it_starts_empty_when_asked(db, loads):
+    assert startup.practice_prepare(load_demo=False).loaded is None
+    assert loads == []
+
+
+def test_it_creates_due_recurring_tasks(acme, loads):
+    RecurringTask.objects.create(client=acme, title="Water the plants", rrule="FREQ=WEEKLY",
+                                 first_due_at=timezone.now() + timedelta(days=1), lead_days=3)
+    assert startup.practice_prepare(load_demo=False).recurring_spawned == 1
+
+
+def test_run_migrates_prints_the_demo_logins_and_serves_on_the_address(db, settings, tmp_path, loads, served):
+    settings.DATA_DIR = tmp_path / "var"
+    organisation = Organisation.objects.create(name=AGENCY.name)
+    owner = AGENCY.people[0]
+    Membership.objects.create(person=make_person(owner.email, owner.full_name), organisation=organisation, role="owner")
+    out = StringIO()
+    call_command("run", "--addr", "127.0.0.1:8123", stdout=out)
+    assert served == ["127.0.0.1:8123"]
+    assert settings.DATA_DIR.is_dir()
+    assert owner.email in out.getvalue() and "http://127.0.0.1:8123/" in out.getvalue()
+
+
+def test_run_serves_with_the_static_files_and_without_the_reloader(monkeypatch):
+    calls = []
+    monkeypatch.setattr(run, "call_command", lambda *args, **kwargs: calls.append((args, kwargs)))
+    run.serve("127.0.0.1:8000")
+    assert calls == [(("runserver", "127.0.0.1:8000"), {"use_reloader": False})]
