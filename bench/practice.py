@@ -287,12 +287,12 @@ def measure_page(browser, page: Page, seeded: Seeded, headers: dict, requests: i
 
 
 def report(small: list[Result] | None, large: list[Result], seeded: Seeded) -> None:
-    from django.db.models import Q
-
+    from vadesk.clients.models import Assignment
     from vadesk.tasks.models import OPEN_STATUSES, Task
 
-    open_tasks = Task.objects.filter(Q(assignees=seeded.assistant_id), status__in=OPEN_STATUSES).count()
-    print(f"\nMeasured as assistant00 (every tenth client, {open_tasks} open tasks), median and p95 over the timed requests:\n")
+    clients = Assignment.objects.filter(person_id=seeded.assistant_id).count()
+    open_tasks = Task.objects.filter(assignees=seeded.assistant_id, status__in=OPEN_STATUSES).count()
+    print(f"\nAs an assistant with {clients} clients and {open_tasks} open tasks; median and p95 over the timed requests:\n")
     header = f"{'page':<14} {'path':<28} {'status':>6} {'median':>9} {'p95':>9}  {'queries small → large':<22} verdict"
     print(header)
     print("-" * len(header))
@@ -311,9 +311,9 @@ def report(small: list[Result] | None, large: list[Result], seeded: Seeded) -> N
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--clients", type=int, default=200)
-    parser.add_argument("--tasks", type=int, default=20_000)
-    parser.add_argument("--entries", type=int, default=200_000)
+    parser.add_argument("--clients", type=int, default=200, help="clients in the large seed (default 200; the assistant measured leads every tenth)")
+    parser.add_argument("--tasks", type=int, default=20_000, help="tasks in the large seed (default 20,000)")
+    parser.add_argument("--entries", type=int, default=200_000, help="time entries in the large seed (default 200,000)")
     parser.add_argument("--requests", type=int, default=30, help="timed requests per page (default 30)")
     parser.add_argument("--no-small", action="store_true", help="skip the small seed used to compare query counts")
     args = parser.parse_args(argv)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from datetime import timedelta
 from typing import TYPE_CHECKING
 
 from django.core.exceptions import ValidationError
@@ -37,7 +38,10 @@ def person_for_token(secret: str) -> Person | None:
     token = ApiToken.objects.active().select_related("person").filter(digest=ApiToken.hash(secret)).first()
     if token is None or not token.person.is_active:
         return None
-    ApiToken.objects.filter(pk=token.pk).update(last_used_at=timezone.now())
+    now = timezone.now()
+    # One write a minute is enough to show when a token was last used; not one per call.
+    if token.last_used_at is None or now - token.last_used_at > timedelta(minutes=1):
+        ApiToken.objects.filter(pk=token.pk).update(last_used_at=now)
     return token.person
 
 

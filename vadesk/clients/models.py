@@ -51,6 +51,12 @@ class Client(models.Model):
     def __str__(self) -> str:
         return self.name
 
+    def clean(self) -> None:
+        from vadesk.lib.validators import normalise_vat_id
+
+        if self.vat_id:
+            self.vat_id = normalise_vat_id(self.vat_id)
+
 
 class Assignment(models.Model):
     """An assistant on a client's team. Agencies put two or three on one client."""

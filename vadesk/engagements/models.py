@@ -11,6 +11,7 @@ from django.utils.translation import gettext_lazy as _
 from vadesk.clients.models import Client
 
 POSITIVE = [MinValueValidator(Decimal("0"))]
+EARLIEST, LATEST = date(2000, 1, 1), date(2099, 12, 31)
 
 
 class EngagementQuerySet(models.QuerySet["Engagement"]):
@@ -95,6 +96,11 @@ class Engagement(models.Model):
             errors["rollover_cap_hours"] = _("Say how many hours may carry over.")
         if self.kind == self.Kind.BUNDLE and self.overdraft_policy == self.Overdraft.BILL and self.excess_rate is None and self.hourly_rate is None:
             errors["excess_rate"] = _("Give a rate to bill hours beyond the bundle.")
+        for name in ("starts_on", "ends_on", "expires_on"):
+            # Balances walk month by month from the start: keep dates to a plausible business range.
+            value = getattr(self, name)
+            if value and not (EARLIEST <= value <= LATEST):
+                errors[name] = _("Choose a date between %(first)s and %(last)s.") % {"first": EARLIEST.year, "last": LATEST.year}
         if self.ends_on and self.starts_on and self.ends_on < self.starts_on:
             errors["ends_on"] = _("The end date lies before the start date.")
         if self.expires_on and self.starts_on and self.expires_on < self.starts_on:

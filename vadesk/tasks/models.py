@@ -84,7 +84,8 @@ class Task(models.Model):
 
     class Meta:
         verbose_name = _("task")
-        ordering = ["due_at", "-priority", "id"]
+        # Undated tasks last on every database (SQLite and PostgreSQL sort NULL differently).
+        ordering = [models.F("due_at").asc(nulls_last=True), "-priority", "id"]
         indexes = [models.Index(fields=["client", "status"]), models.Index(fields=["status", "due_at"])]
         constraints = [
             models.UniqueConstraint(fields=["recurrence", "occurrence_at"], name="one_task_per_occurrence"),

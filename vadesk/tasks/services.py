@@ -39,11 +39,14 @@ def task_create(
     engagement = engagement or default_engagement(client)
     assignees = list(assignees)
     _check_assignees(client, assignees)
+    task = Task(
+        client=client, engagement=engagement, title=title.strip(), description=description, category=category,
+        priority=priority, due_at=due_at, source=source, created_by=by,
+    )
+    # Choices and lengths are checked here so that bad input is a clear error, not a database failure.
+    task.full_clean(exclude=["client", "engagement", "created_by", "recurrence"])
     with transaction.atomic():
-        task = Task.objects.create(
-            client=client, engagement=engagement, title=title.strip(), description=description, category=category,
-            priority=priority, due_at=due_at, source=source, created_by=by,
-        )
+        task.save()
         task.assignees.set(assignees)
         Transition.objects.create(task=task, from_status="", to_status=Status.NEW, by=by)
         ChecklistItem.objects.bulk_create([ChecklistItem(task=task, text=t.strip(), position=i) for i, t in enumerate(checklist) if t.strip()])
@@ -74,13 +77,17 @@ def task_update(*, by: Person, task: Task, **fields) -> Task:
         raise ValidationError({"engagement": _("This engagement belongs to another client.")})
     if "title" in fields and not (fields["title"] or "").strip():
         raise ValidationError({"title": _("Give the task a title.")})
+    assignees = fields.pop("assignees", None)
+    if assignees is not None:
+        assignees = list(assignees)
+        _check_assignees(task.client, assignees)
+    for name, value in fields.items():
+        setattr(task, name, value)
+    task.full_clean(exclude=["client", "engagement", "created_by", "recurrence"])
     with transaction.atomic():
-        assignees = fields.pop("assignees", None)
-        for name, value in fields.items():
-            setattr(task, name, value)
-        task.save()
+        # Only the edited fields: a status change made meanwhile by a colleague must survive.
+        task.save(update_fields=[*fields, "updated_at"])
         if assignees is not None:
-            _check_assignees(task.client, list(assignees))
             task.assignees.set(assignees)
     return task
 
@@ -135,4 +142,6 @@ def _may_read(person: Person, client: Client) -> bool:
 def _check_assignees(client: Client, assignees: list[Person]) -> None:
     for person in assignees:
         if not is_staff_for(person, client):
-            raise ValidationError({"assignees": _("%(person)s is not on this client's team.") % {"person": person}})
+            # Named only when they belong to the organisation: never confirm who exists elsewhere.
+            name = str(person) if person.memberships.filter(organisation_id=client.organisation_id).exists() else _("This person")
+            raise ValidationError({"assignees": _("%(person)s is not on this client's team.") % {"person": name}})

@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 from datetime import date, datetime
+from zoneinfo import ZoneInfo
 
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -19,6 +20,7 @@ from vadesk.tasks.models import Task
 from vadesk.timesheets.models import TimeEntry
 
 MAX_MINUTES_PER_ENTRY = 24 * 60
+KEEP = object()  # "leave this field as it is" in corrections
 
 
 def time_entry_log(
@@ -45,16 +47,29 @@ def time_entry_log(
 def timer_start(*, by: Person, engagement: Engagement, task: Task | None = None, note: str = "", now: datetime | None = None) -> TimeEntry:
     """Start a timer; a timer already running for this person is stopped and saved first."""
     now = now or timezone.now()
-    with transaction.atomic():
-        running = TimeEntry.objects.select_for_update().filter(person=by).running().first()
-        if running:
-            timer_stop(by=by, entry=running, now=now)
-        engagement = _locked(engagement, by=by, task=task, work_date=timezone.localdate(now))
-        if engagement.blocks_overdraft:
-            remaining = balance_of(engagement, timezone.localdate(now)).remaining
-            if remaining is not None and remaining <= 0:
-                raise ValidationError(_("This bundle is used up. Log the time on another engagement or ask the owner to top it up."))
-        return TimeEntry.objects.create(engagement=engagement, task=task, person=by, work_date=timezone.localdate(now), started_at=now, note=note)
+    try:
+        with transaction.atomic():
+            running = TimeEntry.objects.select_for_update().filter(person=by).running().first()
+            # Lock both engagements in one order, so two people switching timers between them cannot deadlock.
+            list(Engagement.objects.select_for_update().filter(pk__in={engagement.pk, running.engagement_id if running else engagement.pk}).order_by("pk"))
+            if running:
+                timer_stop(by=by, entry=running, now=now)
+            day = _work_day(engagement, now)
+            engagement = _locked(engagement, by=by, task=task, work_date=day)
+            if engagement.blocks_overdraft:
+                remaining = balance_of(engagement, day).remaining
+                if remaining is not None and remaining <= 0:
+                    raise ValidationError(_("This bundle is used up. Log the time on another engagement or ask the owner to top it up."))
+            return TimeEntry.objects.create(engagement=engagement, task=task, person=by, work_date=day, started_at=now, note=note)
+    except IntegrityError:
+        # The one-running-timer constraint: a second start at the same moment (a double click) lost the race.
+        raise ValidationError(_("A timer is already running for you. Stop it first."))
+
+
+def _work_day(engagement: Engagement, moment: datetime) -> date:
+    """The day the work counts for, in the organisation's own time zone."""
+    zone = Engagement.objects.filter(pk=engagement.pk).values_list("client__organisation__time_zone", flat=True).first()
+    return moment.astimezone(ZoneInfo(zone or "UTC")).date()
 
 
 def timer_stop(*, by: Person, entry: TimeEntry, now: datetime | None = None, billable: bool | None = None) -> TimeEntry:
@@ -89,13 +104,17 @@ def time_entry_correct(
     note: str,
     billable: bool,
     engagement: Engagement | None = None,
-    task: Task | None = None,
+    task: Task | None | object = KEEP,
 ) -> TimeEntry:
-    """Change an entry that is not yet invoiced; the balance is checked again as if it were new."""
+    """Change an entry that is not yet invoiced; the balance is checked again as if it were new.
+
+    Leaving out `task` keeps the entry's task; pass None to detach it."""
     _check_minutes(minutes)
     with transaction.atomic():
         entry = TimeEntry.objects.select_for_update().get(pk=entry.pk)
         _check_editable(entry, by)
+        if task is KEEP:
+            task = entry.task
         engagement = _locked(engagement or entry.engagement, by=by, task=task, work_date=work_date)
         entry.engagement, entry.task = engagement, task
         entry.work_date, entry.worked_minutes, entry.note, entry.billable = work_date, minutes, note, billable
@@ -165,8 +184,8 @@ def _price(entry: TimeEntry) -> None:
             entry.worked_minutes,
             increment=increment,
             minimum=engagement.minimum_minutes_per_task,
-            rounded_before=sum(billed_minutes(worked, increment=increment) for worked, _ in worked_billed),
-            billed_before=sum(billed for _, billed in worked_billed),
+            rounded_before=sum(billed_minutes(worked, increment=increment) for worked, _billed in worked_billed),
+            billed_before=sum(billed for _worked, billed in worked_billed),
         )
     else:
         entry.billed_minutes = billed_minutes(entry.worked_minutes, increment=increment)

@@ -6,8 +6,9 @@ from typing import Any
 
 import pytest
 from django.test import Client as HttpClient
+from django.utils import timezone
 
-from vadesk.accounts.models import Membership, Person
+from vadesk.accounts.models import ApiToken, Membership, Person
 from vadesk.accounts.services import api_token_create
 from vadesk.clients.models import Client
 from vadesk.conftest import make_person
@@ -44,7 +45,9 @@ class Api:
 @pytest.fixture
 def api_as(db) -> Callable[..., Api]:
     def make(person: Person, language: str = "en") -> Api:
-        _, secret = api_token_create(person=person, name="tests")
+        token, secret = api_token_create(person=person, name="tests")
+        # As if just used: the once-a-minute last_used_at write then stays out of query counts.
+        ApiToken.objects.filter(pk=token.pk).update(last_used_at=timezone.now())
         return Api(secret, language)
 
     return make

@@ -66,7 +66,9 @@ def test_it_refuses_assignees_who_are_not_on_the_clients_team(request, assistant
     with pytest.raises(ValidationError) as refused:
         task_create(by=assistant, client=acme, title="Renew domain", assignees=[assistant, person])
 
-    assert refused.value.message_dict == {"assignees": [f"{person} is not on this client's team."]}
+    # Someone of another organisation is not named: the message must not confirm who exists elsewhere.
+    named = "This person" if who == "outsider" else str(person)
+    assert refused.value.message_dict == {"assignees": [f"{named} is not on this client's team."]}
     assert not Task.objects.exists()
 
 

@@ -196,3 +196,29 @@ def test_a_timer_left_running_for_days_records_at_most_a_day(assistant, hourly, 
     clock.shift(timedelta(days=3))
 
     assert timer_stop(by=assistant, entry=entry).worked_minutes == 24 * 60
+
+
+def test_a_double_click_on_start_gives_a_clear_message_not_a_crash(assistant, bundle, task, monkeypatch):
+    from django.core.exceptions import ValidationError as DjangoValidationError
+
+    from vadesk.timesheets.models import TimeEntry as Entry
+    from vadesk.timesheets.services import timer_start as start
+
+    start(by=assistant, engagement=bundle, task=task)
+    # The second request did not see the first one's timer (it was not committed yet when it looked).
+    monkeypatch.setattr(Entry.objects, "select_for_update", lambda: Entry.objects.none())
+    with pytest.raises(DjangoValidationError, match="already running"):
+        start(by=assistant, engagement=bundle, task=task)
+    assert Entry.objects.filter(person=assistant).count() == 1
+
+
+def test_a_timer_counts_for_the_day_in_the_organisations_time_zone(assistant, bundle, task, org):
+    from datetime import datetime
+    from zoneinfo import ZoneInfo
+
+    from vadesk.timesheets.services import timer_start as start
+
+    org.time_zone = "America/New_York"  # an agency abroad: 02:00 in Amsterdam is still yesterday there
+    org.save()
+    entry = start(by=assistant, engagement=bundle, task=task, now=datetime(2026, 11, 20, 2, 0, tzinfo=ZoneInfo("Europe/Amsterdam")))
+    assert str(entry.work_date) == "2026-11-19"

@@ -69,7 +69,7 @@ def client_detail(request, pk: int):
     engagements = list(client.engagements.all())
     balances = balances_of(engagements, on)
     q = request.GET.get("q", "").strip()
-    tasks = Task.objects.filter(client=client).prefetch_related("assignees")
+    tasks = Task.objects.filter(client=client).select_related("client").prefetch_related("assignees")
     context = {
         "client": client,
         "on": on,
