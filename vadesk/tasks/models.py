@@ -57,6 +57,17 @@ TRANSITIONS: dict[str, set[str]] = {
 }
 
 
+# The usual next steps, offered as one-click moves on the board; the task page offers every allowed move.
+NEXT_STEPS: dict[str, list[str]] = {
+    Status.NEW: [Status.PLANNED, Status.IN_PROGRESS],
+    Status.PLANNED: [Status.IN_PROGRESS],
+    Status.IN_PROGRESS: [Status.WAITING, Status.DONE],
+    Status.WAITING: [Status.IN_PROGRESS, Status.DONE],
+    Status.DONE: [],
+    Status.CANCELLED: [],
+}
+
+
 class TaskQuerySet(models.QuerySet["Task"]):
     def open(self) -> "TaskQuerySet":
         return self.filter(status__in=OPEN_STATUSES)
@@ -97,6 +108,9 @@ class Task(models.Model):
     @property
     def is_open(self) -> bool:
         return self.status in OPEN_STATUSES
+
+    def next_steps(self) -> list[str]:
+        return NEXT_STEPS[self.status]
 
     def allowed_transitions(self) -> list[str]:
         return [s for s in Status.values if s in TRANSITIONS[self.status]]
