@@ -237,7 +237,7 @@ class InvoiceLine(models.Model):
     detail = models.TextField(_("details"), blank=True, max_length=1000)
     quantity = models.DecimalField(_("quantity"), max_digits=10, decimal_places=4, validators=[MinValueValidator(Decimal("0"))])
     unit = models.CharField(_("unit"), max_length=3, choices=Unit.choices, default=Unit.HOUR)
-    unit_price = models.DecimalField(_("price"), max_digits=10, decimal_places=2, validators=[MinValueValidator(Decimal("0"))])
+    unit_price = models.DecimalField(_("price"), max_digits=12, decimal_places=4, validators=[MinValueValidator(Decimal("0"))])
     rate_kind = models.CharField(_("VAT rate"), max_length=12, choices=[(k.value, k.value) for k in RateKind], default=RateKind.STANDARD)
     vat_category = models.CharField(max_length=2, blank=True)
     vat_rate = models.DecimalField(max_digits=5, decimal_places=2, null=True, blank=True)
