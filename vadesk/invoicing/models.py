@@ -327,6 +327,7 @@ class Reminder(models.Model):
 
     invoice = models.ForeignKey(Invoice, on_delete=models.PROTECT, related_name="reminders")
     level = models.PositiveSmallIntegerField(choices=Level.choices)
+    sent_on = models.DateField()  # the schedule's day, which the spacing between levels counts from
     sent_at = models.DateTimeField()
     sent_to = models.EmailField()
 

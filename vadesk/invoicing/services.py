@@ -311,3 +311,53 @@ def _credited(invoice: Invoice) -> Decimal:
 def open_amount(invoice: Invoice) -> Decimal:
     """What the client still owes: the total, less payments and final credit notes."""
     return invoice.gross_total - invoice.paid_amount() - _credited(invoice)
+
+
+def statement_import(*, by: Person, organisation: Organisation, data: bytes):  # type: ignore[no-untyped-def]
+    """Import a CAMT.053 file: each credit once (re-importing a statement adds nothing), matched to open invoices.
+    Exact matches are booked as payments; uncertain ones wait for review."""
+    from vadesk.invoicing import camt
+    from vadesk.invoicing.models import BankStatement, StatementLine
+
+    _require_owner(by, organisation.pk)
+    try:
+        parsed = camt.parse(data)
+    except camt.StatementError as exc:
+        raise ValidationError(_("This is not a CAMT.053 bank statement we can read (%(reason)s).") % {"reason": exc})
+    with transaction.atomic():
+        statement = BankStatement.objects.create(organisation=organisation, statement_id=parsed.id[:100], account_iban=parsed.iban, imported_by=by)
+        known = set(StatementLine.objects.filter(organisation=organisation, bank_reference__in=[e.reference for e in parsed.entries]).values_list("bank_reference", flat=True))
+        for entry in parsed.entries:
+            if entry.reference in known:
+                continue
+            open_invoices = [camt.OpenInvoice(i.pk, i.number, open_amount(i), i.client.name)
+                             for i in Invoice.objects.for_organisation(organisation).unpaid().select_related("client").prefetch_related("payments")]
+            found = camt.match(entry, open_invoices)
+            line = StatementLine.objects.create(
+                organisation=organisation, statement=statement, bank_reference=entry.reference, booked_on=entry.booked_on, amount=entry.amount,
+                counterparty=entry.counterparty[:140], counterparty_iban=entry.counterparty_iban, remittance=entry.remittance,
+                status=found.status, invoice_id=found.invoice_pk, reason=found.reason,
+            )
+            if found.status == "matched":
+                payment_record(by=by, invoice=line.invoice, amount=entry.amount, paid_on=entry.booked_on, statement_line=line)
+    return statement
+
+
+def statement_line_resolve(*, by: Person, line, invoice: Invoice | None) -> None:  # type: ignore[no-untyped-def]
+    """The owner's verdict on an uncertain credit: book it on this invoice, or ignore it (invoice=None)."""
+    from vadesk.invoicing.models import StatementLine
+
+    _require_owner(by, line.organisation_id)
+    with transaction.atomic():
+        line = StatementLine.objects.select_for_update().get(pk=line.pk)
+        if line.status in (StatementLine.Status.MATCHED, StatementLine.Status.IGNORED):
+            raise ValidationError(_("This bank entry was already dealt with."))
+        if invoice is None:
+            line.status = StatementLine.Status.IGNORED
+            line.save(update_fields=["status"])
+            return
+        if invoice.organisation_id != line.organisation_id:
+            raise PermissionDenied
+        payment_record(by=by, invoice=invoice, amount=line.amount, paid_on=line.booked_on, statement_line=line)
+        line.status, line.invoice = StatementLine.Status.MATCHED, invoice
+        line.save(update_fields=["status", "invoice"])
