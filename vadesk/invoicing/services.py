@@ -8,7 +8,7 @@ from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from vadesk.accounts.access import reach_of
@@ -83,7 +83,9 @@ def invoice_draft_create(*, by: Person, client: Client, period_start: date, peri
             hours_specification=billing.grouping == ClientBilling.Grouping.SUMMARY,
         )
         if from_work:
-            for position, proposal in enumerate(propose(client, period_start, period_end, grouping=billing.grouping), start=1):
+            with translation.override(client.preferred_language):  # line texts in the client's language
+                proposals = propose(client, period_start, period_end, grouping=billing.grouping)
+            for position, proposal in enumerate(proposals, start=1):
                 line = InvoiceLine.objects.create(
                     invoice=invoice, position=position, description=proposal.description, detail=proposal.detail, quantity=proposal.quantity,
                     unit=proposal.unit, unit_price=proposal.unit_price, source=proposal.source, engagement=proposal.engagement,

@@ -123,7 +123,7 @@ def pdf_data(invoice: Invoice, doc: Document) -> dict[str, Any]:
             "note": invoice.note, "payment": payment, "bank": bank, "qr_svg": qr,
             "logo_svg": invoice.seller.logo_svg,
             "footer": " · ".join(p for p in (seller["name"] + (f" {seller['legal_form']}" if seller.get("legal_form") else ""),
-                                             *( [_("CoC %(number)s") % {"number": seller["registration_id"]}] if seller.get("registration_id") else []),
+                                             *( [_registry(seller)] if seller.get("registration_id") else []),
                                              *( [_("VAT %(id)s") % {"id": seller["vat_id"]}] if seller.get("vat_id") else []),
                                              *( [f"IBAN {_spaced(seller['iban'])}"] if seller.get("iban") else [])) if p),
             "specification": _specification(invoice, locale) if invoice.hours_specification else [],
@@ -133,6 +133,14 @@ def pdf_data(invoice: Invoice, doc: Document) -> dict[str, Any]:
 
 def _unit(code: str, quantity) -> str:  # type: ignore[no-untyped-def]
     return {"HUR": _("h"), "MON": _("month"), "C62": ""}.get(code, "")
+
+
+# The register is the seller's country's, whatever language the invoice is in.
+REGISTERS = {"NL": "KvK", "DE": "HR", "BE": "KBO/BCE", "AT": "FN"}
+
+
+def _registry(seller: dict[str, Any]) -> str:
+    return f"{REGISTERS.get(seller.get('country', ''), 'Reg.')} {seller['registration_id']}"
 
 
 def _spaced(iban: str) -> str:
@@ -153,7 +161,7 @@ def _ids(seller: dict[str, Any]) -> list[str]:
     if seller.get("tax_number"):
         rows.append(_("Tax number") + ": " + seller["tax_number"])
     if seller.get("registration_id"):
-        rows.append(_("CoC %(number)s") % {"number": seller["registration_id"]})
+        rows.append(_registry(seller))
     rows += [v for v in (seller.get("email", ""), seller.get("phone", "")) if v]
     return rows
 
