@@ -84,7 +84,7 @@ def _hourly(engagement: Engagement, start: date, end: date, grouping: str) -> li
         elif grouping == "category":
             key = str(Category(entry.task.category).label) if entry.task else _("Other work")
         else:
-            key = entry.task.title if entry.task else (entry.note or _("Other work"))
+            key = entry.task.title if entry.task else engagement.name
         groups.setdefault(key, []).append(entry)
     return [
         Proposal(source="hours", description=key[:200], quantity=hours(sum(e.billed_minutes for e in entries)), unit="HUR",
