@@ -3,6 +3,7 @@ from django.urls import include, path
 urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("api/v1/", include("vadesk.api.urls")),
+    path("", include("vadesk.invoicing.urls")),
     path("portal/", include("vadesk.portal.urls")),
     path("", include("vadesk.web.urls")),
 ]

@@ -4,7 +4,7 @@ from typing import Any
 
 from ninja import NinjaAPI
 
-from vadesk.api import clients, comments, dossier, engagements, organisations, tasks, time_entries
+from vadesk.api import clients, comments, dossier, engagements, invoices, organisations, tasks, time_entries
 from vadesk.api.auth import TokenAuth
 from vadesk.api.errors import document_errors, install_handlers
 
@@ -26,5 +26,5 @@ api = VadeskAPI(
 )
 install_handlers(api)
 
-for module in (organisations, clients, dossier, engagements, tasks, comments, time_entries):
+for module in (organisations, clients, dossier, engagements, tasks, comments, time_entries, invoices):
     api.add_router("", module.router)

@@ -79,6 +79,9 @@ def demo_load(*, now: datetime | None = None, seed: int = DEMO_SEED) -> DemoSumm
     with transaction.atomic():
         organisations = [loader.organisation(spec) for spec in ORGANISATIONS]
         recurring_tasks_spawn(now=loader.now)
+        from vadesk.invoicing.demo import invoicing_demo
+
+        invoicing_demo(organisations, now=loader.now)
     return _summary(organisations)
 
 

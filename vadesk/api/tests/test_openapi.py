@@ -24,6 +24,14 @@ EXPECTED_PATHS = {
     "/api/v1/time-entries/{entry_id}",
     "/api/v1/timer/start",
     "/api/v1/timer/stop",
+    # invoicing
+    "/api/v1/invoices",
+    "/api/v1/invoices/{invoice_id}",
+    "/api/v1/invoices/{invoice_id}/lines",
+    "/api/v1/invoices/{invoice_id}/finalise",
+    "/api/v1/invoices/{invoice_id}/credit-note",
+    "/api/v1/invoices/{invoice_id}/pdf",
+    "/api/v1/invoices/{invoice_id}/einvoice/{fmt}",
 }
 
 
@@ -40,7 +48,7 @@ def test_it_declares_bearer_authentication_on_every_operation(client, db):
     document = client.get("/api/v1/openapi.json").json()
     assert document["components"]["securitySchemes"]["TokenAuth"] == {"type": "http", "scheme": "bearer"}
     operations = [op for path in document["paths"].values() for op in path.values()]
-    assert len(operations) == 30
+    assert len(operations) == 30 + 8  # core + invoicing
     assert all(op["security"] == [{"TokenAuth": []}] for op in operations)
 
 

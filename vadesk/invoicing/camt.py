@@ -1,0 +1,117 @@
+"""CAMT.053 bank statements (ISO 20022 BankToCustomerStatement, versions .001.02 to .001.08) and matching credits to invoices.
+
+Pure functions: bytes in, dataclasses out; matching works on plain tuples of open invoices.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import date
+from decimal import Decimal, InvalidOperation
+
+from lxml import etree
+
+
+class StatementError(ValueError):
+    pass
+
+
+@dataclass(frozen=True)
+class Entry:
+    reference: str  # the bank's unique id for the entry (AcctSvcrRef, else NtryRef, else a digest)
+    booked_on: date
+    amount: Decimal  # positive for credits (money in)
+    counterparty: str
+    counterparty_iban: str
+    remittance: str
+
+
+@dataclass(frozen=True)
+class Statement:
+    id: str
+    iban: str
+    entries: tuple[Entry, ...]
+
+
+@dataclass(frozen=True)
+class OpenInvoice:
+    pk: int
+    number: str
+    open_amount: Decimal
+    client_name: str
+
+
+@dataclass(frozen=True)
+class Match:
+    status: str  # matched | review | unmatched
+    invoice_pk: int | None
+    reason: str
+
+
+def _first(node: etree._Element, path: str) -> str:
+    found = node.xpath(path)
+    return found[0].strip() if found else ""
+
+
+def parse(data: bytes) -> Statement:
+    """Read a camt.053; credit entries only (debits are not payments to us). Raises StatementError on anything else."""
+    try:
+        root = etree.fromstring(data, parser=etree.XMLParser(resolve_entities=False, no_network=True))
+    except etree.XMLSyntaxError as exc:
+        raise StatementError(f"not XML: {exc}") from exc
+    if "camt.053" not in (etree.QName(root).namespace or ""):
+        raise StatementError("not a camt.053 statement")
+    ln = "*[local-name()='{}']".format
+    statement = root.xpath(f"./{ln('BkToCstmrStmt')}/{ln('Stmt')}")
+    if not statement:
+        raise StatementError("no statement in the file")
+    stmt = statement[0]
+    entries = []
+    for index, ntry in enumerate(stmt.xpath(f"./{ln('Ntry')}")):
+        if _first(ntry, f"./{ln('CdtDbtInd')}/text()") != "CRDT" or _first(ntry, f"./{ln('RvslInd')}/text()") == "true":
+            continue
+        try:
+            amount = Decimal(_first(ntry, f"./{ln('Amt')}/text()"))
+        except InvalidOperation as exc:
+            raise StatementError(f"entry {index + 1}: no amount") from exc
+        booked = _first(ntry, f"./{ln('BookgDt')}/{ln('Dt')}/text()") or _first(ntry, f"./{ln('BookgDt')}/{ln('DtTm')}/text()")[:10]
+        details = f"./{ln('NtryDtls')}/{ln('TxDtls')}"
+        remittance = " ".join(ntry.xpath(f"{details}/{ln('RmtInf')}//{ln('Ustrd')}/text()|{details}/{ln('RmtInf')}//{ln('Ref')}/text()"))
+        remittance = remittance or _first(ntry, f"./{ln('AddtlNtryInf')}/text()")
+        reference = (_first(ntry, f"./{ln('AcctSvcrRef')}/text()") or _first(ntry, f"./{ln('NtryRef')}/text()")
+                     or _first(ntry, f"{details}/{ln('Refs')}/{ln('EndToEndId')}/text()"))
+        if not reference:
+            reference = f"{booked}/{amount}/{index}"
+        entries.append(Entry(
+            reference=reference[:100], booked_on=date.fromisoformat(booked), amount=amount,
+            counterparty=_first(ntry, f"{details}/{ln('RltdPties')}/{ln('Dbtr')}/{ln('Nm')}/text()")
+            or _first(ntry, f"{details}/{ln('RltdPties')}/{ln('Dbtr')}/{ln('Pty')}/{ln('Nm')}/text()"),
+            counterparty_iban=_first(ntry, f"{details}/{ln('RltdPties')}/{ln('DbtrAcct')}/{ln('Id')}/{ln('IBAN')}/text()"),
+            remittance=" ".join(remittance.split())[:300],
+        ))
+    return Statement(id=_first(stmt, f"./{ln('Id')}/text()") or _first(root, f".//{ln('MsgId')}/text()"),
+                     iban=_first(stmt, f"./{ln('Acct')}/{ln('Id')}/{ln('IBAN')}/text()"), entries=tuple(entries))
+
+
+def _normal(text: str) -> str:
+    return re.sub(r"[^0-9a-z]", "", text.lower())
+
+
+def match(entry: Entry, invoices: list[OpenInvoice]) -> Match:
+    """1. The invoice number in the remittance text and the exact open amount: matched.
+    2. The number but another amount (partial or over-payment), or the amount and the client's name but no number: review.
+    3. Nothing: unmatched."""
+    text = _normal(entry.remittance)
+    by_number = [i for i in invoices if _normal(i.number) and _normal(i.number) in text]
+    exact = [i for i in by_number if i.open_amount == entry.amount]
+    if len(exact) == 1:
+        return Match("matched", exact[0].pk, "number and amount")
+    if len(by_number) == 1:
+        return Match("review", by_number[0].pk, "number, but the amount differs")
+    if len(by_number) > 1:
+        return Match("review", None, "several invoice numbers")
+    by_amount = [i for i in invoices if i.open_amount == entry.amount and _normal(i.client_name)[:6] in _normal(entry.counterparty)]
+    if len(by_amount) == 1:
+        return Match("review", by_amount[0].pk, "amount and name, but no number")
+    return Match("unmatched", None, "")

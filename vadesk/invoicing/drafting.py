@@ -1,0 +1,133 @@
+"""What an invoice for a client and period should say, read from the engagements and hours.
+
+Proposals are plain dataclasses; `services.invoice_draft_create` turns them into draft lines.
+Rules per engagement kind:
+- hourly: the period's unbilled, billable hours (already rounded per the engagement when logged),
+  one line per task, per category, or one summary line (the hours then go on a specification);
+- bundle: invoiced once, at purchase (its start date), for the bundle price;
+- retainer: next month's fee in advance, plus the period's excess hours in arrears at the excess rate;
+- project: each milestone due in or before the period, once; without milestones, the project price once.
+"""
+
+from __future__ import annotations
+
+from collections import OrderedDict
+from dataclasses import dataclass, field
+from datetime import date
+from decimal import Decimal
+
+from django.utils.translation import gettext as _
+
+from vadesk.clients.models import Client
+from vadesk.engagements.balance import month_end, month_start, next_month
+from vadesk.engagements.balances import balance_of
+from vadesk.engagements.models import Engagement
+from vadesk.lib.formatting import format_hours
+from vadesk.tasks.models import Category
+from vadesk.timesheets.models import TimeEntry
+
+HOUR = Decimal(60)
+
+
+@dataclass
+class Proposal:
+    source: str
+    description: str
+    quantity: Decimal
+    unit: str
+    unit_price: Decimal
+    engagement: Engagement | None = None
+    period_start: date | None = None
+    period_end: date | None = None
+    detail: str = ""
+    milestone_id: int | None = None
+    entry_ids: list[int] = field(default_factory=list)
+
+
+def hours(minutes: int) -> Decimal:
+    return (Decimal(minutes) / HOUR).quantize(Decimal("0.0001"))
+
+
+def propose(client: Client, start: date, end: date, *, grouping: str) -> list[Proposal]:
+    from vadesk.invoicing.models import InvoiceLine
+
+    proposals: list[Proposal] = []
+    billed = InvoiceLine.objects.filter(invoice__client=client).exclude(invoice__kind="credit_note")
+    for engagement in client.engagements.exclude(status=Engagement.Status.DRAFT).order_by("starts_on", "id"):
+        if engagement.kind == Engagement.Kind.HOURLY:
+            proposals += _hourly(engagement, start, end, grouping)
+        elif engagement.kind == Engagement.Kind.BUNDLE:
+            proposals += _bundle(engagement, start, end, billed)
+        elif engagement.kind == Engagement.Kind.RETAINER:
+            proposals += _retainer(engagement, start, end, billed)
+        elif engagement.kind == Engagement.Kind.PROJECT:
+            proposals += _project(engagement, start, end, billed)
+    return proposals
+
+
+def unbilled_entries(engagement: Engagement, start: date, end: date):  # type: ignore[no-untyped-def]
+    """Counted, not invoiced, and not already on another draft."""
+    return (
+        TimeEntry.objects.counted().uninvoiced().filter(engagement=engagement, work_date__range=(start, end), invoice_link__isnull=True)
+        .select_related("task").order_by("work_date", "id")
+    )
+
+
+def _hourly(engagement: Engagement, start: date, end: date, grouping: str) -> list[Proposal]:
+    rate = engagement.hourly_rate if engagement.hourly_rate is not None else engagement.client.organisation.default_hourly_rate
+    groups: OrderedDict[str, list[TimeEntry]] = OrderedDict()
+    for entry in unbilled_entries(engagement, start, end):
+        if entry.billed_minutes <= 0:
+            continue
+        if grouping == "summary":
+            key = engagement.name
+        elif grouping == "category":
+            key = str(Category(entry.task.category).label) if entry.task else _("Other work")
+        else:
+            key = entry.task.title if entry.task else engagement.name
+        groups.setdefault(key, []).append(entry)
+    return [
+        Proposal(source="hours", description=key[:200], quantity=hours(sum(e.billed_minutes for e in entries)), unit="HUR",
+                 unit_price=rate, engagement=engagement, period_start=start, period_end=end, entry_ids=[e.pk for e in entries])
+        for key, entries in groups.items()
+    ]
+
+
+def _bundle(engagement: Engagement, start: date, end: date, billed) -> list[Proposal]:  # type: ignore[no-untyped-def]
+    if engagement.starts_on > end or billed.filter(engagement=engagement, source="bundle").exists():
+        return []
+    return [Proposal(source="bundle", description=_("Prepaid bundle: %(name)s (%(hours)s hours)") % {"name": engagement.name, "hours": format_hours(int((engagement.bundle_hours or 0) * 60))},
+                     quantity=Decimal(1), unit="C62", unit_price=engagement.bundle_price or Decimal(0), engagement=engagement)]
+
+
+def _retainer(engagement: Engagement, start: date, end: date, billed) -> list[Proposal]:  # type: ignore[no-untyped-def]
+    proposals = []
+    ahead = next_month(end)
+    if engagement.starts_on <= month_end(ahead) and (engagement.ends_on is None or engagement.ends_on >= ahead) \
+            and not billed.filter(engagement=engagement, source="retainer", period_start=ahead).exists():
+        proposals.append(Proposal(source="retainer", description=_("Retainer %(name)s, in advance") % {"name": engagement.name},
+                                  quantity=Decimal(1), unit="MON", unit_price=engagement.monthly_price or Decimal(0), engagement=engagement,
+                                  period_start=ahead, period_end=month_end(ahead)))
+    work_month = month_start(end)
+    if engagement.starts_on <= end and not billed.filter(engagement=engagement, source="excess", period_start=work_month).exists():
+        excess = balance_of(engagement, work_month).excess
+        entries = [e.pk for e in unbilled_entries(engagement, work_month, month_end(work_month))]
+        if excess > 0:
+            proposals.append(Proposal(source="excess", description=_("Hours beyond the retainer %(name)s") % {"name": engagement.name},
+                                      quantity=hours(excess), unit="HUR", unit_price=engagement.excess_rate or Decimal(0), engagement=engagement,
+                                      period_start=work_month, period_end=month_end(work_month), entry_ids=entries))
+        elif proposals and entries:
+            # No excess: the month's hours still get locked with this invoice, so its balance can no longer change.
+            proposals[-1].entry_ids = entries
+    return proposals
+
+
+def _project(engagement: Engagement, start: date, end: date, billed) -> list[Proposal]:  # type: ignore[no-untyped-def]
+    milestones = list(engagement.milestones.filter(due_on__lte=end).exclude(lines__in=billed))
+    if milestones:
+        return [Proposal(source="milestone", description=f"{engagement.name}: {m.name}", quantity=Decimal(1), unit="C62",
+                         unit_price=m.amount, engagement=engagement, milestone_id=m.pk) for m in milestones]
+    if engagement.milestones.exists() or engagement.starts_on > end or billed.filter(engagement=engagement).exists():
+        return []
+    return [Proposal(source="milestone", description=_("Project %(name)s") % {"name": engagement.name}, quantity=Decimal(1), unit="C62",
+                     unit_price=engagement.project_price or Decimal(0), engagement=engagement)]

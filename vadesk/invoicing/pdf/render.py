@@ -1,0 +1,174 @@
+"""The invoice PDF in the client's language, rendered by typst; PDF/A-3b with the CII XML embedded (Factur-X)."""
+
+from __future__ import annotations
+
+import io
+import json
+import threading
+from pathlib import Path
+from typing import Any
+
+import facturx
+import segno
+import segno.helpers
+import typst
+from babel.dates import format_date
+from babel.numbers import format_currency, format_decimal
+from django.utils import translation
+from django.utils.translation import gettext as _
+
+from vadesk.einvoice.cii import to_cii
+from vadesk.einvoice.model import Document
+from vadesk.einvoice.totals import document_totals
+from vadesk.invoicing.documents import document_of, parties
+from vadesk.invoicing.models import Invoice
+from vadesk.lib.formatting import format_minutes
+
+TEMPLATE = Path(__file__).with_name("invoice.typ")
+LOCALES = {"nl": "nl_NL", "de": "de_DE", "en": "en_GB"}
+_local = threading.local()
+
+
+def _compiler() -> typst.Compiler:
+    # One compiler per thread: reusing it keeps fonts and the parsed template warm (about 10 ms a page).
+    compiler = getattr(_local, "compiler", None)
+    if compiler is None:
+        compiler = _local.compiler = typst.Compiler(TEMPLATE, root=TEMPLATE.parent)
+    return compiler
+
+
+def epc_qr_svg(*, name: str, iban: str, bic: str, amount, text: str) -> str:  # type: ignore[no-untyped-def]
+    """EPC069-12 "GiroCode": a SEPA credit transfer the client's banking app fills in by scanning."""
+    if not iban or amount <= 0:
+        return ""
+    qr = segno.helpers.make_epc_qr(name=name[:70], iban=iban, amount=amount, text=text[:140], bic=bic or None)
+    buffer = io.BytesIO()
+    qr.save(buffer, kind="svg", scale=4, border=0, xmldecl=False, svgns=True)
+    return buffer.getvalue().decode()
+
+
+def render_pdf(invoice: Invoice, *, pdf_a: bool = True) -> bytes:
+    doc = document_of(invoice)
+    data = pdf_data(invoice, doc)
+    pdf, _warnings = _compiler().compile_with_warnings(sys_inputs={"data": json.dumps(data)}, pdf_standards=["a-3b"] if pdf_a else [])
+    return pdf  # type: ignore[return-value]
+
+
+def render_facturx(invoice: Invoice) -> bytes:
+    """The PDF/A-3b with the EN 16931 CII XML attached as factur-x.xml (Factur-X 1.0 / ZUGFeRD 2.x, profile EN 16931)."""
+    xml = to_cii(document_of(invoice))
+    return facturx.generate_from_binary(render_pdf(invoice), xml, flavor="factur-x", level="en16931", check_xsd=True,
+                                        pdf_metadata={"author": invoice.seller.organisation.name, "title": invoice.number or "draft",
+                                                      "subject": invoice.number, "keywords": "Factur-X"}, lang=invoice.language)
+
+
+def pdf_data(invoice: Invoice, doc: Document) -> dict[str, Any]:
+    locale = LOCALES.get(invoice.language, "en_GB")
+    money = lambda value: format_currency(value, doc.currency, locale=locale)  # noqa: E731
+    day = lambda value: format_date(value, format="long", locale=locale) if value else "–"  # noqa: E731
+    seller, buyer = parties(invoice)
+    totals = document_totals(doc.lines)
+    with translation.override(invoice.language):
+        title = _("Credit note") if invoice.is_credit_note else _("Invoice")
+        meta = [(_("Number"), doc.number if invoice.is_final else _("Draft")), (_("Date"), day(doc.issue_date)),
+                (_("Period"), f"{day(invoice.period_start)} – {day(invoice.period_end)}")]
+        if invoice.is_credit_note and invoice.credit_of:
+            meta.append((_("Credits invoice"), f"{doc.preceding_number} ({day(doc.preceding_date)})"))
+        elif doc.due_date:
+            meta.append((_("Due date"), day(doc.due_date)))
+        vat_rows = []
+        for group in totals.groups:
+            if group.category in ("E", "AE"):
+                label = _("VAT 0 % (see note)")
+            else:
+                label = _("VAT %(rate)s %% on %(base)s") % {"rate": format_decimal(group.rate, locale=locale), "base": money(group.taxable)}
+            vat_rows.append({"label": label, "value": money(group.tax), "strong": False})
+        payable = totals.payable
+        lines = []
+        for number, (line, row) in enumerate(zip(doc.lines, invoice.lines.all(), strict=True), start=1):
+            detail = row.detail
+            if row.period_start and row.period_end:
+                detail = " · ".join(p for p in (f"{day(row.period_start)} – {day(row.period_end)}", detail) if p)
+            lines.append({
+                "pos": str(number), "description": line.name, "detail": detail,
+                "quantity": f"{format_decimal(line.quantity.normalize(), format='#,##0.##', locale=locale)} {_unit(line.unit_code, line.quantity)}",
+                "price": money(line.unit_price), "vat": "–" if line.vat_category in ("E", "AE") else f"{format_decimal(line.vat_rate, locale=locale)} %",
+                "net": money(line.net_amount),
+            })
+        payment = ""
+        bank: list[tuple[str, str]] = []
+        qr = ""
+        if not invoice.is_credit_note and doc.iban:
+            payment = _("Please transfer %(amount)s by %(date)s, quoting %(reference)s.") % {
+                "amount": money(payable), "date": day(doc.due_date), "reference": doc.payment_reference or _("the invoice number")}
+            bank = [(_("Account holder"), seller["name"]), ("IBAN", _spaced(doc.iban))] + ([("BIC", doc.bic)] if doc.bic else [])
+            qr = epc_qr_svg(name=seller["name"], iban=doc.iban, bic=doc.bic, amount=payable, text=doc.payment_reference or doc.number) if invoice.is_final else ""
+        elif invoice.is_credit_note:
+            payment = _("We will refund %(amount)s to your account, or set it off against an open invoice.") % {"amount": money(payable)}
+        data = {
+            "lang": invoice.language, "title": title, "number": doc.number,
+            "labels": {
+                "to": _("Invoice to") if not invoice.is_credit_note else _("Credit note to"), "from": _("From"), "vat_id": _("VAT id"),
+                "columns": ["#", _("Description"), _("Quantity"), _("Price"), _("VAT"), _("Amount")],
+                "payment": _("Payment"), "scan": _("Scan to pay"), "page": _("Page"), "specification": _("Hours specification"),
+                "spec_columns": [_("Date"), _("Assistant"), _("Work"), _("Hours")],
+            },
+            "seller": {"name": seller["name"], "lines": _address_lines(seller) + _ids(seller)},
+            "buyer": {"name": buyer["name"], "lines": _address_lines(buyer), "vat": buyer.get("vat_id", "")},
+            "meta": meta,
+            "lines": lines,
+            "totals": [{"label": _("Subtotal"), "value": money(totals.tax_exclusive), "strong": False}, *vat_rows,
+                       {"label": _("Total credited") if invoice.is_credit_note else _("Total due"), "value": money(payable), "strong": True}],
+            "legal_note": doc.exemption_reasons.get("E") or doc.exemption_reasons.get("AE") or "",
+            "note": invoice.note, "payment": payment, "bank": bank, "qr_svg": qr,
+            "logo_svg": invoice.seller.logo_svg,
+            "footer": " · ".join(p for p in (seller["name"] + (f" {seller['legal_form']}" if seller.get("legal_form") else ""),
+                                             *( [_registry(seller)] if seller.get("registration_id") else []),
+                                             *( [_("VAT %(id)s") % {"id": seller["vat_id"]}] if seller.get("vat_id") else []),
+                                             *( [f"IBAN {_spaced(seller['iban'])}"] if seller.get("iban") else [])) if p),
+            "specification": _specification(invoice, locale) if invoice.hours_specification else [],
+        }
+    return data
+
+
+def _unit(code: str, quantity) -> str:  # type: ignore[no-untyped-def]
+    return {"HUR": _("h"), "MON": _("month"), "C62": ""}.get(code, "")
+
+
+# The register is the seller's country's, whatever language the invoice is in.
+REGISTERS = {"NL": "KvK", "DE": "HR", "BE": "KBO/BCE", "AT": "FN"}
+
+
+def _registry(seller: dict[str, Any]) -> str:
+    return f"{REGISTERS.get(seller.get('country', ''), 'Reg.')} {seller['registration_id']}"
+
+
+def _spaced(iban: str) -> str:
+    return " ".join(iban[i:i + 4] for i in range(0, len(iban), 4))
+
+
+def _address_lines(party: dict[str, Any]) -> list[str]:
+    from vadesk.accounts.models import Country
+
+    country = str(Country(party["country"]).label) if party.get("country") in Country.values else party.get("country", "")
+    return [line for line in (party.get("street", ""), f"{party.get('postal_code', '')} {party.get('city', '')}".strip(), country) if line]
+
+
+def _ids(seller: dict[str, Any]) -> list[str]:
+    rows = []
+    if seller.get("vat_id"):
+        rows.append(_("VAT id") + ": " + seller["vat_id"])
+    if seller.get("tax_number"):
+        rows.append(_("Tax number") + ": " + seller["tax_number"])
+    if seller.get("registration_id"):
+        rows.append(_registry(seller))
+    rows += [v for v in (seller.get("email", ""), seller.get("phone", "")) if v]
+    return rows
+
+
+def _specification(invoice: Invoice, locale: str) -> list[list[str]]:
+    from vadesk.timesheets.models import TimeEntry
+
+    entries = TimeEntry.objects.filter(invoice_link__line__invoice=invoice).select_related("person", "task").order_by("work_date", "id")
+    return [[format_date(e.work_date, format="short", locale=locale), e.person.full_name, (e.task.title if e.task else "") + (f" – {e.note}" if e.note else ""),
+             format_minutes(e.billed_minutes)] for e in entries]
