@@ -17,7 +17,7 @@ run: $(VENV)/.installed
 	$(VADESK) run
 
 test: $(VENV)/.installed
-	@scripts/ensure-chromium
+	@scripts/ensure-test-tools
 	$(MAKE) --no-print-directory test-sqlite
 	@if [ -n "$$DATABASE_URL" ]; then $(MAKE) --no-print-directory test-postgres; else echo "DATABASE_URL not set: PostgreSQL run skipped"; fi
 
