@@ -49,6 +49,7 @@ INSTALLED_APPS = [
     "vadesk.web",
     "vadesk.portal",
     "vadesk.api",
+    "vadesk.agenda",
 ]
 
 MIDDLEWARE = [
