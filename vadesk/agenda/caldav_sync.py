@@ -18,7 +18,7 @@ import time
 import uuid
 from dataclasses import dataclass, field
 from datetime import timedelta
-from urllib.parse import urljoin, urlsplit
+from urllib.parse import quote, unquote, urljoin, urlsplit
 from xml.sax.saxutils import escape
 
 import caldav
@@ -85,14 +85,14 @@ def calendar_sync(*, calendar: Calendar) -> SyncReport:
 def _href_for(calendar: Calendar, event: Event) -> str:
     if event.href:
         return event.href
-    safe = "".join(ch if ch.isalnum() or ch in "-_.@" else "-" for ch in event.uid)[:120] or uuid.uuid4().hex
+    safe = "".join(ch if ch.isascii() and (ch.isalnum() or ch in "-_.") else "-" for ch in event.uid)[:120] or uuid.uuid4().hex
     return urlsplit(urljoin(calendar.url.rstrip("/") + "/", f"{safe}.ics")).path
 
 
 def _push(client: caldav.DAVClient, calendar: Calendar, report: SyncReport) -> None:
     for event in Event.objects.filter(calendar=calendar, pending_push=True):
         href = _href_for(calendar, event)
-        url = urljoin(calendar.url, href)
+        url = urljoin(calendar.url, quote(href))
         if event.deleted:
             if event.etag:
                 response = _request(client, url, "DELETE", headers={"If-Match": event.etag})
@@ -152,7 +152,7 @@ def _pull(client: caldav.DAVClient, calendar: Calendar, report: SyncReport) -> b
     changed: dict[str, str] = {}
     gone: set[str] = set()
     for item in response.tree.findall(f"{DAV}response"):
-        href = item.findtext(f"{DAV}href") or ""
+        href = unquote(item.findtext(f"{DAV}href") or "")  # servers differ in what they percent-encode
         status = item.findtext(f"{DAV}status") or ""
         if " 404 " in status:
             gone.add(href)
@@ -189,7 +189,7 @@ def _multiget(client: caldav.DAVClient, calendar: Calendar, hrefs: list[str]):
         chunk = hrefs[start:start + 100]
         body = (
             '<?xml version="1.0" encoding="utf-8"?><C:calendar-multiget xmlns:D="DAV:" xmlns:C="urn:ietf:params:xml:ns:caldav">'
-            "<D:prop><D:getetag/><C:calendar-data/></D:prop>" + "".join(f"<D:href>{escape(h)}</D:href>" for h in chunk) + "</C:calendar-multiget>"
+            "<D:prop><D:getetag/><C:calendar-data/></D:prop>" + "".join(f"<D:href>{escape(quote(h))}</D:href>" for h in chunk) + "</C:calendar-multiget>"
         )
         response = _request(client, calendar.url, "REPORT", body, {"Depth": "1", "Content-Type": "application/xml"})
         if response.status != 207 or response.tree is None:
@@ -197,7 +197,7 @@ def _multiget(client: caldav.DAVClient, calendar: Calendar, hrefs: list[str]):
         for item in response.tree.findall(f"{DAV}response"):
             text = item.findtext(f".//{CALDAV_NS}calendar-data")
             if text:
-                yield item.findtext(f"{DAV}href") or "", text, item.findtext(f".//{DAV}getetag") or ""
+                yield unquote(item.findtext(f"{DAV}href") or ""), text, item.findtext(f".//{DAV}getetag") or ""
 
 
 def _take_remote(calendar: Calendar, href: str, text: str, etag: str, event: Event | None, report: SyncReport) -> None:

@@ -177,3 +177,14 @@ class Occurrence(models.Model):
     class Meta:
         indexes = [models.Index(fields=["calendar", "start"]), models.Index(fields=["calendar", "end"])]
         ordering = ["start"]
+
+
+class ReminderSent(models.Model):
+    """A reminder went out for this occurrence; occurrences are re-made, so this is kept apart."""
+
+    event = models.ForeignKey(Event, on_delete=models.CASCADE, related_name="reminders")
+    start = models.DateTimeField()
+    sent_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["event", "start"], name="agenda_one_reminder_per_occurrence")]
