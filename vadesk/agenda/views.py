@@ -208,3 +208,31 @@ def cancel(request, event_pk: int):
         messages.error(request, "; ".join(getattr(error, "messages", [str(error)])))
     client_id = event.calendar.party.client_id
     return redirect("agenda_client", pk=client_id) if client_id else redirect("agenda_home")
+
+
+@staff_required
+@require_POST
+def party_add(request, pk: int):
+    """An outside party for finding a time: their zone, their working days' hours and, if given, their .ics."""
+    from zoneinfo import available_timezones
+
+    client = client_in_reach(request, pk)
+    name, zone = request.POST.get("name", "").strip(), request.POST.get("time_zone", "Europe/Amsterdam")
+    start, end = request.POST.get("from", "09:00"), request.POST.get("until", "17:00")
+    if not name or zone not in available_timezones():
+        messages.error(request, _("Give a name and a known time zone."))
+        return redirect("agenda_find", pk=client.pk)
+    hours = {day: [[start, end]] for day in ("mon", "tue", "wed", "thu", "fri")}
+    try:
+        from vadesk.agenda.case import CaseError, parse_working_hours
+
+        parse_working_hours(hours, name)
+    except CaseError as exc:
+        messages.error(request, str(exc))
+        return redirect("agenda_find", pk=client.pk)
+    party = Party.objects.create(organisation=client.organisation, client=client, kind=Party.Kind.EXTERNAL, name=name[:150],
+                                 email=request.POST.get("email", "")[:254], time_zone=zone, working_hours=hours)
+    if "file" in request.FILES:
+        calendar = Calendar.objects.create(party=party, name=_("Free/busy"), source=Calendar.Source.UPLOAD)
+        _import(request, calendar, request.FILES["file"])
+    return redirect(reverse("agenda_find", args=[client.pk]) + "?" + request.POST.get("query", ""))
