@@ -4,7 +4,7 @@ from vadesk.agenda import feed, views
 
 urlpatterns = [
     path("", views.agenda_home, name="agenda_home"),
-    path("clients/<int:pk>/", views.client_agenda, name="agenda_client"),
+    path("clients/<int:pk>/", views.client_agenda, name="agenda_week"),
     path("clients/<int:pk>/calendars/", views.calendar_add, name="agenda_calendar_add"),
     path("clients/<int:pk>/find/", views.find_time, name="agenda_find"),
     path("clients/<int:pk>/book/", views.book, name="agenda_book"),

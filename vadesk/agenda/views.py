@@ -105,7 +105,7 @@ def calendar_add(request, pk: int):
                 messages.warning(request, _("Added, but not synced yet: %(error)s") % {"error": error})
     except ValidationError as error:
         apply_validation_error(None, request, error)
-    return redirect("agenda_client", pk=client.pk)
+    return redirect("agenda_week", pk=client.pk)
 
 
 def _import(request, calendar: Calendar, upload) -> None:
@@ -140,7 +140,7 @@ def calendar_action(request, calendar_pk: int, action: str):
     elif action == "upload" and "file" in request.FILES and calendar.source == Calendar.Source.UPLOAD:
         _import(request, calendar, request.FILES["file"])
     client_id = calendar.party.client_id
-    return redirect("agenda_client", pk=client_id) if client_id else redirect("agenda_home")
+    return redirect("agenda_week", pk=client_id) if client_id else redirect("agenda_home")
 
 
 def _parties(request, client) -> list[Party]:
@@ -189,7 +189,7 @@ def book(request, pk: int):
                                 attendees=attendees, location=request.POST.get("location", ""), task=task,
                                 log_minutes=int(request.POST.get("log_minutes") or 0))
         messages.success(request, _("Booked; the invitations are on their way."))
-        return redirect(reverse("agenda_client", args=[client.pk]) + f"?on={start.astimezone(_zone(request)).date()}")
+        return redirect(reverse("agenda_week", args=[client.pk]) + f"?on={start.astimezone(_zone(request)).date()}")
     except (ValidationError, PermissionDenied) as error:
         messages.error(request, "; ".join(getattr(error, "messages", [str(error)])))
     except (KeyError, ValueError):
@@ -207,7 +207,7 @@ def cancel(request, event_pk: int):
     except (ValidationError, PermissionDenied) as error:
         messages.error(request, "; ".join(getattr(error, "messages", [str(error)])))
     client_id = event.calendar.party.client_id
-    return redirect("agenda_client", pk=client_id) if client_id else redirect("agenda_home")
+    return redirect("agenda_week", pk=client_id) if client_id else redirect("agenda_home")
 
 
 @staff_required

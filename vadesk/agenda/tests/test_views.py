@@ -28,7 +28,7 @@ def booked(acme_calendar, assistant):
 
 def pages(acme, calendar, event):
     return [
-        ("get", reverse("agenda_client", args=[acme.pk]), {}),
+        ("get", reverse("agenda_week", args=[acme.pk]), {}),
         ("get", reverse("agenda_find", args=[acme.pk]) + "?duration=60", {}),
         ("post", reverse("agenda_calendar_add", args=[acme.pk]), {"name": "Planted", "source": "local"}),
         ("post", reverse("agenda_book", args=[acme.pk]), {"calendar": calendar.pk, "start": "2026-03-18T10:00:00+01:00", "end": "2026-03-18T11:00:00+01:00", "summary": "Planted"}),
@@ -63,10 +63,10 @@ def test_the_week_overlays_the_clients_and_the_assistants_calendars(client, assi
 
     booking_create(by=assistant, calendar=own, start=datetime(2026, 3, 18, 12, tzinfo=UTC), end=datetime(2026, 3, 18, 13, tzinfo=UTC), summary="My dentist", send=False)
     login(client, assistant)
-    page = client.get(reverse("agenda_client", args=[acme.pk]) + "?on=2026-03-16").content.decode()
+    page = client.get(reverse("agenda_week", args=[acme.pk]) + "?on=2026-03-16").content.decode()
     assert "Secret board meeting" in page and "My dentist" in page
     assert "10:00–11:00" in page  # 09:00Z in Amsterdam
-    month = client.get(reverse("agenda_client", args=[acme.pk]) + "?on=2026-03-16&view=month").content.decode()
+    month = client.get(reverse("agenda_week", args=[acme.pk]) + "?on=2026-03-16&view=month").content.decode()
     assert month.count('class="agenda-day') == 42 and "Secret board meeting" in month
 
 
