@@ -50,6 +50,7 @@ INSTALLED_APPS = [
     "vadesk.web",
     "vadesk.portal",
     "vadesk.api",
+    "vadesk.agenda",
 ]
 
 MIDDLEWARE = [

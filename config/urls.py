@@ -5,5 +5,6 @@ urlpatterns = [
     path("api/v1/", include("vadesk.api.urls")),
     path("", include("vadesk.invoicing.urls")),
     path("portal/", include("vadesk.portal.urls")),
+    path("agenda/", include("vadesk.agenda.urls")),
     path("", include("vadesk.web.urls")),
 ]

@@ -4,7 +4,7 @@ import pytest
 
 from vadesk.web.tests.test_browser import ARTIFACTS, log_in, page  # noqa: F401 - the page fixture
 
-pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
 
 
 def test_an_owner_drafts_finalises_and_downloads_an_invoice(page, live_server, owner, seller, october_hours, billable_acme):  # noqa: F811

@@ -17,7 +17,7 @@ from vadesk.invoicing.tests.conftest import PERIOD
 
 
 @pytest.mark.postgres
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_concurrent_finalising_gives_consecutive_numbers_without_gaps(seller, owner, billable_acme, org):
     if connection.vendor != "postgresql":
         pytest.skip("needs PostgreSQL row locks")

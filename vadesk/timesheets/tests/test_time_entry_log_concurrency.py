@@ -23,7 +23,7 @@ def test_two_sequential_writers_cannot_overdraw_a_bundle(assistant, bea, nearly_
 
 
 @pytest.mark.postgres
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_two_assistants_logging_the_last_hour_at_once_cannot_overdraw_a_bundle(assistant, bea, nearly_used_bundle, today):
     if connection.vendor != "postgresql":
         pytest.skip("needs PostgreSQL row locks; SQLite serialises writers anyway")

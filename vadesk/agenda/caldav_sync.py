@@ -1,0 +1,243 @@
+"""Two-way CalDAV sync (RFC 4791) with ETags and sync tokens (RFC 6578): nothing is overwritten blindly.
+
+1. Push: every event changed here goes up with `If-Match: <etag we last saw>` (new ones with
+   `If-None-Match: *`, RFC 7232 §3). A 412 means the server changed it too: the server's version
+   is taken and ours is kept as a Conflict for a person to decide. Deletions go with If-Match too.
+2. Pull: a `sync-collection` REPORT with the stored token lists what changed since; changed
+   objects are fetched with one `calendar-multiget`, removed ones (404 in the report) are removed.
+   An expired token (RFC 6578 §3.2 `valid-sync-token`) falls back to a full listing.
+3. Re-materialise when anything changed; store the new token.
+
+A server that is down or answers errors leaves local data untouched; the caller records the
+error and tries again later.
+"""
+
+from __future__ import annotations
+
+import time
+import uuid
+from dataclasses import dataclass, field
+from datetime import timedelta
+from urllib.parse import quote, unquote, urljoin, urlsplit
+from xml.sax.saxutils import escape
+
+import caldav
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from vadesk.agenda import ical
+from vadesk.agenda.importing import _describe
+from vadesk.agenda.materialise import calendar_materialise
+from vadesk.agenda.models import Calendar, Conflict, Event
+
+DAV = "{DAV:}"
+CALDAV_NS = "{urn:ietf:params:xml:ns:caldav}"
+TIMEOUT_SECONDS = 15
+
+
+class SyncError(Exception):
+    pass
+
+
+@dataclass
+class SyncReport:
+    pushed: int = 0
+    pulled: int = 0
+    removed: int = 0
+    conflicts: int = 0
+    problems: list[str] = field(default_factory=list)
+    seconds: float = 0.0
+
+
+def _client(calendar: Calendar) -> caldav.DAVClient:
+    return caldav.DAVClient(url=calendar.url, username=calendar.username or None, password=calendar.password or None, timeout=TIMEOUT_SECONDS)
+
+
+def _request(client: caldav.DAVClient, url: str, method: str, body: str = "", headers: dict[str, str] | None = None):
+    try:
+        response = client.request(url, method, body, headers or {})
+    except Exception as exc:  # connection refused, timeout, TLS, auth: all mean "not now"
+        raise SyncError(_("The CalDAV server cannot be reached: %(error)s") % {"error": str(exc)[:200]}) from exc
+    if response.status >= 500:
+        raise SyncError(_("The CalDAV server answered %(status)s.") % {"status": response.status})
+    return response
+
+
+def calendar_sync(*, calendar: Calendar) -> SyncReport:
+    """Push local changes, then pull remote ones. Raises SyncError and changes nothing more when the server fails."""
+    started = time.perf_counter()
+    client = _client(calendar)
+    report = SyncReport()
+    _push(client, calendar, report)
+    changed = _pull(client, calendar, report)
+    if changed or report.pushed:
+        calendar_materialise(calendar=calendar)
+    report.seconds = time.perf_counter() - started
+    calendar.last_synced_at = timezone.now()
+    calendar.last_error = ""
+    calendar.next_sync_at = calendar.last_synced_at + timedelta(minutes=calendar.refresh_minutes)
+    calendar.sync_seconds = report.seconds
+    calendar.save(update_fields=["last_synced_at", "last_error", "next_sync_at", "sync_seconds", "sync_token"])
+    return report
+
+
+def _href_for(calendar: Calendar, event: Event) -> str:
+    if event.href:
+        return event.href
+    safe = "".join(ch if ch.isascii() and (ch.isalnum() or ch in "-_.") else "-" for ch in event.uid)[:120] or uuid.uuid4().hex
+    return urlsplit(urljoin(calendar.url.rstrip("/") + "/", f"{safe}.ics")).path
+
+
+def _push(client: caldav.DAVClient, calendar: Calendar, report: SyncReport) -> None:
+    for event in Event.objects.filter(calendar=calendar, pending_push=True):
+        href = _href_for(calendar, event)
+        url = urljoin(calendar.url, quote(href))
+        if event.deleted:
+            if event.etag:
+                response = _request(client, url, "DELETE", headers={"If-Match": event.etag})
+                if response.status == 412:
+                    _conflict(client, calendar, event, url, report)
+                    continue
+            event.delete()
+            report.pushed += 1
+            continue
+        headers = {"Content-Type": "text/calendar; charset=utf-8"}
+        headers.update({"If-Match": event.etag} if event.etag else {"If-None-Match": "*"})
+        response = _request(client, url, "PUT", event.ics, headers)
+        if response.status == 412:
+            _conflict(client, calendar, event, url, report)
+            continue
+        if response.status >= 400:
+            raise SyncError(_("The CalDAV server refused %(summary)s (%(status)s).") % {"summary": event.summary, "status": response.status})
+        etag = response.headers.get("ETag", "")
+        if not etag:  # RFC 4791 §5.3.4: a server may change the object and then sends no ETag
+            etag = _request(client, url, "HEAD").headers.get("ETag", "")
+        Event.objects.filter(pk=event.pk).update(href=href, etag=etag, pending_push=False)
+        report.pushed += 1
+
+
+def _conflict(client: caldav.DAVClient, calendar: Calendar, event: Event, url: str, report: SyncReport) -> None:
+    """Both sides changed it: take the server's version, keep ours as a Conflict."""
+    response = _request(client, url, "GET")
+    remote = response._raw.decode() if response.status == 200 and isinstance(response._raw, bytes) else ""
+    with transaction.atomic():
+        Conflict.objects.create(event=event, local_ics="" if event.deleted else event.ics, remote_ics=remote)
+        if remote:
+            event.ics, event.etag, event.pending_push, event.deleted = remote, response.headers.get("ETag", ""), False, False
+            _describe(event)
+            event.save()
+        else:  # deleted on the server while changed here: keep ours, to be created again
+            event.etag, event.href = "", ""
+            event.save(update_fields=["etag", "href"])
+    report.conflicts += 1
+
+
+def _sync_body(token: str) -> str:
+    return (
+        '<?xml version="1.0" encoding="utf-8"?><D:sync-collection xmlns:D="DAV:">'
+        f"<D:sync-token>{escape(token)}</D:sync-token><D:sync-level>1</D:sync-level>"
+        "<D:prop><D:getetag/></D:prop></D:sync-collection>"
+    )
+
+
+def _pull(client: caldav.DAVClient, calendar: Calendar, report: SyncReport) -> bool:
+    response = _request(client, calendar.url, "REPORT", _sync_body(calendar.sync_token), {"Depth": "0", "Content-Type": "application/xml"})
+    if response.status in (403, 409) and calendar.sync_token:  # RFC 6578 §3.2: the token is no longer valid
+        calendar.sync_token = ""
+        response = _request(client, calendar.url, "REPORT", _sync_body(""), {"Depth": "0", "Content-Type": "application/xml"})
+    if response.status != 207 or response.tree is None:
+        raise SyncError(_("The CalDAV server does not support sync tokens here (answer %(status)s).") % {"status": response.status})
+    full = not calendar.sync_token
+    changed: dict[str, str] = {}
+    gone: set[str] = set()
+    for item in response.tree.findall(f"{DAV}response"):
+        href = unquote(item.findtext(f"{DAV}href") or "")  # servers differ in what they percent-encode
+        status = item.findtext(f"{DAV}status") or ""
+        if " 404 " in status:
+            gone.add(href)
+            continue
+        etag = item.findtext(f".//{DAV}getetag") or ""
+        if href.rstrip("/") != urlsplit(calendar.url).path.rstrip("/"):
+            changed[href] = etag
+    token = response.tree.findtext(f"{DAV}sync-token") or ""
+    known = {e.href: e for e in Event.objects.filter(calendar=calendar).exclude(href="")}
+    if full:  # a full listing: whatever we hold that the server no longer lists was removed there
+        gone |= {href for href in known if href not in changed}
+    fetch = [href for href, etag in changed.items() if href not in known or known[href].etag != etag]
+    with transaction.atomic():
+        for href, text, etag in _multiget(client, calendar, fetch):
+            _take_remote(calendar, href, text, etag, known.get(href), report)
+        for href in gone:
+            event = known.get(href)
+            if event is None:
+                continue
+            if event.pending_push:
+                Conflict.objects.create(event=event, local_ics=event.ics, remote_ics="")
+                event.etag, event.href = "", ""
+                event.save(update_fields=["etag", "href"])
+                report.conflicts += 1
+            else:
+                event.delete()
+                report.removed += 1
+        calendar.sync_token = token
+    return bool(fetch or gone)
+
+
+def _multiget(client: caldav.DAVClient, calendar: Calendar, hrefs: list[str]):
+    for start in range(0, len(hrefs), 100):
+        chunk = hrefs[start:start + 100]
+        body = (
+            '<?xml version="1.0" encoding="utf-8"?><C:calendar-multiget xmlns:D="DAV:" xmlns:C="urn:ietf:params:xml:ns:caldav">'
+            "<D:prop><D:getetag/><C:calendar-data/></D:prop>" + "".join(f"<D:href>{escape(quote(h))}</D:href>" for h in chunk) + "</C:calendar-multiget>"
+        )
+        response = _request(client, calendar.url, "REPORT", body, {"Depth": "1", "Content-Type": "application/xml"})
+        if response.status != 207 or response.tree is None:
+            raise SyncError(_("The CalDAV server answered %(status)s.") % {"status": response.status})
+        for item in response.tree.findall(f"{DAV}response"):
+            text = item.findtext(f".//{CALDAV_NS}calendar-data")
+            if text:
+                yield unquote(item.findtext(f"{DAV}href") or ""), text, item.findtext(f".//{DAV}getetag") or ""
+
+
+def _take_remote(calendar: Calendar, href: str, text: str, etag: str, event: Event | None, report: SyncReport) -> None:
+    try:
+        parsed = ical.parse_ics(text)
+    except ical.IcsError as exc:
+        report.problems.append(f"{href}: {exc}")
+        return
+    report.problems += [str(p) for p in parsed.problems]
+    objects = ical.split_by_uid(parsed)
+    if len(objects) != 1:
+        report.problems.append(_("%(href)s: expected one event, found %(n)s") % {"href": href, "n": len(objects)})
+        return
+    uid, ics_text = next(iter(objects.items()))
+    event = event or Event.objects.filter(calendar=calendar, uid=uid).first() or Event(calendar=calendar, uid=uid)
+    if event.pending_push and event.pk:
+        # Changed on both sides since we last agreed: keep ours next to the server's.
+        Conflict.objects.create(event=event, local_ics=event.ics, remote_ics=text)
+        report.conflicts += 1
+    event.uid, event.ics, event.href, event.etag, event.pending_push, event.deleted = uid, ics_text, href, etag, False, False
+    _describe(event)
+    event.save()
+    report.pulled += 1
+
+
+def calendar_refresh(*, calendar: Calendar) -> str | None:
+    """Sync a CalDAV calendar or re-read a subscription; on failure keep the data, note the error, retry later."""
+    from vadesk.agenda.subscriptions import subscription_fetch
+
+    try:
+        if calendar.source == Calendar.Source.CALDAV:
+            calendar_sync(calendar=calendar)
+        elif calendar.source == Calendar.Source.SUBSCRIPTION:
+            subscription_fetch(calendar=calendar)
+        return None
+    except (SyncError, ical.IcsError) as exc:
+        failures = 1 + min(calendar.last_error.count("\n"), 5) if calendar.last_error else 1
+        Calendar.objects.filter(pk=calendar.pk).update(
+            last_error=str(exc), next_sync_at=timezone.now() + timedelta(minutes=5 * 2**failures),
+        )
+        return str(exc)
+
+

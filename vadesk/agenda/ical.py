@@ -1,0 +1,338 @@
+"""Reading iCalendar data safely and expanding it into occurrences (pure: no ORM).
+
+Hostile input is named, not fatal: an event without DTSTART, with a TZID nobody defines,
+with a rule too dense to expand, or a second copy of a UID is left out and reported as a
+`Problem`; the rest of the file still counts. Only an unreadable or oversized file fails
+as a whole (`IcsError`).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime, timedelta, tzinfo
+from typing import Literal
+
+import icalendar
+import recurring_ical_events
+from django.utils.translation import gettext as _
+
+MAX_ICS_BYTES = 10 * 1024 * 1024
+# Per series and per calendar, within one expansion window: more is a hostile or broken rule.
+MAX_OCCURRENCES_PER_SERIES = 5_000
+MAX_OCCURRENCES_PER_CALENDAR = 100_000
+# dateutil walks a rule from DTSTART; a MINUTELY rule started in 1990 takes a minute to reach today.
+MAX_RULE_STEPS = 400_000
+_FREQ_SECONDS = {"SECONDLY": 1, "MINUTELY": 60, "HOURLY": 3600, "DAILY": 86400, "WEEKLY": 7 * 86400}
+
+Kind = Literal["fixed", "floating", "allday"]
+
+
+class IcsError(ValueError):
+    """The whole file cannot be used."""
+
+
+@dataclass(frozen=True)
+class Problem:
+    uid: str
+    summary: str
+    message: str
+
+    def __str__(self) -> str:
+        name = self.summary or self.uid or _("(no UID)")
+        return f"{name}: {self.message}"
+
+
+@dataclass(frozen=True)
+class Occurrence:
+    """One instance of an event.
+
+    `fixed` times are aware UTC datetimes. `floating` times (RFC 5545 §3.3.5 form #1) are naive
+    wall-clock datetimes and `allday` ones are dates: both mean "in whoever's zone looks at them".
+    """
+
+    uid: str
+    recurrence_id: str
+    summary: str
+    start: datetime | date
+    end: datetime | date
+    kind: Kind
+    busy: bool
+    status: str
+    transparent: bool
+
+    def utc_range(self, zone: tzinfo) -> tuple[datetime, datetime]:
+        """Start and end in UTC, reading floating and all-day times in `zone` (fold=0: RFC 5545 §3.3.5)."""
+        return _to_utc(self.start, zone), _to_utc(self.end, zone)
+
+
+@dataclass
+class Parsed:
+    calendar: icalendar.Calendar
+    problems: list[Problem] = field(default_factory=list)
+    event_count: int = 0
+
+
+def _to_utc(value: datetime | date, zone: tzinfo) -> datetime:
+    if not isinstance(value, datetime):
+        value = datetime(value.year, value.month, value.day)
+    if value.tzinfo is None:
+        value = value.replace(tzinfo=zone)
+    return value.astimezone(UTC)
+
+
+def parse_ics(data: bytes | str, *, max_bytes: int = MAX_ICS_BYTES) -> Parsed:
+    """Parse and clean a VCALENDAR: bad components are removed and reported, never half-used."""
+    raw = data.encode() if isinstance(data, str) else data
+    if len(raw) > max_bytes:
+        raise IcsError(_("The file is %(size)s MB; at most %(max)s MB is accepted.") % {
+            "size": round(len(raw) / 1024 / 1024, 1), "max": round(max_bytes / 1024 / 1024, 1)})
+    try:
+        calendars = icalendar.Calendar.from_ical(raw, multiple=True)
+    except Exception as exc:  # icalendar raises ValueError, KeyError, IndexError… on garbage
+        raise IcsError(_("This is not a readable iCalendar file (%(error)s).") % {"error": str(exc)[:200]}) from exc
+    if not calendars:
+        raise IcsError(_("This file contains no calendar."))
+    merged = icalendar.Calendar()
+    merged.add("prodid", "-//vadesk//agenda//EN")
+    merged.add("version", "2.0")
+    parsed = Parsed(merged)
+    seen: dict[tuple[str, str], icalendar.Event] = {}
+    for calendar in calendars:
+        if calendar.name != "VCALENDAR":
+            raise IcsError(_("This file contains no calendar."))
+        for component in calendar.subcomponents:
+            if component.name == "VTIMEZONE":
+                merged.add_component(component)
+            elif component.name == "VEVENT":
+                _take_event(component, parsed, seen)
+    return parsed
+
+
+def _take_event(event: icalendar.Event, parsed: Parsed, seen: dict[tuple[str, str], icalendar.Event]) -> None:
+    uid = str(event.get("UID", "")).strip()
+    summary = str(event.get("SUMMARY", ""))[:200]
+    problem = _event_problem(event)
+    if problem is None and not uid:
+        problem = _("no UID (RFC 5545 §3.8.4.7 requires one)")
+    if problem is None:
+        key = (uid, _recurrence_key(event))
+        if key in seen:
+            problem = _("a second event with the same UID; the first one is kept")
+        else:
+            seen[key] = event
+    if problem is not None:
+        parsed.problems.append(Problem(uid, summary, problem))
+        return
+    parsed.calendar.add_component(event)
+    parsed.event_count += 1
+
+
+def _recurrence_key(event: icalendar.Event) -> str:
+    rid = event.get("RECURRENCE-ID")
+    return "" if rid is None else _iso(rid.dt)
+
+
+def _event_problem(event: icalendar.Event) -> str | None:
+    """Why an event cannot be used, or None."""
+    try:
+        start = event.get("DTSTART")
+        if start is None:
+            return _("no start (DTSTART is required, RFC 5545 §3.6.1)")
+        for name in ("DTSTART", "DTEND", "RECURRENCE-ID"):
+            prop = event.get(name)
+            if prop is None:
+                continue
+            value = prop.dt
+            if "TZID" in prop.params and isinstance(value, datetime) and value.tzinfo is None:
+                return _("unknown time zone %(tzid)s") % {"tzid": prop.params["TZID"]}
+        end = event.get("DTEND")
+        if end is not None and type(end.dt) is not type(start.dt):
+            return _("DTSTART and DTEND are of different kinds (RFC 5545 §3.6.1)")
+        if end is not None and _as_datetime(end.dt) < _as_datetime(start.dt):
+            return _("ends before it starts")
+        for rule in _as_list(event.get("RRULE")):
+            problem = _rule_problem(rule, start.dt)
+            if problem:
+                return problem
+        for name in ("EXDATE", "RDATE"):
+            for prop in _as_list(event.get(name)):
+                for item in getattr(prop, "dts", []):
+                    if "TZID" in prop.params and isinstance(item.dt, datetime) and item.dt.tzinfo is None:
+                        return _("unknown time zone %(tzid)s") % {"tzid": prop.params["TZID"]}
+    except Exception as exc:  # a malformed property value surfaces only when read
+        return _("unreadable property (%(error)s)") % {"error": str(exc)[:120]}
+    return None
+
+
+def _rule_problem(rule: icalendar.vRecur, start: date | datetime) -> str | None:
+    freq = (rule.get("FREQ") or [""])[0]
+    if freq not in (*_FREQ_SECONDS, "MONTHLY", "YEARLY"):
+        return _("unknown recurrence frequency %(freq)s") % {"freq": freq or "-"}
+    interval = int((rule.get("INTERVAL") or [1])[0])
+    if interval < 1:
+        return _("recurrence interval must be at least 1")
+    if freq not in _FREQ_SECONDS:
+        return None
+    # dateutil walks a rule step by step from DTSTART: estimate the steps to a horizon two years out.
+    horizon = datetime.now(UTC).replace(tzinfo=None) + timedelta(days=800)
+    until = rule.get("UNTIL")
+    if until:
+        horizon = min(horizon, _as_datetime(until[0]))
+    steps = max(0.0, (horizon - _as_datetime(start)).total_seconds()) / (_FREQ_SECONDS[freq] * interval)
+    if rule.get("COUNT"):
+        steps = min(steps, int(rule["COUNT"][0]))
+    for part in ("BYHOUR", "BYMINUTE", "BYSECOND"):
+        steps *= max(1, len(rule.get(part) or []))
+    if steps > MAX_RULE_STEPS:
+        return _("the recurrence rule repeats too often to expand (%(freq)s since %(start)s)") % {"freq": freq, "start": start}
+    return None
+
+
+def _as_list(value: object) -> list:
+    if value is None:
+        return []
+    return value if isinstance(value, list) else [value]
+
+
+def _as_datetime(value: date | datetime) -> datetime:
+    if isinstance(value, datetime):
+        return value.astimezone(UTC).replace(tzinfo=None) if value.tzinfo else value
+    return datetime(value.year, value.month, value.day)
+
+
+def _iso(value: date | datetime) -> str:
+    if isinstance(value, datetime) and value.tzinfo is not None:
+        return value.astimezone(UTC).strftime("%Y%m%dT%H%M%SZ")
+    return value.strftime("%Y%m%dT%H%M%S") if isinstance(value, datetime) else value.strftime("%Y%m%d")
+
+
+def expand(parsed: Parsed, start: datetime, end: datetime) -> tuple[list[Occurrence], list[Problem]]:
+    """Every occurrence overlapping [start, end), capped per series and per calendar.
+
+    The window is widened by a day each side so that floating and all-day events, which
+    have no instant of their own, are kept for readers in any zone (UTC-14 … UTC+14).
+    A series the expander refuses is left out and named; the others still count.
+    """
+    pad = timedelta(days=1, hours=2)
+    try:
+        components = recurring_ical_events.of(parsed.calendar).between(start - pad, end + pad)
+        return _capped(components)
+    except Exception:  # a rule dateutil refuses: find which series it is
+        pass
+    occurrences: list[Occurrence] = []
+    problems: list[Problem] = []
+    for uid, text in split_by_uid(parsed).items():
+        single = icalendar.Calendar.from_ical(text)
+        try:
+            found, found_problems = _capped(recurring_ical_events.of(single).between(start - pad, end + pad))
+        except Exception as exc:
+            summary = str(single.walk("VEVENT")[0].get("SUMMARY", ""))
+            problems.append(Problem(uid, summary, _("this series cannot be expanded (%(error)s)") % {"error": str(exc)[:120]}))
+            continue
+        occurrences += found
+        problems += found_problems
+    return occurrences, problems
+
+
+def _capped(components: Iterable[icalendar.Event]) -> tuple[list[Occurrence], list[Problem]]:
+    problems: list[Problem] = []
+    per_series: dict[str, int] = {}
+    result: list[Occurrence] = []
+    for component in components:
+        if len(result) >= MAX_OCCURRENCES_PER_CALENDAR:
+            problems.append(Problem("", "", _("more than %(n)s occurrences; the rest is left out") % {"n": MAX_OCCURRENCES_PER_CALENDAR}))
+            break
+        uid = str(component.get("UID", ""))
+        per_series[uid] = per_series.get(uid, 0) + 1
+        if per_series[uid] == MAX_OCCURRENCES_PER_SERIES + 1:
+            problems.append(Problem(uid, str(component.get("SUMMARY", "")), _("more than %(n)s occurrences in the window; the rest is left out") % {"n": MAX_OCCURRENCES_PER_SERIES}))
+        if per_series[uid] > MAX_OCCURRENCES_PER_SERIES:
+            continue
+        result.append(occurrence_of(component))
+    return result, problems
+
+
+def occurrence_of(component: icalendar.Event) -> Occurrence:
+    """One expanded VEVENT as an Occurrence (the expander has already set DTSTART/DTEND per instance)."""
+    start = component["DTSTART"].dt
+    end_prop = component.get("DTEND")
+    end = end_prop.dt if end_prop is not None else start
+    kind: Kind
+    if not isinstance(start, datetime):
+        kind = "allday"
+        if end_prop is None or end <= start:  # RFC 5545 §3.6.1: a DATE start without end lasts one day
+            end = start + timedelta(days=1)
+        if isinstance(end, datetime):
+            end = end.date()
+    elif start.tzinfo is None:
+        kind = "floating"
+        if isinstance(end, datetime) and end.tzinfo is not None:
+            end = end.replace(tzinfo=None)
+    else:
+        kind = "fixed"
+        start = start.astimezone(UTC)
+        end = end.astimezone(UTC) if isinstance(end, datetime) and end.tzinfo else start
+    status = str(component.get("STATUS", "CONFIRMED")).upper()
+    transparent = str(component.get("TRANSP", "OPAQUE")).upper() == "TRANSPARENT"
+    rid = component.get("RECURRENCE-ID")
+    return Occurrence(
+        uid=str(component.get("UID", "")),
+        recurrence_id=_iso(rid.dt) if rid is not None else _iso(component["DTSTART"].dt),
+        summary=str(component.get("SUMMARY", ""))[:300],
+        start=start,
+        end=end,
+        kind=kind,
+        # RFC 5545 §3.8.2.7: TRANSPARENT does not block; a cancelled instance (§3.8.1.11) is not held.
+        busy=not transparent and status != "CANCELLED",
+        status=status,
+        transparent=transparent,
+    )
+
+
+def split_by_uid(parsed: Parsed) -> dict[str, str]:
+    """One VCALENDAR text per UID (master and overrides, RFC 4791 §4.1), with the VTIMEZONEs it uses."""
+    zones = {str(tz.get("TZID")): tz for tz in parsed.calendar.walk("VTIMEZONE")}
+    groups: dict[str, list[icalendar.Event]] = {}
+    for event in parsed.calendar.walk("VEVENT"):
+        groups.setdefault(str(event.get("UID")), []).append(event)
+    result = {}
+    for uid, events in groups.items():
+        calendar = icalendar.Calendar()
+        calendar.add("prodid", "-//vadesk//agenda//EN")
+        calendar.add("version", "2.0")
+        used = {str(prop.params["TZID"]) for e in events for prop in _dated_props(e) if "TZID" in prop.params}
+        for tzid in sorted(used & zones.keys()):
+            calendar.add_component(zones[tzid])
+        for event in events:
+            calendar.add_component(event)
+        result[uid] = calendar.to_ical().decode()
+    return result
+
+
+def _dated_props(event: icalendar.Event) -> list:
+    props = []
+    for name in ("DTSTART", "DTEND", "RECURRENCE-ID", "EXDATE", "RDATE"):
+        props.extend(_as_list(event.get(name)))
+    return props
+
+
+def join(objects: Iterable[str]) -> Parsed:
+    """Many stored objects as one calendar for expansion (each was checked when it was stored)."""
+    merged = icalendar.Calendar()
+    merged.add("prodid", "-//vadesk//agenda//EN")
+    merged.add("version", "2.0")
+    parsed = Parsed(merged)
+    zones: set[str] = set()
+    for text in objects:
+        calendar = icalendar.Calendar.from_ical(text)
+        for component in calendar.subcomponents:
+            if component.name == "VTIMEZONE":
+                tzid = str(component.get("TZID"))
+                if tzid not in zones:
+                    zones.add(tzid)
+                    merged.add_component(component)
+            elif component.name == "VEVENT":
+                merged.add_component(component)
+                parsed.event_count += 1
+    return parsed

@@ -1,0 +1,120 @@
+"""Finding a time for parties known to vadesk: materialised occurrences → the exact slot set → ranked, explained proposals.
+
+No iCalendar is parsed here: busy time comes from the stored Occurrence rows (see materialise.py).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
+from zoneinfo import ZoneInfo
+
+from django.utils.translation import gettext as _
+
+from vadesk.agenda import slots
+from vadesk.agenda.case import CaseError, parse_working_hours
+from vadesk.agenda.models import Occurrence, Party
+
+
+def busy_intervals(party: Party, start: datetime, end: datetime) -> list[slots.Interval]:
+    """The party's busy occurrences overlapping [start, end), as UTC epoch intervals read in the party's zone."""
+    zone = ZoneInfo(party.time_zone)
+    pad = timedelta(days=1, hours=2)  # floating and all-day rows hold wall-clock time labelled UTC
+    rows = Occurrence.objects.filter(
+        calendar__party=party, calendar__counts_as_busy=True, busy=True, start__lt=end + pad, end__gt=start - pad,
+    ).values_list("start", "end", "kind")
+    result = []
+    for s, e, kind in rows:
+        if kind != Occurrence.Kind.FIXED:
+            s, e = s.replace(tzinfo=zone), e.replace(tzinfo=zone)
+        result.append((slots.to_epoch(s), slots.to_epoch(e)))
+    return result
+
+
+def participant(party: Party, start: datetime, end: datetime, extra: list[slots.Interval] = ()) -> slots.Participant:
+    try:
+        hours = parse_working_hours(party.working_hours, party.name)
+    except CaseError:
+        hours = {}
+    return slots.Participant(party.name, ZoneInfo(party.time_zone), hours, busy_intervals(party, start, end) + list(extra))
+
+
+@dataclass
+class Proposal:
+    start: datetime
+    end: datetime
+    score: int
+    reasons: list[str] = field(default_factory=list)
+
+
+@dataclass
+class Request:
+    parties: list[Party]
+    start: datetime
+    end: datetime
+    duration: int  # minutes
+    step: int = 15
+    buffer: int = 0
+    travel: int = 0  # minutes before and after, for an in-person meeting, on the client's side
+    notice: int = 0  # minutes from now before the earliest start
+    limit: int = 10
+
+
+def feasible(request: Request) -> list[int]:
+    """The exact contract's set (slots.feasible_starts) for these parties; travel time widens the client's busy time."""
+    people = []
+    for party in request.parties:
+        p = participant(party, request.start, request.end)
+        if request.travel and party.kind == Party.Kind.CLIENT:
+            t = request.travel * 60
+            p = slots.Participant(p.name, p.zone, p.working_hours, [(s - t, e + t) for s, e in p.busy])
+        people.append(p)
+    case = slots.Case((slots.to_epoch(request.start), slots.to_epoch(request.end)), request.duration * 60, request.step * 60,
+                      request.buffer * 60, people)
+    return slots.feasible_starts(case)
+
+
+def propose(request: Request, now: datetime) -> list[Proposal]:
+    """Rank the feasible starts: minimum notice and the client's meetings-per-day cap filter; preferred hours first."""
+    client = next((p for p in request.parties if p.kind == Party.Kind.CLIENT), None)
+    earliest = slots.to_epoch(now) + request.notice * 60
+    per_day = _meetings_per_day(client, request) if client else {}
+    preferred = {}
+    if client and client.preferred_hours:
+        try:
+            preferred = parse_working_hours(client.preferred_hours, client.name)
+        except CaseError:
+            preferred = {}
+    proposals = []
+    for t in feasible(request):
+        if t < earliest:
+            continue
+        start = datetime.fromtimestamp(t, UTC)
+        reasons = [_("everyone is free and inside their working hours")]
+        score = 0
+        if client:
+            local = start.astimezone(ZoneInfo(client.time_zone))
+            count = per_day.get(local.date(), 0)
+            if client.max_meetings_per_day is not None and count >= client.max_meetings_per_day:
+                continue
+            minute = local.hour * 60 + local.minute
+            if any(lo <= minute and minute + request.duration <= hi for lo, hi in preferred.get(local.weekday(), [])):
+                score += 100
+                reasons.append(_("inside %(name)s's preferred hours") % {"name": client.name})
+            if count:
+                reasons.append(_("%(n)s other meeting(s) that day") % {"n": count})
+                score -= 10 * count
+        if request.buffer:
+            reasons.append(_("%(m)s minutes free before and after") % {"m": request.buffer})
+        proposals.append(Proposal(start, start + timedelta(minutes=request.duration), score, reasons))
+    proposals.sort(key=lambda p: (-p.score, p.start))
+    return proposals[: request.limit]
+
+
+def _meetings_per_day(client: Party, request: Request) -> dict:
+    zone = ZoneInfo(client.time_zone)
+    counts: dict = {}
+    for s, e in busy_intervals(client, request.start, request.end):
+        day = datetime.fromtimestamp(s, zone).date()
+        counts[day] = counts.get(day, 0) + 1
+    return counts

@@ -1,0 +1,250 @@
+"""Booking, moving and cancelling on a client's behalf; invitations out, replies in; reminders."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import datetime, timedelta
+
+import icalendar
+from django.conf import settings
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.mail import EmailMessage
+from django.db import transaction
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
+
+from vadesk.accounts.models import Person
+from vadesk.agenda import itip
+from vadesk.agenda.importing import _describe
+from vadesk.agenda.materialise import calendar_materialise
+from vadesk.agenda.models import Attendee, Calendar, Event, Occurrence, Party, ReminderSent
+from vadesk.clients.scoping import is_staff_for
+from vadesk.tasks.models import Task
+
+
+def _check_staff(by: Person, calendar: Calendar) -> None:
+    party = calendar.party
+    if party.client_id is not None:
+        if not is_staff_for(by, party.client):
+            raise PermissionDenied(_("Only the team working for this client can do this."))
+    elif party.person_id != by.pk:
+        raise PermissionDenied(_("Only the assistant can change their own calendar."))
+    if not calendar.writable:
+        raise ValidationError(_("This calendar is read-only (a subscription or an uploaded file)."))
+
+
+def _meeting(event: Event, *, start: datetime, end: datetime, sequence: int, cancelled: bool = False) -> itip.Meeting:
+    party = event.calendar.party
+    booked_by = event.booked_by
+    organizer = itip.Person(party.email or (booked_by.email if booked_by else settings.DEFAULT_FROM_EMAIL), party.name)
+    sent_by = booked_by.email if booked_by and booked_by.email != organizer.email else ""
+    attendees = tuple(itip.Person(a.email, a.name) for a in event.attendees.all())
+    return itip.Meeting(uid=event.uid, sequence=sequence, start=start, end=end, summary=event.summary, organizer=organizer,
+                        attendees=attendees, location=event.location, sent_by=sent_by, cancelled=cancelled)
+
+
+def _validate(start: datetime, end: datetime, summary: str) -> None:
+    errors = {}
+    if timezone.is_naive(start) or timezone.is_naive(end):
+        errors["start"] = [_("Give the time with its time zone.")]
+    elif end <= start:
+        errors["end"] = [_("The appointment must end after it starts.")]
+    elif end - start > timedelta(days=14):
+        errors["end"] = [_("An appointment may last at most 14 days.")]
+    if not summary.strip():
+        errors["summary"] = [_("Give the appointment a title.")]
+    if errors:
+        raise ValidationError(errors)
+
+
+def _store(event: Event, meeting: itip.Meeting) -> None:
+    partstats = {a.email.lower(): a.status for a in event.attendees.all()}
+    event.ics = itip.calendar_object(meeting, partstats)
+    event.sequence = meeting.sequence
+    event.pending_push = event.calendar.source == Calendar.Source.CALDAV
+    event.save()
+    calendar_materialise(calendar=event.calendar)
+    if event.pending_push:
+        from vadesk.agenda.caldav_sync import calendar_refresh
+
+        # The server gets it right after commit; if it is down, `vadesk agenda_sync` retries.
+        calendar = event.calendar
+        transaction.on_commit(lambda: calendar_refresh(calendar=calendar))
+
+
+def _send(meeting: itip.Meeting, method: str, *, language: str) -> None:
+    recipients = [p.email for p in meeting.attendees]
+    if not recipients:
+        return
+    with translation.override(language):
+        when = timezone.localtime(meeting.start).strftime("%Y-%m-%d %H:%M")
+        if method == "CANCEL":
+            subject = _("Cancelled: %(summary)s (%(when)s)") % {"summary": meeting.summary, "when": when}
+            body = _("This appointment is cancelled: %(summary)s on %(when)s.") % {"summary": meeting.summary, "when": when}
+        else:
+            subject = _("Invitation: %(summary)s (%(when)s)") % {"summary": meeting.summary, "when": when}
+            body = _("You are invited to %(summary)s on %(when)s. Your calendar program can accept or decline.") % {
+                "summary": meeting.summary, "when": when}
+    message = itip.imip_email(meeting, method, subject=subject, body=body, from_email=settings.DEFAULT_FROM_EMAIL, to=recipients)
+    message.extra_headers["Reply-To"] = meeting.organizer.email
+    transaction.on_commit(message.send)
+
+
+def booking_create(
+    *, by: Person, calendar: Calendar, start: datetime, end: datetime, summary: str,
+    attendees: list[tuple[str, str]] = (), location: str = "", task: Task | None = None,
+    log_minutes: int = 0, send: bool = True,
+) -> Event:
+    """Book an appointment in a client's (or the assistant's own) calendar and invite the attendees (iTIP REQUEST)."""
+    _check_staff(by, calendar)
+    _validate(start, end, summary)
+    if task is not None and task.client_id != calendar.party.client_id:
+        raise ValidationError({"task": [_("The task belongs to another client.")]})
+    with transaction.atomic():
+        event = Event.objects.create(calendar=calendar, uid=f"{uuid.uuid4()}@vadesk", ics="", summary=summary.strip()[:300],
+                                     location=location[:300], task=task, booked_by=by)
+        seen = set()
+        for address, name in attendees:
+            if address.lower() not in seen:
+                seen.add(address.lower())
+                Attendee.objects.create(event=event, email=address.lower(), name=name)
+        meeting = _meeting(event, start=start, end=end, sequence=0)
+        event.organizer_email = meeting.organizer.email
+        _store(event, meeting)
+        if log_minutes and task is not None and task.engagement_id:
+            from vadesk.timesheets.services import time_entry_log
+
+            time_entry_log(by=by, engagement=task.engagement, task=task, work_date=timezone.localdate(), minutes=log_minutes,
+                           note=_("Booked: %(summary)s") % {"summary": summary})
+        if send:
+            _send(meeting, "REQUEST", language=_language(calendar))
+    return event
+
+
+def _language(calendar: Calendar) -> str:
+    client = calendar.party.client
+    return client.preferred_language if client else "en"
+
+
+def _current_range(event: Event) -> tuple[datetime, datetime]:
+    component = icalendar.Calendar.from_ical(event.ics).walk("VEVENT")[0]
+    return component["DTSTART"].dt, component["DTEND"].dt
+
+
+def booking_move(*, by: Person, event: Event, start: datetime, end: datetime, send: bool = True) -> Event:
+    """Move an appointment vadesk booked: SEQUENCE goes up and the attendees get the updated REQUEST."""
+    _check_staff(by, event.calendar)
+    _validate(start, end, event.summary)
+    if not event.booked_by_id:
+        raise ValidationError(_("Only appointments booked in vadesk can be moved here; change others in their own calendar."))
+    with transaction.atomic():
+        meeting = _meeting(event, start=start, end=end, sequence=event.sequence + 1)
+        # A new time needs a new answer from everyone (RFC 5546 §2.1.4).
+        event.attendees.update(status=Attendee.Status.NEEDS_ACTION, answered_at=None)
+        _store(event, meeting)
+        if send:
+            _send(meeting, "REQUEST", language=_language(event.calendar))
+    return event
+
+
+def booking_cancel(*, by: Person, event: Event, send: bool = True) -> Event:
+    """Cancel: the stored event becomes STATUS:CANCELLED (so it frees the time) and attendees get METHOD:CANCEL."""
+    _check_staff(by, event.calendar)
+    if not event.booked_by_id:
+        raise ValidationError(_("Only appointments booked in vadesk can be cancelled here."))
+    start, end = _current_range(event)
+    with transaction.atomic():
+        meeting = _meeting(event, start=start, end=end, sequence=event.sequence + 1, cancelled=True)
+        _store(event, meeting)
+        if send:
+            _send(meeting, "CANCEL", language=_language(event.calendar))
+    return event
+
+
+def itip_reply_apply(*, message: bytes | str) -> int:
+    """Apply the REPLY answers in an incoming MIME message to the attendees of the events we organise.
+
+    Returns how many attendee statuses changed. A reply to an older SEQUENCE than the event's
+    current one is stale (RFC 5546 §2.1.5) and is ignored, as is an answer from someone not invited.
+    """
+    changed = 0
+    for reply in itip.replies_in(message):
+        if reply.partstat not in Attendee.Status.values:
+            continue
+        with transaction.atomic():
+            for event in Event.objects.select_for_update().filter(uid=reply.uid, booked_by__isnull=False):
+                if reply.sequence < event.sequence:
+                    continue
+                attendee = event.attendees.filter(email=reply.attendee).first()
+                if attendee is None:
+                    continue
+                attendee.status, attendee.answered_at = reply.partstat, timezone.now()
+                attendee.save(update_fields=["status", "answered_at"])
+                start, end = _current_range(event)
+                partstats = {a.email.lower(): a.status for a in event.attendees.all()}
+                event.ics = itip.calendar_object(_meeting(event, start=start, end=end, sequence=event.sequence), partstats)
+                event.pending_push = event.calendar.source == Calendar.Source.CALDAV
+                event.save(update_fields=["ics", "pending_push", "updated_at"])
+                changed += 1
+    return changed
+
+
+def reminders_send(*, now: datetime | None = None, ahead: timedelta = timedelta(hours=24)) -> int:
+    """E-mail each client about their appointments in the coming `ahead`, once per occurrence, in their language."""
+    now = now or timezone.now()
+    sent = 0
+    due = (Occurrence.objects.filter(calendar__party__kind=Party.Kind.CLIENT, kind=Occurrence.Kind.FIXED, busy=True,
+                                     start__gt=now, start__lte=now + ahead)
+           .select_related("event", "calendar__party__client"))
+    for occurrence in due:
+        client = occurrence.calendar.party.client
+        if client is None or not client.email:
+            continue
+        reminder, created = ReminderSent.objects.get_or_create(event=occurrence.event, start=occurrence.start)
+        if not created:
+            continue
+        with translation.override(client.preferred_language):
+            when = timezone.localtime(occurrence.start, timezone.get_default_timezone()).strftime("%d-%m-%Y %H:%M")
+            EmailMessage(
+                subject=_("Reminder: %(summary)s on %(when)s") % {"summary": occurrence.summary, "when": when},
+                body=_("This is a reminder of your appointment %(summary)s on %(when)s.") % {"summary": occurrence.summary, "when": when},
+                to=[client.email],
+            ).send()
+        sent += 1
+    return sent
+
+
+def calendar_create(*, by: Person, party: Party, name: str, source: str, url: str = "", username: str = "", password: str = "") -> Calendar:
+    if party.client_id is not None and not is_staff_for(by, party.client):
+        raise PermissionDenied(_("Only the team working for this client can do this."))
+    if source in (Calendar.Source.CALDAV, Calendar.Source.SUBSCRIPTION) and not url:
+        raise ValidationError({"url": [_("Give the calendar's address.")]})
+    return Calendar.objects.create(party=party, name=name, source=source, url=url, username=username, password=password)
+
+
+def calendar_feed_renew(*, calendar: Calendar) -> str:
+    """A new secret feed address; the old one stops working at once."""
+    calendar.feed_token = Calendar.new_feed_token()
+    calendar.save(update_fields=["feed_token"])
+    return calendar.feed_token
+
+
+def calendar_feed_revoke(*, calendar: Calendar) -> None:
+    calendar.feed_token = ""
+    calendar.save(update_fields=["feed_token"])
+
+
+def conflict_keep_mine(*, by: Person, event: Event) -> None:
+    """Resolve the open conflict with our version: it goes to the server (If-Match the server's current ETag)."""
+    _check_staff(by, event.calendar)
+    conflict = event.conflicts.filter(resolved_at__isnull=True).order_by("-detected_at").first()
+    if conflict is None or not conflict.local_ics:
+        raise ValidationError(_("There is no open conflict with a version of ours."))
+    with transaction.atomic():
+        event.ics, event.pending_push = conflict.local_ics, True
+        _describe(event)
+        event.save()
+        event.conflicts.filter(resolved_at__isnull=True).update(resolved_at=timezone.now(), resolution="ours")
+        calendar_materialise(calendar=event.calendar)
+
+

@@ -1,0 +1,44 @@
+from pathlib import Path
+
+import pytest
+
+from vadesk.agenda.models import Calendar
+from vadesk.agenda.parties import client_party
+
+ICS = Path(__file__).parent / "ics"
+
+
+@pytest.fixture
+def acme_calendar(acme) -> Calendar:
+    return Calendar.objects.create(party=client_party(acme), name="Work", source=Calendar.Source.LOCAL)
+
+
+@pytest.fixture
+def upload_calendar(acme) -> Calendar:
+    return Calendar.objects.create(party=client_party(acme), name="Imported", source=Calendar.Source.UPLOAD)
+
+
+@pytest.fixture(scope="session")
+def radicale(tmp_path_factory):
+    from vadesk.agenda.tests.radicale_server import Radicale
+
+    server = Radicale(tmp_path_factory.mktemp("radicale"))
+    yield server
+    server.stop()
+
+
+@pytest.fixture
+def dav_calendar(radicale, request):
+    """A fresh collection on the server, seen through the caldav library as a second client would."""
+    import uuid
+
+    import caldav
+
+    client = caldav.DAVClient(url=radicale.url, username="anna", password="x")
+    return client.principal().make_calendar(name=f"test-{uuid.uuid4().hex[:8]}")
+
+
+@pytest.fixture
+def synced_calendar(acme, dav_calendar) -> Calendar:
+    return Calendar.objects.create(party=client_party(acme), name="Work (CalDAV)", source=Calendar.Source.CALDAV,
+                                   url=str(dav_calendar.url), username="anna", password="x")

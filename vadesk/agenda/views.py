@@ -1,0 +1,238 @@
+"""Agenda pages: a client's week and month, their calendars, finding a time and booking it."""
+
+from __future__ import annotations
+
+from datetime import date, datetime, time, timedelta
+from zoneinfo import ZoneInfo
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import Q
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from vadesk.agenda import ical, proposals, scoping, services
+from vadesk.agenda.caldav_sync import calendar_refresh
+from vadesk.agenda.importing import calendar_import_ics
+from vadesk.agenda.models import Calendar, Conflict, Occurrence, Party
+from vadesk.agenda.parties import assistant_party, client_party
+from vadesk.web.access import staff_required
+from vadesk.web.views.common import apply_validation_error, client_in_reach, my_clients
+
+
+def _zone(request) -> ZoneInfo:
+    return ZoneInfo(request.membership.organisation.time_zone)
+
+
+def _day(value: str | None, zone: ZoneInfo) -> date:
+    try:
+        return date.fromisoformat(value or "")
+    except ValueError:
+        return timezone.now().astimezone(zone).date()
+
+
+def _calendars(request, client) -> list[Calendar]:
+    own = assistant_party(request.user, request.membership.organisation)
+    return list(Calendar.objects.filter(Q(party__client=client) | Q(party=own)).select_related("party").order_by("party__kind", "name"))
+
+
+def _shown(occurrence: Occurrence, zone: ZoneInfo) -> tuple[datetime, datetime]:
+    if occurrence.kind == Occurrence.Kind.FIXED:
+        return occurrence.start.astimezone(zone), occurrence.end.astimezone(zone)
+    return occurrence.start.replace(tzinfo=zone), occurrence.end.replace(tzinfo=zone)
+
+
+@staff_required
+def agenda_home(request):
+    return render(request, "agenda/home.html", {"clients": my_clients(request).active()})
+
+
+@staff_required
+def client_agenda(request, pk: int):
+    client = client_in_reach(request, pk)
+    zone = _zone(request)
+    month = request.GET.get("view") == "month"
+    on = _day(request.GET.get("on"), zone)
+    if month:
+        first = on.replace(day=1)
+        start_day = first - timedelta(days=first.weekday())
+        days = 42
+        previous, following = (first - timedelta(days=1)).replace(day=1), (first + timedelta(days=32)).replace(day=1)
+    else:
+        start_day = on - timedelta(days=on.weekday())
+        days = 7
+        previous, following = start_day - timedelta(days=7), start_day + timedelta(days=7)
+    calendars = _calendars(request, client)
+    start = datetime.combine(start_day, time(), zone)
+    end = datetime.combine(start_day + timedelta(days=days), time(), zone)
+    pad = timedelta(days=1, hours=2)
+    rows = Occurrence.objects.filter(calendar__in=calendars, start__lt=end + pad, end__gt=start - pad).select_related("event__task", "calendar")
+    by_day: dict[date, list] = {start_day + timedelta(days=i): [] for i in range(days)}
+    for o in rows:
+        s, e = _shown(o, zone)
+        for i in range(days):
+            day = start_day + timedelta(days=i)
+            day_start = datetime.combine(day, time(), zone)
+            if s < day_start + timedelta(days=1) and e > day_start or (s == e and s.date() == day):
+                by_day[day].append({"o": o, "start": s, "end": e, "allday": o.kind == Occurrence.Kind.ALLDAY})
+    for items in by_day.values():
+        items.sort(key=lambda item: (not item["allday"], item["start"]))
+    weeks = [list(by_day.items())[i:i + 7] for i in range(0, days, 7)]
+    context = {
+        "client": client, "calendars": calendars, "weeks": weeks, "month": month, "on": on, "previous": previous, "following": following,
+        "zone": zone, "sources": Calendar.Source.choices, "conflicts": Conflict.objects.filter(event__calendar__in=calendars, resolved_at__isnull=True).select_related("event"),
+    }
+    return render(request, "agenda/client.html", context)
+
+
+@staff_required
+@require_POST
+def calendar_add(request, pk: int):
+    client = client_in_reach(request, pk)
+    party = client_party(client)
+    try:
+        calendar = services.calendar_create(by=request.user, party=party, name=request.POST.get("name", "").strip() or _("Calendar"),
+                                            source=request.POST.get("source", Calendar.Source.LOCAL), url=request.POST.get("url", "").strip(),
+                                            username=request.POST.get("username", ""), password=request.POST.get("password", ""))
+        if calendar.source == Calendar.Source.UPLOAD and "file" in request.FILES:
+            _import(request, calendar, request.FILES["file"])
+        elif calendar.source in (Calendar.Source.CALDAV, Calendar.Source.SUBSCRIPTION):
+            error = calendar_refresh(calendar=calendar)
+            if error:
+                messages.warning(request, _("Added, but not synced yet: %(error)s") % {"error": error})
+    except ValidationError as error:
+        apply_validation_error(None, request, error)
+    return redirect("agenda_week", pk=client.pk)
+
+
+def _import(request, calendar: Calendar, upload) -> None:
+    if upload.size > ical.MAX_ICS_BYTES:
+        messages.error(request, _("The file is too large: at most 10 MB is accepted."))
+        return
+    try:
+        report = calendar_import_ics(calendar=calendar, data=upload.read())
+    except ical.IcsError as exc:
+        messages.error(request, str(exc))
+        return
+    if report.partial:
+        messages.warning(request, _("Imported %(n)s events; left out: %(problems)s") % {"n": report.imported, "problems": "; ".join(report.problems[:10])})
+    else:
+        messages.success(request, _("Imported %(n)s events.") % {"n": report.imported})
+
+
+@staff_required
+@require_POST
+def calendar_action(request, calendar_pk: int, action: str):
+    calendar = scoping.calendar_staffed(request.user, calendar_pk, request.membership.organisation_id)
+    if action == "feed":
+        services.calendar_feed_renew(calendar=calendar)
+        messages.success(request, _("New feed address made; the old one no longer works."))
+    elif action == "revoke":
+        services.calendar_feed_revoke(calendar=calendar)
+        messages.success(request, _("The feed address no longer works."))
+    elif action == "sync":
+        error = calendar_refresh(calendar=calendar)
+        if error:
+            messages.error(request, error)
+    elif action == "upload" and "file" in request.FILES and calendar.source == Calendar.Source.UPLOAD:
+        _import(request, calendar, request.FILES["file"])
+    client_id = calendar.party.client_id
+    return redirect("agenda_week", pk=client_id) if client_id else redirect("agenda_home")
+
+
+def _parties(request, client) -> list[Party]:
+    own = assistant_party(request.user, request.membership.organisation)
+    client_party(client)
+    return list(scoping.staff_parties(request.user, request.membership.organisation_id).filter(Q(client=client) | Q(pk=own.pk)))
+
+
+@staff_required
+def find_time(request, pk: int):
+    client = client_in_reach(request, pk)
+    zone = _zone(request)
+    parties = _parties(request, client)
+    found, error = None, None
+    chosen = [int(p) for p in request.GET.getlist("party") if p.isdigit()]
+    if request.GET.get("duration"):
+        try:
+            first = _day(request.GET.get("from"), zone)
+            days = max(1, min(int(request.GET.get("days", "14")), 92))
+            req = proposals.Request(
+                [p for p in parties if p.pk in chosen] or parties,
+                datetime.combine(first, time(), zone), datetime.combine(first + timedelta(days=days), time(), zone),
+                max(5, min(int(request.GET["duration"]), 1440)), 15, max(0, min(int(request.GET.get("buffer") or 0), 240)),
+                max(0, min(int(request.GET.get("travel") or 0), 480)), max(0, min(int(request.GET.get("notice") or 0), 60 * 24 * 30)),
+            )
+            found = [(p, p.start.astimezone(zone), p.end.astimezone(zone)) for p in proposals.propose(req, timezone.now())]
+        except ValueError:
+            error = _("Give whole numbers for the minutes and days.")
+    calendars = [c for c in _calendars(request, client) if c.writable and c.party.client_id == client.pk]
+    context = {"client": client, "parties": parties, "chosen": chosen, "found": found, "error": error, "calendars": calendars,
+               "tasks": client.tasks.exclude(status__in=["done", "cancelled"]), "zone": zone, "params": request.GET}
+    return render(request, "agenda/find.html", context)
+
+
+@staff_required
+@require_POST
+def book(request, pk: int):
+    client = client_in_reach(request, pk)
+    try:
+        calendar = scoping.calendar_staffed(request.user, int(request.POST.get("calendar", 0)), request.membership.organisation_id)
+        start = datetime.fromisoformat(request.POST["start"])
+        end = datetime.fromisoformat(request.POST["end"])
+        task = client.tasks.filter(pk=request.POST.get("task") or None).first()
+        attendees = [(line.strip(), "") for line in request.POST.get("attendees", "").replace(",", "\n").splitlines() if "@" in line]
+        services.booking_create(by=request.user, calendar=calendar, start=start, end=end, summary=request.POST.get("summary", ""),
+                                attendees=attendees, location=request.POST.get("location", ""), task=task,
+                                log_minutes=int(request.POST.get("log_minutes") or 0))
+        messages.success(request, _("Booked; the invitations are on their way."))
+        return redirect(reverse("agenda_week", args=[client.pk]) + f"?on={start.astimezone(_zone(request)).date()}")
+    except (ValidationError, PermissionDenied) as error:
+        messages.error(request, "; ".join(getattr(error, "messages", [str(error)])))
+    except (KeyError, ValueError):
+        messages.error(request, _("That slot could not be read; choose it again."))
+    return redirect("agenda_find", pk=client.pk)
+
+
+@staff_required
+@require_POST
+def cancel(request, event_pk: int):
+    event = scoping.event_staffed(request.user, event_pk, request.membership.organisation_id)
+    try:
+        services.booking_cancel(by=request.user, event=event)
+        messages.success(request, _("Cancelled; the attendees are told."))
+    except (ValidationError, PermissionDenied) as error:
+        messages.error(request, "; ".join(getattr(error, "messages", [str(error)])))
+    client_id = event.calendar.party.client_id
+    return redirect("agenda_week", pk=client_id) if client_id else redirect("agenda_home")
+
+
+@staff_required
+@require_POST
+def party_add(request, pk: int):
+    """An outside party for finding a time: their zone, their working days' hours and, if given, their .ics."""
+    from zoneinfo import available_timezones
+
+    client = client_in_reach(request, pk)
+    name, zone = request.POST.get("name", "").strip(), request.POST.get("time_zone", "Europe/Amsterdam")
+    start, end = request.POST.get("from", "09:00"), request.POST.get("until", "17:00")
+    if not name or zone not in available_timezones():
+        messages.error(request, _("Give a name and a known time zone."))
+        return redirect("agenda_find", pk=client.pk)
+    hours = {day: [[start, end]] for day in ("mon", "tue", "wed", "thu", "fri")}
+    try:
+        from vadesk.agenda.case import CaseError, parse_working_hours
+
+        parse_working_hours(hours, name)
+    except CaseError as exc:
+        messages.error(request, str(exc))
+        return redirect("agenda_find", pk=client.pk)
+    party = Party.objects.create(organisation=client.organisation, client=client, kind=Party.Kind.EXTERNAL, name=name[:150],
+                                 email=request.POST.get("email", "")[:254], time_zone=zone, working_hours=hours)
+    if "file" in request.FILES:
+        calendar = Calendar.objects.create(party=party, name=_("Free/busy"), source=Calendar.Source.UPLOAD)
+        _import(request, calendar, request.FILES["file"])
+    return redirect(reverse("agenda_find", args=[client.pk]) + "?" + request.POST.get("query", ""))
