@@ -36,6 +36,11 @@ class Party(models.Model):
     working_hours = models.JSONField(_("working hours"), default=default_working_hours)
     preferred_hours = models.JSONField(_("preferred hours"), default=dict, blank=True)
     max_meetings_per_day = models.PositiveSmallIntegerField(_("at most meetings per day"), null=True, blank=True)
+    # Defaults offered when finding a time with this party (the client's travel time; the largest buffer).
+    buffer_minutes = models.PositiveSmallIntegerField(_("buffer before and after (minutes)"), default=0)
+    travel_minutes = models.PositiveSmallIntegerField(_("travel time (minutes)"), default=0)
+    # Pasted availability of an outside party: [[start, end], …] as UTC ISO strings; empty = not limited.
+    availability = models.JSONField(_("availability"), default=list, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:

@@ -10,6 +10,7 @@ urlpatterns = [
     path("clients/<int:pk>/book/", views.book, name="agenda_book"),
     path("clients/<int:pk>/parties/", views.party_add, name="agenda_party_add"),
     path("calendars/<int:calendar_pk>/<str:action>/", views.calendar_action, name="agenda_calendar_action"),
+    path("parties/<int:party_pk>/", views.party_edit, name="agenda_party"),
     path("events/<int:event_pk>/cancel/", views.cancel, name="agenda_cancel"),
     path("feed/<str:token>.ics", feed.feed, name="agenda_feed"),
 ]

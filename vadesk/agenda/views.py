@@ -172,6 +172,7 @@ def find_time(request, pk: int):
     calendars = [c for c in _calendars(request, client) if c.writable and c.party.client_id == client.pk]
     context = {"client": client, "parties": parties, "chosen": chosen, "found": found, "error": error, "calendars": calendars,
                "tasks": client.tasks.exclude(status__in=["done", "cancelled"]), "zone": zone, "params": request.GET}
+    context["default_buffer"], context["default_travel"] = proposals.defaults(parties)
     return render(request, "agenda/find.html", context)
 
 
@@ -236,3 +237,49 @@ def party_add(request, pk: int):
         calendar = Calendar.objects.create(party=party, name=_("Free/busy"), source=Calendar.Source.UPLOAD)
         _import(request, calendar, request.FILES["file"])
     return redirect(reverse("agenda_find", args=[client.pk]) + "?" + request.POST.get("query", ""))
+
+
+def _party_form(party: Party) -> dict:
+    from vadesk.agenda.availability import hours_text, ranges_text
+
+    return {"name": party.name, "email": party.email, "time_zone": party.time_zone, "working_hours": hours_text(party.working_hours),
+            "preferred_hours": hours_text(party.preferred_hours or {}), "buffer_minutes": party.buffer_minutes,
+            "travel_minutes": party.travel_minutes, "max_meetings_per_day": party.max_meetings_per_day,
+            "availability": ranges_text(party.availability, ZoneInfo(party.time_zone))}
+
+
+@staff_required
+def party_edit(request, party_pk: int):
+    """A party's zone, working and preferred hours, buffer/travel defaults, daily cap and (outside parties) pasted availability."""
+    from vadesk.agenda.availability import AvailabilityError, parse_hours_text
+
+    party = scoping.party_editable(request.user, party_pk, request.membership.organisation_id)
+    form, errors = _party_form(party), {}
+    if request.method == "POST":
+        form = {key: request.POST.get(key, "").strip() for key in form}
+        changes: dict = {"time_zone": form["time_zone"]}
+        if party.kind == Party.Kind.EXTERNAL:
+            changes.update(name=form["name"], email=form["email"], availability=form["availability"])
+        for key in ("working_hours", "preferred_hours"):
+            try:
+                changes[key] = parse_hours_text(form[key])
+            except AvailabilityError as exc:
+                errors[key] = [str(exc)]
+        for key in ("buffer_minutes", "travel_minutes", "max_meetings_per_day"):
+            if form[key] == "" and key == "max_meetings_per_day":
+                changes[key] = None
+            elif form[key].isdigit():
+                changes[key] = int(form[key])
+            else:
+                errors[key] = [_("Give a whole number of minutes.") if key != "max_meetings_per_day" else _("Give a whole number.")]
+        if not errors:
+            try:
+                services.party_update(by=request.user, party=party, **changes)
+                messages.success(request, _("Saved."))
+                return redirect("agenda_party", party_pk=party.pk)
+            except ValidationError as error:
+                errors = error.message_dict if hasattr(error, "error_dict") else {"__all__": error.messages}
+            except PermissionDenied as error:
+                errors = {"__all__": [str(error)]}
+    context = {"party": party, "form": form, "errors": errors, "general_errors": errors.get("__all__", [])}
+    return render(request, "agenda/party.html", context, status=400 if errors else 200)
