@@ -8,6 +8,7 @@ from zoneinfo import ZoneInfo
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Q
+from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -283,3 +284,82 @@ def party_edit(request, party_pk: int):
                 errors = {"__all__": [str(error)]}
     context = {"party": party, "form": form, "errors": errors, "general_errors": errors.get("__all__", [])}
     return render(request, "agenda/party.html", context, status=400 if errors else 200)
+
+
+def _attendee_parties(request, event) -> tuple[list[Party], list[str]]:
+    """The parties whose free/busy counts for moving `event`: the calendar's owner, you, and attendees known as parties.
+
+    Attendees vadesk knows only by address are returned apart, so the page can say their time is not checked.
+    """
+    owner = event.calendar.party
+    client = owner.client
+    found = {owner.pk: owner}
+    own = assistant_party(request.user, request.membership.organisation)
+    found[own.pk] = own
+    if client is not None:
+        found.setdefault(client_party(client).pk, client_party(client))
+    known = scoping.staff_parties(request.user, request.membership.organisation_id)
+    unknown = []
+    for attendee in event.attendees.all():
+        match = known.filter(email__iexact=attendee.email).filter(Q(client=client) | Q(kind=Party.Kind.ASSISTANT)).first()
+        if match is None:
+            unknown.append(attendee.email)
+        else:
+            found.setdefault(match.pk, match)
+    return list(found.values()), unknown
+
+
+@staff_required
+def move(request, event_pk: int):
+    """Moving an appointment: the next best times for everyone invited (the same finder and ranking), then one click."""
+    event = scoping.event_staffed(request.user, event_pk, request.membership.organisation_id)
+    zone = _zone(request)
+    back = redirect("agenda_week", pk=event.calendar.party.client_id) if event.calendar.party.client_id else redirect("agenda_home")
+    if request.method == "POST":
+        try:
+            start, end = datetime.fromisoformat(request.POST["start"]), datetime.fromisoformat(request.POST["end"])
+            services.booking_move(by=request.user, event=event, start=start, end=end)
+            messages.success(request, _("Moved; the attendees get the new time."))
+            return back
+        except (ValidationError, PermissionDenied) as error:
+            messages.error(request, "; ".join(getattr(error, "messages", [str(error)])))
+        except (KeyError, ValueError):
+            messages.error(request, _("That slot could not be read; choose it again."))
+        return redirect("agenda_move", event_pk=event.pk)
+    current_start, current_end = services._current_range(event)
+    minutes = max(5, int((current_end - current_start).total_seconds() // 60))
+    parties, unknown = _attendee_parties(request, event)
+    now = timezone.now()
+    first = max(now, datetime.combine(now.astimezone(zone).date(), time(), zone))
+    days = max(1, min(int(request.GET.get("days", "14")) if request.GET.get("days", "14").isdigit() else 14, 92))
+    buffer, travel = proposals.defaults(parties)
+    req = proposals.Request(parties, datetime.combine(first.astimezone(zone).date(), time(), zone),
+                            datetime.combine(first.astimezone(zone).date() + timedelta(days=days), time(), zone),
+                            min(minutes, 1440), 15, buffer, travel, 0, exclude_event=event.pk)
+    found = [(p, p.start.astimezone(zone), p.end.astimezone(zone)) for p in proposals.propose(req, now) if p.start != current_start]
+    return render(request, "agenda/move.html", {"event": event, "found": found, "parties": parties, "unknown": unknown, "zone": zone,
+                                                "current": (current_start.astimezone(zone), current_end.astimezone(zone)), "days": days})
+
+
+@staff_required
+@require_POST
+def conflict_resolve(request, event_pk: int, choice: str):
+    """"Keep mine" sends our version up (If-Match the server's ETag); "take theirs" keeps the server's, already in place."""
+    event = scoping.event_staffed(request.user, event_pk, request.membership.organisation_id)
+    try:
+        if choice == "mine":
+            services.conflict_keep_mine(by=request.user, event=event)
+            error = calendar_refresh(calendar=event.calendar) if event.calendar.source == Calendar.Source.CALDAV else None
+            if error:
+                messages.warning(request, _("Kept yours; it goes to the server at the next sync: %(error)s") % {"error": error})
+            else:
+                messages.success(request, _("Kept your version."))
+        elif choice == "theirs":
+            services.conflict_take_theirs(by=request.user, event=event)
+            messages.success(request, _("Took the server's version."))
+        else:
+            raise Http404
+    except (ValidationError, PermissionDenied) as error:
+        messages.error(request, "; ".join(getattr(error, "messages", [str(error)])))
+    client_id = event.calendar.party.client_id
+    return redirect("agenda_week", pk=client_id) if client_id else redirect("agenda_home")
