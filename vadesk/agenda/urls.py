@@ -14,5 +14,6 @@ urlpatterns = [
     path("events/<int:event_pk>/move/", views.move, name="agenda_move"),
     path("events/<int:event_pk>/conflict/<str:choice>/", views.conflict_resolve, name="agenda_conflict"),
     path("events/<int:event_pk>/cancel/", views.cancel, name="agenda_cancel"),
+    path("portal/", views.portal_week, name="agenda_portal"),
     path("feed/<str:token>.ics", feed.feed, name="agenda_feed"),
 ]
