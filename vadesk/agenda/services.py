@@ -93,7 +93,7 @@ def _send(meeting: itip.Meeting, method: str, *, language: str) -> None:
 def booking_create(
     *, by: Person, calendar: Calendar, start: datetime, end: datetime, summary: str,
     attendees: list[tuple[str, str]] = (), location: str = "", task: Task | None = None,
-    log_minutes: int = 0, send: bool = True,
+    log_minutes: int = 0, send: bool = True, uid: str | None = None,
 ) -> Event:
     """Book an appointment in a client's (or the assistant's own) calendar and invite the attendees (iTIP REQUEST)."""
     _check_staff(by, calendar)
@@ -101,7 +101,7 @@ def booking_create(
     if task is not None and task.client_id != calendar.party.client_id:
         raise ValidationError({"task": [_("The task belongs to another client.")]})
     with transaction.atomic():
-        event = Event.objects.create(calendar=calendar, uid=f"{uuid.uuid4()}@vadesk", ics="", summary=summary.strip()[:300],
+        event = Event.objects.create(calendar=calendar, uid=uid or f"{uuid.uuid4()}@vadesk", ics="", summary=summary.strip()[:300],
                                      location=location[:300], task=task, booked_by=by)
         seen = set()
         for address, name in attendees:
