@@ -76,6 +76,8 @@ class Calendar(models.Model):
     last_synced_at = models.DateTimeField(null=True, blank=True)
     next_sync_at = models.DateTimeField(null=True, blank=True)
     last_error = models.TextField(blank=True)
+    # Failed attempts in a row: the wait before the next one doubles with each (10 minutes … 160 minutes).
+    sync_failures = models.PositiveSmallIntegerField(default=0)
     import_problems = models.JSONField(default=list, blank=True)
     sync_seconds = models.FloatField(null=True, blank=True)
     materialised_from = models.DateTimeField(null=True, blank=True)
