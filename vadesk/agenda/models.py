@@ -9,6 +9,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from vadesk.accounts.models import Organisation, validate_time_zone
+from vadesk.agenda.crypto import EncryptedTextField
 from vadesk.clients.models import Client
 from vadesk.tasks.models import Task
 
@@ -69,8 +70,8 @@ class Calendar(models.Model):
     source = models.CharField(_("source"), max_length=12, choices=Source.choices, default=Source.LOCAL)
     url = models.URLField(_("URL"), max_length=500, blank=True)
     username = models.CharField(_("user name"), max_length=150, blank=True)
-    # Kept to talk to the server; encrypted storage comes with capability 7 (trust and safety).
-    password = models.CharField(_("password"), max_length=200, blank=True)
+    # Kept to talk to the server, encrypted at rest (crypto.py: Fernet, key from VADESK_ENCRYPTION_KEY or SECRET_KEY).
+    password = EncryptedTextField(_("password"), blank=True)
     sync_token = models.CharField(max_length=500, blank=True)
     refresh_minutes = models.PositiveIntegerField(_("refresh every (minutes)"), default=60)
     last_synced_at = models.DateTimeField(null=True, blank=True)

@@ -219,6 +219,8 @@ def calendar_create(*, by: Person, party: Party, name: str, source: str, url: st
         raise PermissionDenied(_("Only the team working for this client can do this."))
     if source in (Calendar.Source.CALDAV, Calendar.Source.SUBSCRIPTION) and not url:
         raise ValidationError({"url": [_("Give the calendar's address.")]})
+    if len(password) > 200:
+        raise ValidationError({"password": [_("The password may be at most 200 characters.")]})
     return Calendar.objects.create(party=party, name=name, source=source, url=url, username=username, password=password)
 
 
