@@ -123,5 +123,9 @@ def hours_text(hours: dict) -> str:
 
 
 def ranges_text(ranges: list, zone: ZoneInfo) -> str:
-    return "\n".join(f"{datetime.fromisoformat(s).astimezone(zone):%Y-%m-%dT%H:%M}/{datetime.fromisoformat(e).astimezone(zone):%Y-%m-%dT%H:%M}"
-                     for s, e in ranges)
+    """Stored ranges for the form, in the party's zone with the offset written out, so changing the zone in the
+    same form does not move them."""
+    def show(value: str) -> str:
+        return datetime.fromisoformat(value).astimezone(zone).isoformat(timespec="minutes")
+
+    return "\n".join(f"{show(s)}/{show(e)}" for s, e in ranges)

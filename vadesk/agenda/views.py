@@ -20,6 +20,7 @@ from vadesk.agenda.caldav_sync import calendar_refresh
 from vadesk.agenda.importing import calendar_import_ics
 from vadesk.agenda.models import Calendar, Conflict, Occurrence, Party
 from vadesk.agenda.parties import assistant_party, client_party
+from vadesk.portal.views import client_user_required
 from vadesk.web.access import staff_required
 from vadesk.web.views.common import apply_validation_error, client_in_reach, my_clients
 
@@ -297,7 +298,8 @@ def _attendee_parties(request, event) -> tuple[list[Party], list[str]]:
     own = assistant_party(request.user, request.membership.organisation)
     found[own.pk] = own
     if client is not None:
-        found.setdefault(client_party(client).pk, client_party(client))
+        party = client_party(client)
+        found.setdefault(party.pk, party)
     known = scoping.staff_parties(request.user, request.membership.organisation_id)
     unknown = []
     for attendee in event.attendees.all():
@@ -365,31 +367,26 @@ def conflict_resolve(request, event_pk: int, choice: str):
     return redirect("agenda_week", pk=client_id) if client_id else redirect("agenda_home")
 
 
+@client_user_required
 def portal_week(request):
     """The client portal's agenda: a week list of the client's own calendars (not the assistant's, not outside parties')."""
-    from vadesk.portal.views import client_user_required
-
-    @client_user_required
-    def view(request):
-        client = request.portal_client
-        party = Party.objects.filter(client=client, kind=Party.Kind.CLIENT).first()
-        zone = ZoneInfo(party.time_zone if party else client.organisation.time_zone)
-        on = _day(request.GET.get("on"), zone)
-        start_day = on - timedelta(days=on.weekday())
-        start, end = datetime.combine(start_day, time(), zone), datetime.combine(start_day + timedelta(days=7), time(), zone)
-        pad = timedelta(days=1, hours=2)
-        rows = (Occurrence.objects.filter(calendar__party__client=client, calendar__party__kind=Party.Kind.CLIENT,
-                                          start__lt=end + pad, end__gt=start - pad).select_related("calendar", "event"))
-        days: dict[date, list] = {start_day + timedelta(days=i): [] for i in range(7)}
-        for o in rows:
-            s, e = _shown(o, zone)
-            for day in days:
-                day_start = datetime.combine(day, time(), zone)
-                if s < day_start + timedelta(days=1) and e > day_start or (s == e and s.date() == day):
-                    days[day].append({"o": o, "start": s, "end": e, "allday": o.kind == Occurrence.Kind.ALLDAY})
-        for items in days.values():
-            items.sort(key=lambda item: (not item["allday"], item["start"]))
-        return render(request, "agenda/portal.html", {"client": client, "days": list(days.items()), "zone": zone, "start_day": start_day,
-                                                      "previous": start_day - timedelta(days=7), "following": start_day + timedelta(days=7)})
-
-    return view(request)
+    client = request.portal_client
+    party = Party.objects.filter(client=client, kind=Party.Kind.CLIENT).first()
+    zone = ZoneInfo(party.time_zone if party else client.organisation.time_zone)
+    on = _day(request.GET.get("on"), zone)
+    start_day = on - timedelta(days=on.weekday())
+    start, end = datetime.combine(start_day, time(), zone), datetime.combine(start_day + timedelta(days=7), time(), zone)
+    pad = timedelta(days=1, hours=2)
+    rows = (Occurrence.objects.filter(calendar__party__client=client, calendar__party__kind=Party.Kind.CLIENT,
+                                      start__lt=end + pad, end__gt=start - pad).select_related("calendar", "event"))
+    days: dict[date, list] = {start_day + timedelta(days=i): [] for i in range(7)}
+    for o in rows:
+        s, e = _shown(o, zone)
+        for day in days:
+            day_start = datetime.combine(day, time(), zone)
+            if s < day_start + timedelta(days=1) and e > day_start or (s == e and s.date() == day):
+                days[day].append({"o": o, "start": s, "end": e, "allday": o.kind == Occurrence.Kind.ALLDAY})
+    for items in days.values():
+        items.sort(key=lambda item: (not item["allday"], item["start"]))
+    return render(request, "agenda/portal.html", {"client": client, "days": list(days.items()), "zone": zone, "start_day": start_day,
+                                                  "previous": start_day - timedelta(days=7), "following": start_day + timedelta(days=7)})

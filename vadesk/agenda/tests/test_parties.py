@@ -107,9 +107,16 @@ def test_an_outside_party_is_edited_after_adding_and_their_pasted_availability_l
     assert supplier.availability == [["2026-03-17T09:00:00+00:00", "2026-03-17T11:00:00+00:00"]]
     request = proposals.Request([supplier], datetime(2026, 3, 16, tzinfo=UTC), datetime(2026, 3, 23, tzinfo=UTC), 60, 30)
     assert [datetime.fromtimestamp(t, UTC).strftime("%d %H:%M") for t in proposals.feasible(request)] == ["17 09:00", "17 09:30", "17 10:00"]
-    assert "2026-03-17T10:00/2026-03-17T12:00" in client.get(reverse("agenda_party", args=[supplier.pk])).content.decode()
+    assert "2026-03-17T10:00+01:00/2026-03-17T12:00+01:00" in client.get(reverse("agenda_party", args=[supplier.pk])).content.decode()
+    # Changing the zone in the same form keeps the ranges where they were (they are shown with their offset).
     response = client.post(reverse("agenda_party", args=[supplier.pk]), {
-        "name": "Jan Smit", "time_zone": "Europe/Amsterdam", "working_hours": "Mon 09:00-17:00", "buffer_minutes": "0",
+        "name": "Jan Smit", "email": "jan@smit.example", "time_zone": "Europe/London", "working_hours": "Tue 09:00-17:00",
+        "buffer_minutes": "0", "travel_minutes": "0", "availability": "2026-03-17T10:00+01:00/2026-03-17T12:00+01:00"})
+    assert response.status_code == 302
+    supplier.refresh_from_db()
+    assert supplier.time_zone == "Europe/London" and supplier.availability == [["2026-03-17T09:00:00+00:00", "2026-03-17T11:00:00+00:00"]]
+    response = client.post(reverse("agenda_party", args=[supplier.pk]), {
+        "name": "Jan Smit", "time_zone": "Europe/Amsterdam", "working_hours": "Tue 10:00-17:00", "buffer_minutes": "0",
         "travel_minutes": "0", "availability": "2026-03-17T10:00/2026-03-17T12:00\nnext week maybe"})
     assert response.status_code == 400 and "Line 2" in response.content.decode()
     supplier.refresh_from_db()
