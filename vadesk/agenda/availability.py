@@ -8,7 +8,7 @@ line that is not understood is named with its line number, and nothing is half-t
 from __future__ import annotations
 
 import re
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from django.utils.translation import gettext as _
@@ -69,6 +69,17 @@ def _instant(value: str, zone: ZoneInfo, number: int) -> datetime:
     return (parsed if parsed.tzinfo else parsed.replace(tzinfo=zone)).astimezone(UTC)
 
 
+_DURATION = re.compile(r"^P(?:(\d+)D)?(?:T(?:(\d+)H)?(?:(\d+)M)?)?$", re.IGNORECASE)
+
+
+def _duration(value: str, number: int) -> timedelta:
+    match = _DURATION.match(value.strip())
+    if not match or not any(match.groups()) or value.strip().upper().endswith("T"):
+        raise AvailabilityError(_("Line %(n)s: %(value)r is not a duration like PT2H30M.") % {"n": number, "value": value.strip()})
+    days, hours, minutes = (int(g or 0) for g in match.groups())
+    return timedelta(days=days, hours=hours, minutes=minutes)
+
+
 def parse_hours_text(text: str) -> dict[str, list[list[str]]]:
     """Weekday lines only (for working and preferred hours); a day named twice gets both lines' ranges."""
     hours: dict[str, list[list[str]]] = {}
@@ -102,14 +113,20 @@ def parse_availability(text: str, zone: ZoneInfo) -> tuple[dict[str, list[list[s
         if found is not None:
             hours.setdefault(found[0], []).extend(found[1])
             continue
-        parts = _ISO_SPLIT.split(line.strip())
-        if len(parts) != 2 or not re.match(r"^\d{4}-\d{2}-\d{2}", parts[0]):
-            raise AvailabilityError(_("Line %(n)s: %(line)r cannot be read; write \"Mon 09:00-12:00\" or an ISO range like "
-                                      "\"2026-03-17T09:00/2026-03-17T12:00\".") % {"n": number, "line": line.strip()[:80]})
-        start, end = _instant(parts[0], zone, number), _instant(parts[1], zone, number)
-        if end <= start:
-            raise AvailabilityError(_("Line %(n)s: the range must end after it starts.") % {"n": number})
-        ranges.append((start, end))
+        # Several ranges may share a line, separated by commas or semicolons.
+        for piece in filter(None, (p.strip() for p in re.split(r"[;,]", line))):
+            parts = _ISO_SPLIT.split(piece)
+            if len(parts) != 2 or not re.match(r"^\d{4}-\d{2}-\d{2}", parts[0]):
+                raise AvailabilityError(_("Line %(n)s: %(line)r cannot be read; write \"Mon 09:00-12:00\" or an ISO range like "
+                                          "\"2026-03-17T09:00/2026-03-17T12:00\".") % {"n": number, "line": piece[:80]})
+            start = _instant(parts[0], zone, number)
+            # ISO 8601 §4.4.4.1 allows start/duration ("2026-03-17T09:00/PT3H") as well as start/end.
+            end = start + _duration(parts[1], number) if parts[1].upper().startswith("P") else _instant(parts[1], zone, number)
+            if end <= start:
+                raise AvailabilityError(_("Line %(n)s: the range must end after it starts.") % {"n": number})
+            if end - start > timedelta(days=31):
+                raise AvailabilityError(_("Line %(n)s: a range may span at most 31 days.") % {"n": number})
+            ranges.append((start, end))
     return {day: sorted(hours[day]) for day in WEEKDAYS if day in hours}, sorted(ranges)
 
 

@@ -50,7 +50,16 @@ def test_pasted_availability_takes_weekday_lines_and_iso_ranges():
     # Without an offset the time is the party's own zone (CET in March: UTC+1).
     assert ranges == [(datetime(2026, 3, 17, 8, tzinfo=UTC), datetime(2026, 3, 17, 11, tzinfo=UTC)),
                       (datetime(2026, 3, 18, 14, tzinfo=UTC), datetime(2026, 3, 18, 15, 30, tzinfo=UTC))]
+    # Several ranges on one line, and start/duration (ISO 8601 §4.4.4.1).
+    _hours, ranges = parse_availability("2026-03-17T09:00/PT1H30M; 2026-03-19T14:00+00:00/2026-03-19T15:00+00:00, 2026-03-20T09:00 to 2026-03-20T10:00", AMS)
+    assert ranges == [(datetime(2026, 3, 17, 8, tzinfo=UTC), datetime(2026, 3, 17, 9, 30, tzinfo=UTC)),
+                      (datetime(2026, 3, 19, 14, tzinfo=UTC), datetime(2026, 3, 19, 15, tzinfo=UTC)),
+                      (datetime(2026, 3, 20, 8, tzinfo=UTC), datetime(2026, 3, 20, 9, tzinfo=UTC))]
     for bad, message in [("2026-03-17T09:00/tomorrow", "Line 1: 'tomorrow' is not an ISO 8601"),
+                         ("2026-03-17T09:00/PT", "Line 1: 'PT' is not a duration"),
+                         ("2026-03-17T09:00/P1Y", "Line 1: 'P1Y' is not a duration"),
+                         ("2026-03-01T09:00/2026-05-01T09:00", "Line 1: a range may span at most 31 days"),
+                         ("2026-03-17T09:00/PT1H, whenever", "Line 1: 'whenever' cannot be read"),
                          ("2026-03-17T12:00/2026-03-17T09:00", "Line 1: the range must end after it starts"),
                          ("Mon 09:00-12:00\nfree on Tuesday", "Line 2: 'free on Tuesday' cannot be read")]:
         with pytest.raises(AvailabilityError, match=message):
