@@ -260,3 +260,23 @@ def update_party(request: HttpRequest, party_id: Id, payload: PartyIn):
     # Only what was sent changes; an explicit null for max_meetings_per_day means "no daily limit".
     changes = {k: v for k, v in payload.dict(exclude_unset=True).items() if v is not None or k == "max_meetings_per_day"}
     return services.party_update(by=person, party=party, **changes)
+
+
+class MoveProposalsOut(Schema):
+    parties: list[int]
+    not_checked: list[str] = Field(description="Attendees known only by e-mail address: their time is not checked")
+    proposals: list[ProposalOut]
+
+
+@router.get("/bookings/{event_id}/proposals", response=MoveProposalsOut)
+def move_proposals(request: HttpRequest, event_id: Id, days: int = Query(14, ge=1, le=92)):
+    """The next best times to move a booking to, for everyone invited whom vadesk knows (as on the move page)."""
+    from zoneinfo import ZoneInfo
+
+    person = person_of(request)
+    event = scoping.event_staffed(person, event_id)
+    organisation = event.calendar.party.organisation
+    move = proposals.for_move(event, by=person, organisation=organisation, now=timezone.now(), zone=ZoneInfo(organisation.time_zone), days=days)
+    return MoveProposalsOut(parties=[p.pk for p in move.request.parties], not_checked=move.unknown,
+                            proposals=[ProposalOut(start=slots.iso_z(slots.to_epoch(p.start)), end=slots.iso_z(slots.to_epoch(p.end)), reasons=p.reasons)
+                                       for p in move.proposals])

@@ -136,3 +136,50 @@ def _meetings_per_day(client: Party, request: Request) -> dict:
         day = datetime.fromtimestamp(s, zone).date()
         counts[day] = counts.get(day, 0) + 1
     return counts
+
+
+@dataclass
+class Move:
+    request: Request
+    proposals: list[Proposal]
+    unknown: list[str]  # attendees known only by address: their time is not checked
+    current: tuple[datetime, datetime]
+
+
+def for_move(event, *, by, organisation, now: datetime, zone: ZoneInfo, days: int = 14) -> Move:
+    """The next best times to move `event` to, for the calendar's owner, the one moving it, and every attendee vadesk
+    knows as a party (by e-mail address, among the parties `by` may use), from today for `days` days.
+
+    The event's own occurrences do not block it, and its current time is not proposed again.
+    """
+    from django.db.models import Q
+
+    from vadesk.agenda import scoping
+    from vadesk.agenda.parties import assistant_party, client_party
+    from vadesk.agenda.services import _current_range
+
+    owner = event.calendar.party
+    client = owner.client
+    found = {owner.pk: owner}
+    own = assistant_party(by, organisation)
+    found.setdefault(own.pk, own)
+    if client is not None:
+        party = client_party(client)
+        found.setdefault(party.pk, party)
+    known = scoping.staff_parties(by, organisation.pk).filter(Q(client=client) | Q(kind=Party.Kind.ASSISTANT))
+    unknown = []
+    for attendee in event.attendees.order_by("email"):
+        match = known.filter(email__iexact=attendee.email).order_by("pk").first()
+        if match is None:
+            unknown.append(attendee.email)
+        else:
+            found.setdefault(match.pk, match)
+    parties = list(found.values())
+    start, end = _current_range(event)
+    minutes = min(max(5, int((end - start).total_seconds() // 60)), 24 * 60)
+    today = now.astimezone(zone).date()
+    buffer, travel = defaults(parties)
+    request = Request(parties, datetime.combine(today, datetime.min.time(), zone), datetime.combine(today + timedelta(days=days), datetime.min.time(), zone),
+                      minutes, 15, buffer, travel, 0, exclude_event=event.pk)
+    ranked = [p for p in propose(request, now) if p.start != start]
+    return Move(request, ranked, unknown, (start, end))

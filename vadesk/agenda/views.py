@@ -287,30 +287,6 @@ def party_edit(request, party_pk: int):
     return render(request, "agenda/party.html", context, status=400 if errors else 200)
 
 
-def _attendee_parties(request, event) -> tuple[list[Party], list[str]]:
-    """The parties whose free/busy counts for moving `event`: the calendar's owner, you, and attendees known as parties.
-
-    Attendees vadesk knows only by address are returned apart, so the page can say their time is not checked.
-    """
-    owner = event.calendar.party
-    client = owner.client
-    found = {owner.pk: owner}
-    own = assistant_party(request.user, request.membership.organisation)
-    found[own.pk] = own
-    if client is not None:
-        party = client_party(client)
-        found.setdefault(party.pk, party)
-    known = scoping.staff_parties(request.user, request.membership.organisation_id)
-    unknown = []
-    for attendee in event.attendees.all():
-        match = known.filter(email__iexact=attendee.email).filter(Q(client=client) | Q(kind=Party.Kind.ASSISTANT)).first()
-        if match is None:
-            unknown.append(attendee.email)
-        else:
-            found.setdefault(match.pk, match)
-    return list(found.values()), unknown
-
-
 @staff_required
 def move(request, event_pk: int):
     """Moving an appointment: the next best times for everyone invited (the same finder and ranking), then one click."""
@@ -328,19 +304,12 @@ def move(request, event_pk: int):
         except (KeyError, ValueError):
             messages.error(request, _("That slot could not be read; choose it again."))
         return redirect("agenda_move", event_pk=event.pk)
-    current_start, current_end = services._current_range(event)
-    minutes = max(5, int((current_end - current_start).total_seconds() // 60))
-    parties, unknown = _attendee_parties(request, event)
-    now = timezone.now()
-    first = max(now, datetime.combine(now.astimezone(zone).date(), time(), zone))
     days = max(1, min(int(request.GET.get("days", "14")) if request.GET.get("days", "14").isdigit() else 14, 92))
-    buffer, travel = proposals.defaults(parties)
-    req = proposals.Request(parties, datetime.combine(first.astimezone(zone).date(), time(), zone),
-                            datetime.combine(first.astimezone(zone).date() + timedelta(days=days), time(), zone),
-                            min(minutes, 1440), 15, buffer, travel, 0, exclude_event=event.pk)
-    found = [(p, p.start.astimezone(zone), p.end.astimezone(zone)) for p in proposals.propose(req, now) if p.start != current_start]
-    return render(request, "agenda/move.html", {"event": event, "found": found, "parties": parties, "unknown": unknown, "zone": zone,
-                                                "current": (current_start.astimezone(zone), current_end.astimezone(zone)), "days": days})
+    move = proposals.for_move(event, by=request.user, organisation=request.membership.organisation, now=timezone.now(), zone=zone, days=days)
+    found = [(p, p.start.astimezone(zone), p.end.astimezone(zone)) for p in move.proposals]
+    current_start, current_end = move.current
+    return render(request, "agenda/move.html", {"event": event, "found": found, "parties": move.request.parties, "unknown": move.unknown,
+                                                "zone": zone, "current": (current_start.astimezone(zone), current_end.astimezone(zone)), "days": days})
 
 
 @staff_required

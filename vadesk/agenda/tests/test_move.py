@@ -12,7 +12,7 @@ from vadesk.agenda.parties import client_party
 from vadesk.agenda.services import booking_create
 from vadesk.agenda.tests.test_bookings import calendar_part
 from vadesk.agenda.tests.test_caldav_sync import ics
-from vadesk.api.tests.conftest import globex, globex_user  # noqa: F401 (fixtures)
+from vadesk.api.tests.conftest import api_as, globex, globex_user  # noqa: F401 (fixtures)
 from vadesk.conftest import login
 
 
@@ -56,6 +56,15 @@ def test_moving_offers_the_next_best_times_for_everyone_and_sends_a_higher_seque
     body = icalendar.Calendar.from_ical(parts["text/calendar"].get_payload(decode=True))
     vevent = body.walk("VEVENT")[0]
     assert body["METHOD"] == "REQUEST" and vevent["SEQUENCE"] == 1 and vevent["DTSTART"].dt == datetime(2026, 3, 17, 9, 30, tzinfo=UTC)
+
+
+def test_the_api_offers_the_same_next_best_times(api_as, assistant, meeting):
+    body = api_as(assistant).get(f"/bookings/{meeting.pk}/proposals").json()
+    assert [p["start"] for p in body["proposals"]] == ["2026-03-10T09:30:00Z", "2026-03-10T09:45:00Z", "2026-03-10T10:00:00Z",
+                                                       "2026-03-17T09:30:00Z", "2026-03-17T09:45:00Z", "2026-03-17T10:00:00Z"]
+    assert body["not_checked"] == ["piet@elsewhere.example"] and len(body["parties"]) == 3
+    assert [p["start"] for p in api_as(assistant).get(f"/bookings/{meeting.pk}/proposals", {"days": 1}).json()["proposals"]][-1] == "2026-03-10T10:00:00Z"
+    assert api_as(assistant).get(f"/bookings/{meeting.pk}/proposals", {"days": 0}).status_code == 422
 
 
 def test_a_bad_move_changes_nothing(client, assistant, meeting):
