@@ -58,7 +58,7 @@ def render_facturx(invoice: Invoice) -> bytes:
     """The PDF/A-3b with the EN 16931 CII XML attached as factur-x.xml (Factur-X 1.0 / ZUGFeRD 2.x, profile EN 16931)."""
     xml = to_cii(document_of(invoice))
     return facturx.generate_from_binary(render_pdf(invoice), xml, flavor="factur-x", level="en16931", check_xsd=True,
-                                        pdf_metadata={"author": invoice.seller.organisation.name, "title": invoice.number or "draft",
+                                        pdf_metadata={"author": parties(invoice)[0]["name"], "title": invoice.number or "draft",
                                                       "subject": invoice.number, "keywords": "Factur-X"}, lang=invoice.language)
 
 
