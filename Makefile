@@ -30,8 +30,12 @@ test-postgres: $(VENV)/.installed
 bench: $(VENV)/.installed
 	$(PY) bench/practice.py
 
+# The core catalog lives in vadesk/locale; each capability app (one with its own locale/) keeps its own.
+APP_CATALOGS := $(patsubst vadesk/%/locale,%,$(wildcard vadesk/*/locale))
 messages: $(VENV)/.installed
-	cd vadesk && ../$(VADESK) makemessages -l nl -l de --no-obsolete && ../$(VADESK) compilemessages
+	cd vadesk && ../$(VADESK) makemessages -l nl -l de --no-obsolete $(foreach app,$(APP_CATALOGS),--ignore='$(app)/*') --ignore='*/tests/*'
+	for app in $(APP_CATALOGS); do (cd vadesk/$$app && ../../$(VADESK) makemessages -l nl -l de --no-obsolete --ignore='tests/*'); done
+	cd vadesk && ../$(VADESK) compilemessages
 
 clean:
 	rm -rf $(VENV) var

@@ -138,7 +138,7 @@ def _party(element: etree._Element, party: Party, *, seller: bool) -> None:
     if party.address.city:
         sub(address, r("CityName"), party.address.city)
     sub(address, r("CountryID"), party.address.country)
-    scheme, address_id = endpoint(party.vat_id, party.email)
+    scheme, address_id = endpoint(party.vat_id, party.email, party.endpoint_scheme, party.endpoint_id)
     if address_id:
         sub(sub(element, r("URIUniversalCommunication")), r("URIID"), address_id, schemeID=scheme)  # BT-34 / BT-49
     if party.vat_id:

@@ -44,6 +44,8 @@ class Party:
     email: str = ""  # BT-34 / BT-49 fallback and BT-43 / BT-58
     phone: str = ""  # BT-42
     contact_name: str = ""  # BT-41
+    endpoint_scheme: str = ""  # BT-34-1 / BT-49-1 (EAS) when the party names its own electronic address
+    endpoint_id: str = ""  # BT-34 / BT-49
 
 
 @dataclass(frozen=True)

@@ -19,7 +19,7 @@ from vadesk.einvoice.ubl import CAC, CBC, PEPPOL_CUSTOMIZATION, PEPPOL_PROFILE, 
 
 NS = {"cac": CAC, "cbc": CBC, "rsm": RSM, "ram": RAM}
 # Codes of the CEF Electronic Address Scheme list that vadesk writes (PEPPOL-EN16931-CL008).
-EAS = {"EM", "0106", "0208", "9925", "9930", "9944", "9914"}
+EAS = {"EM", "0106", "0190", "0204", "0208", "9925", "9930", "9944", "9914"}
 XRECHNUNG_TYPE_CODES = {"326", "380", "384", "389", "381", "875", "876", "877"}  # BR-DE-17
 
 

@@ -117,7 +117,7 @@ def to_ubl(doc: Document, *, xrechnung: bool = False) -> bytes:
 
 def _party(holder: etree._Element, party: Party, *, seller: bool) -> None:
     element = sub(holder, a("Party"))
-    scheme, address_id = endpoint(party.vat_id, party.email)
+    scheme, address_id = endpoint(party.vat_id, party.email, party.endpoint_scheme, party.endpoint_id)
     if address_id:
         sub(element, b("EndpointID"), address_id, schemeID=scheme)  # PEPPOL-EN16931-R010 / R020
     sub(sub(element, a("PartyName")), b("Name"), party.name)

@@ -43,8 +43,10 @@ def serialise(root: etree._Element) -> bytes:
 EAS_FOR_VAT = {"NL": "9944", "DE": "9930", "BE": "9925", "AT": "9914"}
 
 
-def endpoint(vat_id: str, email: str) -> tuple[str, str]:
-    """BT-34 / BT-49: the party's electronic address and its scheme, by VAT id where there is one, else e-mail."""
+def endpoint(vat_id: str, email: str, scheme: str = "", address: str = "") -> tuple[str, str]:
+    """BT-34 / BT-49: the party's electronic address and its scheme: the one it named, else by VAT id, else e-mail (EAS "EM")."""
+    if scheme and address:
+        return scheme, address
     if vat_id and vat_id[:2] in EAS_FOR_VAT:
         return EAS_FOR_VAT[vat_id[:2]], vat_id
     return "EM", email

@@ -10,7 +10,7 @@ from django.utils import translation
 from django.utils.translation import gettext as _
 
 from vadesk.einvoice.model import CREDIT_NOTE, INVOICE, Address, Document, Line, Party
-from vadesk.invoicing.models import ClientBilling, Invoice, SellerProfile, VatRate
+from vadesk.invoicing.models import Buyer, ClientBilling, Invoice, SellerProfile, VatRate
 from vadesk.invoicing.vat import Rate, VatCase, legal_note, line_vat, vat_case
 from vadesk.lib.validators import bic_for_iban
 
@@ -19,7 +19,8 @@ def seller_party(profile: SellerProfile) -> dict[str, Any]:
     """The seller as it stands now: the organisation, or the client on whose behalf we invoice."""
     source = profile.on_behalf_of or profile.organisation
     organisation = profile.organisation
-    iban = getattr(source, "iban", "") or ("" if profile.on_behalf_of else organisation.iban)
+    # On a client's behalf the money goes to the client's account (kept on the profile), never the organisation's.
+    iban = profile.iban if profile.on_behalf_of_id else (profile.iban or organisation.iban)
     return {
         "name": source.name, "street": source.street, "postal_code": source.postal_code, "city": source.city, "country": source.country,
         "vat_id": source.vat_id, "tax_number": profile.tax_number, "registration_id": source.coc_number,
@@ -29,6 +30,8 @@ def seller_party(profile: SellerProfile) -> dict[str, Any]:
 
 
 def buyer_party(invoice: Invoice) -> dict[str, Any]:
+    if invoice.buyer_id:
+        return _buyer_of_client(invoice.buyer)
     client = invoice.client
     billing = ClientBilling.objects.filter(client=client).first()
     return {
@@ -36,6 +39,31 @@ def buyer_party(invoice: Invoice) -> dict[str, Any]:
         "vat_id": client.vat_id, "registration_id": client.coc_number, "is_business": client.kind == client.Kind.COMPANY,
         "email": (billing.invoice_email if billing and billing.invoice_email else client.email),
     }
+
+
+def _buyer_of_client(buyer: Buyer) -> dict[str, Any]:
+    """One of the client's own customers, when we invoice on the client's behalf."""
+    return {
+        "name": buyer.name, "street": buyer.street, "postal_code": buyer.postal_code, "city": buyer.city, "country": buyer.country,
+        "vat_id": buyer.vat_id, "registration_id": buyer.registration_id, "is_business": buyer.is_business, "email": buyer.email,
+        "endpoint_scheme": buyer.endpoint_scheme, "endpoint_id": buyer.endpoint_id,
+    }
+
+
+def payment_days(invoice: Invoice) -> int:
+    """The client's own payment term where it has one, else the seller's."""
+    if not invoice.buyer_id:
+        billing = ClientBilling.objects.filter(client_id=invoice.client_id).only("payment_days").first()
+        if billing and billing.payment_days is not None:
+            return billing.payment_days
+    return invoice.seller.payment_days
+
+
+def electronic_address(party: dict[str, Any]) -> tuple[str, str]:
+    """BT-49 as it will be written (PEPPOL-EN16931-R010): named address, else VAT id, else e-mail."""
+    from vadesk.einvoice.xmlutil import endpoint
+
+    return endpoint(party.get("vat_id", ""), party.get("email", ""), party.get("endpoint_scheme", ""), party.get("endpoint_id", ""))
 
 
 def parties(invoice: Invoice) -> tuple[dict[str, Any], dict[str, Any]]:
@@ -63,7 +91,8 @@ def _party(data: dict[str, Any], *, with_contact: bool) -> Party:
     return Party(name=data["name"], address=Address(data["street"], data["postal_code"], data["city"], data["country"]),
                  vat_id=data.get("vat_id", ""), tax_number=data.get("tax_number", ""), registration_id=data.get("registration_id", ""),
                  email=data.get("email", ""), phone=data.get("phone", "") if with_contact else "",
-                 contact_name=(data.get("contact_name") or data["name"]) if with_contact else "")
+                 contact_name=(data.get("contact_name") or data["name"]) if with_contact else "",
+                 endpoint_scheme=data.get("endpoint_scheme", ""), endpoint_id=data.get("endpoint_id", ""))
 
 
 def document_of(invoice: Invoice, *, lines=None) -> Document:  # type: ignore[no-untyped-def]
@@ -80,7 +109,7 @@ def document_of(invoice: Invoice, *, lines=None) -> Document:  # type: ignore[no
         case, note = VatCase(invoice.vat_case), invoice.vat_note
     with translation.override(invoice.language):
         terms = _("Please pay within %(days)s days, by %(date)s, quoting %(number)s.") % {
-            "days": (invoice.due_date - invoice.issue_date).days if invoice.due_date and invoice.issue_date else invoice.seller.payment_days,
+            "days": (invoice.due_date - invoice.issue_date).days if invoice.due_date and invoice.issue_date else payment_days(invoice),
             "date": invoice.due_date.isoformat() if invoice.due_date else "–", "number": invoice.number or "–"}
     reasons = {"E": note, "AE": note} if note else {}
     credit = invoice.credit_of

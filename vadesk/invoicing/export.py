@@ -17,7 +17,8 @@ COLUMNS = ["number", "type", "issue_date", "due_date", "client", "client_vat_id"
 
 
 def documents_in(organisation: Organisation, start: date, end: date) -> QuerySet[Invoice]:
-    return (Invoice.objects.for_organisation(organisation).final().filter(issue_date__range=(start, end))
+    # The organisation's own books only: invoices issued in a client's name belong to that client's accountant.
+    return (Invoice.objects.for_organisation(organisation).final().filter(issue_date__range=(start, end), buyer__isnull=True)
             .select_related("client", "credit_of", "seller__organisation").prefetch_related("lines").order_by("issue_date", "number"))
 
 

@@ -4,7 +4,8 @@ from decimal import Decimal
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from vadesk.invoicing.models import InvoiceLine, SellerProfile
+from vadesk.clients.models import Client
+from vadesk.invoicing.models import Buyer, ClientBilling, Invoice, InvoiceLine, SellerProfile
 from vadesk.invoicing.vat import RateKind
 
 RATE_CHOICES = [(RateKind.STANDARD.value, _("Standard rate")), (RateKind.REDUCED.value, _("Reduced rate")),
@@ -70,3 +71,76 @@ class SellerForm(forms.ModelForm):
         fields = ["small_business", "tax_number", "number_format", "payment_days", "contact_name", "email", "phone", "bic",
                   "reminder_first_days", "reminder_second_days", "reminder_final_days", "logo_svg"]
         widgets = {"logo_svg": forms.Textarea(attrs={"rows": 3})}
+
+
+class InvoiceEditForm(forms.ModelForm):
+    """What a draft says besides its lines: note, language, buyer reference and the delivery period."""
+
+    class Meta:
+        model = Invoice
+        fields = ["note", "language", "buyer_reference", "period_start", "period_end"]
+        labels = {"period_start": _("Delivery period from"), "period_end": _("Delivery period until")}
+        widgets = {"note": forms.Textarea(attrs={"rows": 3}), "period_start": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+                   "period_end": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")}
+
+    def clean(self):
+        data = super().clean()
+        if data.get("period_start") and data.get("period_end") and data["period_end"] < data["period_start"]:
+            raise forms.ValidationError(_("The period ends before it starts."))
+        return data
+
+
+class ClientBillingForm(forms.ModelForm):
+    class Meta:
+        model = ClientBilling
+        fields = ["buyer_reference", "invoice_email", "grouping", "einvoice_format", "payment_days"]
+
+
+class BehalfClientForm(forms.ModelForm):
+    """The client's legal data as the seller on its invoices."""
+
+    class Meta:
+        model = Client
+        fields = ["name", "street", "postal_code", "city", "country", "vat_id", "coc_number"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for name in ("street", "postal_code", "city"):
+            self.fields[name].required = True  # an invoice needs the seller's full address
+
+
+class BehalfProfileForm(forms.ModelForm):
+    class Meta:
+        model = SellerProfile
+        fields = ["iban", "bic", "tax_number", "small_business", "number_format", "payment_days", "contact_name", "email", "phone", "logo_svg"]
+        widgets = {"logo_svg": forms.Textarea(attrs={"rows": 3})}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # IBAN for payment; e-mail and phone because XRechnung requires the seller's contact (BR-DE-6, BR-DE-7).
+        for name in ("iban", "email", "phone"):
+            self.fields[name].required = True
+        self.fields["iban"].help_text = _("The client's own account: its customers pay there.")
+
+
+class BuyerForm(forms.ModelForm):
+    class Meta:
+        model = Buyer
+        fields = ["name", "is_business", "street", "postal_code", "city", "country", "vat_id", "registration_id", "buyer_reference",
+                  "endpoint_scheme", "endpoint_id", "language", "email"]
+
+
+class BehalfDraftForm(forms.Form):
+    buyer = forms.ModelChoiceField(queryset=None, label=_("Buyer"))
+    period_start = forms.DateField(label=_("Delivery period from"), widget=forms.DateInput(attrs={"type": "date"}))
+    period_end = forms.DateField(label=_("Delivery period until"), widget=forms.DateInput(attrs={"type": "date"}))
+
+    def __init__(self, *args, buyers=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["buyer"].queryset = buyers
+
+    def clean(self):
+        data = super().clean()
+        if data.get("period_start") and data.get("period_end") and data["period_end"] < data["period_start"]:
+            raise forms.ValidationError(_("The period ends before it starts."))
+        return data

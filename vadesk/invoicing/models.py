@@ -15,7 +15,7 @@ from vadesk.clients.models import Client
 from vadesk.einvoice.model import money
 from vadesk.engagements.models import Engagement
 from vadesk.invoicing.vat import RateKind
-from vadesk.lib.validators import validate_iban
+from vadesk.lib.validators import validate_iban, validate_vat_id
 from vadesk.timesheets.models import TimeEntry
 
 ZERO = Decimal("0.00")
@@ -65,6 +65,9 @@ class SellerProfile(models.Model):
     phone = models.CharField(_("phone"), max_length=40, blank=True)
     bic = models.CharField(_("BIC"), max_length=11, blank=True)
     logo_svg = models.TextField(_("logo (SVG)"), blank=True)
+    # An on-behalf seller is paid into the client's own account, not the organisation's.
+    iban = models.CharField(_("IBAN"), max_length=34, blank=True, validators=[validate_iban],
+                            help_text=_("Only for a client you invoice for: the client's own account."))
     reminder_first_days = models.PositiveSmallIntegerField(_("first reminder, days after due date"), default=7)
     reminder_second_days = models.PositiveSmallIntegerField(_("second reminder, days after due date"), default=21)
     reminder_final_days = models.PositiveSmallIntegerField(_("final notice, days after due date"), default=35)
@@ -101,6 +104,51 @@ class ClientBilling(models.Model):
     invoice_email = models.EmailField(_("invoice e-mail"), blank=True)
     grouping = models.CharField(_("hours on the invoice"), max_length=10, choices=Grouping.choices, default=Grouping.TASK)
     einvoice_format = models.CharField(_("e-invoice format"), max_length=16, choices=Format.choices, default=Format.FACTURX)
+    payment_days = models.PositiveSmallIntegerField(_("payment term (days)"), null=True, blank=True,
+                                                    help_text=_("Leave empty for the term in the invoice settings."))
+
+
+# Peppol EAS codes (CEF code list) a buyer can be reached at; the e-invoice's BT-49 (PEPPOL-EN16931-R010).
+class Scheme(models.TextChoices):
+    NL_KVK = "0106", _("NL: KvK number (0106)")
+    NL_OIN = "0190", _("NL: OIN, public bodies (0190)")
+    NL_VAT = "9944", _("NL: VAT id (9944)")
+    DE_LEITWEG = "0204", _("DE: Leitweg-ID (0204)")
+    DE_VAT = "9930", _("DE: VAT id (9930)")
+    BE_KBO = "0208", _("BE: KBO/BCE number (0208)")
+    BE_VAT = "9925", _("BE: VAT id (9925)")
+    EMAIL = "EM", _("E-mail (EM)")
+
+
+class Buyer(models.Model):
+    """A customer of a client we invoice for (the client is the seller): not one of the VA's own clients."""
+
+    seller = models.ForeignKey(SellerProfile, on_delete=models.CASCADE, related_name="buyers")
+    name = models.CharField(_("name"), max_length=200)
+    is_business = models.BooleanField(_("business"), default=True, help_text=_("Untick for a private person."))
+    street = models.CharField(_("street and number"), max_length=200)
+    postal_code = models.CharField(_("postal code"), max_length=20)
+    city = models.CharField(_("city"), max_length=100)
+    country = models.CharField(_("country"), max_length=2, choices=Country.choices, default=Country.NL)
+    vat_id = models.CharField(_("VAT id"), max_length=20, blank=True, validators=[validate_vat_id])
+    registration_id = models.CharField(_("chamber of commerce number"), max_length=30, blank=True)
+    buyer_reference = models.CharField(_("buyer reference / Leitweg-ID"), max_length=60, blank=True)
+    endpoint_scheme = models.CharField(_("e-invoice address type"), max_length=4, choices=Scheme.choices, blank=True)
+    endpoint_id = models.CharField(_("e-invoice address"), max_length=100, blank=True,
+                                   help_text=_("Where the buyer receives e-invoices (Peppol). Empty: by VAT id, else e-mail."))
+    language = models.CharField(_("language"), max_length=2, choices=Language.choices, default=Language.NL)
+    email = models.EmailField(_("invoice e-mail"), blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["name", "id"]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def clean(self) -> None:
+        if bool(self.endpoint_scheme) != bool(self.endpoint_id):
+            raise ValidationError({"endpoint_id": _("Give both the e-invoice address and its type, or neither.")})
 
 
 class NumberSequence(models.Model):
@@ -157,6 +205,8 @@ class Invoice(models.Model):
     organisation = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="invoices")
     seller = models.ForeignKey(SellerProfile, on_delete=models.PROTECT, related_name="invoices")
     client = models.ForeignKey(Client, on_delete=models.PROTECT, related_name="invoices", verbose_name=_("client"))
+    # Set when the client is the seller (on its behalf): the buyer is then one of the client's customers.
+    buyer = models.ForeignKey(Buyer, null=True, blank=True, on_delete=models.PROTECT, related_name="invoices", verbose_name=_("buyer"))
     kind = models.CharField(_("kind"), max_length=12, choices=Kind.choices, default=Kind.INVOICE)
     status = models.CharField(_("status"), max_length=6, choices=Status.choices, default=Status.DRAFT)
     number = models.CharField(_("number"), max_length=30, blank=True)
@@ -201,6 +251,10 @@ class Invoice(models.Model):
     @property
     def is_final(self) -> bool:
         return self.status == self.Status.FINAL
+
+    @property
+    def on_behalf(self) -> bool:
+        return self.buyer_id is not None
 
     @property
     def is_credit_note(self) -> bool:

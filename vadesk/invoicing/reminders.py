@@ -40,7 +40,8 @@ def reminders_send(*, organisation: Organisation, today: date | None = None) -> 
 
     today = today or timezone.localdate()
     sent = []
-    candidates = Invoice.objects.for_organisation(organisation).unpaid().filter(due_date__lt=today).select_related("seller", "client")
+    # On-behalf invoices are paid into the client's account, which we do not see: no automatic reminders for those.
+    candidates = Invoice.objects.for_organisation(organisation).unpaid().filter(due_date__lt=today, buyer__isnull=True).select_related("seller", "client")
     for invoice in candidates:
         level = level_due(invoice, today)
         address = buyer_party(invoice)["email"]

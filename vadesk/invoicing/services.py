@@ -21,6 +21,7 @@ from vadesk.engagements.balance import month_end, month_start
 from vadesk.invoicing import documents
 from vadesk.invoicing.drafting import propose
 from vadesk.invoicing.models import (
+    Buyer,
     ClientBilling,
     Invoice,
     InvoiceLine,
@@ -95,6 +96,84 @@ def invoice_draft_create(*, by: Person, client: Client, period_start: date, peri
     return invoice
 
 
+# Invoicing on a client's behalf: the client is the seller, its own customers (Buyer) are the buyers.
+
+CLIENT_SELLER_FIELDS = ("name", "street", "postal_code", "city", "country", "vat_id", "coc_number")
+BEHALF_PROFILE_FIELDS = ("iban", "bic", "tax_number", "small_business", "number_format", "payment_days", "contact_name", "email", "phone", "logo_svg")
+
+
+def behalf_seller_of(client: Client) -> SellerProfile | None:
+    return SellerProfile.objects.filter(organisation_id=client.organisation_id, on_behalf_of=client).first()
+
+
+def behalf_seller_save(*, by: Person, client: Client, client_fields: dict[str, Any], profile_fields: dict[str, Any]) -> SellerProfile:
+    """Set a client up as a seller: its legal data (on the client) and its invoicing data (its own profile and sequence)."""
+    _require_staff(by, client)
+    with transaction.atomic():
+        client = Client.objects.select_for_update().get(pk=client.pk)
+        profile = behalf_seller_of(client) or SellerProfile(organisation_id=client.organisation_id, on_behalf_of=client)
+        for name in CLIENT_SELLER_FIELDS:
+            if name in client_fields:
+                setattr(client, name, client_fields[name])
+        for name in BEHALF_PROFILE_FIELDS:
+            if name in profile_fields:
+                setattr(profile, name, profile_fields[name])
+        client.full_clean(exclude=["organisation", "assistants"])
+        profile.full_clean(exclude=["organisation", "on_behalf_of"])
+        client.save(update_fields=[n for n in CLIENT_SELLER_FIELDS if n in client_fields])
+        profile.save()
+    return profile
+
+
+BUYER_FIELDS = ("name", "is_business", "street", "postal_code", "city", "country", "vat_id", "registration_id", "buyer_reference",
+                "endpoint_scheme", "endpoint_id", "language", "email")
+
+
+def buyer_save(*, by: Person, seller: SellerProfile, buyer: Buyer | None = None, **fields: Any) -> Buyer:
+    if seller.on_behalf_of is None:
+        raise PermissionDenied(_("Buyers belong to a client you invoice for."))
+    _require_staff(by, seller.on_behalf_of)
+    if buyer is None:
+        buyer = Buyer(seller=seller)
+    elif buyer.seller_id != seller.pk:
+        raise PermissionDenied
+    for name in BUYER_FIELDS:
+        if name in fields:
+            setattr(buyer, name, fields[name])
+    buyer.full_clean(exclude=["seller"])
+    buyer.save()
+    return buyer
+
+
+def behalf_draft_create(*, by: Person, buyer: Buyer, period_start: date, period_end: date) -> Invoice:
+    """A draft in the client's name to one of its customers; lines are added by hand (the VA's hours are not the buyer's)."""
+    seller = buyer.seller
+    client = seller.on_behalf_of
+    if client is None:
+        raise PermissionDenied
+    _require_staff(by, client)
+    if period_end < period_start:
+        raise ValidationError({"period_end": _("The period ends before it starts.")})
+    return Invoice.objects.create(
+        organisation_id=seller.organisation_id, seller=seller, client=client, buyer=buyer, period_start=period_start, period_end=period_end,
+        language=buyer.language, buyer_reference=buyer.buyer_reference, created_by=by,
+    )
+
+
+BILLING_FIELDS = ("buyer_reference", "invoice_email", "grouping", "einvoice_format", "payment_days")
+
+
+def client_billing_save(*, by: Person, client: Client, **fields: Any) -> ClientBilling:
+    _require_staff(by, client)
+    billing = client_billing_of(client)
+    for name in BILLING_FIELDS:
+        if name in fields:
+            setattr(billing, name, fields[name])
+    billing.full_clean(exclude=["client"])
+    billing.save()
+    return billing
+
+
 def invoice_run_month(*, by: Person, organisation: Organisation, month: date) -> list[Invoice]:
     """Drafts for every active client of the organisation with something to invoice for the month; one action."""
     _require_owner(by, organisation.pk)
@@ -102,7 +181,8 @@ def invoice_run_month(*, by: Person, organisation: Organisation, month: date) ->
     drafts = []
     with transaction.atomic():
         for client in Client.objects.for_organisation(organisation).active().order_by("name"):
-            if Invoice.objects.filter(client=client, kind=Invoice.Kind.INVOICE, status=Invoice.Status.DRAFT, period_start=start, period_end=end).exists():
+            if Invoice.objects.filter(client=client, buyer__isnull=True, kind=Invoice.Kind.INVOICE, status=Invoice.Status.DRAFT,
+                                      period_start=start, period_end=end).exists():
                 continue  # a second run does not duplicate the month's drafts
             draft = invoice_draft_create(by=by, client=client, period_start=start, period_end=end)
             if draft.lines.exists():
@@ -163,13 +243,16 @@ def invoice_discard(*, by: Person, invoice: Invoice) -> None:
 def invoice_problems(invoice: Invoice) -> list[str]:
     """Everything that stops this draft from being finalised, in words the owner can act on."""
     seller, buyer = documents.seller_party(invoice.seller), documents.buyer_party(invoice)
+    behalf = invoice.on_behalf
+    where = _("Add it on the client's seller page.") if behalf else _("Add it in the organisation settings.")
     problems = []
     lines = list(invoice.lines.all())
     if not lines:
         problems.append(_("There is nothing on this invoice. Add a line, or choose a period with work in it."))
     if not (seller["vat_id"] or seller["tax_number"]):
-        problems.append(_("The seller has no VAT id or tax number. Add it in the organisation settings."))
-    for label, value, check in ((_("seller's VAT id"), seller["vat_id"], validate_vat_id), (_("client's VAT id"), buyer["vat_id"], validate_vat_id),
+        problems.append(_("The seller has no VAT id or tax number.") + " " + where)
+    for label, value, check in ((_("seller's VAT id"), seller["vat_id"], validate_vat_id),
+                                (_("buyer's VAT id") if behalf else _("client's VAT id"), buyer["vat_id"], validate_vat_id),
                                 (_("IBAN"), seller["iban"], validate_iban)):
         if value:
             try:
@@ -177,16 +260,23 @@ def invoice_problems(invoice: Invoice) -> list[str]:
             except ValidationError:
                 problems.append(_("The %(what)s %(value)s is not valid.") % {"what": label, "value": value})
     if not seller["iban"] and not invoice.is_credit_note:
-        problems.append(_("The seller has no IBAN, so the client cannot pay. Add it in the organisation settings."))
+        problems.append(_("The seller has no IBAN, so the buyer cannot pay.") + " " + where)
     if not (seller["street"] and seller["postal_code"] and seller["city"]):
         problems.append(_("The seller's address is incomplete (street, postal code, city)."))
     if not (buyer["street"] and buyer["postal_code"] and buyer["city"]):
-        problems.append(_("The client's address is incomplete (street, postal code, city)."))
+        problems.append(_("The buyer's address is incomplete (street, postal code, city).") if behalf
+                        else _("The client's address is incomplete (street, postal code, city)."))
+    # PEPPOL-EN16931-R010: the buyer's electronic address (BT-49) must be present. Without a Peppol id or VAT id
+    # we fall back to the e-mail address (EAS "EM"); with none of these, no valid Peppol invoice can be made.
+    if not documents.electronic_address(buyer)[1]:
+        problems.append(_("The buyer has no electronic address for the e-invoice (Peppol rule R010): add its e-invoice address, "
+                          "VAT id or invoice e-mail address."))
     try:
         doc = documents.document_of(invoice, lines=lines)
     except VatRefusal as refusal:
         if refusal.code == "buyer_vat_id_required":
-            problems.append(_("This client is a business in another EU country: reverse charge needs the client's VAT id. Add it to the client."))
+            problems.append(_("The buyer is a business in another EU country: reverse charge needs the buyer's VAT id. Add it to the buyer.") if behalf
+                            else _("This client is a business in another EU country: reverse charge needs the client's VAT id. Add it to the client."))
         else:
             problems.append(_("No VAT rate is known for this country and date."))
     else:
@@ -239,7 +329,7 @@ def invoice_finalise(*, by: Person, invoice: Invoice, issue_date: date | None = 
         invoice.seller_snapshot, invoice.buyer_snapshot = seller, buyer
         invoice.net_total, invoice.vat_total, invoice.gross_total = totals.tax_exclusive, totals.tax_total, totals.tax_inclusive
         invoice.issue_date = issue_date
-        invoice.due_date = issue_date + timedelta(days=invoice.seller.payment_days)
+        invoice.due_date = issue_date + timedelta(days=documents.payment_days(invoice))
         invoice.number = _next_number(invoice.seller, issue_date.year)
         invoice.status, invoice.finalised_by, invoice.finalised_at = Invoice.Status.FINAL, by, timezone.now()
         invoice.save()
@@ -266,7 +356,7 @@ def credit_note_create(*, by: Person, invoice: Invoice, quantities: dict[int, De
         raise ValidationError(_("Only a final invoice can be credited."))
     with transaction.atomic():
         credit = Invoice.objects.create(
-            organisation=invoice.organisation, seller=invoice.seller, client=invoice.client, kind=Invoice.Kind.CREDIT_NOTE, credit_of=invoice,
+            organisation=invoice.organisation, seller=invoice.seller, client=invoice.client, buyer=invoice.buyer, kind=Invoice.Kind.CREDIT_NOTE, credit_of=invoice,
             period_start=invoice.period_start, period_end=invoice.period_end, language=invoice.language, buyer_reference=invoice.buyer_reference,
             created_by=by,
         )
@@ -333,7 +423,8 @@ def statement_import(*, by: Person, organisation: Organisation, data: bytes):  #
             if entry.reference in known:
                 continue
             open_invoices = [camt.OpenInvoice(i.pk, i.number, open_amount(i), i.client.name)
-                             for i in Invoice.objects.for_organisation(organisation).unpaid().select_related("client").prefetch_related("payments")]
+                             for i in Invoice.objects.for_organisation(organisation).unpaid().filter(buyer__isnull=True)
+                             .select_related("client").prefetch_related("payments")]
             found = camt.match(entry, open_invoices)
             line = StatementLine.objects.create(
                 organisation=organisation, statement=statement, bank_reference=entry.reference, booked_on=entry.booked_on, amount=entry.amount,

@@ -15,8 +15,22 @@ from django.views.decorators.http import require_POST
 
 from vadesk.invoicing import export, services
 from vadesk.invoicing.einvoices import FORMATS, einvoice_bytes
-from vadesk.invoicing.forms import DraftForm, ExportForm, LineForm, PaymentForm, RunForm, SellerForm, StatementForm
-from vadesk.invoicing.models import Invoice, InvoiceLine, StatementLine
+from vadesk.invoicing.forms import (
+    BehalfClientForm,
+    BehalfDraftForm,
+    BehalfProfileForm,
+    BuyerForm,
+    ClientBillingForm,
+    DraftForm,
+    ExportForm,
+    InvoiceEditForm,
+    LineForm,
+    PaymentForm,
+    RunForm,
+    SellerForm,
+    StatementForm,
+)
+from vadesk.invoicing.models import Buyer, Invoice, InvoiceLine, SellerProfile, StatementLine
 from vadesk.portal.views import client_user_required
 from vadesk.web.access import owner_required, staff_required
 from vadesk.web.views.common import apply_validation_error, my_clients
@@ -29,7 +43,7 @@ def staff_invoices(request) -> QuerySet[Invoice]:
 
 def invoice_in_reach(request, pk: int) -> Invoice:
     try:
-        return staff_invoices(request).select_related("client", "seller__organisation", "credit_of").get(pk=pk)
+        return staff_invoices(request).select_related("client", "buyer", "seller__organisation", "seller__on_behalf_of", "credit_of").get(pk=pk)
     except (Invoice.DoesNotExist, ValueError):
         raise Http404
 
@@ -42,7 +56,7 @@ def _download(content: bytes, filename: str, content_type: str) -> HttpResponse:
 
 @staff_required
 def invoice_list(request):
-    invoices = staff_invoices(request).select_related("client").order_by("status", "-issue_date", "-id")
+    invoices = staff_invoices(request).select_related("client", "buyer").order_by("status", "-issue_date", "-id")
     status = request.GET.get("status", "")
     if status in Invoice.Status.values:
         invoices = invoices.filter(status=status)
@@ -52,6 +66,7 @@ def invoice_list(request):
         "invoices": invoices[:300], "status": status,
         "draft_form": DraftForm(clients=my_clients(request).active(), initial={"month": last_month}),
         "run_form": RunForm(initial={"month": last_month}), "export_form": ExportForm(),
+        "behalf_clients": my_clients(request).active().order_by("name"),
     })
 
 
@@ -101,6 +116,7 @@ def invoice_detail(request, pk: int):
                 preview = None
     return render(request, "invoicing/invoice_detail.html", {
         "invoice": invoice, "lines": lines, "problems": problems, "preview": preview, "line_form": LineForm(),
+        "edit_form": InvoiceEditForm(instance=invoice) if not invoice.is_final else None,
         "payment_form": PaymentForm(initial={"amount": services.open_amount(invoice) if invoice.is_final else None, "paid_on": timezone.localdate()}),
         "formats": FORMATS, "open_amount": services.open_amount(invoice) if invoice.is_final else None,
         "payments": invoice.payments.all(), "credit_notes": invoice.credit_notes.all(), "reminders": invoice.reminders.all(),
@@ -281,13 +297,16 @@ def seller_settings(request):
 # The client's portal: their own final invoices, nothing else.
 
 def _portal_invoices(request) -> QuerySet[Invoice]:
-    return Invoice.objects.final().filter(client=request.portal_client)
+    """The client's final documents: those to it, and those issued in its name to its own customers."""
+    return Invoice.objects.final().filter(client=request.portal_client).select_related("buyer", "finalised_by")
 
 
 @client_user_required
 def portal_list(request):
-    invoices = _portal_invoices(request).order_by("-issue_date", "-number")
-    return render(request, "invoicing/portal_list.html", {"invoices": invoices, "open": {i.pk: services.open_amount(i) for i in invoices}})
+    invoices = list(_portal_invoices(request).order_by("-issue_date", "-number"))
+    return render(request, "invoicing/portal_list.html", {
+        "invoices": [i for i in invoices if not i.on_behalf], "issued": [i for i in invoices if i.on_behalf],
+    })
 
 
 @client_user_required
@@ -305,3 +324,118 @@ def portal_download(request, pk: int, fmt: str = "pdf"):
     return _download(*einvoice_bytes(invoice, fmt))
 
 
+
+
+@staff_required
+@require_POST
+def invoice_edit(request, pk: int):
+    invoice = invoice_in_reach(request, pk)
+    form = InvoiceEditForm(request.POST, instance=Invoice(pk=invoice.pk, client=invoice.client, seller=invoice.seller))
+    if form.is_valid():
+        try:
+            services.invoice_update(by=request.user, invoice=invoice, **{k: form.cleaned_data[k] for k in InvoiceEditForm.Meta.fields})
+        except ValidationError as error:
+            apply_validation_error(None, request, error)
+        else:
+            messages.success(request, _("Draft saved."))
+    else:
+        messages.error(request, " ".join(e for errors in form.errors.values() for e in errors))
+    return redirect("invoicing:detail", pk=invoice.pk)
+
+
+def _client_or_404(request, client_pk: int):
+    from vadesk.clients.models import Client
+
+    try:
+        return my_clients(request).get(pk=client_pk)
+    except (Client.DoesNotExist, ValueError):
+        raise Http404
+
+
+@staff_required
+def client_billing(request, client_pk: int):
+    """How this client is invoiced: Leitweg-ID / buyer reference, e-invoice format, hours grouping, payment term."""
+    client = _client_or_404(request, client_pk)
+    form = ClientBillingForm(request.POST or None, instance=services.client_billing_of(client))
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.client_billing_save(by=request.user, client=client, **form.cleaned_data)
+        except ValidationError as error:
+            apply_validation_error(form, request, error)
+        else:
+            messages.success(request, _("Billing settings saved."))
+            return redirect("invoicing:client_billing", client_pk=client.pk)
+    return render(request, "web/form_page.html", {"form": form, "title": _("Billing settings for %(client)s") % {"client": client.name}})
+
+
+# Invoicing on a client's behalf: the client is the seller; pages for the staff who serve that client.
+
+@staff_required
+def behalf_seller(request, client_pk: int):
+    client = _client_or_404(request, client_pk)
+    profile = services.behalf_seller_of(client)
+    client_form = BehalfClientForm(request.POST or None, instance=client, prefix="client")
+    profile_form = BehalfProfileForm(request.POST or None, instance=profile or SellerProfile(organisation_id=client.organisation_id), prefix="seller")
+    if request.method == "POST" and client_form.is_valid() and profile_form.is_valid():
+        try:
+            profile = services.behalf_seller_save(by=request.user, client=client, client_fields=client_form.cleaned_data,
+                                                  profile_fields=profile_form.cleaned_data)
+        except ValidationError as error:
+            apply_validation_error(profile_form, request, error)
+        else:
+            messages.success(request, _("%(client)s is set up as a seller.") % {"client": client.name})
+            return redirect("invoicing:behalf", client_pk=client.pk)
+    invoices = staff_invoices(request).filter(seller=profile).select_related("buyer") if profile else Invoice.objects.none()
+    buyers = profile.buyers.all() if profile else []
+    return render(request, "invoicing/behalf.html", {
+        "client": client, "profile": profile, "client_form": client_form, "profile_form": profile_form, "invoices": invoices,
+        "buyers": buyers, "draft_form": BehalfDraftForm(buyers=profile.buyers.all()) if profile else None,
+    })
+
+
+def _behalf_profile_or_404(request, client_pk: int):
+    client = _client_or_404(request, client_pk)
+    profile = services.behalf_seller_of(client)
+    if profile is None:
+        raise Http404
+    return client, profile
+
+
+@staff_required
+def behalf_buyer(request, client_pk: int, pk: int | None = None):
+    """Add or edit one of the client's customers."""
+    client, profile = _behalf_profile_or_404(request, client_pk)
+    buyer = None
+    if pk is not None:
+        try:
+            buyer = profile.buyers.get(pk=pk)
+        except (Buyer.DoesNotExist, ValueError):
+            raise Http404
+    form = BuyerForm(request.POST or None, instance=buyer or Buyer(seller=profile))
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.buyer_save(by=request.user, seller=profile, buyer=buyer, **form.cleaned_data)
+        except ValidationError as error:
+            apply_validation_error(form, request, error)
+        else:
+            messages.success(request, _("Buyer saved."))
+            return redirect("invoicing:behalf", client_pk=client.pk)
+    title = _("Buyer of %(client)s") % {"client": client.name}
+    return render(request, "web/form_page.html", {"form": form, "title": title})
+
+
+@staff_required
+@require_POST
+def behalf_draft_new(request, client_pk: int):
+    client, profile = _behalf_profile_or_404(request, client_pk)
+    form = BehalfDraftForm(request.POST, buyers=profile.buyers.all())
+    if not form.is_valid():
+        messages.error(request, " ".join(e for errors in form.errors.values() for e in errors))
+        return redirect("invoicing:behalf", client_pk=client.pk)
+    try:
+        invoice = services.behalf_draft_create(by=request.user, buyer=form.cleaned_data["buyer"], period_start=form.cleaned_data["period_start"],
+                                               period_end=form.cleaned_data["period_end"])
+    except ValidationError as error:
+        apply_validation_error(None, request, error)
+        return redirect("invoicing:behalf", client_pk=client.pk)
+    return redirect("invoicing:detail", pk=invoice.pk)

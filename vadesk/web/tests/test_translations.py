@@ -11,13 +11,20 @@ from django.urls import reverse
 
 LOCALE_DIR = Path(settings.LOCALE_PATHS[0])
 LANGUAGES = ["nl", "de"]
+# The core catalog and every capability app's own (vadesk/<app>/locale).
+CATALOGS = sorted(str(po.relative_to(LOCALE_DIR.parent)) for po in LOCALE_DIR.parent.glob("**/locale/*/LC_MESSAGES/django.po"))
 PLACEHOLDER = re.compile(r"%\([a-z_]+\)s|%%")
 ENGLISH_NAV = ["Today", "Clients", "Tasks", "Time sheet"]
 
 
-def catalog(language: str):
-    with open(LOCALE_DIR / language / "LC_MESSAGES" / "django.po", "rb") as po:
+def catalog(language: str, path: str | None = None):
+    """A catalog by language (the core one) or by its path under vadesk/."""
+    with open(LOCALE_DIR.parent / path if path else LOCALE_DIR / language / "LC_MESSAGES" / "django.po", "rb") as po:
         return read_po(po, locale=language)
+
+
+def language_of(path: str) -> str:
+    return Path(path).parts[-3]
 
 
 def forms(message) -> list[str]:
@@ -34,28 +41,36 @@ def nav(html: str) -> str:
     return match.group(1)
 
 
-@pytest.mark.parametrize("language", LANGUAGES)
-def test_every_message_is_translated_and_none_is_fuzzy(language):
-    messages = [m for m in catalog(language) if m.id]
-    assert messages, f"the {language} catalog is empty"
+def test_every_capability_has_dutch_and_german_catalogs():
+    apps = {str(Path(p).parent.parent.parent) for p in CATALOGS}
+    assert all({f"{app}/nl/LC_MESSAGES/django.po", f"{app}/de/LC_MESSAGES/django.po"} <= set(CATALOGS) for app in apps), CATALOGS
+    assert "locale/nl/LC_MESSAGES/django.po" in CATALOGS
+
+
+@pytest.mark.parametrize("path", CATALOGS)
+def test_every_message_is_translated_and_none_is_fuzzy(path):
+    language = language_of(path)
+    messages = [m for m in catalog(language, path) if m.id]
+    assert messages, f"{path} is empty"
     untranslated = [ids(m)[0] for m in messages if not all(s.strip() for s in forms(m))]
     fuzzy = [ids(m)[0] for m in messages if m.fuzzy]
-    assert untranslated == [], f"{language}: untranslated {untranslated}"
-    assert fuzzy == [], f"{language}: fuzzy {fuzzy}"
+    assert untranslated == [], f"{path}: untranslated {untranslated}"
+    assert fuzzy == [], f"{path}: fuzzy {fuzzy}"
 
 
-@pytest.mark.parametrize("language", LANGUAGES)
-def test_the_catalog_header_names_the_language_and_two_plural_forms(language):
-    po = catalog(language)
+@pytest.mark.parametrize("path", CATALOGS)
+def test_the_catalog_header_names_the_language_and_two_plural_forms(path):
+    language = language_of(path)
+    po = catalog(language, path)
     assert not po.fuzzy
     assert str(po.locale) == language
     assert po.num_plurals == 2 and "n != 1" in po.plural_expr
 
 
-@pytest.mark.parametrize("language", LANGUAGES)
-def test_translations_keep_the_placeholders_of_the_english_text(language):
+@pytest.mark.parametrize("path", CATALOGS)
+def test_translations_keep_the_placeholders_of_the_english_text(path):
     wrong = []
-    for message in catalog(language):
+    for message in catalog(language_of(path), path):
         if not message.id or not message.python_format:
             continue
         expected = sorted(set(PLACEHOLDER.findall(ids(message)[-1])))
@@ -63,13 +78,14 @@ def test_translations_keep_the_placeholders_of_the_english_text(language):
     assert wrong == []
 
 
-@pytest.mark.parametrize("language", LANGUAGES)
-def test_the_compiled_catalog_matches_its_po_source(language):
-    with open(LOCALE_DIR / language / "LC_MESSAGES" / "django.mo", "rb") as mo:
+@pytest.mark.parametrize("path", CATALOGS)
+def test_the_compiled_catalog_matches_its_po_source(path):
+    language = language_of(path)
+    with open((LOCALE_DIR.parent / path).with_suffix(".mo"), "rb") as mo:
         compiled = {(m.context, tuple(ids(m))): forms(m) for m in read_mo(mo) if m.id}
-    source = {(m.context, tuple(ids(m))): forms(m) for m in catalog(language) if m.id}
+    source = {(m.context, tuple(ids(m))): forms(m) for m in catalog(language, path) if m.id}
     stale = [key for key, value in source.items() if compiled.get(key) != value]
-    assert stale == [], f"{language}: run `vadesk compilemessages`; out of date: {stale[:5]}"
+    assert stale == [], f"{path}: run `vadesk compilemessages`; out of date: {stale[:5]}"
 
 
 @pytest.mark.parametrize(("language", "words"), [
