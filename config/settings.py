@@ -45,6 +45,7 @@ INSTALLED_APPS = [
     "vadesk.engagements",
     "vadesk.tasks",
     "vadesk.timesheets",
+    "vadesk.comms",
     "vadesk.demo",
     "vadesk.web",
     "vadesk.portal",

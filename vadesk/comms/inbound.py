@@ -1,0 +1,282 @@
+"""Inbound e-mail: each message becomes a comment on its task, a new task for a known client, or a triage item.
+
+1. The raw bytes are parsed leniently (the stdlib parser records defects instead of failing).
+2. The message's key is its Message-ID (or a hash of the bytes): the same message twice is stored once.
+3. The task is found from the signed tag in a recipient address, the signed token in the subject,
+   or In-Reply-To/References pointing at one of our outgoing messages (RFC 5322 §3.6.4).
+4. Only the client's own contacts (and the client's address) may post into its tasks; anyone else,
+   or a message whose receiving server recorded a failed SPF/DMARC check (RFC 8601), goes to triage.
+5. Everything for one message commits in one transaction; if processing fails, the message is
+   still stored, in triage with the error, so nothing is lost. A receiver answers 250 only after that.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+import re
+from dataclasses import dataclass, field
+from email import policy
+from email.message import EmailMessage
+from email.parser import BytesParser
+from email.utils import getaddresses, parseaddr
+from html import unescape
+
+import nh3
+from django.db import IntegrityError, transaction
+from django.db.models import Q
+
+from vadesk.accounts.models import Membership
+from vadesk.clients.models import Client, Contact
+from vadesk.clients.scoping import is_staff_for
+from vadesk.comms import conf
+from vadesk.comms.addresses import organisation_from_address, task_from_address, task_from_subject
+from vadesk.comms.models import Attachment, InboundMessage, OutboxMessage
+from vadesk.tasks.models import Comment, Source, Task
+from vadesk.tasks.services import task_create
+
+log = logging.getLogger(__name__)
+Outcome = InboundMessage.Outcome
+MESSAGE_ID = re.compile(r"<[^<>\s]{1,240}>")
+QUOTE_START = re.compile(
+    r"^(On .{5,200} wrote:|Op .{5,200} schreef .{0,100}:|Am .{5,200} schrieb .{0,100}:|-----\s*(Original Message|Ursprüngliche Nachricht|Oorspronkelijk bericht)\s*-----)\s*$",
+    re.M | re.I,
+)
+FAILED_AUTH = re.compile(r"\b(dmarc|spf)\s*=\s*fail\b", re.I)
+
+
+@dataclass
+class Parsed:
+    message_id: str
+    sender: str
+    sender_name: str
+    recipients: list[str]
+    subject: str
+    references: list[str]
+    text: str
+    html: str
+    attachments: list[tuple[str, str, bytes]] = field(default_factory=list)
+    failed_auth: bool = False
+    defects: int = 0
+
+
+def _header(mail: EmailMessage, name: str) -> str:
+    try:
+        return str(mail.get(name, "") or "")
+    except Exception:  # noqa: BLE001 - a header too broken to decode is treated as absent
+        return ""
+
+
+def parse(raw: bytes) -> Parsed:
+    mail = BytesParser(policy=policy.default).parsebytes(raw)
+    sender_name, sender = parseaddr(_header(mail, "From"))
+    recipients = [a for _, a in getaddresses([_header(mail, "To"), _header(mail, "Cc"), _header(mail, "Delivered-To")]) if a]
+    references = MESSAGE_ID.findall(_header(mail, "In-Reply-To") + " " + _header(mail, "References"))
+    message_id = (MESSAGE_ID.findall(_header(mail, "Message-ID")) or [""])[0]
+    text, html = _bodies(mail)
+    return Parsed(
+        message_id=message_id, sender=sender.strip().lower(), sender_name=sender_name.strip(), recipients=[r.lower() for r in recipients],
+        subject=" ".join(_header(mail, "Subject").split())[:300], references=references, text=text, html=html,
+        attachments=_attachments(mail), failed_auth=bool(FAILED_AUTH.search(" ".join(str(v) for v in mail.get_all("Authentication-Results", []) or []))),
+        defects=len(mail.defects),
+    )
+
+
+def _content(part) -> str:
+    try:
+        return part.get_content()
+    except Exception:  # noqa: BLE001 - unknown charset or broken transfer encoding: decode what we can
+        payload = part.get_payload(decode=True) or b""
+        return payload.decode("utf-8", errors="replace")
+
+
+def _bodies(mail: EmailMessage) -> tuple[str, str]:
+    plain = mail.get_body(preferencelist=("plain",)) if mail.is_multipart() or mail.get_content_type() == "text/plain" else None
+    rich = mail.get_body(preferencelist=("html",)) if mail.is_multipart() or mail.get_content_type() == "text/html" else None
+    html = nh3.clean(_content(rich)) if rich is not None else ""
+    if plain is not None:
+        text = _content(plain)
+    elif html:
+        text = unescape(nh3.clean(re.sub(r"(?i)<br\s*/?>|</p>|</div>|</li>", "\n", _content(rich)), tags=set()))
+    else:
+        text = ""
+    return text.replace("\r\n", "\n").strip(), html
+
+
+def _attachments(mail: EmailMessage) -> list[tuple[str, str, bytes]]:
+    found = []
+    for part in mail.iter_attachments() if mail.is_multipart() else []:
+        if part.get_content_maintype() == "multipart":
+            continue
+        data = part.get_payload(decode=True) or b""
+        name = part.get_filename() or "attachment"
+        found.append((re.sub(r"[\\/\x00-\x1f]", "_", name)[:255], part.get_content_type()[:120], data))
+    return found
+
+
+def new_text(text: str) -> str:
+    """The reply without the quoted message below it (a common 'On … wrote:' line, or '>' lines)."""
+    match = QUOTE_START.search(text)
+    if match:
+        text = text[: match.start()]
+    lines = [line for line in text.split("\n") if not line.startswith(">")]
+    return "\n".join(lines).strip()
+
+
+def key_of(parsed: Parsed | None, raw: bytes) -> str:
+    return parsed.message_id if parsed and parsed.message_id else "sha256:" + hashlib.sha256(raw).hexdigest()
+
+
+def find_task_id(parsed: Parsed, envelope_recipients: list[str]) -> int | None:
+    for address in [*envelope_recipients, *parsed.recipients]:
+        task_id = task_from_address(address)
+        if task_id:
+            return task_id
+    task_id = task_from_subject(parsed.subject)
+    if task_id:
+        return task_id
+    if parsed.references:
+        out = OutboxMessage.objects.filter(message_id__in=parsed.references, task__isnull=False).values_list("task_id", flat=True).first()
+        if out:
+            return out
+        earlier = InboundMessage.objects.filter(message_id__in=parsed.references, task__isnull=False).values_list("task_id", flat=True).first()
+        if earlier:
+            return earlier
+    return None
+
+
+def senders_clients(address: str, organisation_id: int | None) -> list[Client]:
+    if not address:
+        return []
+    clients = Client.objects.filter(Q(contacts__email__iexact=address) | Q(email__iexact=address)).distinct()
+    if organisation_id:
+        clients = clients.filter(organisation_id=organisation_id)
+    return list(clients.select_related("organisation")[:5])
+
+
+def inbound_receive(*, raw: bytes, envelope_recipients: list[str] | None = None) -> InboundMessage:
+    """Store and file one message; idempotent by its key. Never raises for bad mail."""
+    envelope_recipients = [r.lower() for r in envelope_recipients or []]
+    try:
+        parsed: Parsed | None = parse(raw)
+    except Exception as error:  # noqa: BLE001 - malformed beyond the lenient parser: keep it for a person
+        log.warning("unparseable inbound message: %s", error)
+        parsed = None
+    key = key_of(parsed, raw)
+    existing = InboundMessage.objects.filter(key=key).first()
+    if existing is not None:
+        return existing
+    try:
+        with transaction.atomic():
+            if parsed is None:
+                return _store(key, raw, None, Outcome.TRIAGE, note="The message could not be read (malformed MIME).",
+                              organisation_id=_organisation_of(envelope_recipients))
+            return _file(key, raw, parsed, envelope_recipients)
+    except IntegrityError:
+        # The same message arrived twice at once; the other delivery stored it.
+        found = InboundMessage.objects.filter(key=key).first()
+        if found is not None:
+            return found
+        raise
+    except Exception as error:  # noqa: BLE001 - a bug must not lose mail: keep it in triage with the error
+        log.exception("inbound message %s could not be filed", key)
+        with transaction.atomic():
+            return _store(key, raw, parsed, Outcome.TRIAGE, note=f"Could not be filed automatically: {type(error).__name__}",
+                          organisation_id=_organisation_of(envelope_recipients))
+
+
+def _organisation_of(addresses: list[str]) -> int | None:
+    for address in addresses:
+        found = organisation_from_address(address)
+        if found:
+            return found
+    return None
+
+
+def _file(key: str, raw: bytes, parsed: Parsed, envelope_recipients: list[str]) -> InboundMessage:
+    task_id = find_task_id(parsed, envelope_recipients)
+    task = Task.objects.select_related("client__organisation").filter(pk=task_id).first() if task_id else None
+    organisation_id = task.client.organisation_id if task else _organisation_of(envelope_recipients + parsed.recipients)
+    if len(raw) > conf.max_message_bytes():
+        return _store(key, raw[: conf.max_message_bytes()], parsed, Outcome.TRIAGE, organisation_id=organisation_id,
+                      note="Too large: only the first part is kept and the attachments were not stored.", keep_attachments=False)
+    if parsed.failed_auth:
+        return _store(key, raw, parsed, Outcome.TRIAGE, organisation_id=organisation_id,
+                      note="The receiving server recorded a failed SPF/DMARC check: the sender may be forged.")
+    if task is not None:
+        if task.client not in senders_clients(parsed.sender, task.client.organisation_id):
+            return _store(key, raw, parsed, Outcome.TRIAGE, organisation_id=organisation_id, task=task,
+                          note="A reply to a task from an address that is not one of this client's contacts.")
+        return _as_comment(key, raw, parsed, task)
+    clients = senders_clients(parsed.sender, organisation_id)
+    if len(clients) == 1:
+        return _as_task(key, raw, parsed, clients[0])
+    note = "Unknown sender." if not clients else "The sender is a contact of several clients."
+    return _store(key, raw, parsed, Outcome.TRIAGE, organisation_id=organisation_id, note=note)
+
+
+def _author(client: Client, address: str):
+    membership = Membership.objects.filter(client=client, role=Membership.Role.CLIENT, is_active=True, person__email__iexact=address).select_related("person").first()
+    return membership.person if membership else None
+
+
+def _as_comment(key: str, raw: bytes, parsed: Parsed, task: Task) -> InboundMessage:
+    text = new_text(parsed.text) or parsed.text or "(—)"
+    who = parsed.sender_name or parsed.sender
+    comment = Comment.objects.create(task=task, author=_author(task.client, parsed.sender), body=f"✉ {who} <{parsed.sender}>:\n{text}",
+                                     visibility=Comment.Visibility.CLIENT)
+    return _store(key, raw, parsed, Outcome.COMMENT, organisation_id=task.client.organisation_id, task=task, comment=comment, client=task.client)
+
+
+def _as_task(key: str, raw: bytes, parsed: Parsed, client: Client) -> InboundMessage:
+    leads = [a.person for a in client.assignments.select_related("person").filter(role="lead") if is_staff_for(a.person, client)]
+    task = task_create(by=_author(client, parsed.sender), client=client, title=parsed.subject or "(no subject)", description=parsed.text[:20000],
+                       source=Source.EMAIL, assignees=leads)
+    return _store(key, raw, parsed, Outcome.TASK, organisation_id=client.organisation_id, task=task, client=client)
+
+
+def _store(key: str, raw: bytes, parsed: Parsed | None, outcome: str, *, organisation_id: int | None, note: str = "",
+           task: Task | None = None, comment: Comment | None = None, client: Client | None = None, keep_attachments: bool = True) -> InboundMessage:
+    notes = [note] if note else []
+    message = InboundMessage(
+        key=key, organisation_id=organisation_id, client=client or (task.client if task else None), task=task, comment=comment,
+        sender=(parsed.sender if parsed else "")[:254], recipients=", ".join(parsed.recipients if parsed else [])[:2000],
+        subject=(parsed.subject if parsed else "")[:300], message_id=(parsed.message_id if parsed else "")[:250],
+        body_text=parsed.text if parsed else "", body_html=parsed.html if parsed else "", raw=raw, outcome=outcome,
+    )
+    message.save()
+    if parsed and keep_attachments:
+        limit = conf.max_attachment_bytes()
+        keep = [a for a in parsed.attachments if len(a[2]) <= limit]
+        for name, _kind, data in parsed.attachments:
+            if len(data) > limit:
+                notes.append(f"Attachment “{name}” ({len(data) // 1024} KiB) is over the limit of {limit // 1024} KiB and was not stored.")
+        Attachment.objects.bulk_create([
+            Attachment(task=task if outcome in (Outcome.COMMENT, Outcome.TASK) else None, inbound=message, filename=name,
+                       content_type=kind, size=len(data), sha256=hashlib.sha256(data).hexdigest(), content=data)
+            for name, kind, data in keep
+        ])
+    if notes:
+        message.note = " ".join(notes)[:500]
+        message.save(update_fields=["note"])
+    return message
+
+
+def triage_file(*, message: InboundMessage, task: Task | None = None, client: Client | None = None, by=None) -> InboundMessage:
+    """A person decides where a triaged message belongs: as a comment on a task, or a new task for a client."""
+    with transaction.atomic():
+        message = InboundMessage.objects.select_for_update().get(pk=message.pk)
+        if message.outcome != Outcome.TRIAGE:
+            return message
+        parsed_text = message.body_text or "(—)"
+        if task is not None:
+            message.comment = Comment.objects.create(task=task, author=by, body=f"✉ {message.sender}:\n{new_text(parsed_text) or parsed_text}",
+                                                     visibility=Comment.Visibility.INTERNAL)
+            message.task, message.client = task, task.client
+        elif client is not None:
+            message.task = task_create(by=by, client=client, title=message.subject or "(no subject)", description=parsed_text[:20000], source=Source.EMAIL)
+            message.client = client
+        message.attachments.update(task=message.task)
+        message.outcome = Outcome.DONE
+        message.save(update_fields=["comment", "task", "client", "outcome"])
+    return message
