@@ -4,5 +4,6 @@ urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("api/v1/", include("vadesk.api.urls")),
     path("portal/", include("vadesk.portal.urls")),
+    path("comms/", include("vadesk.comms.urls")),
     path("", include("vadesk.web.urls")),
 ]

@@ -41,19 +41,26 @@ def preference_set(*, by: Person, contact: Contact, **fields) -> Preference:
     preference = preference_of(contact)
     for name, value in fields.items():
         setattr(preference, name, value)
+    errors: dict[str, list[str]] = {}
     if preference.mobile:
         try:
             preference.mobile = normalise_number(preference.mobile, contact.client.country)
         except ValidationError as error:
-            raise ValidationError({"mobile": error.messages})
+            errors["mobile"] = error.messages
     preference.quiet_days = "".join(sorted({d for d in preference.quiet_days if d in "0123456"}))
     if (preference.quiet_from is None) != (preference.quiet_until is None):
-        raise ValidationError({"quiet_until": _("Give both the start and the end of the quiet hours, or neither.")})
+        errors["quiet_until"] = [_("Give both the start and the end of the quiet hours, or neither.")]
     if not (preference.by_email or preference.by_portal or preference.by_sms or preference.by_whatsapp):
-        raise ValidationError({"by_email": _("Choose at least one channel.")})
+        errors["by_email"] = [_("Choose at least one channel.")]
     if (preference.by_sms or preference.by_whatsapp) and not preference.mobile and not contact.phone:
-        raise ValidationError({"mobile": _("SMS and WhatsApp need a mobile number.")})
-    preference.full_clean(exclude=["contact", "next_digest_at", "last_digest_at"])
+        errors.setdefault("mobile", []).append(_("SMS and WhatsApp need a mobile number."))
+    try:
+        preference.full_clean(exclude=["contact", "next_digest_at", "last_digest_at", "mobile"])
+    except ValidationError as error:
+        for field, messages in error.message_dict.items():
+            errors.setdefault(field, []).extend(messages)
+    if errors:
+        raise ValidationError(errors)
     preference.next_digest_at = next_digest(timezone.now(), cadence=preference.cadence, at=preference.digest_time,
                                             weekday=preference.digest_weekday, zone=preference.time_zone)
     with transaction.atomic():
