@@ -7,6 +7,7 @@ from ninja import NinjaAPI
 from vadesk.api import clients, comments, dossier, engagements, organisations, tasks, time_entries
 from vadesk.api.auth import TokenAuth
 from vadesk.api.errors import document_errors, install_handlers
+from vadesk.comms import api as comms_api
 
 
 class VadeskAPI(NinjaAPI):
@@ -28,3 +29,4 @@ install_handlers(api)
 
 for module in (organisations, clients, dossier, engagements, tasks, comments, time_entries):
     api.add_router("", module.router)
+api.add_router("", comms_api.router)
