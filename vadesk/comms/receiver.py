@@ -12,7 +12,7 @@ import asyncio
 from aiosmtpd.controller import Controller
 from aiosmtpd.lmtp import LMTP
 from aiosmtpd.smtp import SMTP, Envelope, Session
-from django.db import close_old_connections
+from django.db import close_old_connections, connections
 
 from vadesk.comms import conf
 from vadesk.comms.inbound import inbound_receive
@@ -26,7 +26,8 @@ def _receive(raw: bytes, recipients: list[str]) -> str:
     except Exception:  # noqa: BLE001 - a database outage: the sender keeps the mail and tries again later
         return "451 4.3.0 Temporary failure, please try again later"
     finally:
-        close_old_connections()
+        # The executor's threads outlive the message; a connection left open here would pin the database.
+        connections.close_all()
 
 
 class Handler:
