@@ -21,6 +21,7 @@ from django.utils import timezone
 
 from vadesk.accounts.models import Membership, Organisation, Person
 from vadesk.clients.models import Assignment, Client, Contact, DossierFact
+from vadesk.comms.demo import comms_demo_load
 from vadesk.demo.practice import (
     DEMO_PASSWORD, DEMO_SEED, ORGANISATIONS, PORTAL_REQUEST, RECURRING, WINDOW_DAYS,
     ClientSpec, EngagementSpec, OrganisationSpec, PersonSpec,
@@ -79,6 +80,7 @@ def demo_load(*, now: datetime | None = None, seed: int = DEMO_SEED) -> DemoSumm
     with transaction.atomic():
         organisations = [loader.organisation(spec) for spec in ORGANISATIONS]
         recurring_tasks_spawn(now=loader.now)
+        comms_demo_load(organisations=organisations, now=loader.now)
     return _summary(organisations)
 
 
