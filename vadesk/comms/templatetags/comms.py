@@ -5,6 +5,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_noop
 
 from vadesk.comms.models import Attachment, FollowUp
+from vadesk.comms.phone import display_number
 from vadesk.comms.scoping import on_duty_clients
 
 register = template.Library()
@@ -21,6 +22,12 @@ def followups_today(context):
     clients = on_duty_clients(request.user, request.membership.organisation_id)
     follow_ups = FollowUp.objects.filter(client__in=clients, done_at__isnull=True, due_at__lte=end_of_today).select_related("client", "task")[:30]
     return {"follow_ups": list(follow_ups), "csrf_token": context.get("csrf_token")}
+
+
+@register.filter
+def phone(e164: str) -> str:
+    """+31201234567 → +31 20 123 4567."""
+    return display_number(e164)
 
 
 @register.simple_tag

@@ -42,7 +42,7 @@ def test_an_assistant_notes_an_urgent_call_with_the_keyboard_only(page, live_ser
     assert page.evaluate("document.activeElement.name") == "caller_name"  # the form is ready for the next call
 
     page.goto(f"{live_server.url}/comms/clients/{acme.pk}/calls/")
-    assert "Jan de Vries" in page.inner_text("[data-testid=call-log]")
+    assert "Jan de Vries" in page.inner_text("[data-testid=call-log]") and "+31 20 123 4567" in page.inner_text("[data-testid=call-log]")
     assert "100 %" in page.inner_text("[data-testid=call-stats]")
     page.screenshot(path=str(ARTIFACTS / "call-log.png"), full_page=True)
 
