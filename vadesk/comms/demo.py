@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import random
 from datetime import datetime, time, timedelta
+from zoneinfo import ZoneInfo
 
 from vadesk.accounts.models import Organisation
 from vadesk.clients.models import Contact
@@ -35,17 +36,22 @@ def comms_demo_load(*, organisations: list[Organisation], now: datetime, seed: i
                                     quiet_from=time(21) if n % 2 else None, quiet_until=time(8) if n % 2 else None, quiet_days="56" if n % 3 == 0 else "")
             preference.next_digest_at = next_digest(now, cadence=cadence, at=preference.digest_time, weekday=4, zone=preference.time_zone)
             preference.save()
+        zone = ZoneInfo(organisation.time_zone)
         staff = organisation.memberships.filter(role__in=["owner", "assistant"]).select_related("person").first()
         for client in organisation.clients.all():
             for day in range(14):
                 for _ in range(rng.choice([0, 0, 1, 1, 2])):
                     name, company, number, reason = rng.choice(CALLERS)
-                    taken = now - timedelta(days=day, hours=rng.randint(0, 7), minutes=rng.randint(0, 59))
+                    # Office hours in the organisation's own zone, never in the future.
+                    local_day = now.astimezone(zone).date() - timedelta(days=day)
+                    taken = datetime.combine(local_day, time(rng.randint(9, 16), rng.randint(0, 59)), tzinfo=zone)
+                    if taken > now:
+                        continue
                     callback = rng.random() < 0.4
                     PhoneMessage.objects.create(
                         client=client, caller_name=name, company=company, number=number, reason=reason,
                         urgency="urgent" if rng.random() < 0.15 else "normal", callback=callback,
-                        callback_when="vandaag voor 17:00" if callback else "",
+                        callback_when="voor 17:00" if callback else "",
                         called_back_at=taken + timedelta(hours=2) if callback and day > 1 else None,
                         taken_by=staff.person if staff else None, taken_at=taken,
                     )

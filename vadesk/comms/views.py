@@ -152,7 +152,7 @@ def preference_edit(request, pk: int):
             apply_validation_error(form, request, error)
         else:
             messages.success(request, _("Preferences of %(contact)s saved.") % {"contact": contact})
-            return redirect("comms:client", pk=contact.client_id)
+            return redirect("comms:people", pk=contact.client_id)
     unavailable = [c for c in ("sms", "whatsapp") if c not in available_channels()]
     return render(request, "comms/preference.html", {"contact": contact, "form": form, "unavailable": unavailable, "cadences": Cadence})
 
@@ -193,7 +193,7 @@ def follow_up_new(request):
             apply_validation_error(form, request, error)
         else:
             messages.success(request, _("Follow-up added. It shows on the today page of whoever is on duty for %(client)s.") % {"client": client})
-            return back(request, "comms:client", pk=client.pk)
+            return back(request, "comms:people", pk=client.pk)
     source = comment.body if comment else fact.text if fact else task.title if task else ""
     return render(request, "comms/follow_up_new.html", {"form": form, "client": client, "source": source})
 

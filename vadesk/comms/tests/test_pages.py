@@ -24,8 +24,8 @@ def follow_up(acme, assistant, task):
 
 def pages(acme, cees, task, call, follow_up):
     return [
-        reverse("comms:hub"), reverse("comms:call_new"), reverse("comms:client", args=[acme.pk]), reverse("comms:call_log", args=[acme.pk]),
-        reverse("comms:preference", args=[cees.pk]), reverse("comms:follow_up_new") + f"?task={task.pk}", reverse("comms:task_ask", args=[task.pk]),
+        reverse("comms:hub"), reverse("comms:call_new"), reverse("comms:people", args=[acme.pk]), reverse("comms:call_log", args=[acme.pk]),
+        reverse("comms:preference", args=[cees.pk]), reverse("comms:follow_up_new") + f"?task={task.pk}", reverse("comms:ask", args=[task.pk]),
         reverse("comms:outbox"), reverse("task_detail", args=[task.pk]), reverse("today"),
     ]
 
@@ -114,7 +114,7 @@ def test_bad_preferences_are_refused_with_a_message(client, assistant, cees):
 
 def test_asking_a_question_comments_waits_and_queues_in_one_step(client, assistant, task, cees):
     login(client, assistant)
-    client.post(reverse("comms:task_ask", args=[task.pk]), {"question": "Welke datum past?"})
+    client.post(reverse("comms:ask", args=[task.pk]), {"question": "Welke datum past?"})
     task.refresh_from_db()
     assert task.status == "waiting"
     assert Comment.objects.get(task=task).visibility == "client"
@@ -129,14 +129,14 @@ def test_outsiders_cannot_reach_a_clients_communication(client, request, who, ac
     login(client, person)
     inbound = InboundMessage.objects.create(key="<x@y>", organisation=acme.organisation, outcome="triage", raw=b"x")
     urls = [
-        reverse("comms:client", args=[acme.pk]), reverse("comms:call_log", args=[acme.pk]), reverse("comms:preference", args=[cees.pk]),
+        reverse("comms:people", args=[acme.pk]), reverse("comms:call_log", args=[acme.pk]), reverse("comms:preference", args=[cees.pk]),
         reverse("comms:follow_up_new") + f"?task={task.pk}", reverse("comms:follow_up_new") + f"?client={acme.pk}",
-        reverse("comms:task_ask", args=[task.pk]),
+        reverse("comms:ask", args=[task.pk]),
     ]
     for url in urls:
         assert client.get(url).status_code in (302, 403, 404), url
     for url in (reverse("comms:call_done", args=[call.pk]), reverse("comms:follow_up_done", args=[follow_up.pk]),
-                reverse("comms:task_confirm", args=[task.pk]), reverse("comms:triage_settle", args=[inbound.pk])):
+                reverse("comms:confirm", args=[task.pk]), reverse("comms:triage_settle", args=[inbound.pk])):
         assert client.post(url, {"outcome": "x"}).status_code in (302, 403, 404), url
     call.refresh_from_db()
     follow_up.refresh_from_db()
