@@ -94,7 +94,7 @@ def generate_mailbox(count: int, org, tasks, rng: random.Random) -> list[tuple[b
     os.environ["VADESK_INBOUND_ADDRESS"] = base
     with transaction.atomic():
         ours = [outbox_enqueue(organisation_id=org.pk, client_id=t.client_id, task_id=t.pk, kind="question", recipient=contacts[t.client_id].email,
-                               subject=f"Vraag over {t.title}", body_text="?") for t in rng.sample(tasks, 2000)]
+                               subject=f"Vraag over {t.title}", body_text="?") for t in rng.sample(tasks, min(2000, len(tasks)))]
     attachment_sizes = [20_000, 60_000, 150_000, 300_000]
     mailbox: list[tuple[bytes, list[str]]] = []
     for n in range(count):
