@@ -28,7 +28,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import Q
 
 from vadesk.accounts.models import Membership
-from vadesk.clients.models import Client, Contact
+from vadesk.clients.models import Client
 from vadesk.clients.scoping import is_staff_for
 from vadesk.comms import conf
 from vadesk.comms.addresses import organisation_from_address, task_from_address, task_from_subject

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime, time
+from datetime import datetime
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
@@ -13,7 +13,7 @@ from vadesk.accounts.models import Person
 from vadesk.clients.models import Client, Contact, DossierFact
 from vadesk.clients.scoping import is_staff_for
 from vadesk.comms.addresses import task_token
-from vadesk.comms.models import Cadence, FollowUp, MessageTemplate, OutboxMessage, PhoneMessage, Preference
+from vadesk.comms.models import FollowUp, MessageTemplate, OutboxMessage, PhoneMessage, Preference
 from vadesk.comms.phone import display_number, normalise_number
 from vadesk.comms.placeholders import validate_template_text
 from vadesk.comms.routing import Draft, contact_notify, preference_of

@@ -28,7 +28,7 @@ from vadesk.comms.outbox import outbox_resolve
 from vadesk.comms.placeholders import PLACEHOLDERS
 from vadesk.comms.routing import preference_of
 from vadesk.comms.texts import default_text
-from vadesk.tasks.models import Comment, Task
+from vadesk.tasks.models import Comment
 from vadesk.web.access import owner_required, staff_required
 from vadesk.web.views.common import apply_validation_error, back, client_in_reach, my_clients, task_in_reach
 
@@ -79,6 +79,8 @@ def call_new(request):
             apply_validation_error(form, request, error)
         else:
             messages.success(request, _("Phone message for %(client)s noted: %(delivery)s") % {"client": message.client, "delivery": _delivery_summary(rows)})
+            if not rows and not message.client.contacts.exclude(email="").exists():
+                messages.warning(request, _("Nobody at %(client)s can be reached yet: add a contact with an e-mail address.") % {"client": message.client})
             return redirect(f"{reverse('comms:call_new')}?client={message.client_id}")
     return render(request, "comms/call_new.html", {"form": form, "preset": bool(initial["client"])})
 

@@ -86,6 +86,7 @@ NL = {
 "Back to the standard wording.": "Terug naar de standaardtekst.", "Template saved.": "Sjabloon opgeslagen.", "Outbox message updated.": "Uitgaand bericht bijgewerkt.",
 "Removed from triage; the message is kept.": "Uit sorteren gehaald; het bericht blijft bewaard.", "Filed on task “%(task)s”.": "Ingedeeld bij taak “%(task)s”.",
 "Choose a client or a task.": "Kies een klant of een taak.",
+"Nobody at %(client)s can be reached yet: add a contact with an e-mail address.": "Bij %(client)s is nog niemand bereikbaar: voeg een contactpersoon met een e-mailadres toe.",
 }
 DE = {
 "Only an owner can change the organisation's message templates.": "Nur eine Inhaberin oder ein Inhaber kann die Nachrichtenvorlagen der Organisation ändern.",
@@ -175,4 +176,5 @@ DE = {
 "Back to the standard wording.": "Zurück zum Standardtext.", "Template saved.": "Vorlage gespeichert.", "Outbox message updated.": "Ausgehende Nachricht aktualisiert.",
 "Removed from triage; the message is kept.": "Aus dem Sortieren genommen; die Nachricht bleibt erhalten.", "Filed on task “%(task)s”.": "Bei der Aufgabe „%(task)s“ eingeordnet.",
 "Choose a client or a task.": "Wählen Sie einen Kunden oder eine Aufgabe.",
+"Nobody at %(client)s can be reached yet: add a contact with an e-mail address.": "Bei %(client)s ist noch niemand erreichbar: Legen Sie einen Ansprechpartner mit E-Mail-Adresse an.",
 }

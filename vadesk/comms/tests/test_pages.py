@@ -159,3 +159,10 @@ def test_the_colleague_does_not_see_follow_ups_and_calls_of_clients_they_do_not_
     hub = client.get(reverse("comms:hub"))
     assert list(hub.context["callbacks"]) == []
     assert FollowUp.objects.count() == 1
+
+
+def test_a_call_for_a_client_nobody_can_be_reached_at_says_so(client, assistant, acme):
+    login(client, assistant)
+    response = client.post(reverse("comms:call_new"), {"client": acme.pk, "caller_name": "Piet", "reason": "x"}, follow=True)
+    assert "Nobody at Acme B.V. can be reached yet" in response.content.decode()
+    assert PhoneMessage.objects.count() == 1 and not OutboxMessage.objects.exists()  # the call is kept all the same
