@@ -33,7 +33,12 @@ def _receive(raw: bytes, recipients: list[str]) -> str:
 class Handler:
     async def handle_DATA(self, server: SMTP, session: Session, envelope: Envelope) -> str:
         raw = envelope.original_content or (envelope.content if isinstance(envelope.content, bytes) else str(envelope.content).encode())
-        return await asyncio.to_thread(_receive, raw, list(envelope.rcpt_tos))
+        status = await asyncio.to_thread(_receive, raw, list(envelope.rcpt_tos))
+        if isinstance(server, LMTP):
+            # RFC 2033 §4.2: after the end of data an LMTP server answers once per accepted recipient.
+            # The message is filed once for all of them, so each gets the same answer.
+            return "\r\n".join([status] * max(1, len(envelope.rcpt_tos)))
+        return status
 
 
 class ReceiverController(Controller):

@@ -98,3 +98,42 @@ def test_an_urgent_phone_message_skips_the_digest_and_goes_now(daily, acme, assi
         _, rows = phone_message_take(by=assistant, client=acme, caller_name="Politie", reason="Alarm op kantoor", urgency="urgent")
     assert [(r.kind, r.urgent, r.recipient) for r in rows] == [("phone", True, "ceo@acme.example")]
     assert rows[0].not_before == MORNING
+
+
+def test_a_reply_to_a_digest_with_one_question_lands_on_that_questions_task(daily, acme, bundle, assistant, cees):
+    from email.message import EmailMessage
+
+    from vadesk.comms.inbound import inbound_receive
+    from vadesk.tasks.models import Comment, Task
+
+    with time_machine.travel(MORNING, tick=False):
+        asked = task_create(by=assistant, client=acme, title="Cadeau voor de jubilaris", assignees=[assistant])
+        question_ask(by=assistant, task=asked, question="Welk budget?")
+    with time_machine.travel(datetime(2026, 11, 25, 16, 0, tzinfo=UTC), tick=False):
+        digests_build_due()
+    digest = OutboxMessage.objects.get(kind="digest")
+    reply = EmailMessage()
+    reply["From"], reply["To"], reply["Subject"] = "ceo@acme.example", digest.reply_to, "Re: " + digest.subject
+    reply["In-Reply-To"], reply["Message-ID"] = digest.message_id, "<reply-1@acme.example>"
+    reply.set_content("Maximaal 50 euro.")
+
+    inbound_receive(raw=reply.as_bytes(), envelope_recipients=[digest.reply_to])
+
+    assert Comment.objects.filter(task=asked, body__contains="Maximaal 50 euro").exists()
+    assert Task.objects.filter(client=acme).count() == 1  # no new task
+
+
+def test_each_question_in_a_digest_has_its_own_reply_link(daily, acme, bundle, assistant, cees):
+    from vadesk.comms.addresses import task_reply_address
+
+    with time_machine.travel(MORNING, tick=False):
+        first = task_create(by=assistant, client=acme, title="Eerste vraag")
+        second = task_create(by=assistant, client=acme, title="Tweede vraag")
+        question_ask(by=assistant, task=first, question="A?")
+        question_ask(by=assistant, task=second, question="B?")
+    with time_machine.travel(datetime(2026, 11, 25, 16, 0, tzinfo=UTC), tick=False):
+        digests_build_due()
+    digest = OutboxMessage.objects.get(kind="digest")
+    assert digest.task_id is None  # two questions: a plain reply cannot know which one it answers
+    for task in (first, second):
+        assert f"mailto:{task_reply_address('desk@vadesk.localhost', task.pk)}" in digest.body_html

@@ -153,3 +153,31 @@ def test_a_crash_while_filing_keeps_the_message_in_triage(org, task, cees, monke
     inbound = inbound_receive(raw=message.as_bytes(), envelope_recipients=[task_reply_address(BASE, task.pk)])
     assert inbound.outcome == "triage" and "RuntimeError" in inbound.note
     assert not Comment.objects.exists()  # no half-written comment
+
+
+def test_lmtp_answers_once_per_recipient(receiver, task, cees):
+    """RFC 2033 §4.2, checked on the wire: two recipients, two replies after the end of data."""
+    import socket
+
+    with socket.create_connection((receiver.hostname, receiver.port), timeout=10) as wire:
+        reader = wire.makefile("rb")
+
+        def command(line: bytes) -> list[bytes]:
+            if line:
+                wire.sendall(line + b"\r\n")
+            replies = [reader.readline()]
+            while replies[-1][3:4] == b"-":
+                replies.append(reader.readline())
+            return replies
+
+        assert command(b"")[0].startswith(b"220")
+        assert command(b"LHLO test.example")[-1].startswith(b"250")
+        assert command(b"MAIL FROM:<ceo@acme.example>")[0].startswith(b"250")
+        assert command(b"RCPT TO:<" + task_reply_address(BASE, task.pk).encode() + b">")[0].startswith(b"250")
+        assert command(b"RCPT TO:<archive@vadesk.localhost>")[0].startswith(b"250")
+        assert command(b"DATA")[0].startswith(b"354")
+        wire.sendall(mail(to=task_reply_address(BASE, task.pk)).as_bytes().replace(b"\n", b"\r\n") + b"\r\n.\r\n")
+        first, second = reader.readline(), reader.readline()
+        assert first.startswith(b"250") and second.startswith(b"250")
+        assert command(b"QUIT")[0].startswith(b"221")
+    assert Comment.objects.filter(task=task).count() == 1

@@ -166,3 +166,47 @@ def test_a_call_for_a_client_nobody_can_be_reached_at_says_so(client, assistant,
     response = client.post(reverse("comms:call_new"), {"client": acme.pk, "caller_name": "Piet", "reason": "x"}, follow=True)
     assert "Nobody at Acme B.V. can be reached yet" in response.content.decode()
     assert PhoneMessage.objects.count() == 1 and not OutboxMessage.objects.exists()  # the call is kept all the same
+
+
+def test_the_owner_files_a_triage_message_as_a_task_for_a_client(client, owner, acme):
+    inbound = InboundMessage.objects.create(key="<t@x>", organisation=acme.organisation, outcome="triage", raw=b"x",
+                                            sender="new@prospect.example", subject="Offerte gevraagd", body_text="Kunt u bellen?")
+    login(client, owner)
+    assert "Offerte gevraagd" in client.get(reverse("comms:triage")).content.decode()
+    client.post(reverse("comms:triage_settle", args=[inbound.pk]), {"client": acme.pk})
+    inbound.refresh_from_db()
+    assert inbound.outcome == "done" and inbound.task.client == acme and inbound.task.title == "Offerte gevraagd"
+    assert list(client.get(reverse("comms:triage")).context["rows"]) == []
+
+
+def test_an_uncertain_message_is_settled_by_a_person(client, owner, acme, cees):
+    from django.db import transaction
+
+    from vadesk.comms.outbox import outbox_enqueue
+
+    with transaction.atomic():
+        row = outbox_enqueue(organisation_id=acme.organisation_id, client_id=acme.pk, kind="phone", recipient=cees.email, subject="x", body_text="y")
+    OutboxMessage.objects.filter(pk=row.pk).update(state="uncertain")
+    login(client, owner)
+    assert "Maybe sent: check" in client.get(reverse("comms:outbox")).content.decode()
+    client.post(reverse("comms:outbox_settle", args=[row.pk]), {"action": "sent"})
+    row.refresh_from_db()
+    assert row.state == "sent"
+    OutboxMessage.objects.filter(pk=row.pk).update(state="failed")
+    client.post(reverse("comms:outbox_settle", args=[row.pk]), {"action": "resend"})
+    row.refresh_from_db()
+    assert row.state == "pending"
+
+
+def test_an_outsider_cannot_settle_another_organisations_outbox_message(client, outsider, acme, cees):
+    from django.db import transaction
+
+    from vadesk.comms.outbox import outbox_enqueue
+
+    with transaction.atomic():
+        row = outbox_enqueue(organisation_id=acme.organisation_id, client_id=acme.pk, kind="phone", recipient=cees.email, subject="x", body_text="y")
+    OutboxMessage.objects.filter(pk=row.pk).update(state="uncertain")
+    login(client, outsider)
+    assert client.post(reverse("comms:outbox_settle", args=[row.pk]), {"action": "resend"}).status_code == 404
+    row.refresh_from_db()
+    assert row.state == "uncertain"
