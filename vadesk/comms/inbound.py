@@ -24,11 +24,10 @@ from email.utils import getaddresses, parseaddr
 from html import unescape
 
 import nh3
-from django.db import IntegrityError, transaction
-from django.db.models import Q
+from django.db import IntegrityError, connection, transaction
 
 from vadesk.accounts.models import Membership
-from vadesk.clients.models import Client
+from vadesk.clients.models import Client, Contact
 from vadesk.clients.scoping import is_staff_for
 from vadesk.comms import conf
 from vadesk.comms.addresses import organisation_from_address, task_from_address, task_from_subject
@@ -160,13 +159,40 @@ def find_task_id(parsed: Parsed, envelope_recipients: list[str]) -> int | None:
     return None
 
 
-def senders_clients(address: str, organisation_id: int | None) -> list[Client]:
+def speakers(address: str) -> set[int]:
+    """Ids of the clients this address speaks for: as a contact, as the client's own address, or as an active portal user.
+
+    One hand-written UNION on the hot path of ingestion (the ORM's three queries cost about three
+    times as much to build as to run). LOWER(…) = lower-cased input compares case-insensitively
+    on SQLite and PostgreSQL alike.
+    """
     if not address:
+        return set()
+    contact, client, membership, person = (m._meta.db_table for m in (Contact, Client, Membership, Membership.person.field.related_model))
+    sql = (
+        f'SELECT client_id FROM "{contact}" WHERE LOWER(email) = %s '
+        f'UNION SELECT id FROM "{client}" WHERE LOWER(email) = %s '
+        f'UNION SELECT m.client_id FROM "{membership}" m JOIN "{person}" p ON p.id = m.person_id '
+        "WHERE m.role = %s AND m.is_active AND m.client_id IS NOT NULL AND p.email = %s"
+    )
+    address = address.lower()
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [address, address, Membership.Role.CLIENT, address])
+        return {row[0] for row in cursor.fetchall()}
+
+
+def senders_clients(address: str, organisation_id: int | None) -> list[Client]:
+    ids = speakers(address)
+    if not ids:
         return []
-    clients = Client.objects.filter(Q(contacts__email__iexact=address) | Q(email__iexact=address)).distinct()
+    clients = Client.objects.filter(pk__in=ids)
     if organisation_id:
         clients = clients.filter(organisation_id=organisation_id)
     return list(clients.select_related("organisation")[:5])
+
+
+def speaks_for(address: str, client: Client) -> bool:
+    return client.pk in speakers(address)
 
 
 def inbound_receive(*, raw: bytes, envelope_recipients: list[str] | None = None) -> InboundMessage:
@@ -219,7 +245,7 @@ def _file(key: str, raw: bytes, parsed: Parsed, envelope_recipients: list[str]) 
         return _store(key, raw, parsed, Outcome.TRIAGE, organisation_id=organisation_id,
                       note="The receiving server recorded a failed SPF/DMARC check: the sender may be forged.")
     if task is not None:
-        if task.client not in senders_clients(parsed.sender, task.client.organisation_id):
+        if not speaks_for(parsed.sender, task.client):
             return _store(key, raw, parsed, Outcome.TRIAGE, organisation_id=organisation_id, task=task,
                           note="A reply to a task from an address that is not one of this client's contacts.")
         return _as_comment(key, raw, parsed, task)

@@ -181,3 +181,9 @@ def test_lmtp_answers_once_per_recipient(receiver, task, cees):
         assert first.startswith(b"250") and second.startswith(b"250")
         assert command(b"QUIT")[0].startswith(b"221")
     assert Comment.objects.filter(task=task).count() == 1
+
+
+def test_the_clients_portal_user_may_reply_to_a_task_too(receiver, task, acme_user):
+    deliver(receiver, mail(sender=acme_user.email, to=task_reply_address(BASE, task.pk), body="Via mijn eigen adres"))
+    comment = Comment.objects.get(task=task)
+    assert comment.author == acme_user and comment.visibility == "client"
