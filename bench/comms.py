@@ -148,10 +148,15 @@ def bench_inbound(count: int) -> None:
     org, _assistant, _clients, tasks = seed_practice(200, 2)
     mailbox = generate_mailbox(count, org, tasks, rng)
     megabytes = sum(len(raw) for raw, _ in mailbox) / 1e6
-    started = time.perf_counter()
-    for raw, rcpts in mailbox:
+    started = lap = time.perf_counter()
+    rates = []
+    for n, (raw, rcpts) in enumerate(mailbox, 1):
         inbound_receive(raw=raw, envelope_recipients=rcpts)
+        if n % 2000 == 0:
+            rates.append(f"{2000 / (time.perf_counter() - lap):.0f}")
+            lap = time.perf_counter()
     seconds = time.perf_counter() - started
+    print(f"inbound: messages/s per 2,000: {', '.join(rates)}")
     outcomes = {o: InboundMessage.objects.filter(outcome=o).count() for o in ("comment", "task", "triage")}
     print(f"inbound: {len(mailbox)} deliveries ({count} distinct, {megabytes:.0f} MB, {Attachment.objects.count()} attachments) "
           f"in {seconds:.1f} s = {len(mailbox) / seconds:.0f} messages/s   {outcomes}")

@@ -88,6 +88,15 @@ def max_attachment_bytes() -> int:
     return _int("VADESK_INBOUND_MAX_ATTACHMENT_BYTES", str(10 * 1024 * 1024))
 
 
+def keep_raw() -> str:
+    """Which received messages keep their raw bytes: `triage` (default: what a person must still look at) or `all`.
+
+    A filed message lives on as its comment or task, its headers, text and attachments; keeping the
+    raw bytes too would store every attachment twice and more personal data than needed (GDPR art. 5(1)(c)).
+    """
+    return _choice("VADESK_INBOUND_KEEP_RAW", "triage", {"triage", "all"})
+
+
 def max_message_bytes() -> int:
     return _int("VADESK_INBOUND_MAX_MESSAGE_BYTES", str(25 * 1024 * 1024))
 

@@ -289,7 +289,8 @@ def _store(key: str, raw: bytes, parsed: Parsed | None, outcome: str, *, organis
         key=key, organisation_id=organisation_id, client=client or (task.client if task else None), task=task, comment=comment,
         sender=(parsed.sender if parsed else "")[:254], recipients=", ".join(parsed.recipients if parsed else [])[:2000],
         subject=(parsed.subject if parsed else "")[:300], message_id=(parsed.message_id if parsed else "")[:250],
-        body_text=parsed.text if parsed else "", body_html=parsed.html if parsed else "", raw=raw, outcome=outcome, note=" ".join(notes)[:500],
+        body_text=parsed.text if parsed else "", body_html=parsed.html if parsed else "",
+        raw=raw if outcome == Outcome.TRIAGE or conf.keep_raw() == "all" else b"", outcome=outcome, note=" ".join(notes)[:500],
     )
     if keep:
         Attachment.objects.bulk_create([

@@ -135,7 +135,7 @@ class OutboxMessage(models.Model):
 
 
 class InboundMessage(models.Model):
-    """One received e-mail: what it became, and enough of it to show in triage. Raw bytes are kept."""
+    """One received e-mail: what it became, and enough of it to show. Raw bytes are kept for triage (VADESK_INBOUND_KEEP_RAW)."""
 
     class Outcome(models.TextChoices):
         COMMENT = "comment", _("Comment on a task")
@@ -151,7 +151,7 @@ class InboundMessage(models.Model):
     sender = models.CharField(_("from"), max_length=254, blank=True)
     recipients = models.TextField(blank=True)
     subject = models.CharField(_("subject"), max_length=300, blank=True)
-    message_id = models.CharField(max_length=250, blank=True)
+    message_id = models.CharField(max_length=250, blank=True, db_index=True)  # replies find their thread by it
     body_text = models.TextField(blank=True)
     body_html = models.TextField(blank=True)  # sanitised with nh3 before it is stored
     raw = models.BinaryField()

@@ -187,3 +187,14 @@ def test_the_clients_portal_user_may_reply_to_a_task_too(receiver, task, acme_us
     deliver(receiver, mail(sender=acme_user.email, to=task_reply_address(BASE, task.pk), body="Via mijn eigen adres"))
     comment = Comment.objects.get(task=task)
     assert comment.author == acme_user and comment.visibility == "client"
+
+
+def test_raw_bytes_are_kept_for_triage_and_on_request_for_filed_mail(org, task, cees, monkeypatch):
+    filed = mail(to=task_reply_address(BASE, task.pk))
+    assert bytes(inbound_receive(raw=filed.as_bytes()).raw) == b""  # the comment, text and attachments are what stays
+    monkeypatch.setenv("VADESK_INBOUND_KEEP_RAW", "all")
+    again = mail(to=task_reply_address(BASE, task.pk))
+    assert bytes(inbound_receive(raw=again.as_bytes()).raw) == again.as_bytes()
+    unknown = mail(sender="x@unknown.example", to=organisation_address(BASE, org.pk))
+    monkeypatch.setenv("VADESK_INBOUND_KEEP_RAW", "triage")
+    assert bytes(inbound_receive(raw=unknown.as_bytes()).raw) == unknown.as_bytes()
