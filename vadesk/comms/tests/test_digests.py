@@ -58,7 +58,7 @@ def test_a_daily_digest_goes_at_17_00_local_with_questions_work_done_calls_and_h
     html = mail.get_body(("html",)).get_content()
     assert mail["To"] == "ceo@acme.example" and mail["Auto-Submitted"] == "auto-generated"
     assert "Beste Cees Acme" in text  # Dutch, addressed to the contact
-    for expected in ("Hotel Berlijn boeken", "Wil je een kamer met ontbijt?", "Facturen verstuurd", "Jan de Vries", "+31201234567", "Strippenkaart 10 uur"):
+    for expected in ("Hotel Berlijn boeken", "Wil je een kamer met ontbijt?", "Facturen verstuurd", "Jan de Vries", "+31 20 123 4567", "Strippenkaart 10 uur"):
         assert expected in text and expected in html
     assert "Vragen die op je antwoord wachten" in text or "Vragen die op uw antwoord wachten" in text
     preference = Preference.objects.get(contact=cees)
@@ -71,7 +71,7 @@ def test_a_digest_never_shows_another_clients_data(daily, acme, bundle, assistan
     with time_machine.travel(datetime(2026, 11, 25, 16, 0, tzinfo=UTC), tick=False):
         digests_build_due()
     digest = OutboxMessage.objects.get(kind="digest")
-    for secret in ("Geheim", "Geheime", "Spion", "Geheimnis", "+49301234567"):
+    for secret in ("Geheim", "Geheime", "Spion", "Geheimnis", "+49301234567", "+49 30 1234567", "Büro Schmidt"):
         assert secret not in digest.body_text and secret not in digest.body_html and secret not in digest.subject
 
 
