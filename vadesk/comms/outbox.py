@@ -63,7 +63,8 @@ def outbox_enqueue(
     base = conf.inbound_address()
     reply_to = task_reply_address(base, task_id) if task_id else organisation_address(base, organisation_id)
     fields = dict(
-        organisation_id=organisation_id, kind=kind, channel=channel, recipient=recipient, subject=subject[:300],
+        # A subject is one header line (RFC 5322 §2.2): a title with line breaks must not become header injection.
+        organisation_id=organisation_id, kind=kind, channel=channel, recipient=recipient.strip(), subject=" ".join(subject.split())[:300],
         body_text=body_text, body_html=body_html, client_id=client_id, contact_id=contact_id, task_id=task_id,
         urgent=urgent, not_before=not_before or timezone.now(), reply_to=reply_to, in_reply_to=in_reply_to,
         payload=payload, message_id=new_message_id(conf.message_id_domain()),

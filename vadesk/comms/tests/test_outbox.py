@@ -125,3 +125,11 @@ def test_the_same_dedupe_key_gives_one_message(org):
     first = enqueue(org, dedupe_key="digest:1:2026-01-01")
     second = enqueue(org, dedupe_key="digest:1:2026-01-01")
     assert first.pk == second.pk and OutboxMessage.objects.count() == 1
+
+
+def test_a_subject_with_line_breaks_cannot_inject_headers(org, smtp_server):
+    enqueue(org, subject="Offerte\r\nBcc: everyone@example.com\nX-Evil: 1")
+    assert run().get("sent") == 1
+    [mail] = smtp_server.mailbox.parsed()
+    assert mail["Bcc"] is None and mail["X-Evil"] is None
+    assert mail["Subject"] == "Offerte Bcc: everyone@example.com X-Evil: 1"
