@@ -38,7 +38,7 @@ class SmtpConfig:
     username: str
     password: str
     timeout: int
-    helo: str | None = None
+    ca_file: str = ""  # trust this CA (PEM) besides the system's, e.g. a relay with a private certificate
 
 
 def smtp_config() -> SmtpConfig:
@@ -49,6 +49,7 @@ def smtp_config() -> SmtpConfig:
         username=_env("VADESK_SMTP_USERNAME", ""),
         password=_env("VADESK_SMTP_PASSWORD", ""),
         timeout=_int("VADESK_SMTP_TIMEOUT", "30"),
+        ca_file=_env("VADESK_SMTP_CA_FILE", ""),
     )
 
 
