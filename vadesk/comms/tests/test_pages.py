@@ -210,3 +210,44 @@ def test_an_outsider_cannot_settle_another_organisations_outbox_message(client, 
     assert client.post(reverse("comms:outbox_settle", args=[row.pk]), {"action": "resend"}).status_code == 404
     row.refresh_from_db()
     assert row.state == "uncertain"
+
+
+def test_a_follow_up_starts_from_a_comment_or_a_dossier_fact(client, assistant, owner, acme, task):
+    from vadesk.clients.models import DossierFact
+    from vadesk.tasks.services import comment_add
+
+    comment = comment_add(by=assistant, task=task, body="Zoon moet naar de dokter", visibility="internal")
+    fact = DossierFact.objects.create(client=acme, text="Heeft een zoon, Bram (8)", author=owner)
+    login(client, assistant)
+    page = client.get(reverse("comms:follow_up_new") + f"?comment={comment.pk}")
+    assert "Zoon moet naar de dokter" in page.content.decode()
+    client.post(reverse("comms:follow_up_new") + f"?comment={comment.pk}", {"text": "Vragen hoe het met Bram gaat", "due_at": "2026-12-01T10:00"})
+    client.post(reverse("comms:follow_up_new") + f"?fact={fact.pk}", {"text": "Verjaardag Bram", "due_at": "2026-12-02T10:00"})
+    from_comment, from_fact = FollowUp.objects.order_by("id")
+    assert (from_comment.comment, from_comment.task, from_comment.client) == (comment, task, acme)
+    assert (from_fact.fact, from_fact.client) == (fact, acme)
+    assert "follow up" in client.get(reverse("task_detail", args=[task.pk])).content.decode()
+
+
+def test_attachments_from_e_mail_show_on_the_task_and_download_only_for_the_team(client, assistant, outsider, colleague, task, cees):
+    from email.message import EmailMessage
+
+    from vadesk.comms.addresses import task_reply_address
+    from vadesk.comms.inbound import inbound_receive
+    from vadesk.comms.models import Attachment
+
+    message = EmailMessage()
+    message["From"], message["To"], message["Subject"], message["Message-ID"] = cees.email, task_reply_address("desk@vadesk.localhost", task.pk), "Re", "<a1@acme.example>"
+    message.set_content("Zie bijlage")
+    message.add_attachment(b"<svg onload=alert(1)>", maintype="image", subtype="svg+xml", filename="logo.svg")
+    inbound_receive(raw=message.as_bytes())
+    attachment = Attachment.objects.get()
+
+    login(client, assistant)
+    assert "logo.svg" in client.get(reverse("task_detail", args=[task.pk])).content.decode()
+    download = client.get(reverse("comms:attachment", args=[attachment.pk]))
+    assert download.status_code == 200 and download["Content-Disposition"].startswith("attachment;")
+    assert download["Content-Type"] == "application/octet-stream" and download["X-Content-Type-Options"] == "nosniff"
+    for person in (outsider, colleague):
+        client.force_login(person)
+        assert client.get(reverse("comms:attachment", args=[attachment.pk])).status_code == 404
