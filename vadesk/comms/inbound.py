@@ -26,7 +26,7 @@ from html import unescape
 import nh3
 from django.db import IntegrityError, connection, transaction
 
-from vadesk.accounts.models import Membership
+from vadesk.accounts.models import Membership, Person
 from vadesk.clients.models import Client, Contact
 from vadesk.clients.scoping import is_staff_for
 from vadesk.comms import conf
@@ -159,26 +159,30 @@ def find_task_id(parsed: Parsed, envelope_recipients: list[str]) -> int | None:
     return None
 
 
-def speakers(address: str) -> set[int]:
-    """Ids of the clients this address speaks for: as a contact, as the client's own address, or as an active portal user.
+def speakers(address: str) -> dict[int, int | None]:
+    """The clients this address speaks for — as a contact, as the client's own address, or as an active
+    portal user — each with that portal user's person id (None otherwise).
 
-    One hand-written UNION on the hot path of ingestion (the ORM's three queries cost about three
-    times as much to build as to run). LOWER(…) = lower-cased input compares case-insensitively
-    on SQLite and PostgreSQL alike.
+    One hand-written UNION on the hot path of ingestion (the ORM's separate queries cost about three
+    times as much to build as to run). LOWER(…) = lower-cased input compares case-insensitively on
+    SQLite and PostgreSQL alike; Person e-mails are stored lower-case, so that lookup is exact.
     """
     if not address:
-        return set()
+        return {}
     contact, client, membership, person = (m._meta.db_table for m in (Contact, Client, Membership, Membership.person.field.related_model))
     sql = (
-        f'SELECT client_id FROM "{contact}" WHERE LOWER(email) = %s '
-        f'UNION SELECT id FROM "{client}" WHERE LOWER(email) = %s '
-        f'UNION SELECT m.client_id FROM "{membership}" m JOIN "{person}" p ON p.id = m.person_id '
+        f'SELECT client_id, CAST(NULL AS BIGINT) FROM "{contact}" WHERE LOWER(email) = %s '
+        f'UNION SELECT id, CAST(NULL AS BIGINT) FROM "{client}" WHERE LOWER(email) = %s '
+        f'UNION SELECT m.client_id, m.person_id FROM "{membership}" m JOIN "{person}" p ON p.id = m.person_id '
         "WHERE m.role = %s AND m.is_active AND m.client_id IS NOT NULL AND p.email = %s"
     )
     address = address.lower()
+    found: dict[int, int | None] = {}
     with connection.cursor() as cursor:
         cursor.execute(sql, [address, address, Membership.Role.CLIENT, address])
-        return {row[0] for row in cursor.fetchall()}
+        for client_id, person_id in cursor.fetchall():
+            found[client_id] = found.get(client_id) or person_id
+    return found
 
 
 def senders_clients(address: str, organisation_id: int | None) -> list[Client]:
@@ -191,10 +195,6 @@ def senders_clients(address: str, organisation_id: int | None) -> list[Client]:
     return list(clients.select_related("organisation")[:5])
 
 
-def speaks_for(address: str, client: Client) -> bool:
-    return client.pk in speakers(address)
-
-
 def inbound_receive(*, raw: bytes, envelope_recipients: list[str] | None = None) -> InboundMessage:
     """Store and file one message; idempotent by its key. Never raises for bad mail."""
     envelope_recipients = [r.lower() for r in envelope_recipients or []]
@@ -204,22 +204,18 @@ def inbound_receive(*, raw: bytes, envelope_recipients: list[str] | None = None)
         log.warning("unparseable inbound message: %s", error)
         parsed = None
     key = key_of(parsed, raw)
-    existing = _one(InboundMessage.objects.filter(key=key))
-    if existing is not None:
-        return existing
+    # No look-up first: the unique key refuses a second copy, which rolls the whole filing back (duplicates are rare).
     try:
         with transaction.atomic():
             if parsed is None:
                 return _store(key, raw, None, Outcome.TRIAGE, note="The message could not be read (malformed MIME).",
                               organisation_id=_organisation_of(envelope_recipients))
             return _file(key, raw, parsed, envelope_recipients)
-    except IntegrityError:
-        # The same message arrived twice at once; the other delivery stored it.
-        found = InboundMessage.objects.filter(key=key).first()
-        if found is not None:
-            return found
-        raise
     except Exception as error:  # noqa: BLE001 - a bug must not lose mail: keep it in triage with the error
+        if isinstance(error, IntegrityError):
+            found = _one(InboundMessage.objects.filter(key=key))
+            if found is not None:
+                return found  # this message was stored before (or by a concurrent delivery)
         log.exception("inbound message %s could not be filed", key)
         with transaction.atomic():
             return _store(key, raw, parsed, Outcome.TRIAGE, note=f"Could not be filed automatically: {type(error).__name__}",
@@ -245,33 +241,30 @@ def _file(key: str, raw: bytes, parsed: Parsed, envelope_recipients: list[str]) 
         return _store(key, raw, parsed, Outcome.TRIAGE, organisation_id=organisation_id,
                       note="The receiving server recorded a failed SPF/DMARC check: the sender may be forged.")
     if task is not None:
-        if not speaks_for(parsed.sender, task.client):
+        spoken_for = speakers(parsed.sender)
+        if task.client_id not in spoken_for:
             return _store(key, raw, parsed, Outcome.TRIAGE, organisation_id=organisation_id, task=task,
                           note="A reply to a task from an address that is not one of this client's contacts.")
-        return _as_comment(key, raw, parsed, task)
+        return _as_comment(key, raw, parsed, task, author_id=spoken_for[task.client_id])
     clients = senders_clients(parsed.sender, organisation_id)
     if len(clients) == 1:
-        return _as_task(key, raw, parsed, clients[0])
+        return _as_task(key, raw, parsed, clients[0], author_id=speakers(parsed.sender).get(clients[0].pk))
     note = "Unknown sender." if not clients else "The sender is a contact of several clients."
     return _store(key, raw, parsed, Outcome.TRIAGE, organisation_id=organisation_id, note=note)
 
 
-def _author(client: Client, address: str):
-    membership = _one(Membership.objects.filter(client=client, role=Membership.Role.CLIENT, is_active=True, person__email__iexact=address).select_related("person"))
-    return membership.person if membership else None
-
-
-def _as_comment(key: str, raw: bytes, parsed: Parsed, task: Task) -> InboundMessage:
+def _as_comment(key: str, raw: bytes, parsed: Parsed, task: Task, *, author_id: int | None) -> InboundMessage:
     text = new_text(parsed.text) or parsed.text or "(—)"
     who = parsed.sender_name or parsed.sender
-    comment = Comment.objects.create(task=task, author=_author(task.client, parsed.sender), body=f"✉ {who} <{parsed.sender}>:\n{text}",
+    comment = Comment.objects.create(task=task, author_id=author_id, body=f"✉ {who} <{parsed.sender}>:\n{text}",
                                      visibility=Comment.Visibility.CLIENT)
     return _store(key, raw, parsed, Outcome.COMMENT, organisation_id=task.client.organisation_id, task=task, comment=comment, client=task.client)
 
 
-def _as_task(key: str, raw: bytes, parsed: Parsed, client: Client) -> InboundMessage:
+def _as_task(key: str, raw: bytes, parsed: Parsed, client: Client, *, author_id: int | None) -> InboundMessage:
     leads = [a.person for a in client.assignments.select_related("person").filter(role="lead") if is_staff_for(a.person, client)]
-    task = task_create(by=_author(client, parsed.sender), client=client, title=parsed.subject or "(no subject)", description=parsed.text[:20000],
+    author = Person.objects.get(pk=author_id) if author_id else None
+    task = task_create(by=author, client=client, title=parsed.subject or "(no subject)", description=parsed.text[:20000],
                        source=Source.EMAIL, assignees=leads)
     return _store(key, raw, parsed, Outcome.TASK, organisation_id=client.organisation_id, task=task, client=client)
 
