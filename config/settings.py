@@ -46,6 +46,7 @@ INSTALLED_APPS = [
     "vadesk.tasks",
     "vadesk.timesheets",
     "vadesk.invoicing",
+    "vadesk.comms",
     "vadesk.demo",
     "vadesk.web",
     "vadesk.portal",

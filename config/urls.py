@@ -6,5 +6,6 @@ urlpatterns = [
     path("", include("vadesk.invoicing.urls")),
     path("portal/", include("vadesk.portal.urls")),
     path("agenda/", include("vadesk.agenda.urls")),
+    path("comms/", include("vadesk.comms.urls")),
     path("", include("vadesk.web.urls")),
 ]

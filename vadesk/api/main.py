@@ -8,6 +8,7 @@ from vadesk.agenda import api as agenda_api
 from vadesk.api import clients, comments, dossier, engagements, invoices, organisations, tasks, time_entries
 from vadesk.api.auth import TokenAuth
 from vadesk.api.errors import document_errors, install_handlers
+from vadesk.comms import api as comms_api
 
 
 class VadeskAPI(NinjaAPI):
@@ -30,3 +31,4 @@ install_handlers(api)
 for module in (organisations, clients, dossier, engagements, tasks, comments, time_entries, invoices):
     api.add_router("", module.router)
 api.add_router("", agenda_api.router)
+api.add_router("", comms_api.router)

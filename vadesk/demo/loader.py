@@ -21,6 +21,7 @@ from django.utils import timezone
 
 from vadesk.accounts.models import Membership, Organisation, Person
 from vadesk.clients.models import Assignment, Client, Contact, DossierFact
+from vadesk.comms.demo import comms_demo_load
 from vadesk.demo.practice import (
     DEMO_PASSWORD, DEMO_SEED, ORGANISATIONS, PORTAL_REQUEST, RECURRING, WINDOW_DAYS,
     ClientSpec, EngagementSpec, OrganisationSpec, PersonSpec,
@@ -85,6 +86,7 @@ def demo_load(*, now: datetime | None = None, seed: int = DEMO_SEED) -> DemoSumm
         from vadesk.agenda.demo import agenda_demo
 
         agenda_demo(organisations, now=loader.now)
+        comms_demo_load(organisations=organisations, now=loader.now)
     return _summary(organisations)
 
 

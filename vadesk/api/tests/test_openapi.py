@@ -5,6 +5,9 @@ import json
 from django.urls import reverse
 
 from vadesk.api.main import api
+from vadesk.comms.tests.test_api import COMMS_OPERATIONS  # the communication hub's own endpoints
+
+COMMS_PATHS = {operation.split(" ", 1)[1] for operation in COMMS_OPERATIONS}
 
 EXPECTED_PATHS = {
     "/api/v1/me",
@@ -45,14 +48,14 @@ def test_it_serves_the_openapi_document_at_api_v1_openapi_json(client, db):
     assert response["Content-Type"].startswith("application/json")
     document = json.loads(response.content)
     assert document["openapi"].startswith("3.")
-    assert set(document["paths"]) == EXPECTED_PATHS
+    assert set(document["paths"]) == EXPECTED_PATHS | COMMS_PATHS
 
 
 def test_it_declares_bearer_authentication_on_every_operation(client, db):
     document = client.get("/api/v1/openapi.json").json()
     assert document["components"]["securitySchemes"]["TokenAuth"] == {"type": "http", "scheme": "bearer"}
     operations = [op for path in document["paths"].values() for op in path.values()]
-    assert len(operations) == 30 + 8 + 12  # core + invoicing + agenda
+    assert len(operations) == 30 + 8 + 12 + len(COMMS_OPERATIONS)  # core + invoicing + agenda + comms
     assert all(op["security"] == [{"TokenAuth": []}] for op in operations)
 
 

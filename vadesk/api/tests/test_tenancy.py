@@ -15,6 +15,7 @@ from django.utils import timezone
 from vadesk.agenda.tests.test_api import AGENDA_OPERATIONS  # the agenda keeps its own outsider matrix
 from vadesk.api.main import api
 from vadesk.clients.models import Client, Contact, DossierFact
+from vadesk.comms.tests.test_api import COMMS_OPERATIONS  # the hub keeps its own outsider matrix
 from vadesk.engagements.models import Engagement
 from vadesk.tasks.models import Comment, Task, Transition
 from vadesk.tasks.services import comment_add
@@ -100,7 +101,7 @@ def _snapshot() -> dict[str, list[dict]]:
 
 def test_the_matrix_covers_every_operation_of_the_api():
     documented = {f"{method.upper()} {path}" for path, ops in api.get_openapi_schema()["paths"].items() for method in ops}
-    assert documented == set(OBJECT_OPERATIONS) | LIST_OPERATIONS | set(ELSEWHERE) | AGENDA_OPERATIONS
+    assert documented == set(OBJECT_OPERATIONS) | LIST_OPERATIONS | set(ELSEWHERE) | AGENDA_OPERATIONS | COMMS_OPERATIONS
     for where in ELSEWHERE.values():
         module, test = where.split(".py::")
         assert hasattr(importlib.import_module(module if "." in module else f"vadesk.api.tests.{module}"), test), where

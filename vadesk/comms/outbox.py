@@ -1,0 +1,204 @@
+"""The durable outbox: enqueue inside the caller's transaction, claim atomically, deliver with retries.
+
+The guarantee, precisely:
+1. A message exists iff the change that caused it committed (`outbox_enqueue` refuses to run
+   outside a transaction, so it always shares the caller's).
+2. A row is claimed by one worker at a time (a conditional UPDATE; on PostgreSQL candidates are
+   picked with SELECT … FOR UPDATE SKIP LOCKED), so two workers never send it concurrently.
+3. Each attempt records how far it got. `claimed` → the provider cannot have accepted it yet;
+   `handed_over` → committed right before the irreversible step (SMTP end-of-data, the HTTP request).
+4. A worker that dies leaves its row in "sending". After the lease, a recovering worker puts a
+   `claimed` row back to pending (safe: RFC 5321 §3.8, no end-of-data → no delivery) and a
+   `handed_over` row to "uncertain" (VADESK_OUTBOX_UNCERTAIN=hold, the default): a person checks
+   and resends or marks it sent. With =resend it is sent again with the same Message-ID, which
+   mail systems may use to collapse the duplicate but need not: that mode is at-least-once.
+So: never lost, and never sent twice automatically; the only window that needs a human (or a
+resend) is one network round trip between the end-of-data dot and the server's answer.
+"""
+
+from __future__ import annotations
+
+import os
+import socket
+from datetime import datetime, timedelta
+from typing import Any
+
+from django.db import connection, transaction
+from django.db.models import F
+from django.utils import timezone
+
+from vadesk.comms import conf, mime
+from vadesk.comms.addresses import new_message_id, organisation_address, task_reply_address
+from vadesk.comms.channels import Adapter, DeliveryError, Envelope
+from vadesk.comms.models import OutboxMessage
+
+State, Phase = OutboxMessage.State, OutboxMessage.Phase
+
+
+class NotInTransaction(RuntimeError):
+    pass
+
+
+def outbox_enqueue(
+    *,
+    organisation_id: int,
+    kind: str,
+    recipient: str,
+    subject: str,
+    body_text: str,
+    body_html: str = "",
+    channel: str = "email",
+    client_id: int | None = None,
+    contact_id: int | None = None,
+    task_id: int | None = None,
+    urgent: bool = False,
+    not_before: datetime | None = None,
+    dedupe_key: str | None = None,
+    in_reply_to: str = "",
+    payload: dict[str, Any] | None = None,
+) -> OutboxMessage:
+    """Write one message to the outbox as part of the caller's transaction."""
+    if not connection.in_atomic_block:
+        raise NotInTransaction("outbox_enqueue must run inside the transaction of the change that causes the message")
+    base = conf.inbound_address()
+    reply_to = task_reply_address(base, task_id) if task_id else organisation_address(base, organisation_id)
+    fields = dict(
+        # A subject is one header line (RFC 5322 §2.2): a title with line breaks must not become header injection.
+        organisation_id=organisation_id, kind=kind, channel=channel, recipient=recipient.strip(), subject=" ".join(subject.split())[:300],
+        body_text=body_text, body_html=body_html, client_id=client_id, contact_id=contact_id, task_id=task_id,
+        urgent=urgent, not_before=not_before or timezone.now(), reply_to=reply_to, in_reply_to=in_reply_to,
+        payload=payload, message_id=new_message_id(conf.message_id_domain()),
+    )
+    if dedupe_key is None:
+        return OutboxMessage.objects.create(**fields)
+    existing = OutboxMessage.objects.filter(dedupe_key=dedupe_key).first()
+    if existing is not None:
+        return existing
+    return OutboxMessage.objects.create(dedupe_key=dedupe_key, **fields)
+
+
+def worker_name() -> str:
+    return f"{socket.gethostname()}:{os.getpid()}"[:80]
+
+
+def outbox_claim(*, worker: str, now: datetime | None = None) -> OutboxMessage | None:
+    """Take the next due message for this worker, or None when nothing is due."""
+    now = now or timezone.now()
+    due = OutboxMessage.objects.filter(state=State.PENDING, not_before__lte=now).order_by("not_before", "id")
+    claim = dict(state=State.SENDING, phase=Phase.CLAIMED, claimed_at=now, claimed_by=worker, attempts=F("attempts") + 1)
+    if connection.features.has_select_for_update_skip_locked:
+        with transaction.atomic():
+            row = due.select_for_update(skip_locked=True).values_list("pk", flat=True).first()
+            if row is None:
+                return None
+            OutboxMessage.objects.filter(pk=row).update(**claim)
+        return OutboxMessage.objects.get(pk=row)
+    for pk in due.values_list("pk", flat=True)[:20]:
+        # The conditional UPDATE is the claim: of two workers racing for a row, one updates it, the other 0 rows.
+        if OutboxMessage.objects.filter(pk=pk, state=State.PENDING).update(**claim):
+            return OutboxMessage.objects.get(pk=pk)
+    return None
+
+
+def envelope_of(message: OutboxMessage) -> Envelope:
+    if message.channel == "email":
+        data = mime.build(mime.Outgoing(
+            sender=conf.from_address(), recipient=message.recipient, subject=message.subject, text=message.body_text,
+            html=message.body_html, message_id=message.message_id, date=message.created_at, reply_to=message.reply_to,
+            in_reply_to=message.in_reply_to, auto_submitted=message.kind == OutboxMessage.Kind.DIGEST,
+        ))
+        return Envelope(sender=conf.from_address(), recipient=message.recipient, data=data)
+    return Envelope(sender="", recipient=message.recipient, text=message.body_text, payload=message.payload)
+
+
+def backoff(attempts: int, config: conf.OutboxConfig) -> timedelta:
+    """Exponential: base, 2×base, 4×base … capped (30 s, 1 min, 2 min … 6 h by default)."""
+    return timedelta(seconds=min(config.backoff_cap, config.backoff_base * 2 ** max(0, attempts - 1)))
+
+
+def outbox_deliver(*, message: OutboxMessage, worker: str, adapters: dict[str, Adapter], config: conf.OutboxConfig | None = None) -> str:
+    """Deliver one claimed message and record the outcome; returns the new state."""
+    config = config or conf.outbox_config()
+    mine = OutboxMessage.objects.filter(pk=message.pk, claimed_by=worker, state=State.SENDING)
+    handed_over = False
+
+    def handover() -> None:
+        nonlocal handed_over
+        mine.update(phase=Phase.HANDED_OVER)  # autocommit: on disk before the irreversible step
+        handed_over = True
+
+    adapter = adapters.get(message.channel)
+    try:
+        if adapter is None:
+            raise DeliveryError(f"no adapter configured for {message.channel}", permanent=True)
+        provider_id = adapter.deliver(envelope_of(message), handover)
+    except DeliveryError as error:
+        return _failed(mine, message, str(error), permanent=error.permanent, config=config)
+    except Exception as error:  # noqa: BLE001 - any other failure is recorded, never lost
+        if handed_over:
+            # The connection broke after the end-of-data dot: the provider may have the message.
+            return _uncertain(mine, f"{type(error).__name__}: {error}", config=config)
+        return _failed(mine, message, f"{type(error).__name__}: {error}", permanent=False, config=config)
+    mine.update(state=State.SENT, phase=Phase.NONE, sent_at=timezone.now(), provider_id=provider_id, last_error="")
+    return State.SENT
+
+
+def _failed(mine, message: OutboxMessage, error: str, *, permanent: bool, config: conf.OutboxConfig) -> str:
+    if permanent or message.attempts >= config.max_attempts:
+        mine.update(state=State.FAILED, phase=Phase.NONE, last_error=error[:2000])
+        return State.FAILED
+    mine.update(state=State.PENDING, phase=Phase.NONE, claimed_by="", last_error=error[:2000],
+                not_before=timezone.now() + backoff(message.attempts, config))
+    return State.PENDING
+
+
+def _uncertain(mine, error: str, *, config: conf.OutboxConfig) -> str:
+    if config.uncertain == "resend":
+        mine.update(state=State.PENDING, phase=Phase.NONE, claimed_by="", last_error=error[:2000], not_before=timezone.now())
+        return State.PENDING
+    mine.update(state=State.UNCERTAIN, phase=Phase.NONE, last_error=error[:2000])
+    return State.UNCERTAIN
+
+
+UNCERTAIN_NOTE = "The worker stopped after handing the message over; it may have been delivered. Check, then resend or mark as sent."
+
+
+def outbox_recover(*, now: datetime | None = None, config: conf.OutboxConfig | None = None) -> int:
+    """Release rows of workers that vanished (claimed longer than the lease ago)."""
+    config = config or conf.outbox_config()
+    stale = OutboxMessage.objects.filter(state=State.SENDING, claimed_at__lt=(now or timezone.now()) - timedelta(seconds=config.lease))
+    released = stale.filter(phase=Phase.CLAIMED).update(state=State.PENDING, phase=Phase.NONE, claimed_by="",
+                                                        last_error="The worker stopped before handing the message over.")
+    handed = stale.filter(phase=Phase.HANDED_OVER)
+    if config.uncertain == "resend":
+        released += handed.update(state=State.PENDING, phase=Phase.NONE, claimed_by="", last_error=UNCERTAIN_NOTE)
+    else:
+        released += handed.update(state=State.UNCERTAIN, phase=Phase.NONE, last_error=UNCERTAIN_NOTE)
+    return released
+
+
+def outbox_resolve(*, message: OutboxMessage, resend: bool) -> OutboxMessage:
+    """A person settles an uncertain or failed message: send it again, or record that it did arrive."""
+    if resend:
+        OutboxMessage.objects.filter(pk=message.pk, state__in=[State.UNCERTAIN, State.FAILED]).update(
+            state=State.PENDING, phase=Phase.NONE, claimed_by="", not_before=timezone.now())
+    else:
+        OutboxMessage.objects.filter(pk=message.pk, state=State.UNCERTAIN).update(state=State.SENT, sent_at=timezone.now())
+    message.refresh_from_db()
+    return message
+
+
+def outbox_run(*, adapters: dict[str, Adapter], worker: str | None = None, limit: int | None = None) -> dict[str, int]:
+    """Recover, then deliver everything due (up to `limit`). Returns a count per resulting state."""
+    worker = worker or worker_name()
+    config = conf.outbox_config()
+    counts: dict[str, int] = {"recovered": outbox_recover(config=config)}
+    done = 0
+    while limit is None or done < limit:
+        message = outbox_claim(worker=worker)
+        if message is None:
+            break
+        state = outbox_deliver(message=message, worker=worker, adapters=adapters, config=config)
+        counts[state] = counts.get(state, 0) + 1
+        done += 1
+    return counts

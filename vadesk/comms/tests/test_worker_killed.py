@@ -1,0 +1,113 @@
+"""SIGKILL the worker in the middle of a send: nothing is lost and nothing is sent twice.
+
+The worker is a real `vadesk outbox_worker --once` process with its own SQLite database file,
+delivering to a real aiosmtpd server that the test pauses at a chosen point of the SMTP dialogue.
+"""
+
+import json
+import os
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+from vadesk.comms.tests.servers import SmtpServer
+
+ROOT = Path(__file__).resolve().parents[3]
+VADESK = Path(sys.executable).parent / "vadesk"
+
+
+@pytest.fixture(scope="module")
+def data_dir(tmp_path_factory):
+    directory = tmp_path_factory.mktemp("killtest")
+    harness("setup", directory)
+    return directory
+
+
+def environment(directory: Path, port: int, **extra: str) -> dict[str, str]:
+    env = {k: v for k, v in os.environ.items() if k != "DATABASE_URL"}
+    env.update(VADESK_DATA_DIR=str(directory), VADESK_SMTP_HOST="127.0.0.1", VADESK_SMTP_PORT=str(port), VADESK_SMTP_TIMEOUT="10",
+               VADESK_OUTBOX_LEASE_SECONDS="1", VADESK_FROM_EMAIL="desk@assist.example", **extra)
+    return env
+
+
+def harness(action: str, directory: Path, port: int = 25) -> str:
+    done = subprocess.run([sys.executable, "-m", "vadesk.comms.tests.harness", action], cwd=ROOT, env=environment(directory, port),
+                          capture_output=True, text=True, timeout=120)
+    assert done.returncode == 0, done.stderr
+    return done.stdout
+
+
+def rows(directory: Path) -> list[dict]:
+    return json.loads(harness("dump", directory))
+
+
+def worker(directory: Path, port: int, **extra: str) -> subprocess.Popen:
+    return subprocess.Popen([str(VADESK), "outbox_worker", "--once"], cwd=ROOT, env=environment(directory, port, **extra),
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+
+
+def kill_when_reached(process: subprocess.Popen, server: SmtpServer) -> None:
+    assert server.mailbox.reached.wait(timeout=60), process.stderr.read() if process.poll() is not None else "the worker never got there"
+    process.send_signal(signal.SIGKILL)
+    process.wait(timeout=10)
+    server.mailbox.release.set()
+    time.sleep(0.1)
+
+
+def finish(directory: Path, port: int, **extra: str) -> str:
+    time.sleep(1.1)  # past the 1-second lease of the killed worker
+    process = worker(directory, port, **extra)
+    out, err = process.communicate(timeout=60)
+    assert process.returncode == 0, err
+    return out
+
+
+def test_killed_before_the_end_of_data_the_message_is_sent_once_by_the_next_worker(data_dir):
+    harness("enqueue", data_dir)
+    with SmtpServer() as server:
+        server.mailbox.hold_rcpt.set()  # the worker is mid-dialogue: MAIL sent, RCPT unanswered
+        kill_when_reached(worker(data_dir, server.port), server)
+        assert rows(data_dir)[0]["state"] == "sending" and rows(data_dir)[0]["phase"] == "claimed"
+        assert server.mailbox.messages == []
+
+        server.mailbox.hold_rcpt.clear()
+        out = finish(data_dir, server.port)
+
+        assert "recovered=1" in out and "sent=1" in out
+        [row] = rows(data_dir)
+        assert row["state"] == "sent" and row["attempts"] == 2
+        [mail] = server.mailbox.parsed()
+        assert mail["Message-ID"] == row["message_id"]
+
+
+def test_killed_after_the_server_took_the_message_it_is_not_sent_again_but_flagged(data_dir):
+    harness("enqueue", data_dir)
+    with SmtpServer() as server:
+        server.mailbox.hold_data.set()  # the end-of-data dot arrived; the server has the message, the worker awaits "250"
+        kill_when_reached(worker(data_dir, server.port), server)
+        assert rows(data_dir)[0]["phase"] == "handed_over"
+
+        server.mailbox.hold_data.clear()
+        out = finish(data_dir, server.port)
+
+        assert "recovered=1" in out and "sent" not in out
+        [row] = rows(data_dir)
+        assert row["state"] == "uncertain" and "may have been delivered" in row["last_error"]
+        assert len(server.mailbox.messages) == 1  # delivered exactly once, and a person is told to check
+
+
+def test_with_resend_chosen_an_uncertain_message_goes_again_with_the_same_message_id(data_dir):
+    harness("enqueue", data_dir)
+    with SmtpServer() as server:
+        server.mailbox.hold_data.set()
+        kill_when_reached(worker(data_dir, server.port), server)
+        server.mailbox.hold_data.clear()
+        finish(data_dir, server.port, VADESK_OUTBOX_UNCERTAIN="resend")
+
+        first, second = server.mailbox.parsed()
+        assert first["Message-ID"] == second["Message-ID"]  # at-least-once: the copy is recognisably the same message
+        assert rows(data_dir)[0]["state"] == "sent"
