@@ -1,9 +1,22 @@
 """Benchmark the slot finder against a straightforward baseline, in the same run, on generated calendars.
 
-    .venv/bin/python bench/slots.py [--participants 3 20 100] [--events 500] [--repeat 5]
+    .venv/bin/python bench/slots.py [--participants 3 20 100] [--events 500] [--repeat 5] [--db-case 20]
 
-Each participant gets one generated .ics of --events events (a third of them recurring series with
-EXDATEs and overrides, some all-day, floating, transparent or cancelled) in their own time zone.
+How the generated data is shaped, and why:
+- One calendar per participant with --events events (seeded by the participant count, so every run
+  sees the same data), spread over two years (July 2025 … June 2027) so that the rolling horizon,
+  not the window, decides how much is expanded — as with a real calendar that has history.
+- Times of day 06:00–21:00 in quarter hours, lengths 15–90 minutes: the mix of an office diary.
+  Friday afternoons are kept mostly clear; without that, 20 or 100 people with 500 random events
+  each would have no common hour at all, and a finder that returns [] fast proves nothing.
+- About a fifth are recurring series (daily with COUNT, weekly, every fourth week, monthly on the
+  first Monday, twice a week), half of the timed ones with an EXDATE — the expansion work that
+  makes the baseline slow and that materialisation does once per change.
+- 5 % all-day (mostly TRANSP:TRANSPARENT, like birthdays), 5 % floating times, 5 % transparent and
+  3 % cancelled events: the cases where busy/free and the zone of reading differ from the naive
+  reading, so the comparison with the baseline checks them too.
+- Zones from six European IANA zones, working hours 08/09–17/18 with a lunch break for some; the
+  window (16 March – 13 April 2026) spans the EU switch to summer time on 29 March.
 The case: a 4-week window, 15-minute steps, 60-minute meetings, 10-minute buffers.
 
 - sync: parse + expand each calendar over the rolling horizon (what happens once per calendar
@@ -11,6 +24,12 @@ The case: a 4-week window, 15-minute steps, 60-minute meetings, 10-minute buffer
 - finder: from the materialised occurrences to the feasible starts (what happens while someone waits);
 - baseline: expand every calendar with recurring-ical-events over the window, then test every
   candidate start against the working hours minute by minute and against every busy interval.
+- db read (--db-case, default the 20-participant case): the same calendars imported into a test
+  database (the real sync: parse, expand, store Occurrence rows), then the time to read every
+  participant's stored busy occurrences for the window (proposals.busy_intervals, one indexed query
+  per party), and the whole proposals.feasible (read + finder) from the database, whose answer must
+  equal the baseline's too. The test database is made and removed by the run (DATABASE_URL decides
+  the backend: SQLite runs in memory, PostgreSQL on the server).
 The two answers must be identical; the run fails loudly if they are not.
 """
 
@@ -149,6 +168,50 @@ def _free(t, d, b, zone, wh, busy) -> bool:
     return True
 
 
+def db_read(texts, zone_names, hours, repeat: int, expected: list[int]) -> None:
+    """Import the calendars into a throw-away test database and time reading the stored occurrences back."""
+    import time_machine
+    from django.db import connection
+
+    from vadesk.accounts.models import Organisation
+    from vadesk.agenda import proposals
+    from vadesk.agenda.case import WEEKDAYS
+    from vadesk.agenda.importing import calendar_import_ics
+    from vadesk.agenda.models import Calendar, Party
+    from vadesk.clients.models import Client
+
+    def hhmm(minutes: int) -> str:
+        return f"{minutes // 60:02d}:{minutes % 60:02d}"
+
+    old_name = connection.settings_dict["NAME"]
+    connection.creation.create_test_db(verbosity=0, autoclobber=True)
+    try:
+        with time_machine.travel(NOW, tick=True):  # the rolling horizon is placed around NOW, as in sync()
+            org = Organisation.objects.create(name="Bench", country="NL", time_zone="Europe/Amsterdam")
+            client = Client.objects.create(organisation=org, name="Bench client", country="NL")
+            parties = []
+            started = time.perf_counter()
+            for i, (text, zone, wh) in enumerate(zip(texts, zone_names, hours)):
+                party = Party.objects.create(organisation=org, client=client, kind=Party.Kind.EXTERNAL, name=f"p{i}", time_zone=zone,
+                                             working_hours={WEEKDAYS[d]: [[hhmm(lo), hhmm(hi)] for lo, hi in r] for d, r in wh.items()})
+                calendar_import_ics(calendar=Calendar.objects.create(party=party, name="cal", source=Calendar.Source.UPLOAD), data=text.encode())
+                parties.append(party)
+            stored_seconds = time.perf_counter() - started
+        rows = sum(p.calendars.get().occurrences.count() for p in parties)
+        request = proposals.Request(parties, WINDOW[0], WINDOW[1], DURATION, STEP, BUFFER)
+        proposals.feasible(request)  # warm-up: the first query after a bulk import pays for caches and statistics
+        _, read_seconds = timed(lambda: [proposals.busy_intervals(p, WINDOW[0], WINDOW[1]) for p in parties], repeat)
+        found, whole_seconds = timed(lambda: proposals.feasible(request), repeat)
+        same = found == expected
+        print(f"db ({connection.vendor}), {len(parties)} participants: import + store {stored_seconds * 1000:.0f} ms ({rows} occurrence rows); "
+              f"read stored busy occurrences {read_seconds * 1000:.1f} ms; read + finder {whole_seconds * 1000:.1f} ms; "
+              f"{len(found)} starts{'' if same else '  MISMATCH'}")
+        if not same:
+            sys.exit("The finder from the database and the baseline disagree.")
+    finally:
+        connection.creation.destroy_test_db(old_name, verbosity=0)
+
+
 def timed(fn, repeat: int):
     times, result = [], None
     for _ in range(repeat):
@@ -163,10 +226,12 @@ def main() -> None:
     parser.add_argument("--participants", type=int, nargs="+", default=[3, 20, 100])
     parser.add_argument("--events", type=int, default=500)
     parser.add_argument("--repeat", type=int, default=5)
+    parser.add_argument("--db-case", type=int, default=20, help="participant count whose calendars are also read from a database (0: none)")
     args = parser.parse_args()
     print(f"window {WINDOW[0]:%Y-%m-%d}…{WINDOW[1]:%Y-%m-%d}, {DURATION} min meetings, {STEP} min steps, {BUFFER} min buffer, {args.events} events per participant")
     print(f"{'participants':>12} {'sync total':>11} {'sync/cal':>9} {'finder':>9} {'baseline':>10} {'ratio':>7} {'starts':>7}")
     ok = True
+    db_cases = []
     for n in args.participants:
         rng = random.Random(n)
         zones_names = [rng.choice(ZONES) for _ in range(n)]
@@ -182,8 +247,12 @@ def main() -> None:
         ok &= same
         print(f"{n:>12} {sync_seconds * 1000:>9.0f}ms {sync_seconds * 1000 / n:>7.1f}ms {fast_seconds * 1000:>7.1f}ms "
               f"{slow_seconds * 1000:>8.0f}ms {slow_seconds / fast_seconds:>6.0f}× {len(fast):>7}{'' if same else '  MISMATCH'}")
+        if n == args.db_case:
+            db_cases.append((texts, zones_names, hours, slow))
     if not ok:
         sys.exit("The finder and the baseline disagree.")
+    for texts, zones_names, hours, expected in db_cases:
+        db_read(texts, zones_names, hours, args.repeat, expected)
 
 
 if __name__ == "__main__":

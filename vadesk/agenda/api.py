@@ -217,3 +217,66 @@ def cancel_booking(request: HttpRequest, event_id: Id):
     return _booking(services.booking_cancel(by=person, event=event))
 
 
+
+
+class PartyOut(Schema):
+    id: int
+    kind: str
+    name: str
+    email: str
+    client_id: int | None
+    time_zone: str
+    working_hours: dict[str, list[list[str]]]
+    preferred_hours: dict[str, list[list[str]]]
+    buffer_minutes: int
+    travel_minutes: int
+    max_meetings_per_day: int | None
+    availability: list[list[str]]
+
+
+class PartyIn(Input):
+    name: str | None = Field(None, max_length=150)
+    email: str | None = Field(None, max_length=254)
+    time_zone: str | None = Field(None, max_length=64)
+    working_hours: dict[str, list[list[str]]] | None = None
+    preferred_hours: dict[str, list[list[str]]] | None = None
+    buffer_minutes: int | None = Field(None, ge=0, le=240)
+    travel_minutes: int | None = Field(None, ge=0, le=480)
+    max_meetings_per_day: int | None = Field(None, ge=0, le=50)
+    availability: str | None = Field(None, max_length=50_000, description='Pasted text: "Mon 09:00-12:00" lines and/or ISO ranges "start/end"')
+
+
+@router.get("/parties", response=list[PartyOut])
+def list_parties(request: HttpRequest):
+    """Parties in reach for finding a time: your clients' (client and outside parties) and your organisation's assistants."""
+    return scoping.staff_parties(person_of(request)).order_by("kind", "name", "id")
+
+
+@router.patch("/parties/{party_id}", response=PartyOut)
+def update_party(request: HttpRequest, party_id: Id, payload: PartyIn):
+    """Change hours, zone and defaults; `null` for max_meetings_per_day is only taken when sent explicitly."""
+    person = person_of(request)
+    party = scoping.party_editable(person, party_id)
+    # Only what was sent changes; an explicit null for max_meetings_per_day means "no daily limit".
+    changes = {k: v for k, v in payload.dict(exclude_unset=True).items() if v is not None or k == "max_meetings_per_day"}
+    return services.party_update(by=person, party=party, **changes)
+
+
+class MoveProposalsOut(Schema):
+    parties: list[int]
+    not_checked: list[str] = Field(description="Attendees known only by e-mail address: their time is not checked")
+    proposals: list[ProposalOut]
+
+
+@router.get("/bookings/{event_id}/proposals", response=MoveProposalsOut)
+def move_proposals(request: HttpRequest, event_id: Id, days: int = Query(14, ge=1, le=92)):
+    """The next best times to move a booking to, for everyone invited whom vadesk knows (as on the move page)."""
+    from zoneinfo import ZoneInfo
+
+    person = person_of(request)
+    event = scoping.event_staffed(person, event_id)
+    organisation = event.calendar.party.organisation
+    move = proposals.for_move(event, by=person, organisation=organisation, now=timezone.now(), zone=ZoneInfo(organisation.time_zone), days=days)
+    return MoveProposalsOut(parties=[p.pk for p in move.request.parties], not_checked=move.unknown,
+                            proposals=[ProposalOut(start=slots.iso_z(slots.to_epoch(p.start)), end=slots.iso_z(slots.to_epoch(p.end)), reasons=p.reasons)
+                                       for p in move.proposals])

@@ -75,10 +75,10 @@ def calendar_sync(*, calendar: Calendar) -> SyncReport:
         calendar_materialise(calendar=calendar)
     report.seconds = time.perf_counter() - started
     calendar.last_synced_at = timezone.now()
-    calendar.last_error = ""
+    calendar.last_error, calendar.sync_failures = "", 0
     calendar.next_sync_at = calendar.last_synced_at + timedelta(minutes=calendar.refresh_minutes)
     calendar.sync_seconds = report.seconds
-    calendar.save(update_fields=["last_synced_at", "last_error", "next_sync_at", "sync_seconds", "sync_token"])
+    calendar.save(update_fields=["last_synced_at", "last_error", "next_sync_at", "sync_seconds", "sync_token", "sync_failures"])
     return report
 
 
@@ -234,9 +234,9 @@ def calendar_refresh(*, calendar: Calendar) -> str | None:
             subscription_fetch(calendar=calendar)
         return None
     except (SyncError, ical.IcsError) as exc:
-        failures = 1 + min(calendar.last_error.count("\n"), 5) if calendar.last_error else 1
+        failures = Calendar.objects.get(pk=calendar.pk).sync_failures + 1
         Calendar.objects.filter(pk=calendar.pk).update(
-            last_error=str(exc), next_sync_at=timezone.now() + timedelta(minutes=5 * 2**failures),
+            last_error=str(exc), sync_failures=failures, next_sync_at=timezone.now() + timedelta(minutes=5 * 2 ** min(failures, 5)),
         )
         return str(exc)
 

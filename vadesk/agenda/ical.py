@@ -85,8 +85,8 @@ def parse_ics(data: bytes | str, *, max_bytes: int = MAX_ICS_BYTES) -> Parsed:
     """Parse and clean a VCALENDAR: bad components are removed and reported, never half-used."""
     raw = data.encode() if isinstance(data, str) else data
     if len(raw) > max_bytes:
-        raise IcsError(_("The file is %(size)s MB; at most %(max)s MB is accepted.") % {
-            "size": round(len(raw) / 1024 / 1024, 1), "max": round(max_bytes / 1024 / 1024, 1)})
+        # A subscription is read only up to the limit plus one byte, so the true size is not known: say what the limit is.
+        raise IcsError(_("The file is too large: at most %(max)s MB is accepted.") % {"max": round(max_bytes / 1024 / 1024, 1)})
     try:
         calendars = icalendar.Calendar.from_ical(raw, multiple=True)
     except Exception as exc:  # icalendar raises ValueError, KeyError, IndexError… on garbage

@@ -50,8 +50,8 @@ def calendar_import_ics(*, calendar: Calendar, data: bytes | str) -> ImportRepor
         report.problems += [str(p) for p in problems]
         calendar.import_problems = report.problems[:200]
         calendar.last_synced_at = timezone.now()
-        calendar.last_error = ""
-        calendar.save(update_fields=["import_problems", "last_synced_at", "last_error"])
+        calendar.last_error, calendar.sync_failures = "", 0
+        calendar.save(update_fields=["import_problems", "last_synced_at", "last_error", "sync_failures"])
     return report
 
 

@@ -9,6 +9,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from vadesk.accounts.models import Organisation, validate_time_zone
+from vadesk.agenda.crypto import EncryptedTextField
 from vadesk.clients.models import Client
 from vadesk.tasks.models import Task
 
@@ -36,6 +37,11 @@ class Party(models.Model):
     working_hours = models.JSONField(_("working hours"), default=default_working_hours)
     preferred_hours = models.JSONField(_("preferred hours"), default=dict, blank=True)
     max_meetings_per_day = models.PositiveSmallIntegerField(_("at most meetings per day"), null=True, blank=True)
+    # Defaults offered when finding a time with this party (the client's travel time; the largest buffer).
+    buffer_minutes = models.PositiveSmallIntegerField(_("buffer before and after (minutes)"), default=0)
+    travel_minutes = models.PositiveSmallIntegerField(_("travel time (minutes)"), default=0)
+    # Pasted availability of an outside party: [[start, end], …] as UTC ISO strings; empty = not limited.
+    availability = models.JSONField(_("availability"), default=list, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -64,13 +70,15 @@ class Calendar(models.Model):
     source = models.CharField(_("source"), max_length=12, choices=Source.choices, default=Source.LOCAL)
     url = models.URLField(_("URL"), max_length=500, blank=True)
     username = models.CharField(_("user name"), max_length=150, blank=True)
-    # Kept to talk to the server; encrypted storage comes with capability 7 (trust and safety).
-    password = models.CharField(_("password"), max_length=200, blank=True)
+    # Kept to talk to the server, encrypted at rest (crypto.py: Fernet, key from VADESK_ENCRYPTION_KEY or SECRET_KEY).
+    password = EncryptedTextField(_("password"), blank=True)
     sync_token = models.CharField(max_length=500, blank=True)
     refresh_minutes = models.PositiveIntegerField(_("refresh every (minutes)"), default=60)
     last_synced_at = models.DateTimeField(null=True, blank=True)
     next_sync_at = models.DateTimeField(null=True, blank=True)
     last_error = models.TextField(blank=True)
+    # Failed attempts in a row: the wait before the next one doubles with each (10 minutes … 160 minutes).
+    sync_failures = models.PositiveSmallIntegerField(default=0)
     import_problems = models.JSONField(default=list, blank=True)
     sync_seconds = models.FloatField(null=True, blank=True)
     materialised_from = models.DateTimeField(null=True, blank=True)

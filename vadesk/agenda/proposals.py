@@ -16,13 +16,19 @@ from vadesk.agenda.case import CaseError, parse_working_hours
 from vadesk.agenda.models import Occurrence, Party
 
 
-def busy_intervals(party: Party, start: datetime, end: datetime) -> list[slots.Interval]:
-    """The party's busy occurrences overlapping [start, end), as UTC epoch intervals read in the party's zone."""
+def busy_intervals(party: Party, start: datetime, end: datetime, exclude_event: int | None = None) -> list[slots.Interval]:
+    """The party's busy occurrences overlapping [start, end), as UTC epoch intervals read in the party's zone.
+
+    `exclude_event`: the appointment being moved does not block its own new time.
+    """
     zone = ZoneInfo(party.time_zone)
     pad = timedelta(days=1, hours=2)  # floating and all-day rows hold wall-clock time labelled UTC
     rows = Occurrence.objects.filter(
         calendar__party=party, calendar__counts_as_busy=True, busy=True, start__lt=end + pad, end__gt=start - pad,
-    ).values_list("start", "end", "kind")
+    )
+    if exclude_event is not None:
+        rows = rows.exclude(event_id=exclude_event)
+    rows = rows.values_list("start", "end", "kind")
     result = []
     for s, e, kind in rows:
         if kind != Occurrence.Kind.FIXED:
@@ -31,12 +37,16 @@ def busy_intervals(party: Party, start: datetime, end: datetime) -> list[slots.I
     return result
 
 
-def participant(party: Party, start: datetime, end: datetime, extra: list[slots.Interval] = ()) -> slots.Participant:
+def participant(party: Party, start: datetime, end: datetime, extra: list[slots.Interval] = (), exclude_event: int | None = None) -> slots.Participant:
     try:
         hours = parse_working_hours(party.working_hours, party.name)
     except CaseError:
         hours = {}
-    return slots.Participant(party.name, ZoneInfo(party.time_zone), hours, busy_intervals(party, start, end) + list(extra))
+    available = None
+    if party.availability:
+        available = [(slots.to_epoch(datetime.fromisoformat(s)), slots.to_epoch(datetime.fromisoformat(e))) for s, e in party.availability]
+    return slots.Participant(party.name, ZoneInfo(party.time_zone), hours, busy_intervals(party, start, end, exclude_event) + list(extra),
+                             available)
 
 
 @dataclass
@@ -58,16 +68,24 @@ class Request:
     travel: int = 0  # minutes before and after, for an in-person meeting, on the client's side
     notice: int = 0  # minutes from now before the earliest start
     limit: int = 10
+    exclude_event: int | None = None  # the appointment being moved
+
+
+def defaults(parties: list[Party]) -> tuple[int, int]:
+    """(buffer, travel) when none is given: the largest buffer any party asks for; the client's travel time."""
+    buffer = max((p.buffer_minutes for p in parties), default=0)
+    travel = next((p.travel_minutes for p in parties if p.kind == Party.Kind.CLIENT), 0)
+    return buffer, travel
 
 
 def feasible(request: Request) -> list[int]:
     """The exact contract's set (slots.feasible_starts) for these parties; travel time widens the client's busy time."""
     people = []
     for party in request.parties:
-        p = participant(party, request.start, request.end)
+        p = participant(party, request.start, request.end, exclude_event=request.exclude_event)
         if request.travel and party.kind == Party.Kind.CLIENT:
             t = request.travel * 60
-            p = slots.Participant(p.name, p.zone, p.working_hours, [(s - t, e + t) for s, e in p.busy])
+            p = slots.Participant(p.name, p.zone, p.working_hours, [(s - t, e + t) for s, e in p.busy], p.available)
         people.append(p)
     case = slots.Case((slots.to_epoch(request.start), slots.to_epoch(request.end)), request.duration * 60, request.step * 60,
                       request.buffer * 60, people)
@@ -114,7 +132,54 @@ def propose(request: Request, now: datetime) -> list[Proposal]:
 def _meetings_per_day(client: Party, request: Request) -> dict:
     zone = ZoneInfo(client.time_zone)
     counts: dict = {}
-    for s, e in busy_intervals(client, request.start, request.end):
+    for s, e in busy_intervals(client, request.start, request.end, request.exclude_event):
         day = datetime.fromtimestamp(s, zone).date()
         counts[day] = counts.get(day, 0) + 1
     return counts
+
+
+@dataclass
+class Move:
+    request: Request
+    proposals: list[Proposal]
+    unknown: list[str]  # attendees known only by address: their time is not checked
+    current: tuple[datetime, datetime]
+
+
+def for_move(event, *, by, organisation, now: datetime, zone: ZoneInfo, days: int = 14) -> Move:
+    """The next best times to move `event` to, for the calendar's owner, the one moving it, and every attendee vadesk
+    knows as a party (by e-mail address, among the parties `by` may use), from today for `days` days.
+
+    The event's own occurrences do not block it, and its current time is not proposed again.
+    """
+    from django.db.models import Q
+
+    from vadesk.agenda import scoping
+    from vadesk.agenda.parties import assistant_party, client_party
+    from vadesk.agenda.services import _current_range
+
+    owner = event.calendar.party
+    client = owner.client
+    found = {owner.pk: owner}
+    own = assistant_party(by, organisation)
+    found.setdefault(own.pk, own)
+    if client is not None:
+        party = client_party(client)
+        found.setdefault(party.pk, party)
+    known = scoping.staff_parties(by, organisation.pk).filter(Q(client=client) | Q(kind=Party.Kind.ASSISTANT))
+    unknown = []
+    for attendee in event.attendees.order_by("email"):
+        match = known.filter(email__iexact=attendee.email).order_by("pk").first()
+        if match is None:
+            unknown.append(attendee.email)
+        else:
+            found.setdefault(match.pk, match)
+    parties = list(found.values())
+    start, end = _current_range(event)
+    minutes = min(max(5, int((end - start).total_seconds() // 60)), 24 * 60)
+    today = now.astimezone(zone).date()
+    buffer, travel = defaults(parties)
+    request = Request(parties, datetime.combine(today, datetime.min.time(), zone), datetime.combine(today + timedelta(days=days), datetime.min.time(), zone),
+                      minutes, 15, buffer, travel, 0, exclude_event=event.pk)
+    ranked = [p for p in propose(request, now) if p.start != start]
+    return Move(request, ranked, unknown, (start, end))

@@ -46,3 +46,12 @@ def event_staffed(person: Person, pk: int, organisation_id: int | None = None) -
 
 def party_staffed(person: Person, pk: int, organisation_id: int | None = None) -> Party:
     return _get(staff_parties(person, organisation_id), pk)
+
+
+def editable_parties(person: Person, organisation_id: int | None = None) -> QuerySet[Party]:
+    """Parties whose hours a staff member may change: their clients' (client and outside parties) and their own."""
+    return Party.objects.filter(Q(client__in=staff_clients(person, organisation_id)) | Q(kind=Party.Kind.ASSISTANT, person=person))
+
+
+def party_editable(person: Person, pk: int, organisation_id: int | None = None) -> Party:
+    return _get(editable_parties(person, organisation_id).select_related("client"), pk)

@@ -93,7 +93,7 @@ def _send(meeting: itip.Meeting, method: str, *, language: str) -> None:
 def booking_create(
     *, by: Person, calendar: Calendar, start: datetime, end: datetime, summary: str,
     attendees: list[tuple[str, str]] = (), location: str = "", task: Task | None = None,
-    log_minutes: int = 0, send: bool = True,
+    log_minutes: int = 0, send: bool = True, uid: str | None = None,
 ) -> Event:
     """Book an appointment in a client's (or the assistant's own) calendar and invite the attendees (iTIP REQUEST)."""
     _check_staff(by, calendar)
@@ -101,7 +101,7 @@ def booking_create(
     if task is not None and task.client_id != calendar.party.client_id:
         raise ValidationError({"task": [_("The task belongs to another client.")]})
     with transaction.atomic():
-        event = Event.objects.create(calendar=calendar, uid=f"{uuid.uuid4()}@vadesk", ics="", summary=summary.strip()[:300],
+        event = Event.objects.create(calendar=calendar, uid=uid or f"{uuid.uuid4()}@vadesk", ics="", summary=summary.strip()[:300],
                                      location=location[:300], task=task, booked_by=by)
         seen = set()
         for address, name in attendees:
@@ -219,6 +219,8 @@ def calendar_create(*, by: Person, party: Party, name: str, source: str, url: st
         raise PermissionDenied(_("Only the team working for this client can do this."))
     if source in (Calendar.Source.CALDAV, Calendar.Source.SUBSCRIPTION) and not url:
         raise ValidationError({"url": [_("Give the calendar's address.")]})
+    if len(password) > 200:
+        raise ValidationError({"password": [_("The password may be at most 200 characters.")]})
     return Calendar.objects.create(party=party, name=name, source=source, url=url, username=username, password=password)
 
 
@@ -248,3 +250,80 @@ def conflict_keep_mine(*, by: Person, event: Event) -> None:
         calendar_materialise(calendar=event.calendar)
 
 
+
+
+def conflict_take_theirs(*, by: Person, event: Event) -> None:
+    """Resolve the open conflict with the server's version, which is already in place: ours is dropped."""
+    _check_staff(by, event.calendar)
+    if not event.conflicts.filter(resolved_at__isnull=True).exists():
+        raise ValidationError(_("There is no open conflict for this appointment."))
+    event.conflicts.filter(resolved_at__isnull=True).update(resolved_at=timezone.now(), resolution="theirs")
+
+
+def _check_party(by: Person, party: Party) -> None:
+    if party.client_id is not None:
+        if not is_staff_for(by, party.client):
+            raise PermissionDenied(_("Only the team working for this client can do this."))
+    elif party.person_id != by.pk:
+        raise PermissionDenied(_("Only the assistant can change their own hours."))
+
+
+PARTY_FIELDS = ("name", "email", "time_zone", "working_hours", "preferred_hours", "buffer_minutes", "travel_minutes",
+                "max_meetings_per_day", "availability")
+
+
+def party_update(*, by: Person, party: Party, **changes) -> Party:
+    """Change a party's hours, zone and scheduling defaults; everything is checked before anything is saved.
+
+    `working_hours`/`preferred_hours` are {"mon": [["09:00", "12:30"], …]} (the `vadesk slots` form);
+    `availability` is pasted text (availability.parse_availability) and only for outside parties.
+    """
+    from zoneinfo import ZoneInfo, available_timezones
+
+    from vadesk.agenda.availability import AvailabilityError, parse_availability
+    from vadesk.agenda.case import CaseError, parse_working_hours
+
+    _check_party(by, party)
+    unknown = set(changes) - set(PARTY_FIELDS)
+    if unknown:
+        raise ValidationError(_("Unknown fields: %(f)s") % {"f": ", ".join(sorted(unknown))})
+    errors: dict[str, list[str]] = {}
+    values = {key: getattr(party, key) for key in PARTY_FIELDS}
+    values.update(changes)
+    if party.kind != Party.Kind.EXTERNAL:
+        changes.pop("name", None)
+        changes.pop("email", None)
+    elif not str(values["name"]).strip():
+        errors["name"] = [_("Give a name.")]
+    if values["time_zone"] not in available_timezones():
+        errors["time_zone"] = [_("%(tz)s is not a known time zone (IANA, like Europe/Amsterdam).") % {"tz": values["time_zone"]}]
+    for key in ("working_hours", "preferred_hours"):
+        try:
+            parse_working_hours(values[key] or {}, key)
+        except CaseError as exc:
+            errors[key] = [str(exc)]
+    for key, top in (("buffer_minutes", 240), ("travel_minutes", 480), ("max_meetings_per_day", 50)):
+        value = values[key]
+        if value is None and key == "max_meetings_per_day":
+            continue
+        if isinstance(value, bool) or not isinstance(value, int) or not 0 <= value <= top:
+            errors[key] = [_("Give a whole number from 0 to %(top)s.") % {"top": top}]
+    if "availability" in changes:
+        if party.kind != Party.Kind.EXTERNAL and changes["availability"]:
+            errors["availability"] = [_("Pasted availability is only for outside parties.")]
+        elif "time_zone" not in errors:
+            try:
+                hours, ranges = parse_availability(str(changes["availability"] or ""), ZoneInfo(values["time_zone"]))
+            except AvailabilityError as exc:
+                errors["availability"] = [str(exc)]
+            else:
+                values["availability"] = [[s.isoformat(), e.isoformat()] for s, e in ranges]
+                if hours:
+                    values["working_hours"] = hours
+    if errors:
+        raise ValidationError(errors)
+    for key in PARTY_FIELDS:
+        setattr(party, key, values[key])
+    party.name, party.email = str(party.name).strip()[:150], str(party.email or "").strip()[:254]
+    party.save()
+    return party

@@ -33,6 +33,9 @@ class Participant:
     # Monday = 0 … Sunday = 6 → ranges in minutes after local midnight, [start, end), end ≤ 1440.
     working_hours: dict[int, list[Interval]]
     busy: list[Interval] = field(default_factory=list)
+    # Pasted availability of an outside party: when given, they are free only inside these ranges
+    # (and their working hours). Not widened by the buffer: it is not a meeting.
+    available: list[Interval] | None = None
 
 
 @dataclass(frozen=True)
@@ -61,6 +64,8 @@ def feasible_starts(case: Case) -> list[int]:
 
 def free_intervals(participant: Participant, span: Interval, buffer: int) -> list[Interval]:
     working = working_intervals(participant.zone, participant.working_hours, span)
+    if participant.available is not None:
+        working = intersect(working, merge(list(participant.available)))
     widened = merge([(s - buffer, e + buffer) for s, e in participant.busy if e + buffer > s - buffer])
     return subtract(working, widened)
 

@@ -8,6 +8,7 @@ from zoneinfo import ZoneInfo
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Q
+from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -19,6 +20,7 @@ from vadesk.agenda.caldav_sync import calendar_refresh
 from vadesk.agenda.importing import calendar_import_ics
 from vadesk.agenda.models import Calendar, Conflict, Occurrence, Party
 from vadesk.agenda.parties import assistant_party, client_party
+from vadesk.portal.views import client_user_required
 from vadesk.web.access import staff_required
 from vadesk.web.views.common import apply_validation_error, client_in_reach, my_clients
 
@@ -172,6 +174,7 @@ def find_time(request, pk: int):
     calendars = [c for c in _calendars(request, client) if c.writable and c.party.client_id == client.pk]
     context = {"client": client, "parties": parties, "chosen": chosen, "found": found, "error": error, "calendars": calendars,
                "tasks": client.tasks.exclude(status__in=["done", "cancelled"]), "zone": zone, "params": request.GET}
+    context["default_buffer"], context["default_travel"] = proposals.defaults(parties)
     return render(request, "agenda/find.html", context)
 
 
@@ -236,3 +239,123 @@ def party_add(request, pk: int):
         calendar = Calendar.objects.create(party=party, name=_("Free/busy"), source=Calendar.Source.UPLOAD)
         _import(request, calendar, request.FILES["file"])
     return redirect(reverse("agenda_find", args=[client.pk]) + "?" + request.POST.get("query", ""))
+
+
+def _party_form(party: Party) -> dict:
+    from vadesk.agenda.availability import hours_text, ranges_text
+
+    return {"name": party.name, "email": party.email, "time_zone": party.time_zone, "working_hours": hours_text(party.working_hours),
+            "preferred_hours": hours_text(party.preferred_hours or {}), "buffer_minutes": party.buffer_minutes,
+            "travel_minutes": party.travel_minutes, "max_meetings_per_day": party.max_meetings_per_day,
+            "availability": ranges_text(party.availability, ZoneInfo(party.time_zone))}
+
+
+@staff_required
+def party_edit(request, party_pk: int):
+    """A party's zone, working and preferred hours, buffer/travel defaults, daily cap and (outside parties) pasted availability."""
+    from vadesk.agenda.availability import AvailabilityError, parse_hours_text
+
+    party = scoping.party_editable(request.user, party_pk, request.membership.organisation_id)
+    form, errors = _party_form(party), {}
+    if request.method == "POST":
+        form = {key: request.POST.get(key, "").strip() for key in form}
+        changes: dict = {"time_zone": form["time_zone"]}
+        if party.kind == Party.Kind.EXTERNAL:
+            changes.update(name=form["name"], email=form["email"], availability=form["availability"])
+        for key in ("working_hours", "preferred_hours"):
+            try:
+                changes[key] = parse_hours_text(form[key])
+            except AvailabilityError as exc:
+                errors[key] = [str(exc)]
+        for key in ("buffer_minutes", "travel_minutes", "max_meetings_per_day"):
+            if form[key] == "" and key == "max_meetings_per_day":
+                changes[key] = None
+            elif form[key].isdigit():
+                changes[key] = int(form[key])
+            else:
+                errors[key] = [_("Give a whole number of minutes.") if key != "max_meetings_per_day" else _("Give a whole number.")]
+        if not errors:
+            try:
+                services.party_update(by=request.user, party=party, **changes)
+                messages.success(request, _("Saved."))
+                return redirect("agenda_party", party_pk=party.pk)
+            except ValidationError as error:
+                errors = error.message_dict if hasattr(error, "error_dict") else {"__all__": error.messages}
+            except PermissionDenied as error:
+                errors = {"__all__": [str(error)]}
+    context = {"party": party, "form": form, "errors": errors, "general_errors": errors.get("__all__", [])}
+    return render(request, "agenda/party.html", context, status=400 if errors else 200)
+
+
+@staff_required
+def move(request, event_pk: int):
+    """Moving an appointment: the next best times for everyone invited (the same finder and ranking), then one click."""
+    event = scoping.event_staffed(request.user, event_pk, request.membership.organisation_id)
+    zone = _zone(request)
+    back = redirect("agenda_week", pk=event.calendar.party.client_id) if event.calendar.party.client_id else redirect("agenda_home")
+    if request.method == "POST":
+        try:
+            start, end = datetime.fromisoformat(request.POST["start"]), datetime.fromisoformat(request.POST["end"])
+            services.booking_move(by=request.user, event=event, start=start, end=end)
+            messages.success(request, _("Moved; the attendees get the new time."))
+            return back
+        except (ValidationError, PermissionDenied) as error:
+            messages.error(request, "; ".join(getattr(error, "messages", [str(error)])))
+        except (KeyError, ValueError):
+            messages.error(request, _("That slot could not be read; choose it again."))
+        return redirect("agenda_move", event_pk=event.pk)
+    days = max(1, min(int(request.GET.get("days", "14")) if request.GET.get("days", "14").isdigit() else 14, 92))
+    move = proposals.for_move(event, by=request.user, organisation=request.membership.organisation, now=timezone.now(), zone=zone, days=days)
+    found = [(p, p.start.astimezone(zone), p.end.astimezone(zone)) for p in move.proposals]
+    current_start, current_end = move.current
+    return render(request, "agenda/move.html", {"event": event, "found": found, "parties": move.request.parties, "unknown": move.unknown,
+                                                "zone": zone, "current": (current_start.astimezone(zone), current_end.astimezone(zone)), "days": days})
+
+
+@staff_required
+@require_POST
+def conflict_resolve(request, event_pk: int, choice: str):
+    """"Keep mine" sends our version up (If-Match the server's ETag); "take theirs" keeps the server's, already in place."""
+    event = scoping.event_staffed(request.user, event_pk, request.membership.organisation_id)
+    try:
+        if choice == "mine":
+            services.conflict_keep_mine(by=request.user, event=event)
+            error = calendar_refresh(calendar=event.calendar) if event.calendar.source == Calendar.Source.CALDAV else None
+            if error:
+                messages.warning(request, _("Kept yours; it goes to the server at the next sync: %(error)s") % {"error": error})
+            else:
+                messages.success(request, _("Kept your version."))
+        elif choice == "theirs":
+            services.conflict_take_theirs(by=request.user, event=event)
+            messages.success(request, _("Took the server's version."))
+        else:
+            raise Http404
+    except (ValidationError, PermissionDenied) as error:
+        messages.error(request, "; ".join(getattr(error, "messages", [str(error)])))
+    client_id = event.calendar.party.client_id
+    return redirect("agenda_week", pk=client_id) if client_id else redirect("agenda_home")
+
+
+@client_user_required
+def portal_week(request):
+    """The client portal's agenda: a week list of the client's own calendars (not the assistant's, not outside parties')."""
+    client = request.portal_client
+    party = Party.objects.filter(client=client, kind=Party.Kind.CLIENT).first()
+    zone = ZoneInfo(party.time_zone if party else client.organisation.time_zone)
+    on = _day(request.GET.get("on"), zone)
+    start_day = on - timedelta(days=on.weekday())
+    start, end = datetime.combine(start_day, time(), zone), datetime.combine(start_day + timedelta(days=7), time(), zone)
+    pad = timedelta(days=1, hours=2)
+    rows = (Occurrence.objects.filter(calendar__party__client=client, calendar__party__kind=Party.Kind.CLIENT,
+                                      start__lt=end + pad, end__gt=start - pad).select_related("calendar", "event"))
+    days: dict[date, list] = {start_day + timedelta(days=i): [] for i in range(7)}
+    for o in rows:
+        s, e = _shown(o, zone)
+        for day in days:
+            day_start = datetime.combine(day, time(), zone)
+            if s < day_start + timedelta(days=1) and e > day_start or (s == e and s.date() == day):
+                days[day].append({"o": o, "start": s, "end": e, "allday": o.kind == Occurrence.Kind.ALLDAY})
+    for items in days.values():
+        items.sort(key=lambda item: (not item["allday"], item["start"]))
+    return render(request, "agenda/portal.html", {"client": client, "days": list(days.items()), "zone": zone, "start_day": start_day,
+                                                  "previous": start_day - timedelta(days=7), "following": start_day + timedelta(days=7)})

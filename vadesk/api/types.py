@@ -6,8 +6,15 @@ from typing import Annotated, Any
 
 from annotated_types import Interval
 from django.utils import timezone
+from django.utils.translation import gettext
 from ninja import Schema
-from pydantic import AfterValidator, AwareDatetime, Field, PlainSerializer, field_validator
+from pydantic import (
+    AfterValidator,
+    AwareDatetime,
+    Field,
+    PlainSerializer,
+    field_validator,
+)
 
 # "550.00", never a float that turns 0.1 + 0.2 into 0.30000000000000004.
 Money = Annotated[Decimal, PlainSerializer(str, return_type=str)]
@@ -25,7 +32,7 @@ Day = Annotated[date, Field(ge=date(1900, 1, 1), le=date(2999, 12, 31))]
 
 def _plausible(value: datetime) -> datetime:
     if not datetime(1900, 1, 1, tzinfo=value.tzinfo) <= value <= datetime(2999, 12, 31, tzinfo=value.tzinfo):
-        raise ValueError("Give a moment between 1900 and 2999.")
+        raise ValueError(gettext("Give a moment between 1900 and 2999."))
     return value
 
 
@@ -40,7 +47,7 @@ class Input(Schema):
     def _no_nul(cls, value: Any) -> Any:
         texts = value if isinstance(value, list) else [value]
         if any(isinstance(text, str) and "\x00" in text for text in texts):
-            raise ValueError("Remove the NUL character.")
+            raise ValueError(gettext("Remove the NUL character."))
         return value
 
 
@@ -49,7 +56,7 @@ def _me_or_id(value: str) -> str | int:
         return value
     if value.isdigit() and 1 <= int(value) < 2**63:
         return int(value)
-    raise ValueError("Use `me` or a person's id.")
+    raise ValueError(gettext("Use `me` or a person's id."))
 
 
 # A filter on a person: `me` or a person's id (then an int).

@@ -82,6 +82,9 @@ def demo_load(*, now: datetime | None = None, seed: int = DEMO_SEED) -> DemoSumm
         from vadesk.invoicing.demo import invoicing_demo
 
         invoicing_demo(organisations, now=loader.now)
+        from vadesk.agenda.demo import agenda_demo
+
+        agenda_demo(organisations, now=loader.now)
     return _summary(organisations)
 
 

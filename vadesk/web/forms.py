@@ -2,12 +2,16 @@
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import gettext_noop
 
 from vadesk.accounts.models import Person
 from vadesk.clients.models import Client, Contact, DossierFact
 from vadesk.engagements.models import Engagement
 from vadesk.lib.durations import parse_duration
 from vadesk.tasks.models import Category, Comment, Priority, Source
+
+# Django ships no Dutch or German text for the empty choice of every dropdown; keep it in our catalog.
+gettext_noop("- Select an option -")
 
 
 class DateInput(forms.DateInput):

@@ -37,8 +37,10 @@ OPERATIONS = {
     "POST /api/v1/bookings": lambda c, e: ("post", "/bookings", {"calendar": c.pk, "start": "2026-03-18T09:00:00Z", "end": "2026-03-18T10:00:00Z", "summary": "Planted"}),
     "PATCH /api/v1/bookings/{event_id}": lambda c, e: ("patch", f"/bookings/{e.pk}", {"start": "2026-03-19T09:00:00Z", "end": "2026-03-19T10:00:00Z"}),
     "DELETE /api/v1/bookings/{event_id}": lambda c, e: ("delete", f"/bookings/{e.pk}", None),
+    "GET /api/v1/bookings/{event_id}/proposals": lambda c, e: ("get", f"/bookings/{e.pk}/proposals", {}),
+    "PATCH /api/v1/parties/{party_id}": lambda c, e: ("patch", f"/parties/{c.party_id}", {"time_zone": "UTC", "working_hours": {}}),
 }
-AGENDA_OPERATIONS = set(OPERATIONS) | {"GET /api/v1/calendars"}
+AGENDA_OPERATIONS = set(OPERATIONS) | {"GET /api/v1/calendars", "GET /api/v1/parties"}
 
 
 def _call(api, method, path, body):
@@ -54,7 +56,7 @@ def _snapshot():
 @pytest.mark.parametrize("who", ["outsider", "colleague", "globex_user", "acme_user"])
 @pytest.mark.parametrize("operation", sorted(OPERATIONS))
 def test_out_of_reach_gets_404_and_nothing_changes(operation, who, request, acme_calendar, booked, api_as, outsider, colleague, globex_user, acme_user):
-    if who == "acme_user" and operation.startswith("GET"):
+    if who == "acme_user" and operation.startswith("GET /api/v1/calendars"):
         pytest.skip("a client user may read their own calendar")
     method, path, body = OPERATIONS[operation](acme_calendar, booked)
     before = _snapshot()
@@ -67,6 +69,7 @@ def test_out_of_reach_gets_404_and_nothing_changes(operation, who, request, acme
 @pytest.mark.parametrize("who", ["outsider", "colleague", "globex_user"])
 def test_lists_show_nothing_out_of_reach(who, request, acme_calendar, booked, api_as, outsider, colleague, globex_user):
     assert api_as(request.getfixturevalue(who)).get("/calendars").json() == []
+    assert [p for p in api_as(request.getfixturevalue(who)).get("/parties").json() if p["client_id"] is not None] == []
 
 
 def test_the_client_user_reads_their_own_calendar(acme_calendar, booked, api_as, acme_user):

@@ -40,7 +40,8 @@ EXPECTED_PATHS = {
 }
 # The agenda's paths (vadesk/agenda/api.py).
 EXPECTED_PATHS |= {"/api/v1/calendars", "/api/v1/calendars/{calendar_id}/occurrences", "/api/v1/calendars/{calendar_id}/import",
-                   "/api/v1/calendars/{calendar_id}/feed", "/api/v1/slots", "/api/v1/bookings", "/api/v1/bookings/{event_id}"}
+                   "/api/v1/calendars/{calendar_id}/feed", "/api/v1/slots", "/api/v1/bookings", "/api/v1/bookings/{event_id}",
+                   "/api/v1/parties", "/api/v1/parties/{party_id}", "/api/v1/bookings/{event_id}/proposals"}
 
 
 def test_it_serves_the_openapi_document_at_api_v1_openapi_json(client, db):
@@ -56,7 +57,7 @@ def test_it_declares_bearer_authentication_on_every_operation(client, db):
     document = client.get("/api/v1/openapi.json").json()
     assert document["components"]["securitySchemes"]["TokenAuth"] == {"type": "http", "scheme": "bearer"}
     operations = [op for path in document["paths"].values() for op in path.values()]
-    assert len(operations) == 30 + 8 + 6 + 9  # core + invoicing + on behalf + agenda
+    assert len(operations) == 30 + 8 + 6 + 12  # core + invoicing + on behalf + agenda
     assert all(op["security"] == [{"TokenAuth": []}] for op in operations)
 
 
