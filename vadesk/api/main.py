@@ -5,7 +5,7 @@ from typing import Any
 from ninja import NinjaAPI
 
 from vadesk.agenda import api as agenda_api
-from vadesk.api import clients, comments, dossier, engagements, invoices, organisations, tasks, time_entries
+from vadesk.api import behalf, clients, comments, dossier, engagements, invoices, organisations, tasks, time_entries
 from vadesk.api.auth import TokenAuth
 from vadesk.api.errors import document_errors, install_handlers
 from vadesk.comms import api as comms_api
@@ -28,7 +28,7 @@ api = VadeskAPI(
 )
 install_handlers(api)
 
-for module in (organisations, clients, dossier, engagements, tasks, comments, time_entries, invoices):
+for module in (organisations, clients, dossier, engagements, tasks, comments, time_entries, invoices, behalf):
     api.add_router("", module.router)
 api.add_router("", agenda_api.router)
 api.add_router("", comms_api.router)

@@ -8,10 +8,30 @@ from django.utils.translation import gettext as _
 from vadesk.einvoice.cii import to_cii
 from vadesk.einvoice.ubl import to_ubl
 from vadesk.invoicing.documents import document_of
-from vadesk.invoicing.models import Invoice
+from vadesk.invoicing.models import ClientBilling, Invoice
 
 FORMATS = ("ubl", "cii", "xrechnung-ubl", "xrechnung-cii", "facturx")
 SUFFIX = {"ubl": "-ubl.xml", "cii": "-cii.xml", "xrechnung-ubl": "-xrechnung-ubl.xml", "xrechnung-cii": "-xrechnung-cii.xml", "facturx": "-facturx.pdf"}
+
+
+# What the portal offers a client besides the PDF, by default; the preferred format is put first and added if missing.
+PORTAL_FORMATS = ("ubl", "facturx")
+LABELS = {"ubl": "UBL", "cii": "CII", "xrechnung-ubl": "XRechnung (UBL)", "xrechnung-cii": "XRechnung (CII)", "facturx": "Factur-X"}
+
+
+def formats_in_order(formats: tuple[str, ...] | list[str], preferred: str | None) -> list[str]:
+    """The formats with the preferred one first (added when it is not among them); the rest keep their order."""
+    if not preferred:
+        return list(formats)
+    return [preferred, *(f for f in formats if f != preferred)]
+
+
+def preferred_format(invoice: Invoice) -> str | None:
+    """The client's e-invoice format preference (its billing settings) for an invoice TO the client. On-behalf invoices
+    go to the client's own customers, whose preference we do not know: None."""
+    if invoice.buyer_id is not None:
+        return None
+    return ClientBilling.objects.filter(client_id=invoice.client_id).values_list("einvoice_format", flat=True).first()
 
 
 def einvoice_bytes(invoice: Invoice, fmt: str) -> tuple[bytes, str, str]:

@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 
 from vadesk.accounts.models import Organisation
 from vadesk.invoicing.documents import buyer_party
+from vadesk.invoicing.einvoices import einvoice_bytes, preferred_format
 from vadesk.invoicing.models import Invoice, Reminder
 from vadesk.invoicing.services import open_amount
 from vadesk.lib.formatting import format_money
@@ -81,4 +82,10 @@ def _mail(invoice: Invoice, level: int, address: str, pdf: bytes) -> EmailMessag
         ])
     message = EmailMessage(subject=subject, body=body, to=[address], reply_to=[invoice.seller.email] if invoice.seller.email else None)
     message.attach(f"{invoice.filename_stem}.pdf", pdf, "application/pdf")
+    # The client asked for an XML e-invoice (UBL / XRechnung): attach it next to the PDF so their software can book it.
+    # Factur-X (the default) is a PDF with the XML inside; the plain PDF above stays the human-readable copy.
+    preferred = preferred_format(invoice)
+    if preferred and preferred != "facturx":
+        content, filename, content_type = einvoice_bytes(invoice, preferred)
+        message.attach(filename, content, content_type)
     return message

@@ -118,8 +118,20 @@ def behalf_seller_save(*, by: Person, client: Client, client_fields: dict[str, A
         for name in BEHALF_PROFILE_FIELDS:
             if name in profile_fields:
                 setattr(profile, name, profile_fields[name])
-        client.full_clean(exclude=["organisation", "assistants"])
-        profile.full_clean(exclude=["organisation", "on_behalf_of"])
+        # What the seller page's forms require, checked here so the API cannot skip it: a full address (BR-08, BR-09),
+        # an IBAN to be paid at, and the seller's contact e-mail and phone (XRechnung BR-DE-6, BR-DE-7).
+        missing = {name: [_("This field is required.")] for name, value in
+                   [*((n, getattr(client, n)) for n in ("street", "postal_code", "city")), *((n, getattr(profile, n)) for n in ("iban", "email", "phone"))]
+                   if not (value or "").strip()}
+        errors = dict(missing)
+        for instance, exclude in ((client, ["organisation", "assistants"]), (profile, ["organisation", "on_behalf_of"])):
+            try:
+                instance.full_clean(exclude=exclude)
+            except ValidationError as error:  # report the client's and the profile's problems together
+                for field, messages in error.message_dict.items():
+                    errors.setdefault(field, []).extend(messages)
+        if errors:
+            raise ValidationError(errors)
         client.save(update_fields=[n for n in CLIENT_SELLER_FIELDS if n in client_fields])
         profile.save()
     return profile
@@ -145,8 +157,9 @@ def buyer_save(*, by: Person, seller: SellerProfile, buyer: Buyer | None = None,
     return buyer
 
 
-def behalf_draft_create(*, by: Person, buyer: Buyer, period_start: date, period_end: date) -> Invoice:
-    """A draft in the client's name to one of its customers; lines are added by hand (the VA's hours are not the buyer's)."""
+def behalf_draft_create(*, by: Person, buyer: Buyer, period_start: date, period_end: date, lines: list[dict[str, Any]] | None = None) -> Invoice:
+    """A draft in the client's name to one of its customers; lines are added by hand (the VA's hours are not the buyer's).
+    `lines` (free lines, as for invoice_line_save) are added in the same transaction: all of them or no draft at all."""
     seller = buyer.seller
     client = seller.on_behalf_of
     if client is None:
@@ -154,10 +167,14 @@ def behalf_draft_create(*, by: Person, buyer: Buyer, period_start: date, period_
     _require_staff(by, client)
     if period_end < period_start:
         raise ValidationError({"period_end": _("The period ends before it starts.")})
-    return Invoice.objects.create(
-        organisation_id=seller.organisation_id, seller=seller, client=client, buyer=buyer, period_start=period_start, period_end=period_end,
-        language=buyer.language, buyer_reference=buyer.buyer_reference, created_by=by,
-    )
+    with transaction.atomic():
+        invoice = Invoice.objects.create(
+            organisation_id=seller.organisation_id, seller=seller, client=client, buyer=buyer, period_start=period_start, period_end=period_end,
+            language=buyer.language, buyer_reference=buyer.buyer_reference, created_by=by,
+        )
+        for fields in lines or ():
+            invoice_line_save(by=by, invoice=invoice, **fields)
+    return invoice
 
 
 BILLING_FIELDS = ("buyer_reference", "invoice_email", "grouping", "einvoice_format", "payment_days")

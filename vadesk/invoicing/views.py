@@ -14,7 +14,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from vadesk.invoicing import export, services
-from vadesk.invoicing.einvoices import FORMATS, einvoice_bytes
+from vadesk.invoicing.einvoices import FORMATS, LABELS, PORTAL_FORMATS, einvoice_bytes, formats_in_order, preferred_format
 from vadesk.invoicing.forms import (
     BehalfClientForm,
     BehalfDraftForm,
@@ -30,7 +30,7 @@ from vadesk.invoicing.forms import (
     SellerForm,
     StatementForm,
 )
-from vadesk.invoicing.models import Buyer, Invoice, InvoiceLine, SellerProfile, StatementLine
+from vadesk.invoicing.models import Buyer, ClientBilling, Invoice, InvoiceLine, SellerProfile, StatementLine
 from vadesk.portal.views import client_user_required
 from vadesk.web.access import owner_required, staff_required
 from vadesk.web.views.common import apply_validation_error, my_clients
@@ -118,7 +118,7 @@ def invoice_detail(request, pk: int):
         "invoice": invoice, "lines": lines, "problems": problems, "preview": preview, "line_form": LineForm(),
         "edit_form": InvoiceEditForm(instance=invoice) if not invoice.is_final else None,
         "payment_form": PaymentForm(initial={"amount": services.open_amount(invoice) if invoice.is_final else None, "paid_on": timezone.localdate()}),
-        "formats": FORMATS, "open_amount": services.open_amount(invoice) if invoice.is_final else None,
+        "formats": formats_in_order(FORMATS, preferred_format(invoice)), "preferred_format": preferred_format(invoice), "open_amount": services.open_amount(invoice) if invoice.is_final else None,
         "payments": invoice.payments.all(), "credit_notes": invoice.credit_notes.all(), "reminders": invoice.reminders.all(),
     })
 
@@ -304,8 +304,12 @@ def _portal_invoices(request) -> QuerySet[Invoice]:
 @client_user_required
 def portal_list(request):
     invoices = list(_portal_invoices(request).order_by("-issue_date", "-number"))
+    billing = ClientBilling.objects.filter(client=request.portal_client).first()
+    preferred = billing.einvoice_format if billing else None
     return render(request, "invoicing/portal_list.html", {
         "invoices": [i for i in invoices if not i.on_behalf], "issued": [i for i in invoices if i.on_behalf],
+        # The client's e-invoice format preference comes first, right after the PDF.
+        "portal_formats": [(f, LABELS[f]) for f in formats_in_order(PORTAL_FORMATS, preferred)], "preferred_format": preferred,
     })
 
 

@@ -35,6 +35,11 @@ EXPECTED_PATHS = {
     "/api/v1/invoices/{invoice_id}/credit-note",
     "/api/v1/invoices/{invoice_id}/pdf",
     "/api/v1/invoices/{invoice_id}/einvoice/{fmt}",
+    # invoicing on a client's behalf
+    "/api/v1/clients/{client_id}/seller",
+    "/api/v1/clients/{client_id}/buyers",
+    "/api/v1/clients/{client_id}/buyers/{buyer_id}",
+    "/api/v1/clients/{client_id}/behalf-invoices",
 }
 # The agenda's paths (vadesk/agenda/api.py).
 EXPECTED_PATHS |= {"/api/v1/calendars", "/api/v1/calendars/{calendar_id}/occurrences", "/api/v1/calendars/{calendar_id}/import",
@@ -55,7 +60,7 @@ def test_it_declares_bearer_authentication_on_every_operation(client, db):
     document = client.get("/api/v1/openapi.json").json()
     assert document["components"]["securitySchemes"]["TokenAuth"] == {"type": "http", "scheme": "bearer"}
     operations = [op for path in document["paths"].values() for op in path.values()]
-    assert len(operations) == 30 + 8 + 12 + len(COMMS_OPERATIONS)  # core + invoicing + agenda + comms
+    assert len(operations) == 30 + 8 + 6 + 12 + len(COMMS_OPERATIONS)  # core + invoicing + on behalf + agenda + comms
     assert all(op["security"] == [{"TokenAuth": []}] for op in operations)
 
 

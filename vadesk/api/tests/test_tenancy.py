@@ -88,6 +88,11 @@ ELSEWHERE = {
         ("POST", "/{invoice_id}/finalise"), ("POST", "/{invoice_id}/credit-note")]},
     "GET /api/v1/invoices": "vadesk.invoicing.tests.test_api.py::test_a_client_user_reads_only_their_own_final_invoices",
     "POST /api/v1/invoices": "vadesk.invoicing.tests.test_api.py::test_outsiders_cannot_draft_for_a_client_out_of_reach",
+    # invoicing on a client's behalf
+    **{f"{method} /api/v1/clients/{{client_id}}{path}": "vadesk.invoicing.tests.test_api_behalf.py::"
+       "test_outsiders_get_404_on_every_behalf_endpoint_and_nothing_is_written" for method, path in [
+        ("GET", "/seller"), ("PATCH", "/seller"), ("GET", "/buyers"), ("POST", "/buyers"), ("PATCH", "/buyers/{buyer_id}"),
+        ("POST", "/behalf-invoices")]},
 }
 
 DENIED = ["outsider", "colleague", "globex_user"]
