@@ -14,7 +14,14 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from vadesk.invoicing import export, services
-from vadesk.invoicing.einvoices import FORMATS, LABELS, PORTAL_FORMATS, einvoice_bytes, formats_in_order, preferred_format
+from vadesk.invoicing.einvoices import (
+    FORMATS,
+    LABELS,
+    PORTAL_FORMATS,
+    einvoice_bytes,
+    formats_in_order,
+    preferred_format,
+)
 from vadesk.invoicing.forms import (
     BehalfClientForm,
     BehalfDraftForm,
@@ -30,10 +37,21 @@ from vadesk.invoicing.forms import (
     SellerForm,
     StatementForm,
 )
-from vadesk.invoicing.models import Buyer, ClientBilling, Invoice, InvoiceLine, SellerProfile, StatementLine
+from vadesk.invoicing.models import (
+    Buyer,
+    ClientBilling,
+    Invoice,
+    InvoiceLine,
+    SellerProfile,
+    StatementLine,
+)
 from vadesk.portal.views import client_user_required
 from vadesk.web.access import owner_required, staff_required
-from vadesk.web.views.common import apply_validation_error, my_clients
+from vadesk.web.views.common import (
+    apply_validation_error,
+    my_clients,
+    report_form_errors,
+)
 
 
 def staff_invoices(request) -> QuerySet[Invoice]:
@@ -75,7 +93,7 @@ def invoice_list(request):
 def draft_new(request):
     form = DraftForm(request.POST, clients=my_clients(request).active())
     if not form.is_valid():
-        messages.error(request, " ".join(e for errors in form.errors.values() for e in errors))
+        report_form_errors(request, form)
         return redirect("invoicing:list")
     from vadesk.engagements.balance import month_end
 
@@ -134,7 +152,7 @@ def line_add(request, pk: int):
         except ValidationError as error:
             apply_validation_error(None, request, error)
     else:
-        messages.error(request, " ".join(e for errors in form.errors.values() for e in errors))
+        report_form_errors(request, form)
     return redirect("invoicing:detail", pk=invoice.pk)
 
 
@@ -209,7 +227,7 @@ def payment_add(request, pk: int):
         except ValidationError as error:
             apply_validation_error(None, request, error)
     else:
-        messages.error(request, " ".join(e for errors in form.errors.values() for e in errors))
+        report_form_errors(request, form)
     return redirect("invoicing:detail", pk=pk)
 
 
@@ -274,7 +292,7 @@ def bank_resolve(request, line_pk: int):
 def export_view(request):
     form = ExportForm(request.GET)
     if not form.is_valid():
-        messages.error(request, " ".join(e for errors in form.errors.values() for e in errors))
+        report_form_errors(request, form)
         return redirect("invoicing:list")
     start, end = form.cleaned_data["start"], form.cleaned_data["end"]
     organisation = request.membership.organisation
@@ -343,7 +361,7 @@ def invoice_edit(request, pk: int):
         else:
             messages.success(request, _("Draft saved."))
     else:
-        messages.error(request, " ".join(e for errors in form.errors.values() for e in errors))
+        report_form_errors(request, form)
     return redirect("invoicing:detail", pk=invoice.pk)
 
 
@@ -434,7 +452,7 @@ def behalf_draft_new(request, client_pk: int):
     client, profile = _behalf_profile_or_404(request, client_pk)
     form = BehalfDraftForm(request.POST, buyers=profile.buyers.all())
     if not form.is_valid():
-        messages.error(request, " ".join(e for errors in form.errors.values() for e in errors))
+        report_form_errors(request, form)
         return redirect("invoicing:behalf", client_pk=client.pk)
     try:
         invoice = services.behalf_draft_create(by=request.user, buyer=form.cleaned_data["buyer"], period_start=form.cleaned_data["period_start"],

@@ -19,6 +19,7 @@ from vadesk.engagements.balances import balances_of
 from vadesk.tasks.models import Comment, Task
 from vadesk.tasks.services import comment_add, task_request
 from vadesk.timesheets.models import TimeEntry
+from vadesk.web.views.common import report_form_errors, report_refusal
 
 
 class RequestForm(forms.Form):
@@ -111,10 +112,10 @@ def request_new(request):
             task = task_request(by=request.user, client=request.portal_client, title=form.cleaned_data["title"],
                                 description=form.cleaned_data["description"], due_at=form.cleaned_data["due_at"])
         except ValidationError as error:
-            messages.error(request, " ".join(error.messages))
+            report_refusal(request, error)
         else:
             messages.success(request, _("Thank you! Your request “%(title)s” is with your team.") % {"title": task.title})
             return redirect("portal:home")
     else:
-        messages.error(request, " ".join(e for errs in form.errors.values() for e in errs))
+        report_form_errors(request, form)
     return redirect("portal:home")

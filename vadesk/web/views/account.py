@@ -13,7 +13,7 @@ from django.views.decorators.http import require_POST
 from vadesk.accounts.middleware import SESSION_KEY
 from vadesk.accounts.models import ApiToken
 from vadesk.accounts.services import api_token_create, api_token_revoke
-from vadesk.web.views.common import back
+from vadesk.web.views.common import back, report_refusal
 
 
 class LoginView(auth_views.LoginView):
@@ -59,7 +59,7 @@ def tokens(request):
         try:
             _token, secret = api_token_create(person=request.user, name=request.POST.get("name", ""))
         except ValidationError as error:
-            messages.error(request, " ".join(error.messages))
+            report_refusal(request, error)
     return render(request, "web/tokens.html", {"tokens": request.user.api_tokens.all(), "secret": secret})
 
 

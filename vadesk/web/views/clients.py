@@ -34,6 +34,7 @@ from vadesk.web.views.common import (
     client_in_reach,
     my_clients,
     organisation_staff,
+    report_form_errors,
 )
 
 
@@ -135,7 +136,7 @@ def fact_add(request, pk: int):
         fact.save()
         form = DossierFactForm()
     elif not request.htmx:
-        messages.error(request, " ".join(e for errs in form.errors.values() for e in errs))
+        report_form_errors(request, form)
     if request.htmx:
         return render(request, "web/_dossier.html", {"client": client, "facts": client.dossier.select_related("author"), "fact_form": form})
     return redirect("client_detail", pk=client.pk)

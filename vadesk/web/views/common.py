@@ -73,3 +73,13 @@ def back(request, fallback: str, **kwargs) -> HttpResponseRedirect:
     if target and url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}, require_https=request.is_secure()):
         return HttpResponseRedirect(target)
     return redirect(fallback, **kwargs)
+
+
+def report_refusal(request, error: Exception) -> None:
+    """A service said no (ValidationError or PermissionDenied): show its words as an error message."""
+    messages.error(request, " ".join(getattr(error, "messages", None) or [str(error)]))
+
+
+def report_form_errors(request, form: Form) -> None:
+    """For forms posted from another page: their errors as one message there."""
+    messages.error(request, " ".join(e for errors in form.errors.values() for e in errors))

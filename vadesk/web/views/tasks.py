@@ -35,6 +35,8 @@ from vadesk.web.views.common import (
     my_clients,
     my_engagements,
     organisation_staff,
+    report_form_errors,
+    report_refusal,
     task_in_reach,
 )
 
@@ -147,7 +149,7 @@ def comment_new(request, pk: int):
         try:
             comment_add(by=request.user, task=task, body=form.cleaned_data["body"], visibility=form.cleaned_data["visibility"])
         except (ValidationError, PermissionDenied) as error:
-            messages.error(request, " ".join(getattr(error, "messages", [str(error)])))
+            report_refusal(request, error)
     else:
         messages.error(request, _("Write something first."))
     return redirect("task_detail", pk=task.pk)
@@ -186,7 +188,7 @@ def task_timer_start(request, pk: int):
     try:
         timer_start(by=request.user, engagement=engagement, task=task, note=request.POST.get("note", "")[:500])
     except (ValidationError, PermissionDenied) as error:
-        messages.error(request, " ".join(getattr(error, "messages", [str(error)])))
+        report_refusal(request, error)
     return back(request, "task_detail", pk=task.pk)
 
 
@@ -201,7 +203,7 @@ def timer_stop_view(request):
     try:
         entry = timer_stop(by=request.user, entry=entry, billable=billable)
     except ValidationError as error:
-        messages.error(request, " ".join(error.messages))
+        report_refusal(request, error)
     else:
         messages.success(request, _("Logged %(time)s on %(client)s.") % {"time": format_minutes(entry.worked_minutes), "client": entry.engagement.client.name})
     return back(request, "today")
@@ -217,9 +219,9 @@ def task_log_time(request, pk: int):
         try:
             time_entry_log(by=request.user, engagement=data["engagement"], task=task, work_date=data["work_date"], minutes=data["duration"], note=data["note"], billable=data["billable"])
         except (ValidationError, PermissionDenied) as error:
-            messages.error(request, " ".join(getattr(error, "messages", [str(error)])))
+            report_refusal(request, error)
         else:
             messages.success(request, _("Time logged."))
     else:
-        messages.error(request, " ".join(e for errs in form.errors.values() for e in errs))
+        report_form_errors(request, form)
     return redirect("task_detail", pk=task.pk)

@@ -23,6 +23,7 @@ from vadesk.web.views.common import (
     entry_in_reach,
     my_engagements,
     organisation_staff,
+    report_refusal,
 )
 
 
@@ -100,7 +101,7 @@ def entry_delete(request, pk: int):
     try:
         time_entry_delete(by=request.user, entry=entry)
     except (ValidationError, PermissionDenied) as error:
-        messages.error(request, " ".join(getattr(error, "messages", [str(error)])))
+        report_refusal(request, error)
     else:
         messages.success(request, _("Entry deleted."))
     return back(request, "timesheet")
