@@ -4,7 +4,7 @@ VENV ?= .venv
 PY := $(VENV)/bin/python
 VADESK := $(VENV)/bin/vadesk
 
-.PHONY: run test test-sqlite test-postgres bench messages clean
+.PHONY: run test test-sqlite test-postgres typecheck bench messages clean
 
 $(VENV)/.installed: pyproject.toml
 	@python=$$(scripts/find-python) || exit 1; \
@@ -18,8 +18,12 @@ run: $(VENV)/.installed
 
 test: $(VENV)/.installed
 	@scripts/ensure-test-tools
+	$(MAKE) --no-print-directory typecheck
 	$(MAKE) --no-print-directory test-sqlite
 	@if [ -n "$$DATABASE_URL" ]; then $(MAKE) --no-print-directory test-postgres; else echo "DATABASE_URL not set: PostgreSQL run skipped"; fi
+
+typecheck: $(VENV)/.installed
+	$(VENV)/bin/mypy vadesk config
 
 test-sqlite: $(VENV)/.installed
 	env -u DATABASE_URL DJANGO_ALLOW_ASYNC_UNSAFE=true $(VENV)/bin/pytest $(PYTEST_ARGS)

@@ -16,14 +16,16 @@ class CurrentMembershipMiddleware:
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
         request.membership = None  # type: ignore[attr-defined]
+        membership: Membership | None = None
         if request.user.is_authenticated:
             memberships = list(
                 Membership.objects.filter(person=request.user, is_active=True).select_related("organisation", "client").order_by("organisation__name")
             )
             request.memberships = memberships  # type: ignore[attr-defined]
             chosen = request.session.get(SESSION_KEY)
-            request.membership = next((m for m in memberships if m.pk == chosen), memberships[0] if memberships else None)  # type: ignore[attr-defined]
-            if request.membership and "vadesk_language" not in request.COOKIES and not request.path.startswith("/api/"):
+            membership = next((m for m in memberships if m.pk == chosen), memberships[0] if memberships else None)
+            request.membership = membership  # type: ignore[attr-defined]
+            if membership and "vadesk_language" not in request.COOKIES and not request.path.startswith("/api/"):
                 translation.activate(request.user.language)
-                request.LANGUAGE_CODE = request.user.language  # type: ignore[attr-defined]
+                request.LANGUAGE_CODE = request.user.language
         return self.get_response(request)

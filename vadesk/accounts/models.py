@@ -5,7 +5,6 @@ import secrets
 from decimal import Decimal
 from zoneinfo import available_timezones
 
-from django.conf import settings
 from django.contrib.auth.base_user import AbstractBaseUser, BaseUserManager
 from django.contrib.auth.models import PermissionsMixin
 from django.core.exceptions import ValidationError
@@ -158,7 +157,7 @@ class Membership(models.Model):
 
     def clean(self) -> None:
         # The portal shows a client user this client: it must be one of this organisation's own.
-        if self.client_id and self.organisation_id and self.client.organisation_id != self.organisation_id:
+        if self.client is not None and self.organisation_id and self.client.organisation_id != self.organisation_id:
             raise ValidationError({"client": _("This client belongs to another organisation.")})
 
     @property

@@ -68,12 +68,13 @@ def member_add(
     else:
         client = None
     with transaction.atomic():
-        person = Person.objects.filter(email__iexact=email).first()
-        created = person is None
-        if created:
+        existing = Person.objects.filter(email__iexact=email).first()
+        if existing is None:
             if not full_name.strip():
                 raise ValidationError({"full_name": _("Enter the person's name.")})
             person = Person.objects.create_user(email, None, full_name=full_name.strip(), language=language)
+        else:
+            person = existing
         if Membership.objects.filter(person=person, organisation=organisation).exists():
             raise ValidationError({"email": _("%(email)s already belongs to this organisation.") % {"email": email}})
         membership = Membership.objects.create(person=person, organisation=organisation, role=role, client=client)

@@ -5,7 +5,7 @@ from django.shortcuts import get_object_or_404
 from ninja import Field, Query, Router, Schema
 
 from vadesk.accounts.models import Country, Language, Organisation
-from vadesk.api import services, scoping
+from vadesk.api import scoping, services
 from vadesk.api.auth import person_of
 from vadesk.api.patching import changes
 from vadesk.api.types import Id, Input, Timestamp

@@ -74,12 +74,13 @@ def install_handlers(api: NinjaAPI) -> None:
         # A concurrent write won a race a service had checked for; the client may retry.
         return api.create_response(request, {"detail": _("This conflicts with a change made at the same time. Try again.")}, status=409)
 
-    api.add_exception_handler(AuthenticationError, unauthorised)
-    api.add_exception_handler(Http404, not_found)
-    api.add_exception_handler(PermissionDenied, forbidden)
-    api.add_exception_handler(DjangoValidationError, refused)
-    api.add_exception_handler(NinjaValidationError, invalid)
-    api.add_exception_handler(IntegrityError, conflict)
+    # ninja's stub types a handler's exception as instance-or-class; ours get instances.
+    api.add_exception_handler(AuthenticationError, unauthorised)  # type: ignore[arg-type]
+    api.add_exception_handler(Http404, not_found)  # type: ignore[arg-type]
+    api.add_exception_handler(PermissionDenied, forbidden)  # type: ignore[arg-type]
+    api.add_exception_handler(DjangoValidationError, refused)  # type: ignore[arg-type]
+    api.add_exception_handler(NinjaValidationError, invalid)  # type: ignore[arg-type]
+    api.add_exception_handler(IntegrityError, conflict)  # type: ignore[arg-type]
 
 
 def _django_errors(exc: DjangoValidationError) -> dict[str, list[str]]:

@@ -5,7 +5,17 @@ from typing import Any
 from ninja import NinjaAPI
 
 from vadesk.agenda import api as agenda_api
-from vadesk.api import behalf, clients, comments, dossier, engagements, invoices, organisations, tasks, time_entries
+from vadesk.api import (
+    behalf,
+    clients,
+    comments,
+    dossier,
+    engagements,
+    invoices,
+    organisations,
+    tasks,
+    time_entries,
+)
 from vadesk.api.auth import TokenAuth
 from vadesk.api.errors import document_errors, install_handlers
 from vadesk.comms import api as comms_api

@@ -3,8 +3,8 @@
 Anything out of reach raises Http404, the same as anything that does not exist.
 """
 
-from django.core.exceptions import PermissionDenied
-from django.db.models import QuerySet
+from django.core.exceptions import ObjectDoesNotExist, PermissionDenied
+from django.db.models import Model, QuerySet
 from django.http import Http404
 from django.utils.translation import gettext as _
 
@@ -16,10 +16,10 @@ from vadesk.tasks.models import Task
 from vadesk.timesheets.models import TimeEntry
 
 
-def _get[T](queryset: QuerySet[T], pk: int) -> T:
+def _get[T: Model](queryset: QuerySet[T], pk: int) -> T:
     try:
         return queryset.get(pk=pk)
-    except (queryset.model.DoesNotExist, ValueError, TypeError):
+    except (ObjectDoesNotExist, ValueError, TypeError):
         raise Http404
 
 

@@ -12,7 +12,16 @@ from vadesk.accounts.models import Membership, Person
 from vadesk.api import scoping
 from vadesk.api.auth import person_of
 from vadesk.api.patching import changes
-from vadesk.api.types import ClientRef, EngagementRef, Id, Input, Instant, MeOrId, PersonRef, Timestamp
+from vadesk.api.types import (
+    ClientRef,
+    EngagementRef,
+    Id,
+    Input,
+    Instant,
+    MeOrId,
+    PersonRef,
+    Timestamp,
+)
 from vadesk.clients.models import Client
 from vadesk.clients.scoping import is_staff_for
 from vadesk.engagements.models import Engagement
@@ -126,7 +135,7 @@ def list_tasks(request: HttpRequest, filters: Query[TaskFilters]):
     if filters.client is not None:
         tasks = tasks.filter(client_id=filters.client)
     if filters.assignee is not None:
-        tasks = tasks.filter(assignees=person.pk if filters.assignee == "me" else filters.assignee)
+        tasks = tasks.filter(assignees=person.pk if filters.assignee == "me" else int(filters.assignee))
     if filters.q.strip():
         tasks = tasks.filter(Q(title__icontains=filters.q.strip()))
     ordered = _listed(tasks.order_by(F("due_at").asc(nulls_last=True), "-priority", "id")).defer("description")

@@ -10,7 +10,17 @@ from ninja import Field, Query, Router, Schema
 from vadesk.accounts.models import Person
 from vadesk.api import scoping
 from vadesk.api.auth import person_of
-from vadesk.api.types import ClientRef, Day, EngagementRef, Id, Input, MeOrId, PersonRef, TaskRef, Timestamp
+from vadesk.api.types import (
+    ClientRef,
+    Day,
+    EngagementRef,
+    Id,
+    Input,
+    MeOrId,
+    PersonRef,
+    TaskRef,
+    Timestamp,
+)
 from vadesk.clients.models import Client
 from vadesk.tasks.models import Task
 from vadesk.timesheets import services

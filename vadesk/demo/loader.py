@@ -23,18 +23,47 @@ from vadesk.accounts.models import Membership, Organisation, Person
 from vadesk.clients.models import Assignment, Client, Contact, DossierFact
 from vadesk.comms.demo import comms_demo_load
 from vadesk.demo.practice import (
-    DEMO_PASSWORD, DEMO_SEED, ORGANISATIONS, PORTAL_REQUEST, RECURRING, WINDOW_DAYS,
-    ClientSpec, EngagementSpec, OrganisationSpec, PersonSpec,
+    DEMO_PASSWORD,
+    DEMO_SEED,
+    ORGANISATIONS,
+    PORTAL_REQUEST,
+    RECURRING,
+    WINDOW_DAYS,
+    ClientSpec,
+    EngagementSpec,
+    OrganisationSpec,
+    PersonSpec,
 )
 from vadesk.demo.worklog import (
-    CLIENT_QUESTIONS, CLIENT_REPLIES, CLIENT_UPDATES, GENERAL_NOTES, IDEAS, INTERNAL_COMMENTS, NON_BILLABLE_NOTES, TaskIdea,
+    CLIENT_QUESTIONS,
+    CLIENT_REPLIES,
+    CLIENT_UPDATES,
+    GENERAL_NOTES,
+    IDEAS,
+    INTERNAL_COMMENTS,
+    NON_BILLABLE_NOTES,
+    TaskIdea,
 )
 from vadesk.engagements.balance import month_end, month_start
 from vadesk.engagements.models import Engagement
 from vadesk.lib.rounding import billed_minutes
-from vadesk.tasks.models import ChecklistItem, Comment, RecurringTask, Source, Status, Task, Transition
+from vadesk.tasks.models import (
+    ChecklistItem,
+    Comment,
+    RecurringTask,
+    Source,
+    Status,
+    Task,
+    Transition,
+)
 from vadesk.tasks.recurrence import occurrences, parse_rrule, recurring_tasks_spawn
-from vadesk.tasks.services import checklist_item_toggle, comment_add, task_create, task_request, task_transition
+from vadesk.tasks.services import (
+    checklist_item_toggle,
+    comment_add,
+    task_create,
+    task_request,
+    task_transition,
+)
 from vadesk.timesheets.models import TimeEntry
 from vadesk.timesheets.services import time_entry_log
 
@@ -209,7 +238,7 @@ class _Loader:
         month = format_date(due_day or opened, "LLLL", locale=language)
         assignees = self.assignees(team)
         task = task_create(
-            by=self.owner if rng.random() < 0.15 else assignees[0], client=client, engagement=engagement,
+            by=(self.owner or assignees[0]) if rng.random() < 0.15 else assignees[0], client=client, engagement=engagement,
             title=idea.title(language).format(contact=contact, month=month),
             description=idea.description(language), category=idea.category,
             priority=rng.choices([1, 2, 3, 4], [10, 65, 20, 5])[0],

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from decimal import Decimal
+from typing import Any
 
 DEMO_PASSWORD = "demo-vadesk-2026"
 DEMO_SEED = 2026
@@ -327,7 +328,7 @@ ORGANISATIONS = (AGENCY, SOLO)
 DEMO_EMAILS = tuple(p.email for org in ORGANISATIONS for p in org.people)
 
 # The recurring task the brief of every agency knows: invoices go out on the 25th.
-RECURRING = dict(
+RECURRING: dict[str, Any] = dict(
     client="vandijk", engagement=0, by="sanne", assignees=("sanne",), rrule="FREQ=MONTHLY;BYMONTHDAY=25",
     title="Facturen klaarzetten voor verzending", category="bookkeeping", priority=3, lead_days=3,
     description="Uren en declaraties van de maand controleren, facturen in het boekhoudpakket klaarzetten en ter goedkeuring naar Pieter sturen.",

@@ -18,7 +18,7 @@ def terms_of(engagement: Engagement) -> calc.Terms:
         Engagement.Kind.BUNDLE: engagement.bundle_hours,
         Engagement.Kind.RETAINER: engagement.monthly_hours,
         Engagement.Kind.PROJECT: engagement.budget_hours,
-    }.get(engagement.kind)
+    }.get(Engagement.Kind(engagement.kind))
     return calc.Terms(
         kind=engagement.kind,
         starts_on=engagement.starts_on,

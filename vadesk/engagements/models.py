@@ -6,10 +6,12 @@ from decimal import Decimal
 from django.core.exceptions import ValidationError
 from django.core.validators import MinValueValidator
 from django.db import models
+from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
 from vadesk.clients.models import Client
 
+StrOrPromise = str | Promise
 POSITIVE = [MinValueValidator(Decimal("0"))]
 EARLIEST, LATEST = date(2000, 1, 1), date(2099, 12, 31)
 
@@ -88,8 +90,8 @@ class Engagement(models.Model):
     }
 
     def clean(self) -> None:
-        errors: dict[str, str] = {}
-        for field in self.REQUIRED.get(self.kind, []):
+        errors: dict[str, StrOrPromise] = {}
+        for field in self.REQUIRED.get(self.Kind(self.kind), []):
             if getattr(self, field) in (None, ""):
                 errors[field] = _("Required for this kind of engagement.")
         if self.kind == self.Kind.RETAINER and self.rollover_policy == self.Rollover.CAPPED and self.rollover_cap_hours is None:

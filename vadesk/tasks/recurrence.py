@@ -49,7 +49,7 @@ def occurrences(template: RecurringTask, *, until: datetime, zone: ZoneInfo, sin
     naive_until = timezone.localtime(until, zone).replace(tzinfo=None)
     # Start at `since`, not at the first occurrence, or a long-running template fills the cap with the past.
     start = timezone.localtime(since or template.first_due_at, zone).replace(tzinfo=None)
-    found = []
+    found: list[datetime] = []
     for naive in rule.xafter(start, inc=True):
         if naive > naive_until or len(found) >= MAX_OCCURRENCES_PER_RUN:
             break

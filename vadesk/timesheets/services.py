@@ -83,9 +83,11 @@ def timer_stop(*, by: Person, entry: TimeEntry, now: datetime | None = None, bil
             raise ValidationError(_("This timer is not running."))
         engagement = _locked(entry.engagement, by=by, task=entry.task, work_date=entry.work_date)
         entry.engagement = engagement
-        entry.ended_at = max(now, entry.started_at)
+        started = entry.started_at
+        assert started is not None  # a running timer has a start
+        entry.ended_at = max(now, started)
         # A started minute counts: 61 seconds of work is two minutes, a few seconds is one.
-        seconds = (entry.ended_at - entry.started_at).total_seconds()
+        seconds = (entry.ended_at - started).total_seconds()
         entry.worked_minutes = min(MAX_MINUTES_PER_ENTRY, max(1, -(-int(seconds) // 60)))
         if billable is not None:
             entry.billable = billable
@@ -113,10 +115,9 @@ def time_entry_correct(
     with transaction.atomic():
         entry = TimeEntry.objects.select_for_update().get(pk=entry.pk)
         _check_editable(entry, by)
-        if task is KEEP:
-            task = entry.task
-        engagement = _locked(engagement or entry.engagement, by=by, task=task, work_date=work_date)
-        entry.engagement, entry.task = engagement, task
+        kept_or_new: Task | None = entry.task if task is KEEP else task  # type: ignore[assignment]
+        engagement = _locked(engagement or entry.engagement, by=by, task=kept_or_new, work_date=work_date)
+        entry.engagement, entry.task = engagement, kept_or_new
         entry.work_date, entry.worked_minutes, entry.note, entry.billable = work_date, minutes, note, billable
         _price(entry)
         _check_allowance(entry)

@@ -5,7 +5,9 @@ import json
 from django.urls import reverse
 
 from vadesk.api.main import api
-from vadesk.comms.tests.test_api import COMMS_OPERATIONS  # the communication hub's own endpoints
+from vadesk.comms.tests.test_api import (
+    COMMS_OPERATIONS,  # the communication hub's own endpoints
+)
 
 COMMS_PATHS = {operation.split(" ", 1)[1] for operation in COMMS_OPERATIONS}
 

@@ -12,10 +12,14 @@ from datetime import timedelta
 import pytest
 from django.utils import timezone
 
-from vadesk.agenda.tests.test_api import AGENDA_OPERATIONS  # the agenda keeps its own outsider matrix
+from vadesk.agenda.tests.test_api import (
+    AGENDA_OPERATIONS,  # the agenda keeps its own outsider matrix
+)
 from vadesk.api.main import api
 from vadesk.clients.models import Client, Contact, DossierFact
-from vadesk.comms.tests.test_api import COMMS_OPERATIONS  # the hub keeps its own outsider matrix
+from vadesk.comms.tests.test_api import (
+    COMMS_OPERATIONS,  # the hub keeps its own outsider matrix
+)
 from vadesk.engagements.models import Engagement
 from vadesk.tasks.models import Comment, Task, Transition
 from vadesk.tasks.services import comment_add

@@ -3,7 +3,7 @@
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.db.models import QuerySet
-from django.forms import Form
+from django.forms import BaseForm, Form
 from django.http import Http404, HttpResponseRedirect
 from django.shortcuts import redirect
 from django.utils.http import url_has_allowed_host_and_scheme
@@ -80,6 +80,6 @@ def report_refusal(request, error: Exception) -> None:
     messages.error(request, " ".join(getattr(error, "messages", None) or [str(error)]))
 
 
-def report_form_errors(request, form: Form) -> None:
+def report_form_errors(request, form: BaseForm) -> None:
     """For forms posted from another page: their errors as one message there."""
-    messages.error(request, " ".join(e for errors in form.errors.values() for e in errors))
+    messages.error(request, " ".join(str(e) for errors in form.errors.values() for e in errors))
