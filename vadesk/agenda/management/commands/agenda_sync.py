@@ -28,4 +28,4 @@ class Command(BaseCommand):
             calendar_materialise(calendar=calendar, now=now)
             renewed += 1
         reminded = reminders_send(now=now)
-        self.stdout.write(f"Synced {len(due) - failed}, failed {failed}, horizons renewed {renewed}, reminders sent {reminded}.")
+        self.stdout.write(f"Synced {len(due) - failed}, failed {failed}, horizons renewed {renewed}, reminders queued {reminded}.")
