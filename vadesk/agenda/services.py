@@ -217,7 +217,8 @@ def reminders_withdraw(*, now: datetime | None = None, event: Event | None = Non
     """Take back reminders still waiting in the outbox for an occurrence that moved, was cancelled or vanished.
 
     Only rows still `pending` are deleted (a conditional DELETE: one a worker has claimed is left
-    alone). The claim goes too, so an appointment moved back to its old time is reminded again.
+    alone). When nothing of it went out the claim goes too, so an appointment moved back to its old
+    time is reminded again; a reminder that did go out keeps its claim (no second one for that time).
     """
     now = now or timezone.now()
     reminders = ReminderSent.objects.filter(start__gt=now).select_related("event")
@@ -227,10 +228,11 @@ def reminders_withdraw(*, now: datetime | None = None, event: Event | None = Non
     for reminder in reminders:
         if Occurrence.objects.filter(event=reminder.event, start=reminder.start, kind=Occurrence.Kind.FIXED, busy=True).exists():
             continue
+        rows = OutboxMessage.objects.filter(dedupe_key__startswith=_reminder_prefix(reminder) + ":")
         with transaction.atomic():
-            withdrawn += OutboxMessage.objects.filter(dedupe_key__startswith=_reminder_prefix(reminder) + ":",
-                                                      state=OutboxMessage.State.PENDING).delete()[0]
-            reminder.delete()
+            withdrawn += rows.filter(state=OutboxMessage.State.PENDING).delete()[0]
+            if not rows.exists():
+                reminder.delete()  # nothing of it went out: the claim goes too
     return withdrawn
 
 

@@ -168,7 +168,7 @@ def test_a_reminder_already_being_sent_is_not_taken_back(acme_calendar, assistan
     reminders_send(now=START - timedelta(hours=30))
     OutboxMessage.objects.update(state=OutboxMessage.State.SENT)
     booking_cancel(by=assistant, event=event, send=False)
-    assert len(reminders()) == 1
+    assert len(reminders()) == 1 and ReminderSent.objects.count() == 1
 
 
 def test_the_organisations_own_template_is_used(acme_calendar, assistant, acme):

@@ -1,4 +1,4 @@
-"""`vadesk agenda_sync`: sync due CalDAV calendars and subscriptions, renew rolling horizons, send reminders."""
+"""`vadesk agenda_sync`: sync due CalDAV calendars and subscriptions, renew rolling horizons, queue reminders in the comms outbox."""
 
 from django.core.management.base import BaseCommand
 from django.db.models import Q
