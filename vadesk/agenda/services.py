@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import uuid
 from datetime import datetime, timedelta
+from zoneinfo import ZoneInfo
 
 import icalendar
 from django.conf import settings
@@ -18,7 +19,12 @@ from vadesk.agenda import itip
 from vadesk.agenda.importing import _describe
 from vadesk.agenda.materialise import calendar_materialise
 from vadesk.agenda.models import Attendee, Calendar, Event, Occurrence, Party, ReminderSent
+from vadesk.clients.models import Contact
 from vadesk.clients.scoping import is_staff_for
+from vadesk.comms.models import OutboxMessage
+from vadesk.comms.outbox import outbox_enqueue
+from vadesk.comms.routing import Draft, contact_remind, preference_of
+from vadesk.comms.texts import compose
 from vadesk.tasks.models import Task
 
 
@@ -142,6 +148,7 @@ def booking_move(*, by: Person, event: Event, start: datetime, end: datetime, se
         # A new time needs a new answer from everyone (RFC 5546 §2.1.4).
         event.attendees.update(status=Attendee.Status.NEEDS_ACTION, answered_at=None)
         _store(event, meeting)
+        reminders_withdraw(event=event)  # a reminder waiting for the old time must not go out
         if send:
             _send(meeting, "REQUEST", language=_language(event.calendar))
     return event
@@ -156,6 +163,7 @@ def booking_cancel(*, by: Person, event: Event, send: bool = True) -> Event:
     with transaction.atomic():
         meeting = _meeting(event, start=start, end=end, sequence=event.sequence + 1, cancelled=True)
         _store(event, meeting)
+        reminders_withdraw(event=event)  # a reminder waiting for the old time must not go out
         if send:
             _send(meeting, "CANCEL", language=_language(event.calendar))
     return event
@@ -189,29 +197,90 @@ def itip_reply_apply(*, message: bytes | str) -> int:
     return changed
 
 
-def reminders_send(*, now: datetime | None = None, ahead: timedelta = timedelta(hours=24)) -> int:
-    """E-mail each client about their appointments in the coming `ahead`, once per occurrence, in their language."""
+REMINDER_LEAD = timedelta(hours=24)  # a reminder is meant to arrive a day before the appointment
+REMINDER_HORIZON = timedelta(hours=72)  # looked at this far ahead, so "before the quiet weekend" can be planned
+
+
+def _reminder_prefix(reminder: ReminderSent) -> str:
+    return f"agenda-reminder:{reminder.pk}"
+
+
+def _reminder_draft(occurrence: Occurrence, *, client, contact_name: str, language: str, zone: str) -> Draft:
+    when = occurrence.start.astimezone(ZoneInfo(zone)).strftime("%d-%m-%Y %H:%M")
+    values = {"contact": contact_name, "client": client.name, "appointment": occurrence.summary,
+              "when": when, "organisation": client.organisation.name}
+    subject, text = compose("reminder", organisation_id=client.organisation_id, language=language, values=values)
+    return Draft(kind=OutboxMessage.Kind.REMINDER, subject=subject, text=text)
+
+
+def reminders_withdraw(*, now: datetime | None = None, event: Event | None = None) -> int:
+    """Take back reminders still waiting in the outbox for an occurrence that moved, was cancelled or vanished.
+
+    Only rows still `pending` are deleted (a conditional DELETE: one a worker has claimed is left
+    alone). When nothing of it went out the claim goes too, so an appointment moved back to its old
+    time is reminded again; a reminder that did go out keeps its claim (no second one for that time).
+    """
     now = now or timezone.now()
-    sent = 0
+    reminders = ReminderSent.objects.filter(start__gt=now).select_related("event")
+    if event is not None:
+        reminders = reminders.filter(event=event)
+    withdrawn = 0
+    for reminder in reminders:
+        if Occurrence.objects.filter(event=reminder.event, start=reminder.start, kind=Occurrence.Kind.FIXED, busy=True).exists():
+            continue
+        rows = OutboxMessage.objects.filter(dedupe_key__startswith=_reminder_prefix(reminder) + ":")
+        with transaction.atomic():
+            withdrawn += rows.filter(state=OutboxMessage.State.PENDING).delete()[0]
+            if not rows.exists():
+                reminder.delete()  # nothing of it went out: the claim goes too
+    return withdrawn
+
+
+def reminders_send(*, now: datetime | None = None, lead: timedelta = REMINDER_LEAD, horizon: timedelta = REMINDER_HORIZON) -> int:
+    """Queue reminders for the clients' appointments through the comms outbox; returns how many appointments.
+
+    For each appointment in a client's calendar in the coming `horizon` not yet reminded, one
+    transaction claims it (`ReminderSent`, unique per occurrence) and writes the outbox rows: to
+    every contact of that client with a saved communication preference, in their language and time
+    zone, by their fastest chosen channel, `lead` before the start but out of their quiet hours
+    (`comms.schedule.timebound_moment`), never bundled into a digest. A client without such
+    contacts gets it at the client's own e-mail address, as before the hub existed.
+    """
+    now = now or timezone.now()
+    reminders_withdraw(now=now)
     due = (Occurrence.objects.filter(calendar__party__kind=Party.Kind.CLIENT, kind=Occurrence.Kind.FIXED, busy=True,
-                                     start__gt=now, start__lte=now + ahead)
-           .select_related("event", "calendar__party__client"))
+                                     start__gt=now, start__lte=now + horizon)
+           .select_related("event", "calendar__party__client__organisation"))
+    done = set(ReminderSent.objects.filter(start__gt=now, start__lte=now + horizon).values_list("event_id", "start"))
+    queued = 0
     for occurrence in due:
         client = occurrence.calendar.party.client
-        if client is None or not client.email:
+        if client is None or (occurrence.event_id, occurrence.start) in done:
             continue
-        reminder, created = ReminderSent.objects.get_or_create(event=occurrence.event, start=occurrence.start)
-        if not created:
-            continue
-        with translation.override(client.preferred_language):
-            when = timezone.localtime(occurrence.start, timezone.get_default_timezone()).strftime("%d-%m-%Y %H:%M")
-            EmailMessage(
-                subject=_("Reminder: %(summary)s on %(when)s") % {"summary": occurrence.summary, "when": when},
-                body=_("This is a reminder of your appointment %(summary)s on %(when)s.") % {"summary": occurrence.summary, "when": when},
-                to=[client.email],
-            ).send()
-        sent += 1
-    return sent
+        contacts = list(Contact.objects.filter(client=client, comms_preference__isnull=False)
+                        .select_related("comms_preference", "client__organisation"))
+        if not contacts and not client.email:
+            continue  # nobody to remind; not claimed, so an address added later still gets it
+        ideal = occurrence.start - lead
+        with transaction.atomic():
+            reminder, created = ReminderSent.objects.get_or_create(event=occurrence.event, start=occurrence.start)
+            if not created:
+                continue  # another run got here first
+            prefix = _reminder_prefix(reminder)
+            for contact in contacts:
+                preference = preference_of(contact)
+                draft = _reminder_draft(occurrence, client=client, contact_name=contact.name,
+                                        language=preference.language, zone=preference.time_zone)
+                contact_remind(contact=contact, preference=preference, draft=draft, ideal=ideal,
+                               deadline=occurrence.start, dedupe_key=prefix, now=now)
+            if not contacts:
+                draft = _reminder_draft(occurrence, client=client, contact_name=client.name,
+                                        language=client.preferred_language, zone=client.organisation.time_zone)
+                outbox_enqueue(organisation_id=client.organisation_id, client_id=client.pk, kind=draft.kind,
+                               recipient=client.email, subject=draft.subject, body_text=draft.text,
+                               not_before=max(ideal, now), dedupe_key=f"{prefix}:client:email")
+        queued += 1
+    return queued
 
 
 def calendar_create(*, by: Person, party: Party, name: str, source: str, url: str = "", username: str = "", password: str = "") -> Calendar:

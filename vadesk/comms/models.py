@@ -81,6 +81,7 @@ class OutboxMessage(models.Model):
         UPDATE = "update", _("Task update")
         PHONE = "phone", _("Phone message")
         DIGEST = "digest", _("Digest")
+        REMINDER = "reminder", _("Appointment reminder")
 
     class State(models.TextChoices):
         PENDING = "pending", _("Waiting to be sent")
@@ -253,6 +254,7 @@ class MessageTemplate(models.Model):
         QUESTION = "question", _("Question")
         PHONE = "phone", _("Phone message")
         DIGEST = "digest", _("Digest")
+        REMINDER = "reminder", _("Appointment reminder")
 
     organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="+")
     kind = models.CharField(_("kind"), max_length=12, choices=Kind.choices)

@@ -18,6 +18,7 @@ PLACEHOLDERS: dict[str, tuple[str, ...]] = {
     "question": ("contact", "client", "task", "question", "assistant", "organisation", "link"),
     "phone": ("contact", "client", "caller", "company", "number", "reason", "urgency", "callback", "taken_at", "assistant", "organisation"),
     "digest": ("contact", "client", "organisation", "date", "summary"),
+    "reminder": ("contact", "client", "appointment", "when", "organisation"),
 }
 
 

@@ -15,7 +15,7 @@ from vadesk.comms.channels import available_channels
 from vadesk.comms.models import Cadence, OutboxMessage, Preference
 from vadesk.comms.outbox import outbox_enqueue
 from vadesk.comms.phone import normalise_number
-from vadesk.comms.schedule import Quiet, quiet_ends
+from vadesk.comms.schedule import Quiet, quiet_ends, timebound_moment
 
 # Fastest first: a message on the phone is read within minutes, an e-mail maybe tonight.
 FASTEST = ("whatsapp", "sms", "email")
@@ -93,5 +93,29 @@ def contact_notify(*, contact: Contact, draft: Draft, urgent: bool = False, over
             body_text=draft.text if channel == "email" else f"{draft.subject}\n\n{draft.text}"[:4000],
             body_html=draft.html if channel == "email" else "", urgent=urgent, not_before=not_before or now,
             in_reply_to=draft.in_reply_to,
+        ))
+    return rows
+
+
+def contact_remind(*, contact: Contact, preference: Preference, draft: Draft, ideal: datetime, deadline: datetime,
+                   dedupe_key: str, now: datetime | None = None) -> list[OutboxMessage]:
+    """Queue a time-bound message (an appointment reminder), inside the caller's transaction.
+
+    Unlike `contact_notify` it ignores the rhythm: a digest could arrive after the appointment, so
+    digest contacts get it on its own too. It goes by the fastest channel the contact chose and can
+    be reached on (WhatsApp → SMS → e-mail), at a moment that respects quiet hours but not past the
+    deadline (`schedule.timebound_moment`). One row per contact and channel: `dedupe_key` makes a
+    second run a no-op.
+    """
+    now = now or timezone.now()
+    moment = timebound_moment(ideal, deadline, quiet_of(preference), now=now)
+    rows = []
+    for channel, recipient in channels_for(preference, contact, urgent=True):
+        rows.append(outbox_enqueue(
+            organisation_id=contact.client.organisation_id, client_id=contact.client_id, contact_id=contact.pk,
+            kind=draft.kind, channel=channel, recipient=recipient, subject=draft.subject,
+            body_text=draft.text if channel == "email" else f"{draft.subject}\n\n{draft.text}"[:4000],
+            body_html=draft.html if channel == "email" else "", not_before=moment,
+            dedupe_key=f"{dedupe_key}:c{contact.pk}:{channel}",
         ))
     return rows

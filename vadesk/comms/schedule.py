@@ -81,3 +81,55 @@ def quiet_ends(moment: datetime, quiet: Quiet) -> datetime | None:
         if not is_quiet(candidate, quiet):
             return candidate
     return local_moment(today + timedelta(days=1), quiet.end or time(8, 0), tz)
+
+
+def quiet_begins(moment: datetime, quiet: Quiet) -> datetime | None:
+    """When the quiet period that `moment` falls in began, or None when `moment` is not quiet.
+
+    Quiet can only begin at the start of quiet hours or at midnight (a quiet day), so the latest
+    such boundary at or before `moment` whose previous instant was not quiet is the beginning.
+    """
+    if not is_quiet(moment, quiet):
+        return None
+    tz = ZoneInfo(quiet.zone)
+    today = moment.astimezone(tz).date()
+    candidates = []
+    for offset in range(0, 9):
+        day = today - timedelta(days=offset)
+        candidates.append(local_moment(day, time(0, 0), tz))
+        if quiet.start is not None:
+            candidates.append(local_moment(day, quiet.start, tz))
+    for candidate in sorted((c for c in candidates if c <= moment), reverse=True):
+        if not is_quiet(candidate - timedelta(seconds=1), quiet):
+            return candidate
+    return None  # quiet for more than a week (every day a quiet day)
+
+
+# How long before the quiet period a time-bound message goes when it cannot wait for the end.
+BEFORE_QUIET = timedelta(minutes=15)
+
+
+def timebound_moment(ideal: datetime, deadline: datetime, quiet: Quiet, *, now: datetime) -> datetime:
+    """When to send a message that is useless after `deadline` (an appointment reminder).
+
+    1. At `ideal` (never before `now`) when that is not quiet.
+    2. Else at the end of the quiet period, if that is still before the deadline.
+    3. Else 15 minutes before the quiet period began (the last moment the contact may be disturbed
+       before it), if that has not passed yet.
+    4. Else now: the contact is quiet from now until after the appointment, and a reminder after the
+       fact helps nobody, so it goes at once rather than not at all.
+    """
+    ideal = max(ideal, now)
+    if not is_quiet(ideal, quiet):
+        return ideal
+    end = quiet_ends(ideal, quiet)
+    if end is not None and end < deadline:
+        return end
+    begin = quiet_begins(ideal, quiet)
+    if begin is not None:
+        before = begin - BEFORE_QUIET
+        if is_quiet(before, quiet):
+            before = begin - timedelta(seconds=1)
+        if before >= now:
+            return before
+    return now

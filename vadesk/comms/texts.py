@@ -28,6 +28,10 @@ def default_text(kind: str, language: str) -> tuple[str, str]:
                 _("Your update from $organisation, $date"),
                 _("Dear $contact,\n\nHere is what is waiting for you and what we did since the last update."),
             ),
+            "reminder": (
+                _("Reminder: $appointment on $when"),
+                _("Dear $contact,\n\nThis is a reminder of your appointment “$appointment” on $when.\n\nKind regards,\n$organisation"),
+            ),
         }[kind]
 
 

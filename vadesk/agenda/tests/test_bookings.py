@@ -9,8 +9,8 @@ import pytest
 from django.core import mail
 from django.core.exceptions import PermissionDenied, ValidationError
 
-from vadesk.agenda.models import Attendee, Occurrence, ReminderSent
-from vadesk.agenda.services import booking_cancel, booking_create, booking_move, itip_reply_apply, reminders_send
+from vadesk.agenda.models import Attendee, Occurrence
+from vadesk.agenda.services import booking_cancel, booking_create, booking_move, itip_reply_apply
 from vadesk.timesheets.models import TimeEntry
 
 START = datetime(2026, 3, 17, 9, tzinfo=UTC)
@@ -126,15 +126,6 @@ def test_bad_times_are_refused(acme_calendar, assistant):
 def test_read_only_calendars_cannot_be_booked_in(upload_calendar, assistant):
     with pytest.raises(ValidationError, match="read-only"):
         book(upload_calendar, assistant, send=False)
-
-
-def test_reminders_go_once_in_the_clients_language(acme_calendar, assistant, acme):
-    acme.email = "ceo@acme.example"
-    acme.save()
-    book(acme_calendar, assistant, send=False)
-    assert reminders_send(now=START - timedelta(hours=2)) == 1
-    assert reminders_send(now=START - timedelta(hours=1)) == 0
-    assert mail.outbox[-1].to == ["ceo@acme.example"] and ReminderSent.objects.count() == 1
 
 
 def test_booking_in_a_caldav_calendar_reaches_the_server(synced_calendar, dav_calendar, assistant, django_capture_on_commit_callbacks):

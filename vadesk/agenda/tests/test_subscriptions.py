@@ -6,13 +6,13 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from io import StringIO
 
 import pytest
-from django.core import mail
 from django.core.management import call_command
 
 from vadesk.agenda.caldav_sync import calendar_refresh
 from vadesk.agenda.models import Calendar, Event, Occurrence
 from vadesk.agenda.parties import client_party
 from vadesk.agenda.tests.test_caldav_sync import ics
+from vadesk.comms.models import OutboxMessage
 
 NOW = datetime(2026, 3, 10, 8, tzinfo=UTC)
 
@@ -148,14 +148,16 @@ def test_agenda_sync_syncs_what_is_due_names_failures_renews_horizons_and_remind
     Calendar.objects.filter(pk=acme_calendar.pk).update(materialised_until=NOW + timedelta(days=10))  # horizon running out
     out, err = StringIO(), StringIO()
     call_command("agenda_sync", stdout=out, stderr=err)
-    assert "Synced 1, failed 1" in out.getvalue() and "reminders sent 1" in out.getvalue()
+    assert "Synced 1, failed 1" in out.getvalue() and "reminders queued 1" in out.getvalue()
     assert "Broken" in err.getvalue() and "HTTP Error 404" in err.getvalue()
     assert Occurrence.objects.filter(calendar=subscription).count() == 4
     acme_calendar.refresh_from_db()
     assert acme_calendar.materialised_until > NOW + timedelta(days=300)
-    assert [m.to for m in mail.outbox] == [["ceo@acme.example"]] and "Tax advisor" in mail.outbox[0].subject
+    [reminder] = OutboxMessage.objects.filter(kind="reminder")
+    assert reminder.recipient == "ceo@acme.example" and "Tax advisor" in reminder.subject
     # Run again at once: nothing is due, no second reminder.
     out = StringIO()
     call_command("agenda_sync", stdout=out, stderr=StringIO())
-    assert "Synced 0, failed 0" in out.getvalue() and "reminders sent 0" in out.getvalue() and len(mail.outbox) == 1
+    assert "Synced 0, failed 0" in out.getvalue() and "reminders queued 0" in out.getvalue()
+    assert OutboxMessage.objects.filter(kind="reminder").count() == 1
     assert Calendar.objects.get(pk=broken.pk).sync_failures == 1

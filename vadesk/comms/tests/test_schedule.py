@@ -2,7 +2,7 @@
 
 from datetime import UTC, datetime, time
 
-from vadesk.comms.schedule import Quiet, is_quiet, next_digest, quiet_ends
+from vadesk.comms.schedule import Quiet, is_quiet, next_digest, quiet_begins, quiet_ends, timebound_moment
 
 AMS = "Europe/Amsterdam"
 
@@ -58,3 +58,23 @@ def test_quiet_hours_span_midnight_and_end_in_the_morning():
 def test_a_quiet_day_waits_until_the_next_morning_after_it():
     # Saturday 23:00 → Sunday is quiet all day → Monday 08:00
     assert quiet_ends(utc(2026, 11, 28, 22), NIGHT) == utc(2026, 11, 30, 7)
+
+
+def test_a_quiet_period_begins_at_the_last_boundary_into_quiet_also_across_summer_time():
+    assert quiet_begins(utc(2026, 11, 26, 5), NIGHT) == utc(2026, 11, 25, 20)  # Thursday 06:00 → Wednesday 21:00 CET
+    assert quiet_begins(utc(2026, 11, 25, 12), NIGHT) is None
+    # Sunday 29 March 2026 (quiet day, clocks go forward): began Saturday 21:00 CET = 20:00 UTC.
+    assert quiet_begins(utc(2026, 3, 29, 12), NIGHT) == utc(2026, 3, 28, 20)
+
+
+def test_a_time_bound_message_waits_for_the_end_of_quiet_only_if_that_is_before_its_deadline():
+    wednesday_night = utc(2026, 11, 25, 22)
+    early = utc(2026, 11, 25, 10)
+    assert timebound_moment(utc(2026, 11, 25, 12), utc(2026, 11, 26, 12), NIGHT, now=early) == utc(2026, 11, 25, 12)
+    assert timebound_moment(wednesday_night, utc(2026, 11, 26, 10), NIGHT, now=early) == utc(2026, 11, 26, 7)
+    # The appointment is at 07:30 CET, still quiet: 15 minutes before the quiet evening began.
+    assert timebound_moment(wednesday_night, utc(2026, 11, 26, 6, 30), NIGHT, now=early) == datetime(2026, 11, 25, 19, 45, tzinfo=UTC)
+    # Already quiet now and until the appointment: at once rather than after the fact.
+    assert timebound_moment(wednesday_night, utc(2026, 11, 26, 6, 30), NIGHT, now=utc(2026, 11, 25, 21)) == utc(2026, 11, 25, 21)
+    # An ideal moment in the past is never used.
+    assert timebound_moment(early, utc(2026, 11, 26, 12), NIGHT, now=utc(2026, 11, 25, 11)) == utc(2026, 11, 25, 11)

@@ -1,4 +1,4 @@
-"""`vadesk agenda_sync`: sync due CalDAV calendars and subscriptions, renew rolling horizons, send reminders."""
+"""`vadesk agenda_sync`: sync due CalDAV calendars and subscriptions, renew rolling horizons, queue reminders in the comms outbox."""
 
 from django.core.management.base import BaseCommand
 from django.db.models import Q
@@ -28,4 +28,4 @@ class Command(BaseCommand):
             calendar_materialise(calendar=calendar, now=now)
             renewed += 1
         reminded = reminders_send(now=now)
-        self.stdout.write(f"Synced {len(due) - failed}, failed {failed}, horizons renewed {renewed}, reminders sent {reminded}.")
+        self.stdout.write(f"Synced {len(due) - failed}, failed {failed}, horizons renewed {renewed}, reminders queued {reminded}.")
