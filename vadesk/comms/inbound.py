@@ -75,7 +75,9 @@ def parse(raw: bytes) -> Parsed:
     # compat32 parses headers lazily and cheaply; we decode only the handful we read (about 3× faster than policy.default).
     mail = BytesParser(policy=policy.compat32).parsebytes(raw)
     sender_name, sender = parseaddr(_header(mail, "From"))
-    recipients = [a for _, a in getaddresses([_header(mail, "To"), _header(mail, "Cc"), _header(mail, "Delivered-To")]) if a]
+    # Only headers that are present: Python 3.13's strict getaddresses() rejects the whole list for an empty one.
+    fields = [value for value in (_header(mail, "To"), _header(mail, "Cc"), _header(mail, "Delivered-To")) if value.strip()]
+    recipients = [a for _, a in getaddresses(fields) if a]
     references = MESSAGE_ID.findall(_header(mail, "In-Reply-To") + " " + _header(mail, "References"))
     message_id = (MESSAGE_ID.findall(_header(mail, "Message-ID")) or [""])[0]
     text, html, attachments = _walk(mail)
