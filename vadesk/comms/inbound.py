@@ -28,7 +28,6 @@ from django.db import IntegrityError, connection, transaction
 
 from vadesk.accounts.models import Membership, Person
 from vadesk.clients.models import Client, Contact
-from vadesk.clients.scoping import is_staff_for
 from vadesk.comms import conf
 from vadesk.comms.addresses import organisation_from_address, task_from_address, task_from_subject
 from vadesk.comms.models import Attachment, InboundMessage, OutboxMessage
@@ -187,14 +186,14 @@ def speakers(address: str) -> dict[int, int | None]:
     return found
 
 
-def senders_clients(address: str, organisation_id: int | None) -> list[Client]:
-    ids = speakers(address)
+def senders_clients(ids: dict[int, int | None], organisation_id: int | None) -> list[Client]:
+    """The clients among `speakers(...)` (their ids), within the organisation when it is known."""
     if not ids:
         return []
     clients = Client.objects.filter(pk__in=ids)
     if organisation_id:
         clients = clients.filter(organisation_id=organisation_id)
-    return list(clients.select_related("organisation")[:5])
+    return list(clients[:5])
 
 
 def inbound_receive(*, raw: bytes, envelope_recipients: list[str] | None = None) -> InboundMessage:
@@ -234,45 +233,61 @@ def _organisation_of(addresses: list[str]) -> int | None:
 
 def _file(key: str, raw: bytes, parsed: Parsed, envelope_recipients: list[str]) -> InboundMessage:
     task_id = find_task_id(parsed, envelope_recipients)
-    task = _one(Task.objects.select_related("client__organisation").filter(pk=task_id)) if task_id else None
-    organisation_id = task.client.organisation_id if task else _organisation_of(envelope_recipients + parsed.recipients)
+    # Ids only: the filing needs the task's client and organisation, not the task itself (building and
+    # filling a Task with its client and organisation cost more than the rest of a reply's filing).
+    found = _one(Task.objects.filter(pk=task_id).values_list("pk", "client_id", "client__organisation_id")) if task_id else None
+    if found:
+        task_id, task_client_id, organisation_id = found
+    else:
+        task_id = task_client_id = None
+        organisation_id = _organisation_of(envelope_recipients + parsed.recipients)
     if len(raw) > conf.max_message_bytes():
         return _store(key, raw[: conf.max_message_bytes()], parsed, Outcome.TRIAGE, organisation_id=organisation_id,
                       note="Too large: only the first part is kept and the attachments were not stored.", keep_attachments=False)
     if parsed.failed_auth:
         return _store(key, raw, parsed, Outcome.TRIAGE, organisation_id=organisation_id,
                       note="The receiving server recorded a failed SPF/DMARC check: the sender may be forged.")
-    if task is not None:
-        spoken_for = speakers(parsed.sender)
-        if task.client_id not in spoken_for:
-            return _store(key, raw, parsed, Outcome.TRIAGE, organisation_id=organisation_id, task=task,
+    spoken_for = speakers(parsed.sender)  # once per message: both the reply check and the new-task path read it
+    if task_id is not None:
+        if task_client_id not in spoken_for:
+            return _store(key, raw, parsed, Outcome.TRIAGE, organisation_id=organisation_id, task_id=task_id, client_id=task_client_id,
                           note="A reply to a task from an address that is not one of this client's contacts.")
-        return _as_comment(key, raw, parsed, task, author_id=spoken_for[task.client_id])
-    clients = senders_clients(parsed.sender, organisation_id)
+        return _as_comment(key, raw, parsed, task_id, task_client_id, organisation_id, author_id=spoken_for[task_client_id])
+    clients = senders_clients(spoken_for, organisation_id)
     if len(clients) == 1:
-        return _as_task(key, raw, parsed, clients[0], author_id=speakers(parsed.sender).get(clients[0].pk))
+        return _as_task(key, raw, parsed, clients[0], author_id=spoken_for.get(clients[0].pk))
     note = "Unknown sender." if not clients else "The sender is a contact of several clients."
     return _store(key, raw, parsed, Outcome.TRIAGE, organisation_id=organisation_id, note=note)
 
 
-def _as_comment(key: str, raw: bytes, parsed: Parsed, task: Task, *, author_id: int | None) -> InboundMessage:
+def _as_comment(key: str, raw: bytes, parsed: Parsed, task_id: int, client_id: int, organisation_id: int, *, author_id: int | None) -> InboundMessage:
     text = new_text(parsed.text) or parsed.text or "(—)"
     who = parsed.sender_name or parsed.sender
-    comment = Comment.objects.create(task=task, author_id=author_id, body=f"✉ {who} <{parsed.sender}>:\n{text}",
+    comment = Comment.objects.create(task_id=task_id, author_id=author_id, body=f"✉ {who} <{parsed.sender}>:\n{text}",
                                      visibility=Comment.Visibility.CLIENT)
-    return _store(key, raw, parsed, Outcome.COMMENT, organisation_id=task.client.organisation_id, task=task, comment=comment, client=task.client)
+    return _store(key, raw, parsed, Outcome.COMMENT, organisation_id=organisation_id, task_id=task_id, comment=comment, client_id=client_id)
+
+
+def _leads(client: Client) -> list[Person]:
+    """The client's lead assistants who are still staff for it, in one query.
+
+    Same rule as clients.scoping.is_staff_for (an active owner of the organisation, or an active assistant
+    there who is assigned to the client — the lead assignment is that assignment), without a query per lead.
+    """
+    staff = Membership.objects.filter(organisation_id=client.organisation_id, is_active=True,
+                                      role__in=[Membership.Role.OWNER, Membership.Role.ASSISTANT]).values("person_id")
+    return list(Person.objects.filter(pk__in=client.assignments.filter(role="lead").values("person_id")).filter(pk__in=staff).order_by("pk"))
 
 
 def _as_task(key: str, raw: bytes, parsed: Parsed, client: Client, *, author_id: int | None) -> InboundMessage:
-    leads = [a.person for a in client.assignments.select_related("person").filter(role="lead") if is_staff_for(a.person, client)]
     author = Person.objects.get(pk=author_id) if author_id else None
     task = task_create(by=author, client=client, title=parsed.subject or "(no subject)", description=parsed.text[:20000],
-                       source=Source.EMAIL, assignees=leads)
-    return _store(key, raw, parsed, Outcome.TASK, organisation_id=client.organisation_id, task=task, client=client)
+                       source=Source.EMAIL, assignees=_leads(client))
+    return _store(key, raw, parsed, Outcome.TASK, organisation_id=client.organisation_id, task_id=task.pk, client_id=client.pk)
 
 
 def _store(key: str, raw: bytes, parsed: Parsed | None, outcome: str, *, organisation_id: int | None, note: str = "",
-           task: Task | None = None, comment: Comment | None = None, client: Client | None = None, keep_attachments: bool = True) -> InboundMessage:
+           task_id: int | None = None, comment: Comment | None = None, client_id: int | None = None, keep_attachments: bool = True) -> InboundMessage:
     notes = [note] if note else []
     keep: list[tuple[str, str, bytes]] = []
     if parsed and keep_attachments:
@@ -281,7 +296,7 @@ def _store(key: str, raw: bytes, parsed: Parsed | None, outcome: str, *, organis
         notes += [f"Attachment “{name}” ({len(data) // 1024} KiB) is over the limit of {limit // 1024} KiB and was not stored."
                   for name, _kind, data in parsed.attachments if len(data) > limit]
     message = InboundMessage.objects.create(
-        key=key, organisation_id=organisation_id, client=client or (task.client if task else None), task=task, comment=comment,
+        key=key, organisation_id=organisation_id, client_id=client_id, task_id=task_id, comment=comment,
         sender=(parsed.sender if parsed else "")[:254], recipients=", ".join(parsed.recipients if parsed else [])[:2000],
         subject=(parsed.subject if parsed else "")[:300], message_id=(parsed.message_id if parsed else "")[:250],
         body_text=parsed.text if parsed else "", body_html=parsed.html if parsed else "",
@@ -289,7 +304,7 @@ def _store(key: str, raw: bytes, parsed: Parsed | None, outcome: str, *, organis
     )
     if keep:
         Attachment.objects.bulk_create([
-            Attachment(task=task if outcome in (Outcome.COMMENT, Outcome.TASK) else None, inbound=message, filename=name,
+            Attachment(task_id=task_id if outcome in (Outcome.COMMENT, Outcome.TASK) else None, inbound=message, filename=name,
                        content_type=kind, size=len(data), sha256=hashlib.sha256(data).hexdigest(), content=data)
             for name, kind, data in keep
         ])

@@ -198,3 +198,18 @@ def test_raw_bytes_are_kept_for_triage_and_on_request_for_filed_mail(org, task, 
     unknown = mail(sender="x@unknown.example", to=organisation_address(BASE, org.pk))
     monkeypatch.setenv("VADESK_INBOUND_KEEP_RAW", "triage")
     assert bytes(inbound_receive(raw=unknown.as_bytes()).raw) == unknown.as_bytes()
+
+
+def test_a_new_task_goes_to_the_leads_who_are_still_staff_for_the_client(acme, assistant, owner, colleague, outsider, cees):
+    from vadesk.accounts.models import Membership
+    from vadesk.clients.models import Assignment
+
+    # colleague: a lead whose membership ended; outsider: a lead assignment but staff of another organisation only.
+    Assignment.objects.create(client=acme, person=owner, role="lead")
+    Assignment.objects.create(client=acme, person=colleague, role="lead")
+    Assignment.objects.create(client=acme, person=outsider, role="lead")
+    Membership.objects.filter(person=colleague).update(is_active=False)
+    inbound_receive(raw=mail(subject="Wie pakt dit op?").as_bytes(), envelope_recipients=[BASE])
+
+    task = Task.objects.get(title="Wie pakt dit op?")
+    assert set(task.assignees.all()) == {assistant, owner}
