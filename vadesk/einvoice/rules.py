@@ -155,7 +155,8 @@ def _line_nets_agree(root: etree._Element) -> bool:
         price = Decimal(_text(line, "cac:Price/cbc:PriceAmount"))
         base = Decimal(_text(line, "cac:Price/cbc:BaseQuantity") or "1")
         net = Decimal(_text(line, "cbc:LineExtensionAmount"))
-        if (quantity * price / base).quantize(Decimal("0.01")) != net:
+        # PEPPOL-EN16931-R120 as published: u:slack(net, quantity × price ÷ base quantity, 0.02).
+        if abs(net - quantity * price / base) > Decimal("0.02"):
             return False
     return True
 
