@@ -4,7 +4,7 @@ VENV ?= .venv
 PY := $(VENV)/bin/python
 VADESK := $(VENV)/bin/vadesk
 
-.PHONY: run test test-sqlite test-postgres typecheck bench messages clean
+.PHONY: run test test-sqlite test-postgres typecheck lint fmt bench messages clean
 
 $(VENV)/.installed: pyproject.toml
 	@python=$$(scripts/find-python) || exit 1; \
@@ -18,9 +18,19 @@ run: $(VENV)/.installed
 
 test: $(VENV)/.installed
 	@scripts/ensure-test-tools
+	$(MAKE) --no-print-directory lint
 	$(MAKE) --no-print-directory typecheck
 	$(MAKE) --no-print-directory test-sqlite
 	@if [ -n "$$DATABASE_URL" ]; then $(MAKE) --no-print-directory test-postgres; else echo "DATABASE_URL not set: PostgreSQL run skipped"; fi
+
+# ruff's lint rules and its formatter, configured in pyproject.toml; `make fmt` rewrites, `make lint` only checks.
+lint: $(VENV)/.installed
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+
+fmt: $(VENV)/.installed
+	$(VENV)/bin/ruff check --fix .
+	$(VENV)/bin/ruff format .
 
 typecheck: $(VENV)/.installed
 	$(VENV)/bin/mypy vadesk config

@@ -65,20 +65,46 @@ def seed_practice(clients: int, contacts_per_client: int):
     from vadesk.tasks.models import Task
 
     org = Organisation.objects.create(name="Bench Bureau")
-    assistant = Person.objects.create(email=f"anna{org.pk}@bench.example", full_name="Anna Bench", password=make_password(None))
+    assistant = Person.objects.create(
+        email=f"anna{org.pk}@bench.example", full_name="Anna Bench", password=make_password(None)
+    )
     Membership.objects.create(person=assistant, organisation=org, role="assistant")
     client_rows = Client.objects.bulk_create([Client(organisation=org, name=f"Klant {n:04d}") for n in range(clients)])
     Assignment.objects.bulk_create([Assignment(client=c, person=assistant, role="lead") for c in client_rows])
-    Contact.objects.bulk_create([
-        Contact(client=c, name=f"Contact {c.pk}-{k}", email=f"c{c.pk}-{k}@client{c.pk}.example", preferred_language=["nl", "de", "en"][k % 3], is_primary=k == 0)
-        for c in client_rows for k in range(contacts_per_client)
-    ])
-    Engagement.objects.bulk_create([
-        Engagement(client=c, name="Strippenkaart 20 uur", kind="bundle", starts_on=date.today() - timedelta(days=30), bundle_hours=Decimal("20"),
-                   bundle_price=Decimal("1100.00"), billing_increment_minutes=15) for c in client_rows
-    ])
-    tasks = Task.objects.bulk_create([Task(client=c, title=f"Taak {n} voor {c.name}", status="waiting" if n == 0 else "in_progress")
-                                      for c in client_rows for n in range(10)])
+    Contact.objects.bulk_create(
+        [
+            Contact(
+                client=c,
+                name=f"Contact {c.pk}-{k}",
+                email=f"c{c.pk}-{k}@client{c.pk}.example",
+                preferred_language=["nl", "de", "en"][k % 3],
+                is_primary=k == 0,
+            )
+            for c in client_rows
+            for k in range(contacts_per_client)
+        ]
+    )
+    Engagement.objects.bulk_create(
+        [
+            Engagement(
+                client=c,
+                name="Strippenkaart 20 uur",
+                kind="bundle",
+                starts_on=date.today() - timedelta(days=30),
+                bundle_hours=Decimal("20"),
+                bundle_price=Decimal("1100.00"),
+                billing_increment_minutes=15,
+            )
+            for c in client_rows
+        ]
+    )
+    tasks = Task.objects.bulk_create(
+        [
+            Task(client=c, title=f"Taak {n} voor {c.name}", status="waiting" if n == 0 else "in_progress")
+            for c in client_rows
+            for n in range(10)
+        ]
+    )
     return org, assistant, client_rows, tasks
 
 
@@ -93,8 +119,18 @@ def generate_mailbox(count: int, org, tasks, rng: random.Random) -> list[tuple[b
     base = "desk@bench.example"
     os.environ["VADESK_INBOUND_ADDRESS"] = base
     with transaction.atomic():
-        ours = [outbox_enqueue(organisation_id=org.pk, client_id=t.client_id, task_id=t.pk, kind="question", recipient=contacts[t.client_id].email,
-                               subject=f"Vraag over {t.title}", body_text="?") for t in rng.sample(tasks, min(2000, len(tasks)))]
+        ours = [
+            outbox_enqueue(
+                organisation_id=org.pk,
+                client_id=t.client_id,
+                task_id=t.pk,
+                kind="question",
+                recipient=contacts[t.client_id].email,
+                subject=f"Vraag over {t.title}",
+                body_text="?",
+            )
+            for t in rng.sample(tasks, min(2000, len(tasks)))
+        ]
     attachment_sizes = [20_000, 60_000, 150_000, 300_000]
     mailbox: list[tuple[bytes, list[str]]] = []
     for n in range(count):
@@ -116,7 +152,9 @@ def generate_mailbox(count: int, org, tasks, rng: random.Random) -> list[tuple[b
             rcpt = task_reply_address(base, task.pk)
         elif kind < 0.90:  # a new request from a known contact
             contact = contacts[rng.choice(tasks).client_id]
-            message["Subject"] = rng.choice(["Nieuwe afspraak inplannen", "Reis naar Berlijn", "Factuur controleren", "Bitte Rückruf"])
+            message["Subject"] = rng.choice(
+                ["Nieuwe afspraak inplannen", "Reis naar Berlijn", "Factuur controleren", "Bitte Rückruf"]
+            )
         else:  # someone we do not know
             contact = None
             message["Subject"] = "Samenwerking?"
@@ -125,10 +163,14 @@ def generate_mailbox(count: int, org, tasks, rng: random.Random) -> list[tuple[b
         message["To"] = rcpt
         body = rng.choice(BODIES).format(name=name)
         if kind < 0.60:
-            body += "\n\nOn Tue, 24 Nov 2026 at 10:00, Anna wrote:\n> " + "\n> ".join(["Eerdere tekst van de vraag."] * 8)
+            body += "\n\nOn Tue, 24 Nov 2026 at 10:00, Anna wrote:\n> " + "\n> ".join(
+                ["Eerdere tekst van de vraag."] * 8
+            )
         message.set_content(body)
         if rng.random() < 0.2:
-            message.add_alternative(f"<html><body><p>{body.replace(chr(10), '<br>')}</p><script>x()</script></body></html>", subtype="html")
+            message.add_alternative(
+                f"<html><body><p>{body.replace(chr(10), '<br>')}</p><script>x()</script></body></html>", subtype="html"
+            )
         if rng.random() < 0.3:
             size = rng.choice(attachment_sizes)
             kind_, sub, name_ = rng.choice([("application", "pdf", "offerte.pdf"), ("image", "jpeg", "scan.jpg")])
@@ -160,10 +202,14 @@ def bench_inbound(count: int) -> None:
     cpu = time.process_time() - cpu
     print(f"inbound: messages/s per 2,000: {', '.join(rates)}")
     # On a machine shared with other jobs the wall clock also counts their time; CPU seconds do not.
-    print(f"inbound: {cpu:.1f} CPU-seconds = {len(mailbox) / cpu:.0f} messages per CPU-second (os.getloadavg: {os.getloadavg()[0]:.1f})")
+    print(
+        f"inbound: {cpu:.1f} CPU-seconds = {len(mailbox) / cpu:.0f} messages per CPU-second (os.getloadavg: {os.getloadavg()[0]:.1f})"
+    )
     outcomes = {o: InboundMessage.objects.filter(outcome=o).count() for o in ("comment", "task", "triage")}
-    print(f"inbound: {len(mailbox)} deliveries ({count} distinct, {megabytes:.0f} MB, {Attachment.objects.count()} attachments) "
-          f"in {seconds:.1f} s = {len(mailbox) / seconds:.0f} messages/s   {outcomes}")
+    print(
+        f"inbound: {len(mailbox)} deliveries ({count} distinct, {megabytes:.0f} MB, {Attachment.objects.count()} attachments) "
+        f"in {seconds:.1f} s = {len(mailbox) / seconds:.0f} messages/s   {outcomes}"
+    )
 
 
 def bench_digests(contacts: int) -> None:
@@ -179,24 +225,63 @@ def bench_digests(contacts: int) -> None:
     org, assistant, clients, tasks = seed_practice(contacts // 2, 2)
     now = timezone.now()
     Contact.objects.exclude(client__organisation=org).delete()
-    Comment.objects.bulk_create([Comment(task=t, body=f"Welke datum past voor {t.title}?", visibility="client") for t in tasks if t.status == "waiting"])
-    Task.objects.filter(client__in=clients, title__endswith="0001", status="in_progress").update(status="done", closed_at=now - timedelta(hours=3))
-    Task.objects.filter(client__in=clients, title__startswith="Taak 1 ").update(status="done", closed_at=now - timedelta(hours=2))
-    PhoneMessage.objects.bulk_create([PhoneMessage(client=c, caller_name="Jan de Vries", number="+31201234567", reason="Terugbellen a.u.b.", callback=True,
-                                                   taken_at=now - timedelta(hours=1), taken_by=assistant) for c in clients])
+    Comment.objects.bulk_create(
+        [
+            Comment(task=t, body=f"Welke datum past voor {t.title}?", visibility="client")
+            for t in tasks
+            if t.status == "waiting"
+        ]
+    )
+    Task.objects.filter(client__in=clients, title__endswith="0001", status="in_progress").update(
+        status="done", closed_at=now - timedelta(hours=3)
+    )
+    Task.objects.filter(client__in=clients, title__startswith="Taak 1 ").update(
+        status="done", closed_at=now - timedelta(hours=2)
+    )
+    PhoneMessage.objects.bulk_create(
+        [
+            PhoneMessage(
+                client=c,
+                caller_name="Jan de Vries",
+                number="+31201234567",
+                reason="Terugbellen a.u.b.",
+                callback=True,
+                taken_at=now - timedelta(hours=1),
+                taken_by=assistant,
+            )
+            for c in clients
+        ]
+    )
     from vadesk.engagements.models import Engagement
 
-    TimeEntry.objects.bulk_create([TimeEntry(engagement=e, person=assistant, work_date=date.today(), worked_minutes=90, billed_minutes=90)
-                                   for e in Engagement.objects.filter(client__in=clients)])
+    TimeEntry.objects.bulk_create(
+        [
+            TimeEntry(engagement=e, person=assistant, work_date=date.today(), worked_minutes=90, billed_minutes=90)
+            for e in Engagement.objects.filter(client__in=clients)
+        ]
+    )
     with transaction.atomic():
-        Preference.objects.bulk_create([Preference(contact=c, cadence="daily", digest_time="17:00", time_zone="Europe/Amsterdam", language=c.preferred_language,
-                                                   next_digest_at=now - timedelta(minutes=1)) for c in Contact.objects.filter(client__organisation=org)])
+        Preference.objects.bulk_create(
+            [
+                Preference(
+                    contact=c,
+                    cadence="daily",
+                    digest_time="17:00",
+                    time_zone="Europe/Amsterdam",
+                    language=c.preferred_language,
+                    next_digest_at=now - timedelta(minutes=1),
+                )
+                for c in Contact.objects.filter(client__organisation=org)
+            ]
+        )
     started, cpu = time.perf_counter(), time.process_time()
     built = digests_build_due(now=now)
     seconds, cpu = time.perf_counter() - started, time.process_time() - cpu
     assert OutboxMessage.objects.filter(kind="digest").count() == built
-    print(f"digests: {built} digests for {Preference.objects.filter(contact__client__organisation=org).count()} contacts built in {seconds:.1f} s "
-          f"= {1000 * seconds / max(built, 1):.1f} ms per digest ({cpu:.1f} CPU-seconds)")
+    print(
+        f"digests: {built} digests for {Preference.objects.filter(contact__client__organisation=org).count()} contacts built in {seconds:.1f} s "
+        f"= {1000 * seconds / max(built, 1):.1f} ms per digest ({cpu:.1f} CPU-seconds)"
+    )
 
 
 def main() -> None:

@@ -15,7 +15,7 @@ os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
 os.environ.setdefault("VADESK_DATA_DIR", tempfile.mkdtemp(prefix="vadesk-bench-"))
 sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 
-import django  # noqa: E402
+import django
 
 django.setup()
 
@@ -42,18 +42,51 @@ def run(count: int) -> None:
     from vadesk.invoicing.pdf.render import render_pdf
     from vadesk.invoicing.services import invoice_finalise, seller_profile_of
 
-    org = Organisation.objects.create(name="Bench B.V.", street="Keizersgracht 1", postal_code="1015 CJ", city="Amsterdam", vat_id="NL123456782B01",
-                                      iban="NL91ABNA0417164300", coc_number="12345678")
+    org = Organisation.objects.create(
+        name="Bench B.V.",
+        street="Keizersgracht 1",
+        postal_code="1015 CJ",
+        city="Amsterdam",
+        vat_id="NL123456782B01",
+        iban="NL91ABNA0417164300",
+        coc_number="12345678",
+    )
     owner = Person.objects.create_user("bench@example.com", "x" * 12, full_name="Bench Owner")
     Membership.objects.create(person=owner, organisation=org, role="owner")
     seller = seller_profile_of(org)
-    client = Client.objects.create(organisation=org, name="Client GmbH", country="DE", vat_id="DE136695976", street="Hauptstr. 1", postal_code="10115",
-                                   city="Berlin", email="ap@client.example")
+    client = Client.objects.create(
+        organisation=org,
+        name="Client GmbH",
+        country="DE",
+        vat_id="DE136695976",
+        street="Hauptstr. 1",
+        postal_code="10115",
+        city="Berlin",
+        email="ap@client.example",
+    )
     drafts = []
-    for i in range(count):
-        invoice = Invoice.objects.create(organisation=org, seller=seller, client=client, period_start=date(2026, 10, 1), period_end=date(2026, 10, 31), language="de")
-        InvoiceLine.objects.bulk_create([InvoiceLine(invoice=invoice, position=n, description=f"Leistung {n}", quantity=Decimal("1.25") * n,
-                                                     unit="HUR", unit_price=Decimal("55.00")) for n in range(1, 11)])
+    for _i in range(count):
+        invoice = Invoice.objects.create(
+            organisation=org,
+            seller=seller,
+            client=client,
+            period_start=date(2026, 10, 1),
+            period_end=date(2026, 10, 31),
+            language="de",
+        )
+        InvoiceLine.objects.bulk_create(
+            [
+                InvoiceLine(
+                    invoice=invoice,
+                    position=n,
+                    description=f"Leistung {n}",
+                    quantity=Decimal("1.25") * n,
+                    unit="HUR",
+                    unit_price=Decimal("55.00"),
+                )
+                for n in range(1, 11)
+            ]
+        )
         drafts.append(invoice)
     timings = {"finalise": 0.0, "pdf": 0.0, "ubl": 0.0, "cii": 0.0}
     render_pdf(drafts[0])  # warm the typst compiler and fonts once

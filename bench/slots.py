@@ -77,7 +77,10 @@ def generate_ics(rng: random.Random, zone: str, events: int) -> str:
         kind = rng.random()
         lines += ["BEGIN:VEVENT", f"UID:ev-{i}@bench", "DTSTAMP:20260101T000000Z", f"SUMMARY:Event {i}"]
         if kind < 0.05:
-            lines += [f"DTSTART;VALUE=DATE:{day:%Y%m%d}", f"DTEND;VALUE=DATE:{day + timedelta(days=rng.randrange(1, 3)):%Y%m%d}"]
+            lines += [
+                f"DTSTART;VALUE=DATE:{day:%Y%m%d}",
+                f"DTEND;VALUE=DATE:{day + timedelta(days=rng.randrange(1, 3)):%Y%m%d}",
+            ]
             if day.weekday() < 4 or rng.random() < 0.9:  # birthdays, reminders: all-day but free
                 lines.append("TRANSP:TRANSPARENT")
         elif kind < 0.10:
@@ -85,7 +88,15 @@ def generate_ics(rng: random.Random, zone: str, events: int) -> str:
         else:
             lines += [f"DTSTART;TZID={zone}:{start:%Y%m%dT%H%M%S}", f"DTEND;TZID={zone}:{end:%Y%m%dT%H%M%S}"]
         if rng.random() < 0.2:
-            freq = rng.choice(["DAILY;COUNT=4;BYDAY=MO,TU,WE,TH", "WEEKLY;COUNT=8", "WEEKLY;INTERVAL=4;COUNT=6", "MONTHLY;BYDAY=1MO", "WEEKLY;BYDAY=MO,WE;COUNT=6"])
+            freq = rng.choice(
+                [
+                    "DAILY;COUNT=4;BYDAY=MO,TU,WE,TH",
+                    "WEEKLY;COUNT=8",
+                    "WEEKLY;INTERVAL=4;COUNT=6",
+                    "MONTHLY;BYDAY=1MO",
+                    "WEEKLY;BYDAY=MO,WE;COUNT=6",
+                ]
+            )
             lines.append(f"RRULE:FREQ={freq}")
             if kind >= 0.10 and rng.random() < 0.5:
                 lines.append(f"EXDATE;TZID={zone}:{start + timedelta(days=7):%Y%m%dT%H%M%S}")
@@ -117,7 +128,9 @@ def finder(materialised, zones, hours) -> list[int]:
     for occurrences, zone, wh in zip(materialised, zones, hours):
         near = [o for o in occurrences if o.busy and _wall(o.start) < hi and _wall(o.end) > lo]
         participants.append(slots.Participant("p", zone, wh, busy_of(near, zone)))
-    case = slots.Case((slots.to_epoch(WINDOW[0]), slots.to_epoch(WINDOW[1])), DURATION * 60, STEP * 60, BUFFER * 60, participants)
+    case = slots.Case(
+        (slots.to_epoch(WINDOW[0]), slots.to_epoch(WINDOW[1])), DURATION * 60, STEP * 60, BUFFER * 60, participants
+    )
     return slots.feasible_starts(case)
 
 
@@ -162,10 +175,7 @@ def _free(t, d, b, zone, wh, busy) -> bool:
         of_day = local.hour * 60 + local.minute
         if not any(lo <= of_day < hi for lo, hi in wh.get(local.weekday(), [])):
             return False
-    for s, e in busy:
-        if s - b < e + b and s - b < t + d and t < e + b:
-            return False
-    return True
+    return all(not (s - b < e + b and s - b < t + d and t < e + b) for s, e in busy)
 
 
 def db_read(texts, zone_names, hours, repeat: int, expected: list[int]) -> None:
@@ -192,9 +202,18 @@ def db_read(texts, zone_names, hours, repeat: int, expected: list[int]) -> None:
             parties = []
             started = time.perf_counter()
             for i, (text, zone, wh) in enumerate(zip(texts, zone_names, hours)):
-                party = Party.objects.create(organisation=org, client=client, kind=Party.Kind.EXTERNAL, name=f"p{i}", time_zone=zone,
-                                             working_hours={WEEKDAYS[d]: [[hhmm(lo), hhmm(hi)] for lo, hi in r] for d, r in wh.items()})
-                calendar_import_ics(calendar=Calendar.objects.create(party=party, name="cal", source=Calendar.Source.UPLOAD), data=text.encode())
+                party = Party.objects.create(
+                    organisation=org,
+                    client=client,
+                    kind=Party.Kind.EXTERNAL,
+                    name=f"p{i}",
+                    time_zone=zone,
+                    working_hours={WEEKDAYS[d]: [[hhmm(lo), hhmm(hi)] for lo, hi in r] for d, r in wh.items()},
+                )
+                calendar_import_ics(
+                    calendar=Calendar.objects.create(party=party, name="cal", source=Calendar.Source.UPLOAD),
+                    data=text.encode(),
+                )
                 parties.append(party)
             stored_seconds = time.perf_counter() - started
         rows = sum(p.calendars.get().occurrences.count() for p in parties)
@@ -203,9 +222,11 @@ def db_read(texts, zone_names, hours, repeat: int, expected: list[int]) -> None:
         _, read_seconds = timed(lambda: [proposals.busy_intervals(p, WINDOW[0], WINDOW[1]) for p in parties], repeat)
         found, whole_seconds = timed(lambda: proposals.feasible(request), repeat)
         same = found == expected
-        print(f"db ({connection.vendor}), {len(parties)} participants: import + store {stored_seconds * 1000:.0f} ms ({rows} occurrence rows); "
-              f"read stored busy occurrences {read_seconds * 1000:.1f} ms; read + finder {whole_seconds * 1000:.1f} ms; "
-              f"{len(found)} starts{'' if same else '  MISMATCH'}")
+        print(
+            f"db ({connection.vendor}), {len(parties)} participants: import + store {stored_seconds * 1000:.0f} ms ({rows} occurrence rows); "
+            f"read stored busy occurrences {read_seconds * 1000:.1f} ms; read + finder {whole_seconds * 1000:.1f} ms; "
+            f"{len(found)} starts{'' if same else '  MISMATCH'}"
+        )
         if not same:
             sys.exit("The finder from the database and the baseline disagree.")
     finally:
@@ -226,10 +247,19 @@ def main() -> None:
     parser.add_argument("--participants", type=int, nargs="+", default=[3, 20, 100])
     parser.add_argument("--events", type=int, default=500)
     parser.add_argument("--repeat", type=int, default=5)
-    parser.add_argument("--db-case", type=int, default=20, help="participant count whose calendars are also read from a database (0: none)")
+    parser.add_argument(
+        "--db-case",
+        type=int,
+        default=20,
+        help="participant count whose calendars are also read from a database (0: none)",
+    )
     args = parser.parse_args()
-    print(f"window {WINDOW[0]:%Y-%m-%d}…{WINDOW[1]:%Y-%m-%d}, {DURATION} min meetings, {STEP} min steps, {BUFFER} min buffer, {args.events} events per participant")
-    print(f"{'participants':>12} {'sync total':>11} {'sync/cal':>9} {'finder':>9} {'baseline':>10} {'ratio':>7} {'starts':>7}")
+    print(
+        f"window {WINDOW[0]:%Y-%m-%d}…{WINDOW[1]:%Y-%m-%d}, {DURATION} min meetings, {STEP} min steps, {BUFFER} min buffer, {args.events} events per participant"
+    )
+    print(
+        f"{'participants':>12} {'sync total':>11} {'sync/cal':>9} {'finder':>9} {'baseline':>10} {'ratio':>7} {'starts':>7}"
+    )
     ok = True
     db_cases = []
     for n in args.participants:
@@ -245,8 +275,10 @@ def main() -> None:
         slow, slow_seconds = timed(lambda: baseline(texts, zones, hours), 1)
         same = fast == slow
         ok &= same
-        print(f"{n:>12} {sync_seconds * 1000:>9.0f}ms {sync_seconds * 1000 / n:>7.1f}ms {fast_seconds * 1000:>7.1f}ms "
-              f"{slow_seconds * 1000:>8.0f}ms {slow_seconds / fast_seconds:>6.0f}× {len(fast):>7}{'' if same else '  MISMATCH'}")
+        print(
+            f"{n:>12} {sync_seconds * 1000:>9.0f}ms {sync_seconds * 1000 / n:>7.1f}ms {fast_seconds * 1000:>7.1f}ms "
+            f"{slow_seconds * 1000:>8.0f}ms {slow_seconds / fast_seconds:>6.0f}× {len(fast):>7}{'' if same else '  MISMATCH'}"
+        )
         if n == args.db_case:
             db_cases.append((texts, zones_names, hours, slow))
     if not ok:

@@ -137,7 +137,9 @@ SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SECURE = envbool("VADESK_SECURE_COOKIES", "false")
 CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
 
-MAILERS = {"default": {"BACKEND": os.environ.get("VADESK_EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")}}
+MAILERS = {
+    "default": {"BACKEND": os.environ.get("VADESK_EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")}
+}
 DEFAULT_FROM_EMAIL = os.environ.get("VADESK_FROM_EMAIL", "vadesk@localhost")
 
 LOGGING = {

@@ -31,7 +31,9 @@ def django_db_setup(django_db_setup, django_db_blocker):
 
         if connection.vendor == "postgresql":
             with connection.cursor() as cursor:
-                cursor.execute("SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = current_database() AND pid <> pg_backend_pid()")
+                cursor.execute(
+                    "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = current_database() AND pid <> pg_backend_pid()"
+                )
 
 
 @pytest.fixture(autouse=True)
@@ -52,7 +54,13 @@ def make_person(email: str, name: str, language: str = "en") -> Person:
 
 @pytest.fixture
 def org(db) -> Organisation:
-    return Organisation.objects.create(name="Assist & Co", country="NL", vat_id="NL123456782B01", iban="NL91ABNA0417164300", time_zone="Europe/Amsterdam")
+    return Organisation.objects.create(
+        name="Assist & Co",
+        country="NL",
+        vat_id="NL123456782B01",
+        iban="NL91ABNA0417164300",
+        time_zone="Europe/Amsterdam",
+    )
 
 
 @pytest.fixture
@@ -109,16 +117,27 @@ def acme_user(org, acme) -> Person:
 @pytest.fixture
 def bundle(acme) -> Engagement:
     return Engagement.objects.create(
-        client=acme, name="Strippenkaart 10 uur", kind=Engagement.Kind.BUNDLE, starts_on=date.today() - timedelta(days=60),
-        bundle_hours=Decimal("10"), bundle_price=Decimal("550.00"), billing_increment_minutes=15,
+        client=acme,
+        name="Strippenkaart 10 uur",
+        kind=Engagement.Kind.BUNDLE,
+        starts_on=date.today() - timedelta(days=60),
+        bundle_hours=Decimal("10"),
+        bundle_price=Decimal("550.00"),
+        billing_increment_minutes=15,
     )
 
 
 @pytest.fixture
 def retainer(acme) -> Engagement:
     return Engagement.objects.create(
-        client=acme, name="Retainer 20", kind=Engagement.Kind.RETAINER, starts_on=date.today().replace(day=1) - timedelta(days=70),
-        monthly_hours=Decimal("20"), monthly_price=Decimal("1000.00"), excess_rate=Decimal("55.00"), billing_increment_minutes=6,
+        client=acme,
+        name="Retainer 20",
+        kind=Engagement.Kind.RETAINER,
+        starts_on=date.today().replace(day=1) - timedelta(days=70),
+        monthly_hours=Decimal("20"),
+        monthly_price=Decimal("1000.00"),
+        excess_rate=Decimal("55.00"),
+        billing_increment_minutes=6,
     )
 
 
@@ -126,8 +145,15 @@ def retainer(acme) -> Engagement:
 def task(acme, bundle, assistant) -> Task:
     from vadesk.tasks.services import task_create
 
-    return task_create(by=assistant, client=acme, engagement=bundle, title="Plan board meeting", category="agenda",
-                       due_at=timezone.now() + timedelta(days=1), assignees=[assistant])
+    return task_create(
+        by=assistant,
+        client=acme,
+        engagement=bundle,
+        title="Plan board meeting",
+        category="agenda",
+        due_at=timezone.now() + timedelta(days=1),
+        assignees=[assistant],
+    )
 
 
 def login(client, person: Person) -> None:
@@ -143,4 +169,6 @@ def pytest_collection_modifyitems(items):
     for item in items:
         marker = item.get_closest_marker("django_db")
         if marker and marker.kwargs.get("transaction") and not marker.kwargs.get("serialized_rollback"):
-            item.add_marker(pytest.mark.django_db(*marker.args, **{**marker.kwargs, "serialized_rollback": True}), append=False)
+            item.add_marker(
+                pytest.mark.django_db(*marker.args, **{**marker.kwargs, "serialized_rollback": True}), append=False
+            )

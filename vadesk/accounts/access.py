@@ -26,7 +26,9 @@ def reach_of(person: Person) -> Reach:
         return cached
     if not person.is_authenticated:
         return Reach()
-    rows = Membership.objects.filter(person=person, is_active=True, organisation__isnull=False).values_list("organisation_id", "role", "client_id")
+    rows = Membership.objects.filter(person=person, is_active=True, organisation__isnull=False).values_list(
+        "organisation_id", "role", "client_id"
+    )
     owner, assistant, portal = set(), set(), set()
     for organisation_id, role, client_id in rows:
         if role == Membership.Role.OWNER:

@@ -5,5 +5,7 @@ def membership(request):
     if current is not None and current.is_staff_member:
         from vadesk.timesheets.models import TimeEntry
 
-        running = TimeEntry.objects.running().filter(person=request.user).select_related("task", "engagement__client").first()
+        running = (
+            TimeEntry.objects.running().filter(person=request.user).select_related("task", "engagement__client").first()
+        )
     return {"membership": current, "memberships": getattr(request, "memberships", []), "running_timer": running}

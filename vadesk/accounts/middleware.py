@@ -19,7 +19,9 @@ class CurrentMembershipMiddleware:
         membership: Membership | None = None
         if request.user.is_authenticated:
             memberships = list(
-                Membership.objects.filter(person=request.user, is_active=True).select_related("organisation", "client").order_by("organisation__name")
+                Membership.objects.filter(person=request.user, is_active=True)
+                .select_related("organisation", "client")
+                .order_by("organisation__name")
             )
             request.memberships = memberships  # type: ignore[attr-defined]
             chosen = request.session.get(SESSION_KEY)

@@ -92,7 +92,9 @@ class Organisation(models.Model):
 
     name = models.CharField(_("name"), max_length=200)
     kind = models.CharField(_("kind"), max_length=10, choices=Kind.choices, default=Kind.AGENCY)
-    legal_form = models.CharField(_("legal form"), max_length=60, blank=True, help_text=_("e.g. eenmanszaak, B.V., GmbH, BV/SRL"))
+    legal_form = models.CharField(
+        _("legal form"), max_length=60, blank=True, help_text=_("e.g. eenmanszaak, B.V., GmbH, BV/SRL")
+    )
     street = models.CharField(_("street and number"), max_length=200, blank=True)
     postal_code = models.CharField(_("postal code"), max_length=20, blank=True)
     city = models.CharField(_("city"), max_length=100, blank=True)
@@ -101,10 +103,16 @@ class Organisation(models.Model):
     vat_id = models.CharField(_("VAT id"), max_length=20, blank=True, validators=[validate_vat_id])
     iban = models.CharField(_("IBAN"), max_length=40, blank=True, validators=[validate_iban])
     default_hourly_rate = models.DecimalField(
-        _("default hourly rate"), max_digits=8, decimal_places=2, default=Decimal("55.00"), validators=[MinValueValidator(Decimal("0"))]
+        _("default hourly rate"),
+        max_digits=8,
+        decimal_places=2,
+        default=Decimal("55.00"),
+        validators=[MinValueValidator(Decimal("0"))],
     )
     currency = models.CharField(_("currency"), max_length=3, default="EUR", editable=False)
-    time_zone = models.CharField(_("time zone"), max_length=64, default="Europe/Amsterdam", validators=[validate_time_zone])
+    time_zone = models.CharField(
+        _("time zone"), max_length=64, default="Europe/Amsterdam", validators=[validate_time_zone]
+    )
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -136,8 +144,12 @@ class Membership(models.Model):
     organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="memberships")
     role = models.CharField(_("role"), max_length=10, choices=Role.choices)
     # Only for client users: the one client they may see through the portal.
-    client = models.ForeignKey("clients.Client", null=True, blank=True, on_delete=models.CASCADE, related_name="portal_memberships")
-    weekly_capacity_hours = models.DecimalField(_("weekly capacity (hours)"), max_digits=5, decimal_places=1, null=True, blank=True)
+    client = models.ForeignKey(
+        "clients.Client", null=True, blank=True, on_delete=models.CASCADE, related_name="portal_memberships"
+    )
+    weekly_capacity_hours = models.DecimalField(
+        _("weekly capacity (hours)"), max_digits=5, decimal_places=1, null=True, blank=True
+    )
     is_active = models.BooleanField(default=True)
     created_at = models.DateTimeField(auto_now_add=True)
 
@@ -147,7 +159,10 @@ class Membership(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["person", "organisation"], name="one_membership_per_organisation"),
             models.CheckConstraint(
-                condition=(models.Q(role="client", client__isnull=False) | (~models.Q(role="client") & models.Q(client__isnull=True))),
+                condition=(
+                    models.Q(role="client", client__isnull=False)
+                    | (~models.Q(role="client") & models.Q(client__isnull=True))
+                ),
                 name="client_users_have_exactly_one_client",
             ),
         ]
@@ -195,6 +210,9 @@ class ApiToken(models.Model):
         verbose_name = _("API token")
         ordering = ["-created_at"]
 
+    def __str__(self) -> str:
+        return f"{self.name} ({self.prefix}…)"
+
     @staticmethod
     def hash(secret: str) -> str:
         return hashlib.sha256(secret.encode()).hexdigest()
@@ -202,8 +220,3 @@ class ApiToken(models.Model):
     @staticmethod
     def new_secret() -> str:
         return "vad_" + secrets.token_urlsafe(32)
-
-    def __str__(self) -> str:
-        return f"{self.name} ({self.prefix}…)"
-
-

@@ -61,9 +61,19 @@ def list_occurrences(request: HttpRequest, calendar_id: Id, window: Query[Window
     pad = timedelta(days=1, hours=2)
     rows = calendar.occurrences.filter(start__lt=window.end + pad, end__gt=window.start - pad).order_by("start")
     return [
-        OccurrenceOut(event_id=o.event_id, summary=o.summary, kind=o.kind, busy=o.busy, status=o.status,
-                      start=o.start.isoformat().replace("+00:00", "Z") if o.kind == "fixed" else o.start.replace(tzinfo=None).isoformat(),
-                      end=o.end.isoformat().replace("+00:00", "Z") if o.kind == "fixed" else o.end.replace(tzinfo=None).isoformat())
+        OccurrenceOut(
+            event_id=o.event_id,
+            summary=o.summary,
+            kind=o.kind,
+            busy=o.busy,
+            status=o.status,
+            start=o.start.isoformat().replace("+00:00", "Z")
+            if o.kind == "fixed"
+            else o.start.replace(tzinfo=None).isoformat(),
+            end=o.end.isoformat().replace("+00:00", "Z")
+            if o.kind == "fixed"
+            else o.end.replace(tzinfo=None).isoformat(),
+        )
         for o in rows
     ]
 
@@ -135,8 +145,16 @@ def _request(person, payload: SlotsIn) -> proposals.Request:
     if payload.window_end <= payload.window_start or payload.window_end - payload.window_start > timedelta(days=92):
         raise ValidationError({"window_end": [_("The window must end after it starts and span at most 92 days.")]})
     parties = [scoping.party_staffed(person, pk) for pk in dict.fromkeys(payload.parties)]
-    return proposals.Request(parties, payload.window_start, payload.window_end, payload.duration_minutes, payload.step_minutes,
-                             payload.buffer_minutes, payload.travel_minutes, payload.notice_minutes)
+    return proposals.Request(
+        parties,
+        payload.window_start,
+        payload.window_end,
+        payload.duration_minutes,
+        payload.step_minutes,
+        payload.buffer_minutes,
+        payload.travel_minutes,
+        payload.notice_minutes,
+    )
 
 
 @router.post("/slots", response=SlotsOut)
@@ -145,8 +163,15 @@ def find_slots(request: HttpRequest, payload: SlotsIn):
     req = _request(person_of(request), payload)
     starts = proposals.feasible(req)
     ranked = proposals.propose(req, timezone.now())
-    return SlotsOut(starts=[slots.iso_z(t) for t in starts],
-                    proposals=[ProposalOut(start=slots.iso_z(slots.to_epoch(p.start)), end=slots.iso_z(slots.to_epoch(p.end)), reasons=p.reasons) for p in ranked])
+    return SlotsOut(
+        starts=[slots.iso_z(t) for t in starts],
+        proposals=[
+            ProposalOut(
+                start=slots.iso_z(slots.to_epoch(p.start)), end=slots.iso_z(slots.to_epoch(p.end)), reasons=p.reasons
+            )
+            for p in ranked
+        ],
+    )
 
 
 class AttendeeIn(Input):
@@ -192,15 +217,30 @@ def create_booking(request: HttpRequest, payload: BookingIn):
     calendar = scoping.calendar_staffed(person, payload.calendar)
     task = task_staffed(person, payload.task) if payload.task else None
     with transaction.atomic():
-        event = services.booking_create(by=person, calendar=calendar, start=payload.start, end=payload.end, summary=payload.summary,
-                                        location=payload.location, attendees=[(a.email, a.name) for a in payload.attendees],
-                                        task=task, log_minutes=payload.log_minutes)
+        event = services.booking_create(
+            by=person,
+            calendar=calendar,
+            start=payload.start,
+            end=payload.end,
+            summary=payload.summary,
+            location=payload.location,
+            attendees=[(a.email, a.name) for a in payload.attendees],
+            task=task,
+            log_minutes=payload.log_minutes,
+        )
     return _booking(event)
 
 
 def _booking(event: Event) -> BookingOut:
-    return BookingOut(id=event.pk, calendar_id=event.calendar_id, uid=event.uid, summary=event.summary, sequence=event.sequence,
-                      task_id=event.task_id, attendees=[AttendeeOut(email=a.email, name=a.name, status=a.status) for a in event.attendees.order_by("email")])
+    return BookingOut(
+        id=event.pk,
+        calendar_id=event.calendar_id,
+        uid=event.uid,
+        summary=event.summary,
+        sequence=event.sequence,
+        task_id=event.task_id,
+        attendees=[AttendeeOut(email=a.email, name=a.name, status=a.status) for a in event.attendees.order_by("email")],
+    )
 
 
 @router.patch("/bookings/{event_id}", response=BookingOut)
@@ -215,8 +255,6 @@ def cancel_booking(request: HttpRequest, event_id: Id):
     person = person_of(request)
     event = scoping.event_staffed(person, event_id)
     return _booking(services.booking_cancel(by=person, event=event))
-
-
 
 
 class PartyOut(Schema):
@@ -243,7 +281,9 @@ class PartyIn(Input):
     buffer_minutes: int | None = Field(None, ge=0, le=240)
     travel_minutes: int | None = Field(None, ge=0, le=480)
     max_meetings_per_day: int | None = Field(None, ge=0, le=50)
-    availability: str | None = Field(None, max_length=50_000, description='Pasted text: "Mon 09:00-12:00" lines and/or ISO ranges "start/end"')
+    availability: str | None = Field(
+        None, max_length=50_000, description='Pasted text: "Mon 09:00-12:00" lines and/or ISO ranges "start/end"'
+    )
 
 
 @router.get("/parties", response=list[PartyOut])
@@ -258,7 +298,9 @@ def update_party(request: HttpRequest, party_id: Id, payload: PartyIn):
     person = person_of(request)
     party = scoping.party_editable(person, party_id)
     # Only what was sent changes; an explicit null for max_meetings_per_day means "no daily limit".
-    changes = {k: v for k, v in payload.dict(exclude_unset=True).items() if v is not None or k == "max_meetings_per_day"}
+    changes = {
+        k: v for k, v in payload.dict(exclude_unset=True).items() if v is not None or k == "max_meetings_per_day"
+    }
     return services.party_update(by=person, party=party, **changes)
 
 
@@ -276,7 +318,21 @@ def move_proposals(request: HttpRequest, event_id: Id, days: int = Query(14, ge=
     person = person_of(request)
     event = scoping.event_staffed(person, event_id)
     organisation = event.calendar.party.organisation
-    move = proposals.for_move(event, by=person, organisation=organisation, now=timezone.now(), zone=ZoneInfo(organisation.time_zone), days=days)
-    return MoveProposalsOut(parties=[p.pk for p in move.request.parties], not_checked=move.unknown,
-                            proposals=[ProposalOut(start=slots.iso_z(slots.to_epoch(p.start)), end=slots.iso_z(slots.to_epoch(p.end)), reasons=p.reasons)
-                                       for p in move.proposals])
+    move = proposals.for_move(
+        event,
+        by=person,
+        organisation=organisation,
+        now=timezone.now(),
+        zone=ZoneInfo(organisation.time_zone),
+        days=days,
+    )
+    return MoveProposalsOut(
+        parties=[p.pk for p in move.request.parties],
+        not_checked=move.unknown,
+        proposals=[
+            ProposalOut(
+                start=slots.iso_z(slots.to_epoch(p.start)), end=slots.iso_z(slots.to_epoch(p.end)), reasons=p.reasons
+            )
+            for p in move.proposals
+        ],
+    )

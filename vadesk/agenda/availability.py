@@ -51,7 +51,9 @@ def _weekday_line(line: str, number: int) -> tuple[str, list[list[str]]] | None:
     for part in rest.split(","):
         match = _RANGE.match(part)
         if not match:
-            raise AvailabilityError(_("Line %(n)s: %(part)r is not a time range like 09:00-12:00.") % {"n": number, "part": part.strip()})
+            raise AvailabilityError(
+                _("Line %(n)s: %(part)r is not a time range like 09:00-12:00.") % {"n": number, "part": part.strip()}
+            )
         ranges.append([_hhmm(match[1]), _hhmm(match[2])])
     try:
         parse_working_hours({day: ranges}, _("line %(n)s") % {"n": number})
@@ -64,7 +66,9 @@ def _instant(value: str, zone: ZoneInfo, number: int) -> datetime:
     try:
         parsed = datetime.fromisoformat(value.strip().replace("Z", "+00:00"))
     except ValueError:
-        raise AvailabilityError(_("Line %(n)s: %(value)r is not an ISO 8601 date-time.") % {"n": number, "value": value.strip()}) from None
+        raise AvailabilityError(
+            _("Line %(n)s: %(value)r is not an ISO 8601 date-time.") % {"n": number, "value": value.strip()}
+        ) from None
     # A time without an offset is read in the party's own zone (the zone it was pasted for).
     return (parsed if parsed.tzinfo else parsed.replace(tzinfo=zone)).astimezone(UTC)
 
@@ -75,7 +79,9 @@ _DURATION = re.compile(r"^P(?:(\d+)D)?(?:T(?:(\d+)H)?(?:(\d+)M)?)?$", re.IGNOREC
 def _duration(value: str, number: int) -> timedelta:
     match = _DURATION.match(value.strip())
     if not match or not any(match.groups()) or value.strip().upper().endswith("T"):
-        raise AvailabilityError(_("Line %(n)s: %(value)r is not a duration like PT2H30M.") % {"n": number, "value": value.strip()})
+        raise AvailabilityError(
+            _("Line %(n)s: %(value)r is not a duration like PT2H30M.") % {"n": number, "value": value.strip()}
+        )
     days, hours, minutes = (int(g or 0) for g in match.groups())
     return timedelta(days=days, hours=hours, minutes=minutes)
 
@@ -83,15 +89,19 @@ def _duration(value: str, number: int) -> timedelta:
 def parse_hours_text(text: str) -> dict[str, list[list[str]]]:
     """Weekday lines only (for working and preferred hours); a day named twice gets both lines' ranges."""
     hours: dict[str, list[list[str]]] = {}
-    for number, line in enumerate(text.splitlines()[:MAX_LINES + 1], 1):
+    for number, line in enumerate(text.splitlines()[: MAX_LINES + 1], 1):
         if number > MAX_LINES:
             raise AvailabilityError(_("At most %(n)s lines are read.") % {"n": MAX_LINES})
         if not line.strip():
             continue
         found = _weekday_line(line, number)
         if found is None:
-            raise AvailabilityError(_("Line %(n)s: %(line)r cannot be read; write a weekday and times, like \"Mon 09:00-12:30, 13:30-17:30\".")
-                                    % {"n": number, "line": line.strip()[:80]})
+            raise AvailabilityError(
+                _(
+                    'Line %(n)s: %(line)r cannot be read; write a weekday and times, like "Mon 09:00-12:30, 13:30-17:30".'
+                )
+                % {"n": number, "line": line.strip()[:80]}
+            )
         hours.setdefault(found[0], []).extend(found[1])
     return {day: sorted(hours[day]) for day in WEEKDAYS if day in hours}
 
@@ -104,7 +114,7 @@ def parse_availability(text: str, zone: ZoneInfo) -> tuple[dict[str, list[list[s
     """
     hours: dict[str, list[list[str]]] = {}
     ranges: list[tuple[datetime, datetime]] = []
-    for number, line in enumerate(text.splitlines()[:MAX_LINES + 1], 1):
+    for number, line in enumerate(text.splitlines()[: MAX_LINES + 1], 1):
         if number > MAX_LINES:
             raise AvailabilityError(_("At most %(n)s lines are read.") % {"n": MAX_LINES})
         if not line.strip():
@@ -117,11 +127,20 @@ def parse_availability(text: str, zone: ZoneInfo) -> tuple[dict[str, list[list[s
         for piece in filter(None, (p.strip() for p in re.split(r"[;,]", line))):
             parts = _ISO_SPLIT.split(piece)
             if len(parts) != 2 or not re.match(r"^\d{4}-\d{2}-\d{2}", parts[0]):
-                raise AvailabilityError(_("Line %(n)s: %(line)r cannot be read; write \"Mon 09:00-12:00\" or an ISO range like "
-                                          "\"2026-03-17T09:00/2026-03-17T12:00\".") % {"n": number, "line": piece[:80]})
+                raise AvailabilityError(
+                    _(
+                        'Line %(n)s: %(line)r cannot be read; write "Mon 09:00-12:00" or an ISO range like '
+                        '"2026-03-17T09:00/2026-03-17T12:00".'
+                    )
+                    % {"n": number, "line": piece[:80]}
+                )
             start = _instant(parts[0], zone, number)
             # ISO 8601 §4.4.4.1 allows start/duration ("2026-03-17T09:00/PT3H") as well as start/end.
-            end = start + _duration(parts[1], number) if parts[1].upper().startswith("P") else _instant(parts[1], zone, number)
+            end = (
+                start + _duration(parts[1], number)
+                if parts[1].upper().startswith("P")
+                else _instant(parts[1], zone, number)
+            )
             if end <= start:
                 raise AvailabilityError(_("Line %(n)s: the range must end after it starts.") % {"n": number})
             if end - start > timedelta(days=31):
@@ -142,6 +161,7 @@ def hours_text(hours: dict) -> str:
 def ranges_text(ranges: list, zone: ZoneInfo) -> str:
     """Stored ranges for the form, in the party's zone with the offset written out, so changing the zone in the
     same form does not move them."""
+
     def show(value: str) -> str:
         return datetime.fromisoformat(value).astimezone(zone).isoformat(timespec="minutes")
 

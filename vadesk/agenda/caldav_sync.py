@@ -51,7 +51,12 @@ class SyncReport:
 
 
 def _client(calendar: Calendar) -> caldav.DAVClient:
-    return caldav.DAVClient(url=calendar.url, username=calendar.username or None, password=calendar.password or None, timeout=TIMEOUT_SECONDS)
+    return caldav.DAVClient(
+        url=calendar.url,
+        username=calendar.username or None,
+        password=calendar.password or None,
+        timeout=TIMEOUT_SECONDS,
+    )
 
 
 def _request(client: caldav.DAVClient, url: str, method: str, body: str = "", headers: dict[str, str] | None = None):
@@ -78,14 +83,19 @@ def calendar_sync(*, calendar: Calendar) -> SyncReport:
     calendar.last_error, calendar.sync_failures = "", 0
     calendar.next_sync_at = calendar.last_synced_at + timedelta(minutes=calendar.refresh_minutes)
     calendar.sync_seconds = report.seconds
-    calendar.save(update_fields=["last_synced_at", "last_error", "next_sync_at", "sync_seconds", "sync_token", "sync_failures"])
+    calendar.save(
+        update_fields=["last_synced_at", "last_error", "next_sync_at", "sync_seconds", "sync_token", "sync_failures"]
+    )
     return report
 
 
 def _href_for(calendar: Calendar, event: Event) -> str:
     if event.href:
         return event.href
-    safe = "".join(ch if ch.isascii() and (ch.isalnum() or ch in "-_.") else "-" for ch in event.uid)[:120] or uuid.uuid4().hex
+    safe = (
+        "".join(ch if ch.isascii() and (ch.isalnum() or ch in "-_.") else "-" for ch in event.uid)[:120]
+        or uuid.uuid4().hex
+    )
     return urlsplit(urljoin(calendar.url.rstrip("/") + "/", f"{safe}.ics")).path
 
 
@@ -109,7 +119,10 @@ def _push(client: caldav.DAVClient, calendar: Calendar, report: SyncReport) -> N
             _conflict(client, calendar, event, url, report)
             continue
         if response.status >= 400:
-            raise SyncError(_("The CalDAV server refused %(summary)s (%(status)s).") % {"summary": event.summary, "status": response.status})
+            raise SyncError(
+                _("The CalDAV server refused %(summary)s (%(status)s).")
+                % {"summary": event.summary, "status": response.status}
+            )
         etag = response.headers.get("ETag", "")
         if not etag:  # RFC 4791 §5.3.4: a server may change the object and then sends no ETag
             etag = _request(client, url, "HEAD").headers.get("ETag", "")
@@ -124,7 +137,12 @@ def _conflict(client: caldav.DAVClient, calendar: Calendar, event: Event, url: s
     with transaction.atomic():
         Conflict.objects.create(event=event, local_ics="" if event.deleted else event.ics, remote_ics=remote)
         if remote:
-            event.ics, event.etag, event.pending_push, event.deleted = remote, response.headers.get("ETag", ""), False, False
+            event.ics, event.etag, event.pending_push, event.deleted = (
+                remote,
+                response.headers.get("ETag", ""),
+                False,
+                False,
+            )
             _describe(event)
             event.save()
         else:  # deleted on the server while changed here: keep ours, to be created again
@@ -142,12 +160,22 @@ def _sync_body(token: str) -> str:
 
 
 def _pull(client: caldav.DAVClient, calendar: Calendar, report: SyncReport) -> bool:
-    response = _request(client, calendar.url, "REPORT", _sync_body(calendar.sync_token), {"Depth": "0", "Content-Type": "application/xml"})
+    response = _request(
+        client,
+        calendar.url,
+        "REPORT",
+        _sync_body(calendar.sync_token),
+        {"Depth": "0", "Content-Type": "application/xml"},
+    )
     if response.status in (403, 409) and calendar.sync_token:  # RFC 6578 §3.2: the token is no longer valid
         calendar.sync_token = ""
-        response = _request(client, calendar.url, "REPORT", _sync_body(""), {"Depth": "0", "Content-Type": "application/xml"})
+        response = _request(
+            client, calendar.url, "REPORT", _sync_body(""), {"Depth": "0", "Content-Type": "application/xml"}
+        )
     if response.status != 207 or response.tree is None:
-        raise SyncError(_("The CalDAV server does not support sync tokens here (answer %(status)s).") % {"status": response.status})
+        raise SyncError(
+            _("The CalDAV server does not support sync tokens here (answer %(status)s).") % {"status": response.status}
+        )
     full = not calendar.sync_token
     changed: dict[str, str] = {}
     gone: set[str] = set()
@@ -186,10 +214,12 @@ def _pull(client: caldav.DAVClient, calendar: Calendar, report: SyncReport) -> b
 
 def _multiget(client: caldav.DAVClient, calendar: Calendar, hrefs: list[str]):
     for start in range(0, len(hrefs), 100):
-        chunk = hrefs[start:start + 100]
+        chunk = hrefs[start : start + 100]
         body = (
             '<?xml version="1.0" encoding="utf-8"?><C:calendar-multiget xmlns:D="DAV:" xmlns:C="urn:ietf:params:xml:ns:caldav">'
-            "<D:prop><D:getetag/><C:calendar-data/></D:prop>" + "".join(f"<D:href>{escape(quote(h))}</D:href>" for h in chunk) + "</C:calendar-multiget>"
+            "<D:prop><D:getetag/><C:calendar-data/></D:prop>"
+            + "".join(f"<D:href>{escape(quote(h))}</D:href>" for h in chunk)
+            + "</C:calendar-multiget>"
         )
         response = _request(client, calendar.url, "REPORT", body, {"Depth": "1", "Content-Type": "application/xml"})
         if response.status != 207 or response.tree is None:
@@ -217,7 +247,14 @@ def _take_remote(calendar: Calendar, href: str, text: str, etag: str, event: Eve
         # Changed on both sides since we last agreed: keep ours next to the server's.
         Conflict.objects.create(event=event, local_ics=event.ics, remote_ics=text)
         report.conflicts += 1
-    event.uid, event.ics, event.href, event.etag, event.pending_push, event.deleted = uid, ics_text, href, etag, False, False
+    event.uid, event.ics, event.href, event.etag, event.pending_push, event.deleted = (
+        uid,
+        ics_text,
+        href,
+        etag,
+        False,
+        False,
+    )
     _describe(event)
     event.save()
     report.pulled += 1
@@ -236,8 +273,8 @@ def calendar_refresh(*, calendar: Calendar) -> str | None:
     except (SyncError, ical.IcsError) as exc:
         failures = Calendar.objects.get(pk=calendar.pk).sync_failures + 1
         Calendar.objects.filter(pk=calendar.pk).update(
-            last_error=str(exc), sync_failures=failures, next_sync_at=timezone.now() + timedelta(minutes=5 * 2 ** min(failures, 5)),
+            last_error=str(exc),
+            sync_failures=failures,
+            next_sync_at=timezone.now() + timedelta(minutes=5 * 2 ** min(failures, 5)),
         )
         return str(exc)
-
-

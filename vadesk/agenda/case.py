@@ -31,16 +31,22 @@ def parse_instant(value: Any, where: str) -> datetime:
     try:
         parsed = datetime.fromisoformat(str(value).replace("Z", "+00:00"))
     except ValueError:
-        raise CaseError(_("%(where)s: %(value)r is not an ISO 8601 date-time.") % {"where": where, "value": value}) from None
+        raise CaseError(
+            _("%(where)s: %(value)r is not an ISO 8601 date-time.") % {"where": where, "value": value}
+        ) from None
     if parsed.tzinfo is None:
-        raise CaseError(_("%(where)s: %(value)r has no time zone; add Z or an offset.") % {"where": where, "value": value})
+        raise CaseError(
+            _("%(where)s: %(value)r has no time zone; add Z or an offset.") % {"where": where, "value": value}
+        )
     return parsed.astimezone(UTC)
 
 
 def parse_minutes(value: Any, where: str) -> int:
     match = _HHMM.match(str(value))
     if not match or (match[1] == "24" and match[2] != "00"):
-        raise CaseError(_("%(where)s: %(value)r is not a time HH:MM between 00:00 and 24:00.") % {"where": where, "value": value})
+        raise CaseError(
+            _("%(where)s: %(value)r is not a time HH:MM between 00:00 and 24:00.") % {"where": where, "value": value}
+        )
     return int(match[1]) * 60 + int(match[2])
 
 
@@ -52,14 +58,19 @@ def parse_working_hours(value: Any, where: str) -> dict[int, list[slots.Interval
         if day not in WEEKDAYS:
             raise CaseError(_("%(where)s: %(day)r is not a weekday (mon … sun).") % {"where": where, "day": day})
         if not isinstance(ranges, list):
-            raise CaseError(_("%(where)s.%(day)s: expected a list of [start, end] ranges.") % {"where": where, "day": day})
+            raise CaseError(
+                _("%(where)s.%(day)s: expected a list of [start, end] ranges.") % {"where": where, "day": day}
+            )
         for i, item in enumerate(ranges):
             spot = f"{where}.{day}[{i}]"
             if not isinstance(item, list | tuple) or len(item) != 2:
                 raise CaseError(_("%(where)s: expected [start, end].") % {"where": spot})
             lo, hi = parse_minutes(item[0], spot), parse_minutes(item[1], spot)
             if lo >= hi:
-                raise CaseError(_("%(where)s: the range must end after it starts (a range cannot cross midnight).") % {"where": spot})
+                raise CaseError(
+                    _("%(where)s: the range must end after it starts (a range cannot cross midnight).")
+                    % {"where": spot}
+                )
             hours.setdefault(WEEKDAYS.index(day), []).append((lo, hi))
     return hours
 
@@ -76,17 +87,21 @@ BusySource = Callable[[str, ZoneInfo, datetime, datetime], list[slots.Interval]]
 
 def ics_file_busy(base_dir: Path) -> BusySource:
     """Busy intervals of an .ics file, read relative to base_dir; floating and all-day times in `zone`."""
+
     def read(name: str, zone: ZoneInfo, start: datetime, end: datetime) -> list[slots.Interval]:
         path = base_dir / name
         try:
             data = path.read_bytes() if path.stat().st_size <= ical.MAX_ICS_BYTES else b"x" * (ical.MAX_ICS_BYTES + 1)
         except OSError as exc:
-            raise CaseError(_("Calendar %(name)s cannot be read: %(error)s") % {"name": name, "error": exc.strerror}) from None
+            raise CaseError(
+                _("Calendar %(name)s cannot be read: %(error)s") % {"name": name, "error": exc.strerror}
+            ) from None
         try:
             occurrences, _problems = ical.expand(ical.parse_ics(data), start, end)
         except ical.IcsError as exc:
             raise CaseError(f"{name}: {exc}") from None
         return busy_of(occurrences, zone)
+
     return read
 
 
@@ -129,7 +144,9 @@ def _participant(data: Any, index: int, busy_source: BusySource, start: datetime
     try:
         zone = ZoneInfo(str(data.get("tz", "")))
     except (ZoneInfoNotFoundError, ValueError):
-        raise CaseError(_("%(where)s: %(tz)r is not an IANA time zone.") % {"where": where, "tz": data.get("tz")}) from None
+        raise CaseError(
+            _("%(where)s: %(tz)r is not an IANA time zone.") % {"where": where, "tz": data.get("tz")}
+        ) from None
     hours = parse_working_hours(data.get("working_hours", {}), f"{where}.working_hours")
     busy: list[slots.Interval] = []
     for i, item in enumerate(data.get("busy", []) or []):

@@ -28,7 +28,9 @@ log = logging.getLogger(__name__)
 
 @lru_cache(maxsize=4)
 def _fernet_for(secret: str) -> Fernet:
-    key = HKDF(algorithm=hashes.SHA256(), length=32, salt=b"vadesk", info=b"vadesk stored secrets v1").derive(secret.encode())
+    key = HKDF(algorithm=hashes.SHA256(), length=32, salt=b"vadesk", info=b"vadesk stored secrets v1").derive(
+        secret.encode()
+    )
     return Fernet(base64.urlsafe_b64encode(key))
 
 
@@ -46,7 +48,7 @@ def decrypt(stored: str) -> str:
     if not stored or not stored.startswith(PREFIX):
         return stored or ""
     try:
-        return fernet().decrypt(stored[len(PREFIX):].encode()).decode()
+        return fernet().decrypt(stored[len(PREFIX) :].encode()).decode()
     except InvalidToken:
         log.warning("A stored secret cannot be decrypted with the current key (%s or SECRET_KEY changed?).", ENV)
         return ""

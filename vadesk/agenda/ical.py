@@ -86,7 +86,9 @@ def parse_ics(data: bytes | str, *, max_bytes: int = MAX_ICS_BYTES) -> Parsed:
     raw = data.encode() if isinstance(data, str) else data
     if len(raw) > max_bytes:
         # A subscription is read only up to the limit plus one byte, so the true size is not known: say what the limit is.
-        raise IcsError(_("The file is too large: at most %(max)s MB is accepted.") % {"max": round(max_bytes / 1024 / 1024, 1)})
+        raise IcsError(
+            _("The file is too large: at most %(max)s MB is accepted.") % {"max": round(max_bytes / 1024 / 1024, 1)}
+        )
     try:
         calendars = icalendar.Calendar.from_ical(raw, multiple=True)
     except Exception as exc:  # icalendar raises ValueError, KeyError, IndexError… on garbage
@@ -185,7 +187,10 @@ def _rule_problem(rule: icalendar.vRecur, start: date | datetime) -> str | None:
     for part in ("BYHOUR", "BYMINUTE", "BYSECOND"):
         steps *= max(1, len(rule.get(part) or []))
     if steps > MAX_RULE_STEPS:
-        return _("the recurrence rule repeats too often to expand (%(freq)s since %(start)s)") % {"freq": freq, "start": start}
+        return _("the recurrence rule repeats too often to expand (%(freq)s since %(start)s)") % {
+            "freq": freq,
+            "start": start,
+        }
     return None
 
 
@@ -228,7 +233,9 @@ def expand(parsed: Parsed, start: datetime, end: datetime) -> tuple[list[Occurre
             found, found_problems = _capped(recurring_ical_events.of(single).between(start - pad, end + pad))
         except Exception as exc:
             summary = str(single.walk("VEVENT")[0].get("SUMMARY", ""))
-            problems.append(Problem(uid, summary, _("this series cannot be expanded (%(error)s)") % {"error": str(exc)[:120]}))
+            problems.append(
+                Problem(uid, summary, _("this series cannot be expanded (%(error)s)") % {"error": str(exc)[:120]})
+            )
             continue
         occurrences += found
         problems += found_problems
@@ -241,12 +248,23 @@ def _capped(components: Iterable[icalendar.Event]) -> tuple[list[Occurrence], li
     result: list[Occurrence] = []
     for component in components:
         if len(result) >= MAX_OCCURRENCES_PER_CALENDAR:
-            problems.append(Problem("", "", _("more than %(n)s occurrences; the rest is left out") % {"n": MAX_OCCURRENCES_PER_CALENDAR}))
+            problems.append(
+                Problem(
+                    "", "", _("more than %(n)s occurrences; the rest is left out") % {"n": MAX_OCCURRENCES_PER_CALENDAR}
+                )
+            )
             break
         uid = str(component.get("UID", ""))
         per_series[uid] = per_series.get(uid, 0) + 1
         if per_series[uid] == MAX_OCCURRENCES_PER_SERIES + 1:
-            problems.append(Problem(uid, str(component.get("SUMMARY", "")), _("more than %(n)s occurrences in the window; the rest is left out") % {"n": MAX_OCCURRENCES_PER_SERIES}))
+            problems.append(
+                Problem(
+                    uid,
+                    str(component.get("SUMMARY", "")),
+                    _("more than %(n)s occurrences in the window; the rest is left out")
+                    % {"n": MAX_OCCURRENCES_PER_SERIES},
+                )
+            )
         if per_series[uid] > MAX_OCCURRENCES_PER_SERIES:
             continue
         result.append(occurrence_of(component))

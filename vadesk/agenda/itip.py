@@ -85,7 +85,9 @@ def itip(meeting: Meeting, method: str) -> str:
     return calendar.to_ical().decode()
 
 
-def imip_email(meeting: Meeting, method: str, *, subject: str, body: str, from_email: str, to: list[str]) -> EmailMultiAlternatives:
+def imip_email(
+    meeting: Meeting, method: str, *, subject: str, body: str, from_email: str, to: list[str]
+) -> EmailMultiAlternatives:
     """RFC 6047 §2.4: a text/calendar part with the same method, plus the .ics as an attachment for clients that want one."""
     text = itip(meeting, method)
     message = EmailMultiAlternatives(subject=subject, body=body, from_email=from_email, to=to)
@@ -121,10 +123,14 @@ def replies_in(message: bytes | str | Message) -> list[Reply]:
             continue
         for event in calendar.walk("VEVENT"):
             for attendee in _list(event.get("ATTENDEE")):
-                replies.append(Reply(
-                    uid=str(event.get("UID", "")), sequence=int(event.get("SEQUENCE", 0) or 0),
-                    attendee=str(attendee).lower().removeprefix("mailto:"), partstat=str(attendee.params.get("PARTSTAT", "")).upper(),
-                ))
+                replies.append(
+                    Reply(
+                        uid=str(event.get("UID", "")),
+                        sequence=int(event.get("SEQUENCE", 0) or 0),
+                        attendee=str(attendee).lower().removeprefix("mailto:"),
+                        partstat=str(attendee.params.get("PARTSTAT", "")).upper(),
+                    )
+                )
     return list(dict.fromkeys(replies))  # the text/calendar part and the .ics attachment say the same
 
 

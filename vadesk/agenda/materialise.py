@@ -34,8 +34,15 @@ def calendar_materialise(*, calendar: Calendar, now: datetime | None = None) -> 
     occurrences, problems = ical.expand(ical.join(e.ics for e in events), start, end)
     rows = [
         Occurrence(
-            calendar=calendar, event_id=by_uid[o.uid], recurrence_id=o.recurrence_id, start=_stored(o.start),
-            end=_stored(o.end), kind=o.kind, busy=o.busy, status=o.status[:12], summary=o.summary,
+            calendar=calendar,
+            event_id=by_uid[o.uid],
+            recurrence_id=o.recurrence_id,
+            start=_stored(o.start),
+            end=_stored(o.end),
+            kind=o.kind,
+            busy=o.busy,
+            status=o.status[:12],
+            summary=o.summary,
         )
         for o in occurrences
         if o.uid in by_uid

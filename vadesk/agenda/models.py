@@ -29,11 +29,15 @@ class Party(models.Model):
     organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="agenda_parties")
     # The client a CLIENT or EXTERNAL party belongs to; None for an assistant.
     client = models.ForeignKey(Client, null=True, blank=True, on_delete=models.CASCADE, related_name="agenda_parties")
-    person = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.CASCADE, related_name="agenda_parties")
+    person = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.CASCADE, related_name="agenda_parties"
+    )
     kind = models.CharField(_("kind"), max_length=10, choices=Kind.choices)
     name = models.CharField(_("name"), max_length=150)
     email = models.EmailField(_("e-mail address"), blank=True)
-    time_zone = models.CharField(_("time zone"), max_length=64, default="Europe/Amsterdam", validators=[validate_time_zone])
+    time_zone = models.CharField(
+        _("time zone"), max_length=64, default="Europe/Amsterdam", validators=[validate_time_zone]
+    )
     working_hours = models.JSONField(_("working hours"), default=default_working_hours)
     preferred_hours = models.JSONField(_("preferred hours"), default=dict, blank=True)
     max_meetings_per_day = models.PositiveSmallIntegerField(_("at most meetings per day"), null=True, blank=True)
@@ -49,8 +53,14 @@ class Party(models.Model):
         verbose_name_plural = _("parties")
         ordering = ["kind", "name"]
         constraints = [
-            models.UniqueConstraint(fields=["client"], condition=models.Q(kind="client"), name="agenda_one_client_party"),
-            models.UniqueConstraint(fields=["organisation", "person"], condition=models.Q(kind="assistant"), name="agenda_one_assistant_party"),
+            models.UniqueConstraint(
+                fields=["client"], condition=models.Q(kind="client"), name="agenda_one_client_party"
+            ),
+            models.UniqueConstraint(
+                fields=["organisation", "person"],
+                condition=models.Q(kind="assistant"),
+                name="agenda_one_assistant_party",
+            ),
         ]
 
     def __str__(self) -> str:
@@ -119,7 +129,9 @@ class Event(models.Model):
     deleted = models.BooleanField(default=False)
     task = models.ForeignKey(Task, null=True, blank=True, on_delete=models.SET_NULL, related_name="appointments")
     organizer_email = models.EmailField(blank=True)
-    booked_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    booked_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
     updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:

@@ -7,16 +7,23 @@ from vadesk.clients.models import Client
 
 def client_party(client: Client) -> Party:
     party, _ = Party.objects.get_or_create(
-        client=client, kind=Party.Kind.CLIENT,
-        defaults={"organisation_id": client.organisation_id, "name": client.name, "email": client.email,
-                  "time_zone": client.organisation.time_zone},
+        client=client,
+        kind=Party.Kind.CLIENT,
+        defaults={
+            "organisation_id": client.organisation_id,
+            "name": client.name,
+            "email": client.email,
+            "time_zone": client.organisation.time_zone,
+        },
     )
     return party
 
 
 def assistant_party(person: Person, organisation: Organisation) -> Party:
     party, _ = Party.objects.get_or_create(
-        organisation=organisation, person=person, kind=Party.Kind.ASSISTANT,
+        organisation=organisation,
+        person=person,
+        kind=Party.Kind.ASSISTANT,
         defaults={"name": person.full_name or person.email, "email": person.email, "time_zone": organisation.time_zone},
     )
     return party

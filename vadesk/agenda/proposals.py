@@ -16,7 +16,9 @@ from vadesk.agenda.case import CaseError, parse_working_hours
 from vadesk.agenda.models import Occurrence, Party
 
 
-def busy_intervals(party: Party, start: datetime, end: datetime, exclude_event: int | None = None) -> list[slots.Interval]:
+def busy_intervals(
+    party: Party, start: datetime, end: datetime, exclude_event: int | None = None
+) -> list[slots.Interval]:
     """The party's busy occurrences overlapping [start, end), as UTC epoch intervals read in the party's zone.
 
     `exclude_event`: the appointment being moved does not block its own new time.
@@ -24,7 +26,11 @@ def busy_intervals(party: Party, start: datetime, end: datetime, exclude_event: 
     zone = ZoneInfo(party.time_zone)
     pad = timedelta(days=1, hours=2)  # floating and all-day rows hold wall-clock time labelled UTC
     rows = Occurrence.objects.filter(
-        calendar__party=party, calendar__counts_as_busy=True, busy=True, start__lt=end + pad, end__gt=start - pad,
+        calendar__party=party,
+        calendar__counts_as_busy=True,
+        busy=True,
+        start__lt=end + pad,
+        end__gt=start - pad,
     )
     if exclude_event is not None:
         rows = rows.exclude(event_id=exclude_event)
@@ -37,16 +43,26 @@ def busy_intervals(party: Party, start: datetime, end: datetime, exclude_event: 
     return result
 
 
-def participant(party: Party, start: datetime, end: datetime, extra: list[slots.Interval] = (), exclude_event: int | None = None) -> slots.Participant:
+def participant(
+    party: Party, start: datetime, end: datetime, extra: list[slots.Interval] = (), exclude_event: int | None = None
+) -> slots.Participant:
     try:
         hours = parse_working_hours(party.working_hours, party.name)
     except CaseError:
         hours = {}
     available = None
     if party.availability:
-        available = [(slots.to_epoch(datetime.fromisoformat(s)), slots.to_epoch(datetime.fromisoformat(e))) for s, e in party.availability]
-    return slots.Participant(party.name, ZoneInfo(party.time_zone), hours, busy_intervals(party, start, end, exclude_event) + list(extra),
-                             available)
+        available = [
+            (slots.to_epoch(datetime.fromisoformat(s)), slots.to_epoch(datetime.fromisoformat(e)))
+            for s, e in party.availability
+        ]
+    return slots.Participant(
+        party.name,
+        ZoneInfo(party.time_zone),
+        hours,
+        busy_intervals(party, start, end, exclude_event) + list(extra),
+        available,
+    )
 
 
 @dataclass
@@ -87,8 +103,13 @@ def feasible(request: Request) -> list[int]:
             t = request.travel * 60
             p = slots.Participant(p.name, p.zone, p.working_hours, [(s - t, e + t) for s, e in p.busy], p.available)
         people.append(p)
-    case = slots.Case((slots.to_epoch(request.start), slots.to_epoch(request.end)), request.duration * 60, request.step * 60,
-                      request.buffer * 60, people)
+    case = slots.Case(
+        (slots.to_epoch(request.start), slots.to_epoch(request.end)),
+        request.duration * 60,
+        request.step * 60,
+        request.buffer * 60,
+        people,
+    )
     return slots.feasible_starts(case)
 
 
@@ -132,7 +153,7 @@ def propose(request: Request, now: datetime) -> list[Proposal]:
 def _meetings_per_day(client: Party, request: Request) -> dict:
     zone = ZoneInfo(client.time_zone)
     counts: dict = {}
-    for s, e in busy_intervals(client, request.start, request.end, request.exclude_event):
+    for s, _e in busy_intervals(client, request.start, request.end, request.exclude_event):
         day = datetime.fromtimestamp(s, zone).date()
         counts[day] = counts.get(day, 0) + 1
     return counts
@@ -179,7 +200,16 @@ def for_move(event, *, by, organisation, now: datetime, zone: ZoneInfo, days: in
     minutes = min(max(5, int((end - start).total_seconds() // 60)), 24 * 60)
     today = now.astimezone(zone).date()
     buffer, travel = defaults(parties)
-    request = Request(parties, datetime.combine(today, datetime.min.time(), zone), datetime.combine(today + timedelta(days=days), datetime.min.time(), zone),
-                      minutes, 15, buffer, travel, 0, exclude_event=event.pk)
+    request = Request(
+        parties,
+        datetime.combine(today, datetime.min.time(), zone),
+        datetime.combine(today + timedelta(days=days), datetime.min.time(), zone),
+        minutes,
+        15,
+        buffer,
+        travel,
+        0,
+        exclude_event=event.pk,
+    )
     ranked = [p for p in propose(request, now) if p.start != start]
     return Move(request, ranked, unknown, (start, end))

@@ -12,24 +12,31 @@ from vadesk.clients.scoping import portal_clients, staff_clients
 def staff_parties(person: Person, organisation_id: int | None = None) -> QuerySet[Party]:
     """Parties whose free/busy a staff member may use: their clients' parties and the assistants of their organisation(s)."""
     orgs = reach_of(person).staff_of if organisation_id is None else reach_of(person).staff_of & {organisation_id}
-    return Party.objects.filter(Q(client__in=staff_clients(person, organisation_id)) | Q(kind=Party.Kind.ASSISTANT, organisation_id__in=orgs))
+    return Party.objects.filter(
+        Q(client__in=staff_clients(person, organisation_id)) | Q(kind=Party.Kind.ASSISTANT, organisation_id__in=orgs)
+    )
 
 
 def staff_calendars(person: Person, organisation_id: int | None = None) -> QuerySet[Calendar]:
     """Calendars a staff member may read and change: their clients' and their own (not a colleague's)."""
-    return Calendar.objects.filter(Q(party__client__in=staff_clients(person, organisation_id)) | Q(party__kind=Party.Kind.ASSISTANT, party__person=person))
+    return Calendar.objects.filter(
+        Q(party__client__in=staff_clients(person, organisation_id))
+        | Q(party__kind=Party.Kind.ASSISTANT, party__person=person)
+    )
 
 
 def visible_calendars(person: Person) -> QuerySet[Calendar]:
     """Staff calendars, plus a client user's own client's calendars (read-only)."""
-    return Calendar.objects.filter(Q(pk__in=staff_calendars(person).values("pk")) | Q(party__client__in=portal_clients(person)))
+    return Calendar.objects.filter(
+        Q(pk__in=staff_calendars(person).values("pk")) | Q(party__client__in=portal_clients(person))
+    )
 
 
 def _get(queryset, pk):
     try:
         return queryset.get(pk=pk)
     except (queryset.model.DoesNotExist, ValueError, TypeError):
-        raise Http404
+        raise Http404 from None
 
 
 def calendar_visible(person: Person, pk: int) -> Calendar:
@@ -41,7 +48,12 @@ def calendar_staffed(person: Person, pk: int, organisation_id: int | None = None
 
 
 def event_staffed(person: Person, pk: int, organisation_id: int | None = None) -> Event:
-    return _get(Event.objects.filter(calendar__in=staff_calendars(person, organisation_id)).select_related("calendar__party__client"), pk)
+    return _get(
+        Event.objects.filter(calendar__in=staff_calendars(person, organisation_id)).select_related(
+            "calendar__party__client"
+        ),
+        pk,
+    )
 
 
 def party_staffed(person: Person, pk: int, organisation_id: int | None = None) -> Party:
@@ -50,7 +62,9 @@ def party_staffed(person: Person, pk: int, organisation_id: int | None = None) -
 
 def editable_parties(person: Person, organisation_id: int | None = None) -> QuerySet[Party]:
     """Parties whose hours a staff member may change: their clients' (client and outside parties) and their own."""
-    return Party.objects.filter(Q(client__in=staff_clients(person, organisation_id)) | Q(kind=Party.Kind.ASSISTANT, person=person))
+    return Party.objects.filter(
+        Q(client__in=staff_clients(person, organisation_id)) | Q(kind=Party.Kind.ASSISTANT, person=person)
+    )
 
 
 def party_editable(person: Person, pk: int, organisation_id: int | None = None) -> Party:

@@ -9,7 +9,6 @@ from zoneinfo import ZoneInfo
 import icalendar
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.mail import EmailMessage
 from django.db import transaction
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
@@ -45,8 +44,18 @@ def _meeting(event: Event, *, start: datetime, end: datetime, sequence: int, can
     organizer = itip.Person(party.email or (booked_by.email if booked_by else settings.DEFAULT_FROM_EMAIL), party.name)
     sent_by = booked_by.email if booked_by and booked_by.email != organizer.email else ""
     attendees = tuple(itip.Person(a.email, a.name) for a in event.attendees.all())
-    return itip.Meeting(uid=event.uid, sequence=sequence, start=start, end=end, summary=event.summary, organizer=organizer,
-                        attendees=attendees, location=event.location, sent_by=sent_by, cancelled=cancelled)
+    return itip.Meeting(
+        uid=event.uid,
+        sequence=sequence,
+        start=start,
+        end=end,
+        summary=event.summary,
+        organizer=organizer,
+        attendees=attendees,
+        location=event.location,
+        sent_by=sent_by,
+        cancelled=cancelled,
+    )
 
 
 def _validate(start: datetime, end: datetime, summary: str) -> None:
@@ -86,20 +95,36 @@ def _send(meeting: itip.Meeting, method: str, *, language: str) -> None:
         when = timezone.localtime(meeting.start).strftime("%Y-%m-%d %H:%M")
         if method == "CANCEL":
             subject = _("Cancelled: %(summary)s (%(when)s)") % {"summary": meeting.summary, "when": when}
-            body = _("This appointment is cancelled: %(summary)s on %(when)s.") % {"summary": meeting.summary, "when": when}
+            body = _("This appointment is cancelled: %(summary)s on %(when)s.") % {
+                "summary": meeting.summary,
+                "when": when,
+            }
         else:
             subject = _("Invitation: %(summary)s (%(when)s)") % {"summary": meeting.summary, "when": when}
             body = _("You are invited to %(summary)s on %(when)s. Your calendar program can accept or decline.") % {
-                "summary": meeting.summary, "when": when}
-    message = itip.imip_email(meeting, method, subject=subject, body=body, from_email=settings.DEFAULT_FROM_EMAIL, to=recipients)
+                "summary": meeting.summary,
+                "when": when,
+            }
+    message = itip.imip_email(
+        meeting, method, subject=subject, body=body, from_email=settings.DEFAULT_FROM_EMAIL, to=recipients
+    )
     message.extra_headers["Reply-To"] = meeting.organizer.email
     transaction.on_commit(message.send)
 
 
 def booking_create(
-    *, by: Person, calendar: Calendar, start: datetime, end: datetime, summary: str,
-    attendees: list[tuple[str, str]] = (), location: str = "", task: Task | None = None,
-    log_minutes: int = 0, send: bool = True, uid: str | None = None,
+    *,
+    by: Person,
+    calendar: Calendar,
+    start: datetime,
+    end: datetime,
+    summary: str,
+    attendees: list[tuple[str, str]] = (),
+    location: str = "",
+    task: Task | None = None,
+    log_minutes: int = 0,
+    send: bool = True,
+    uid: str | None = None,
 ) -> Event:
     """Book an appointment in a client's (or the assistant's own) calendar and invite the attendees (iTIP REQUEST)."""
     _check_staff(by, calendar)
@@ -107,8 +132,15 @@ def booking_create(
     if task is not None and task.client_id != calendar.party.client_id:
         raise ValidationError({"task": [_("The task belongs to another client.")]})
     with transaction.atomic():
-        event = Event.objects.create(calendar=calendar, uid=uid or f"{uuid.uuid4()}@vadesk", ics="", summary=summary.strip()[:300],
-                                     location=location[:300], task=task, booked_by=by)
+        event = Event.objects.create(
+            calendar=calendar,
+            uid=uid or f"{uuid.uuid4()}@vadesk",
+            ics="",
+            summary=summary.strip()[:300],
+            location=location[:300],
+            task=task,
+            booked_by=by,
+        )
         seen = set()
         for address, name in attendees:
             if address.lower() not in seen:
@@ -120,8 +152,14 @@ def booking_create(
         if log_minutes and task is not None and task.engagement_id:
             from vadesk.timesheets.services import time_entry_log
 
-            time_entry_log(by=by, engagement=task.engagement, task=task, work_date=timezone.localdate(), minutes=log_minutes,
-                           note=_("Booked: %(summary)s") % {"summary": summary})
+            time_entry_log(
+                by=by,
+                engagement=task.engagement,
+                task=task,
+                work_date=timezone.localdate(),
+                minutes=log_minutes,
+                note=_("Booked: %(summary)s") % {"summary": summary},
+            )
         if send:
             _send(meeting, "REQUEST", language=_language(calendar))
     return event
@@ -142,7 +180,9 @@ def booking_move(*, by: Person, event: Event, start: datetime, end: datetime, se
     _check_staff(by, event.calendar)
     _validate(start, end, event.summary)
     if not event.booked_by_id:
-        raise ValidationError(_("Only appointments booked in vadesk can be moved here; change others in their own calendar."))
+        raise ValidationError(
+            _("Only appointments booked in vadesk can be moved here; change others in their own calendar.")
+        )
     with transaction.atomic():
         meeting = _meeting(event, start=start, end=end, sequence=event.sequence + 1)
         # A new time needs a new answer from everyone (RFC 5546 §2.1.4).
@@ -190,7 +230,9 @@ def itip_reply_apply(*, message: bytes | str) -> int:
                 attendee.save(update_fields=["status", "answered_at"])
                 start, end = _current_range(event)
                 partstats = {a.email.lower(): a.status for a in event.attendees.all()}
-                event.ics = itip.calendar_object(_meeting(event, start=start, end=end, sequence=event.sequence), partstats)
+                event.ics = itip.calendar_object(
+                    _meeting(event, start=start, end=end, sequence=event.sequence), partstats
+                )
                 event.pending_push = event.calendar.source == Calendar.Source.CALDAV
                 event.save(update_fields=["ics", "pending_push", "updated_at"])
                 changed += 1
@@ -207,8 +249,13 @@ def _reminder_prefix(reminder: ReminderSent) -> str:
 
 def _reminder_draft(occurrence: Occurrence, *, client, contact_name: str, language: str, zone: str) -> Draft:
     when = occurrence.start.astimezone(ZoneInfo(zone)).strftime("%d-%m-%Y %H:%M")
-    values = {"contact": contact_name, "client": client.name, "appointment": occurrence.summary,
-              "when": when, "organisation": client.organisation.name}
+    values = {
+        "contact": contact_name,
+        "client": client.name,
+        "appointment": occurrence.summary,
+        "when": when,
+        "organisation": client.organisation.name,
+    }
     subject, text = compose("reminder", organisation_id=client.organisation_id, language=language, values=values)
     return Draft(kind=OutboxMessage.Kind.REMINDER, subject=subject, text=text)
 
@@ -226,7 +273,9 @@ def reminders_withdraw(*, now: datetime | None = None, event: Event | None = Non
         reminders = reminders.filter(event=event)
     withdrawn = 0
     for reminder in reminders:
-        if Occurrence.objects.filter(event=reminder.event, start=reminder.start, kind=Occurrence.Kind.FIXED, busy=True).exists():
+        if Occurrence.objects.filter(
+            event=reminder.event, start=reminder.start, kind=Occurrence.Kind.FIXED, busy=True
+        ).exists():
             continue
         rows = OutboxMessage.objects.filter(dedupe_key__startswith=_reminder_prefix(reminder) + ":")
         with transaction.atomic():
@@ -236,7 +285,9 @@ def reminders_withdraw(*, now: datetime | None = None, event: Event | None = Non
     return withdrawn
 
 
-def reminders_send(*, now: datetime | None = None, lead: timedelta = REMINDER_LEAD, horizon: timedelta = REMINDER_HORIZON) -> int:
+def reminders_send(
+    *, now: datetime | None = None, lead: timedelta = REMINDER_LEAD, horizon: timedelta = REMINDER_HORIZON
+) -> int:
     """Queue reminders for the clients' appointments through the comms outbox; returns how many appointments.
 
     For each appointment in a client's calendar in the coming `horizon` not yet reminded, one
@@ -248,17 +299,24 @@ def reminders_send(*, now: datetime | None = None, lead: timedelta = REMINDER_LE
     """
     now = now or timezone.now()
     reminders_withdraw(now=now)
-    due = (Occurrence.objects.filter(calendar__party__kind=Party.Kind.CLIENT, kind=Occurrence.Kind.FIXED, busy=True,
-                                     start__gt=now, start__lte=now + horizon)
-           .select_related("event", "calendar__party__client__organisation"))
+    due = Occurrence.objects.filter(
+        calendar__party__kind=Party.Kind.CLIENT,
+        kind=Occurrence.Kind.FIXED,
+        busy=True,
+        start__gt=now,
+        start__lte=now + horizon,
+    ).select_related("event", "calendar__party__client__organisation")
     done = set(ReminderSent.objects.filter(start__gt=now, start__lte=now + horizon).values_list("event_id", "start"))
     queued = 0
     for occurrence in due:
         client = occurrence.calendar.party.client
         if client is None or (occurrence.event_id, occurrence.start) in done:
             continue
-        contacts = list(Contact.objects.filter(client=client, comms_preference__isnull=False)
-                        .select_related("comms_preference", "client__organisation"))
+        contacts = list(
+            Contact.objects.filter(client=client, comms_preference__isnull=False).select_related(
+                "comms_preference", "client__organisation"
+            )
+        )
         if not contacts and not client.email:
             continue  # nobody to remind; not claimed, so an address added later still gets it
         ideal = occurrence.start - lead
@@ -269,21 +327,47 @@ def reminders_send(*, now: datetime | None = None, lead: timedelta = REMINDER_LE
             prefix = _reminder_prefix(reminder)
             for contact in contacts:
                 preference = preference_of(contact)
-                draft = _reminder_draft(occurrence, client=client, contact_name=contact.name,
-                                        language=preference.language, zone=preference.time_zone)
-                contact_remind(contact=contact, preference=preference, draft=draft, ideal=ideal,
-                               deadline=occurrence.start, dedupe_key=prefix, now=now)
+                draft = _reminder_draft(
+                    occurrence,
+                    client=client,
+                    contact_name=contact.name,
+                    language=preference.language,
+                    zone=preference.time_zone,
+                )
+                contact_remind(
+                    contact=contact,
+                    preference=preference,
+                    draft=draft,
+                    ideal=ideal,
+                    deadline=occurrence.start,
+                    dedupe_key=prefix,
+                    now=now,
+                )
             if not contacts:
-                draft = _reminder_draft(occurrence, client=client, contact_name=client.name,
-                                        language=client.preferred_language, zone=client.organisation.time_zone)
-                outbox_enqueue(organisation_id=client.organisation_id, client_id=client.pk, kind=draft.kind,
-                               recipient=client.email, subject=draft.subject, body_text=draft.text,
-                               not_before=max(ideal, now), dedupe_key=f"{prefix}:client:email")
+                draft = _reminder_draft(
+                    occurrence,
+                    client=client,
+                    contact_name=client.name,
+                    language=client.preferred_language,
+                    zone=client.organisation.time_zone,
+                )
+                outbox_enqueue(
+                    organisation_id=client.organisation_id,
+                    client_id=client.pk,
+                    kind=draft.kind,
+                    recipient=client.email,
+                    subject=draft.subject,
+                    body_text=draft.text,
+                    not_before=max(ideal, now),
+                    dedupe_key=f"{prefix}:client:email",
+                )
         queued += 1
     return queued
 
 
-def calendar_create(*, by: Person, party: Party, name: str, source: str, url: str = "", username: str = "", password: str = "") -> Calendar:
+def calendar_create(
+    *, by: Person, party: Party, name: str, source: str, url: str = "", username: str = "", password: str = ""
+) -> Calendar:
     if party.client_id is not None and not is_staff_for(by, party.client):
         raise PermissionDenied(_("Only the team working for this client can do this."))
     if source in (Calendar.Source.CALDAV, Calendar.Source.SUBSCRIPTION) and not url:
@@ -319,8 +403,6 @@ def conflict_keep_mine(*, by: Person, event: Event) -> None:
         calendar_materialise(calendar=event.calendar)
 
 
-
-
 def conflict_take_theirs(*, by: Person, event: Event) -> None:
     """Resolve the open conflict with the server's version, which is already in place: ours is dropped."""
     _check_staff(by, event.calendar)
@@ -337,8 +419,17 @@ def _check_party(by: Person, party: Party) -> None:
         raise PermissionDenied(_("Only the assistant can change their own hours."))
 
 
-PARTY_FIELDS = ("name", "email", "time_zone", "working_hours", "preferred_hours", "buffer_minutes", "travel_minutes",
-                "max_meetings_per_day", "availability")
+PARTY_FIELDS = (
+    "name",
+    "email",
+    "time_zone",
+    "working_hours",
+    "preferred_hours",
+    "buffer_minutes",
+    "travel_minutes",
+    "max_meetings_per_day",
+    "availability",
+)
 
 
 def party_update(*, by: Person, party: Party, **changes) -> Party:
@@ -365,7 +456,9 @@ def party_update(*, by: Person, party: Party, **changes) -> Party:
     elif not str(values["name"]).strip():
         errors["name"] = [_("Give a name.")]
     if values["time_zone"] not in available_timezones():
-        errors["time_zone"] = [_("%(tz)s is not a known time zone (IANA, like Europe/Amsterdam).") % {"tz": values["time_zone"]}]
+        errors["time_zone"] = [
+            _("%(tz)s is not a known time zone (IANA, like Europe/Amsterdam).") % {"tz": values["time_zone"]}
+        ]
     for key in ("working_hours", "preferred_hours"):
         try:
             parse_working_hours(values[key] or {}, key)

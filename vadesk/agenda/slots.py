@@ -84,6 +84,7 @@ def grid_starts(free: list[Interval], origin: int, window_end: int, duration: in
 
 def offset_pieces(zone: ZoneInfo, span: Interval) -> list[tuple[int, int, int]]:
     """[(start, end, utc_offset_seconds)] covering span, cut wherever the zone's offset changes."""
+
     def offset(t: int) -> int:
         delta = datetime.fromtimestamp(t, zone).utcoffset()
         return int(delta.total_seconds()) if delta is not None else 0

@@ -38,7 +38,11 @@ def _day(value: str | None, zone: ZoneInfo) -> date:
 
 def _calendars(request, client) -> list[Calendar]:
     own = assistant_party(request.user, request.membership.organisation)
-    return list(Calendar.objects.filter(Q(party__client=client) | Q(party=own)).select_related("party").order_by("party__kind", "name"))
+    return list(
+        Calendar.objects.filter(Q(party__client=client) | Q(party=own))
+        .select_related("party")
+        .order_by("party__kind", "name")
+    )
 
 
 def _shown(occurrence: Occurrence, zone: ZoneInfo) -> tuple[datetime, datetime]:
@@ -71,21 +75,33 @@ def client_agenda(request, pk: int):
     start = datetime.combine(start_day, time(), zone)
     end = datetime.combine(start_day + timedelta(days=days), time(), zone)
     pad = timedelta(days=1, hours=2)
-    rows = Occurrence.objects.filter(calendar__in=calendars, start__lt=end + pad, end__gt=start - pad).select_related("event__task", "calendar")
+    rows = Occurrence.objects.filter(calendar__in=calendars, start__lt=end + pad, end__gt=start - pad).select_related(
+        "event__task", "calendar"
+    )
     by_day: dict[date, list] = {start_day + timedelta(days=i): [] for i in range(days)}
     for o in rows:
         s, e = _shown(o, zone)
         for i in range(days):
             day = start_day + timedelta(days=i)
             day_start = datetime.combine(day, time(), zone)
-            if s < day_start + timedelta(days=1) and e > day_start or (s == e and s.date() == day):
+            if (s < day_start + timedelta(days=1) and e > day_start) or (s == e and s.date() == day):
                 by_day[day].append({"o": o, "start": s, "end": e, "allday": o.kind == Occurrence.Kind.ALLDAY})
     for items in by_day.values():
         items.sort(key=lambda item: (not item["allday"], item["start"]))
-    weeks = [list(by_day.items())[i:i + 7] for i in range(0, days, 7)]
+    weeks = [list(by_day.items())[i : i + 7] for i in range(0, days, 7)]
     context = {
-        "client": client, "calendars": calendars, "weeks": weeks, "month": month, "on": on, "previous": previous, "following": following,
-        "zone": zone, "sources": Calendar.Source.choices, "conflicts": Conflict.objects.filter(event__calendar__in=calendars, resolved_at__isnull=True).select_related("event"),
+        "client": client,
+        "calendars": calendars,
+        "weeks": weeks,
+        "month": month,
+        "on": on,
+        "previous": previous,
+        "following": following,
+        "zone": zone,
+        "sources": Calendar.Source.choices,
+        "conflicts": Conflict.objects.filter(event__calendar__in=calendars, resolved_at__isnull=True).select_related(
+            "event"
+        ),
     }
     return render(request, "agenda/client.html", context)
 
@@ -96,9 +112,15 @@ def calendar_add(request, pk: int):
     client = client_in_reach(request, pk)
     party = client_party(client)
     try:
-        calendar = services.calendar_create(by=request.user, party=party, name=request.POST.get("name", "").strip() or _("Calendar"),
-                                            source=request.POST.get("source", Calendar.Source.LOCAL), url=request.POST.get("url", "").strip(),
-                                            username=request.POST.get("username", ""), password=request.POST.get("password", ""))
+        calendar = services.calendar_create(
+            by=request.user,
+            party=party,
+            name=request.POST.get("name", "").strip() or _("Calendar"),
+            source=request.POST.get("source", Calendar.Source.LOCAL),
+            url=request.POST.get("url", "").strip(),
+            username=request.POST.get("username", ""),
+            password=request.POST.get("password", ""),
+        )
         if calendar.source == Calendar.Source.UPLOAD and "file" in request.FILES:
             _import(request, calendar, request.FILES["file"])
         elif calendar.source in (Calendar.Source.CALDAV, Calendar.Source.SUBSCRIPTION):
@@ -120,7 +142,11 @@ def _import(request, calendar: Calendar, upload) -> None:
         messages.error(request, str(exc))
         return
     if report.partial:
-        messages.warning(request, _("Imported %(n)s events; left out: %(problems)s") % {"n": report.imported, "problems": "; ".join(report.problems[:10])})
+        messages.warning(
+            request,
+            _("Imported %(n)s events; left out: %(problems)s")
+            % {"n": report.imported, "problems": "; ".join(report.problems[:10])},
+        )
     else:
         messages.success(request, _("Imported %(n)s events.") % {"n": report.imported})
 
@@ -148,7 +174,9 @@ def calendar_action(request, calendar_pk: int, action: str):
 def _parties(request, client) -> list[Party]:
     own = assistant_party(request.user, request.membership.organisation)
     client_party(client)
-    return list(scoping.staff_parties(request.user, request.membership.organisation_id).filter(Q(client=client) | Q(pk=own.pk)))
+    return list(
+        scoping.staff_parties(request.user, request.membership.organisation_id).filter(Q(client=client) | Q(pk=own.pk))
+    )
 
 
 @staff_required
@@ -164,16 +192,31 @@ def find_time(request, pk: int):
             days = max(1, min(int(request.GET.get("days", "14")), 92))
             req = proposals.Request(
                 [p for p in parties if p.pk in chosen] or parties,
-                datetime.combine(first, time(), zone), datetime.combine(first + timedelta(days=days), time(), zone),
-                max(5, min(int(request.GET["duration"]), 1440)), 15, max(0, min(int(request.GET.get("buffer") or 0), 240)),
-                max(0, min(int(request.GET.get("travel") or 0), 480)), max(0, min(int(request.GET.get("notice") or 0), 60 * 24 * 30)),
+                datetime.combine(first, time(), zone),
+                datetime.combine(first + timedelta(days=days), time(), zone),
+                max(5, min(int(request.GET["duration"]), 1440)),
+                15,
+                max(0, min(int(request.GET.get("buffer") or 0), 240)),
+                max(0, min(int(request.GET.get("travel") or 0), 480)),
+                max(0, min(int(request.GET.get("notice") or 0), 60 * 24 * 30)),
             )
-            found = [(p, p.start.astimezone(zone), p.end.astimezone(zone)) for p in proposals.propose(req, timezone.now())]
+            found = [
+                (p, p.start.astimezone(zone), p.end.astimezone(zone)) for p in proposals.propose(req, timezone.now())
+            ]
         except ValueError:
             error = _("Give whole numbers for the minutes and days.")
     calendars = [c for c in _calendars(request, client) if c.writable and c.party.client_id == client.pk]
-    context = {"client": client, "parties": parties, "chosen": chosen, "found": found, "error": error, "calendars": calendars,
-               "tasks": client.tasks.exclude(status__in=["done", "cancelled"]), "zone": zone, "params": request.GET}
+    context = {
+        "client": client,
+        "parties": parties,
+        "chosen": chosen,
+        "found": found,
+        "error": error,
+        "calendars": calendars,
+        "tasks": client.tasks.exclude(status__in=["done", "cancelled"]),
+        "zone": zone,
+        "params": request.GET,
+    }
     context["default_buffer"], context["default_travel"] = proposals.defaults(parties)
     return render(request, "agenda/find.html", context)
 
@@ -183,14 +226,28 @@ def find_time(request, pk: int):
 def book(request, pk: int):
     client = client_in_reach(request, pk)
     try:
-        calendar = scoping.calendar_staffed(request.user, int(request.POST.get("calendar", 0)), request.membership.organisation_id)
+        calendar = scoping.calendar_staffed(
+            request.user, int(request.POST.get("calendar", 0)), request.membership.organisation_id
+        )
         start = datetime.fromisoformat(request.POST["start"])
         end = datetime.fromisoformat(request.POST["end"])
         task = client.tasks.filter(pk=request.POST.get("task") or None).first()
-        attendees = [(line.strip(), "") for line in request.POST.get("attendees", "").replace(",", "\n").splitlines() if "@" in line]
-        services.booking_create(by=request.user, calendar=calendar, start=start, end=end, summary=request.POST.get("summary", ""),
-                                attendees=attendees, location=request.POST.get("location", ""), task=task,
-                                log_minutes=int(request.POST.get("log_minutes") or 0))
+        attendees = [
+            (line.strip(), "")
+            for line in request.POST.get("attendees", "").replace(",", "\n").splitlines()
+            if "@" in line
+        ]
+        services.booking_create(
+            by=request.user,
+            calendar=calendar,
+            start=start,
+            end=end,
+            summary=request.POST.get("summary", ""),
+            attendees=attendees,
+            location=request.POST.get("location", ""),
+            task=task,
+            log_minutes=int(request.POST.get("log_minutes") or 0),
+        )
         messages.success(request, _("Booked; the invitations are on their way."))
         return redirect(reverse("agenda_week", args=[client.pk]) + f"?on={start.astimezone(_zone(request)).date()}")
     except (ValidationError, PermissionDenied) as error:
@@ -233,8 +290,15 @@ def party_add(request, pk: int):
     except CaseError as exc:
         messages.error(request, str(exc))
         return redirect("agenda_find", pk=client.pk)
-    party = Party.objects.create(organisation=client.organisation, client=client, kind=Party.Kind.EXTERNAL, name=name[:150],
-                                 email=request.POST.get("email", "")[:254], time_zone=zone, working_hours=hours)
+    party = Party.objects.create(
+        organisation=client.organisation,
+        client=client,
+        kind=Party.Kind.EXTERNAL,
+        name=name[:150],
+        email=request.POST.get("email", "")[:254],
+        time_zone=zone,
+        working_hours=hours,
+    )
     if "file" in request.FILES:
         calendar = Calendar.objects.create(party=party, name=_("Free/busy"), source=Calendar.Source.UPLOAD)
         _import(request, calendar, request.FILES["file"])
@@ -244,10 +308,17 @@ def party_add(request, pk: int):
 def _party_form(party: Party) -> dict:
     from vadesk.agenda.availability import hours_text, ranges_text
 
-    return {"name": party.name, "email": party.email, "time_zone": party.time_zone, "working_hours": hours_text(party.working_hours),
-            "preferred_hours": hours_text(party.preferred_hours or {}), "buffer_minutes": party.buffer_minutes,
-            "travel_minutes": party.travel_minutes, "max_meetings_per_day": party.max_meetings_per_day,
-            "availability": ranges_text(party.availability, ZoneInfo(party.time_zone))}
+    return {
+        "name": party.name,
+        "email": party.email,
+        "time_zone": party.time_zone,
+        "working_hours": hours_text(party.working_hours),
+        "preferred_hours": hours_text(party.preferred_hours or {}),
+        "buffer_minutes": party.buffer_minutes,
+        "travel_minutes": party.travel_minutes,
+        "max_meetings_per_day": party.max_meetings_per_day,
+        "availability": ranges_text(party.availability, ZoneInfo(party.time_zone)),
+    }
 
 
 @staff_required
@@ -273,7 +344,9 @@ def party_edit(request, party_pk: int):
             elif form[key].isdigit():
                 changes[key] = int(form[key])
             else:
-                errors[key] = [_("Give a whole number of minutes.") if key != "max_meetings_per_day" else _("Give a whole number.")]
+                errors[key] = [
+                    _("Give a whole number of minutes.") if key != "max_meetings_per_day" else _("Give a whole number.")
+                ]
         if not errors:
             try:
                 services.party_update(by=request.user, party=party, **changes)
@@ -292,7 +365,11 @@ def move(request, event_pk: int):
     """Moving an appointment: the next best times for everyone invited (the same finder and ranking), then one click."""
     event = scoping.event_staffed(request.user, event_pk, request.membership.organisation_id)
     zone = _zone(request)
-    back = redirect("agenda_week", pk=event.calendar.party.client_id) if event.calendar.party.client_id else redirect("agenda_home")
+    back = (
+        redirect("agenda_week", pk=event.calendar.party.client_id)
+        if event.calendar.party.client_id
+        else redirect("agenda_home")
+    )
     if request.method == "POST":
         try:
             start, end = datetime.fromisoformat(request.POST["start"]), datetime.fromisoformat(request.POST["end"])
@@ -305,24 +382,41 @@ def move(request, event_pk: int):
             messages.error(request, _("That slot could not be read; choose it again."))
         return redirect("agenda_move", event_pk=event.pk)
     days = max(1, min(int(request.GET.get("days", "14")) if request.GET.get("days", "14").isdigit() else 14, 92))
-    move = proposals.for_move(event, by=request.user, organisation=request.membership.organisation, now=timezone.now(), zone=zone, days=days)
+    move = proposals.for_move(
+        event, by=request.user, organisation=request.membership.organisation, now=timezone.now(), zone=zone, days=days
+    )
     found = [(p, p.start.astimezone(zone), p.end.astimezone(zone)) for p in move.proposals]
     current_start, current_end = move.current
-    return render(request, "agenda/move.html", {"event": event, "found": found, "parties": move.request.parties, "unknown": move.unknown,
-                                                "zone": zone, "current": (current_start.astimezone(zone), current_end.astimezone(zone)), "days": days})
+    return render(
+        request,
+        "agenda/move.html",
+        {
+            "event": event,
+            "found": found,
+            "parties": move.request.parties,
+            "unknown": move.unknown,
+            "zone": zone,
+            "current": (current_start.astimezone(zone), current_end.astimezone(zone)),
+            "days": days,
+        },
+    )
 
 
 @staff_required
 @require_POST
 def conflict_resolve(request, event_pk: int, choice: str):
-    """"Keep mine" sends our version up (If-Match the server's ETag); "take theirs" keeps the server's, already in place."""
+    """ "Keep mine" sends our version up (If-Match the server's ETag); "take theirs" keeps the server's, already in place."""
     event = scoping.event_staffed(request.user, event_pk, request.membership.organisation_id)
     try:
         if choice == "mine":
             services.conflict_keep_mine(by=request.user, event=event)
-            error = calendar_refresh(calendar=event.calendar) if event.calendar.source == Calendar.Source.CALDAV else None
+            error = (
+                calendar_refresh(calendar=event.calendar) if event.calendar.source == Calendar.Source.CALDAV else None
+            )
             if error:
-                messages.warning(request, _("Kept yours; it goes to the server at the next sync: %(error)s") % {"error": error})
+                messages.warning(
+                    request, _("Kept yours; it goes to the server at the next sync: %(error)s") % {"error": error}
+                )
             else:
                 messages.success(request, _("Kept your version."))
         elif choice == "theirs":
@@ -344,18 +438,35 @@ def portal_week(request):
     zone = ZoneInfo(party.time_zone if party else client.organisation.time_zone)
     on = _day(request.GET.get("on"), zone)
     start_day = on - timedelta(days=on.weekday())
-    start, end = datetime.combine(start_day, time(), zone), datetime.combine(start_day + timedelta(days=7), time(), zone)
+    start, end = (
+        datetime.combine(start_day, time(), zone),
+        datetime.combine(start_day + timedelta(days=7), time(), zone),
+    )
     pad = timedelta(days=1, hours=2)
-    rows = (Occurrence.objects.filter(calendar__party__client=client, calendar__party__kind=Party.Kind.CLIENT,
-                                      start__lt=end + pad, end__gt=start - pad).select_related("calendar", "event"))
+    rows = Occurrence.objects.filter(
+        calendar__party__client=client,
+        calendar__party__kind=Party.Kind.CLIENT,
+        start__lt=end + pad,
+        end__gt=start - pad,
+    ).select_related("calendar", "event")
     days: dict[date, list] = {start_day + timedelta(days=i): [] for i in range(7)}
     for o in rows:
         s, e = _shown(o, zone)
         for day in days:
             day_start = datetime.combine(day, time(), zone)
-            if s < day_start + timedelta(days=1) and e > day_start or (s == e and s.date() == day):
+            if (s < day_start + timedelta(days=1) and e > day_start) or (s == e and s.date() == day):
                 days[day].append({"o": o, "start": s, "end": e, "allday": o.kind == Occurrence.Kind.ALLDAY})
     for items in days.values():
         items.sort(key=lambda item: (not item["allday"], item["start"]))
-    return render(request, "agenda/portal.html", {"client": client, "days": list(days.items()), "zone": zone, "start_day": start_day,
-                                                  "previous": start_day - timedelta(days=7), "following": start_day + timedelta(days=7)})
+    return render(
+        request,
+        "agenda/portal.html",
+        {
+            "client": client,
+            "days": list(days.items()),
+            "zone": zone,
+            "start_day": start_day,
+            "previous": start_day - timedelta(days=7),
+            "following": start_day + timedelta(days=7),
+        },
+    )

@@ -87,7 +87,9 @@ class BuyerIn(Input):
     vat_id: str = Field("", max_length=20)
     registration_id: str = Field("", max_length=30)
     buyer_reference: str = Field("", max_length=60, description="e.g. a Leitweg-ID or purchase order number (BT-10)")
-    endpoint_scheme: str = Field("", max_length=4, description="Peppol EAS code: 0106, 0190, 9944, 0204, 9930, 0208, 9925 or EM")
+    endpoint_scheme: str = Field(
+        "", max_length=4, description="Peppol EAS code: 0106, 0190, 9944, 0204, 9930, 0208, 9925 or EM"
+    )
     endpoint_id: str = Field("", max_length=100)
     language: Language = Language.NL
     email: str = Field("", max_length=254)
@@ -113,12 +115,16 @@ class BehalfDraftIn(Input):
     buyer_id: Id
     period_start: Day
     period_end: Day
-    lines: list[LineIn] = Field(default_factory=list, max_length=500, description="free lines; all are added or no draft is made")
+    lines: list[LineIn] = Field(
+        default_factory=list, max_length=500, description="free lines; all are added or no draft is made"
+    )
 
 
 def _seller_out(client: Client, profile: SellerProfile) -> dict:
     data = {name: getattr(client, name) for name in services.CLIENT_SELLER_FIELDS}
-    data |= {name: getattr(profile, name) for name in SellerOut.model_fields if name not in data and name != "client_id"}
+    data |= {
+        name: getattr(profile, name) for name in SellerOut.model_fields if name not in data and name != "client_id"
+    }
     return {**data, "client_id": client.pk}
 
 
@@ -134,7 +140,7 @@ def _buyer_or_404(profile: SellerProfile, buyer_id: int) -> Buyer:
     try:
         return profile.buyers.get(pk=buyer_id)
     except (Buyer.DoesNotExist, ValueError, TypeError):
-        raise Http404
+        raise Http404 from None
 
 
 @router.get("/clients/{client_id}/seller", response=SellerOut)
@@ -150,8 +156,12 @@ def save_seller(request: HttpRequest, client_id: Id, payload: SellerIn):
     person = person_of(request)
     client = scoping.client_staffed(person, client_id)
     fields = payload.model_dump(exclude_unset=True)
-    profile = services.behalf_seller_save(by=person, client=client, client_fields={k: v for k, v in fields.items() if k in services.CLIENT_SELLER_FIELDS},
-                                          profile_fields={k: v for k, v in fields.items() if k in services.BEHALF_PROFILE_FIELDS})
+    profile = services.behalf_seller_save(
+        by=person,
+        client=client,
+        client_fields={k: v for k, v in fields.items() if k in services.CLIENT_SELLER_FIELDS},
+        profile_fields={k: v for k, v in fields.items() if k in services.BEHALF_PROFILE_FIELDS},
+    )
     client.refresh_from_db()
     return _seller_out(client, profile)
 
@@ -184,7 +194,11 @@ def create_behalf_draft(request: HttpRequest, client_id: Id, payload: BehalfDraf
     person = person_of(request)
     _client, profile = _profile_or_404(person, client_id)
     buyer = _buyer_or_404(profile, payload.buyer_id)
-    invoice = services.behalf_draft_create(by=person, buyer=buyer, period_start=payload.period_start, period_end=payload.period_end,
-                                           lines=[line.model_dump() for line in payload.lines])
+    invoice = services.behalf_draft_create(
+        by=person,
+        buyer=buyer,
+        period_start=payload.period_start,
+        period_end=payload.period_end,
+        lines=[line.model_dump() for line in payload.lines],
+    )
     return _out(invoice)
-

@@ -105,7 +105,9 @@ def create_client(request: HttpRequest, payload: ClientIn):
     fields = payload.dict()
     organisation_id = fields.pop("organisation")
     # Another organisation's id answers 404; a member who is not an owner gets the service's 403.
-    organisation = get_object_or_404(Organisation.objects.filter(memberships__person=person, memberships__is_active=True), pk=organisation_id)
+    organisation = get_object_or_404(
+        Organisation.objects.filter(memberships__person=person, memberships__is_active=True), pk=organisation_id
+    )
     return services.client_create(by=person, organisation=organisation, **fields)
 
 

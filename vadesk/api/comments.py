@@ -24,7 +24,9 @@ class CommentOut(Schema):
 
 class CommentIn(Input):
     body: str
-    visibility: Comment.Visibility | None = Field(None, description="Defaults to internal for the team, client for a client user")
+    visibility: Comment.Visibility | None = Field(
+        None, description="Defaults to internal for the team, client for a client user"
+    )
 
 
 @router.get("/tasks/{task_id}/comments", response=list[CommentOut])
@@ -41,5 +43,7 @@ def list_comments(request: HttpRequest, task_id: Id):
 def create_comment(request: HttpRequest, task_id: Id, payload: CommentIn):
     person = person_of(request)
     task = scoping.task_visible(person, task_id)
-    visibility = payload.visibility or (Comment.Visibility.INTERNAL if is_staff_for(person, task.client) else Comment.Visibility.CLIENT)
+    visibility = payload.visibility or (
+        Comment.Visibility.INTERNAL if is_staff_for(person, task.client) else Comment.Visibility.CLIENT
+    )
     return services.comment_add(by=person, task=task, body=payload.body, visibility=visibility)

@@ -50,7 +50,9 @@ def document_errors(schema: dict[str, Any]) -> dict[str, Any]:
 
 def install_handlers(api: NinjaAPI) -> None:
     def unauthorised(request: HttpRequest, exc: AuthenticationError) -> HttpResponse:
-        response = api.create_response(request, {"detail": _("Send a valid API token: Authorization: Bearer vad_…")}, status=401)
+        response = api.create_response(
+            request, {"detail": _("Send a valid API token: Authorization: Bearer vad_…")}, status=401
+        )
         response["WWW-Authenticate"] = "Bearer"
         return response
 
@@ -72,7 +74,9 @@ def install_handlers(api: NinjaAPI) -> None:
 
     def conflict(request: HttpRequest, exc: IntegrityError) -> HttpResponse:
         # A concurrent write won a race a service had checked for; the client may retry.
-        return api.create_response(request, {"detail": _("This conflicts with a change made at the same time. Try again.")}, status=409)
+        return api.create_response(
+            request, {"detail": _("This conflicts with a change made at the same time. Try again.")}, status=409
+        )
 
     # ninja's stub types a handler's exception as instance-or-class; ours get instances.
     api.add_exception_handler(AuthenticationError, unauthorised)  # type: ignore[arg-type]

@@ -22,14 +22,17 @@ router = Router(tags=["invoices"])
 
 def visible_invoices(person: Person) -> QuerySet[Invoice]:
     """Staff: invoices of the clients they serve. Client users: their own client's final documents. Nothing else."""
-    return Invoice.objects.filter(Q(client__in=staff_clients(person)) | Q(status=Invoice.Status.FINAL, client_id__in=reach_of(person).portal_clients))
+    return Invoice.objects.filter(
+        Q(client__in=staff_clients(person))
+        | Q(status=Invoice.Status.FINAL, client_id__in=reach_of(person).portal_clients)
+    )
 
 
 def invoice_visible(person: Person, pk: int) -> Invoice:
     try:
         return visible_invoices(person).select_related("client", "seller__organisation", "credit_of").get(pk=pk)
     except (Invoice.DoesNotExist, ValueError, TypeError):
-        raise Http404
+        raise Http404 from None
 
 
 class LineOut(Schema):
@@ -89,7 +92,9 @@ class FinaliseIn(Input):
 
 
 class CreditIn(Input):
-    quantities: dict[int, Decimal] | None = Field(None, description="line id → quantity to credit; omit to credit in full")
+    quantities: dict[int, Decimal] | None = Field(
+        None, description="line id → quantity to credit; omit to credit in full"
+    )
 
 
 def _out(invoice: Invoice) -> dict:
@@ -117,8 +122,13 @@ def get_invoice(request: HttpRequest, invoice_id: Id):
 def create_draft(request: HttpRequest, payload: DraftIn):
     person = person_of(request)
     client = scoping.client_staffed(person, payload.client_id)
-    invoice = services.invoice_draft_create(by=person, client=client, period_start=payload.period_start, period_end=payload.period_end,
-                                            from_work=payload.from_work)
+    invoice = services.invoice_draft_create(
+        by=person,
+        client=client,
+        period_start=payload.period_start,
+        period_end=payload.period_end,
+        from_work=payload.from_work,
+    )
     return _out(invoice)
 
 
@@ -133,18 +143,26 @@ def add_line(request: HttpRequest, invoice_id: Id, payload: LineIn):
 @router.post("/invoices/{invoice_id}/finalise", response=InvoiceOut)
 def finalise(request: HttpRequest, invoice_id: Id, payload: FinaliseIn):
     person = person_of(request)
-    invoice = services.invoice_finalise(by=person, invoice=invoice_visible(person, invoice_id), issue_date=payload.issue_date)
+    invoice = services.invoice_finalise(
+        by=person, invoice=invoice_visible(person, invoice_id), issue_date=payload.issue_date
+    )
     return _out(invoice)
 
 
 @router.post("/invoices/{invoice_id}/credit-note", response={201: InvoiceOut})
 def credit_note(request: HttpRequest, invoice_id: Id, payload: CreditIn):
     person = person_of(request)
-    note = services.credit_note_create(by=person, invoice=invoice_visible(person, invoice_id), quantities=payload.quantities)
+    note = services.credit_note_create(
+        by=person, invoice=invoice_visible(person, invoice_id), quantities=payload.quantities
+    )
     return _out(note)
 
 
-@router.get("/invoices/{invoice_id}/pdf", response={200: bytes}, openapi_extra={"responses": {200: {"content": {"application/pdf": {}}}}})
+@router.get(
+    "/invoices/{invoice_id}/pdf",
+    response={200: bytes},
+    openapi_extra={"responses": {200: {"content": {"application/pdf": {}}}}},
+)
 def pdf(request: HttpRequest, invoice_id: Id):
     from vadesk.invoicing.pdf.render import render_pdf
 
@@ -152,8 +170,14 @@ def pdf(request: HttpRequest, invoice_id: Id):
     return _file(render_pdf(invoice), f"{invoice.filename_stem}.pdf", "application/pdf")
 
 
-@router.get("/invoices/{invoice_id}/einvoice/{fmt}", response={200: bytes},
-            openapi_extra={"description": "fmt: " + ", ".join(FORMATS), "responses": {200: {"content": {"application/xml": {}, "application/pdf": {}}}}})
+@router.get(
+    "/invoices/{invoice_id}/einvoice/{fmt}",
+    response={200: bytes},
+    openapi_extra={
+        "description": "fmt: " + ", ".join(FORMATS),
+        "responses": {200: {"content": {"application/xml": {}, "application/pdf": {}}}},
+    },
+)
 def einvoice(request: HttpRequest, invoice_id: Id, fmt: str):
     invoice = invoice_visible(person_of(request), invoice_id)
     if fmt not in FORMATS:

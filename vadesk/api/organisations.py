@@ -31,14 +31,24 @@ class MeOut(Schema):
 
 
 def _memberships(request: HttpRequest) -> QuerySet[Membership]:
-    return Membership.objects.filter(person=person_of(request), is_active=True).select_related("organisation").order_by("organisation__name")
+    return (
+        Membership.objects.filter(person=person_of(request), is_active=True)
+        .select_related("organisation")
+        .order_by("organisation__name")
+    )
 
 
 def _out(membership: Membership) -> OrganisationOut:
     organisation = membership.organisation
     return OrganisationOut(
-        id=organisation.pk, name=organisation.name, kind=organisation.kind, country=organisation.country,
-        currency=organisation.currency, time_zone=organisation.time_zone, role=membership.role, client_id=membership.client_id,
+        id=organisation.pk,
+        name=organisation.name,
+        kind=organisation.kind,
+        country=organisation.country,
+        currency=organisation.currency,
+        time_zone=organisation.time_zone,
+        role=membership.role,
+        client_id=membership.client_id,
     )
 
 

@@ -14,7 +14,11 @@ def changes(payload: Schema, model: type[Model]) -> dict[str, Any]:
     An explicit null for a NOT NULL column is a field error (422), not a database error later.
     """
     sent = payload.dict(exclude_unset=True)
-    errors = {name: [_("This field cannot be null.")] for name, value in sent.items() if value is None and not model._meta.get_field(name).null}
+    errors = {
+        name: [_("This field cannot be null.")]
+        for name, value in sent.items()
+        if value is None and not model._meta.get_field(name).null
+    }
     if errors:
         raise ValidationError(errors)
     return sent

@@ -20,7 +20,7 @@ def _get[T: Model](queryset: QuerySet[T], pk: int) -> T:
     try:
         return queryset.get(pk=pk)
     except (ObjectDoesNotExist, ValueError, TypeError):
-        raise Http404
+        raise Http404 from None
 
 
 def client_visible(person: Person, pk: int) -> Client:

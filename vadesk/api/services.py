@@ -47,10 +47,20 @@ def client_update(*, by: Person, client: Client, **fields: Any) -> Client:
     return _save(client, fields)
 
 
-def dossier_fact_create(*, by: Person, client: Client, topic: str, text: str, noted_on: date | None = None, pinned: bool = False) -> DossierFact:
+def dossier_fact_create(
+    *, by: Person, client: Client, topic: str, text: str, noted_on: date | None = None, pinned: bool = False
+) -> DossierFact:
     _check_staff(by, client)
     fact = DossierFact(client=client, author=by)
-    return _save(fact, {"topic": topic, "text": (text or "").strip(), "pinned": pinned, **({"noted_on": noted_on} if noted_on else {})})
+    return _save(
+        fact,
+        {
+            "topic": topic,
+            "text": (text or "").strip(),
+            "pinned": pinned,
+            **({"noted_on": noted_on} if noted_on else {}),
+        },
+    )
 
 
 def dossier_fact_update(*, by: Person, fact: DossierFact, **fields: Any) -> DossierFact:

@@ -76,7 +76,9 @@ class TaskPage(Schema):
 
 
 class TaskFilters(Input):
-    status: StatusFilter | None = Field(None, description="A status, or `open` for new, planned, in progress and waiting")
+    status: StatusFilter | None = Field(
+        None, description="A status, or `open` for new, planned, in progress and waiting"
+    )
     client: Id | None = None
     assignee: MeOrId | None = Field(None, description="`me` or a person's id")
     q: str = Field("", description="Part of the title")
@@ -153,12 +155,22 @@ def create_task(request: HttpRequest, payload: TaskIn):
     person = person_of(request)
     client = scoping.client_visible(person, payload.client)
     if not is_staff_for(person, client):
-        task = services.task_request(by=person, client=client, title=payload.title, description=payload.description, due_at=payload.due_at)
+        task = services.task_request(
+            by=person, client=client, title=payload.title, description=payload.description, due_at=payload.due_at
+        )
         return _detailed(task)
     task = services.task_create(
-        by=person, client=client, title=payload.title, description=payload.description, category=payload.category,
-        priority=payload.priority, due_at=payload.due_at, source=payload.source,
-        engagement=_engagement(person, payload.engagement), assignees=_team(client, payload.assignees), checklist=payload.checklist,
+        by=person,
+        client=client,
+        title=payload.title,
+        description=payload.description,
+        category=payload.category,
+        priority=payload.priority,
+        due_at=payload.due_at,
+        source=payload.source,
+        engagement=_engagement(person, payload.engagement),
+        assignees=_team(client, payload.assignees),
+        checklist=payload.checklist,
     )
     return _detailed(task)
 
@@ -192,9 +204,15 @@ def _team(client: Client, ids: list[int]) -> list[Person]:
 
     Ids outside the organisation are refused without a name, so no one learns who they are.
     """
-    staff = Membership.objects.filter(organisation_id=client.organisation_id, is_active=True, role__in=[Membership.Role.OWNER, Membership.Role.ASSISTANT])
+    staff = Membership.objects.filter(
+        organisation_id=client.organisation_id,
+        is_active=True,
+        role__in=[Membership.Role.OWNER, Membership.Role.ASSISTANT],
+    )
     people = {p.pk: p for p in Person.objects.filter(pk__in=ids, memberships__in=staff)}
     unknown = [pk for pk in ids if pk not in people]
     if unknown:
-        raise ValidationError({"assignees": _("No one with id %(id)s works in this organisation.") % {"id": unknown[0]}})
+        raise ValidationError(
+            {"assignees": _("No one with id %(id)s works in this organisation.") % {"id": unknown[0]}}
+        )
     return [people[pk] for pk in dict.fromkeys(ids)]

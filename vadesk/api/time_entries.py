@@ -126,7 +126,9 @@ def list_time_entries(request: HttpRequest, filters: Query[TimeEntryFilters]):
         entries = entries.filter(work_date__gte=filters.from_)
     if filters.to is not None:
         entries = entries.filter(work_date__lte=filters.to)
-    page = entries.select_related("engagement__client", "task", "person").order_by("-work_date", "-id")[filters.offset : filters.offset + filters.limit]
+    page = entries.select_related("engagement__client", "task", "person").order_by("-work_date", "-id")[
+        filters.offset : filters.offset + filters.limit
+    ]
     return {"count": entries.count(), "limit": filters.limit, "offset": filters.offset, "items": list(page)}
 
 
@@ -139,8 +141,13 @@ def get_time_entry(request: HttpRequest, entry_id: Id):
 def log_time(request: HttpRequest, payload: TimeEntryIn):
     person = person_of(request)
     entry = services.time_entry_log(
-        by=person, engagement=scoping.engagement_visible(person, payload.engagement), work_date=payload.work_date,
-        minutes=payload.minutes, task=_task(person, payload.task), note=payload.note, billable=payload.billable,
+        by=person,
+        engagement=scoping.engagement_visible(person, payload.engagement),
+        work_date=payload.work_date,
+        minutes=payload.minutes,
+        task=_task(person, payload.task),
+        note=payload.note,
+        billable=payload.billable,
     )
     return _shown(person, entry)
 
@@ -152,8 +159,11 @@ def correct_time_entry(request: HttpRequest, entry_id: Id, payload: TimeEntryPat
     sent = payload.dict(exclude_unset=True)
     # Unsent fields keep their value; only `task` may be cleared by sending null.
     entry = services.time_entry_correct(
-        by=person, entry=entry,
-        engagement=scoping.engagement_visible(person, payload.engagement) if payload.engagement is not None else entry.engagement,
+        by=person,
+        entry=entry,
+        engagement=scoping.engagement_visible(person, payload.engagement)
+        if payload.engagement is not None
+        else entry.engagement,
         task=_task(person, payload.task) if "task" in sent else entry.task,
         minutes=payload.minutes if payload.minutes is not None else entry.worked_minutes,
         work_date=payload.work_date or entry.work_date,
@@ -175,7 +185,10 @@ def start_timer(request: HttpRequest, payload: TimerStartIn):
     """Start timing; a timer already running is stopped and saved first."""
     person = person_of(request)
     entry = services.timer_start(
-        by=person, engagement=scoping.engagement_visible(person, payload.engagement), task=_task(person, payload.task), note=payload.note
+        by=person,
+        engagement=scoping.engagement_visible(person, payload.engagement),
+        task=_task(person, payload.task),
+        note=payload.note,
     )
     return _shown(person, entry)
 

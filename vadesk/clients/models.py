@@ -27,7 +27,9 @@ class Client(models.Model):
     kind = models.CharField(_("kind"), max_length=10, choices=Kind.choices, default=Kind.COMPANY)
     email = models.EmailField(_("e-mail address"), blank=True)
     phone = models.CharField(_("phone"), max_length=40, blank=True)
-    preferred_language = models.CharField(_("preferred language"), max_length=2, choices=Language.choices, default=Language.NL)
+    preferred_language = models.CharField(
+        _("preferred language"), max_length=2, choices=Language.choices, default=Language.NL
+    )
     country = models.CharField(_("country"), max_length=2, choices=Country.choices, default=Country.NL)
     vat_id = models.CharField(_("VAT id"), max_length=20, blank=True, validators=[validate_vat_id])
     coc_number = models.CharField(_("chamber of commerce number"), max_length=30, blank=True)
@@ -35,7 +37,11 @@ class Client(models.Model):
     postal_code = models.CharField(_("postal code"), max_length=20, blank=True)
     city = models.CharField(_("city"), max_length=100, blank=True)
     assistants = models.ManyToManyField(
-        settings.AUTH_USER_MODEL, through="Assignment", related_name="assigned_clients", blank=True, verbose_name=_("assistants")
+        settings.AUTH_USER_MODEL,
+        through="Assignment",
+        related_name="assigned_clients",
+        blank=True,
+        verbose_name=_("assistants"),
     )
     created_at = models.DateTimeField(auto_now_add=True)
     archived_at = models.DateTimeField(null=True, blank=True)
@@ -111,7 +117,9 @@ class DossierFact(models.Model):
     topic = models.CharField(_("topic"), max_length=12, choices=Topic.choices, default=Topic.OTHER)
     text = models.CharField(_("fact"), max_length=500)
     noted_on = models.DateField(_("noted on"), default=timezone.localdate)
-    author = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+", verbose_name=_("author"))
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+", verbose_name=_("author")
+    )
     pinned = models.BooleanField(_("pinned"), default=False)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)

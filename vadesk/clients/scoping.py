@@ -36,11 +36,14 @@ def is_staff_for(person: Person, client: Client) -> bool:
     reach = reach_of(person)
     if client.organisation_id in reach.owner_of:
         return True
-    return client.organisation_id in reach.assistant_in and Assignment.objects.filter(client=client, person=person).exists()
+    return (
+        client.organisation_id in reach.assistant_in
+        and Assignment.objects.filter(client=client, person=person).exists()
+    )
 
 
 def client_for_staff(person: Person, pk: int, organisation_id: int | None = None) -> Client:
     try:
         return staff_clients(person, organisation_id).get(pk=pk)
     except (Client.DoesNotExist, ValueError, TypeError):
-        raise Http404("No such client")
+        raise Http404("No such client") from None

@@ -59,13 +59,21 @@ class PreferenceIn(Input):
     time_zone: Annotated[str, Field(max_length=64)] | None = None
     quiet_from: time | None = None
     quiet_until: time | None = None
-    quiet_days: Annotated[str, Field(max_length=7, pattern=r"^[0-6]*$", description="Weekdays as digits, Monday = 0: `56` is the weekend")] | None = None
+    quiet_days: (
+        Annotated[
+            str,
+            Field(max_length=7, pattern=r"^[0-6]*$", description="Weekdays as digits, Monday = 0: `56` is the weekend"),
+        ]
+        | None
+    ) = None
     language: Language | None = None
 
 
 def _preference_out(contact) -> PreferenceOut:
     p = preference_of(contact)
-    return PreferenceOut(contact_id=contact.pk, **{name: getattr(p, name) for name in PreferenceOut.model_fields if name != "contact_id"})
+    return PreferenceOut(
+        contact_id=contact.pk, **{name: getattr(p, name) for name in PreferenceOut.model_fields if name != "contact_id"}
+    )
 
 
 @router.get("/contacts/{contact_id}/preference", response=PreferenceOut)
@@ -125,7 +133,9 @@ class PhoneMessageIn(Input):
     callback: bool = False
     callback_when: Annotated[str, Field(max_length=150)] = ""
     contact: Id | None = None
-    override_quiet: bool = Field(False, description="Urgent and it cannot wait: send even during the contact's quiet hours")
+    override_quiet: bool = Field(
+        False, description="Urgent and it cannot wait: send even during the contact's quiet hours"
+    )
 
 
 class PhoneMessageTaken(Schema):
@@ -150,7 +160,9 @@ class CallStatistics(Schema):
 @router.get("/clients/{client_id}/phone-messages", response=list[PhoneMessageOut])
 def list_phone_messages(request: HttpRequest, client_id: Id, filters: Query[PhoneFilters]):
     client = api_scoping.client_staffed(person_of(request), client_id)
-    calls = PhoneMessage.objects.filter(client=client, taken_at__gte=timezone.now() - timedelta(days=filters.days)).select_related("client", "taken_by")
+    calls = PhoneMessage.objects.filter(
+        client=client, taken_at__gte=timezone.now() - timedelta(days=filters.days)
+    ).select_related("client", "taken_by")
     if filters.urgency:
         calls = calls.filter(urgency=filters.urgency)
     if filters.open_callbacks:
@@ -163,8 +175,13 @@ def phone_statistics(request: HttpRequest, client_id: Id, days: int = Query(30, 
     client = api_scoping.client_staffed(person_of(request), client_id)
     calls = list(PhoneMessage.objects.filter(client=client, taken_at__gte=timezone.now() - timedelta(days=days)))
     stats = call_statistics(calls, timezone.localdate())
-    return CallStatistics(total=stats["total"], urgent_percent=stats["urgent_percent"], callbacks_open=stats["callbacks_open"],
-                          per_day={d.isoformat(): n for d, n in stats["days"]}, per_week=dict(stats["weeks"]))
+    return CallStatistics(
+        total=stats["total"],
+        urgent_percent=stats["urgent_percent"],
+        callbacks_open=stats["callbacks_open"],
+        per_day={d.isoformat(): n for d, n in stats["days"]},
+        per_week=dict(stats["weeks"]),
+    )
 
 
 @router.post("/clients/{client_id}/phone-messages", response={201: PhoneMessageTaken})
@@ -235,7 +252,9 @@ def create_follow_up(request: HttpRequest, payload: FollowUpIn):
         client = api_scoping.client_staffed(person, payload.client)
     else:
         raise Http404
-    follow_up = services.followup_add(by=person, client=client, task=task, comment=comment, fact=fact, text=payload.text, due_at=payload.due_at)
+    follow_up = services.followup_add(
+        by=person, client=client, task=task, comment=comment, fact=fact, text=payload.text, due_at=payload.due_at
+    )
     return follow_up
 
 
@@ -243,13 +262,15 @@ def _comment_staffed(person, pk: int) -> Comment:
     try:
         return Comment.objects.select_related("task__client").get(pk=pk, task__client__in=staff_clients(person))
     except Comment.DoesNotExist:
-        raise Http404
+        raise Http404 from None
 
 
 @router.post("/follow-ups/{follow_up_id}/done", response=FollowUpOut)
 def finish_follow_up(request: HttpRequest, follow_up_id: Id, payload: FollowUpDoneIn):
     person = person_of(request)
-    return services.followup_done(by=person, follow_up=scoping.follow_up_for_staff(person, follow_up_id), **payload.model_dump())
+    return services.followup_done(
+        by=person, follow_up=scoping.follow_up_for_staff(person, follow_up_id), **payload.model_dump()
+    )
 
 
 class QuestionIn(Input):
@@ -318,11 +339,22 @@ def list_templates(request: HttpRequest, organisation_id: Id):
 
 
 @router.put("/organisations/{organisation_id}/message-templates/{kind}/{language}", response=TemplateOut)
-def save_template(request: HttpRequest, organisation_id: Id, kind: MessageTemplate.Kind, language: Language, payload: TemplateIn):
+def save_template(
+    request: HttpRequest, organisation_id: Id, kind: MessageTemplate.Kind, language: Language, payload: TemplateIn
+):
     person = person_of(request)
     _owner_of(person, organisation_id)
-    template = services.template_save(by=person, organisation_id=organisation_id, kind=kind, language=language, subject=payload.subject, body=payload.body)
-    return TemplateOut(kind=template.kind, language=template.language, subject=template.subject, body=template.body, own=True)
+    template = services.template_save(
+        by=person,
+        organisation_id=organisation_id,
+        kind=kind,
+        language=language,
+        subject=payload.subject,
+        body=payload.body,
+    )
+    return TemplateOut(
+        kind=template.kind, language=template.language, subject=template.subject, body=template.body, own=True
+    )
 
 
 class TriageOut(Schema):
@@ -339,5 +371,3 @@ def list_triage(request: HttpRequest, organisation_id: Id):
     person = person_of(request)
     _owner_of(person, organisation_id)
     return scoping.triage_of(person, organisation_id)[:200]
-
-

@@ -129,14 +129,23 @@ class WhatsAppCloudAdapter:
         self.config = config
 
     def request_body(self, envelope: Envelope) -> dict[str, Any]:
-        body: dict[str, Any] = {"messaging_product": "whatsapp", "recipient_type": "individual", "to": envelope.recipient}
+        body: dict[str, Any] = {
+            "messaging_product": "whatsapp",
+            "recipient_type": "individual",
+            "to": envelope.recipient,
+        }
         template = (envelope.payload or {}).get("template")
         if template:
             body["type"] = "template"
             body["template"] = {
                 "name": template["name"],
                 "language": {"code": template.get("language", "en")},
-                "components": [{"type": "body", "parameters": [{"type": "text", "text": str(p)} for p in template.get("parameters", [])]}],
+                "components": [
+                    {
+                        "type": "body",
+                        "parameters": [{"type": "text", "text": str(p)} for p in template.get("parameters", [])],
+                    }
+                ],
             }
         else:
             body["type"] = "text"
@@ -158,7 +167,9 @@ class WhatsAppCloudAdapter:
         except urllib.error.HTTPError as error:
             detail = error.read()[:300].decode(errors="replace")
             # 429 (rate limit) and 5xx may pass later; any other 4xx will not.
-            raise DeliveryError(f"HTTP {error.code}: {detail}", permanent=error.code != 429 and error.code < 500)
+            raise DeliveryError(
+                f"HTTP {error.code}: {detail}", permanent=error.code != 429 and error.code < 500
+            ) from None
         messages = answer.get("messages") or [{}]
         return str(messages[0].get("id", ""))
 

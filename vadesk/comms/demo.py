@@ -22,7 +22,11 @@ CALLERS = [
     ("Mehmet Yilmaz", "Yilmaz Transport", "+31612345678", "Levering verschoven naar volgende week."),
 ]
 RHYTHMS = [("immediate", None), ("daily", time(17)), ("weekly", time(16, 30)), ("daily", time(8, 30))]
-PERSONAL = ["Vragen hoe de verhuizing is gegaan", "Vragen hoe het met zijn zoon gaat", "Feliciteren met het nieuwe kantoor"]
+PERSONAL = [
+    "Vragen hoe de verhuizing is gegaan",
+    "Vragen hoe het met zijn zoon gaat",
+    "Feliciteren met het nieuwe kantoor",
+]
 
 
 def comms_demo_load(*, organisations: list[Organisation], now: datetime, seed: int = 7) -> None:
@@ -31,10 +35,20 @@ def comms_demo_load(*, organisations: list[Organisation], now: datetime, seed: i
         contacts = list(Contact.objects.filter(client__organisation=organisation).select_related("client"))
         for n, contact in enumerate(contacts):
             cadence, at = RHYTHMS[n % len(RHYTHMS)]
-            preference = Preference(contact=contact, cadence=cadence, digest_time=at or time(17), digest_weekday=4,
-                                    time_zone=organisation.time_zone, language=contact.preferred_language,
-                                    quiet_from=time(21) if n % 2 else None, quiet_until=time(8) if n % 2 else None, quiet_days="56" if n % 3 == 0 else "")
-            preference.next_digest_at = next_digest(now, cadence=cadence, at=preference.digest_time, weekday=4, zone=preference.time_zone)
+            preference = Preference(
+                contact=contact,
+                cadence=cadence,
+                digest_time=at or time(17),
+                digest_weekday=4,
+                time_zone=organisation.time_zone,
+                language=contact.preferred_language,
+                quiet_from=time(21) if n % 2 else None,
+                quiet_until=time(8) if n % 2 else None,
+                quiet_days="56" if n % 3 == 0 else "",
+            )
+            preference.next_digest_at = next_digest(
+                now, cadence=cadence, at=preference.digest_time, weekday=4, zone=preference.time_zone
+            )
             preference.save()
         zone = ZoneInfo(organisation.time_zone)
         staff = organisation.memberships.filter(role__in=["owner", "assistant"]).select_related("person").first()
@@ -49,16 +63,31 @@ def comms_demo_load(*, organisations: list[Organisation], now: datetime, seed: i
                         continue
                     callback = rng.random() < 0.4
                     PhoneMessage.objects.create(
-                        client=client, caller_name=name, company=company, number=number, reason=reason,
-                        urgency="urgent" if rng.random() < 0.15 else "normal", callback=callback,
+                        client=client,
+                        caller_name=name,
+                        company=company,
+                        number=number,
+                        reason=reason,
+                        urgency="urgent" if rng.random() < 0.15 else "normal",
+                        callback=callback,
                         callback_when="voor 17:00" if callback else "",
                         called_back_at=taken + timedelta(hours=2) if callback and day > 1 else None,
-                        taken_by=staff.person if staff else None, taken_at=taken,
+                        taken_by=staff.person if staff else None,
+                        taken_at=taken,
                     )
-            FollowUp.objects.create(client=client, text=rng.choice(PERSONAL), due_at=now.replace(hour=10, minute=0, second=0, microsecond=0),
-                                    created_by=staff.person if staff else None)
+            FollowUp.objects.create(
+                client=client,
+                text=rng.choice(PERSONAL),
+                due_at=now.replace(hour=10, minute=0, second=0, microsecond=0),
+                created_by=staff.person if staff else None,
+            )
         InboundMessage.objects.create(
-            key=f"<demo-triage-{organisation.pk}@demo.invalid>", organisation=organisation, sender="onbekend@voorbeeld.invalid",
-            subject="Samenwerking?", body_text="Goedendag, wij zoeken een virtueel assistent voor onze webshop. Kunt u ons bellen?",
-            raw=b"", outcome=InboundMessage.Outcome.TRIAGE, note="Unknown sender.",
+            key=f"<demo-triage-{organisation.pk}@demo.invalid>",
+            organisation=organisation,
+            sender="onbekend@voorbeeld.invalid",
+            subject="Samenwerking?",
+            body_text="Goedendag, wij zoeken een virtueel assistent voor onze webshop. Kunt u ons bellen?",
+            raw=b"",
+            outcome=InboundMessage.Outcome.TRIAGE,
+            note="Unknown sender.",
         )

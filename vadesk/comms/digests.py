@@ -44,15 +44,26 @@ def digest_content(contact: Contact, *, since: datetime, until: datetime) -> Dig
     client_id = contact.client_id
     waiting = list(Task.objects.filter(client_id=client_id, status=Status.WAITING).order_by("due_at", "id"))
     last_question: dict[int, str] = {}
-    for comment in Comment.objects.filter(task__in=waiting, visibility=Comment.Visibility.CLIENT).order_by("created_at", "id"):
+    for comment in Comment.objects.filter(task__in=waiting, visibility=Comment.Visibility.CLIENT).order_by(
+        "created_at", "id"
+    ):
         last_question[comment.task_id] = comment.body
-    done = list(Task.objects.filter(client_id=client_id, status=Status.DONE, closed_at__gt=since, closed_at__lte=until).order_by("closed_at"))
-    calls = list(PhoneMessage.objects.filter(client_id=client_id, taken_at__gt=since, taken_at__lte=until)
-                 .filter(models_q_for(contact)).order_by("taken_at"))
+    done = list(
+        Task.objects.filter(
+            client_id=client_id, status=Status.DONE, closed_at__gt=since, closed_at__lte=until
+        ).order_by("closed_at")
+    )
+    calls = list(
+        PhoneMessage.objects.filter(client_id=client_id, taken_at__gt=since, taken_at__lte=until)
+        .filter(models_q_for(contact))
+        .order_by("taken_at")
+    )
     engagements = list(Engagement.objects.active().filter(client_id=client_id).exclude(kind=Engagement.Kind.HOURLY))
     balances = balances_of(engagements, timezone.localdate(until))
     return DigestContent(
-        questions=[(t, last_question.get(t.pk, "")) for t in waiting], done=done, calls=calls,
+        questions=[(t, last_question.get(t.pk, "")) for t in waiting],
+        done=done,
+        calls=calls,
         hours=[(e, balances[e.pk]) for e in engagements],
     )
 
@@ -64,25 +75,47 @@ def models_q_for(contact: Contact):
     return Q(contact__isnull=True) | Q(contact=contact)
 
 
-def digest_render(contact: Contact, preference: Preference, content: DigestContent, *, at: datetime,
-                  templates: dict | None = None) -> tuple[str, str, str]:
+def digest_render(
+    contact: Contact, preference: Preference, content: DigestContent, *, at: datetime, templates: dict | None = None
+) -> tuple[str, str, str]:
     """Subject, plain text and HTML of a digest, in the contact's language and time zone."""
     organisation = contact.client.organisation
     with translation.override(preference.language), timezone.override(preference.time_zone):
-        values = {"contact": contact.name, "client": contact.client.name, "organisation": organisation.name,
-                  "date": formats.date_format(timezone.localtime(at), "DATE_FORMAT"), "summary": ""}
-        subject, intro = compose("digest", organisation_id=organisation.pk, language=preference.language, values=values, templates=templates)
+        values = {
+            "contact": contact.name,
+            "client": contact.client.name,
+            "organisation": organisation.name,
+            "date": formats.date_format(timezone.localtime(at), "DATE_FORMAT"),
+            "summary": "",
+        }
+        subject, intro = compose(
+            "digest", organisation_id=organisation.pk, language=preference.language, values=values, templates=templates
+        )
         base = conf.inbound_address()
-        questions = [{"task": t, "text": q, "token": task_token(t.pk),
-                      "reply": f"mailto:{task_reply_address(base, t.pk)}?subject={quote('Re: ' + t.title + ' ' + task_token(t.pk))}"}
-                     for t, q in content.questions]
-        context = {"contact": contact, "intro": intro, "content": content, "questions": questions, "organisation": organisation}
+        questions = [
+            {
+                "task": t,
+                "text": q,
+                "token": task_token(t.pk),
+                "reply": f"mailto:{task_reply_address(base, t.pk)}?subject={quote('Re: ' + t.title + ' ' + task_token(t.pk))}",
+            }
+            for t, q in content.questions
+        ]
+        context = {
+            "contact": contact,
+            "intro": intro,
+            "content": content,
+            "questions": questions,
+            "organisation": organisation,
+        }
         text = render_to_string("comms/digest.txt", context)
         html = render_to_string("comms/digest.html", context)
     return subject, text, html
 
 
-def digest_send(preference: Preference, *, slot: datetime, since: datetime, templates: dict | None = None) -> OutboxMessage | None:
+def digest_send(
+    preference: Preference, *, slot: datetime, since: datetime, templates: dict | None = None
+) -> OutboxMessage | None:
     contact = preference.contact
     if not contact.email:
         return None
@@ -91,8 +124,14 @@ def digest_send(preference: Preference, *, slot: datetime, since: datetime, temp
         return None
     subject, text, html = digest_render(contact, preference, content, at=slot, templates=templates)
     return outbox_enqueue(
-        organisation_id=contact.client.organisation_id, client_id=contact.client_id, contact_id=contact.pk,
-        kind=OutboxMessage.Kind.DIGEST, recipient=contact.email, subject=subject, body_text=text, body_html=html,
+        organisation_id=contact.client.organisation_id,
+        client_id=contact.client_id,
+        contact_id=contact.pk,
+        kind=OutboxMessage.Kind.DIGEST,
+        recipient=contact.email,
+        subject=subject,
+        body_text=text,
+        body_html=html,
         dedupe_key=f"digest:{contact.pk}:{slot.isoformat()}",
         # One question only: a plain reply lands on its task. Several: each has its own reply link.
         task_id=content.questions[0][0].pk if len(content.questions) == 1 else None,
@@ -107,20 +146,32 @@ def digests_build_due(*, now: datetime | None = None) -> int:
     leaves either both or neither.
     """
     now = now or timezone.now()
-    due = (Preference.objects.filter(next_digest_at__lte=now, cadence__in=[Cadence.DAILY, Cadence.WEEKLY])
-           .select_related("contact__client__organisation").order_by("next_digest_at"))
+    due = (
+        Preference.objects.filter(next_digest_at__lte=now, cadence__in=[Cadence.DAILY, Cadence.WEEKLY])
+        .select_related("contact__client__organisation")
+        .order_by("next_digest_at")
+    )
     queued = 0
     templates_by_org: dict[int, dict] = {}
     for preference in due:
         slot = preference.next_digest_at
         since = preference.last_digest_at or slot - timedelta(days=7 if preference.cadence == Cadence.WEEKLY else 1)
-        following = next_digest(max(now, slot), cadence=preference.cadence, at=preference.digest_time,
-                                weekday=preference.digest_weekday, zone=preference.time_zone)
+        following = next_digest(
+            max(now, slot),
+            cadence=preference.cadence,
+            at=preference.digest_time,
+            weekday=preference.digest_weekday,
+            zone=preference.time_zone,
+        )
         org_id = preference.contact.client.organisation_id
         if org_id not in templates_by_org:
-            templates_by_org[org_id] = {(t.kind, t.language): t for t in MessageTemplate.objects.filter(organisation_id=org_id, kind="digest")}
+            templates_by_org[org_id] = {
+                (t.kind, t.language): t for t in MessageTemplate.objects.filter(organisation_id=org_id, kind="digest")
+            }
         with transaction.atomic():
-            claimed = Preference.objects.filter(pk=preference.pk, next_digest_at=slot).update(next_digest_at=following, last_digest_at=slot)
+            claimed = Preference.objects.filter(pk=preference.pk, next_digest_at=slot).update(
+                next_digest_at=following, last_digest_at=slot
+            )
             if not claimed:
                 continue
             if digest_send(preference, slot=slot, since=since, templates=templates_by_org[org_id]) is not None:

@@ -19,15 +19,24 @@ class PhoneMessageForm(forms.Form):
     """One screen, top to bottom in the order a call goes; every field reachable with Tab, sent with Enter or Ctrl+Enter."""
 
     client = forms.ModelChoiceField(queryset=None, label=_("For client"))
-    contact = forms.ModelChoiceField(queryset=None, required=False, label=_("For contact"), empty_label=_("— primary contact —"))
+    contact = forms.ModelChoiceField(
+        queryset=None, required=False, label=_("For contact"), empty_label=_("— primary contact —")
+    )
     caller_name = forms.CharField(label=_("Caller"), max_length=150)
     company = forms.CharField(label=_("Company"), max_length=150, required=False)
-    number = forms.CharField(label=_("Number"), max_length=40, required=False, widget=forms.TextInput(attrs={"inputmode": "tel", "autocomplete": "off"}))
+    number = forms.CharField(
+        label=_("Number"),
+        max_length=40,
+        required=False,
+        widget=forms.TextInput(attrs={"inputmode": "tel", "autocomplete": "off"}),
+    )
     reason = forms.CharField(label=_("Reason"), widget=forms.Textarea(attrs={"rows": 3}))
     urgent = forms.BooleanField(label=_("Urgent"), required=False)
     callback = forms.BooleanField(label=_("Please call back"), required=False)
     callback_when = forms.CharField(label=_("Call back when"), max_length=150, required=False)
-    override_quiet = forms.BooleanField(label=_("Urgent and it cannot wait: send even during the contact's quiet hours"), required=False)
+    override_quiet = forms.BooleanField(
+        label=_("Urgent and it cannot wait: send even during the contact's quiet hours"), required=False
+    )
 
     def __init__(self, *args, clients, contacts, **kwargs):
         super().__init__(*args, **kwargs)
@@ -46,7 +55,9 @@ class PhoneMessageForm(forms.Form):
 class CallFilterForm(forms.Form):
     PERIODS = [("7", _("last 7 days")), ("30", _("last 30 days")), ("90", _("last 90 days")), ("365", _("last year"))]
     period = forms.ChoiceField(choices=PERIODS, required=False, initial="30", label=_("Period"))
-    urgency = forms.ChoiceField(choices=[("", _("all"))] + list(PhoneMessage.Urgency.choices), required=False, label=_("Urgency"))
+    urgency = forms.ChoiceField(
+        choices=[("", _("all")), *list(PhoneMessage.Urgency.choices)], required=False, label=_("Urgency")
+    )
     open_callbacks = forms.BooleanField(required=False, label=_("only open callbacks"))
     q = forms.CharField(required=False, label=_("Search"))
 
@@ -59,14 +70,23 @@ class PreferenceForm(forms.Form):
     by_portal = forms.BooleanField(required=False, label=_("Portal"))
     by_sms = forms.BooleanField(required=False, label=_("SMS"))
     by_whatsapp = forms.BooleanField(required=False, label=_("WhatsApp"))
-    mobile = forms.CharField(required=False, max_length=40, label=_("Mobile number"), help_text=_("For SMS and WhatsApp; the contact's phone number is used when empty."))
+    mobile = forms.CharField(
+        required=False,
+        max_length=40,
+        label=_("Mobile number"),
+        help_text=_("For SMS and WhatsApp; the contact's phone number is used when empty."),
+    )
     cadence = forms.ChoiceField(choices=Cadence.choices, label=_("Rhythm"))
     digest_time = forms.TimeField(label=_("Digest time"), widget=TimeInput())
     digest_weekday = forms.TypedChoiceField(choices=Weekday.choices, coerce=int, label=_("Weekly digest on"))
-    time_zone = forms.CharField(max_length=64, label=_("Time zone"), validators=[validate_time_zone], help_text=_("e.g. Europe/Amsterdam"))
+    time_zone = forms.CharField(
+        max_length=64, label=_("Time zone"), validators=[validate_time_zone], help_text=_("e.g. Europe/Amsterdam")
+    )
     quiet_from = forms.TimeField(required=False, label=_("Quiet from"), widget=TimeInput())
     quiet_until = forms.TimeField(required=False, label=_("Quiet until"), widget=TimeInput())
-    quiet_days = forms.MultipleChoiceField(choices=WEEKDAYS, required=False, widget=forms.CheckboxSelectMultiple, label=_("Quiet days"))
+    quiet_days = forms.MultipleChoiceField(
+        choices=WEEKDAYS, required=False, widget=forms.CheckboxSelectMultiple, label=_("Quiet days")
+    )
     language = forms.ChoiceField(choices=Language.choices, label=_("Language"))
 
     def clean_quiet_days(self):
@@ -74,7 +94,11 @@ class PreferenceForm(forms.Form):
 
 
 class FollowUpForm(forms.Form):
-    text = forms.CharField(max_length=300, label=_("Follow-up"), widget=forms.TextInput(attrs={"placeholder": _("e.g. ask how his son is doing")}))
+    text = forms.CharField(
+        max_length=300,
+        label=_("Follow-up"),
+        widget=forms.TextInput(attrs={"placeholder": _("e.g. ask how his son is doing")}),
+    )
     due_at = forms.DateTimeField(label=_("Due"), widget=DateTimeInput())
 
 

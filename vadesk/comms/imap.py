@@ -7,6 +7,7 @@ and nothing is filed twice.
 
 from __future__ import annotations
 
+import contextlib
 import imaplib
 import ssl
 from dataclasses import dataclass
@@ -30,14 +31,21 @@ def imap_config() -> ImapConfig | None:
     if not host:
         return None
     security = conf._choice("VADESK_IMAP_SECURITY", "tls", {"tls", "starttls", "none"})
-    return ImapConfig(host=host, port=conf._int("VADESK_IMAP_PORT", "993" if security == "tls" else "143"),
-                      username=conf._env("VADESK_IMAP_USERNAME", ""), password=conf._env("VADESK_IMAP_PASSWORD", ""),
-                      security=security, mailbox=conf._env("VADESK_IMAP_MAILBOX", "INBOX"))
+    return ImapConfig(
+        host=host,
+        port=conf._int("VADESK_IMAP_PORT", "993" if security == "tls" else "143"),
+        username=conf._env("VADESK_IMAP_USERNAME", ""),
+        password=conf._env("VADESK_IMAP_PASSWORD", ""),
+        security=security,
+        mailbox=conf._env("VADESK_IMAP_MAILBOX", "INBOX"),
+    )
 
 
 def _connect(config: ImapConfig) -> imaplib.IMAP4:
     if config.security == "tls":
-        client: imaplib.IMAP4 = imaplib.IMAP4_SSL(config.host, config.port, ssl_context=ssl.create_default_context(), timeout=60)
+        client: imaplib.IMAP4 = imaplib.IMAP4_SSL(
+            config.host, config.port, ssl_context=ssl.create_default_context(), timeout=60
+        )
     else:
         client = imaplib.IMAP4(config.host, config.port, timeout=60)
         if config.security == "starttls":
@@ -65,10 +73,8 @@ def imap_poll(config: ImapConfig, *, limit: int = 500) -> dict[str, int]:
             client.uid("STORE", uid, "+FLAGS", "(\\Seen)")
             counts[message.outcome] = counts.get(message.outcome, 0) + 1
     finally:
-        try:
+        with contextlib.suppress(imaplib.IMAP4.error, OSError):
             client.logout()
-        except (imaplib.IMAP4.error, OSError):
-            pass
     return counts
 
 

@@ -66,7 +66,7 @@ def _header(mail: Message, name: str) -> str:
         return ""
     try:
         return str(make_header(decode_header(str(value))))
-    except Exception:  # noqa: BLE001
+    except Exception:
         return str(value) if isinstance(value, str) else ""
 
 
@@ -75,15 +75,26 @@ def parse(raw: bytes) -> Parsed:
     mail = BytesParser(policy=policy.compat32).parsebytes(raw)
     sender_name, sender = parseaddr(_header(mail, "From"))
     # Only headers that are present: Python 3.13's strict getaddresses() rejects the whole list for an empty one.
-    fields = [value for value in (_header(mail, "To"), _header(mail, "Cc"), _header(mail, "Delivered-To")) if value.strip()]
+    fields = [
+        value for value in (_header(mail, "To"), _header(mail, "Cc"), _header(mail, "Delivered-To")) if value.strip()
+    ]
     recipients = [a for _, a in getaddresses(fields) if a]
     references = MESSAGE_ID.findall(_header(mail, "In-Reply-To") + " " + _header(mail, "References"))
     message_id = (MESSAGE_ID.findall(_header(mail, "Message-ID")) or [""])[0]
     text, html, attachments = _walk(mail)
     return Parsed(
-        message_id=message_id, sender=sender.strip().lower(), sender_name=sender_name.strip(), recipients=[r.lower() for r in recipients],
-        subject=" ".join(_header(mail, "Subject").split())[:300], references=references, text=text, html=html,
-        attachments=attachments, failed_auth=bool(FAILED_AUTH.search(" ".join(str(v) for v in mail.get_all("Authentication-Results", []) or []))),
+        message_id=message_id,
+        sender=sender.strip().lower(),
+        sender_name=sender_name.strip(),
+        recipients=[r.lower() for r in recipients],
+        subject=" ".join(_header(mail, "Subject").split())[:300],
+        references=references,
+        text=text,
+        html=html,
+        attachments=attachments,
+        failed_auth=bool(
+            FAILED_AUTH.search(" ".join(str(v) for v in mail.get_all("Authentication-Results", []) or []))
+        ),
         defects=len(mail.defects),
     )
 
@@ -107,7 +118,9 @@ def _walk(mail: Message) -> tuple[str, str, list[tuple[str, str, bytes]]]:
         kind, disposition, filename = part.get_content_type(), part.get_content_disposition(), part.get_filename()
         if disposition == "attachment" or filename or kind not in ("text/plain", "text/html"):
             name = str(make_header(decode_header(filename))) if filename else "attachment"
-            attachments.append((re.sub(r"[\\/\x00-\x1f]", "_", name)[:255], kind[:120], part.get_payload(decode=True) or b""))
+            attachments.append(
+                (re.sub(r"[\\/\x00-\x1f]", "_", name)[:255], kind[:120], part.get_payload(decode=True) or b"")
+            )
             continue
         if kind == "text/plain" and plain is None:
             plain = _decoded(part)
@@ -151,10 +164,18 @@ def find_task_id(parsed: Parsed, envelope_recipients: list[str]) -> int | None:
     if task_id:
         return task_id
     if parsed.references:
-        out = _one(OutboxMessage.objects.filter(message_id__in=parsed.references, task__isnull=False).values_list("task_id", flat=True))
+        out = _one(
+            OutboxMessage.objects.filter(message_id__in=parsed.references, task__isnull=False).values_list(
+                "task_id", flat=True
+            )
+        )
         if out:
             return out
-        earlier = _one(InboundMessage.objects.filter(message_id__in=parsed.references, task__isnull=False).values_list("task_id", flat=True))
+        earlier = _one(
+            InboundMessage.objects.filter(message_id__in=parsed.references, task__isnull=False).values_list(
+                "task_id", flat=True
+            )
+        )
         if earlier:
             return earlier
     return None
@@ -170,7 +191,9 @@ def speakers(address: str) -> dict[int, int | None]:
     """
     if not address:
         return {}
-    contact, client, membership, person = (m._meta.db_table for m in (Contact, Client, Membership, Membership.person.field.related_model))
+    contact, client, membership, person = (
+        m._meta.db_table for m in (Contact, Client, Membership, Membership.person.field.related_model)
+    )
     sql = (
         f'SELECT client_id, CAST(NULL AS BIGINT) FROM "{contact}" WHERE LOWER(email) = %s '
         f'UNION SELECT id, CAST(NULL AS BIGINT) FROM "{client}" WHERE LOWER(email) = %s '
@@ -201,7 +224,7 @@ def inbound_receive(*, raw: bytes, envelope_recipients: list[str] | None = None)
     envelope_recipients = [r.lower() for r in envelope_recipients or []]
     try:
         parsed: Parsed | None = parse(raw)
-    except Exception as error:  # noqa: BLE001 - malformed beyond the lenient parser: keep it for a person
+    except Exception as error:
         log.warning("unparseable inbound message: %s", error)
         parsed = None
     key = key_of(parsed, raw)
@@ -209,18 +232,30 @@ def inbound_receive(*, raw: bytes, envelope_recipients: list[str] | None = None)
     try:
         with transaction.atomic():
             if parsed is None:
-                return _store(key, raw, None, Outcome.TRIAGE, note="The message could not be read (malformed MIME).",
-                              organisation_id=_organisation_of(envelope_recipients))
+                return _store(
+                    key,
+                    raw,
+                    None,
+                    Outcome.TRIAGE,
+                    note="The message could not be read (malformed MIME).",
+                    organisation_id=_organisation_of(envelope_recipients),
+                )
             return _file(key, raw, parsed, envelope_recipients)
-    except Exception as error:  # noqa: BLE001 - a bug must not lose mail: keep it in triage with the error
+    except Exception as error:
         if isinstance(error, IntegrityError):
             found = _one(InboundMessage.objects.filter(key=key))
             if found is not None:
                 return found  # this message was stored before (or by a concurrent delivery)
         log.exception("inbound message %s could not be filed", key)
         with transaction.atomic():
-            return _store(key, raw, parsed, Outcome.TRIAGE, note=f"Could not be filed automatically: {type(error).__name__}",
-                          organisation_id=_organisation_of(envelope_recipients))
+            return _store(
+                key,
+                raw,
+                parsed,
+                Outcome.TRIAGE,
+                note=f"Could not be filed automatically: {type(error).__name__}",
+                organisation_id=_organisation_of(envelope_recipients),
+            )
 
 
 def _organisation_of(addresses: list[str]) -> int | None:
@@ -235,24 +270,51 @@ def _file(key: str, raw: bytes, parsed: Parsed, envelope_recipients: list[str]) 
     task_id = find_task_id(parsed, envelope_recipients)
     # Ids only: the filing needs the task's client and organisation, not the task itself (building and
     # filling a Task with its client and organisation cost more than the rest of a reply's filing).
-    found = _one(Task.objects.filter(pk=task_id).values_list("pk", "client_id", "client__organisation_id")) if task_id else None
+    found = (
+        _one(Task.objects.filter(pk=task_id).values_list("pk", "client_id", "client__organisation_id"))
+        if task_id
+        else None
+    )
     if found:
         task_id, task_client_id, organisation_id = found
     else:
         task_id = task_client_id = None
         organisation_id = _organisation_of(envelope_recipients + parsed.recipients)
     if len(raw) > conf.max_message_bytes():
-        return _store(key, raw[: conf.max_message_bytes()], parsed, Outcome.TRIAGE, organisation_id=organisation_id,
-                      note="Too large: only the first part is kept and the attachments were not stored.", keep_attachments=False)
+        return _store(
+            key,
+            raw[: conf.max_message_bytes()],
+            parsed,
+            Outcome.TRIAGE,
+            organisation_id=organisation_id,
+            note="Too large: only the first part is kept and the attachments were not stored.",
+            keep_attachments=False,
+        )
     if parsed.failed_auth:
-        return _store(key, raw, parsed, Outcome.TRIAGE, organisation_id=organisation_id,
-                      note="The receiving server recorded a failed SPF/DMARC check: the sender may be forged.")
+        return _store(
+            key,
+            raw,
+            parsed,
+            Outcome.TRIAGE,
+            organisation_id=organisation_id,
+            note="The receiving server recorded a failed SPF/DMARC check: the sender may be forged.",
+        )
     spoken_for = speakers(parsed.sender)  # once per message: both the reply check and the new-task path read it
     if task_id is not None:
         if task_client_id not in spoken_for:
-            return _store(key, raw, parsed, Outcome.TRIAGE, organisation_id=organisation_id, task_id=task_id, client_id=task_client_id,
-                          note="A reply to a task from an address that is not one of this client's contacts.")
-        return _as_comment(key, raw, parsed, task_id, task_client_id, organisation_id, author_id=spoken_for[task_client_id])
+            return _store(
+                key,
+                raw,
+                parsed,
+                Outcome.TRIAGE,
+                organisation_id=organisation_id,
+                task_id=task_id,
+                client_id=task_client_id,
+                note="A reply to a task from an address that is not one of this client's contacts.",
+            )
+        return _as_comment(
+            key, raw, parsed, task_id, task_client_id, organisation_id, author_id=spoken_for[task_client_id]
+        )
     clients = senders_clients(spoken_for, organisation_id)
     if len(clients) == 1:
         return _as_task(key, raw, parsed, clients[0], author_id=spoken_for.get(clients[0].pk))
@@ -260,12 +322,27 @@ def _file(key: str, raw: bytes, parsed: Parsed, envelope_recipients: list[str]) 
     return _store(key, raw, parsed, Outcome.TRIAGE, organisation_id=organisation_id, note=note)
 
 
-def _as_comment(key: str, raw: bytes, parsed: Parsed, task_id: int, client_id: int, organisation_id: int, *, author_id: int | None) -> InboundMessage:
+def _as_comment(
+    key: str, raw: bytes, parsed: Parsed, task_id: int, client_id: int, organisation_id: int, *, author_id: int | None
+) -> InboundMessage:
     text = new_text(parsed.text) or parsed.text or "(—)"
     who = parsed.sender_name or parsed.sender
-    comment = Comment.objects.create(task_id=task_id, author_id=author_id, body=f"✉ {who} <{parsed.sender}>:\n{text}",
-                                     visibility=Comment.Visibility.CLIENT)
-    return _store(key, raw, parsed, Outcome.COMMENT, organisation_id=organisation_id, task_id=task_id, comment=comment, client_id=client_id)
+    comment = Comment.objects.create(
+        task_id=task_id,
+        author_id=author_id,
+        body=f"✉ {who} <{parsed.sender}>:\n{text}",
+        visibility=Comment.Visibility.CLIENT,
+    )
+    return _store(
+        key,
+        raw,
+        parsed,
+        Outcome.COMMENT,
+        organisation_id=organisation_id,
+        task_id=task_id,
+        comment=comment,
+        client_id=client_id,
+    )
 
 
 def _leads(client: Client) -> list[Person]:
@@ -274,44 +351,93 @@ def _leads(client: Client) -> list[Person]:
     Same rule as clients.scoping.is_staff_for (an active owner of the organisation, or an active assistant
     there who is assigned to the client — the lead assignment is that assignment), without a query per lead.
     """
-    staff = Membership.objects.filter(organisation_id=client.organisation_id, is_active=True,
-                                      role__in=[Membership.Role.OWNER, Membership.Role.ASSISTANT]).values("person_id")
-    return list(Person.objects.filter(pk__in=client.assignments.filter(role="lead").values("person_id")).filter(pk__in=staff).order_by("pk"))
+    staff = Membership.objects.filter(
+        organisation_id=client.organisation_id,
+        is_active=True,
+        role__in=[Membership.Role.OWNER, Membership.Role.ASSISTANT],
+    ).values("person_id")
+    return list(
+        Person.objects.filter(pk__in=client.assignments.filter(role="lead").values("person_id"))
+        .filter(pk__in=staff)
+        .order_by("pk")
+    )
 
 
 def _as_task(key: str, raw: bytes, parsed: Parsed, client: Client, *, author_id: int | None) -> InboundMessage:
     author = Person.objects.get(pk=author_id) if author_id else None
-    task = task_create(by=author, client=client, title=parsed.subject or "(no subject)", description=parsed.text[:20000],
-                       source=Source.EMAIL, assignees=_leads(client))
-    return _store(key, raw, parsed, Outcome.TASK, organisation_id=client.organisation_id, task_id=task.pk, client_id=client.pk)
+    task = task_create(
+        by=author,
+        client=client,
+        title=parsed.subject or "(no subject)",
+        description=parsed.text[:20000],
+        source=Source.EMAIL,
+        assignees=_leads(client),
+    )
+    return _store(
+        key, raw, parsed, Outcome.TASK, organisation_id=client.organisation_id, task_id=task.pk, client_id=client.pk
+    )
 
 
-def _store(key: str, raw: bytes, parsed: Parsed | None, outcome: str, *, organisation_id: int | None, note: str = "",
-           task_id: int | None = None, comment: Comment | None = None, client_id: int | None = None, keep_attachments: bool = True) -> InboundMessage:
+def _store(
+    key: str,
+    raw: bytes,
+    parsed: Parsed | None,
+    outcome: str,
+    *,
+    organisation_id: int | None,
+    note: str = "",
+    task_id: int | None = None,
+    comment: Comment | None = None,
+    client_id: int | None = None,
+    keep_attachments: bool = True,
+) -> InboundMessage:
     notes = [note] if note else []
     keep: list[tuple[str, str, bytes]] = []
     if parsed and keep_attachments:
         limit = conf.max_attachment_bytes()
         keep = [a for a in parsed.attachments if len(a[2]) <= limit]
-        notes += [f"Attachment “{name}” ({len(data) // 1024} KiB) is over the limit of {limit // 1024} KiB and was not stored."
-                  for name, _kind, data in parsed.attachments if len(data) > limit]
+        notes += [
+            f"Attachment “{name}” ({len(data) // 1024} KiB) is over the limit of {limit // 1024} KiB and was not stored."
+            for name, _kind, data in parsed.attachments
+            if len(data) > limit
+        ]
     message = InboundMessage.objects.create(
-        key=key, organisation_id=organisation_id, client_id=client_id, task_id=task_id, comment=comment,
-        sender=(parsed.sender if parsed else "")[:254], recipients=", ".join(parsed.recipients if parsed else [])[:2000],
-        subject=(parsed.subject if parsed else "")[:300], message_id=(parsed.message_id if parsed else "")[:250],
-        body_text=parsed.text if parsed else "", body_html=parsed.html if parsed else "",
-        raw=raw if outcome == Outcome.TRIAGE or conf.keep_raw() == "all" else b"", outcome=outcome, note=" ".join(notes)[:500],
+        key=key,
+        organisation_id=organisation_id,
+        client_id=client_id,
+        task_id=task_id,
+        comment=comment,
+        sender=(parsed.sender if parsed else "")[:254],
+        recipients=", ".join(parsed.recipients if parsed else [])[:2000],
+        subject=(parsed.subject if parsed else "")[:300],
+        message_id=(parsed.message_id if parsed else "")[:250],
+        body_text=parsed.text if parsed else "",
+        body_html=parsed.html if parsed else "",
+        raw=raw if outcome == Outcome.TRIAGE or conf.keep_raw() == "all" else b"",
+        outcome=outcome,
+        note=" ".join(notes)[:500],
     )
     if keep:
-        Attachment.objects.bulk_create([
-            Attachment(task_id=task_id if outcome in (Outcome.COMMENT, Outcome.TASK) else None, inbound=message, filename=name,
-                       content_type=kind, size=len(data), sha256=hashlib.sha256(data).hexdigest(), content=data)
-            for name, kind, data in keep
-        ])
+        Attachment.objects.bulk_create(
+            [
+                Attachment(
+                    task_id=task_id if outcome in (Outcome.COMMENT, Outcome.TASK) else None,
+                    inbound=message,
+                    filename=name,
+                    content_type=kind,
+                    size=len(data),
+                    sha256=hashlib.sha256(data).hexdigest(),
+                    content=data,
+                )
+                for name, kind, data in keep
+            ]
+        )
     return message
 
 
-def triage_file(*, message: InboundMessage, task: Task | None = None, client: Client | None = None, by=None) -> InboundMessage:
+def triage_file(
+    *, message: InboundMessage, task: Task | None = None, client: Client | None = None, by=None
+) -> InboundMessage:
     """A person decides where a triaged message belongs: as a comment on a task, or a new task for a client."""
     with transaction.atomic():
         message = InboundMessage.objects.select_for_update().get(pk=message.pk)
@@ -319,11 +445,21 @@ def triage_file(*, message: InboundMessage, task: Task | None = None, client: Cl
             return message
         parsed_text = message.body_text or "(—)"
         if task is not None:
-            message.comment = Comment.objects.create(task=task, author=by, body=f"✉ {message.sender}:\n{new_text(parsed_text) or parsed_text}",
-                                                     visibility=Comment.Visibility.INTERNAL)
+            message.comment = Comment.objects.create(
+                task=task,
+                author=by,
+                body=f"✉ {message.sender}:\n{new_text(parsed_text) or parsed_text}",
+                visibility=Comment.Visibility.INTERNAL,
+            )
             message.task, message.client = task, task.client
         elif client is not None:
-            message.task = task_create(by=by, client=client, title=message.subject or "(no subject)", description=parsed_text[:20000], source=Source.EMAIL)
+            message.task = task_create(
+                by=by,
+                client=client,
+                title=message.subject or "(no subject)",
+                description=parsed_text[:20000],
+                source=Source.EMAIL,
+            )
             message.client = client
         message.attachments.update(task=message.task)
         message.outcome = Outcome.DONE

@@ -46,7 +46,9 @@ class Preference(models.Model):
     cadence = models.CharField(_("rhythm"), max_length=10, choices=Cadence.choices, default=Cadence.IMMEDIATE)
     digest_time = models.TimeField(_("digest time"), default="17:00")
     digest_weekday = models.PositiveSmallIntegerField(_("digest day"), choices=Weekday.choices, default=Weekday.FRIDAY)
-    time_zone = models.CharField(_("time zone"), max_length=64, default="Europe/Amsterdam", validators=[validate_time_zone])
+    time_zone = models.CharField(
+        _("time zone"), max_length=64, default="Europe/Amsterdam", validators=[validate_time_zone]
+    )
     quiet_from = models.TimeField(_("quiet from"), null=True, blank=True)
     quiet_until = models.TimeField(_("quiet until"), null=True, blank=True)
     # ISO weekdays as digits, Monday = 0: "56" keeps Saturday and Sunday quiet.
@@ -194,7 +196,9 @@ class PhoneMessage(models.Model):
         URGENT = "urgent", _("Urgent")
 
     client = models.ForeignKey(Client, on_delete=models.CASCADE, related_name="phone_messages")
-    contact = models.ForeignKey(Contact, null=True, blank=True, on_delete=models.SET_NULL, related_name="+", verbose_name=_("for"))
+    contact = models.ForeignKey(
+        Contact, null=True, blank=True, on_delete=models.SET_NULL, related_name="+", verbose_name=_("for")
+    )
     caller_name = models.CharField(_("caller"), max_length=150)
     company = models.CharField(_("company"), max_length=150, blank=True)
     number = models.CharField(_("number"), max_length=20, blank=True)  # E.164
@@ -233,7 +237,9 @@ class FollowUp(models.Model):
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
     created_at = models.DateTimeField(auto_now_add=True)
     done_at = models.DateTimeField(null=True, blank=True)
-    done_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    done_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
     outcome = models.CharField(_("what you heard"), max_length=500, blank=True)
     became_fact = models.ForeignKey(DossierFact, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
 
@@ -266,4 +272,8 @@ class MessageTemplate(models.Model):
     class Meta:
         verbose_name = _("message template")
         ordering = ["kind", "language"]
-        constraints = [models.UniqueConstraint(fields=["organisation", "kind", "language"], name="one_template_per_kind_and_language")]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["organisation", "kind", "language"], name="one_template_per_kind_and_language"
+            )
+        ]

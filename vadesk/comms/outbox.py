@@ -64,10 +64,22 @@ def outbox_enqueue(
     reply_to = task_reply_address(base, task_id) if task_id else organisation_address(base, organisation_id)
     fields = dict(
         # A subject is one header line (RFC 5322 §2.2): a title with line breaks must not become header injection.
-        organisation_id=organisation_id, kind=kind, channel=channel, recipient=recipient.strip(), subject=" ".join(subject.split())[:300],
-        body_text=body_text, body_html=body_html, client_id=client_id, contact_id=contact_id, task_id=task_id,
-        urgent=urgent, not_before=not_before or timezone.now(), reply_to=reply_to, in_reply_to=in_reply_to,
-        payload=payload, message_id=new_message_id(conf.message_id_domain()),
+        organisation_id=organisation_id,
+        kind=kind,
+        channel=channel,
+        recipient=recipient.strip(),
+        subject=" ".join(subject.split())[:300],
+        body_text=body_text,
+        body_html=body_html,
+        client_id=client_id,
+        contact_id=contact_id,
+        task_id=task_id,
+        urgent=urgent,
+        not_before=not_before or timezone.now(),
+        reply_to=reply_to,
+        in_reply_to=in_reply_to,
+        payload=payload,
+        message_id=new_message_id(conf.message_id_domain()),
     )
     if dedupe_key is None:
         return OutboxMessage.objects.create(**fields)
@@ -85,7 +97,9 @@ def outbox_claim(*, worker: str, now: datetime | None = None) -> OutboxMessage |
     """Take the next due message for this worker, or None when nothing is due."""
     now = now or timezone.now()
     due = OutboxMessage.objects.filter(state=State.PENDING, not_before__lte=now).order_by("not_before", "id")
-    claim = dict(state=State.SENDING, phase=Phase.CLAIMED, claimed_at=now, claimed_by=worker, attempts=F("attempts") + 1)
+    claim = dict(
+        state=State.SENDING, phase=Phase.CLAIMED, claimed_at=now, claimed_by=worker, attempts=F("attempts") + 1
+    )
     if connection.features.has_select_for_update_skip_locked:
         with transaction.atomic():
             row = due.select_for_update(skip_locked=True).values_list("pk", flat=True).first()
@@ -102,11 +116,20 @@ def outbox_claim(*, worker: str, now: datetime | None = None) -> OutboxMessage |
 
 def envelope_of(message: OutboxMessage) -> Envelope:
     if message.channel == "email":
-        data = mime.build(mime.Outgoing(
-            sender=conf.from_address(), recipient=message.recipient, subject=message.subject, text=message.body_text,
-            html=message.body_html, message_id=message.message_id, date=message.created_at, reply_to=message.reply_to,
-            in_reply_to=message.in_reply_to, auto_submitted=message.kind == OutboxMessage.Kind.DIGEST,
-        ))
+        data = mime.build(
+            mime.Outgoing(
+                sender=conf.from_address(),
+                recipient=message.recipient,
+                subject=message.subject,
+                text=message.body_text,
+                html=message.body_html,
+                message_id=message.message_id,
+                date=message.created_at,
+                reply_to=message.reply_to,
+                in_reply_to=message.in_reply_to,
+                auto_submitted=message.kind == OutboxMessage.Kind.DIGEST,
+            )
+        )
         return Envelope(sender=conf.from_address(), recipient=message.recipient, data=data)
     return Envelope(sender="", recipient=message.recipient, text=message.body_text, payload=message.payload)
 
@@ -116,7 +139,9 @@ def backoff(attempts: int, config: conf.OutboxConfig) -> timedelta:
     return timedelta(seconds=min(config.backoff_cap, config.backoff_base * 2 ** max(0, attempts - 1)))
 
 
-def outbox_deliver(*, message: OutboxMessage, worker: str, adapters: dict[str, Adapter], config: conf.OutboxConfig | None = None) -> str:
+def outbox_deliver(
+    *, message: OutboxMessage, worker: str, adapters: dict[str, Adapter], config: conf.OutboxConfig | None = None
+) -> str:
     """Deliver one claimed message and record the outcome; returns the new state."""
     config = config or conf.outbox_config()
     mine = OutboxMessage.objects.filter(pk=message.pk, claimed_by=worker, state=State.SENDING)
@@ -134,7 +159,7 @@ def outbox_deliver(*, message: OutboxMessage, worker: str, adapters: dict[str, A
         provider_id = adapter.deliver(envelope_of(message), handover)
     except DeliveryError as error:
         return _failed(mine, message, str(error), permanent=error.permanent, config=config)
-    except Exception as error:  # noqa: BLE001 - any other failure is recorded, never lost
+    except Exception as error:
         if handed_over:
             # The connection broke after the end-of-data dot: the provider may have the message.
             return _uncertain(mine, f"{type(error).__name__}: {error}", config=config)
@@ -147,28 +172,43 @@ def _failed(mine, message: OutboxMessage, error: str, *, permanent: bool, config
     if permanent or message.attempts >= config.max_attempts:
         mine.update(state=State.FAILED, phase=Phase.NONE, last_error=error[:2000])
         return State.FAILED
-    mine.update(state=State.PENDING, phase=Phase.NONE, claimed_by="", last_error=error[:2000],
-                not_before=timezone.now() + backoff(message.attempts, config))
+    mine.update(
+        state=State.PENDING,
+        phase=Phase.NONE,
+        claimed_by="",
+        last_error=error[:2000],
+        not_before=timezone.now() + backoff(message.attempts, config),
+    )
     return State.PENDING
 
 
 def _uncertain(mine, error: str, *, config: conf.OutboxConfig) -> str:
     if config.uncertain == "resend":
-        mine.update(state=State.PENDING, phase=Phase.NONE, claimed_by="", last_error=error[:2000], not_before=timezone.now())
+        mine.update(
+            state=State.PENDING, phase=Phase.NONE, claimed_by="", last_error=error[:2000], not_before=timezone.now()
+        )
         return State.PENDING
     mine.update(state=State.UNCERTAIN, phase=Phase.NONE, last_error=error[:2000])
     return State.UNCERTAIN
 
 
-UNCERTAIN_NOTE = "The worker stopped after handing the message over; it may have been delivered. Check, then resend or mark as sent."
+UNCERTAIN_NOTE = (
+    "The worker stopped after handing the message over; it may have been delivered. Check, then resend or mark as sent."
+)
 
 
 def outbox_recover(*, now: datetime | None = None, config: conf.OutboxConfig | None = None) -> int:
     """Release rows of workers that vanished (claimed longer than the lease ago)."""
     config = config or conf.outbox_config()
-    stale = OutboxMessage.objects.filter(state=State.SENDING, claimed_at__lt=(now or timezone.now()) - timedelta(seconds=config.lease))
-    released = stale.filter(phase=Phase.CLAIMED).update(state=State.PENDING, phase=Phase.NONE, claimed_by="",
-                                                        last_error="The worker stopped before handing the message over.")
+    stale = OutboxMessage.objects.filter(
+        state=State.SENDING, claimed_at__lt=(now or timezone.now()) - timedelta(seconds=config.lease)
+    )
+    released = stale.filter(phase=Phase.CLAIMED).update(
+        state=State.PENDING,
+        phase=Phase.NONE,
+        claimed_by="",
+        last_error="The worker stopped before handing the message over.",
+    )
     handed = stale.filter(phase=Phase.HANDED_OVER)
     if config.uncertain == "resend":
         released += handed.update(state=State.PENDING, phase=Phase.NONE, claimed_by="", last_error=UNCERTAIN_NOTE)
@@ -181,9 +221,12 @@ def outbox_resolve(*, message: OutboxMessage, resend: bool) -> OutboxMessage:
     """A person settles an uncertain or failed message: send it again, or record that it did arrive."""
     if resend:
         OutboxMessage.objects.filter(pk=message.pk, state__in=[State.UNCERTAIN, State.FAILED]).update(
-            state=State.PENDING, phase=Phase.NONE, claimed_by="", not_before=timezone.now())
+            state=State.PENDING, phase=Phase.NONE, claimed_by="", not_before=timezone.now()
+        )
     else:
-        OutboxMessage.objects.filter(pk=message.pk, state=State.UNCERTAIN).update(state=State.SENT, sent_at=timezone.now())
+        OutboxMessage.objects.filter(pk=message.pk, state=State.UNCERTAIN).update(
+            state=State.SENT, sent_at=timezone.now()
+        )
     message.refresh_from_db()
     return message
 

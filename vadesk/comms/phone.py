@@ -15,9 +15,15 @@ def normalise_number(text: str, region: str) -> str:
     try:
         number = phonenumbers.parse(text, region)
     except phonenumbers.NumberParseException:
-        raise ValidationError(_("“%(number)s” is not a phone number."), params={"number": text}, code="invalid")
+        raise ValidationError(
+            _("“%(number)s” is not a phone number."), params={"number": text}, code="invalid"
+        ) from None
     if not phonenumbers.is_valid_number(number):
-        raise ValidationError(_("“%(number)s” is not a valid phone number. Check the digits and the country code."), params={"number": text}, code="invalid")
+        raise ValidationError(
+            _("“%(number)s” is not a valid phone number. Check the digits and the country code."),
+            params={"number": text},
+            code="invalid",
+        )
     return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
 
 

@@ -16,7 +16,19 @@ from django.utils.translation import gettext as _
 PLACEHOLDERS: dict[str, tuple[str, ...]] = {
     "confirmation": ("contact", "client", "task", "assistant", "organisation", "link"),
     "question": ("contact", "client", "task", "question", "assistant", "organisation", "link"),
-    "phone": ("contact", "client", "caller", "company", "number", "reason", "urgency", "callback", "taken_at", "assistant", "organisation"),
+    "phone": (
+        "contact",
+        "client",
+        "caller",
+        "company",
+        "number",
+        "reason",
+        "urgency",
+        "callback",
+        "taken_at",
+        "assistant",
+        "organisation",
+    ),
     "digest": ("contact", "client", "organisation", "date", "summary"),
     "reminder": ("contact", "client", "appointment", "when", "organisation"),
 }
@@ -33,11 +45,18 @@ def unknown_placeholders(text: str, kind: str) -> list[str]:
 def validate_template_text(text: str, kind: str) -> None:
     unknown = unknown_placeholders(text, kind)
     if unknown == ["$"]:
-        raise ValidationError(_("A lone $ is not allowed: write $$ for a dollar sign, or use one of: %(names)s."),
-                              params={"names": ", ".join("$" + n for n in PLACEHOLDERS[kind])})
+        raise ValidationError(
+            _("A lone $ is not allowed: write $$ for a dollar sign, or use one of: %(names)s."),
+            params={"names": ", ".join("$" + n for n in PLACEHOLDERS[kind])},
+        )
     if unknown:
-        raise ValidationError(_("Unknown placeholder(s) %(unknown)s. You can use: %(names)s."),
-                              params={"unknown": ", ".join("$" + n for n in unknown), "names": ", ".join("$" + n for n in PLACEHOLDERS[kind])})
+        raise ValidationError(
+            _("Unknown placeholder(s) %(unknown)s. You can use: %(names)s."),
+            params={
+                "unknown": ", ".join("$" + n for n in unknown),
+                "names": ", ".join("$" + n for n in PLACEHOLDERS[kind]),
+            },
+        )
 
 
 def fill(text: str, values: dict[str, str]) -> str:

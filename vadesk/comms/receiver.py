@@ -23,7 +23,7 @@ def _receive(raw: bytes, recipients: list[str]) -> str:
     try:
         message = inbound_receive(raw=raw, envelope_recipients=recipients)
         return f"250 2.0.0 Stored as {message.outcome}"
-    except Exception:  # noqa: BLE001 - a database outage: the sender keeps the mail and tries again later
+    except Exception:
         return "451 4.3.0 Temporary failure, please try again later"
     finally:
         # The executor's threads outlive the message; a connection left open here would pin the database.
@@ -32,7 +32,9 @@ def _receive(raw: bytes, recipients: list[str]) -> str:
 
 class Handler:
     async def handle_DATA(self, server: SMTP, session: Session, envelope: Envelope) -> str:
-        raw = envelope.original_content or (envelope.content if isinstance(envelope.content, bytes) else str(envelope.content).encode())
+        raw = envelope.original_content or (
+            envelope.content if isinstance(envelope.content, bytes) else str(envelope.content).encode()
+        )
         status = await asyncio.to_thread(_receive, raw, list(envelope.rcpt_tos))
         if isinstance(server, LMTP):
             # RFC 2033 §4.2: after the end of data an LMTP server answers once per accepted recipient.
@@ -44,7 +46,9 @@ class Handler:
 class ReceiverController(Controller):
     def __init__(self, *, host: str, port: int, lmtp: bool = False) -> None:
         self.lmtp = lmtp
-        super().__init__(Handler(), hostname=host, port=port, data_size_limit=conf.max_message_bytes(), decode_data=False)
+        super().__init__(
+            Handler(), hostname=host, port=port, data_size_limit=conf.max_message_bytes(), decode_data=False
+        )
 
     def factory(self) -> SMTP:
         cls = LMTP if self.lmtp else SMTP

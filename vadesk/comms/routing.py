@@ -41,7 +41,12 @@ def preference_of(contact: Contact) -> Preference:
 
 
 def quiet_of(preference: Preference) -> Quiet:
-    return Quiet(zone=preference.time_zone, start=preference.quiet_from, end=preference.quiet_until, days=frozenset(preference.quiet_weekdays))
+    return Quiet(
+        zone=preference.time_zone,
+        start=preference.quiet_from,
+        end=preference.quiet_until,
+        days=frozenset(preference.quiet_weekdays),
+    )
 
 
 def mobile_of(preference: Preference, contact: Contact) -> str:
@@ -72,8 +77,9 @@ def wants_now(preference: Preference, *, urgent: bool) -> bool:
     return urgent or preference.cadence == Cadence.IMMEDIATE
 
 
-def contact_notify(*, contact: Contact, draft: Draft, urgent: bool = False, override_quiet: bool = False,
-                   now: datetime | None = None) -> list[OutboxMessage]:
+def contact_notify(
+    *, contact: Contact, draft: Draft, urgent: bool = False, override_quiet: bool = False, now: datetime | None = None
+) -> list[OutboxMessage]:
     """Queue a message for a contact per their preference, inside the caller's transaction.
 
     Digest contacts get nothing now unless it is urgent: the next digest gathers it from the tasks
@@ -87,18 +93,36 @@ def contact_notify(*, contact: Contact, draft: Draft, urgent: bool = False, over
     not_before = None if override_quiet else quiet_ends(now, quiet_of(preference))
     rows = []
     for channel, recipient in channels_for(preference, contact, urgent=urgent):
-        rows.append(outbox_enqueue(
-            organisation_id=contact.client.organisation_id, client_id=contact.client_id, contact_id=contact.pk,
-            task_id=draft.task_id, kind=draft.kind, channel=channel, recipient=recipient, subject=draft.subject,
-            body_text=draft.text if channel == "email" else f"{draft.subject}\n\n{draft.text}"[:4000],
-            body_html=draft.html if channel == "email" else "", urgent=urgent, not_before=not_before or now,
-            in_reply_to=draft.in_reply_to,
-        ))
+        rows.append(
+            outbox_enqueue(
+                organisation_id=contact.client.organisation_id,
+                client_id=contact.client_id,
+                contact_id=contact.pk,
+                task_id=draft.task_id,
+                kind=draft.kind,
+                channel=channel,
+                recipient=recipient,
+                subject=draft.subject,
+                body_text=draft.text if channel == "email" else f"{draft.subject}\n\n{draft.text}"[:4000],
+                body_html=draft.html if channel == "email" else "",
+                urgent=urgent,
+                not_before=not_before or now,
+                in_reply_to=draft.in_reply_to,
+            )
+        )
     return rows
 
 
-def contact_remind(*, contact: Contact, preference: Preference, draft: Draft, ideal: datetime, deadline: datetime,
-                   dedupe_key: str, now: datetime | None = None) -> list[OutboxMessage]:
+def contact_remind(
+    *,
+    contact: Contact,
+    preference: Preference,
+    draft: Draft,
+    ideal: datetime,
+    deadline: datetime,
+    dedupe_key: str,
+    now: datetime | None = None,
+) -> list[OutboxMessage]:
     """Queue a time-bound message (an appointment reminder), inside the caller's transaction.
 
     Unlike `contact_notify` it ignores the rhythm: a digest could arrive after the appointment, so
@@ -111,11 +135,19 @@ def contact_remind(*, contact: Contact, preference: Preference, draft: Draft, id
     moment = timebound_moment(ideal, deadline, quiet_of(preference), now=now)
     rows = []
     for channel, recipient in channels_for(preference, contact, urgent=True):
-        rows.append(outbox_enqueue(
-            organisation_id=contact.client.organisation_id, client_id=contact.client_id, contact_id=contact.pk,
-            kind=draft.kind, channel=channel, recipient=recipient, subject=draft.subject,
-            body_text=draft.text if channel == "email" else f"{draft.subject}\n\n{draft.text}"[:4000],
-            body_html=draft.html if channel == "email" else "", not_before=moment,
-            dedupe_key=f"{dedupe_key}:c{contact.pk}:{channel}",
-        ))
+        rows.append(
+            outbox_enqueue(
+                organisation_id=contact.client.organisation_id,
+                client_id=contact.client_id,
+                contact_id=contact.pk,
+                kind=draft.kind,
+                channel=channel,
+                recipient=recipient,
+                subject=draft.subject,
+                body_text=draft.text if channel == "email" else f"{draft.subject}\n\n{draft.text}"[:4000],
+                body_html=draft.html if channel == "email" else "",
+                not_before=moment,
+                dedupe_key=f"{dedupe_key}:c{contact.pk}:{channel}",
+            )
+        )
     return rows

@@ -16,7 +16,7 @@ def _get[T](queryset: QuerySet[T], pk: int) -> T:
     try:
         return queryset.get(pk=pk)
     except (queryset.model.DoesNotExist, ValueError, TypeError):
-        raise Http404
+        raise Http404 from None
 
 
 def contacts_of(person: Person, organisation_id: int | None = None) -> QuerySet[Contact]:
@@ -67,7 +67,9 @@ def on_duty_clients(person: Person, organisation_id: int) -> QuerySet[Client]:
     clients = staff_clients(person, organisation_id)
     leads = Assignment.objects.filter(role=Assignment.Role.LEAD)
     mine = Q(pk__in=leads.filter(person=person).values("client_id"))
-    mine |= Q(pk__in=Assignment.objects.filter(person=person).values("client_id")) & ~Q(pk__in=leads.values("client_id"))
+    mine |= Q(pk__in=Assignment.objects.filter(person=person).values("client_id")) & ~Q(
+        pk__in=leads.values("client_id")
+    )
     if organisation_id in reach_of(person).owner_of:
         mine |= ~Q(pk__in=Assignment.objects.values("client_id"))
     return clients.filter(mine)

@@ -28,8 +28,21 @@ def _require_staff(by: Person, client: Client) -> None:
         raise PermissionDenied(_("Only the team working for this client can do this."))
 
 
-PREFERENCE_FIELDS = {"by_email", "by_portal", "by_sms", "by_whatsapp", "mobile", "cadence", "digest_time", "digest_weekday",
-                     "time_zone", "quiet_from", "quiet_until", "quiet_days", "language"}
+PREFERENCE_FIELDS = {
+    "by_email",
+    "by_portal",
+    "by_sms",
+    "by_whatsapp",
+    "mobile",
+    "cadence",
+    "digest_time",
+    "digest_weekday",
+    "time_zone",
+    "quiet_from",
+    "quiet_until",
+    "quiet_days",
+    "language",
+}
 
 
 def preference_set(*, by: Person, contact: Contact, **fields) -> Preference:
@@ -61,16 +74,27 @@ def preference_set(*, by: Person, contact: Contact, **fields) -> Preference:
             errors.setdefault(field, []).extend(messages)
     if errors:
         raise ValidationError(errors)
-    preference.next_digest_at = next_digest(timezone.now(), cadence=preference.cadence, at=preference.digest_time,
-                                            weekday=preference.digest_weekday, zone=preference.time_zone)
+    preference.next_digest_at = next_digest(
+        timezone.now(),
+        cadence=preference.cadence,
+        at=preference.digest_time,
+        weekday=preference.digest_weekday,
+        zone=preference.time_zone,
+    )
     with transaction.atomic():
         preference.save()
     return preference
 
 
 def _values(task: Task, contact: Contact, by: Person) -> dict[str, str]:
-    return {"contact": contact.name, "client": task.client.name, "task": task.title, "assistant": by.full_name,
-            "organisation": task.client.organisation.name, "link": ""}
+    return {
+        "contact": contact.name,
+        "client": task.client.name,
+        "task": task.title,
+        "assistant": by.full_name,
+        "organisation": task.client.organisation.name,
+        "link": "",
+    }
 
 
 def _recipients(client: Client, contact: Contact | None) -> list[Contact]:
@@ -83,7 +107,9 @@ def _recipients(client: Client, contact: Contact | None) -> list[Contact]:
     return primary or contacts[:1]
 
 
-def question_ask(*, by: Person, task: Task, question: str, contact: Contact | None = None) -> tuple[Comment, list[OutboxMessage]]:
+def question_ask(
+    *, by: Person, task: Task, question: str, contact: Contact | None = None
+) -> tuple[Comment, list[OutboxMessage]]:
     """Ask the client something: a client-visible comment, the task waits, and the question goes out, all or nothing."""
     _require_staff(by, task.client)
     rows: list[OutboxMessage] = []
@@ -93,9 +119,16 @@ def question_ask(*, by: Person, task: Task, question: str, contact: Contact | No
             task = task_transition(by=by, task=task, to=Status.WAITING)
         for person in _recipients(task.client, contact):
             language = preference_of(person).language
-            subject, text = compose("question", organisation_id=task.client.organisation_id, language=language,
-                                    values={**_values(task, person, by), "question": comment.body})
-            rows += contact_notify(contact=person, draft=Draft(kind="question", subject=f"{subject} {task_token(task.pk)}", text=text, task_id=task.pk))
+            subject, text = compose(
+                "question",
+                organisation_id=task.client.organisation_id,
+                language=language,
+                values={**_values(task, person, by), "question": comment.body},
+            )
+            rows += contact_notify(
+                contact=person,
+                draft=Draft(kind="question", subject=f"{subject} {task_token(task.pk)}", text=text, task_id=task.pk),
+            )
     return comment, rows
 
 
@@ -106,15 +139,35 @@ def request_confirm(*, by: Person, task: Task, contact: Contact | None = None) -
     with transaction.atomic():
         for person in _recipients(task.client, contact):
             language = preference_of(person).language
-            subject, text = compose("confirmation", organisation_id=task.client.organisation_id, language=language, values=_values(task, person, by))
-            rows += contact_notify(contact=person, draft=Draft(kind="confirmation", subject=f"{subject} {task_token(task.pk)}", text=text, task_id=task.pk))
+            subject, text = compose(
+                "confirmation",
+                organisation_id=task.client.organisation_id,
+                language=language,
+                values=_values(task, person, by),
+            )
+            rows += contact_notify(
+                contact=person,
+                draft=Draft(
+                    kind="confirmation", subject=f"{subject} {task_token(task.pk)}", text=text, task_id=task.pk
+                ),
+            )
     return rows
 
 
 def phone_message_take(
-    *, by: Person, client: Client, caller_name: str, reason: str, number: str = "", company: str = "",
-    urgency: str = PhoneMessage.Urgency.NORMAL, callback: bool = False, callback_when: str = "",
-    contact: Contact | None = None, override_quiet: bool = False, taken_at: datetime | None = None,
+    *,
+    by: Person,
+    client: Client,
+    caller_name: str,
+    reason: str,
+    number: str = "",
+    company: str = "",
+    urgency: str = PhoneMessage.Urgency.NORMAL,
+    callback: bool = False,
+    callback_when: str = "",
+    contact: Contact | None = None,
+    override_quiet: bool = False,
+    taken_at: datetime | None = None,
 ) -> tuple[PhoneMessage, list[OutboxMessage]]:
     """Note a call for a client and pass it on as they like it: urgent now by the fastest channel, else per rhythm."""
     _require_staff(by, client)
@@ -134,13 +187,26 @@ def phone_message_take(
     recipients = _recipients(client, contact)
     with transaction.atomic():
         message = PhoneMessage.objects.create(
-            client=client, contact=contact, caller_name=caller_name.strip(), company=company.strip(), number=e164,
-            reason=reason.strip(), urgency=urgency, callback=callback, callback_when=callback_when.strip(), taken_by=by,
+            client=client,
+            contact=contact,
+            caller_name=caller_name.strip(),
+            company=company.strip(),
+            number=e164,
+            reason=reason.strip(),
+            urgency=urgency,
+            callback=callback,
+            callback_when=callback_when.strip(),
+            taken_by=by,
             taken_at=taken_at or timezone.now(),
         )
         rows: list[OutboxMessage] = []
         for person in recipients:
-            rows += contact_notify(contact=person, draft=_phone_draft(message, person, by), urgent=message.is_urgent, override_quiet=override_quiet)
+            rows += contact_notify(
+                contact=person,
+                draft=_phone_draft(message, person, by),
+                urgent=message.is_urgent,
+                override_quiet=override_quiet,
+            )
     return message, rows
 
 
@@ -151,13 +217,21 @@ def _phone_draft(message: PhoneMessage, contact: Contact, by: Person) -> Draft:
         if message.callback:
             callback = _("Please call back") + (f": {message.callback_when}" if message.callback_when else ".")
         values = {
-            "contact": contact.name, "client": message.client.name, "caller": message.caller_name,
-            "company": f"({message.company})" if message.company else "", "number": display_number(message.number) or "–",
-            "reason": message.reason, "urgency": message.get_urgency_display(), "callback": callback,
+            "contact": contact.name,
+            "client": message.client.name,
+            "caller": message.caller_name,
+            "company": f"({message.company})" if message.company else "",
+            "number": display_number(message.number) or "–",
+            "reason": message.reason,
+            "urgency": message.get_urgency_display(),
+            "callback": callback,
             "taken_at": formats.date_format(timezone.localtime(message.taken_at), "DATETIME_FORMAT"),
-            "assistant": by.full_name, "organisation": message.client.organisation.name,
+            "assistant": by.full_name,
+            "organisation": message.client.organisation.name,
         }
-    subject, text = compose("phone", organisation_id=message.client.organisation_id, language=preference.language, values=values)
+    subject, text = compose(
+        "phone", organisation_id=message.client.organisation_id, language=preference.language, values=values
+    )
     return Draft(kind="phone", subject=subject, text=text)
 
 
@@ -168,8 +242,16 @@ def phone_callback_done(*, by: Person, message: PhoneMessage) -> PhoneMessage:
     return message
 
 
-def followup_add(*, by: Person, client: Client, text: str, due_at: datetime, task: Task | None = None,
-                 comment: Comment | None = None, fact: DossierFact | None = None) -> FollowUp:
+def followup_add(
+    *,
+    by: Person,
+    client: Client,
+    text: str,
+    due_at: datetime,
+    task: Task | None = None,
+    comment: Comment | None = None,
+    fact: DossierFact | None = None,
+) -> FollowUp:
     _require_staff(by, client)
     if not text.strip():
         raise ValidationError({"text": _("What should be followed up?")})
@@ -177,8 +259,15 @@ def followup_add(*, by: Person, client: Client, text: str, due_at: datetime, tas
         if source is not None and source.client_id != client.pk:
             raise ValidationError({"text": _("This belongs to another client.")})
     with transaction.atomic():
-        return FollowUp.objects.create(client=client, text=text.strip(), due_at=due_at, task=task or (comment.task if comment else None),
-                                       comment=comment, fact=fact, created_by=by)
+        return FollowUp.objects.create(
+            client=client,
+            text=text.strip(),
+            due_at=due_at,
+            task=task or (comment.task if comment else None),
+            comment=comment,
+            fact=fact,
+            created_by=by,
+        )
 
 
 def followup_done(*, by: Person, follow_up: FollowUp, outcome: str = "", to_dossier: bool = False) -> FollowUp:
@@ -192,13 +281,16 @@ def followup_done(*, by: Person, follow_up: FollowUp, outcome: str = "", to_doss
             return follow_up
         follow_up.done_at, follow_up.done_by, follow_up.outcome = timezone.now(), by, outcome.strip()
         if to_dossier:
-            follow_up.became_fact = DossierFact.objects.create(client=follow_up.client, topic=DossierFact.Topic.PERSON,
-                                                               text=outcome.strip()[:500], author=by)
+            follow_up.became_fact = DossierFact.objects.create(
+                client=follow_up.client, topic=DossierFact.Topic.PERSON, text=outcome.strip()[:500], author=by
+            )
         follow_up.save(update_fields=["done_at", "done_by", "outcome", "became_fact"])
     return follow_up
 
 
-def template_save(*, by: Person, organisation_id: int, kind: str, language: str, subject: str, body: str) -> MessageTemplate:
+def template_save(
+    *, by: Person, organisation_id: int, kind: str, language: str, subject: str, body: str
+) -> MessageTemplate:
     """Store an organisation's wording; only whitelisted $placeholders are accepted."""
     errors = {}
     for name, text in (("subject", subject), ("body", body)):
@@ -214,7 +306,11 @@ def template_save(*, by: Person, organisation_id: int, kind: str, language: str,
         raise ValidationError(errors)
     with transaction.atomic():
         template, _created = MessageTemplate.objects.update_or_create(
-            organisation_id=organisation_id, kind=kind, language=language, defaults={"subject": subject.strip(), "body": body})
+            organisation_id=organisation_id,
+            kind=kind,
+            language=language,
+            defaults={"subject": subject.strip(), "body": body},
+        )
     return template
 
 
@@ -226,5 +322,3 @@ def quiet_hours_text(preference: Preference) -> str:
     if preference.quiet_from is None or preference.quiet_until is None:
         return ""
     return f"{preference.quiet_from:%H:%M}–{preference.quiet_until:%H:%M}"
-
-

@@ -14,15 +14,21 @@ def default_text(kind: str, language: str) -> tuple[str, str]:
         return {
             "confirmation": (
                 _("We have received your request: $task"),
-                _("Dear $contact,\n\nWe have received your request “$task” and will get to work on it. You can follow it here: $link\n\nKind regards,\n$assistant\n$organisation"),
+                _(
+                    "Dear $contact,\n\nWe have received your request “$task” and will get to work on it. You can follow it here: $link\n\nKind regards,\n$assistant\n$organisation"
+                ),
             ),
             "question": (
                 _("A question about: $task"),
-                _("Dear $contact,\n\n$question\n\nJust reply to this e-mail: your answer goes straight to the task.\n\nKind regards,\n$assistant\n$organisation"),
+                _(
+                    "Dear $contact,\n\n$question\n\nJust reply to this e-mail: your answer goes straight to the task.\n\nKind regards,\n$assistant\n$organisation"
+                ),
             ),
             "phone": (
                 _("Phone message: $caller ($urgency)"),
-                _("Dear $contact,\n\n$caller $company called at $taken_at.\nNumber: $number\nReason: $reason\n$callback\n\nKind regards,\n$assistant\n$organisation"),
+                _(
+                    "Dear $contact,\n\n$caller $company called at $taken_at.\nNumber: $number\nReason: $reason\n$callback\n\nKind regards,\n$assistant\n$organisation"
+                ),
             ),
             "digest": (
                 _("Your update from $organisation, $date"),
@@ -30,13 +36,21 @@ def default_text(kind: str, language: str) -> tuple[str, str]:
             ),
             "reminder": (
                 _("Reminder: $appointment on $when"),
-                _("Dear $contact,\n\nThis is a reminder of your appointment “$appointment” on $when.\n\nKind regards,\n$organisation"),
+                _(
+                    "Dear $contact,\n\nThis is a reminder of your appointment “$appointment” on $when.\n\nKind regards,\n$organisation"
+                ),
             ),
         }[kind]
 
 
-def compose(kind: str, *, organisation_id: int, language: str, values: dict[str, str],
-            templates: dict[tuple[str, str], MessageTemplate] | None = None) -> tuple[str, str]:
+def compose(
+    kind: str,
+    *,
+    organisation_id: int,
+    language: str,
+    values: dict[str, str],
+    templates: dict[tuple[str, str], MessageTemplate] | None = None,
+) -> tuple[str, str]:
     """Subject and text with the values filled in; `templates` lets a batch pass pre-loaded rows."""
     if templates is not None:
         own = templates.get((kind, language))

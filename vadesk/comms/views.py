@@ -20,7 +20,14 @@ from vadesk.clients.models import DossierFact
 from vadesk.comms import scoping, services
 from vadesk.comms.channels import available_channels
 from vadesk.comms.forms import (
-    CallFilterForm, FollowUpDoneForm, FollowUpForm, PhoneMessageForm, PreferenceForm, QuestionForm, TemplateForm, TriageFileForm,
+    CallFilterForm,
+    FollowUpDoneForm,
+    FollowUpForm,
+    PhoneMessageForm,
+    PreferenceForm,
+    QuestionForm,
+    TemplateForm,
+    TriageFileForm,
 )
 from vadesk.comms.inbound import triage_file
 from vadesk.comms.models import Attachment, Cadence, InboundMessage, MessageTemplate, OutboxMessage, PhoneMessage
@@ -41,13 +48,19 @@ def _org(request) -> int:
 def hub(request):
     clients = my_clients(request).active()
     outbox = scoping.outbox_of(request.user, _org(request))
-    return render(request, "comms/hub.html", {
-        "clients": clients,
-        "problems": outbox.filter(state__in=[OutboxMessage.State.UNCERTAIN, OutboxMessage.State.FAILED]).count(),
-        "waiting": outbox.filter(state=OutboxMessage.State.PENDING).count(),
-        "triage": scoping.triage_of(request.user, _org(request)).count(),
-        "callbacks": scoping.phone_messages_of(request.user, _org(request)).callbacks_open().select_related("client")[:20],
-    })
+    return render(
+        request,
+        "comms/hub.html",
+        {
+            "clients": clients,
+            "problems": outbox.filter(state__in=[OutboxMessage.State.UNCERTAIN, OutboxMessage.State.FAILED]).count(),
+            "waiting": outbox.filter(state=OutboxMessage.State.PENDING).count(),
+            "triage": scoping.triage_of(request.user, _org(request)).count(),
+            "callbacks": scoping.phone_messages_of(request.user, _org(request))
+            .callbacks_open()
+            .select_related("client")[:20],
+        },
+    )
 
 
 def _delivery_summary(rows: list[OutboxMessage]) -> str:
@@ -56,8 +69,15 @@ def _delivery_summary(rows: list[OutboxMessage]) -> str:
     now = timezone.now()
     parts = []
     for row in rows:
-        when = _("now") if row.not_before <= now + timedelta(seconds=5) else formats.date_format(timezone.localtime(row.not_before), "D j M H:i")
-        parts.append(_("%(channel)s to %(to)s %(when)s") % {"channel": row.get_channel_display(), "to": row.recipient, "when": when})
+        when = (
+            _("now")
+            if row.not_before <= now + timedelta(seconds=5)
+            else formats.date_format(timezone.localtime(row.not_before), "D j M H:i")
+        )
+        parts.append(
+            _("%(channel)s to %(to)s %(when)s")
+            % {"channel": row.get_channel_display(), "to": row.recipient, "when": when}
+        )
     return "; ".join(parts) + "."
 
 
@@ -71,16 +91,32 @@ def call_new(request):
         data = form.cleaned_data
         try:
             message, rows = services.phone_message_take(
-                by=request.user, client=data["client"], contact=data["contact"], caller_name=data["caller_name"], company=data["company"],
-                number=data["number"], reason=data["reason"], urgency="urgent" if data["urgent"] else "normal", callback=data["callback"],
-                callback_when=data["callback_when"], override_quiet=data["override_quiet"],
+                by=request.user,
+                client=data["client"],
+                contact=data["contact"],
+                caller_name=data["caller_name"],
+                company=data["company"],
+                number=data["number"],
+                reason=data["reason"],
+                urgency="urgent" if data["urgent"] else "normal",
+                callback=data["callback"],
+                callback_when=data["callback_when"],
+                override_quiet=data["override_quiet"],
             )
         except ValidationError as error:
             apply_validation_error(form, request, error)
         else:
-            messages.success(request, _("Phone message for %(client)s noted: %(delivery)s") % {"client": message.client, "delivery": _delivery_summary(rows)})
+            messages.success(
+                request,
+                _("Phone message for %(client)s noted: %(delivery)s")
+                % {"client": message.client, "delivery": _delivery_summary(rows)},
+            )
             if not rows and not message.client.contacts.exclude(email="").exists():
-                messages.warning(request, _("Nobody at %(client)s can be reached yet: add a contact with an e-mail address.") % {"client": message.client})
+                messages.warning(
+                    request,
+                    _("Nobody at %(client)s can be reached yet: add a contact with an e-mail address.")
+                    % {"client": message.client},
+                )
             return redirect(f"{reverse('comms:call_new')}?client={message.client_id}")
     return render(request, "comms/call_new.html", {"form": form, "preset": bool(initial["client"])})
 
@@ -95,7 +131,10 @@ def call_statistics(calls: list[PhoneMessage], today) -> dict:
         weeks.append((f"{year}-W{week:02d}", per_week.get((year, week), 0)))
     urgent = sum(1 for c in calls if c.is_urgent)
     return {
-        "total": len(calls), "days": days, "weeks": weeks, "peak": max([n for _, n in days + weeks] + [1]),
+        "total": len(calls),
+        "days": days,
+        "weeks": weeks,
+        "peak": max([n for _, n in days + weeks] + [1]),
         "urgent_percent": round(100 * urgent / len(calls)) if calls else 0,
         "callbacks_open": sum(1 for c in calls if c.callback and c.called_back_at is None),
     }
@@ -108,15 +147,26 @@ def call_log(request, pk: int):
     form.is_valid()
     data = form.cleaned_data if form.is_bound else {}
     period = int(data.get("period") or 30)
-    calls = PhoneMessage.objects.filter(client=client, taken_at__gte=timezone.now() - timedelta(days=period)).select_related("taken_by", "contact")
+    calls = PhoneMessage.objects.filter(
+        client=client, taken_at__gte=timezone.now() - timedelta(days=period)
+    ).select_related("taken_by", "contact")
     if data.get("urgency"):
         calls = calls.filter(urgency=data["urgency"])
     if data.get("open_callbacks"):
         calls = calls.callbacks_open()
     if data.get("q"):
-        calls = calls.filter(Q(caller_name__icontains=data["q"]) | Q(company__icontains=data["q"]) | Q(reason__icontains=data["q"]) | Q(number__icontains=data["q"]))
+        calls = calls.filter(
+            Q(caller_name__icontains=data["q"])
+            | Q(company__icontains=data["q"])
+            | Q(reason__icontains=data["q"])
+            | Q(number__icontains=data["q"])
+        )
     calls = list(calls[:500])
-    return render(request, "comms/call_log.html", {"client": client, "form": form, "calls": calls, "stats": call_statistics(calls, timezone.localdate())})
+    return render(
+        request,
+        "comms/call_log.html",
+        {"client": client, "form": form, "calls": calls, "stats": call_statistics(calls, timezone.localdate())},
+    )
 
 
 @require_POST
@@ -132,12 +182,17 @@ def call_done(request, pk: int):
 def client_comms(request, pk: int):
     client = client_in_reach(request, pk)
     contacts = [(c, preference_of(c)) for c in client.contacts.all()]
-    return render(request, "comms/client.html", {
-        "client": client, "contacts": contacts,
-        "outbox": OutboxMessage.objects.filter(client=client).select_related("contact")[:30],
-        "follow_ups": client.follow_ups.filter(done_at__isnull=True).select_related("task"),
-        "inbound": InboundMessage.objects.filter(client=client).select_related("task")[:20],
-    })
+    return render(
+        request,
+        "comms/client.html",
+        {
+            "client": client,
+            "contacts": contacts,
+            "outbox": OutboxMessage.objects.filter(client=client).select_related("contact")[:30],
+            "follow_ups": client.follow_ups.filter(done_at__isnull=True).select_related("task"),
+            "inbound": InboundMessage.objects.filter(client=client).select_related("task")[:20],
+        },
+    )
 
 
 @staff_required
@@ -156,7 +211,11 @@ def preference_edit(request, pk: int):
             messages.success(request, _("Preferences of %(contact)s saved.") % {"contact": contact})
             return redirect("comms:people", pk=contact.client_id)
     unavailable = [c for c in ("sms", "whatsapp") if c not in available_channels()]
-    return render(request, "comms/preference.html", {"contact": contact, "form": form, "unavailable": unavailable, "cadences": Cadence})
+    return render(
+        request,
+        "comms/preference.html",
+        {"contact": contact, "form": form, "unavailable": unavailable, "cadences": Cadence},
+    )
 
 
 def _follow_up_source(request):
@@ -164,15 +223,19 @@ def _follow_up_source(request):
     task = comment = fact = None
     if request.GET.get("comment"):
         try:
-            comment = Comment.objects.select_related("task__client").get(pk=request.GET["comment"], task__client__in=my_clients(request))
+            comment = Comment.objects.select_related("task__client").get(
+                pk=request.GET["comment"], task__client__in=my_clients(request)
+            )
         except (Comment.DoesNotExist, ValueError):
-            raise Http404
+            raise Http404 from None
         client = comment.task.client
     elif request.GET.get("fact"):
         try:
-            fact = DossierFact.objects.select_related("client").get(pk=request.GET["fact"], client__in=my_clients(request))
+            fact = DossierFact.objects.select_related("client").get(
+                pk=request.GET["fact"], client__in=my_clients(request)
+            )
         except (DossierFact.DoesNotExist, ValueError):
-            raise Http404
+            raise Http404 from None
         client = fact.client
     elif request.GET.get("task"):
         task = task_in_reach(request, request.GET["task"])
@@ -190,11 +253,17 @@ def follow_up_new(request):
     form = FollowUpForm(request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():
         try:
-            services.followup_add(by=request.user, client=client, task=task, comment=comment, fact=fact, **form.cleaned_data)
+            services.followup_add(
+                by=request.user, client=client, task=task, comment=comment, fact=fact, **form.cleaned_data
+            )
         except ValidationError as error:
             apply_validation_error(form, request, error)
         else:
-            messages.success(request, _("Follow-up added. It shows on the today page of whoever is on duty for %(client)s.") % {"client": client})
+            messages.success(
+                request,
+                _("Follow-up added. It shows on the today page of whoever is on duty for %(client)s.")
+                % {"client": client},
+            )
             return back(request, "comms:people", pk=client.pk)
     source = comment.body if comment else fact.text if fact else task.title if task else ""
     return render(request, "comms/follow_up_new.html", {"form": form, "client": client, "source": source})
@@ -244,7 +313,7 @@ def attachment_download(request, pk: int):
     try:
         attachment = Attachment.objects.get(pk=pk, task__client__in=my_clients(request))
     except (Attachment.DoesNotExist, ValueError):
-        raise Http404
+        raise Http404 from None
     response = HttpResponse(bytes(attachment.content), content_type="application/octet-stream")
     # Always a download, never rendered inline: a mailed HTML or SVG file must not run in our origin.
     response["Content-Disposition"] = f'attachment; filename="{attachment.filename.replace(chr(34), "")}"'
@@ -260,7 +329,9 @@ def templates(request):
         cells = []
         for language, language_label in Language.choices:
             subject = own[(kind, language)].subject if (kind, language) in own else default_text(kind, language)[0]
-            cells.append({"language": language, "label": language_label, "own": (kind, language) in own, "subject": subject})
+            cells.append(
+                {"language": language, "label": language_label, "own": (kind, language) in own, "subject": subject}
+            )
         rows.append((kind, label, cells))
     return render(request, "comms/templates.html", {"rows": rows})
 
@@ -278,16 +349,25 @@ def template_edit(request, kind: str, language: str):
         return redirect("comms:templates")
     if request.method == "POST" and form.is_valid():
         try:
-            services.template_save(by=request.user, organisation_id=_org(request), kind=kind, language=language, **form.cleaned_data)
+            services.template_save(
+                by=request.user, organisation_id=_org(request), kind=kind, language=language, **form.cleaned_data
+            )
         except ValidationError as error:
             apply_validation_error(form, request, error)
         else:
             messages.success(request, _("Template saved."))
             return redirect("comms:templates")
-    return render(request, "comms/template_edit.html", {
-        "form": form, "kind": MessageTemplate.Kind(kind), "language": Language(language), "own": own,
-        "placeholders": ["$" + name for name in PLACEHOLDERS[kind]],
-    })
+    return render(
+        request,
+        "comms/template_edit.html",
+        {
+            "form": form,
+            "kind": MessageTemplate.Kind(kind),
+            "language": Language(language),
+            "own": own,
+            "placeholders": ["$" + name for name in PLACEHOLDERS[kind]],
+        },
+    )
 
 
 @staff_required
@@ -296,7 +376,9 @@ def outbox(request):
     rows = scoping.outbox_of(request.user, _org(request)).select_related("client", "contact")
     if state in OutboxMessage.State.values:
         rows = rows.filter(state=state)
-    return render(request, "comms/outbox.html", {"rows": rows[:200], "state": state, "states": OutboxMessage.State.choices})
+    return render(
+        request, "comms/outbox.html", {"rows": rows[:200], "state": state, "states": OutboxMessage.State.choices}
+    )
 
 
 @require_POST
@@ -305,7 +387,7 @@ def outbox_settle(request, pk: int):
     try:
         message = scoping.outbox_of(request.user, _org(request)).get(pk=pk)
     except (OutboxMessage.DoesNotExist, ValueError):
-        raise Http404
+        raise Http404 from None
     outbox_resolve(message=message, resend=request.POST.get("action") == "resend")
     messages.success(request, _("Outbox message updated."))
     return redirect("comms:outbox")
@@ -314,7 +396,9 @@ def outbox_settle(request, pk: int):
 @owner_required
 def triage(request):
     rows = scoping.triage_of(request.user, _org(request)).prefetch_related("attachments")
-    return render(request, "comms/triage.html", {"rows": rows[:100], "form": TriageFileForm(clients=my_clients(request))})
+    return render(
+        request, "comms/triage.html", {"rows": rows[:100], "form": TriageFileForm(clients=my_clients(request))}
+    )
 
 
 @require_POST
@@ -323,14 +407,16 @@ def triage_settle(request, pk: int):
     try:
         message = scoping.triage_of(request.user, _org(request)).get(pk=pk)
     except (InboundMessage.DoesNotExist, ValueError):
-        raise Http404
+        raise Http404 from None
     form = TriageFileForm(request.POST, clients=my_clients(request))
     if request.POST.get("action") == "dismiss":
         InboundMessage.objects.filter(pk=message.pk).update(outcome=InboundMessage.Outcome.DONE)
         messages.success(request, _("Removed from triage; the message is kept."))
     elif form.is_valid() and (form.cleaned_data["client"] or form.cleaned_data["task"]):
         task = task_in_reach(request, form.cleaned_data["task"]) if form.cleaned_data["task"] else None
-        filed = triage_file(message=message, task=task, client=None if task else form.cleaned_data["client"], by=request.user)
+        filed = triage_file(
+            message=message, task=task, client=None if task else form.cleaned_data["client"], by=request.user
+        )
         messages.success(request, _("Filed on task “%(task)s”.") % {"task": filed.task})
     else:
         messages.error(request, _("Choose a client or a task."))

@@ -73,8 +73,11 @@ PATHS: dict[str, tuple[tuple[str, ...], ...]] = {
     Status.PLANNED: ((Status.PLANNED,),),
     Status.IN_PROGRESS: ((Status.IN_PROGRESS,), (Status.PLANNED, Status.IN_PROGRESS)),
     Status.WAITING: ((Status.IN_PROGRESS, Status.WAITING), (Status.PLANNED, Status.IN_PROGRESS, Status.WAITING)),
-    Status.DONE: ((Status.IN_PROGRESS, Status.DONE), (Status.PLANNED, Status.IN_PROGRESS, Status.DONE),
-                  (Status.IN_PROGRESS, Status.WAITING, Status.IN_PROGRESS, Status.DONE)),
+    Status.DONE: (
+        (Status.IN_PROGRESS, Status.DONE),
+        (Status.PLANNED, Status.IN_PROGRESS, Status.DONE),
+        (Status.IN_PROGRESS, Status.WAITING, Status.IN_PROGRESS, Status.DONE),
+    ),
     Status.CANCELLED: ((Status.CANCELLED,),),
 }
 WORKED_STATUSES = {Status.PLANNED, Status.IN_PROGRESS, Status.WAITING, Status.DONE}
@@ -120,7 +123,9 @@ def demo_load(*, now: datetime | None = None, seed: int = DEMO_SEED) -> DemoSumm
 
 
 def working_days(first: date, last: date) -> list[date]:
-    return [first + timedelta(days=n) for n in range((last - first).days + 1) if (first + timedelta(days=n)).weekday() < 5]
+    return [
+        first + timedelta(days=n) for n in range((last - first).days + 1) if (first + timedelta(days=n)).weekday() < 5
+    ]
 
 
 class _Loader:
@@ -139,9 +144,18 @@ class _Loader:
 
     def organisation(self, spec: OrganisationSpec) -> Organisation:
         organisation = Organisation(
-            name=spec.name, kind=spec.kind, legal_form=spec.legal_form, street=spec.street, postal_code=spec.postal_code,
-            city=spec.city, country=spec.country, coc_number=spec.coc_number, vat_id=spec.vat_id, iban=spec.iban,
-            default_hourly_rate=spec.default_hourly_rate, time_zone=spec.time_zone,
+            name=spec.name,
+            kind=spec.kind,
+            legal_form=spec.legal_form,
+            street=spec.street,
+            postal_code=spec.postal_code,
+            city=spec.city,
+            country=spec.country,
+            coc_number=spec.coc_number,
+            vat_id=spec.vat_id,
+            iban=spec.iban,
+            default_hourly_rate=spec.default_hourly_rate,
+            time_zone=spec.time_zone,
         )
         organisation.full_clean()
         organisation.save()
@@ -156,32 +170,69 @@ class _Loader:
 
     def person(self, spec: PersonSpec, organisation: Organisation, client: Client | None = None) -> Person:
         person = Person.objects.create(
-            email=spec.email, full_name=spec.full_name, language=spec.language, password=self.password,
+            email=spec.email,
+            full_name=spec.full_name,
+            language=spec.language,
+            password=self.password,
             date_joined=self.now - timedelta(days=400),
         )
         Membership.objects.create(
-            person=person, organisation=organisation, role=spec.role, client=client, weekly_capacity_hours=spec.weekly_capacity_hours,
+            person=person,
+            organisation=organisation,
+            role=spec.role,
+            client=client,
+            weekly_capacity_hours=spec.weekly_capacity_hours,
         )
         self.people[spec.key] = person
         return person
 
     def client(self, spec: ClientSpec, organisation: Organisation, users: list[PersonSpec]) -> Client:
         client = Client(
-            organisation=organisation, name=spec.name, kind=spec.kind, email=spec.email, phone=spec.phone,
-            preferred_language=spec.language, country=spec.country, vat_id=spec.vat_id, coc_number=spec.coc_number,
-            street=spec.street, postal_code=spec.postal_code, city=spec.city,
+            organisation=organisation,
+            name=spec.name,
+            kind=spec.kind,
+            email=spec.email,
+            phone=spec.phone,
+            preferred_language=spec.language,
+            country=spec.country,
+            vat_id=spec.vat_id,
+            coc_number=spec.coc_number,
+            street=spec.street,
+            postal_code=spec.postal_code,
+            city=spec.city,
         )
         client.full_clean()
         client.save()
-        Contact.objects.bulk_create([
-            Contact(client=client, name=c.name, job_title=c.job_title, email=c.email, phone=c.phone, preferred_language=c.language, is_primary=c.is_primary)
-            for c in spec.contacts
-        ])
-        Assignment.objects.bulk_create([Assignment(client=client, person=self.people[key], role=role) for key, role in spec.team])
-        DossierFact.objects.bulk_create([
-            DossierFact(client=client, topic=f.topic, text=f.text, noted_on=self.today - timedelta(days=f.days_ago), author=self.people[f.author], pinned=f.pinned)
-            for f in spec.dossier
-        ])
+        Contact.objects.bulk_create(
+            [
+                Contact(
+                    client=client,
+                    name=c.name,
+                    job_title=c.job_title,
+                    email=c.email,
+                    phone=c.phone,
+                    preferred_language=c.language,
+                    is_primary=c.is_primary,
+                )
+                for c in spec.contacts
+            ]
+        )
+        Assignment.objects.bulk_create(
+            [Assignment(client=client, person=self.people[key], role=role) for key, role in spec.team]
+        )
+        DossierFact.objects.bulk_create(
+            [
+                DossierFact(
+                    client=client,
+                    topic=f.topic,
+                    text=f.text,
+                    noted_on=self.today - timedelta(days=f.days_ago),
+                    author=self.people[f.author],
+                    pinned=f.pinned,
+                )
+                for f in spec.dossier
+            ]
+        )
         for user in users:
             self.person(user, organisation, client=client)
         team = [self.people[key] for key, _role in spec.team]
@@ -196,7 +247,10 @@ class _Loader:
         if spec.kind == Engagement.Kind.RETAINER:
             starts_on = month_start(starts_on)  # a retainer's months are calendar months
         engagement = Engagement(
-            client=client, name=spec.name, kind=spec.kind, starts_on=starts_on,
+            client=client,
+            name=spec.name,
+            kind=spec.kind,
+            starts_on=starts_on,
             ends_on=self.today + timedelta(days=spec.ends_in_days) if spec.ends_in_days is not None else None,
             expires_on=self.today + timedelta(days=spec.expires_in_days) if spec.expires_in_days is not None else None,
             **spec.terms,
@@ -213,7 +267,10 @@ class _Loader:
         opened_days = sorted(self.rng.choice(days) for _ in ideas)
         contact = next((c.name for c in spec.contacts if c.is_primary), spec.name).removeprefix("Dr. ").split()[0]
         statuses = self.statuses_for(opened_days)
-        planned = [self.task(idea, day, status, client, engagement, team, contact) for idea, day, status in zip(ideas, opened_days, statuses)]
+        planned = [
+            self.task(idea, day, status, client, engagement, team, contact)
+            for idea, day, status in zip(ideas, opened_days, statuses, strict=False)
+        ]
         if spec.key == RECURRING["client"]:
             planned += self.recurring(client, engagement)
         if spec.key == PORTAL_REQUEST["client"]:
@@ -231,20 +288,41 @@ class _Loader:
             chosen.append(pick)
         return chosen
 
-    def task(self, idea: TaskIdea, opened: date, status: str, client: Client, engagement: Engagement, team: list[Person], contact: str) -> _Planned:
+    def task(
+        self,
+        idea: TaskIdea,
+        opened: date,
+        status: str,
+        client: Client,
+        engagement: Engagement,
+        team: list[Person],
+        contact: str,
+    ) -> _Planned:
         rng, language = self.rng, client.preferred_language
-        closed = min(self.today, opened + timedelta(days=rng.randint(0, 8))) if status in (Status.DONE, Status.CANCELLED) else None
+        closed = (
+            min(self.today, opened + timedelta(days=rng.randint(0, 8)))
+            if status in (Status.DONE, Status.CANCELLED)
+            else None
+        )
         due_day = (closed or opened) + timedelta(days=rng.randint(0, 3)) if closed else self.open_due_day(opened)
         month = format_date(due_day or opened, "LLLL", locale=language)
         assignees = self.assignees(team)
         task = task_create(
-            by=(self.owner or assignees[0]) if rng.random() < 0.15 else assignees[0], client=client, engagement=engagement,
+            by=(self.owner or assignees[0]) if rng.random() < 0.15 else assignees[0],
+            client=client,
+            engagement=engagement,
             title=idea.title(language).format(contact=contact, month=month),
-            description=idea.description(language), category=idea.category,
+            description=idea.description(language),
+            category=idea.category,
             priority=rng.choices([1, 2, 3, 4], [10, 65, 20, 5])[0],
-            due_at=datetime.combine(due_day, time(rng.choice([9, 10, 11, 13, 14, 15, 16]), rng.choice([0, 30])), self.zone) if due_day else None,
+            due_at=datetime.combine(
+                due_day, time(rng.choice([9, 10, 11, 13, 14, 15, 16]), rng.choice([0, 30])), self.zone
+            )
+            if due_day
+            else None,
             source=rng.choices([Source.EMAIL, Source.PHONE, Source.MESSAGE, Source.IN_PERSON], [50, 25, 17, 8])[0],
-            assignees=assignees, checklist=[item.format(contact=contact, month=month) for item in idea.checklist(language)],
+            assignees=assignees,
+            checklist=[item.format(contact=contact, month=month) for item in idea.checklist(language)],
         )
         self.follow(task, status, opened, closed, assignees)
         return _Planned(task, status, opened, closed, assignees)
@@ -254,19 +332,30 @@ class _Loader:
         statuses = [self.status_for(day) for day in opened_days]
         for needed in (Status.NEW, Status.WAITING):
             if needed not in statuses:
-                spare = next(i for i in reversed(range(len(statuses))) if statuses.count(statuses[i]) > 1 or statuses[i] not in (Status.NEW, Status.WAITING))
+                spare = next(
+                    i
+                    for i in reversed(range(len(statuses)))
+                    if statuses.count(statuses[i]) > 1 or statuses[i] not in (Status.NEW, Status.WAITING)
+                )
                 statuses[spare] = needed
         return statuses
 
     def status_for(self, opened: date) -> str:
         if (self.today - opened).days > 10:
-            return self.rng.choices([Status.DONE, Status.CANCELLED, Status.WAITING, Status.IN_PROGRESS], [80, 6, 6, 8])[0]
-        return self.rng.choices([Status.NEW, Status.PLANNED, Status.IN_PROGRESS, Status.WAITING, Status.DONE], [25, 20, 25, 15, 15])[0]
+            return self.rng.choices([Status.DONE, Status.CANCELLED, Status.WAITING, Status.IN_PROGRESS], [80, 6, 6, 8])[
+                0
+            ]
+        return self.rng.choices(
+            [Status.NEW, Status.PLANNED, Status.IN_PROGRESS, Status.WAITING, Status.DONE], [25, 20, 25, 15, 15]
+        )[0]
 
     def open_due_day(self, opened: date) -> date | None:
         if self.rng.random() < 0.1:
             return None
-        return max(opened + timedelta(days=1), self.today + timedelta(days=self.rng.choice([-3, -1, 0, 0, 0, 1, 1, 2, 3, 5, 7, 10, 14])))
+        return max(
+            opened + timedelta(days=1),
+            self.today + timedelta(days=self.rng.choice([-3, -1, 0, 0, 0, 1, 1, 2, 3, 5, 7, 10, 14])),
+        )
 
     def assignees(self, team: list[Person]) -> list[Person]:
         lead, backups = team[0], team[1:]
@@ -286,7 +375,13 @@ class _Loader:
         self.backdate(task, opened_at, times, end if closed else None)
         self.comments(task, status, opened_at, end, assignees)
         items = list(task.checklist.all())
-        ticked = len(items) if status == Status.DONE else rng.randint(0, len(items)) if status in (Status.IN_PROGRESS, Status.WAITING) else 0
+        ticked = (
+            len(items)
+            if status == Status.DONE
+            else rng.randint(0, len(items))
+            if status in (Status.IN_PROGRESS, Status.WAITING)
+            else 0
+        )
         for item in items[:ticked]:
             checklist_item_toggle(by=rng.choice(assignees), item=item)
             ChecklistItem.objects.filter(pk=item.pk).update(done_at=self.between(opened_at, end))
@@ -295,7 +390,13 @@ class _Loader:
         rng, language = self.rng, task.client.preferred_language
         author = rng.choice(assignees)
         if rng.random() < 0.35:
-            self.comment(task, author, rng.choice(INTERNAL_COMMENTS[author.language]), Comment.Visibility.INTERNAL, self.between(opened_at, end))
+            self.comment(
+                task,
+                author,
+                rng.choice(INTERNAL_COMMENTS[author.language]),
+                Comment.Visibility.INTERNAL,
+                self.between(opened_at, end),
+            )
         if status == Status.WAITING:
             self.comment(task, author, rng.choice(CLIENT_QUESTIONS[language]), Comment.Visibility.CLIENT, end)
         elif status == Status.DONE and rng.random() < 0.35:
@@ -303,7 +404,13 @@ class _Loader:
             if user is not None:
                 asked = self.between(opened_at, end)
                 self.comment(task, author, rng.choice(CLIENT_QUESTIONS[language]), Comment.Visibility.CLIENT, asked)
-                self.comment(task, user.person, rng.choice(CLIENT_REPLIES[language]), Comment.Visibility.CLIENT, self.between(asked, end))
+                self.comment(
+                    task,
+                    user.person,
+                    rng.choice(CLIENT_REPLIES[language]),
+                    Comment.Visibility.CLIENT,
+                    self.between(asked, end),
+                )
             self.comment(task, author, rng.choice(CLIENT_UPDATES[language]), Comment.Visibility.CLIENT, end)
 
     def comment(self, task: Task, by: Person, body: str, visibility: str, at: datetime) -> None:
@@ -317,8 +424,16 @@ class _Loader:
         first_due = datetime.combine(first_day, time(10, 0), self.zone)
         parse_rrule(spec["rrule"], first_due)
         template = RecurringTask.objects.create(
-            client=client, engagement=engagement, title=spec["title"], description=spec["description"], category=spec["category"],
-            priority=spec["priority"], rrule=spec["rrule"], first_due_at=first_due, lead_days=spec["lead_days"], created_by=self.people[spec["by"]],
+            client=client,
+            engagement=engagement,
+            title=spec["title"],
+            description=spec["description"],
+            category=spec["category"],
+            priority=spec["priority"],
+            rrule=spec["rrule"],
+            first_due_at=first_due,
+            lead_days=spec["lead_days"],
+            created_by=self.people[spec["by"]],
         )
         assignees = [self.people[key] for key in spec["assignees"]]
         template.assignees.set(assignees)
@@ -332,27 +447,41 @@ class _Loader:
                 task_transition(by=assignees[0], task=task, to=Status.IN_PROGRESS)
                 task_transition(by=assignees[0], task=task, to=Status.DONE)
             finished = self.moment(due.date(), not_before=spawned_at)
-            self.backdate(task, spawned_at, [self.between(spawned_at, finished), finished] if done else [], finished if done else None)
+            self.backdate(
+                task,
+                spawned_at,
+                [self.between(spawned_at, finished), finished] if done else [],
+                finished if done else None,
+            )
             planned.append(_Planned(task, task.status, spawned_at.date(), due.date() if done else None, assignees))
         return planned
 
     def portal_request(self, client: Client) -> None:
         spec = PORTAL_REQUEST
         thursday = self.today + timedelta(days=7 + (3 - self.today.weekday()) % 7)
-        task = task_request(by=self.people[spec["by"]], client=client, title=spec["title"], description=spec["description"],
-                            due_at=datetime.combine(thursday, time(17, 30), self.zone))
+        task = task_request(
+            by=self.people[spec["by"]],
+            client=client,
+            title=spec["title"],
+            description=spec["description"],
+            due_at=datetime.combine(thursday, time(17, 30), self.zone),
+        )
         self.backdate(task, self.moment(self.today - timedelta(days=1)), [], None)
 
     # --- hours ----------------------------------------------------------------------------------
 
-    def hours(self, engagement: Engagement, spec: EngagementSpec, planned: list[_Planned], team: list[Person], language: str) -> None:
+    def hours(
+        self, engagement: Engagement, spec: EngagementSpec, planned: list[_Planned], team: list[Person], language: str
+    ) -> None:
         last = min(self.today, engagement.ends_on or self.today)
         days = working_days(max(self.window_start, engagement.starts_on), last)
         for bucket, target in self.buckets(engagement, spec, days):
             for day, minutes in self.plan(bucket, target, engagement.billing_increment_minutes):
                 self.log(engagement, day, minutes, planned, team, language)
 
-    def buckets(self, engagement: Engagement, spec: EngagementSpec, days: list[date]) -> Iterator[tuple[list[date], int]]:
+    def buckets(
+        self, engagement: Engagement, spec: EngagementSpec, days: list[date]
+    ) -> Iterator[tuple[list[date], int]]:
         """The days and the billed minutes to spend on them: per month for retainers and hourly work, once for the rest."""
         if spec.kind in (Engagement.Kind.RETAINER, Engagement.Kind.HOURLY):
             base = engagement.monthly_hours if spec.kind == Engagement.Kind.RETAINER else spec.base_hours
@@ -361,7 +490,10 @@ class _Loader:
                 by_month[month_start(day)].append(day)
             for index, (month, month_days) in enumerate(sorted(by_month.items())):
                 share = len(month_days) / len(working_days(month, month_end(month)))
-                yield month_days, int(Decimal(base or 0) * 60 * Decimal(spec.usage[index % len(spec.usage)]) * Decimal(share))
+                yield (
+                    month_days,
+                    int(Decimal(base or 0) * 60 * Decimal(spec.usage[index % len(spec.usage)]) * Decimal(share)),
+                )
         else:
             total = engagement.bundle_hours if spec.kind == Engagement.Kind.BUNDLE else engagement.budget_hours
             yield days, int(Decimal(total or 0) * 60 * Decimal(spec.usage[0]))
@@ -378,7 +510,15 @@ class _Loader:
             billed += billed_minutes(minutes, increment=increment)
         return sorted(entries)
 
-    def log(self, engagement: Engagement, day: date, minutes: int, planned: list[_Planned], team: list[Person], language: str) -> None:
+    def log(
+        self,
+        engagement: Engagement,
+        day: date,
+        minutes: int,
+        planned: list[_Planned],
+        team: list[Person],
+        language: str,
+    ) -> None:
         rng = self.rng
         active = [p for p in planned if p.status in WORKED_STATUSES and p.opened <= day <= (p.closed or self.today)]
         if active and rng.random() < 0.85:
@@ -389,10 +529,24 @@ class _Loader:
         self.entry(engagement, day, minutes, task, person, note)
         if engagement.kind == Engagement.Kind.HOURLY and rng.random() < 0.05:
             # Now and then an assistant learns a client's tools on their own time.
-            self.entry(engagement, day, rng.choice([15, 30, 45]), task, person, NON_BILLABLE_NOTES[language], billable=False)
+            self.entry(
+                engagement, day, rng.choice([15, 30, 45]), task, person, NON_BILLABLE_NOTES[language], billable=False
+            )
 
-    def entry(self, engagement: Engagement, day: date, minutes: int, task: Task | None, person: Person, note: str, *, billable: bool = True) -> None:
-        entry = time_entry_log(by=person, engagement=engagement, work_date=day, minutes=minutes, task=task, note=note, billable=billable)
+    def entry(
+        self,
+        engagement: Engagement,
+        day: date,
+        minutes: int,
+        task: Task | None,
+        person: Person,
+        note: str,
+        *,
+        billable: bool = True,
+    ) -> None:
+        entry = time_entry_log(
+            by=person, engagement=engagement, work_date=day, minutes=minutes, task=task, note=note, billable=billable
+        )
         logged = self.moment(day)
         TimeEntry.objects.filter(pk=entry.pk).update(created_at=logged, updated_at=logged)
 
@@ -409,8 +563,10 @@ class _Loader:
         return start + (end - start) * self.rng.random() if end > start else start
 
     def backdate(self, task: Task, opened_at: datetime, step_times: list[datetime], closed_at: datetime | None) -> None:
-        Task.objects.filter(pk=task.pk).update(created_at=opened_at, updated_at=(step_times or [opened_at])[-1], closed_at=closed_at)
-        for transition, at in zip(task.transitions.order_by("id"), [opened_at, *step_times]):
+        Task.objects.filter(pk=task.pk).update(
+            created_at=opened_at, updated_at=(step_times or [opened_at])[-1], closed_at=closed_at
+        )
+        for transition, at in zip(task.transitions.order_by("id"), [opened_at, *step_times], strict=False):
             Transition.objects.filter(pk=transition.pk).update(at=at)
 
 

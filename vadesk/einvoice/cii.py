@@ -30,7 +30,11 @@ def to_cii(doc: Document, *, xrechnung: bool = False) -> bytes:
     context = sub(root, f"{{{RSM}}}ExchangedDocumentContext")
     if xrechnung:
         sub(sub(context, r("BusinessProcessSpecifiedDocumentContextParameter")), r("ID"), PEPPOL_PROCESS)  # BT-23
-    sub(sub(context, r("GuidelineSpecifiedDocumentContextParameter")), r("ID"), XRECHNUNG_GUIDELINE if xrechnung else EN16931_GUIDELINE)
+    sub(
+        sub(context, r("GuidelineSpecifiedDocumentContextParameter")),
+        r("ID"),
+        XRECHNUNG_GUIDELINE if xrechnung else EN16931_GUIDELINE,
+    )
     header = sub(root, f"{{{RSM}}}ExchangedDocument")
     sub(header, r("ID"), doc.number)
     sub(header, r("TypeCode"), doc.type_code)
@@ -45,15 +49,28 @@ def to_cii(doc: Document, *, xrechnung: bool = False) -> bytes:
         sub(product, r("Name"), line.name)
         if line.description:
             sub(product, r("Description"), line.description)
-        sub(sub(sub(item, r("SpecifiedLineTradeAgreement")), r("NetPriceProductTradePrice")), r("ChargeAmount"), number(line.unit_price))
-        sub(sub(item, r("SpecifiedLineTradeDelivery")), r("BilledQuantity"), number(line.quantity), unitCode=line.unit_code)
+        sub(
+            sub(sub(item, r("SpecifiedLineTradeAgreement")), r("NetPriceProductTradePrice")),
+            r("ChargeAmount"),
+            number(line.unit_price),
+        )
+        sub(
+            sub(item, r("SpecifiedLineTradeDelivery")),
+            r("BilledQuantity"),
+            number(line.quantity),
+            unitCode=line.unit_code,
+        )
         settlement = sub(item, r("SpecifiedLineTradeSettlement"))
         tax = sub(settlement, r("ApplicableTradeTax"))
         sub(tax, r("TypeCode"), "VAT")
         sub(tax, r("CategoryCode"), line.vat_category)
         sub(tax, r("RateApplicablePercent"), number(line.vat_rate))
         _period(settlement, line.period_start, line.period_end)
-        sub(sub(settlement, r("SpecifiedTradeSettlementLineMonetarySummation")), r("LineTotalAmount"), amount(line.net_amount))
+        sub(
+            sub(settlement, r("SpecifiedTradeSettlementLineMonetarySummation")),
+            r("LineTotalAmount"),
+            amount(line.net_amount),
+        )
     agreement = sub(transaction, r("ApplicableHeaderTradeAgreement"))
     if doc.buyer_reference:
         sub(agreement, r("BuyerReference"), doc.buyer_reference)
@@ -100,7 +117,12 @@ def to_cii(doc: Document, *, xrechnung: bool = False) -> bytes:
         reference = sub(settlement, r("InvoiceReferencedDocument"))  # BG-3
         sub(reference, r("IssuerAssignedID"), doc.preceding_number)
         if doc.preceding_date:
-            sub(sub(reference, r("FormattedIssueDateTime")), f"{{{QDT}}}DateTimeString", compact(doc.preceding_date), format="102")
+            sub(
+                sub(reference, r("FormattedIssueDateTime")),
+                f"{{{QDT}}}DateTimeString",
+                compact(doc.preceding_date),
+                format="102",
+            )
     return serialise(root)
 
 

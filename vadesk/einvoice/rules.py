@@ -91,23 +91,50 @@ def peppol_errors(xml: bytes) -> list[str]:
     """The Peppol BIS Billing 3.0 rules (UBL) that bear on vadesk's documents."""
     root = etree.fromstring(xml)
     checks: list[tuple[str, Callable[[], bool]]] = [
-        ("PEPPOL-EN16931-R001 business process (ProfileID) must be given", lambda: _text(root, "/*/cbc:ProfileID") == PEPPOL_PROFILE),
-        ("PEPPOL-EN16931-R002 no more than one note on document level", lambda: len(root.xpath("/*/cbc:Note", namespaces=NS)) <= 1),
-        ("PEPPOL-EN16931-R003 a buyer reference or purchase order reference must be given",
-         lambda: bool(_text(root, "/*/cbc:BuyerReference") or _text(root, "/*/cac:OrderReference/cbc:ID"))),
-        ("PEPPOL-EN16931-R004 specification identifier must be the Peppol BIS one",
-         lambda: _text(root, "/*/cbc:CustomizationID") in (PEPPOL_CUSTOMIZATION, XRECHNUNG_CUSTOMIZATION)),
+        (
+            "PEPPOL-EN16931-R001 business process (ProfileID) must be given",
+            lambda: _text(root, "/*/cbc:ProfileID") == PEPPOL_PROFILE,
+        ),
+        (
+            "PEPPOL-EN16931-R002 no more than one note on document level",
+            lambda: len(root.xpath("/*/cbc:Note", namespaces=NS)) <= 1,
+        ),
+        (
+            "PEPPOL-EN16931-R003 a buyer reference or purchase order reference must be given",
+            lambda: bool(_text(root, "/*/cbc:BuyerReference") or _text(root, "/*/cac:OrderReference/cbc:ID")),
+        ),
+        (
+            "PEPPOL-EN16931-R004 specification identifier must be the Peppol BIS one",
+            lambda: _text(root, "/*/cbc:CustomizationID") in (PEPPOL_CUSTOMIZATION, XRECHNUNG_CUSTOMIZATION),
+        ),
         ("PEPPOL-EN16931-R008 document must not contain empty elements", lambda: not _empty_elements(root)),
-        ("PEPPOL-EN16931-R010 buyer electronic address must be provided", lambda: bool(_text(root, UBL_PATHS["buyer_endpoint"]))),
-        ("PEPPOL-EN16931-R020 seller electronic address must be provided", lambda: bool(_text(root, UBL_PATHS["seller_endpoint"]))),
-        ("PEPPOL-EN16931-R053 only one tax total with tax subtotals",
-         lambda: len(root.xpath("/*/cac:TaxTotal[cac:TaxSubtotal]", namespaces=NS)) == 1),
+        (
+            "PEPPOL-EN16931-R010 buyer electronic address must be provided",
+            lambda: bool(_text(root, UBL_PATHS["buyer_endpoint"])),
+        ),
+        (
+            "PEPPOL-EN16931-R020 seller electronic address must be provided",
+            lambda: bool(_text(root, UBL_PATHS["seller_endpoint"])),
+        ),
+        (
+            "PEPPOL-EN16931-R053 only one tax total with tax subtotals",
+            lambda: len(root.xpath("/*/cac:TaxTotal[cac:TaxSubtotal]", namespaces=NS)) == 1,
+        ),
         ("PEPPOL-EN16931-R120 line net amount = quantity × net price", lambda: _line_nets_agree(root)),
         ("PEPPOL-EN16931-R110/R111 line period inside the invoice period", lambda: _line_periods_inside(root)),
-        ("PEPPOL-EN16931-CL008 electronic address scheme from the EAS code list",
-         lambda: all(e.get("schemeID") in EAS for e in root.xpath("//cbc:EndpointID", namespaces=NS))),
-        ("PEPPOL-EN16931-F001 dates as YYYY-MM-DD",
-         lambda: all(re.fullmatch(r"\d{4}-\d{2}-\d{2}", e.text or "") for e in root.xpath("//cbc:*[substring(local-name(), string-length(local-name()) - 3) = 'Date']", namespaces=NS))),
+        (
+            "PEPPOL-EN16931-CL008 electronic address scheme from the EAS code list",
+            lambda: all(e.get("schemeID") in EAS for e in root.xpath("//cbc:EndpointID", namespaces=NS)),
+        ),
+        (
+            "PEPPOL-EN16931-F001 dates as YYYY-MM-DD",
+            lambda: all(
+                re.fullmatch(r"\d{4}-\d{2}-\d{2}", e.text or "")
+                for e in root.xpath(
+                    "//cbc:*[substring(local-name(), string-length(local-name()) - 3) = 'Date']", namespaces=NS
+                )
+            ),
+        ),
     ]
     return [rule for rule, passes in checks if not passes()]
 
@@ -128,19 +155,39 @@ def xrechnung_errors(xml: bytes) -> list[str]:
         ("BR-DE-8 buyer city must be given", lambda: bool(t("buyer_city"))),
         ("BR-DE-9 buyer post code must be given", lambda: bool(t("buyer_postcode"))),
         ("BR-DE-15 buyer reference (BT-10, e.g. Leitweg-ID) must be given", lambda: bool(t("buyer_reference"))),
-        ("BR-DE-16 seller VAT id or tax number must be given for VAT categories S, Z, E, AE",
-         lambda: not set(root.xpath(paths["categories"] + "/text()", namespaces=NS)) & {"S", "Z", "E", "AE", "K", "G", "L", "M"}
-         or bool(t("seller_vat") or t("seller_tax_number"))),
+        (
+            "BR-DE-16 seller VAT id or tax number must be given for VAT categories S, Z, E, AE",
+            lambda: (
+                not set(root.xpath(paths["categories"] + "/text()", namespaces=NS))
+                & {"S", "Z", "E", "AE", "K", "G", "L", "M"}
+                or bool(t("seller_vat") or t("seller_tax_number"))
+            ),
+        ),
         ("BR-DE-17 invoice type code from the XRechnung list", lambda: t("type_code") in XRECHNUNG_TYPE_CODES),
-        ("BR-DE-19 IBAN must be valid for SEPA credit transfer", lambda: t("payment_means") != "58" or iban_valid(t("iban"))),
-        ("BR-DE-21 specification identifier must be XRechnung 3.0",
-         lambda: t("customization") in (XRECHNUNG_CUSTOMIZATION, XRECHNUNG_GUIDELINE)),
-        ("BR-DE-23-a credit transfer (58) needs the payee account", lambda: t("payment_means") != "58" or bool(t("iban"))),
-        ("BR-DE-27 seller telephone must contain at least three digits", lambda: len(re.findall(r"\d", t("seller_phone"))) >= 3),
-        ("BR-DE-28 seller e-mail must contain exactly one @, not at the edges",
-         lambda: re.fullmatch(r"[^@\s.][^@\s]*@[^@\s]*[^@\s.]", t("seller_email")) is not None),
-        ("PEPPOL-EN16931-R010/R020 (XRechnung 3.0) seller and buyer electronic addresses must be given",
-         lambda: bool(t("seller_endpoint") and t("buyer_endpoint"))),
+        (
+            "BR-DE-19 IBAN must be valid for SEPA credit transfer",
+            lambda: t("payment_means") != "58" or iban_valid(t("iban")),
+        ),
+        (
+            "BR-DE-21 specification identifier must be XRechnung 3.0",
+            lambda: t("customization") in (XRECHNUNG_CUSTOMIZATION, XRECHNUNG_GUIDELINE),
+        ),
+        (
+            "BR-DE-23-a credit transfer (58) needs the payee account",
+            lambda: t("payment_means") != "58" or bool(t("iban")),
+        ),
+        (
+            "BR-DE-27 seller telephone must contain at least three digits",
+            lambda: len(re.findall(r"\d", t("seller_phone"))) >= 3,
+        ),
+        (
+            "BR-DE-28 seller e-mail must contain exactly one @, not at the edges",
+            lambda: re.fullmatch(r"[^@\s.][^@\s]*@[^@\s]*[^@\s.]", t("seller_email")) is not None,
+        ),
+        (
+            "PEPPOL-EN16931-R010/R020 (XRechnung 3.0) seller and buyer electronic addresses must be given",
+            lambda: bool(t("seller_endpoint") and t("buyer_endpoint")),
+        ),
     ]
     return [rule for rule, passes in checks if not passes()]
 
@@ -164,7 +211,10 @@ def _line_nets_agree(root: etree._Element) -> bool:
 def _line_periods_inside(root: etree._Element) -> bool:
     start, end = _text(root, "/*/cac:InvoicePeriod/cbc:StartDate"), _text(root, "/*/cac:InvoicePeriod/cbc:EndDate")
     for line in root.xpath("/*/cac:InvoiceLine|/*/cac:CreditNoteLine", namespaces=NS):
-        line_start, line_end = _text(line, "cac:InvoicePeriod/cbc:StartDate"), _text(line, "cac:InvoicePeriod/cbc:EndDate")
+        line_start, line_end = (
+            _text(line, "cac:InvoicePeriod/cbc:StartDate"),
+            _text(line, "cac:InvoicePeriod/cbc:EndDate"),
+        )
         if start and line_start and line_start < start:
             return False
         if end and line_end and line_end > end:

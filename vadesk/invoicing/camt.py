@@ -75,23 +75,40 @@ def parse(data: bytes) -> Statement:
             amount = Decimal(_first(ntry, f"./{ln('Amt')}/text()"))
         except InvalidOperation as exc:
             raise StatementError(f"entry {index + 1}: no amount") from exc
-        booked = _first(ntry, f"./{ln('BookgDt')}/{ln('Dt')}/text()") or _first(ntry, f"./{ln('BookgDt')}/{ln('DtTm')}/text()")[:10]
+        booked = (
+            _first(ntry, f"./{ln('BookgDt')}/{ln('Dt')}/text()")
+            or _first(ntry, f"./{ln('BookgDt')}/{ln('DtTm')}/text()")[:10]
+        )
         details = f"./{ln('NtryDtls')}/{ln('TxDtls')}"
-        remittance = " ".join(ntry.xpath(f"{details}/{ln('RmtInf')}//{ln('Ustrd')}/text()|{details}/{ln('RmtInf')}//{ln('Ref')}/text()"))
+        remittance = " ".join(
+            ntry.xpath(f"{details}/{ln('RmtInf')}//{ln('Ustrd')}/text()|{details}/{ln('RmtInf')}//{ln('Ref')}/text()")
+        )
         remittance = remittance or _first(ntry, f"./{ln('AddtlNtryInf')}/text()")
-        reference = (_first(ntry, f"./{ln('AcctSvcrRef')}/text()") or _first(ntry, f"./{ln('NtryRef')}/text()")
-                     or _first(ntry, f"{details}/{ln('Refs')}/{ln('EndToEndId')}/text()"))
+        reference = (
+            _first(ntry, f"./{ln('AcctSvcrRef')}/text()")
+            or _first(ntry, f"./{ln('NtryRef')}/text()")
+            or _first(ntry, f"{details}/{ln('Refs')}/{ln('EndToEndId')}/text()")
+        )
         if not reference:
             reference = f"{booked}/{amount}/{index}"
-        entries.append(Entry(
-            reference=reference[:100], booked_on=date.fromisoformat(booked), amount=amount,
-            counterparty=_first(ntry, f"{details}/{ln('RltdPties')}/{ln('Dbtr')}/{ln('Nm')}/text()")
-            or _first(ntry, f"{details}/{ln('RltdPties')}/{ln('Dbtr')}/{ln('Pty')}/{ln('Nm')}/text()"),
-            counterparty_iban=_first(ntry, f"{details}/{ln('RltdPties')}/{ln('DbtrAcct')}/{ln('Id')}/{ln('IBAN')}/text()"),
-            remittance=" ".join(remittance.split())[:300],
-        ))
-    return Statement(id=_first(stmt, f"./{ln('Id')}/text()") or _first(root, f".//{ln('MsgId')}/text()"),
-                     iban=_first(stmt, f"./{ln('Acct')}/{ln('Id')}/{ln('IBAN')}/text()"), entries=tuple(entries))
+        entries.append(
+            Entry(
+                reference=reference[:100],
+                booked_on=date.fromisoformat(booked),
+                amount=amount,
+                counterparty=_first(ntry, f"{details}/{ln('RltdPties')}/{ln('Dbtr')}/{ln('Nm')}/text()")
+                or _first(ntry, f"{details}/{ln('RltdPties')}/{ln('Dbtr')}/{ln('Pty')}/{ln('Nm')}/text()"),
+                counterparty_iban=_first(
+                    ntry, f"{details}/{ln('RltdPties')}/{ln('DbtrAcct')}/{ln('Id')}/{ln('IBAN')}/text()"
+                ),
+                remittance=" ".join(remittance.split())[:300],
+            )
+        )
+    return Statement(
+        id=_first(stmt, f"./{ln('Id')}/text()") or _first(root, f".//{ln('MsgId')}/text()"),
+        iban=_first(stmt, f"./{ln('Acct')}/{ln('Id')}/{ln('IBAN')}/text()"),
+        entries=tuple(entries),
+    )
 
 
 def _normal(text: str) -> str:
@@ -111,7 +128,11 @@ def match(entry: Entry, invoices: list[OpenInvoice]) -> Match:
         return Match("review", by_number[0].pk, "number, but the amount differs")
     if len(by_number) > 1:
         return Match("review", None, "several invoice numbers")
-    by_amount = [i for i in invoices if i.open_amount == entry.amount and _normal(i.client_name)[:6] in _normal(entry.counterparty)]
+    by_amount = [
+        i
+        for i in invoices
+        if i.open_amount == entry.amount and _normal(i.client_name)[:6] in _normal(entry.counterparty)
+    ]
     if len(by_amount) == 1:
         return Match("review", by_amount[0].pk, "amount and name, but no number")
     return Match("unmatched", None, "")

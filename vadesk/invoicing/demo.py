@@ -32,28 +32,47 @@ def invoicing_demo(organisations: list[Organisation], *, now: datetime) -> int:
     for organisation in organisations:
         owner = Membership.objects.filter(organisation=organisation, role=Membership.Role.OWNER).first().person
         profile = seller_profile_of(organisation)
-        profile.contact_name, profile.email, profile.phone = owner.full_name, owner.email, "+31 30 123 4567" if organisation.country == "NL" else "+49 341 123456"
+        profile.contact_name, profile.email, profile.phone = (
+            owner.full_name,
+            owner.email,
+            "+31 30 123 4567" if organisation.country == "NL" else "+49 341 123456",
+        )
         # The German solo VA uses the Kleinunternehmer scheme (§19 UStG): the small-business case.
         profile.small_business = organisation.country == "DE"
         profile.save()
         for client in Client.objects.filter(organisation=organisation):
             if not client.street:
-                client.street, client.postal_code, client.city = "Hoofdstraat 1", "1000 AA", "Amsterdam" if client.country == "NL" else "Berlin"
+                client.street, client.postal_code, client.city = (
+                    "Hoofdstraat 1",
+                    "1000 AA",
+                    "Amsterdam" if client.country == "NL" else "Berlin",
+                )
                 client.save(update_fields=["street", "postal_code", "city"])
         if organisation.country == "NL":
             _private_abroad(organisation, owner, months[-1])
         for month in months:
             for draft in invoice_run_month(by=owner, organisation=organisation, month=month):
                 if not invoice_problems(draft):
-                    invoice_finalise(by=owner, invoice=draft, issue_date=min(today, month_end(month) + timedelta(days=1)))
+                    invoice_finalise(
+                        by=owner, invoice=draft, issue_date=min(today, month_end(month) + timedelta(days=1))
+                    )
                     finalised += 1
-        finals = list(Invoice.objects.for_organisation(organisation).final().invoices().order_by("issue_date", "number"))
+        finals = list(
+            Invoice.objects.for_organisation(organisation).final().invoices().order_by("issue_date", "number")
+        )
         for index, invoice in enumerate(finals):
             if invoice.issue_date.month == months[0].month or index % 2:
-                payment_record(by=owner, invoice=invoice, amount=invoice.gross_total, paid_on=min(today, invoice.issue_date + timedelta(days=9)))
+                payment_record(
+                    by=owner,
+                    invoice=invoice,
+                    amount=invoice.gross_total,
+                    paid_on=min(today, invoice.issue_date + timedelta(days=9)),
+                )
         if finals:
             first_line = finals[-1].lines.first()
-            credit = credit_note_create(by=owner, invoice=finals[-1], quantities={first_line.pk: min(first_line.quantity, Decimal("1"))})
+            credit = credit_note_create(
+                by=owner, invoice=finals[-1], quantities={first_line.pk: min(first_line.quantity, Decimal("1"))}
+            )
             invoice_finalise(by=owner, invoice=credit, issue_date=today)
             finalised += 1
     return finalised
@@ -61,9 +80,34 @@ def invoicing_demo(organisations: list[Organisation], *, now: datetime) -> int:
 
 def _private_abroad(organisation: Organisation, owner, month: date) -> None:  # type: ignore[no-untyped-def]
     """A private client in Belgium: services to a consumer abroad carry the seller's Dutch VAT (art. 45)."""
-    client = Client.objects.create(organisation=organisation, name="Sophie Claes", kind=Client.Kind.PRIVATE, country="BE", preferred_language="nl",
-                                   email="sophie.claes@example.be", street="Meir 12", postal_code="2000", city="Antwerpen")
-    draft = invoice_draft_create(by=owner, client=client, period_start=month, period_end=month_end(month), from_work=False)
-    invoice_line_save(by=owner, invoice=draft, description="Persoonlijke administratie", quantity=Decimal("3.5"), unit="HUR", unit_price=Decimal("48.00"))
-    invoice_line_save(by=owner, invoice=draft, description="Verzendkosten", quantity=Decimal("1"), unit="C62", unit_price=Decimal("6.95"))
+    client = Client.objects.create(
+        organisation=organisation,
+        name="Sophie Claes",
+        kind=Client.Kind.PRIVATE,
+        country="BE",
+        preferred_language="nl",
+        email="sophie.claes@example.be",
+        street="Meir 12",
+        postal_code="2000",
+        city="Antwerpen",
+    )
+    draft = invoice_draft_create(
+        by=owner, client=client, period_start=month, period_end=month_end(month), from_work=False
+    )
+    invoice_line_save(
+        by=owner,
+        invoice=draft,
+        description="Persoonlijke administratie",
+        quantity=Decimal("3.5"),
+        unit="HUR",
+        unit_price=Decimal("48.00"),
+    )
+    invoice_line_save(
+        by=owner,
+        invoice=draft,
+        description="Verzendkosten",
+        quantity=Decimal("1"),
+        unit="C62",
+        unit_price=Decimal("6.95"),
+    )
     invoice_finalise(by=owner, invoice=draft, issue_date=month_end(month) + timedelta(days=1))

@@ -22,10 +22,21 @@ def seller_party(profile: SellerProfile) -> dict[str, Any]:
     # On a client's behalf the money goes to the client's account (kept on the profile), never the organisation's.
     iban = profile.iban if profile.on_behalf_of_id else (profile.iban or organisation.iban)
     return {
-        "name": source.name, "street": source.street, "postal_code": source.postal_code, "city": source.city, "country": source.country,
-        "vat_id": source.vat_id, "tax_number": profile.tax_number, "registration_id": source.coc_number,
-        "legal_form": getattr(source, "legal_form", ""), "email": profile.email, "phone": profile.phone, "contact_name": profile.contact_name,
-        "iban": iban, "bic": profile.bic or (bic_for_iban(iban) if iban else ""), "small_business": profile.small_business,
+        "name": source.name,
+        "street": source.street,
+        "postal_code": source.postal_code,
+        "city": source.city,
+        "country": source.country,
+        "vat_id": source.vat_id,
+        "tax_number": profile.tax_number,
+        "registration_id": source.coc_number,
+        "legal_form": getattr(source, "legal_form", ""),
+        "email": profile.email,
+        "phone": profile.phone,
+        "contact_name": profile.contact_name,
+        "iban": iban,
+        "bic": profile.bic or (bic_for_iban(iban) if iban else ""),
+        "small_business": profile.small_business,
     }
 
 
@@ -35,8 +46,14 @@ def buyer_party(invoice: Invoice) -> dict[str, Any]:
     client = invoice.client
     billing = ClientBilling.objects.filter(client=client).first()
     return {
-        "name": client.name, "street": client.street, "postal_code": client.postal_code, "city": client.city, "country": client.country,
-        "vat_id": client.vat_id, "registration_id": client.coc_number, "is_business": client.kind == client.Kind.COMPANY,
+        "name": client.name,
+        "street": client.street,
+        "postal_code": client.postal_code,
+        "city": client.city,
+        "country": client.country,
+        "vat_id": client.vat_id,
+        "registration_id": client.coc_number,
+        "is_business": client.kind == client.Kind.COMPANY,
         "email": (billing.invoice_email if billing and billing.invoice_email else client.email),
     }
 
@@ -44,9 +61,17 @@ def buyer_party(invoice: Invoice) -> dict[str, Any]:
 def _buyer_of_client(buyer: Buyer) -> dict[str, Any]:
     """One of the client's own customers, when we invoice on the client's behalf."""
     return {
-        "name": buyer.name, "street": buyer.street, "postal_code": buyer.postal_code, "city": buyer.city, "country": buyer.country,
-        "vat_id": buyer.vat_id, "registration_id": buyer.registration_id, "is_business": buyer.is_business, "email": buyer.email,
-        "endpoint_scheme": buyer.endpoint_scheme, "endpoint_id": buyer.endpoint_id,
+        "name": buyer.name,
+        "street": buyer.street,
+        "postal_code": buyer.postal_code,
+        "city": buyer.city,
+        "country": buyer.country,
+        "vat_id": buyer.vat_id,
+        "registration_id": buyer.registration_id,
+        "is_business": buyer.is_business,
+        "email": buyer.email,
+        "endpoint_scheme": buyer.endpoint_scheme,
+        "endpoint_id": buyer.endpoint_id,
     }
 
 
@@ -63,7 +88,9 @@ def electronic_address(party: dict[str, Any]) -> tuple[str, str]:
     """BT-49 as it will be written (PEPPOL-EN16931-R010): named address, else VAT id, else e-mail."""
     from vadesk.einvoice.xmlutil import endpoint
 
-    return endpoint(party.get("vat_id", ""), party.get("email", ""), party.get("endpoint_scheme", ""), party.get("endpoint_id", ""))
+    return endpoint(
+        party.get("vat_id", ""), party.get("email", ""), party.get("endpoint_scheme", ""), party.get("endpoint_id", "")
+    )
 
 
 def parties(invoice: Invoice) -> tuple[dict[str, Any], dict[str, Any]]:
@@ -83,16 +110,28 @@ def all_rates() -> list[Rate]:
 
 
 def decide(invoice: Invoice, seller: dict[str, Any], buyer: dict[str, Any]) -> VatCase:
-    return vat_case(seller_country=seller["country"], seller_small_business=seller["small_business"], buyer_country=buyer["country"],
-                    buyer_is_business=buyer["is_business"], buyer_vat_id=buyer["vat_id"])
+    return vat_case(
+        seller_country=seller["country"],
+        seller_small_business=seller["small_business"],
+        buyer_country=buyer["country"],
+        buyer_is_business=buyer["is_business"],
+        buyer_vat_id=buyer["vat_id"],
+    )
 
 
 def _party(data: dict[str, Any], *, with_contact: bool) -> Party:
-    return Party(name=data["name"], address=Address(data["street"], data["postal_code"], data["city"], data["country"]),
-                 vat_id=data.get("vat_id", ""), tax_number=data.get("tax_number", ""), registration_id=data.get("registration_id", ""),
-                 email=data.get("email", ""), phone=data.get("phone", "") if with_contact else "",
-                 contact_name=(data.get("contact_name") or data["name"]) if with_contact else "",
-                 endpoint_scheme=data.get("endpoint_scheme", ""), endpoint_id=data.get("endpoint_id", ""))
+    return Party(
+        name=data["name"],
+        address=Address(data["street"], data["postal_code"], data["city"], data["country"]),
+        vat_id=data.get("vat_id", ""),
+        tax_number=data.get("tax_number", ""),
+        registration_id=data.get("registration_id", ""),
+        email=data.get("email", ""),
+        phone=data.get("phone", "") if with_contact else "",
+        contact_name=(data.get("contact_name") or data["name"]) if with_contact else "",
+        endpoint_scheme=data.get("endpoint_scheme", ""),
+        endpoint_id=data.get("endpoint_id", ""),
+    )
 
 
 def document_of(invoice: Invoice, *, lines=None) -> Document:  # type: ignore[no-untyped-def]
@@ -103,32 +142,54 @@ def document_of(invoice: Invoice, *, lines=None) -> Document:  # type: ignore[no
         case = decide(invoice, seller, buyer)
         rates = all_rates()
         for line in lines:
-            line.vat_category, line.vat_rate = line_vat(case, kind=line.rate_kind, rates=rates, seller_country=seller["country"], day=supply_date(invoice))
+            line.vat_category, line.vat_rate = line_vat(
+                case, kind=line.rate_kind, rates=rates, seller_country=seller["country"], day=supply_date(invoice)
+            )
         note = legal_note(case, seller_country=seller["country"], language=invoice.language)
     else:
         case, note = VatCase(invoice.vat_case), invoice.vat_note
     with translation.override(invoice.language):
         terms = _("Please pay within %(days)s days, by %(date)s, quoting %(number)s.") % {
-            "days": (invoice.due_date - invoice.issue_date).days if invoice.due_date and invoice.issue_date else payment_days(invoice),
-            "date": invoice.due_date.isoformat() if invoice.due_date else "–", "number": invoice.number or "–"}
+            "days": (invoice.due_date - invoice.issue_date).days
+            if invoice.due_date and invoice.issue_date
+            else payment_days(invoice),
+            "date": invoice.due_date.isoformat() if invoice.due_date else "–",
+            "number": invoice.number or "–",
+        }
     reasons = {"E": note, "AE": note} if note else {}
     credit = invoice.credit_of
     return Document(
         kind=CREDIT_NOTE if invoice.is_credit_note else INVOICE,
-        number=invoice.number or f"DRAFT-{invoice.pk}", issue_date=invoice.issue_date or date.today(), due_date=invoice.due_date,
-        seller=_party(seller, with_contact=True), buyer=_party(buyer, with_contact=False),
+        number=invoice.number or f"DRAFT-{invoice.pk}",
+        issue_date=invoice.issue_date or date.today(),
+        due_date=invoice.due_date,
+        seller=_party(seller, with_contact=True),
+        buyer=_party(buyer, with_contact=False),
         lines=tuple(
-            Line(id=str(i), name=line.description, quantity=line.quantity, unit_code=line.unit, unit_price=line.unit_price,
-                 vat_category=line.vat_category, vat_rate=Decimal(line.vat_rate or 0), description=line.detail,
-                 period_start=_inside(line, invoice)[0], period_end=_inside(line, invoice)[1])
+            Line(
+                id=str(i),
+                name=line.description,
+                quantity=line.quantity,
+                unit_code=line.unit,
+                unit_price=line.unit_price,
+                vat_category=line.vat_category,
+                vat_rate=Decimal(line.vat_rate or 0),
+                description=line.detail,
+                period_start=_inside(line, invoice)[0],
+                period_end=_inside(line, invoice)[1],
+            )
             for i, line in enumerate(lines, start=1)
         ),
-        period_start=invoice.period_start, period_end=invoice.period_end,
+        period_start=invoice.period_start,
+        period_end=invoice.period_end,
         buyer_reference=invoice.buyer_reference or buyer["name"][:60],
         payment_terms="" if invoice.is_credit_note else terms,
         note=" ".join(part for part in (note, invoice.note) if part),
-        iban=seller.get("iban", ""), bic=seller.get("bic", ""), payment_reference=invoice.number,
-        preceding_number=credit.number if credit else "", preceding_date=credit.issue_date if credit else None,
+        iban=seller.get("iban", ""),
+        bic=seller.get("bic", ""),
+        payment_reference=invoice.number,
+        preceding_number=credit.number if credit else "",
+        preceding_date=credit.issue_date if credit else None,
         exemption_reasons=reasons,
     )
 

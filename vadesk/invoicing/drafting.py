@@ -68,13 +68,20 @@ def propose(client: Client, start: date, end: date, *, grouping: str) -> list[Pr
 def unbilled_entries(engagement: Engagement, start: date, end: date):  # type: ignore[no-untyped-def]
     """Counted, not invoiced, and not already on another draft."""
     return (
-        TimeEntry.objects.counted().uninvoiced().filter(engagement=engagement, work_date__range=(start, end), invoice_link__isnull=True)
-        .select_related("task").order_by("work_date", "id")
+        TimeEntry.objects.counted()
+        .uninvoiced()
+        .filter(engagement=engagement, work_date__range=(start, end), invoice_link__isnull=True)
+        .select_related("task")
+        .order_by("work_date", "id")
     )
 
 
 def _hourly(engagement: Engagement, start: date, end: date, grouping: str) -> list[Proposal]:
-    rate = engagement.hourly_rate if engagement.hourly_rate is not None else engagement.client.organisation.default_hourly_rate
+    rate = (
+        engagement.hourly_rate
+        if engagement.hourly_rate is not None
+        else engagement.client.organisation.default_hourly_rate
+    )
     groups: OrderedDict[str, list[TimeEntry]] = OrderedDict()
     for entry in unbilled_entries(engagement, start, end):
         if entry.billed_minutes <= 0:
@@ -87,8 +94,17 @@ def _hourly(engagement: Engagement, start: date, end: date, grouping: str) -> li
             key = entry.task.title if entry.task else engagement.name
         groups.setdefault(key, []).append(entry)
     return [
-        Proposal(source="hours", description=key[:200], quantity=hours(sum(e.billed_minutes for e in entries)), unit="HUR",
-                 unit_price=rate, engagement=engagement, period_start=start, period_end=end, entry_ids=[e.pk for e in entries])
+        Proposal(
+            source="hours",
+            description=key[:200],
+            quantity=hours(sum(e.billed_minutes for e in entries)),
+            unit="HUR",
+            unit_price=rate,
+            engagement=engagement,
+            period_start=start,
+            period_end=end,
+            entry_ids=[e.pk for e in entries],
+        )
         for key, entries in groups.items()
     ]
 
@@ -96,26 +112,60 @@ def _hourly(engagement: Engagement, start: date, end: date, grouping: str) -> li
 def _bundle(engagement: Engagement, start: date, end: date, billed) -> list[Proposal]:  # type: ignore[no-untyped-def]
     if engagement.starts_on > end or billed.filter(engagement=engagement, source="bundle").exists():
         return []
-    return [Proposal(source="bundle", description=_("Prepaid bundle: %(name)s (%(hours)s hours)") % {"name": engagement.name, "hours": format_hours(int((engagement.bundle_hours or 0) * 60))},
-                     quantity=Decimal(1), unit="C62", unit_price=engagement.bundle_price or Decimal(0), engagement=engagement)]
+    return [
+        Proposal(
+            source="bundle",
+            description=_("Prepaid bundle: %(name)s (%(hours)s hours)")
+            % {"name": engagement.name, "hours": format_hours(int((engagement.bundle_hours or 0) * 60))},
+            quantity=Decimal(1),
+            unit="C62",
+            unit_price=engagement.bundle_price or Decimal(0),
+            engagement=engagement,
+        )
+    ]
 
 
 def _retainer(engagement: Engagement, start: date, end: date, billed) -> list[Proposal]:  # type: ignore[no-untyped-def]
     proposals = []
     ahead = next_month(end)
-    if engagement.starts_on <= month_end(ahead) and (engagement.ends_on is None or engagement.ends_on >= ahead) \
-            and not billed.filter(engagement=engagement, source="retainer", period_start=ahead).exists():
-        proposals.append(Proposal(source="retainer", description=_("Retainer %(name)s, in advance") % {"name": engagement.name},
-                                  quantity=Decimal(1), unit="MON", unit_price=engagement.monthly_price or Decimal(0), engagement=engagement,
-                                  period_start=ahead, period_end=month_end(ahead)))
+    if (
+        engagement.starts_on <= month_end(ahead)
+        and (engagement.ends_on is None or engagement.ends_on >= ahead)
+        and not billed.filter(engagement=engagement, source="retainer", period_start=ahead).exists()
+    ):
+        proposals.append(
+            Proposal(
+                source="retainer",
+                description=_("Retainer %(name)s, in advance") % {"name": engagement.name},
+                quantity=Decimal(1),
+                unit="MON",
+                unit_price=engagement.monthly_price or Decimal(0),
+                engagement=engagement,
+                period_start=ahead,
+                period_end=month_end(ahead),
+            )
+        )
     work_month = month_start(end)
-    if engagement.starts_on <= end and not billed.filter(engagement=engagement, source="excess", period_start=work_month).exists():
+    if (
+        engagement.starts_on <= end
+        and not billed.filter(engagement=engagement, source="excess", period_start=work_month).exists()
+    ):
         excess = balance_of(engagement, work_month).excess
         entries = [e.pk for e in unbilled_entries(engagement, work_month, month_end(work_month))]
         if excess > 0:
-            proposals.append(Proposal(source="excess", description=_("Hours beyond the retainer %(name)s") % {"name": engagement.name},
-                                      quantity=hours(excess), unit="HUR", unit_price=engagement.excess_rate or Decimal(0), engagement=engagement,
-                                      period_start=work_month, period_end=month_end(work_month), entry_ids=entries))
+            proposals.append(
+                Proposal(
+                    source="excess",
+                    description=_("Hours beyond the retainer %(name)s") % {"name": engagement.name},
+                    quantity=hours(excess),
+                    unit="HUR",
+                    unit_price=engagement.excess_rate or Decimal(0),
+                    engagement=engagement,
+                    period_start=work_month,
+                    period_end=month_end(work_month),
+                    entry_ids=entries,
+                )
+            )
         elif proposals and entries:
             # No excess: the month's hours still get locked with this invoice, so its balance can no longer change.
             proposals[-1].entry_ids = entries
@@ -125,9 +175,27 @@ def _retainer(engagement: Engagement, start: date, end: date, billed) -> list[Pr
 def _project(engagement: Engagement, start: date, end: date, billed) -> list[Proposal]:  # type: ignore[no-untyped-def]
     milestones = list(engagement.milestones.filter(due_on__lte=end).exclude(lines__in=billed))
     if milestones:
-        return [Proposal(source="milestone", description=f"{engagement.name}: {m.name}", quantity=Decimal(1), unit="C62",
-                         unit_price=m.amount, engagement=engagement, milestone_id=m.pk) for m in milestones]
+        return [
+            Proposal(
+                source="milestone",
+                description=f"{engagement.name}: {m.name}",
+                quantity=Decimal(1),
+                unit="C62",
+                unit_price=m.amount,
+                engagement=engagement,
+                milestone_id=m.pk,
+            )
+            for m in milestones
+        ]
     if engagement.milestones.exists() or engagement.starts_on > end or billed.filter(engagement=engagement).exists():
         return []
-    return [Proposal(source="milestone", description=_("Project %(name)s") % {"name": engagement.name}, quantity=Decimal(1), unit="C62",
-                     unit_price=engagement.project_price or Decimal(0), engagement=engagement)]
+    return [
+        Proposal(
+            source="milestone",
+            description=_("Project %(name)s") % {"name": engagement.name},
+            quantity=Decimal(1),
+            unit="C62",
+            unit_price=engagement.project_price or Decimal(0),
+            engagement=engagement,
+        )
+    ]

@@ -11,12 +11,24 @@ from vadesk.invoicing.documents import document_of
 from vadesk.invoicing.models import ClientBilling, Invoice
 
 FORMATS = ("ubl", "cii", "xrechnung-ubl", "xrechnung-cii", "facturx")
-SUFFIX = {"ubl": "-ubl.xml", "cii": "-cii.xml", "xrechnung-ubl": "-xrechnung-ubl.xml", "xrechnung-cii": "-xrechnung-cii.xml", "facturx": "-facturx.pdf"}
+SUFFIX = {
+    "ubl": "-ubl.xml",
+    "cii": "-cii.xml",
+    "xrechnung-ubl": "-xrechnung-ubl.xml",
+    "xrechnung-cii": "-xrechnung-cii.xml",
+    "facturx": "-facturx.pdf",
+}
 
 
 # What the portal offers a client besides the PDF, by default; the preferred format is put first and added if missing.
 PORTAL_FORMATS = ("ubl", "facturx")
-LABELS = {"ubl": "UBL", "cii": "CII", "xrechnung-ubl": "XRechnung (UBL)", "xrechnung-cii": "XRechnung (CII)", "facturx": "Factur-X"}
+LABELS = {
+    "ubl": "UBL",
+    "cii": "CII",
+    "xrechnung-ubl": "XRechnung (UBL)",
+    "xrechnung-cii": "XRechnung (CII)",
+    "facturx": "Factur-X",
+}
 
 
 def formats_in_order(formats: tuple[str, ...] | list[str], preferred: str | None) -> list[str]:
@@ -37,7 +49,9 @@ def preferred_format(invoice: Invoice) -> str | None:
 def einvoice_bytes(invoice: Invoice, fmt: str) -> tuple[bytes, str, str]:
     """(content, filename, content type) of one format; only final documents have e-invoices."""
     if fmt not in FORMATS:
-        raise ValidationError(_("Unknown format %(format)s. Choose one of: %(formats)s.") % {"format": fmt, "formats": ", ".join(FORMATS)})
+        raise ValidationError(
+            _("Unknown format %(format)s. Choose one of: %(formats)s.") % {"format": fmt, "formats": ", ".join(FORMATS)}
+        )
     if not invoice.is_final:
         raise ValidationError(_("Only a final invoice has an e-invoice. Finalise it first."))
     filename = invoice.filename_stem + SUFFIX[fmt]

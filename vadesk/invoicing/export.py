@@ -12,14 +12,36 @@ from django.db.models import QuerySet
 from vadesk.accounts.models import Organisation
 from vadesk.invoicing.models import Invoice
 
-COLUMNS = ["number", "type", "issue_date", "due_date", "client", "client_vat_id", "client_country", "vat_case", "net", "vat", "gross",
-           "vat_breakdown", "credits", "paid_on", "period_start", "period_end"]
+COLUMNS = [
+    "number",
+    "type",
+    "issue_date",
+    "due_date",
+    "client",
+    "client_vat_id",
+    "client_country",
+    "vat_case",
+    "net",
+    "vat",
+    "gross",
+    "vat_breakdown",
+    "credits",
+    "paid_on",
+    "period_start",
+    "period_end",
+]
 
 
 def documents_in(organisation: Organisation, start: date, end: date) -> QuerySet[Invoice]:
     # The organisation's own books only: invoices issued in a client's name belong to that client's accountant.
-    return (Invoice.objects.for_organisation(organisation).final().filter(issue_date__range=(start, end), buyer__isnull=True)
-            .select_related("client", "credit_of", "seller__organisation").prefetch_related("lines").order_by("issue_date", "number"))
+    return (
+        Invoice.objects.for_organisation(organisation)
+        .final()
+        .filter(issue_date__range=(start, end), buyer__isnull=True)
+        .select_related("client", "credit_of", "seller__organisation")
+        .prefetch_related("lines")
+        .order_by("issue_date", "number")
+    )
 
 
 def export_csv(organisation: Organisation, start: date, end: date) -> bytes:
@@ -33,13 +55,26 @@ def export_csv(organisation: Organisation, start: date, end: date) -> bytes:
         for line in invoice.lines.all():
             key = f"{line.vat_category} {line.vat_rate}%"
             groups[key] = groups.get(key, 0) + line.net_amount  # type: ignore[operator]
-        writer.writerow([
-            invoice.number, invoice.kind, invoice.issue_date, invoice.due_date or "", invoice.buyer_snapshot.get("name", ""),
-            invoice.buyer_snapshot.get("vat_id", ""), invoice.buyer_snapshot.get("country", ""), invoice.vat_case,
-            sign * invoice.net_total, sign * invoice.vat_total, sign * invoice.gross_total,
-            ", ".join(f"{k}: {sign * v}" for k, v in groups.items()), invoice.credit_of.number if invoice.credit_of else "",
-            invoice.paid_at or "", invoice.period_start, invoice.period_end,
-        ])
+        writer.writerow(
+            [
+                invoice.number,
+                invoice.kind,
+                invoice.issue_date,
+                invoice.due_date or "",
+                invoice.buyer_snapshot.get("name", ""),
+                invoice.buyer_snapshot.get("vat_id", ""),
+                invoice.buyer_snapshot.get("country", ""),
+                invoice.vat_case,
+                sign * invoice.net_total,
+                sign * invoice.vat_total,
+                sign * invoice.gross_total,
+                ", ".join(f"{k}: {sign * v}" for k, v in groups.items()),
+                invoice.credit_of.number if invoice.credit_of else "",
+                invoice.paid_at or "",
+                invoice.period_start,
+                invoice.period_end,
+            ]
+        )
     return ("\ufeff" + buffer.getvalue()).encode("utf-8")
 
 

@@ -8,8 +8,12 @@ from vadesk.clients.models import Client
 from vadesk.invoicing.models import Buyer, ClientBilling, Invoice, InvoiceLine, SellerProfile
 from vadesk.invoicing.vat import RateKind
 
-RATE_CHOICES = [(RateKind.STANDARD.value, _("Standard rate")), (RateKind.REDUCED.value, _("Reduced rate")),
-                (RateKind.INTERMEDIATE.value, _("Intermediate rate (BE 12 %)")), (RateKind.ZERO.value, _("Zero rate"))]
+RATE_CHOICES = [
+    (RateKind.STANDARD.value, _("Standard rate")),
+    (RateKind.REDUCED.value, _("Reduced rate")),
+    (RateKind.INTERMEDIATE.value, _("Intermediate rate (BE 12 %)")),
+    (RateKind.ZERO.value, _("Zero rate")),
+]
 
 
 class DraftForm(forms.Form):
@@ -24,7 +28,7 @@ class DraftForm(forms.Form):
         try:
             return date.fromisoformat(self.cleaned_data["month"] + "-01")
         except ValueError:
-            raise forms.ValidationError(_("Choose a month."))
+            raise forms.ValidationError(_("Choose a month.")) from None
 
 
 class RunForm(forms.Form):
@@ -34,12 +38,14 @@ class RunForm(forms.Form):
         try:
             return date.fromisoformat(self.cleaned_data["month"] + "-01")
         except ValueError:
-            raise forms.ValidationError(_("Choose a month."))
+            raise forms.ValidationError(_("Choose a month.")) from None
 
 
 class LineForm(forms.Form):
     description = forms.CharField(max_length=200, label=_("Description"))
-    quantity = forms.DecimalField(min_value=Decimal("0"), max_digits=10, decimal_places=4, label=_("Quantity"), initial=1)
+    quantity = forms.DecimalField(
+        min_value=Decimal("0"), max_digits=10, decimal_places=4, label=_("Quantity"), initial=1
+    )
     unit = forms.ChoiceField(choices=InvoiceLine.Unit.choices, label=_("Unit"), initial="C62")
     unit_price = forms.DecimalField(min_value=Decimal("0"), max_digits=12, decimal_places=4, label=_("Price"))
     rate_kind = forms.ChoiceField(choices=RATE_CHOICES, label=_("VAT rate"))
@@ -68,8 +74,20 @@ class ExportForm(forms.Form):
 class SellerForm(forms.ModelForm):
     class Meta:
         model = SellerProfile
-        fields = ["small_business", "tax_number", "number_format", "payment_days", "contact_name", "email", "phone", "bic",
-                  "reminder_first_days", "reminder_second_days", "reminder_final_days", "logo_svg"]
+        fields = [
+            "small_business",
+            "tax_number",
+            "number_format",
+            "payment_days",
+            "contact_name",
+            "email",
+            "phone",
+            "bic",
+            "reminder_first_days",
+            "reminder_second_days",
+            "reminder_final_days",
+            "logo_svg",
+        ]
         widgets = {"logo_svg": forms.Textarea(attrs={"rows": 3})}
 
 
@@ -80,8 +98,11 @@ class InvoiceEditForm(forms.ModelForm):
         model = Invoice
         fields = ["note", "language", "buyer_reference", "period_start", "period_end"]
         labels = {"period_start": _("Delivery period from"), "period_end": _("Delivery period until")}
-        widgets = {"note": forms.Textarea(attrs={"rows": 3}), "period_start": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
-                   "period_end": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")}
+        widgets = {
+            "note": forms.Textarea(attrs={"rows": 3}),
+            "period_start": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+            "period_end": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+        }
 
     def clean(self):
         data = super().clean()
@@ -112,7 +133,18 @@ class BehalfClientForm(forms.ModelForm):
 class BehalfProfileForm(forms.ModelForm):
     class Meta:
         model = SellerProfile
-        fields = ["iban", "bic", "tax_number", "small_business", "number_format", "payment_days", "contact_name", "email", "phone", "logo_svg"]
+        fields = [
+            "iban",
+            "bic",
+            "tax_number",
+            "small_business",
+            "number_format",
+            "payment_days",
+            "contact_name",
+            "email",
+            "phone",
+            "logo_svg",
+        ]
         widgets = {"logo_svg": forms.Textarea(attrs={"rows": 3})}
 
     def __init__(self, *args, **kwargs):
@@ -126,8 +158,21 @@ class BehalfProfileForm(forms.ModelForm):
 class BuyerForm(forms.ModelForm):
     class Meta:
         model = Buyer
-        fields = ["name", "is_business", "street", "postal_code", "city", "country", "vat_id", "registration_id", "buyer_reference",
-                  "endpoint_scheme", "endpoint_id", "language", "email"]
+        fields = [
+            "name",
+            "is_business",
+            "street",
+            "postal_code",
+            "city",
+            "country",
+            "vat_id",
+            "registration_id",
+            "buyer_reference",
+            "endpoint_scheme",
+            "endpoint_id",
+            "language",
+            "email",
+        ]
 
 
 class BehalfDraftForm(forms.Form):

@@ -41,7 +41,7 @@ def validate_number_format(value: str) -> None:
     try:
         sample = value.format(year=2026, seq=42)
     except (KeyError, IndexError, ValueError):
-        raise ValidationError(_("Use only {year} and {seq} as placeholders, e.g. {year}-{seq:04d}."))
+        raise ValidationError(_("Use only {year} and {seq} as placeholders, e.g. {year}-{seq:04d}.")) from None
     if "{seq" not in value or len(sample) > 30:
         raise ValidationError(_("The format needs {seq} and must give numbers of at most 30 characters."))
 
@@ -53,12 +53,25 @@ class SellerProfile(models.Model):
     """
 
     organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="seller_profiles")
-    on_behalf_of = models.ForeignKey(Client, null=True, blank=True, on_delete=models.CASCADE, related_name="+",
-                                     help_text=_("Set when invoices are issued in this client's name."))
-    tax_number = models.CharField(_("tax number"), max_length=30, blank=True, help_text=_("e.g. the German Steuernummer"))
-    small_business = models.BooleanField(_("small-business scheme"), default=False,
-                                         help_text=_("NL KOR, DE §19 UStG, BE vrijstellingsregeling: no VAT, with the legal note."))
-    number_format = models.CharField(_("number format"), max_length=40, default="{year}-{seq:04d}", validators=[validate_number_format])
+    on_behalf_of = models.ForeignKey(
+        Client,
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="+",
+        help_text=_("Set when invoices are issued in this client's name."),
+    )
+    tax_number = models.CharField(
+        _("tax number"), max_length=30, blank=True, help_text=_("e.g. the German Steuernummer")
+    )
+    small_business = models.BooleanField(
+        _("small-business scheme"),
+        default=False,
+        help_text=_("NL KOR, DE §19 UStG, BE vrijstellingsregeling: no VAT, with the legal note."),
+    )
+    number_format = models.CharField(
+        _("number format"), max_length=40, default="{year}-{seq:04d}", validators=[validate_number_format]
+    )
     payment_days = models.PositiveSmallIntegerField(_("payment term (days)"), default=14)
     contact_name = models.CharField(_("contact person"), max_length=100, blank=True)
     email = models.EmailField(_("invoicing e-mail"), blank=True)
@@ -66,15 +79,22 @@ class SellerProfile(models.Model):
     bic = models.CharField(_("BIC"), max_length=11, blank=True)
     logo_svg = models.TextField(_("logo (SVG)"), blank=True)
     # An on-behalf seller is paid into the client's own account, not the organisation's.
-    iban = models.CharField(_("IBAN"), max_length=34, blank=True, validators=[validate_iban],
-                            help_text=_("Only for a client you invoice for: the client's own account."))
+    iban = models.CharField(
+        _("IBAN"),
+        max_length=34,
+        blank=True,
+        validators=[validate_iban],
+        help_text=_("Only for a client you invoice for: the client's own account."),
+    )
     reminder_first_days = models.PositiveSmallIntegerField(_("first reminder, days after due date"), default=7)
     reminder_second_days = models.PositiveSmallIntegerField(_("second reminder, days after due date"), default=21)
     reminder_final_days = models.PositiveSmallIntegerField(_("final notice, days after due date"), default=35)
 
     class Meta:
         constraints = [
-            models.UniqueConstraint(fields=["organisation"], condition=models.Q(on_behalf_of__isnull=True), name="one_own_seller_profile"),
+            models.UniqueConstraint(
+                fields=["organisation"], condition=models.Q(on_behalf_of__isnull=True), name="one_own_seller_profile"
+            ),
             models.UniqueConstraint(fields=["organisation", "on_behalf_of"], name="one_seller_profile_per_client"),
         ]
 
@@ -82,7 +102,9 @@ class SellerProfile(models.Model):
         return str(self.on_behalf_of or self.organisation)
 
     def clean(self) -> None:
-        if self.reminder_first_days and not (self.reminder_first_days < self.reminder_second_days < self.reminder_final_days):
+        if self.reminder_first_days and not (
+            self.reminder_first_days < self.reminder_second_days < self.reminder_final_days
+        ):
             raise ValidationError(_("Reminders must come in order: first, then second, then the final notice."))
 
 
@@ -102,10 +124,18 @@ class ClientBilling(models.Model):
     client = models.OneToOneField(Client, on_delete=models.CASCADE, related_name="billing")
     buyer_reference = models.CharField(_("buyer reference / Leitweg-ID"), max_length=60, blank=True)
     invoice_email = models.EmailField(_("invoice e-mail"), blank=True)
-    grouping = models.CharField(_("hours on the invoice"), max_length=10, choices=Grouping.choices, default=Grouping.TASK)
-    einvoice_format = models.CharField(_("e-invoice format"), max_length=16, choices=Format.choices, default=Format.FACTURX)
-    payment_days = models.PositiveSmallIntegerField(_("payment term (days)"), null=True, blank=True,
-                                                    help_text=_("Leave empty for the term in the invoice settings."))
+    grouping = models.CharField(
+        _("hours on the invoice"), max_length=10, choices=Grouping.choices, default=Grouping.TASK
+    )
+    einvoice_format = models.CharField(
+        _("e-invoice format"), max_length=16, choices=Format.choices, default=Format.FACTURX
+    )
+    payment_days = models.PositiveSmallIntegerField(
+        _("payment term (days)"),
+        null=True,
+        blank=True,
+        help_text=_("Leave empty for the term in the invoice settings."),
+    )
 
 
 # Peppol EAS codes (CEF code list) a buyer can be reached at; the e-invoice's BT-49 (PEPPOL-EN16931-R010).
@@ -134,8 +164,12 @@ class Buyer(models.Model):
     registration_id = models.CharField(_("chamber of commerce number"), max_length=30, blank=True)
     buyer_reference = models.CharField(_("buyer reference / Leitweg-ID"), max_length=60, blank=True)
     endpoint_scheme = models.CharField(_("e-invoice address type"), max_length=4, choices=Scheme.choices, blank=True)
-    endpoint_id = models.CharField(_("e-invoice address"), max_length=100, blank=True,
-                                   help_text=_("Where the buyer receives e-invoices (Peppol). Empty: by VAT id, else e-mail."))
+    endpoint_id = models.CharField(
+        _("e-invoice address"),
+        max_length=100,
+        blank=True,
+        help_text=_("Where the buyer receives e-invoices (Peppol). Empty: by VAT id, else e-mail."),
+    )
     language = models.CharField(_("language"), max_length=2, choices=Language.choices, default=Language.NL)
     email = models.EmailField(_("invoice e-mail"), blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
@@ -167,7 +201,9 @@ class ProjectMilestone(models.Model):
 
     engagement = models.ForeignKey(Engagement, on_delete=models.CASCADE, related_name="milestones")
     name = models.CharField(_("milestone"), max_length=150)
-    amount = models.DecimalField(_("amount"), max_digits=10, decimal_places=2, validators=[MinValueValidator(Decimal("0"))])
+    amount = models.DecimalField(
+        _("amount"), max_digits=10, decimal_places=2, validators=[MinValueValidator(Decimal("0"))]
+    )
     due_on = models.DateField(_("due on"))
 
     class Meta:
@@ -206,7 +242,9 @@ class Invoice(models.Model):
     seller = models.ForeignKey(SellerProfile, on_delete=models.PROTECT, related_name="invoices")
     client = models.ForeignKey(Client, on_delete=models.PROTECT, related_name="invoices", verbose_name=_("client"))
     # Set when the client is the seller (on its behalf): the buyer is then one of the client's customers.
-    buyer = models.ForeignKey(Buyer, null=True, blank=True, on_delete=models.PROTECT, related_name="invoices", verbose_name=_("buyer"))
+    buyer = models.ForeignKey(
+        Buyer, null=True, blank=True, on_delete=models.PROTECT, related_name="invoices", verbose_name=_("buyer")
+    )
     kind = models.CharField(_("kind"), max_length=12, choices=Kind.choices, default=Kind.INVOICE)
     status = models.CharField(_("status"), max_length=6, choices=Status.choices, default=Status.DRAFT)
     number = models.CharField(_("number"), max_length=30, blank=True)
@@ -215,7 +253,14 @@ class Invoice(models.Model):
     period_start = models.DateField(_("period from"))
     period_end = models.DateField(_("period until"))
     language = models.CharField(_("language"), max_length=2, choices=Language.choices, default=Language.NL)
-    credit_of = models.ForeignKey("self", null=True, blank=True, on_delete=models.PROTECT, related_name="credit_notes", verbose_name=_("credits invoice"))
+    credit_of = models.ForeignKey(
+        "self",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="credit_notes",
+        verbose_name=_("credits invoice"),
+    )
     note = models.TextField(_("note"), blank=True, max_length=2000)
     buyer_reference = models.CharField(_("buyer reference / Leitweg-ID"), max_length=60, blank=True)
     hours_specification = models.BooleanField(_("attach an hours specification"), default=False)
@@ -229,7 +274,9 @@ class Invoice(models.Model):
     gross_total = models.DecimalField(max_digits=12, decimal_places=2, default=ZERO)
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
     created_at = models.DateTimeField(auto_now_add=True)
-    finalised_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    finalised_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
     finalised_at = models.DateTimeField(null=True, blank=True)
     paid_at = models.DateField(_("paid on"), null=True, blank=True)
     reminder_level = models.PositiveSmallIntegerField(default=0)
@@ -240,8 +287,12 @@ class Invoice(models.Model):
         verbose_name = _("invoice")
         ordering = ["-issue_date", "-number", "-id"]
         constraints = [
-            models.UniqueConstraint(fields=["seller", "number"], condition=~models.Q(number=""), name="unique_invoice_number_per_seller"),
-            models.CheckConstraint(condition=models.Q(status="draft") | ~models.Q(number=""), name="final_invoices_have_a_number"),
+            models.UniqueConstraint(
+                fields=["seller", "number"], condition=~models.Q(number=""), name="unique_invoice_number_per_seller"
+            ),
+            models.CheckConstraint(
+                condition=models.Q(status="draft") | ~models.Q(number=""), name="final_invoices_have_a_number"
+            ),
         ]
         indexes = [models.Index(fields=["organisation", "status", "issue_date"])]
 
@@ -289,15 +340,23 @@ class InvoiceLine(models.Model):
     position = models.PositiveSmallIntegerField(default=0)
     description = models.CharField(_("description"), max_length=200)
     detail = models.TextField(_("details"), blank=True, max_length=1000)
-    quantity = models.DecimalField(_("quantity"), max_digits=10, decimal_places=4, validators=[MinValueValidator(Decimal("0"))])
+    quantity = models.DecimalField(
+        _("quantity"), max_digits=10, decimal_places=4, validators=[MinValueValidator(Decimal("0"))]
+    )
     unit = models.CharField(_("unit"), max_length=3, choices=Unit.choices, default=Unit.HOUR)
-    unit_price = models.DecimalField(_("price"), max_digits=12, decimal_places=4, validators=[MinValueValidator(Decimal("0"))])
-    rate_kind = models.CharField(_("VAT rate"), max_length=12, choices=[(k.value, k.value) for k in RateKind], default=RateKind.STANDARD)
+    unit_price = models.DecimalField(
+        _("price"), max_digits=12, decimal_places=4, validators=[MinValueValidator(Decimal("0"))]
+    )
+    rate_kind = models.CharField(
+        _("VAT rate"), max_length=12, choices=[(k.value, k.value) for k in RateKind], default=RateKind.STANDARD
+    )
     vat_category = models.CharField(max_length=2, blank=True)
     vat_rate = models.DecimalField(max_digits=5, decimal_places=2, null=True, blank=True)
     source = models.CharField(max_length=10, choices=Source.choices, default=Source.FREE)
     engagement = models.ForeignKey(Engagement, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
-    milestone = models.ForeignKey(ProjectMilestone, null=True, blank=True, on_delete=models.PROTECT, related_name="lines")
+    milestone = models.ForeignKey(
+        ProjectMilestone, null=True, blank=True, on_delete=models.PROTECT, related_name="lines"
+    )
     period_start = models.DateField(null=True, blank=True)
     period_end = models.DateField(null=True, blank=True)
     credited_line = models.ForeignKey("self", null=True, blank=True, on_delete=models.PROTECT, related_name="credits")
@@ -330,7 +389,9 @@ class Payment(models.Model):
     amount = models.DecimalField(_("amount"), max_digits=12, decimal_places=2)
     paid_on = models.DateField(_("paid on"))
     method = models.CharField(max_length=6, choices=Method.choices, default=Method.MANUAL)
-    statement_line = models.OneToOneField("StatementLine", null=True, blank=True, on_delete=models.PROTECT, related_name="payment")
+    statement_line = models.OneToOneField(
+        "StatementLine", null=True, blank=True, on_delete=models.PROTECT, related_name="payment"
+    )
     recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
     created_at = models.DateTimeField(auto_now_add=True)
 

@@ -16,7 +16,6 @@ from vadesk.invoicing.models import Invoice, Reminder
 from vadesk.invoicing.services import open_amount
 from vadesk.lib.formatting import format_money
 
-
 # A client who gets a reminder gets at least this long to react before the next one.
 SPACING_DAYS = 7
 
@@ -42,7 +41,12 @@ def reminders_send(*, organisation: Organisation, today: date | None = None) -> 
     today = today or timezone.localdate()
     sent = []
     # On-behalf invoices are paid into the client's account, which we do not see: no automatic reminders for those.
-    candidates = Invoice.objects.for_organisation(organisation).unpaid().filter(due_date__lt=today, buyer__isnull=True).select_related("seller", "client")
+    candidates = (
+        Invoice.objects.for_organisation(organisation)
+        .unpaid()
+        .filter(due_date__lt=today, buyer__isnull=True)
+        .select_related("seller", "client")
+    )
     for invoice in candidates:
         level = level_due(invoice, today)
         address = buyer_party(invoice)["email"]
@@ -51,7 +55,9 @@ def reminders_send(*, organisation: Organisation, today: date | None = None) -> 
         with transaction.atomic():
             if not Invoice.objects.filter(pk=invoice.pk, reminder_level=level - 1).update(reminder_level=level):
                 continue  # another run claimed it
-            reminder = Reminder.objects.create(invoice=invoice, level=level, sent_on=today, sent_at=timezone.now(), sent_to=address)
+            reminder = Reminder.objects.create(
+                invoice=invoice, level=level, sent_on=today, sent_at=timezone.now(), sent_to=address
+            )
             _mail(invoice, level, address, render_pdf(invoice)).send()
         sent.append(reminder)
     return sent
@@ -67,20 +73,32 @@ def _mail(invoice: Invoice, level: int, address: str, pdf: bytes) -> EmailMessag
             3: _("Final notice: invoice %(number)s"),
         }[level] % {"number": invoice.number}
         opening = {
-            1: _("Perhaps it slipped your attention: we have not yet received payment for invoice %(number)s of %(date)s."),
+            1: _(
+                "Perhaps it slipped your attention: we have not yet received payment for invoice %(number)s of %(date)s."
+            ),
             2: _("Despite our earlier reminder we have not yet received payment for invoice %(number)s of %(date)s."),
-            3: _("This is our final notice: invoice %(number)s of %(date)s is still unpaid. If we do not receive payment within 7 days, we will have to take further steps."),
+            3: _(
+                "This is our final notice: invoice %(number)s of %(date)s is still unpaid. If we do not receive payment within 7 days, we will have to take further steps."
+            ),
         }[level] % {"number": invoice.number, "date": invoice.issue_date.isoformat() if invoice.issue_date else ""}
-        body = "\n\n".join([
-            _("Dear %(client)s,") % {"client": invoice.buyer_snapshot.get("name", "")},
-            opening,
-            _("Open amount: %(amount)s, due since %(due)s. Please transfer it to %(iban)s quoting %(number)s.") % {
-                "amount": format_money(open_amount(invoice), locale=locale), "due": invoice.due_date.isoformat() if invoice.due_date else "",
-                "iban": invoice.seller_snapshot.get("iban", ""), "number": invoice.number},
-            _("If you have paid in the meantime, please disregard this message. The invoice is attached."),
-            _("Kind regards,") + "\n" + seller,
-        ])
-    message = EmailMessage(subject=subject, body=body, to=[address], reply_to=[invoice.seller.email] if invoice.seller.email else None)
+        body = "\n\n".join(
+            [
+                _("Dear %(client)s,") % {"client": invoice.buyer_snapshot.get("name", "")},
+                opening,
+                _("Open amount: %(amount)s, due since %(due)s. Please transfer it to %(iban)s quoting %(number)s.")
+                % {
+                    "amount": format_money(open_amount(invoice), locale=locale),
+                    "due": invoice.due_date.isoformat() if invoice.due_date else "",
+                    "iban": invoice.seller_snapshot.get("iban", ""),
+                    "number": invoice.number,
+                },
+                _("If you have paid in the meantime, please disregard this message. The invoice is attached."),
+                _("Kind regards,") + "\n" + seller,
+            ]
+        )
+    message = EmailMessage(
+        subject=subject, body=body, to=[address], reply_to=[invoice.seller.email] if invoice.seller.email else None
+    )
     message.attach(f"{invoice.filename_stem}.pdf", pdf, "application/pdf")
     # The client asked for an XML e-invoice (UBL / XRechnung): attach it next to the PDF so their software can book it.
     # Factur-X (the default) is a PDF with the XML inside; the plain PDF above stays the human-readable copy.

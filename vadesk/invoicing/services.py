@@ -64,11 +64,21 @@ def _require_owner(by: Person, organisation_id: int) -> None:
 
 def _require_draft(invoice: Invoice) -> None:
     if invoice.is_final:
-        raise ValidationError(_("Invoice %(number)s is final and cannot be changed. Correct it with a credit note."), params={"number": invoice.number})
+        raise ValidationError(
+            _("Invoice %(number)s is final and cannot be changed. Correct it with a credit note."),
+            params={"number": invoice.number},
+        )
 
 
-def invoice_draft_create(*, by: Person, client: Client, period_start: date, period_end: date, from_work: bool = True,
-                         seller: SellerProfile | None = None) -> Invoice:
+def invoice_draft_create(
+    *,
+    by: Person,
+    client: Client,
+    period_start: date,
+    period_end: date,
+    from_work: bool = True,
+    seller: SellerProfile | None = None,
+) -> Invoice:
     """A draft for one client and period, with lines proposed from the engagements and hours."""
     _require_staff(by, client)
     if period_end < period_start:
@@ -79,8 +89,14 @@ def invoice_draft_create(*, by: Person, client: Client, period_start: date, peri
     billing = client_billing_of(client)
     with transaction.atomic():
         invoice = Invoice.objects.create(
-            organisation_id=client.organisation_id, seller=seller, client=client, period_start=period_start, period_end=period_end,
-            language=client.preferred_language, buyer_reference=billing.buyer_reference, created_by=by,
+            organisation_id=client.organisation_id,
+            seller=seller,
+            client=client,
+            period_start=period_start,
+            period_end=period_end,
+            language=client.preferred_language,
+            buyer_reference=billing.buyer_reference,
+            created_by=by,
             hours_specification=billing.grouping == ClientBilling.Grouping.SUMMARY,
         )
         if from_work:
@@ -88,25 +104,49 @@ def invoice_draft_create(*, by: Person, client: Client, period_start: date, peri
                 proposals = propose(client, period_start, period_end, grouping=billing.grouping)
             for position, proposal in enumerate(proposals, start=1):
                 line = InvoiceLine.objects.create(
-                    invoice=invoice, position=position, description=proposal.description, detail=proposal.detail, quantity=proposal.quantity,
-                    unit=proposal.unit, unit_price=proposal.unit_price, source=proposal.source, engagement=proposal.engagement,
-                    milestone_id=proposal.milestone_id, period_start=proposal.period_start, period_end=proposal.period_end,
+                    invoice=invoice,
+                    position=position,
+                    description=proposal.description,
+                    detail=proposal.detail,
+                    quantity=proposal.quantity,
+                    unit=proposal.unit,
+                    unit_price=proposal.unit_price,
+                    source=proposal.source,
+                    engagement=proposal.engagement,
+                    milestone_id=proposal.milestone_id,
+                    period_start=proposal.period_start,
+                    period_end=proposal.period_end,
                 )
-                InvoiceLineEntry.objects.bulk_create([InvoiceLineEntry(line=line, time_entry_id=pk) for pk in proposal.entry_ids])
+                InvoiceLineEntry.objects.bulk_create(
+                    [InvoiceLineEntry(line=line, time_entry_id=pk) for pk in proposal.entry_ids]
+                )
     return invoice
 
 
 # Invoicing on a client's behalf: the client is the seller, its own customers (Buyer) are the buyers.
 
 CLIENT_SELLER_FIELDS = ("name", "street", "postal_code", "city", "country", "vat_id", "coc_number")
-BEHALF_PROFILE_FIELDS = ("iban", "bic", "tax_number", "small_business", "number_format", "payment_days", "contact_name", "email", "phone", "logo_svg")
+BEHALF_PROFILE_FIELDS = (
+    "iban",
+    "bic",
+    "tax_number",
+    "small_business",
+    "number_format",
+    "payment_days",
+    "contact_name",
+    "email",
+    "phone",
+    "logo_svg",
+)
 
 
 def behalf_seller_of(client: Client) -> SellerProfile | None:
     return SellerProfile.objects.filter(organisation_id=client.organisation_id, on_behalf_of=client).first()
 
 
-def behalf_seller_save(*, by: Person, client: Client, client_fields: dict[str, Any], profile_fields: dict[str, Any]) -> SellerProfile:
+def behalf_seller_save(
+    *, by: Person, client: Client, client_fields: dict[str, Any], profile_fields: dict[str, Any]
+) -> SellerProfile:
     """Set a client up as a seller: its legal data (on the client) and its invoicing data (its own profile and sequence)."""
     _require_staff(by, client)
     with transaction.atomic():
@@ -120,11 +160,19 @@ def behalf_seller_save(*, by: Person, client: Client, client_fields: dict[str, A
                 setattr(profile, name, profile_fields[name])
         # What the seller page's forms require, checked here so the API cannot skip it: a full address (BR-08, BR-09),
         # an IBAN to be paid at, and the seller's contact e-mail and phone (XRechnung BR-DE-6, BR-DE-7).
-        missing = {name: [_("This field is required.")] for name, value in
-                   [*((n, getattr(client, n)) for n in ("street", "postal_code", "city")), *((n, getattr(profile, n)) for n in ("iban", "email", "phone"))]
-                   if not (value or "").strip()}
+        missing = {
+            name: [_("This field is required.")]
+            for name, value in [
+                *((n, getattr(client, n)) for n in ("street", "postal_code", "city")),
+                *((n, getattr(profile, n)) for n in ("iban", "email", "phone")),
+            ]
+            if not (value or "").strip()
+        }
         errors = dict(missing)
-        for instance, exclude in ((client, ["organisation", "assistants"]), (profile, ["organisation", "on_behalf_of"])):
+        for instance, exclude in (
+            (client, ["organisation", "assistants"]),
+            (profile, ["organisation", "on_behalf_of"]),
+        ):
             try:
                 instance.full_clean(exclude=exclude)
             except ValidationError as error:  # report the client's and the profile's problems together
@@ -137,8 +185,21 @@ def behalf_seller_save(*, by: Person, client: Client, client_fields: dict[str, A
     return profile
 
 
-BUYER_FIELDS = ("name", "is_business", "street", "postal_code", "city", "country", "vat_id", "registration_id", "buyer_reference",
-                "endpoint_scheme", "endpoint_id", "language", "email")
+BUYER_FIELDS = (
+    "name",
+    "is_business",
+    "street",
+    "postal_code",
+    "city",
+    "country",
+    "vat_id",
+    "registration_id",
+    "buyer_reference",
+    "endpoint_scheme",
+    "endpoint_id",
+    "language",
+    "email",
+)
 
 
 def buyer_save(*, by: Person, seller: SellerProfile, buyer: Buyer | None = None, **fields: Any) -> Buyer:
@@ -157,7 +218,9 @@ def buyer_save(*, by: Person, seller: SellerProfile, buyer: Buyer | None = None,
     return buyer
 
 
-def behalf_draft_create(*, by: Person, buyer: Buyer, period_start: date, period_end: date, lines: list[dict[str, Any]] | None = None) -> Invoice:
+def behalf_draft_create(
+    *, by: Person, buyer: Buyer, period_start: date, period_end: date, lines: list[dict[str, Any]] | None = None
+) -> Invoice:
     """A draft in the client's name to one of its customers; lines are added by hand (the VA's hours are not the buyer's).
     `lines` (free lines, as for invoice_line_save) are added in the same transaction: all of them or no draft at all."""
     seller = buyer.seller
@@ -169,8 +232,15 @@ def behalf_draft_create(*, by: Person, buyer: Buyer, period_start: date, period_
         raise ValidationError({"period_end": _("The period ends before it starts.")})
     with transaction.atomic():
         invoice = Invoice.objects.create(
-            organisation_id=seller.organisation_id, seller=seller, client=client, buyer=buyer, period_start=period_start, period_end=period_end,
-            language=buyer.language, buyer_reference=buyer.buyer_reference, created_by=by,
+            organisation_id=seller.organisation_id,
+            seller=seller,
+            client=client,
+            buyer=buyer,
+            period_start=period_start,
+            period_end=period_end,
+            language=buyer.language,
+            buyer_reference=buyer.buyer_reference,
+            created_by=by,
         )
         for fields in lines or ():
             invoice_line_save(by=by, invoice=invoice, **fields)
@@ -198,8 +268,14 @@ def invoice_run_month(*, by: Person, organisation: Organisation, month: date) ->
     drafts = []
     with transaction.atomic():
         for client in Client.objects.for_organisation(organisation).active().order_by("name"):
-            if Invoice.objects.filter(client=client, buyer__isnull=True, kind=Invoice.Kind.INVOICE, status=Invoice.Status.DRAFT,
-                                      period_start=start, period_end=end).exists():
+            if Invoice.objects.filter(
+                client=client,
+                buyer__isnull=True,
+                kind=Invoice.Kind.INVOICE,
+                status=Invoice.Status.DRAFT,
+                period_start=start,
+                period_end=end,
+            ).exists():
                 continue  # a second run does not duplicate the month's drafts
             draft = invoice_draft_create(by=by, client=client, period_start=start, period_end=end)
             if draft.lines.exists():
@@ -268,9 +344,11 @@ def invoice_problems(invoice: Invoice) -> list[str]:
         problems.append(_("There is nothing on this invoice. Add a line, or choose a period with work in it."))
     if not (seller["vat_id"] or seller["tax_number"]):
         problems.append(_("The seller has no VAT id or tax number.") + " " + where)
-    for label, value, check in ((_("seller's VAT id"), seller["vat_id"], validate_vat_id),
-                                (_("buyer's VAT id") if behalf else _("client's VAT id"), buyer["vat_id"], validate_vat_id),
-                                (_("IBAN"), seller["iban"], validate_iban)):
+    for label, value, check in (
+        (_("seller's VAT id"), seller["vat_id"], validate_vat_id),
+        (_("buyer's VAT id") if behalf else _("client's VAT id"), buyer["vat_id"], validate_vat_id),
+        (_("IBAN"), seller["iban"], validate_iban),
+    ):
         if value:
             try:
                 check(value)
@@ -281,25 +359,42 @@ def invoice_problems(invoice: Invoice) -> list[str]:
     if not (seller["street"] and seller["postal_code"] and seller["city"]):
         problems.append(_("The seller's address is incomplete (street, postal code, city)."))
     if not (buyer["street"] and buyer["postal_code"] and buyer["city"]):
-        problems.append(_("The buyer's address is incomplete (street, postal code, city).") if behalf
-                        else _("The client's address is incomplete (street, postal code, city)."))
+        problems.append(
+            _("The buyer's address is incomplete (street, postal code, city).")
+            if behalf
+            else _("The client's address is incomplete (street, postal code, city).")
+        )
     # PEPPOL-EN16931-R010: the buyer's electronic address (BT-49) must be present. Without a Peppol id or VAT id
     # we fall back to the e-mail address (EAS "EM"); with none of these, no valid Peppol invoice can be made.
     if not documents.electronic_address(buyer)[1]:
-        problems.append(_("The buyer has no electronic address for the e-invoice (Peppol rule R010): add its e-invoice address, "
-                          "VAT id or invoice e-mail address."))
+        problems.append(
+            _(
+                "The buyer has no electronic address for the e-invoice (Peppol rule R010): add its e-invoice address, "
+                "VAT id or invoice e-mail address."
+            )
+        )
     try:
         doc = documents.document_of(invoice, lines=lines)
     except VatRefusal as refusal:
         if refusal.code == "buyer_vat_id_required":
-            problems.append(_("The buyer is a business in another EU country: reverse charge needs the buyer's VAT id. Add it to the buyer.") if behalf
-                            else _("This client is a business in another EU country: reverse charge needs the client's VAT id. Add it to the client."))
+            problems.append(
+                _(
+                    "The buyer is a business in another EU country: reverse charge needs the buyer's VAT id. Add it to the buyer."
+                )
+                if behalf
+                else _(
+                    "This client is a business in another EU country: reverse charge needs the client's VAT id. Add it to the client."
+                )
+            )
         else:
             problems.append(_("No VAT rate is known for this country and date."))
     else:
         total = document_totals(doc.lines).payable
         if lines and total <= 0 and not invoice.is_credit_note:
-            problems.append(_("The total is %(total)s. An invoice must be for more than zero; give money back with a credit note.") % {"total": total})
+            problems.append(
+                _("The total is %(total)s. An invoice must be for more than zero; give money back with a credit note.")
+                % {"total": total}
+            )
         if invoice.is_credit_note and invoice.credit_of:
             _check_credit_within(invoice, lines, problems)
     return problems
@@ -310,7 +405,10 @@ def _check_credit_within(credit: Invoice, lines: list[InvoiceLine], problems: li
         original = line.credited_line
         if original is None:
             continue
-        already = sum((c.quantity for c in original.credits.filter(invoice__status=Invoice.Status.FINAL).exclude(pk=line.pk)), Decimal(0))
+        already = sum(
+            (c.quantity for c in original.credits.filter(invoice__status=Invoice.Status.FINAL).exclude(pk=line.pk)),
+            Decimal(0),
+        )
         if line.quantity + already > original.quantity:
             problems.append(_("“%(line)s” would be credited more than was invoiced.") % {"line": original.description})
 
@@ -326,7 +424,11 @@ def invoice_finalise(*, by: Person, invoice: Invoice, issue_date: date | None = 
     """
     _require_owner(by, invoice.organisation_id)
     with transaction.atomic():
-        invoice = Invoice.objects.select_for_update(of=("self",)).select_related("seller__organisation", "seller__on_behalf_of", "client", "credit_of").get(pk=invoice.pk)
+        invoice = (
+            Invoice.objects.select_for_update(of=("self",))
+            .select_related("seller__organisation", "seller__on_behalf_of", "client", "credit_of")
+            .get(pk=invoice.pk)
+        )
         _require_draft(invoice)
         problems = invoice_problems(invoice)
         if problems:
@@ -334,7 +436,11 @@ def invoice_finalise(*, by: Person, invoice: Invoice, issue_date: date | None = 
         lines = list(invoice.lines.all())
         entries = TimeEntry.objects.select_for_update().filter(invoice_link__line__invoice=invoice)
         if any(e.invoiced_at for e in entries):
-            raise ValidationError(_("Some hours on this invoice were invoiced elsewhere meanwhile. Discard this draft and draft it again."))
+            raise ValidationError(
+                _(
+                    "Some hours on this invoice were invoiced elsewhere meanwhile. Discard this draft and draft it again."
+                )
+            )
         issue_date = issue_date or timezone.localdate()
         seller, buyer = documents.seller_party(invoice.seller), documents.buyer_party(invoice)
         doc = documents.document_of(invoice, lines=lines)
@@ -344,13 +450,19 @@ def invoice_finalise(*, by: Person, invoice: Invoice, issue_date: date | None = 
         invoice.vat_case = documents.decide(invoice, seller, buyer).value
         invoice.vat_note = doc.exemption_reasons.get("E") or doc.exemption_reasons.get("AE") or ""
         invoice.seller_snapshot, invoice.buyer_snapshot = seller, buyer
-        invoice.net_total, invoice.vat_total, invoice.gross_total = totals.tax_exclusive, totals.tax_total, totals.tax_inclusive
+        invoice.net_total, invoice.vat_total, invoice.gross_total = (
+            totals.tax_exclusive,
+            totals.tax_total,
+            totals.tax_inclusive,
+        )
         invoice.issue_date = issue_date
         invoice.due_date = issue_date + timedelta(days=documents.payment_days(invoice))
         invoice.number = _next_number(invoice.seller, issue_date.year)
         invoice.status, invoice.finalised_by, invoice.finalised_at = Invoice.Status.FINAL, by, timezone.now()
         invoice.save()
-        time_entries_lock(entries=TimeEntry.objects.filter(invoice_link__line__invoice=invoice), reference=invoice.number)
+        time_entries_lock(
+            entries=TimeEntry.objects.filter(invoice_link__line__invoice=invoice), reference=invoice.number
+        )
     return invoice
 
 
@@ -373,22 +485,41 @@ def credit_note_create(*, by: Person, invoice: Invoice, quantities: dict[int, De
         raise ValidationError(_("Only a final invoice can be credited."))
     with transaction.atomic():
         credit = Invoice.objects.create(
-            organisation=invoice.organisation, seller=invoice.seller, client=invoice.client, buyer=invoice.buyer, kind=Invoice.Kind.CREDIT_NOTE, credit_of=invoice,
-            period_start=invoice.period_start, period_end=invoice.period_end, language=invoice.language, buyer_reference=invoice.buyer_reference,
+            organisation=invoice.organisation,
+            seller=invoice.seller,
+            client=invoice.client,
+            buyer=invoice.buyer,
+            kind=Invoice.Kind.CREDIT_NOTE,
+            credit_of=invoice,
+            period_start=invoice.period_start,
+            period_end=invoice.period_end,
+            language=invoice.language,
+            buyer_reference=invoice.buyer_reference,
             created_by=by,
         )
         position = 0
         for line in invoice.lines.all():
             quantity = line.quantity if quantities is None else Decimal(quantities.get(line.pk, 0))
             if quantity < 0 or quantity > line.quantity:
-                raise ValidationError(_("Credit between 0 and %(max)s of “%(line)s”.") % {"max": line.quantity, "line": line.description})
+                raise ValidationError(
+                    _("Credit between 0 and %(max)s of “%(line)s”.") % {"max": line.quantity, "line": line.description}
+                )
             if quantity == 0:
                 continue
             position += 1
             InvoiceLine.objects.create(
-                invoice=credit, position=position, description=line.description, detail=line.detail, quantity=quantity, unit=line.unit,
-                unit_price=line.unit_price, rate_kind=line.rate_kind, source=InvoiceLine.Source.FREE, credited_line=line,
-                period_start=line.period_start, period_end=line.period_end,
+                invoice=credit,
+                position=position,
+                description=line.description,
+                detail=line.detail,
+                quantity=quantity,
+                unit=line.unit,
+                unit_price=line.unit_price,
+                rate_kind=line.rate_kind,
+                source=InvoiceLine.Source.FREE,
+                credited_line=line,
+                period_start=line.period_start,
+                period_end=line.period_end,
             )
         if position == 0:
             raise ValidationError(_("Choose at least one line to credit."))
@@ -405,8 +536,14 @@ def payment_record(*, by: Person, invoice: Invoice, amount: Decimal, paid_on: da
         invoice = Invoice.objects.select_for_update().get(pk=invoice.pk)
         if not invoice.is_final or invoice.is_credit_note:
             raise ValidationError(_("Only a final invoice can be paid."))
-        payment = Payment.objects.create(invoice=invoice, amount=amount, paid_on=paid_on, recorded_by=by, statement_line=statement_line,
-                                         method=Payment.Method.BANK if statement_line else Payment.Method.MANUAL)
+        payment = Payment.objects.create(
+            invoice=invoice,
+            amount=amount,
+            paid_on=paid_on,
+            recorded_by=by,
+            statement_line=statement_line,
+            method=Payment.Method.BANK if statement_line else Payment.Method.MANUAL,
+        )
         if invoice.open_amount() - _credited(invoice) <= 0 and invoice.paid_at is None:
             invoice.paid_at = paid_on
             invoice.save(update_fields=["paid_at"])
@@ -432,24 +569,47 @@ def statement_import(*, by: Person, organisation: Organisation, data: bytes):  #
     try:
         parsed = camt.parse(data)
     except camt.StatementError as exc:
-        raise ValidationError(_("This is not a CAMT.053 bank statement we can read (%(reason)s).") % {"reason": exc})
+        raise ValidationError(
+            _("This is not a CAMT.053 bank statement we can read (%(reason)s).") % {"reason": exc}
+        ) from None
     with transaction.atomic():
-        statement = BankStatement.objects.create(organisation=organisation, statement_id=parsed.id[:100], account_iban=parsed.iban, imported_by=by)
-        known = set(StatementLine.objects.filter(organisation=organisation, bank_reference__in=[e.reference for e in parsed.entries]).values_list("bank_reference", flat=True))
+        statement = BankStatement.objects.create(
+            organisation=organisation, statement_id=parsed.id[:100], account_iban=parsed.iban, imported_by=by
+        )
+        known = set(
+            StatementLine.objects.filter(
+                organisation=organisation, bank_reference__in=[e.reference for e in parsed.entries]
+            ).values_list("bank_reference", flat=True)
+        )
         for entry in parsed.entries:
             if entry.reference in known:
                 continue
-            open_invoices = [camt.OpenInvoice(i.pk, i.number, open_amount(i), i.client.name)
-                             for i in Invoice.objects.for_organisation(organisation).unpaid().filter(buyer__isnull=True)
-                             .select_related("client").prefetch_related("payments")]
+            open_invoices = [
+                camt.OpenInvoice(i.pk, i.number, open_amount(i), i.client.name)
+                for i in Invoice.objects.for_organisation(organisation)
+                .unpaid()
+                .filter(buyer__isnull=True)
+                .select_related("client")
+                .prefetch_related("payments")
+            ]
             found = camt.match(entry, open_invoices)
             line = StatementLine.objects.create(
-                organisation=organisation, statement=statement, bank_reference=entry.reference, booked_on=entry.booked_on, amount=entry.amount,
-                counterparty=entry.counterparty[:140], counterparty_iban=entry.counterparty_iban, remittance=entry.remittance,
-                status=found.status, invoice_id=found.invoice_pk, reason=found.reason,
+                organisation=organisation,
+                statement=statement,
+                bank_reference=entry.reference,
+                booked_on=entry.booked_on,
+                amount=entry.amount,
+                counterparty=entry.counterparty[:140],
+                counterparty_iban=entry.counterparty_iban,
+                remittance=entry.remittance,
+                status=found.status,
+                invoice_id=found.invoice_pk,
+                reason=found.reason,
             )
             if found.status == "matched":
-                payment_record(by=by, invoice=line.invoice, amount=entry.amount, paid_on=entry.booked_on, statement_line=line)
+                payment_record(
+                    by=by, invoice=line.invoice, amount=entry.amount, paid_on=entry.booked_on, statement_line=line
+                )
     return statement
 
 

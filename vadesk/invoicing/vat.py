@@ -35,7 +35,35 @@ class RateKind(StrEnum):
     ZERO = "zero"
 
 
-EU = {"AT", "BE", "BG", "CY", "CZ", "DE", "DK", "EE", "ES", "FI", "FR", "GR", "HR", "HU", "IE", "IT", "LT", "LU", "LV", "MT", "NL", "PL", "PT", "RO", "SE", "SI", "SK"}
+EU = {
+    "AT",
+    "BE",
+    "BG",
+    "CY",
+    "CZ",
+    "DE",
+    "DK",
+    "EE",
+    "ES",
+    "FI",
+    "FR",
+    "GR",
+    "HR",
+    "HU",
+    "IE",
+    "IT",
+    "LT",
+    "LU",
+    "LV",
+    "MT",
+    "NL",
+    "PL",
+    "PT",
+    "RO",
+    "SE",
+    "SI",
+    "SK",
+}
 
 
 class VatRefusal(Exception):
@@ -54,7 +82,9 @@ class Rate:
     valid_from: date
 
 
-def vat_case(*, seller_country: str, seller_small_business: bool, buyer_country: str, buyer_is_business: bool, buyer_vat_id: str) -> VatCase:
+def vat_case(
+    *, seller_country: str, seller_small_business: bool, buyer_country: str, buyer_is_business: bool, buyer_vat_id: str
+) -> VatCase:
     """Decide the case. Raises VatRefusal("buyer_vat_id_required") for an EU business abroad without a VAT id."""
     abroad = buyer_country != seller_country
     if abroad and buyer_is_business and buyer_country in EU:

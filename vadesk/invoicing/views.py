@@ -61,9 +61,13 @@ def staff_invoices(request) -> QuerySet[Invoice]:
 
 def invoice_in_reach(request, pk: int) -> Invoice:
     try:
-        return staff_invoices(request).select_related("client", "buyer", "seller__organisation", "seller__on_behalf_of", "credit_of").get(pk=pk)
+        return (
+            staff_invoices(request)
+            .select_related("client", "buyer", "seller__organisation", "seller__on_behalf_of", "credit_of")
+            .get(pk=pk)
+        )
     except (Invoice.DoesNotExist, ValueError):
-        raise Http404
+        raise Http404 from None
 
 
 def _download(content: bytes, filename: str, content_type: str) -> HttpResponse:
@@ -80,12 +84,18 @@ def invoice_list(request):
         invoices = invoices.filter(status=status)
     today = timezone.localdate()
     last_month = (today.replace(day=1) - timezone.timedelta(days=1)).strftime("%Y-%m")
-    return render(request, "invoicing/invoice_list.html", {
-        "invoices": invoices[:300], "status": status,
-        "draft_form": DraftForm(clients=my_clients(request).active(), initial={"month": last_month}),
-        "run_form": RunForm(initial={"month": last_month}), "export_form": ExportForm(),
-        "behalf_clients": my_clients(request).active().order_by("name"),
-    })
+    return render(
+        request,
+        "invoicing/invoice_list.html",
+        {
+            "invoices": invoices[:300],
+            "status": status,
+            "draft_form": DraftForm(clients=my_clients(request).active(), initial={"month": last_month}),
+            "run_form": RunForm(initial={"month": last_month}),
+            "export_form": ExportForm(),
+            "behalf_clients": my_clients(request).active().order_by("name"),
+        },
+    )
 
 
 @staff_required
@@ -99,7 +109,9 @@ def draft_new(request):
 
     month = form.cleaned_data["month"]
     try:
-        invoice = services.invoice_draft_create(by=request.user, client=form.cleaned_data["client"], period_start=month, period_end=month_end(month))
+        invoice = services.invoice_draft_create(
+            by=request.user, client=form.cleaned_data["client"], period_start=month, period_end=month_end(month)
+        )
     except ValidationError as error:
         apply_validation_error(None, request, error)
         return redirect("invoicing:list")
@@ -111,7 +123,9 @@ def draft_new(request):
 def run_month(request):
     form = RunForm(request.POST)
     if form.is_valid():
-        drafts = services.invoice_run_month(by=request.user, organisation=request.membership.organisation, month=form.cleaned_data["month"])
+        drafts = services.invoice_run_month(
+            by=request.user, organisation=request.membership.organisation, month=form.cleaned_data["month"]
+        )
         messages.success(request, _("%(count)s draft(s) made. Review and finalise them.") % {"count": len(drafts)})
     return redirect("invoicing:list")
 
@@ -130,15 +144,32 @@ def invoice_detail(request, pk: int):
                 from vadesk.invoicing.documents import document_of
 
                 preview = document_totals(document_of(invoice, lines=lines).lines)
-            except Exception:  # noqa: BLE001 - the problems list already names what is wrong
+            except Exception:
                 preview = None
-    return render(request, "invoicing/invoice_detail.html", {
-        "invoice": invoice, "lines": lines, "problems": problems, "preview": preview, "line_form": LineForm(),
-        "edit_form": InvoiceEditForm(instance=invoice) if not invoice.is_final else None,
-        "payment_form": PaymentForm(initial={"amount": services.open_amount(invoice) if invoice.is_final else None, "paid_on": timezone.localdate()}),
-        "formats": formats_in_order(FORMATS, preferred_format(invoice)), "preferred_format": preferred_format(invoice), "open_amount": services.open_amount(invoice) if invoice.is_final else None,
-        "payments": invoice.payments.all(), "credit_notes": invoice.credit_notes.all(), "reminders": invoice.reminders.all(),
-    })
+    return render(
+        request,
+        "invoicing/invoice_detail.html",
+        {
+            "invoice": invoice,
+            "lines": lines,
+            "problems": problems,
+            "preview": preview,
+            "line_form": LineForm(),
+            "edit_form": InvoiceEditForm(instance=invoice) if not invoice.is_final else None,
+            "payment_form": PaymentForm(
+                initial={
+                    "amount": services.open_amount(invoice) if invoice.is_final else None,
+                    "paid_on": timezone.localdate(),
+                }
+            ),
+            "formats": formats_in_order(FORMATS, preferred_format(invoice)),
+            "preferred_format": preferred_format(invoice),
+            "open_amount": services.open_amount(invoice) if invoice.is_final else None,
+            "payments": invoice.payments.all(),
+            "credit_notes": invoice.credit_notes.all(),
+            "reminders": invoice.reminders.all(),
+        },
+    )
 
 
 @staff_required
@@ -163,7 +194,7 @@ def line_delete(request, pk: int, line_pk: int):
     try:
         line = invoice.lines.get(pk=line_pk)
     except InvoiceLine.DoesNotExist:
-        raise Http404
+        raise Http404 from None
     try:
         services.invoice_line_delete(by=request.user, line=line)
     except ValidationError as error:
@@ -180,7 +211,9 @@ def finalise(request, pk: int):
     except ValidationError as error:
         apply_validation_error(None, request, error)
     else:
-        messages.success(request, _("%(kind)s %(number)s is final.") % {"kind": invoice.get_kind_display(), "number": invoice.number})
+        messages.success(
+            request, _("%(kind)s %(number)s is final.") % {"kind": invoice.get_kind_display(), "number": invoice.number}
+        )
     return redirect("invoicing:detail", pk=invoice.pk)
 
 
@@ -255,14 +288,21 @@ def bank(request):
     form = StatementForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
         try:
-            statement = services.statement_import(by=request.user, organisation=organisation, data=form.cleaned_data["file"].read())
+            statement = services.statement_import(
+                by=request.user, organisation=organisation, data=form.cleaned_data["file"].read()
+            )
         except ValidationError as error:
             apply_validation_error(form, request, error)
         else:
             counts = {s: statement.lines.filter(status=s).count() for s in StatementLine.Status.values}
-            messages.success(request, _("%(matched)s payment(s) booked, %(review)s to review, %(unmatched)s without an invoice.") % counts)
+            messages.success(
+                request,
+                _("%(matched)s payment(s) booked, %(review)s to review, %(unmatched)s without an invoice.") % counts,
+            )
             return redirect("invoicing:bank")
-    lines = StatementLine.objects.filter(organisation=organisation, status__in=["review", "unmatched"]).select_related("invoice")
+    lines = StatementLine.objects.filter(organisation=organisation, status__in=["review", "unmatched"]).select_related(
+        "invoice"
+    )
     open_invoices = Invoice.objects.for_organisation(organisation).unpaid().select_related("client")
     return render(request, "invoicing/bank.html", {"form": form, "lines": lines, "open_invoices": open_invoices})
 
@@ -274,13 +314,13 @@ def bank_resolve(request, line_pk: int):
     try:
         line = StatementLine.objects.get(pk=line_pk, organisation=organisation)
     except (StatementLine.DoesNotExist, ValueError):
-        raise Http404
+        raise Http404 from None
     invoice = None
     if request.POST.get("invoice"):
         try:
             invoice = Invoice.objects.for_organisation(organisation).get(pk=request.POST["invoice"])
         except (Invoice.DoesNotExist, ValueError):
-            raise Http404
+            raise Http404 from None
     try:
         services.statement_line_resolve(by=request.user, line=line, invoice=invoice)
     except ValidationError as error:
@@ -298,7 +338,9 @@ def export_view(request):
     organisation = request.membership.organisation
     if request.GET.get("as") == "zip":
         return _download(export.export_zip(organisation, start, end), f"invoices-{start}-{end}.zip", "application/zip")
-    return _download(export.export_csv(organisation, start, end), f"invoices-{start}-{end}.csv", "text/csv; charset=utf-8")
+    return _download(
+        export.export_csv(organisation, start, end), f"invoices-{start}-{end}.csv", "text/csv; charset=utf-8"
+    )
 
 
 @owner_required
@@ -314,6 +356,7 @@ def seller_settings(request):
 
 # The client's portal: their own final invoices, nothing else.
 
+
 def _portal_invoices(request) -> QuerySet[Invoice]:
     """The client's final documents: those to it, and those issued in its name to its own customers."""
     return Invoice.objects.final().filter(client=request.portal_client).select_related("buyer", "finalised_by")
@@ -324,11 +367,17 @@ def portal_list(request):
     invoices = list(_portal_invoices(request).order_by("-issue_date", "-number"))
     billing = ClientBilling.objects.filter(client=request.portal_client).first()
     preferred = billing.einvoice_format if billing else None
-    return render(request, "invoicing/portal_list.html", {
-        "invoices": [i for i in invoices if not i.on_behalf], "issued": [i for i in invoices if i.on_behalf],
-        # The client's e-invoice format preference comes first, right after the PDF.
-        "portal_formats": [(f, LABELS[f]) for f in formats_in_order(PORTAL_FORMATS, preferred)], "preferred_format": preferred,
-    })
+    return render(
+        request,
+        "invoicing/portal_list.html",
+        {
+            "invoices": [i for i in invoices if not i.on_behalf],
+            "issued": [i for i in invoices if i.on_behalf],
+            # The client's e-invoice format preference comes first, right after the PDF.
+            "portal_formats": [(f, LABELS[f]) for f in formats_in_order(PORTAL_FORMATS, preferred)],
+            "preferred_format": preferred,
+        },
+    )
 
 
 @client_user_required
@@ -336,7 +385,7 @@ def portal_download(request, pk: int, fmt: str = "pdf"):
     try:
         invoice = _portal_invoices(request).get(pk=pk)
     except (Invoice.DoesNotExist, ValueError):
-        raise Http404
+        raise Http404 from None
     if fmt == "pdf":
         from vadesk.invoicing.pdf.render import render_pdf
 
@@ -346,8 +395,6 @@ def portal_download(request, pk: int, fmt: str = "pdf"):
     return _download(*einvoice_bytes(invoice, fmt))
 
 
-
-
 @staff_required
 @require_POST
 def invoice_edit(request, pk: int):
@@ -355,7 +402,9 @@ def invoice_edit(request, pk: int):
     form = InvoiceEditForm(request.POST, instance=Invoice(pk=invoice.pk, client=invoice.client, seller=invoice.seller))
     if form.is_valid():
         try:
-            services.invoice_update(by=request.user, invoice=invoice, **{k: form.cleaned_data[k] for k in InvoiceEditForm.Meta.fields})
+            services.invoice_update(
+                by=request.user, invoice=invoice, **{k: form.cleaned_data[k] for k in InvoiceEditForm.Meta.fields}
+            )
         except ValidationError as error:
             apply_validation_error(None, request, error)
         else:
@@ -371,7 +420,7 @@ def _client_or_404(request, client_pk: int):
     try:
         return my_clients(request).get(pk=client_pk)
     except (Client.DoesNotExist, ValueError):
-        raise Http404
+        raise Http404 from None
 
 
 @staff_required
@@ -387,32 +436,54 @@ def client_billing(request, client_pk: int):
         else:
             messages.success(request, _("Billing settings saved."))
             return redirect("invoicing:client_billing", client_pk=client.pk)
-    return render(request, "web/form_page.html", {"form": form, "title": _("Billing settings for %(client)s") % {"client": client.name}})
+    return render(
+        request,
+        "web/form_page.html",
+        {"form": form, "title": _("Billing settings for %(client)s") % {"client": client.name}},
+    )
 
 
 # Invoicing on a client's behalf: the client is the seller; pages for the staff who serve that client.
+
 
 @staff_required
 def behalf_seller(request, client_pk: int):
     client = _client_or_404(request, client_pk)
     profile = services.behalf_seller_of(client)
     client_form = BehalfClientForm(request.POST or None, instance=client, prefix="client")
-    profile_form = BehalfProfileForm(request.POST or None, instance=profile or SellerProfile(organisation_id=client.organisation_id), prefix="seller")
+    profile_form = BehalfProfileForm(
+        request.POST or None, instance=profile or SellerProfile(organisation_id=client.organisation_id), prefix="seller"
+    )
     if request.method == "POST" and client_form.is_valid() and profile_form.is_valid():
         try:
-            profile = services.behalf_seller_save(by=request.user, client=client, client_fields=client_form.cleaned_data,
-                                                  profile_fields=profile_form.cleaned_data)
+            profile = services.behalf_seller_save(
+                by=request.user,
+                client=client,
+                client_fields=client_form.cleaned_data,
+                profile_fields=profile_form.cleaned_data,
+            )
         except ValidationError as error:
             apply_validation_error(profile_form, request, error)
         else:
             messages.success(request, _("%(client)s is set up as a seller.") % {"client": client.name})
             return redirect("invoicing:behalf", client_pk=client.pk)
-    invoices = staff_invoices(request).filter(seller=profile).select_related("buyer") if profile else Invoice.objects.none()
+    invoices = (
+        staff_invoices(request).filter(seller=profile).select_related("buyer") if profile else Invoice.objects.none()
+    )
     buyers = profile.buyers.all() if profile else []
-    return render(request, "invoicing/behalf.html", {
-        "client": client, "profile": profile, "client_form": client_form, "profile_form": profile_form, "invoices": invoices,
-        "buyers": buyers, "draft_form": BehalfDraftForm(buyers=profile.buyers.all()) if profile else None,
-    })
+    return render(
+        request,
+        "invoicing/behalf.html",
+        {
+            "client": client,
+            "profile": profile,
+            "client_form": client_form,
+            "profile_form": profile_form,
+            "invoices": invoices,
+            "buyers": buyers,
+            "draft_form": BehalfDraftForm(buyers=profile.buyers.all()) if profile else None,
+        },
+    )
 
 
 def _behalf_profile_or_404(request, client_pk: int):
@@ -432,7 +503,7 @@ def behalf_buyer(request, client_pk: int, pk: int | None = None):
         try:
             buyer = profile.buyers.get(pk=pk)
         except (Buyer.DoesNotExist, ValueError):
-            raise Http404
+            raise Http404 from None
     form = BuyerForm(request.POST or None, instance=buyer or Buyer(seller=profile))
     if request.method == "POST" and form.is_valid():
         try:
@@ -455,8 +526,12 @@ def behalf_draft_new(request, client_pk: int):
         report_form_errors(request, form)
         return redirect("invoicing:behalf", client_pk=client.pk)
     try:
-        invoice = services.behalf_draft_create(by=request.user, buyer=form.cleaned_data["buyer"], period_start=form.cleaned_data["period_start"],
-                                               period_end=form.cleaned_data["period_end"])
+        invoice = services.behalf_draft_create(
+            by=request.user,
+            buyer=form.cleaned_data["buyer"],
+            period_start=form.cleaned_data["period_start"],
+            period_end=form.cleaned_data["period_end"],
+        )
     except ValidationError as error:
         apply_validation_error(None, request, error)
         return redirect("invoicing:behalf", client_pk=client.pk)

@@ -16,7 +16,9 @@ def billed_minutes(worked: int, *, increment: int, minimum_top_up: int = 0) -> i
     return max(rounded, minimum_top_up)
 
 
-def task_entry_billed_minutes(worked: int, *, increment: int, minimum: int, rounded_before: int = 0, billed_before: int = 0) -> int:
+def task_entry_billed_minutes(
+    worked: int, *, increment: int, minimum: int, rounded_before: int = 0, billed_before: int = 0
+) -> int:
     """Bill one entry of a task so the task costs its rounded entries, or its minimum if that is more.
 
     1. Round this entry up to the increment.

@@ -25,7 +25,7 @@ def validate_vat_id(value: str) -> None:
             _("%(value)s is not a valid EU VAT id (e.g. NL123456789B01, DE123456789, BE0123456789)."),
             params={"value": value},
             code="invalid_vat_id",
-        )
+        ) from None
 
 
 def normalise_iban(value: str) -> str:
@@ -36,7 +36,9 @@ def validate_iban(value: str) -> None:
     try:
         IBAN(value)
     except SchwiftyException:
-        raise ValidationError(_("%(value)s is not a valid IBAN."), params={"value": value}, code="invalid_iban")
+        raise ValidationError(
+            _("%(value)s is not a valid IBAN."), params={"value": value}, code="invalid_iban"
+        ) from None
 
 
 def bic_for_iban(value: str) -> str:

@@ -24,8 +24,14 @@ from vadesk.web.views.common import report_form_errors, report_refusal
 
 class RequestForm(forms.Form):
     title = forms.CharField(max_length=200, label=gettext_lazy("What can we do for you?"))
-    description = forms.CharField(widget=forms.Textarea(attrs={"rows": 5}), required=False, label=gettext_lazy("Details"))
-    due_at = forms.DateTimeField(required=False, label=gettext_lazy("Needed by"), widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"))
+    description = forms.CharField(
+        widget=forms.Textarea(attrs={"rows": 5}), required=False, label=gettext_lazy("Details")
+    )
+    due_at = forms.DateTimeField(
+        required=False,
+        label=gettext_lazy("Needed by"),
+        widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
+    )
 
 
 class ReplyForm(forms.Form):
@@ -61,14 +67,18 @@ def home(request):
     engagements = list(client.engagements.exclude(status="draft"))
     balances = balances_of(engagements, on)
     tasks = Task.objects.filter(client=client).prefetch_related("assignees")
-    return render(request, "portal/home.html", {
-        "client": client,
-        "on": on,
-        "engagement_rows": [(e, balances[e.pk]) for e in engagements],
-        "open_tasks": tasks.open().order_by("due_at", "-created_at")[:50],
-        "done_tasks": tasks.filter(status="done").order_by("-closed_at")[:20],
-        "form": RequestForm(),
-    })
+    return render(
+        request,
+        "portal/home.html",
+        {
+            "client": client,
+            "on": on,
+            "engagement_rows": [(e, balances[e.pk]) for e in engagements],
+            "open_tasks": tasks.open().order_by("due_at", "-created_at")[:50],
+            "done_tasks": tasks.filter(status="done").order_by("-closed_at")[:20],
+            "form": RequestForm(),
+        },
+    )
 
 
 @client_user_required
@@ -76,15 +86,24 @@ def hours(request):
     client = request.portal_client
     on = _month(request)
     entries = (
-        TimeEntry.objects.counted().filter(engagement__client=client, work_date__range=(month_start(on), month_end(on)))
-        .select_related("person", "task", "engagement").order_by("-work_date", "-id")
+        TimeEntry.objects.counted()
+        .filter(engagement__client=client, work_date__range=(month_start(on), month_end(on)))
+        .select_related("person", "task", "engagement")
+        .order_by("-work_date", "-id")
     )
     engagements = list(client.engagements.exclude(status="draft"))
     balances = balances_of(engagements, on)
-    return render(request, "portal/hours.html", {
-        "client": client, "on": on, "entries": entries, "engagement_rows": [(e, balances[e.pk]) for e in engagements],
-        "total": sum(e.billed_minutes for e in entries),
-    })
+    return render(
+        request,
+        "portal/hours.html",
+        {
+            "client": client,
+            "on": on,
+            "entries": entries,
+            "engagement_rows": [(e, balances[e.pk]) for e in engagements],
+            "total": sum(e.billed_minutes for e in entries),
+        },
+    )
 
 
 @client_user_required
@@ -92,7 +111,7 @@ def task_detail(request, pk: int):
     try:
         task = Task.objects.get(pk=pk, client=request.portal_client)
     except (Task.DoesNotExist, ValueError):
-        raise Http404
+        raise Http404 from None
     form = ReplyForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         comment_add(by=request.user, task=task, body=form.cleaned_data["body"], visibility=Comment.Visibility.CLIENT)
@@ -109,12 +128,19 @@ def request_new(request):
     form = RequestForm(request.POST)
     if form.is_valid():
         try:
-            task = task_request(by=request.user, client=request.portal_client, title=form.cleaned_data["title"],
-                                description=form.cleaned_data["description"], due_at=form.cleaned_data["due_at"])
+            task = task_request(
+                by=request.user,
+                client=request.portal_client,
+                title=form.cleaned_data["title"],
+                description=form.cleaned_data["description"],
+                due_at=form.cleaned_data["due_at"],
+            )
         except ValidationError as error:
             report_refusal(request, error)
         else:
-            messages.success(request, _("Thank you! Your request “%(title)s” is with your team.") % {"title": task.title})
+            messages.success(
+                request, _("Thank you! Your request “%(title)s” is with your team.") % {"title": task.title}
+            )
             return redirect("portal:home")
     else:
         report_form_errors(request, form)

@@ -75,7 +75,9 @@ class TaskQuerySet(models.QuerySet["Task"]):
 
 class Task(models.Model):
     client = models.ForeignKey(Client, on_delete=models.CASCADE, related_name="tasks", verbose_name=_("client"))
-    engagement = models.ForeignKey(Engagement, null=True, blank=True, on_delete=models.SET_NULL, related_name="tasks", verbose_name=_("engagement"))
+    engagement = models.ForeignKey(
+        Engagement, null=True, blank=True, on_delete=models.SET_NULL, related_name="tasks", verbose_name=_("engagement")
+    )
     title = models.CharField(_("title"), max_length=200)
     description = models.TextField(_("description"), blank=True)
     category = models.CharField(_("category"), max_length=12, choices=Category.choices, default=Category.OTHER)
@@ -83,12 +85,16 @@ class Task(models.Model):
     due_at = models.DateTimeField(_("due"), null=True, blank=True)
     source = models.CharField(_("source"), max_length=10, choices=Source.choices, default=Source.EMAIL)
     status = models.CharField(_("status"), max_length=12, choices=Status.choices, default=Status.NEW)
-    assignees = models.ManyToManyField(settings.AUTH_USER_MODEL, related_name="tasks", blank=True, verbose_name=_("assignees"))
+    assignees = models.ManyToManyField(
+        settings.AUTH_USER_MODEL, related_name="tasks", blank=True, verbose_name=_("assignees")
+    )
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
     closed_at = models.DateTimeField(null=True, blank=True)
-    recurrence = models.ForeignKey("RecurringTask", null=True, blank=True, on_delete=models.SET_NULL, related_name="tasks")
+    recurrence = models.ForeignKey(
+        "RecurringTask", null=True, blank=True, on_delete=models.SET_NULL, related_name="tasks"
+    )
     occurrence_at = models.DateTimeField(null=True, blank=True, editable=False)
 
     objects = TaskQuerySet.as_manager()
@@ -137,7 +143,9 @@ class Comment(models.Model):
     task = models.ForeignKey(Task, on_delete=models.CASCADE, related_name="comments")
     author = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
     body = models.TextField(_("comment"))
-    visibility = models.CharField(_("visibility"), max_length=8, choices=Visibility.choices, default=Visibility.INTERNAL)
+    visibility = models.CharField(
+        _("visibility"), max_length=8, choices=Visibility.choices, default=Visibility.INTERNAL
+    )
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -153,7 +161,9 @@ class ChecklistItem(models.Model):
     text = models.CharField(_("item"), max_length=200)
     position = models.PositiveSmallIntegerField(default=0)
     done_at = models.DateTimeField(null=True, blank=True)
-    done_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    done_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
 
     class Meta:
         ordering = ["position", "id"]

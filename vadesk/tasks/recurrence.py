@@ -27,7 +27,7 @@ def parse_rrule(rule: str, first: datetime):
     try:
         return rrulestr(_local_until(text, first), dtstart=first.replace(tzinfo=None))
     except (ValueError, TypeError) as exc:
-        raise ValidationError({"rrule": _("This is not a valid RRULE: %(error)s") % {"error": exc}})
+        raise ValidationError({"rrule": _("This is not a valid RRULE: %(error)s") % {"error": exc}}) from None
 
 
 def _local_until(text: str, first: datetime) -> str:
@@ -42,7 +42,9 @@ def _local_until(text: str, first: datetime) -> str:
     return ";".join(parts)
 
 
-def occurrences(template: RecurringTask, *, until: datetime, zone: ZoneInfo, since: datetime | None = None) -> list[datetime]:
+def occurrences(
+    template: RecurringTask, *, until: datetime, zone: ZoneInfo, since: datetime | None = None
+) -> list[datetime]:
     """Occurrences from `since` (default: the first) up to `until`, at most MAX_OCCURRENCES_PER_RUN of them."""
     local_first = timezone.localtime(template.first_due_at, zone)
     rule = parse_rrule(template.rrule, local_first)
@@ -61,7 +63,9 @@ def recurring_tasks_spawn(*, now: datetime | None = None) -> int:
     """Create every task whose occurrence falls within its lead time. Safe to run often and in parallel."""
     now = now or timezone.now()
     created = 0
-    templates = RecurringTask.objects.filter(active=True).select_related("client__organisation").prefetch_related("assignees")
+    templates = (
+        RecurringTask.objects.filter(active=True).select_related("client__organisation").prefetch_related("assignees")
+    )
     for template in templates:
         zone = ZoneInfo(template.client.organisation.time_zone)
         horizon = now + timedelta(days=template.lead_days)
@@ -83,9 +87,17 @@ def _spawn(template: RecurringTask, due: datetime) -> int:
     try:
         with transaction.atomic():
             task = Task.objects.create(
-                client=template.client, engagement=template.engagement, title=template.title, description=template.description,
-                category=template.category, priority=template.priority, due_at=due, source=Source.MESSAGE,
-                created_by=template.created_by, recurrence=template, occurrence_at=due,
+                client=template.client,
+                engagement=template.engagement,
+                title=template.title,
+                description=template.description,
+                category=template.category,
+                priority=template.priority,
+                due_at=due,
+                source=Source.MESSAGE,
+                created_by=template.created_by,
+                recurrence=template,
+                occurrence_at=due,
             )
             task.assignees.set(template.assignees.all())
             Transition.objects.create(task=task, from_status="", to_status=Status.NEW, by=None)
@@ -122,8 +134,16 @@ def recurring_task_create(
             raise ValidationError({"assignees": _("%(person)s is not on this client's team.") % {"person": person}})
     with transaction.atomic():
         template = RecurringTask.objects.create(
-            client=client, engagement=engagement, title=title.strip(), description=description, category=category, priority=priority,
-            rrule=rrule.strip().removeprefix("RRULE:"), first_due_at=first_due_at, lead_days=lead_days, created_by=by,
+            client=client,
+            engagement=engagement,
+            title=title.strip(),
+            description=description,
+            category=category,
+            priority=priority,
+            rrule=rrule.strip().removeprefix("RRULE:"),
+            first_due_at=first_due_at,
+            lead_days=lead_days,
+            created_by=by,
         )
         template.assignees.set(assignees)
     return template

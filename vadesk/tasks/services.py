@@ -40,8 +40,15 @@ def task_create(
     assignees = list(assignees)
     _check_assignees(client, assignees)
     task = Task(
-        client=client, engagement=engagement, title=title.strip(), description=description, category=category,
-        priority=priority, due_at=due_at, source=source, created_by=by,
+        client=client,
+        engagement=engagement,
+        title=title.strip(),
+        description=description,
+        category=category,
+        priority=priority,
+        due_at=due_at,
+        source=source,
+        created_by=by,
     )
     # Choices and lengths are checked here so that bad input is a clear error, not a database failure.
     task.full_clean(exclude=["client", "engagement", "created_by", "recurrence"])
@@ -49,7 +56,9 @@ def task_create(
         task.save()
         task.assignees.set(assignees)
         Transition.objects.create(task=task, from_status="", to_status=Status.NEW, by=by)
-        ChecklistItem.objects.bulk_create([ChecklistItem(task=task, text=t.strip(), position=i) for i, t in enumerate(checklist) if t.strip()])
+        ChecklistItem.objects.bulk_create(
+            [ChecklistItem(task=task, text=t.strip(), position=i) for i, t in enumerate(checklist) if t.strip()]
+        )
     return task
 
 
@@ -58,8 +67,14 @@ def task_request(*, by: Person, client: Client, title: str, description: str, du
     if not _may_read(by, client):
         raise PermissionDenied(_("You cannot ask for work for this client."))
     # A lead whose membership ended keeps a stale assignment; skip them rather than refuse the client's request.
-    leads = [a.person for a in client.assignments.select_related("person").filter(role="lead") if is_staff_for(a.person, client)]
-    return task_create(by=by, client=client, title=title, description=description, due_at=due_at, source=Source.PORTAL, assignees=leads)
+    leads = [
+        a.person
+        for a in client.assignments.select_related("person").filter(role="lead")
+        if is_staff_for(a.person, client)
+    ]
+    return task_create(
+        by=by, client=client, title=title, description=description, due_at=due_at, source=Source.PORTAL, assignees=leads
+    )
 
 
 def default_engagement(client: Client) -> Engagement | None:
@@ -99,7 +114,10 @@ def task_transition(*, by: Person, task: Task, to: str) -> Task:
         if to not in TRANSITIONS.get(task.status, set()):
             raise ValidationError(
                 _("A task that is %(current)s cannot become %(target)s."),
-                params={"current": Status(task.status).label, "target": Status(to).label if to in Status.values else to},
+                params={
+                    "current": Status(task.status).label,
+                    "target": Status(to).label if to in Status.values else to,
+                },
             )
         previous = task.status
         task.status = to
@@ -143,5 +161,9 @@ def _check_assignees(client: Client, assignees: list[Person]) -> None:
     for person in assignees:
         if not is_staff_for(person, client):
             # Named only when they belong to the organisation: never confirm who exists elsewhere.
-            name = str(person) if person.memberships.filter(organisation_id=client.organisation_id).exists() else _("This person")
+            name = (
+                str(person)
+                if person.memberships.filter(organisation_id=client.organisation_id).exists()
+                else _("This person")
+            )
             raise ValidationError({"assignees": _("%(person)s is not on this client's team.") % {"person": name}})

@@ -20,9 +20,20 @@ class TimeEntryQuerySet(models.QuerySet["TimeEntry"]):
 
 
 class TimeEntry(models.Model):
-    engagement = models.ForeignKey(Engagement, on_delete=models.PROTECT, related_name="time_entries", verbose_name=_("engagement"))
-    task = models.ForeignKey("tasks.Task", null=True, blank=True, on_delete=models.PROTECT, related_name="time_entries", verbose_name=_("task"))
-    person = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="time_entries", verbose_name=_("assistant"))
+    engagement = models.ForeignKey(
+        Engagement, on_delete=models.PROTECT, related_name="time_entries", verbose_name=_("engagement")
+    )
+    task = models.ForeignKey(
+        "tasks.Task",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="time_entries",
+        verbose_name=_("task"),
+    )
+    person = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="time_entries", verbose_name=_("assistant")
+    )
     work_date = models.DateField(_("date"))
     # Set for timers: a running timer has started_at and no ended_at.
     started_at = models.DateTimeField(null=True, blank=True)
@@ -50,7 +61,9 @@ class TimeEntry(models.Model):
         ]
         constraints = [
             models.UniqueConstraint(
-                fields=["person"], condition=models.Q(started_at__isnull=False, ended_at__isnull=True), name="one_running_timer_per_person"
+                fields=["person"],
+                condition=models.Q(started_at__isnull=False, ended_at__isnull=True),
+                name="one_running_timer_per_person",
             ),
         ]
 

@@ -37,21 +37,35 @@ def time_entry_log(
     _check_minutes(minutes)
     with transaction.atomic():
         engagement = _locked(engagement, by=by, task=task, work_date=work_date)
-        entry = TimeEntry(engagement=engagement, task=task, person=by, work_date=work_date, worked_minutes=minutes, note=note, billable=billable)
+        entry = TimeEntry(
+            engagement=engagement,
+            task=task,
+            person=by,
+            work_date=work_date,
+            worked_minutes=minutes,
+            note=note,
+            billable=billable,
+        )
         _price(entry)
         _check_allowance(entry)
         entry.save()
     return entry
 
 
-def timer_start(*, by: Person, engagement: Engagement, task: Task | None = None, note: str = "", now: datetime | None = None) -> TimeEntry:
+def timer_start(
+    *, by: Person, engagement: Engagement, task: Task | None = None, note: str = "", now: datetime | None = None
+) -> TimeEntry:
     """Start a timer; a timer already running for this person is stopped and saved first."""
     now = now or timezone.now()
     try:
         with transaction.atomic():
             running = TimeEntry.objects.select_for_update().filter(person=by).running().first()
             # Lock both engagements in one order, so two people switching timers between them cannot deadlock.
-            list(Engagement.objects.select_for_update().filter(pk__in={engagement.pk, running.engagement_id if running else engagement.pk}).order_by("pk"))
+            list(
+                Engagement.objects.select_for_update()
+                .filter(pk__in={engagement.pk, running.engagement_id if running else engagement.pk})
+                .order_by("pk")
+            )
             if running:
                 timer_stop(by=by, entry=running, now=now)
             day = _work_day(engagement, now)
@@ -59,11 +73,15 @@ def timer_start(*, by: Person, engagement: Engagement, task: Task | None = None,
             if engagement.blocks_overdraft:
                 remaining = balance_of(engagement, day).remaining
                 if remaining is not None and remaining <= 0:
-                    raise ValidationError(_("This bundle is used up. Log the time on another engagement or ask the owner to top it up."))
-            return TimeEntry.objects.create(engagement=engagement, task=task, person=by, work_date=day, started_at=now, note=note)
+                    raise ValidationError(
+                        _("This bundle is used up. Log the time on another engagement or ask the owner to top it up.")
+                    )
+            return TimeEntry.objects.create(
+                engagement=engagement, task=task, person=by, work_date=day, started_at=now, note=note
+            )
     except IntegrityError:
         # The one-running-timer constraint: a second start at the same moment (a double click) lost the race.
-        raise ValidationError(_("A timer is already running for you. Stop it first."))
+        raise ValidationError(_("A timer is already running for you. Stop it first.")) from None
 
 
 def _work_day(engagement: Engagement, moment: datetime) -> date:
@@ -106,7 +124,7 @@ def time_entry_correct(
     note: str,
     billable: bool,
     engagement: Engagement | None = None,
-    task: Task | None | object = KEEP,
+    task: Task | object | None = KEEP,
 ) -> TimeEntry:
     """Change an entry that is not yet invoiced; the balance is checked again as if it were new.
 
@@ -136,7 +154,11 @@ def time_entries_lock(*, entries, reference: str) -> int:
     """Mark entries as invoiced. Invoicing calls this when an invoice is finalised.
 
     A running timer is left alone: it bills nothing yet, and stopping it later must not change an invoiced entry."""
-    return entries.filter(invoiced_at__isnull=True).exclude(started_at__isnull=False, ended_at__isnull=True).update(invoiced_at=timezone.now(), invoice_reference=reference)
+    return (
+        entries.filter(invoiced_at__isnull=True)
+        .exclude(started_at__isnull=False, ended_at__isnull=True)
+        .update(invoiced_at=timezone.now(), invoice_reference=reference)
+    )
 
 
 def _check_minutes(minutes: int) -> None:
@@ -157,7 +179,10 @@ def _check_editable(entry: TimeEntry, by: Person) -> None:
     if entry.person_id != by.pk and not is_owner:
         raise PermissionDenied(_("Only the assistant who logged this entry or an owner can change it."))
     if entry.is_locked:
-        raise ValidationError(_("This entry is on invoice %(ref)s and can no longer be changed. Correct it with a credit note."), params={"ref": entry.invoice_reference})
+        raise ValidationError(
+            _("This entry is on invoice %(ref)s and can no longer be changed. Correct it with a credit note."),
+            params={"ref": entry.invoice_reference},
+        )
 
 
 def _locked(engagement: Engagement, *, by: Person, task: Task | None, work_date: date) -> Engagement:
@@ -168,7 +193,14 @@ def _locked(engagement: Engagement, *, by: Person, task: Task | None, work_date:
     if task is not None and task.client_id != engagement.client_id:
         raise ValidationError({"task": _("This task belongs to another client.")})
     if not engagement.accepts_time_on(work_date):
-        raise ValidationError({"work_date": _("%(engagement)s does not accept time on %(date)s (not active, not started, ended or expired).") % {"engagement": engagement.name, "date": work_date}})
+        raise ValidationError(
+            {
+                "work_date": _(
+                    "%(engagement)s does not accept time on %(date)s (not active, not started, ended or expired)."
+                )
+                % {"engagement": engagement.name, "date": work_date}
+            }
+        )
     return engagement
 
 
@@ -199,7 +231,9 @@ def _check_allowance(entry: TimeEntry) -> None:
     remaining = balance_of(engagement, entry.work_date, exclude_entry=entry.pk).remaining or 0
     if entry.billed_minutes > remaining:
         raise ValidationError(
-            _("Only %(remaining)s left on this bundle; this entry needs %(needed)s. Log it on another engagement, make it non-billable, or ask the owner to top up the bundle."),
+            _(
+                "Only %(remaining)s left on this bundle; this entry needs %(needed)s. Log it on another engagement, make it non-billable, or ask the owner to top up the bundle."
+            ),
             params={"remaining": format_minutes(remaining), "needed": format_minutes(entry.billed_minutes)},
             code="bundle_exhausted",
         )

@@ -44,7 +44,19 @@ class DurationField(forms.CharField):
 class ClientForm(forms.ModelForm):
     class Meta:
         model = Client
-        fields = ["name", "kind", "email", "phone", "preferred_language", "country", "vat_id", "coc_number", "street", "postal_code", "city"]
+        fields = [
+            "name",
+            "kind",
+            "email",
+            "phone",
+            "preferred_language",
+            "country",
+            "vat_id",
+            "coc_number",
+            "street",
+            "postal_code",
+            "city",
+        ]
 
     def clean_vat_id(self):
         from vadesk.lib.validators import normalise_vat_id
@@ -63,17 +75,35 @@ class DossierFactForm(forms.ModelForm):
     class Meta:
         model = DossierFact
         fields = ["topic", "text", "noted_on", "pinned"]
-        widgets = {"noted_on": DateInput(), "text": forms.TextInput(attrs={"placeholder": _("e.g. Parking behind the building, code 4711")})}
+        widgets = {
+            "noted_on": DateInput(),
+            "text": forms.TextInput(attrs={"placeholder": _("e.g. Parking behind the building, code 4711")}),
+        }
 
 
 class EngagementForm(forms.ModelForm):
     class Meta:
         model = Engagement
         fields = [
-            "name", "kind", "status", "starts_on", "ends_on", "billing_increment_minutes", "minimum_minutes_per_task", "hourly_rate",
-            "bundle_hours", "bundle_price", "expires_on", "overdraft_policy",
-            "monthly_hours", "monthly_price", "rollover_policy", "rollover_cap_hours", "excess_rate",
-            "budget_hours", "project_price",
+            "name",
+            "kind",
+            "status",
+            "starts_on",
+            "ends_on",
+            "billing_increment_minutes",
+            "minimum_minutes_per_task",
+            "hourly_rate",
+            "bundle_hours",
+            "bundle_price",
+            "expires_on",
+            "overdraft_policy",
+            "monthly_hours",
+            "monthly_price",
+            "rollover_policy",
+            "rollover_cap_hours",
+            "excess_rate",
+            "budget_hours",
+            "project_price",
         ]
         widgets = {"starts_on": DateInput(), "ends_on": DateInput(), "expires_on": DateInput()}
 
@@ -83,17 +113,25 @@ class TaskForm(forms.Form):
     title = forms.CharField(max_length=200, label=_("Title"))
     description = forms.CharField(widget=forms.Textarea(attrs={"rows": 4}), required=False, label=_("Description"))
     category = forms.ChoiceField(choices=Category.choices, initial=Category.OTHER, label=_("Category"))
-    priority = forms.TypedChoiceField(choices=Priority.choices, coerce=int, initial=Priority.NORMAL, label=_("Priority"))
+    priority = forms.TypedChoiceField(
+        choices=Priority.choices, coerce=int, initial=Priority.NORMAL, label=_("Priority")
+    )
     due_at = forms.DateTimeField(required=False, widget=DateTimeInput(), label=_("Due"))
     source = forms.ChoiceField(choices=Source.choices, initial=Source.EMAIL, label=_("Came in by"))
     engagement = forms.ModelChoiceField(queryset=Engagement.objects.none(), required=False, label=_("Engagement"))
-    assignees = forms.ModelMultipleChoiceField(queryset=Person.objects.none(), required=False, label=_("Assignees"), widget=forms.CheckboxSelectMultiple)
-    checklist = forms.CharField(widget=forms.Textarea(attrs={"rows": 3}), required=False, label=_("Checklist (one item per line)"))
+    assignees = forms.ModelMultipleChoiceField(
+        queryset=Person.objects.none(), required=False, label=_("Assignees"), widget=forms.CheckboxSelectMultiple
+    )
+    checklist = forms.CharField(
+        widget=forms.Textarea(attrs={"rows": 3}), required=False, label=_("Checklist (one item per line)")
+    )
 
     def __init__(self, *args, clients, staff, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["client"].queryset = clients
-        self.fields["engagement"].queryset = Engagement.objects.filter(client__in=clients).active().select_related("client")
+        self.fields["engagement"].queryset = (
+            Engagement.objects.filter(client__in=clients).active().select_related("client")
+        )
         self.fields["engagement"].label_from_instance = lambda e: f"{e.client.name} · {e.name}"
         self.fields["assignees"].queryset = staff
 
@@ -113,7 +151,12 @@ class TaskEditForm(TaskForm):
 
 class CommentForm(forms.Form):
     body = forms.CharField(widget=forms.Textarea(attrs={"rows": 3}), label=_("Comment"))
-    visibility = forms.ChoiceField(choices=Comment.Visibility.choices, initial=Comment.Visibility.INTERNAL, label=_("Visibility"), widget=forms.RadioSelect)
+    visibility = forms.ChoiceField(
+        choices=Comment.Visibility.choices,
+        initial=Comment.Visibility.INTERNAL,
+        label=_("Visibility"),
+        widget=forms.RadioSelect,
+    )
 
 
 class ChecklistItemForm(forms.Form):
@@ -123,7 +166,9 @@ class ChecklistItemForm(forms.Form):
 class TimeEntryForm(forms.Form):
     engagement = forms.ModelChoiceField(queryset=Engagement.objects.none(), label=_("Engagement"))
     work_date = forms.DateField(widget=DateInput(), label=_("Date"))
-    duration = DurationField(label=_("Time"), widget=forms.TextInput(attrs={"placeholder": "1:30", "inputmode": "text", "size": 6}))
+    duration = DurationField(
+        label=_("Time"), widget=forms.TextInput(attrs={"placeholder": "1:30", "inputmode": "text", "size": 6})
+    )
     note = forms.CharField(max_length=500, required=False, label=_("Note"))
     billable = forms.BooleanField(required=False, initial=True, label=_("Billable"))
 
@@ -153,13 +198,22 @@ class RecurringTaskForm(forms.Form):
     title = forms.CharField(max_length=200, label=_("Title"))
     description = forms.CharField(widget=forms.Textarea(attrs={"rows": 3}), required=False, label=_("Description"))
     category = forms.ChoiceField(choices=Category.choices, initial=Category.OTHER, label=_("Category"))
-    priority = forms.TypedChoiceField(choices=Priority.choices, coerce=int, initial=Priority.NORMAL, label=_("Priority"))
+    priority = forms.TypedChoiceField(
+        choices=Priority.choices, coerce=int, initial=Priority.NORMAL, label=_("Priority")
+    )
     first_due_at = forms.DateTimeField(widget=DateTimeInput(), label=_("First due"))
     repeats = forms.ChoiceField(choices=PRESETS, label=_("Repeats"))
-    rrule = forms.CharField(max_length=300, required=False, label=_("RRULE"), help_text=_("Only for custom: e.g. FREQ=MONTHLY;BYMONTHDAY=25 or FREQ=WEEKLY;BYDAY=MO,TH"))
+    rrule = forms.CharField(
+        max_length=300,
+        required=False,
+        label=_("RRULE"),
+        help_text=_("Only for custom: e.g. FREQ=MONTHLY;BYMONTHDAY=25 or FREQ=WEEKLY;BYDAY=MO,TH"),
+    )
     lead_days = forms.IntegerField(min_value=0, max_value=60, initial=3, label=_("Create this many days ahead"))
     engagement = forms.ModelChoiceField(queryset=Engagement.objects.none(), required=False, label=_("Engagement"))
-    assignees = forms.ModelMultipleChoiceField(queryset=Person.objects.none(), required=False, label=_("Assignees"), widget=forms.CheckboxSelectMultiple)
+    assignees = forms.ModelMultipleChoiceField(
+        queryset=Person.objects.none(), required=False, label=_("Assignees"), widget=forms.CheckboxSelectMultiple
+    )
 
     def __init__(self, *args, client, staff, **kwargs):
         super().__init__(*args, **kwargs)

@@ -23,7 +23,10 @@ def test_a_client_user_cannot_be_given_another_organisations_client(person, org,
     assert refused.value.message_dict == {"client": ["This client belongs to another organisation."]}
 
 
-@pytest.mark.parametrize(("role", "with_client"), [(Membership.Role.CLIENT, False), (Membership.Role.ASSISTANT, True), (Membership.Role.OWNER, True)])
+@pytest.mark.parametrize(
+    ("role", "with_client"),
+    [(Membership.Role.CLIENT, False), (Membership.Role.ASSISTANT, True), (Membership.Role.OWNER, True)],
+)
 def test_client_users_and_only_they_have_a_client(person, org, acme, role, with_client):
     with pytest.raises(ValidationError):
         Membership(person=person, organisation=org, role=role, client=acme if with_client else None).full_clean()

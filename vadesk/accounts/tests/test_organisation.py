@@ -33,7 +33,9 @@ def test_it_accepts_and_normalises_a_valid_vat_id_and_iban(db):
     assert (org.vat_id, org.iban) == ("NL123456782B01", "NL91ABNA0417164300")
 
 
-@pytest.mark.parametrize(("vat_id", "iban"), [("DE136695976", "DE89370400440532013000"), ("BE0403170701", "BE68539007547034"), ("", "")])
+@pytest.mark.parametrize(
+    ("vat_id", "iban"), [("DE136695976", "DE89370400440532013000"), ("BE0403170701", "BE68539007547034"), ("", "")]
+)
 def test_it_accepts_german_and_belgian_ids_and_no_ids_at_all(db, vat_id, iban):
     organisation(vat_id=vat_id, iban=iban).full_clean()
 

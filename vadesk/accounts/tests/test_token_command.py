@@ -30,7 +30,10 @@ def test_each_run_makes_a_new_token(assistant):
     first, _ = _run("anna@assist.example")
     second, _ = _run("anna@assist.example")
     assert first != second
-    assert list(ApiToken.objects.filter(person=assistant).values_list("name", flat=True)) == ["Command line", "Command line"]
+    assert list(ApiToken.objects.filter(person=assistant).values_list("name", flat=True)) == [
+        "Command line",
+        "Command line",
+    ]
 
 
 def test_it_refuses_an_unknown_email_clearly(db):

@@ -40,5 +40,11 @@ def dav_calendar(radicale, request):
 
 @pytest.fixture
 def synced_calendar(acme, dav_calendar) -> Calendar:
-    return Calendar.objects.create(party=client_party(acme), name="Work (CalDAV)", source=Calendar.Source.CALDAV,
-                                   url=str(dav_calendar.url), username="anna", password="x")
+    return Calendar.objects.create(
+        party=client_party(acme),
+        name="Work (CalDAV)",
+        source=Calendar.Source.CALDAV,
+        url=str(dav_calendar.url),
+        username="anna",
+        password="x",
+    )

@@ -18,9 +18,21 @@ class Radicale:
         self.port = free_port()
         self.url = f"http://127.0.0.1:{self.port}/"
         self.process = subprocess.Popen(
-            [sys.executable, "-m", "radicale", "--server-hosts", f"127.0.0.1:{self.port}",
-             "--storage-filesystem-folder", str(folder), "--auth-type", "none", "--logging-level", "error"],
-            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+            [
+                sys.executable,
+                "-m",
+                "radicale",
+                "--server-hosts",
+                f"127.0.0.1:{self.port}",
+                "--storage-filesystem-folder",
+                str(folder),
+                "--auth-type",
+                "none",
+                "--logging-level",
+                "error",
+            ],
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
         )
         for _ in range(100):
             try:

@@ -23,22 +23,49 @@ def _march_2026(time_machine):
 def booked(acme_calendar, assistant):
     from vadesk.agenda.services import booking_create
 
-    return booking_create(by=assistant, calendar=acme_calendar, start=datetime(2026, 3, 17, 9, tzinfo=UTC),
-                          end=datetime(2026, 3, 17, 10, tzinfo=UTC), summary="Secret board meeting", attendees=[("x@y.example", "X")], send=False)
+    return booking_create(
+        by=assistant,
+        calendar=acme_calendar,
+        start=datetime(2026, 3, 17, 9, tzinfo=UTC),
+        end=datetime(2026, 3, 17, 10, tzinfo=UTC),
+        summary="Secret board meeting",
+        attendees=[("x@y.example", "X")],
+        send=False,
+    )
 
 
 # Every agenda operation, with what to send; the core tenancy matrix imports this set.
 OPERATIONS = {
     "GET /api/v1/calendars/{calendar_id}/occurrences": lambda c, e: ("get", f"/calendars/{c.pk}/occurrences", WINDOW),
-    "POST /api/v1/calendars/{calendar_id}/import": lambda c, e: ("post", f"/calendars/{c.pk}/import", {"ics": "BEGIN:VCALENDAR\r\nEND:VCALENDAR\r\n"}),
+    "POST /api/v1/calendars/{calendar_id}/import": lambda c, e: (
+        "post",
+        f"/calendars/{c.pk}/import",
+        {"ics": "BEGIN:VCALENDAR\r\nEND:VCALENDAR\r\n"},
+    ),
     "POST /api/v1/calendars/{calendar_id}/feed": lambda c, e: ("post", f"/calendars/{c.pk}/feed", {}),
     "DELETE /api/v1/calendars/{calendar_id}/feed": lambda c, e: ("delete", f"/calendars/{c.pk}/feed", None),
-    "POST /api/v1/slots": lambda c, e: ("post", "/slots", {"parties": [c.party_id], "window_start": WINDOW["start"], "window_end": WINDOW["end"], "duration_minutes": 60}),
-    "POST /api/v1/bookings": lambda c, e: ("post", "/bookings", {"calendar": c.pk, "start": "2026-03-18T09:00:00Z", "end": "2026-03-18T10:00:00Z", "summary": "Planted"}),
-    "PATCH /api/v1/bookings/{event_id}": lambda c, e: ("patch", f"/bookings/{e.pk}", {"start": "2026-03-19T09:00:00Z", "end": "2026-03-19T10:00:00Z"}),
+    "POST /api/v1/slots": lambda c, e: (
+        "post",
+        "/slots",
+        {"parties": [c.party_id], "window_start": WINDOW["start"], "window_end": WINDOW["end"], "duration_minutes": 60},
+    ),
+    "POST /api/v1/bookings": lambda c, e: (
+        "post",
+        "/bookings",
+        {"calendar": c.pk, "start": "2026-03-18T09:00:00Z", "end": "2026-03-18T10:00:00Z", "summary": "Planted"},
+    ),
+    "PATCH /api/v1/bookings/{event_id}": lambda c, e: (
+        "patch",
+        f"/bookings/{e.pk}",
+        {"start": "2026-03-19T09:00:00Z", "end": "2026-03-19T10:00:00Z"},
+    ),
     "DELETE /api/v1/bookings/{event_id}": lambda c, e: ("delete", f"/bookings/{e.pk}", None),
     "GET /api/v1/bookings/{event_id}/proposals": lambda c, e: ("get", f"/bookings/{e.pk}/proposals", {}),
-    "PATCH /api/v1/parties/{party_id}": lambda c, e: ("patch", f"/parties/{c.party_id}", {"time_zone": "UTC", "working_hours": {}}),
+    "PATCH /api/v1/parties/{party_id}": lambda c, e: (
+        "patch",
+        f"/parties/{c.party_id}",
+        {"time_zone": "UTC", "working_hours": {}},
+    ),
 }
 AGENDA_OPERATIONS = set(OPERATIONS) | {"GET /api/v1/calendars", "GET /api/v1/parties"}
 
@@ -55,7 +82,9 @@ def _snapshot():
 
 @pytest.mark.parametrize("who", ["outsider", "colleague", "globex_user", "acme_user"])
 @pytest.mark.parametrize("operation", sorted(OPERATIONS))
-def test_out_of_reach_gets_404_and_nothing_changes(operation, who, request, acme_calendar, booked, api_as, outsider, colleague, globex_user, acme_user):
+def test_out_of_reach_gets_404_and_nothing_changes(
+    operation, who, request, acme_calendar, booked, api_as, outsider, colleague, globex_user, acme_user
+):
     if who == "acme_user" and operation.startswith("GET /api/v1/calendars"):
         pytest.skip("a client user may read their own calendar")
     method, path, body = OPERATIONS[operation](acme_calendar, booked)
@@ -88,32 +117,75 @@ def test_slots_book_move_and_cancel_through_the_api(acme, acme_calendar, assista
     own.working_hours = {"tue": [["10:00", "17:00"]]}
     own.save()
     api = api_as(assistant)
-    slots = api.post("/slots", {"parties": [party.pk, own.pk], "window_start": WINDOW["start"], "window_end": WINDOW["end"], "duration_minutes": 60}).json()
+    slots = api.post(
+        "/slots",
+        {
+            "parties": [party.pk, own.pk],
+            "window_start": WINDOW["start"],
+            "window_end": WINDOW["end"],
+            "duration_minutes": 60,
+        },
+    ).json()
     # Tuesday 17 March, CET: 10:00–12:00 local is 09:00–11:00Z; a 60-minute meeting starts 09:00Z … 10:00Z.
-    assert slots["starts"] == ["2026-03-17T09:00:00Z", "2026-03-17T09:15:00Z", "2026-03-17T09:30:00Z", "2026-03-17T09:45:00Z", "2026-03-17T10:00:00Z"]
+    assert slots["starts"] == [
+        "2026-03-17T09:00:00Z",
+        "2026-03-17T09:15:00Z",
+        "2026-03-17T09:30:00Z",
+        "2026-03-17T09:45:00Z",
+        "2026-03-17T10:00:00Z",
+    ]
     best = slots["proposals"][0]
     assert best["start"] == "2026-03-17T10:00:00Z" and any("preferred" in r for r in best["reasons"])
-    response = api.post("/bookings", {"calendar": acme_calendar.pk, "start": best["start"], "end": best["end"], "summary": "Intake",
-                                      "attendees": [{"email": "jan@supplier.example", "name": "Jan"}]})
+    response = api.post(
+        "/bookings",
+        {
+            "calendar": acme_calendar.pk,
+            "start": best["start"],
+            "end": best["end"],
+            "summary": "Intake",
+            "attendees": [{"email": "jan@supplier.example", "name": "Jan"}],
+        },
+    )
     assert response.status_code == 201, response.content
     booking = response.json()
     assert booking["attendees"] == [{"email": "jan@supplier.example", "name": "Jan", "status": "NEEDS-ACTION"}]
-    again = api.post("/slots", {"parties": [party.pk, own.pk], "window_start": WINDOW["start"], "window_end": WINDOW["end"], "duration_minutes": 60}).json()
+    again = api.post(
+        "/slots",
+        {
+            "parties": [party.pk, own.pk],
+            "window_start": WINDOW["start"],
+            "window_end": WINDOW["end"],
+            "duration_minutes": 60,
+        },
+    ).json()
     assert "2026-03-17T10:00:00Z" not in again["starts"] and "2026-03-17T09:00:00Z" in again["starts"]
-    moved = api.patch(f"/bookings/{booking['id']}", {"start": "2026-03-17T09:00:00Z", "end": "2026-03-17T10:00:00Z"}).json()
+    moved = api.patch(
+        f"/bookings/{booking['id']}", {"start": "2026-03-17T09:00:00Z", "end": "2026-03-17T10:00:00Z"}
+    ).json()
     assert moved["sequence"] == 1
     assert api.delete(f"/bookings/{booking['id']}").json()["sequence"] == 2
 
 
 def test_bad_input_gets_422_with_field_errors(acme_calendar, upload_calendar, assistant, api_as):
     api = api_as(assistant)
-    response = api.post("/bookings", {"calendar": acme_calendar.pk, "start": "2026-03-18T10:00:00Z", "end": "2026-03-18T09:00:00Z", "summary": "x"})
+    response = api.post(
+        "/bookings",
+        {"calendar": acme_calendar.pk, "start": "2026-03-18T10:00:00Z", "end": "2026-03-18T09:00:00Z", "summary": "x"},
+    )
     assert response.status_code == 422 and "end" in response.json()["errors"]
     response = api.post(f"/calendars/{upload_calendar.pk}/import", {"ics": "garbage"})
     assert response.status_code == 422 and "readable iCalendar" in response.json()["errors"]["ics"][0]
     response = api.post(f"/calendars/{upload_calendar.pk}/import", {"ics": (ICS / "hostile.ics").read_text()})
     assert response.status_code == 200 and response.json()["partial"] and len(response.json()["problems"]) == 5
-    response = api.post("/slots", {"parties": [acme_calendar.party_id], "window_start": "2026-03-16T00:00:00Z", "window_end": "2026-09-16T00:00:00Z", "duration_minutes": 60})
+    response = api.post(
+        "/slots",
+        {
+            "parties": [acme_calendar.party_id],
+            "window_start": "2026-03-16T00:00:00Z",
+            "window_end": "2026-09-16T00:00:00Z",
+            "duration_minutes": 60,
+        },
+    )
     assert response.status_code == 422
 
 

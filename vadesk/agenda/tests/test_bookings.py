@@ -23,7 +23,9 @@ def _march_2026(time_machine):
 
 def book(calendar, by, **kwargs):
     kwargs.setdefault("attendees", [("jan@supplier.example", "Jan de Vries"), ("ceo@acme.example", "Cees")])
-    return booking_create(by=by, calendar=calendar, start=START, end=START + timedelta(hours=1), summary="Kick-off", **kwargs)
+    return booking_create(
+        by=by, calendar=calendar, start=START, end=START + timedelta(hours=1), summary="Kick-off", **kwargs
+    )
 
 
 def calendar_part(message):
@@ -38,7 +40,7 @@ def test_booking_invites_with_a_proper_imip_request(acme_calendar, assistant, dj
     with django_capture_on_commit_callbacks(execute=True):
         event = book(acme_calendar, assistant)
     assert len(mail.outbox) == 1
-    parts, parsed = calendar_part(mail.outbox[0])
+    parts, _parsed = calendar_part(mail.outbox[0])
     assert sorted(mail.outbox[0].to) == ["ceo@acme.example", "jan@supplier.example"]
     part = parts["text/calendar"]
     assert part.get_param("method") == "REQUEST"  # RFC 6047 §2.4: same method as the body's METHOD
@@ -55,12 +57,16 @@ def test_booking_invites_with_a_proper_imip_request(acme_calendar, assistant, dj
     assert Occurrence.objects.get(event=event).start == START
 
 
-def test_moving_raises_the_sequence_and_asks_everyone_again(acme_calendar, assistant, django_capture_on_commit_callbacks):
+def test_moving_raises_the_sequence_and_asks_everyone_again(
+    acme_calendar, assistant, django_capture_on_commit_callbacks
+):
     event = book(acme_calendar, assistant, send=False)
     Attendee.objects.filter(event=event).update(status="ACCEPTED")
     with django_capture_on_commit_callbacks(execute=True):
         booking_move(by=assistant, event=event, start=START + timedelta(days=1), end=START + timedelta(days=1, hours=1))
-    vevent = icalendar.Calendar.from_ical(calendar_part(mail.outbox[0])[0]["text/calendar"].get_payload(decode=True)).walk("VEVENT")[0]
+    vevent = icalendar.Calendar.from_ical(
+        calendar_part(mail.outbox[0])[0]["text/calendar"].get_payload(decode=True)
+    ).walk("VEVENT")[0]
     assert vevent["SEQUENCE"] == 1 and vevent["DTSTART"].dt == START + timedelta(days=1)
     assert set(event.attendees.values_list("status", flat=True)) == {"NEEDS-ACTION"}
     assert Occurrence.objects.get(event=event).start == START + timedelta(days=1)
@@ -73,17 +79,25 @@ def test_cancelling_sends_cancel_and_frees_the_time(acme_calendar, assistant, dj
     parts, _ = calendar_part(mail.outbox[0])
     assert parts["text/calendar"].get_param("method") == "CANCEL"
     body = icalendar.Calendar.from_ical(parts["text/calendar"].get_payload(decode=True))
-    assert body["METHOD"] == "CANCEL" and body.walk("VEVENT")[0]["STATUS"] == "CANCELLED" and body.walk("VEVENT")[0]["SEQUENCE"] == 1
+    assert (
+        body["METHOD"] == "CANCEL"
+        and body.walk("VEVENT")[0]["STATUS"] == "CANCELLED"
+        and body.walk("VEVENT")[0]["SEQUENCE"] == 1
+    )
     assert not Occurrence.objects.get(event=event).busy
 
 
 def reply(uid, attendee, partstat, sequence=0):
-    ics = (f"BEGIN:VCALENDAR\r\nVERSION:2.0\r\nPRODID:-//Google Inc//Google Calendar//EN\r\nMETHOD:REPLY\r\nBEGIN:VEVENT\r\nUID:{uid}\r\n"
-           f"DTSTAMP:20260311T000000Z\r\nSEQUENCE:{sequence}\r\nATTENDEE;PARTSTAT={partstat};CN=Jan:mailto:{attendee}\r\n"
-           "ORGANIZER:mailto:ceo@acme.example\r\nEND:VEVENT\r\nEND:VCALENDAR\r\n")
-    return ("From: Jan <jan@supplier.example>\r\nTo: vadesk@localhost\r\nSubject: Accepted: Kick-off\r\nMIME-Version: 1.0\r\n"
-            "Content-Type: multipart/alternative; boundary=b\r\n\r\n--b\r\nContent-Type: text/plain\r\n\r\nJan has accepted.\r\n"
-            f"--b\r\nContent-Type: text/calendar; method=REPLY; charset=UTF-8\r\n\r\n{ics}--b--\r\n").encode()
+    ics = (
+        f"BEGIN:VCALENDAR\r\nVERSION:2.0\r\nPRODID:-//Google Inc//Google Calendar//EN\r\nMETHOD:REPLY\r\nBEGIN:VEVENT\r\nUID:{uid}\r\n"
+        f"DTSTAMP:20260311T000000Z\r\nSEQUENCE:{sequence}\r\nATTENDEE;PARTSTAT={partstat};CN=Jan:mailto:{attendee}\r\n"
+        "ORGANIZER:mailto:ceo@acme.example\r\nEND:VEVENT\r\nEND:VCALENDAR\r\n"
+    )
+    return (
+        "From: Jan <jan@supplier.example>\r\nTo: vadesk@localhost\r\nSubject: Accepted: Kick-off\r\nMIME-Version: 1.0\r\n"
+        "Content-Type: multipart/alternative; boundary=b\r\n\r\n--b\r\nContent-Type: text/plain\r\n\r\nJan has accepted.\r\n"
+        f"--b\r\nContent-Type: text/calendar; method=REPLY; charset=UTF-8\r\n\r\n{ics}--b--\r\n"
+    ).encode()
 
 
 def test_an_incoming_reply_updates_the_attendee(acme_calendar, assistant):
@@ -99,7 +113,9 @@ def test_an_incoming_reply_updates_the_attendee(acme_calendar, assistant):
 
 def test_a_reply_to_an_older_sequence_is_ignored(acme_calendar, assistant):
     event = book(acme_calendar, assistant, send=False)
-    booking_move(by=assistant, event=event, start=START + timedelta(hours=2), end=START + timedelta(hours=3), send=False)
+    booking_move(
+        by=assistant, event=event, start=START + timedelta(hours=2), end=START + timedelta(hours=3), send=False
+    )
     assert itip_reply_apply(message=reply(event.uid, "jan@supplier.example", "DECLINED", sequence=0)) == 0
     assert itip_reply_apply(message=reply(event.uid, "jan@supplier.example", "TENTATIVE", sequence=1)) == 1
 
@@ -128,7 +144,9 @@ def test_read_only_calendars_cannot_be_booked_in(upload_calendar, assistant):
         book(upload_calendar, assistant, send=False)
 
 
-def test_booking_in_a_caldav_calendar_reaches_the_server(synced_calendar, dav_calendar, assistant, django_capture_on_commit_callbacks):
+def test_booking_in_a_caldav_calendar_reaches_the_server(
+    synced_calendar, dav_calendar, assistant, django_capture_on_commit_callbacks
+):
     with django_capture_on_commit_callbacks(execute=True):
         event = book(synced_calendar, assistant, send=False)
     event.refresh_from_db()

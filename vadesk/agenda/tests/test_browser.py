@@ -24,7 +24,7 @@ END:VCALENDAR\r
 """
 
 
-def test_an_assistant_finds_a_time_for_three_and_books_it(page, live_server, assistant, acme, time_machine, tmp_path):  # noqa: F811
+def test_an_assistant_finds_a_time_for_three_and_books_it(page, live_server, assistant, acme, time_machine, tmp_path):
     time_machine.move_to(datetime(2026, 3, 10, 8, tzinfo=UTC), tick=True)
     party = client_party(acme)
     party.working_hours = {"tue": [["10:00", "13:00"]]}
@@ -66,7 +66,9 @@ def test_an_assistant_finds_a_time_for_three_and_books_it(page, live_server, ass
     assert Occurrence.objects.get(event=event).start == datetime(2026, 3, 17, 10, tzinfo=UTC)
 
 
-def test_an_assistant_edits_an_outside_partys_availability_then_moves_the_meeting(page, live_server, assistant, acme, time_machine):  # noqa: F811
+def test_an_assistant_edits_an_outside_partys_availability_then_moves_the_meeting(
+    page, live_server, assistant, acme, time_machine
+):
     from vadesk.agenda.models import Party
     from vadesk.agenda.services import booking_create
 
@@ -75,17 +77,32 @@ def test_an_assistant_edits_an_outside_partys_availability_then_moves_the_meetin
     party.working_hours = {"tue": [["10:00", "13:00"]], "wed": [["10:00", "13:00"]]}
     party.save()
     work = Calendar.objects.create(party=party, name="Work")
-    jan = Party.objects.create(organisation=acme.organisation, client=acme, kind=Party.Kind.EXTERNAL, name="Jan de Vries",
-                               email="jan@supplier.example", time_zone="Europe/London")
-    event = booking_create(by=assistant, calendar=work, start=datetime(2026, 3, 17, 10, tzinfo=UTC), end=datetime(2026, 3, 17, 11, tzinfo=UTC),
-                           summary="Supplier intake", attendees=[("jan@supplier.example", "Jan")], send=False)
+    jan = Party.objects.create(
+        organisation=acme.organisation,
+        client=acme,
+        kind=Party.Kind.EXTERNAL,
+        name="Jan de Vries",
+        email="jan@supplier.example",
+        time_zone="Europe/London",
+    )
+    event = booking_create(
+        by=assistant,
+        calendar=work,
+        start=datetime(2026, 3, 17, 10, tzinfo=UTC),
+        end=datetime(2026, 3, 17, 11, tzinfo=UTC),
+        summary="Supplier intake",
+        attendees=[("jan@supplier.example", "Jan")],
+        send=False,
+    )
 
     log_in(page, live_server, assistant.email)
     page.wait_for_url(f"{live_server.url}/today/")
     page.goto(f"{live_server.url}/agenda/clients/{acme.pk}/find/")
     page.locator(f"a[href='/agenda/parties/{jan.pk}/']").click()
     form = page.locator("[data-testid=party-edit]")
-    form.locator("textarea[name=availability]").fill("Wed 09:00-17:00\n2026-03-18T10:00/2026-03-18T12:00\nmaybe thursday")
+    form.locator("textarea[name=availability]").fill(
+        "Wed 09:00-17:00\n2026-03-18T10:00/2026-03-18T12:00\nmaybe thursday"
+    )
     form.locator("button").click()
     page.wait_for_selector("text=Line 3")
     page.screenshot(path=str(ARTIFACTS / "agenda-party-error.png"), full_page=True)

@@ -58,7 +58,13 @@ def test_changes_and_removals_arrive_through_the_sync_token(synced_calendar, dav
 
 
 def test_local_changes_go_up_and_come_back_unchanged(synced_calendar, dav_calendar):
-    Event.objects.create(calendar=synced_calendar, uid="local-1", ics=ics(uid="local-1", summary="Board"), summary="Board", pending_push=True)
+    Event.objects.create(
+        calendar=synced_calendar,
+        uid="local-1",
+        ics=ics(uid="local-1", summary="Board"),
+        summary="Board",
+        pending_push=True,
+    )
     report = calendar_sync(calendar=synced_calendar)
     assert report.pushed == 1 and report.conflicts == 0
     assert "SUMMARY:Board" in dav_calendar.event_by_uid("local-1").data

@@ -31,10 +31,15 @@ class AgendaDemoTests(TestCase):
             # The EXDATE takes out next Monday's session (16 March).
             self.assertFalse(sport.filter(start__date=date(2026, 3, 16)).exists())
             self.assertTrue(sport.filter(start__date=date(2026, 3, 19)).exists())
-            self.assertEqual(list(Occurrence.objects.filter(calendar=private, kind="allday").values_list("start__date", flat=True)), [date(2026, 3, 13)])
+            self.assertEqual(
+                list(Occurrence.objects.filter(calendar=private, kind="allday").values_list("start__date", flat=True)),
+                [date(2026, 3, 13)],
+            )
             cancelled = Occurrence.objects.get(calendar=private, summary="Dinner (cancelled)")
             self.assertEqual((cancelled.status, cancelled.busy), ("CANCELLED", False))
-            self.assertFalse(Occurrence.objects.filter(calendar=private, summary="Week planning (free)", busy=True).exists())
+            self.assertFalse(
+                Occurrence.objects.filter(calendar=private, summary="Week planning (free)", busy=True).exists()
+            )
 
     def test_bookings_are_linked_to_tasks_and_one_is_cancelled(self):
         bookings = Event.objects.filter(booked_by__isnull=False, calendar__party__kind=Party.Kind.CLIENT)
@@ -46,5 +51,7 @@ class AgendaDemoTests(TestCase):
         # Fixed UIDs and times relative to the given day: the same load gives the same agenda.
         first = bookings.order_by("pk").first()
         self.assertRegex(first.uid, r"^demo-\d+-0@vadesk$")
-        self.assertEqual(Occurrence.objects.get(event=first).start, datetime(2026, 3, 10, 9, tzinfo=UTC))  # Tuesday 10:00 CET
+        self.assertEqual(
+            Occurrence.objects.get(event=first).start, datetime(2026, 3, 10, 9, tzinfo=UTC)
+        )  # Tuesday 10:00 CET
         self.assertEqual(first.attendees.count(), 1)

@@ -29,7 +29,11 @@ def reference(name: str, zone: ZoneInfo) -> set[tuple]:
     result = set()
     for c in recurring_ical_events.of(calendar).between(WINDOW[0] - timedelta(days=2), WINDOW[1] + timedelta(days=2)):
         start = c["DTSTART"].dt
-        end = c["DTEND"].dt if c.get("DTEND") else (start + timedelta(days=1) if not isinstance(start, datetime) else start)
+        end = (
+            c["DTEND"].dt
+            if c.get("DTEND")
+            else (start + timedelta(days=1) if not isinstance(start, datetime) else start)
+        )
         s, e = _utc(start, zone), _utc(end, zone)
         busy = str(c.get("TRANSP", "OPAQUE")) != "TRANSPARENT" and str(c.get("STATUS", "")) != "CANCELLED"
         if s < WINDOW[1] and e > WINDOW[0]:

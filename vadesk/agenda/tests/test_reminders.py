@@ -40,14 +40,18 @@ def contact(client, name, email, *, language="nl", phone="", **preference):
 
 
 def book(calendar, by, start=START, summary="Kick-off"):
-    return booking_create(by=by, calendar=calendar, start=start, end=start + timedelta(hours=1), summary=summary, send=False)
+    return booking_create(
+        by=by, calendar=calendar, start=start, end=start + timedelta(hours=1), summary=summary, send=False
+    )
 
 
 def reminders():
     return list(OutboxMessage.objects.filter(kind=OutboxMessage.Kind.REMINDER).order_by("recipient"))
 
 
-def test_each_contact_with_a_preference_gets_it_once_in_their_language_even_a_digest_contact(acme_calendar, assistant, acme, other_client):
+def test_each_contact_with_a_preference_gets_it_once_in_their_language_even_a_digest_contact(
+    acme_calendar, assistant, acme, other_client
+):
     acme.email = "office@acme.example"
     acme.save()
     contact(acme, "Cees Acme", "ceo@acme.example", language="nl", cadence=Cadence.DAILY)
@@ -69,10 +73,14 @@ def test_each_contact_with_a_preference_gets_it_once_in_their_language_even_a_di
     # A day ahead, not in a digest: the digest contact has a row of its own.
     assert cees.not_before == dora.not_before == START - timedelta(hours=24)
     assert ReminderSent.objects.count() == 1
-    assert not OutboxMessage.objects.filter(recipient__in=["gerda@geheim.example", "np@acme.example", "office@acme.example"]).exists()
+    assert not OutboxMessage.objects.filter(
+        recipient__in=["gerda@geheim.example", "np@acme.example", "office@acme.example"]
+    ).exists()
 
 
-def test_without_contact_preferences_the_clients_own_address_gets_it_in_the_clients_language(acme_calendar, assistant, acme):
+def test_without_contact_preferences_the_clients_own_address_gets_it_in_the_clients_language(
+    acme_calendar, assistant, acme
+):
     acme.email = "ceo@acme.example"
     acme.preferred_language = "en"
     acme.save()
@@ -91,10 +99,14 @@ def test_a_client_without_any_address_is_not_claimed_so_a_later_address_still_ge
     book(acme_calendar, assistant)
     assert reminders_send(now=START - timedelta(hours=30)) == 0 and not ReminderSent.objects.exists()
     contact(acme, "Cees Acme", "ceo@acme.example")
-    assert reminders_send(now=START - timedelta(hours=29)) == 1 and [r.recipient for r in reminders()] == ["ceo@acme.example"]
+    assert reminders_send(now=START - timedelta(hours=29)) == 1 and [r.recipient for r in reminders()] == [
+        "ceo@acme.example"
+    ]
 
 
-def test_whatsapp_when_preferred_and_a_mobile_is_known_delivered_through_the_adapter(graph, acme_calendar, assistant, acme):  # noqa: F811
+def test_whatsapp_when_preferred_and_a_mobile_is_known_delivered_through_the_adapter(
+    graph, acme_calendar, assistant, acme
+):
     contact(acme, "Cees Acme", "ceo@acme.example", phone="06 12345678", by_email=True, by_whatsapp=True)
     contact(acme, "Wim Acme", "wim@acme.example", by_email=True, by_whatsapp=True)  # no number: e-mail
     start = timezone.now() + timedelta(hours=5)
@@ -128,7 +140,9 @@ def test_a_reminder_falling_in_quiet_hours_waits_for_their_end(acme_calendar, as
     assert row.not_before == datetime(2026, 3, 16, 8, tzinfo=UTC)  # Monday 09:00 CET, before the appointment
 
 
-def test_when_the_quiet_period_runs_past_the_appointment_it_goes_before_the_quiet_period(acme_calendar, assistant, acme):
+def test_when_the_quiet_period_runs_past_the_appointment_it_goes_before_the_quiet_period(
+    acme_calendar, assistant, acme
+):
     contact(acme, "Cees Acme", "ceo@acme.example", quiet_days="0", **QUIET_NIGHTS)  # Mondays quiet all day
     start = datetime(2026, 3, 17, 7, 30, tzinfo=UTC)  # Tuesday 08:30; quiet from Sunday 21:00 until Tuesday 09:00
     book(acme_calendar, assistant, start=start)
@@ -153,7 +167,9 @@ def test_moving_or_cancelling_takes_back_a_waiting_reminder(acme_calendar, assis
     now = START - timedelta(hours=48)
     reminders_send(now=now)
     [old] = reminders()
-    booking_move(by=assistant, event=event, start=START + timedelta(hours=2), end=START + timedelta(hours=3), send=False)
+    booking_move(
+        by=assistant, event=event, start=START + timedelta(hours=2), end=START + timedelta(hours=3), send=False
+    )
     assert not OutboxMessage.objects.filter(pk=old.pk).exists() and not ReminderSent.objects.exists()
     assert reminders_send(now=now) == 1
     [new] = reminders()
@@ -174,17 +190,27 @@ def test_a_reminder_already_being_sent_is_not_taken_back(acme_calendar, assistan
 def test_the_organisations_own_template_is_used(acme_calendar, assistant, acme):
     from vadesk.comms.models import MessageTemplate
 
-    MessageTemplate.objects.create(organisation=acme.organisation, kind="reminder", language="nl",
-                                   subject="Niet vergeten: $appointment", body="Hoi $contact, {{ settings.SECRET_KEY }} $when")
+    MessageTemplate.objects.create(
+        organisation=acme.organisation,
+        kind="reminder",
+        language="nl",
+        subject="Niet vergeten: $appointment",
+        body="Hoi $contact, {{ settings.SECRET_KEY }} $when",
+    )
     contact(acme, "Cees Acme", "ceo@acme.example")
     book(acme_calendar, assistant)
     reminders_send(now=START - timedelta(hours=30))
     [row] = reminders()
-    assert row.subject == "Niet vergeten: Kick-off" and row.body_text == "Hoi Cees Acme, {{ settings.SECRET_KEY }} 17-03-2026 10:00"
+    assert (
+        row.subject == "Niet vergeten: Kick-off"
+        and row.body_text == "Hoi Cees Acme, {{ settings.SECRET_KEY }} 17-03-2026 10:00"
+    )
 
 
 @pytest.mark.django_db(transaction=True)
-def test_the_worker_delivers_the_reminder_to_a_real_smtp_server_once(smtp_server, acme_calendar, assistant, acme, other_client):
+def test_the_worker_delivers_the_reminder_to_a_real_smtp_server_once(
+    smtp_server, acme_calendar, assistant, acme, other_client
+):
     contact(acme, "Cees Acme", "ceo@acme.example", language="en")
     contact(other_client, "Gerda Geheim", "gerda@geheim.example", language="de")
     book(acme_calendar, assistant, start=timezone.now() + timedelta(hours=5), summary="Tax advisor")

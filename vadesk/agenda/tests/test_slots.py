@@ -10,11 +10,22 @@ from vadesk.agenda import slots
 from vadesk.agenda.slots import Case, Participant, feasible_starts, intersect, merge, subtract
 from vadesk.agenda.tests.reference import brute_force_starts
 
-ZONES = ["Europe/Amsterdam", "Europe/Berlin", "America/New_York", "Asia/Kolkata", "Australia/Lord_Howe", "Pacific/Chatham", "UTC"]
+ZONES = [
+    "Europe/Amsterdam",
+    "Europe/Berlin",
+    "America/New_York",
+    "Asia/Kolkata",
+    "Australia/Lord_Howe",
+    "Pacific/Chatham",
+    "UTC",
+]
 # Windows that straddle DST changes: EU spring/autumn 2026, US spring 2026, Lord Howe's 30-minute change.
 STARTS = [
-    datetime(2026, 3, 28, 0, tzinfo=UTC), datetime(2026, 10, 24, 12, tzinfo=UTC),
-    datetime(2026, 3, 7, 18, tzinfo=UTC), datetime(2026, 4, 4, 6, tzinfo=UTC), datetime(2026, 6, 1, tzinfo=UTC),
+    datetime(2026, 3, 28, 0, tzinfo=UTC),
+    datetime(2026, 10, 24, 12, tzinfo=UTC),
+    datetime(2026, 3, 7, 18, tzinfo=UTC),
+    datetime(2026, 4, 4, 6, tzinfo=UTC),
+    datetime(2026, 6, 1, tzinfo=UTC),
 ]
 
 
@@ -45,8 +56,11 @@ def cases(draw):
             busy.append((s, s + draw(st.integers(0, 6 * 60)) * 60 // grain * grain))
         participants.append(Participant(f"p{i}", ZoneInfo(draw(st.sampled_from(ZONES))), draw(working_hours()), busy))
     return Case(
-        (origin, origin + length), draw(st.sampled_from([15, 30, 45, 60, 90, 7, 1])) * 60, draw(st.sampled_from([5, 15, 30, 60, 7])) * 60,
-        draw(st.sampled_from([0, 5, 10, 15, 30])) * 60, participants,
+        (origin, origin + length),
+        draw(st.sampled_from([15, 30, 45, 60, 90, 7, 1])) * 60,
+        draw(st.sampled_from([5, 15, 30, 60, 7])) * 60,
+        draw(st.sampled_from([0, 5, 10, 15, 30])) * 60,
+        participants,
     )
 
 
@@ -57,7 +71,9 @@ def test_it_agrees_with_the_brute_force_reading_of_the_contract(case):
 
 
 def _anna(**kwargs) -> Participant:
-    return Participant("anna", ZoneInfo("Europe/Amsterdam"), kwargs.pop("hours", {0: [(540, 1020)]}), kwargs.pop("busy", []))
+    return Participant(
+        "anna", ZoneInfo("Europe/Amsterdam"), kwargs.pop("hours", {0: [(540, 1020)]}), kwargs.pop("busy", [])
+    )
 
 
 def test_touching_a_widened_busy_interval_is_fine():
@@ -80,7 +96,11 @@ def test_working_hours_follow_the_local_clock_across_dst():
     # Europe/Amsterdam springs forward on Sunday 29 March 2026: 09:00 local is 08:00 UTC before, 07:00 UTC after.
     hours = {d: [(540, 600)] for d in range(7)}
     case = Case((epoch(2026, 3, 28), epoch(2026, 3, 31)), 3600, 900, 0, [_anna(hours=hours)])
-    assert [slots.iso_z(t) for t in feasible_starts(case)] == ["2026-03-28T08:00:00Z", "2026-03-29T07:00:00Z", "2026-03-30T07:00:00Z"]
+    assert [slots.iso_z(t) for t in feasible_starts(case)] == [
+        "2026-03-28T08:00:00Z",
+        "2026-03-29T07:00:00Z",
+        "2026-03-30T07:00:00Z",
+    ]
 
 
 def test_a_missing_weekday_means_not_working():

@@ -22,8 +22,14 @@ def _march_2026(time_machine):
 def booked(acme_calendar, assistant):
     from vadesk.agenda.services import booking_create
 
-    return booking_create(by=assistant, calendar=acme_calendar, start=datetime(2026, 3, 17, 9, tzinfo=UTC),
-                          end=datetime(2026, 3, 17, 10, tzinfo=UTC), summary="Secret board meeting", send=False)
+    return booking_create(
+        by=assistant,
+        calendar=acme_calendar,
+        start=datetime(2026, 3, 17, 9, tzinfo=UTC),
+        end=datetime(2026, 3, 17, 10, tzinfo=UTC),
+        summary="Secret board meeting",
+        send=False,
+    )
 
 
 def pages(acme, calendar, event):
@@ -31,7 +37,16 @@ def pages(acme, calendar, event):
         ("get", reverse("agenda_week", args=[acme.pk]), {}),
         ("get", reverse("agenda_find", args=[acme.pk]) + "?duration=60", {}),
         ("post", reverse("agenda_calendar_add", args=[acme.pk]), {"name": "Planted", "source": "local"}),
-        ("post", reverse("agenda_book", args=[acme.pk]), {"calendar": calendar.pk, "start": "2026-03-18T10:00:00+01:00", "end": "2026-03-18T11:00:00+01:00", "summary": "Planted"}),
+        (
+            "post",
+            reverse("agenda_book", args=[acme.pk]),
+            {
+                "calendar": calendar.pk,
+                "start": "2026-03-18T10:00:00+01:00",
+                "end": "2026-03-18T11:00:00+01:00",
+                "summary": "Planted",
+            },
+        ),
         ("post", reverse("agenda_party_add", args=[acme.pk]), {"name": "Planted", "time_zone": "UTC"}),
         ("post", reverse("agenda_calendar_action", args=[calendar.pk, "feed"]), {}),
         ("post", reverse("agenda_cancel", args=[event.pk]), {}),
@@ -61,7 +76,14 @@ def test_the_week_overlays_the_clients_and_the_assistants_calendars(client, assi
     own = Calendar.objects.create(party=assistant_party(assistant, acme.organisation), name="Mine")
     from vadesk.agenda.services import booking_create
 
-    booking_create(by=assistant, calendar=own, start=datetime(2026, 3, 18, 12, tzinfo=UTC), end=datetime(2026, 3, 18, 13, tzinfo=UTC), summary="My dentist", send=False)
+    booking_create(
+        by=assistant,
+        calendar=own,
+        start=datetime(2026, 3, 18, 12, tzinfo=UTC),
+        end=datetime(2026, 3, 18, 13, tzinfo=UTC),
+        summary="My dentist",
+        send=False,
+    )
     login(client, assistant)
     page = client.get(reverse("agenda_week", args=[acme.pk]) + "?on=2026-03-16").content.decode()
     assert "Secret board meeting" in page and "My dentist" in page
@@ -73,7 +95,11 @@ def test_the_week_overlays_the_clients_and_the_assistants_calendars(client, assi
 def test_uploading_a_hostile_file_names_what_was_left_out(client, assistant, acme):
     login(client, assistant)
     with open(ICS / "hostile.ics", "rb") as f:
-        response = client.post(reverse("agenda_calendar_add", args=[acme.pk]), {"name": "Imported", "source": "upload", "file": f}, follow=True)
+        response = client.post(
+            reverse("agenda_calendar_add", args=[acme.pk]),
+            {"name": "Imported", "source": "upload", "file": f},
+            follow=True,
+        )
     page = response.content.decode()
     assert "Missing DTSTART" in page and "Mars/Olympus_Mons" in page
     assert Calendar.objects.get(name="Imported").events.count() == 3
@@ -84,12 +110,21 @@ def test_find_a_time_and_book_it(client, assistant, acme, acme_calendar, django_
     party.working_hours = {"tue": [["10:00", "12:00"]]}
     party.save()
     login(client, assistant)
-    page = client.get(reverse("agenda_find", args=[acme.pk]), {"duration": 60, "from": "2026-03-16", "days": 7}).content.decode()
+    page = client.get(
+        reverse("agenda_find", args=[acme.pk]), {"duration": 60, "from": "2026-03-16", "days": 7}
+    ).content.decode()
     assert page.count('data-testid="proposal"') == 5
     with django_capture_on_commit_callbacks(execute=True):
-        response = client.post(reverse("agenda_book", args=[acme.pk]), {
-            "calendar": acme_calendar.pk, "start": "2026-03-17T10:00:00+01:00", "end": "2026-03-17T11:00:00+01:00",
-            "summary": "Intake", "attendees": "jan@supplier.example"})
+        response = client.post(
+            reverse("agenda_book", args=[acme.pk]),
+            {
+                "calendar": acme_calendar.pk,
+                "start": "2026-03-17T10:00:00+01:00",
+                "end": "2026-03-17T11:00:00+01:00",
+                "summary": "Intake",
+                "attendees": "jan@supplier.example",
+            },
+        )
     assert response.status_code == 302
     event = Event.objects.get(summary="Intake")
     assert list(event.attendees.values_list("email", flat=True)) == ["jan@supplier.example"]

@@ -39,7 +39,12 @@ class Api:
 
     def _send(self, method: str, path: str, body: Any, headers: dict[str, str]):
         send = getattr(self.http, method)
-        return send(PREFIX + path, json.dumps(body if body is not None else {}), content_type="application/json", headers={**self.headers, **headers})
+        return send(
+            PREFIX + path,
+            json.dumps(body if body is not None else {}),
+            content_type="application/json",
+            headers={**self.headers, **headers},
+        )
 
 
 @pytest.fixture
@@ -56,8 +61,6 @@ def api_as(db) -> Callable[..., Api]:
 @pytest.fixture
 def anonymous(db) -> Api:
     return Api(None)
-
-
 
 
 @pytest.fixture

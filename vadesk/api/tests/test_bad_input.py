@@ -60,8 +60,12 @@ def test_it_refuses_absurd_numbers_in_filters(api, task, query):
 def test_it_refuses_ids_no_row_can_have(api, acme, task):
     assert list(api.get(f"/tasks/{2**70}").json()["errors"]) == ["task_id"]
     assert list(api.post("/tasks", {"client": 2**70, "title": "x"}).json()["errors"]) == ["client"]
-    assert list(api.post("/tasks", {"client": acme.pk, "title": "x", "assignees": [0]}).json()["errors"]) == ["assignees"]
-    assert list(api.post("/tasks", {"client": acme.pk, "title": "x", "assignees": [2**70]}).json()["errors"]) == ["assignees"]
+    assert list(api.post("/tasks", {"client": acme.pk, "title": "x", "assignees": [0]}).json()["errors"]) == [
+        "assignees"
+    ]
+    assert list(api.post("/tasks", {"client": acme.pk, "title": "x", "assignees": [2**70]}).json()["errors"]) == [
+        "assignees"
+    ]
     assert list(api.get("/time-entries", {"person": str(2**64)}).json()["errors"]) == ["person"]
     assert Task.objects.count() == 1
 
@@ -102,10 +106,14 @@ def test_a_race_lost_at_the_database_answers_409(api, bundle, monkeypatch):
 
 
 def test_service_messages_and_field_errors_share_one_shape(api, bundle):
-    response = api.post("/time-entries", {"engagement": bundle.pk, "work_date": timezone.localdate().isoformat(), "minutes": -5})
+    response = api.post(
+        "/time-entries", {"engagement": bundle.pk, "work_date": timezone.localdate().isoformat(), "minutes": -5}
+    )
     assert response.status_code == 422
     assert response.json() == {
-        "detail": [{"loc": ["body", "minutes"], "msg": "Enter the time worked, more than zero minutes.", "type": "value_error"}],
+        "detail": [
+            {"loc": ["body", "minutes"], "msg": "Enter the time worked, more than zero minutes.", "type": "value_error"}
+        ],
         "errors": {"minutes": ["Enter the time worked, more than zero minutes."]},
     }
 
@@ -126,7 +134,13 @@ def test_null_for_a_field_that_cannot_be_empty_is_a_field_error_in_every_patch(a
     task.refresh_from_db()
     fact.refresh_from_db()
     bundle.refresh_from_db()
-    assert (task.category, task.title, task.assignees.count(), fact.pinned, bundle.status) == ("agenda", "Plan board meeting", 1, True, "active")
+    assert (task.category, task.title, task.assignees.count(), fact.pinned, bundle.status) == (
+        "agenda",
+        "Plan board meeting",
+        1,
+        True,
+        "active",
+    )
 
 
 def test_null_clears_what_may_be_empty(api_as, owner, task):

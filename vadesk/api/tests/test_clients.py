@@ -48,9 +48,16 @@ def test_a_client_user_reads_their_own_client(api_as, acme_user, acme):
 
 
 def test_an_owner_creates_a_client(api_as, owner, org):
-    response = api_as(owner).post("/clients", {
-        "organisation": org.pk, "name": "Initech GmbH", "country": "DE", "preferred_language": "de", "vat_id": "DE136695976",
-    })
+    response = api_as(owner).post(
+        "/clients",
+        {
+            "organisation": org.pk,
+            "name": "Initech GmbH",
+            "country": "DE",
+            "preferred_language": "de",
+            "vat_id": "DE136695976",
+        },
+    )
     assert response.status_code == 201, response.content
     client = Client.objects.get(name="Initech GmbH")
     assert (client.organisation, client.country, client.vat_id) == (org, "DE", "DE136695976")
@@ -78,7 +85,9 @@ def test_it_hides_another_organisation_from_client_creation(api_as, outsider, ow
 
 
 def test_it_refuses_an_invalid_client_with_field_errors_and_writes_nothing(api_as, owner, org):
-    response = api_as(owner).post("/clients", {"organisation": org.pk, "name": "", "vat_id": "NL000", "email": "nope", "country": "FR"})
+    response = api_as(owner).post(
+        "/clients", {"organisation": org.pk, "name": "", "vat_id": "NL000", "email": "nope", "country": "FR"}
+    )
     assert response.status_code == 422
     errors = response.json()["errors"]
     assert set(errors) == {"country"}  # the schema rejects an unsupported country before anything else runs
@@ -86,7 +95,9 @@ def test_it_refuses_an_invalid_client_with_field_errors_and_writes_nothing(api_a
     assert response.status_code == 422
     assert set(response.json()["errors"]) == {"name", "vat_id", "email"}
     assert "NL000 is not a valid EU VAT id" in response.json()["errors"]["vat_id"][0]
-    assert {"loc": ["body", "name"], "msg": "This field cannot be blank.", "type": "value_error"} in response.json()["detail"]
+    assert {"loc": ["body", "name"], "msg": "This field cannot be blank.", "type": "value_error"} in response.json()[
+        "detail"
+    ]
     assert Client.objects.count() == 0
 
 

@@ -33,7 +33,12 @@ def test_the_team_writes_internal_comments_by_default(api_as, assistant, task):
 
 
 def test_the_team_writes_a_comment_for_the_client(api_as, assistant, acme_user, task):
-    assert api_as(assistant).post(f"/tasks/{task.pk}/comments", {"body": "Done, see mail", "visibility": "client"}).status_code == 201
+    assert (
+        api_as(assistant)
+        .post(f"/tasks/{task.pk}/comments", {"body": "Done, see mail", "visibility": "client"})
+        .status_code
+        == 201
+    )
     assert _bodies(api_as(acme_user).get(f"/tasks/{task.pk}/comments")) == ["Done, see mail"]
 
 
@@ -66,5 +71,8 @@ def test_a_client_user_of_another_client_sees_no_comments(api_as, assistant, glo
     response = api_as(globex_user).get(f"/tasks/{task.pk}/comments")
     assert response.status_code == 404
     assert "Venue" not in response.content.decode()
-    assert api_as(globex_user).post(f"/tasks/{task.pk}/comments", {"body": "hi", "visibility": "client"}).status_code == 404
+    assert (
+        api_as(globex_user).post(f"/tasks/{task.pk}/comments", {"body": "hi", "visibility": "client"}).status_code
+        == 404
+    )
     assert Comment.objects.count() == 1

@@ -15,7 +15,11 @@ def test_it_lists_pinned_facts_first_then_the_most_recently_noted(api_as, assist
     DossierFact.objects.create(client=acme, text="Recent news", noted_on=date(2026, 6, 1))
     DossierFact.objects.create(client=acme, text="Allergic to nuts", noted_on=date(2024, 1, 1), pinned=True)
     DossierFact.objects.create(client=globex, text="Another client's fact")
-    assert _texts(api_as(assistant).get(f"/clients/{acme.pk}/dossier")) == ["Allergic to nuts", "Recent news", "Old habit"]
+    assert _texts(api_as(assistant).get(f"/clients/{acme.pk}/dossier")) == [
+        "Allergic to nuts",
+        "Recent news",
+        "Old habit",
+    ]
 
 
 def test_it_searches_text_and_topic(api_as, owner, acme):
@@ -28,10 +32,18 @@ def test_it_searches_text_and_topic(api_as, owner, acme):
 
 
 def test_the_team_adds_a_fact_signed_by_its_author(api_as, assistant, acme):
-    response = api_as(assistant).post(f"/clients/{acme.pk}/dossier", {"text": "  Door code 4711  ", "topic": "location", "pinned": True})
+    response = api_as(assistant).post(
+        f"/clients/{acme.pk}/dossier", {"text": "  Door code 4711  ", "topic": "location", "pinned": True}
+    )
     assert response.status_code == 201
     fact = DossierFact.objects.get()
-    assert (fact.client, fact.text, fact.topic, fact.pinned, fact.author) == (acme, "Door code 4711", "location", True, assistant)
+    assert (fact.client, fact.text, fact.topic, fact.pinned, fact.author) == (
+        acme,
+        "Door code 4711",
+        "location",
+        True,
+        assistant,
+    )
     assert response.json()["author"] == {"id": assistant.pk, "full_name": "Anna Assistent"}
     assert response.json()["noted_on"] == fact.noted_on.isoformat()
 

@@ -44,9 +44,18 @@ EXPECTED_PATHS = {
     "/api/v1/clients/{client_id}/behalf-invoices",
 }
 # The agenda's paths (vadesk/agenda/api.py).
-EXPECTED_PATHS |= {"/api/v1/calendars", "/api/v1/calendars/{calendar_id}/occurrences", "/api/v1/calendars/{calendar_id}/import",
-                   "/api/v1/calendars/{calendar_id}/feed", "/api/v1/slots", "/api/v1/bookings", "/api/v1/bookings/{event_id}",
-                   "/api/v1/parties", "/api/v1/parties/{party_id}", "/api/v1/bookings/{event_id}/proposals"}
+EXPECTED_PATHS |= {
+    "/api/v1/calendars",
+    "/api/v1/calendars/{calendar_id}/occurrences",
+    "/api/v1/calendars/{calendar_id}/import",
+    "/api/v1/calendars/{calendar_id}/feed",
+    "/api/v1/slots",
+    "/api/v1/bookings",
+    "/api/v1/bookings/{event_id}",
+    "/api/v1/parties",
+    "/api/v1/parties/{party_id}",
+    "/api/v1/bookings/{event_id}/proposals",
+}
 
 
 def test_it_serves_the_openapi_document_at_api_v1_openapi_json(client, db):

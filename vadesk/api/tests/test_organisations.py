@@ -7,8 +7,16 @@ def test_it_lists_the_organisations_a_person_belongs_to_with_their_role(api_as, 
     response = api_as(owner).get("/organisations")
     assert response.status_code == 200
     assert response.json() == [
-        {"id": org.pk, "name": "Assist & Co", "kind": "agency", "country": "NL", "currency": "EUR",
-         "time_zone": "Europe/Amsterdam", "role": "owner", "client_id": None}
+        {
+            "id": org.pk,
+            "name": "Assist & Co",
+            "kind": "agency",
+            "country": "NL",
+            "currency": "EUR",
+            "time_zone": "Europe/Amsterdam",
+            "role": "owner",
+            "client_id": None,
+        }
     ]
 
 
@@ -45,5 +53,8 @@ def test_it_hides_an_organisation_the_person_is_not_in(api_as, outsider, acme_us
 
 def test_me_describes_the_person_behind_the_token(api_as, assistant):
     assert api_as(assistant).get("/me").json() == {
-        "id": assistant.pk, "email": "anna@assist.example", "full_name": "Anna Assistent", "language": "en",
+        "id": assistant.pk,
+        "email": "anna@assist.example",
+        "full_name": "Anna Assistent",
+        "language": "en",
     }

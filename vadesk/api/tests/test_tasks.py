@@ -62,7 +62,10 @@ def test_the_status_filter_accepts_every_workflow_status_and_open():
     assert set(get_args(StatusFilter)) == {"open", *Status.values}
 
 
-@pytest.mark.parametrize("query", [{"status": "finished"}, {"assignee": "you"}, {"limit": 0}, {"limit": 201}, {"offset": -1}, {"client": "acme"}])
+@pytest.mark.parametrize(
+    "query",
+    [{"status": "finished"}, {"assignee": "you"}, {"limit": 0}, {"limit": 201}, {"offset": -1}, {"client": "acme"}],
+)
 def test_it_refuses_a_bad_filter_with_422_naming_it(api_as, owner, query):
     response = api_as(owner).get("/tasks", query)
     assert response.status_code == 422
@@ -80,7 +83,9 @@ def test_it_orders_by_due_date_undated_last_then_priority(api_as, owner, acme):
 
 def test_it_pages_with_limit_and_offset_defaulting_to_50(api_as, owner, acme):
     start = timezone.now()
-    Task.objects.bulk_create([Task(client=acme, title=f"Task {i:03}", due_at=start + timedelta(minutes=i)) for i in range(60)])
+    Task.objects.bulk_create(
+        [Task(client=acme, title=f"Task {i:03}", due_at=start + timedelta(minutes=i)) for i in range(60)]
+    )
     api = api_as(owner)
     first = api.get("/tasks").json()
     assert (first["count"], first["limit"], first["offset"], len(first["items"])) == (60, 50, 0, 50)
@@ -92,7 +97,9 @@ def test_it_pages_with_limit_and_offset_defaulting_to_50(api_as, owner, acme):
 def _queries_for_task_list(api, acme, bundle, people, n: int) -> int:
     Task.objects.all().delete()
     tasks = Task.objects.bulk_create([Task(client=acme, engagement=bundle, title=f"T{i}") for i in range(n)])
-    Task.assignees.through.objects.bulk_create([Task.assignees.through(task=t, person=p) for t in tasks for p in people])
+    Task.assignees.through.objects.bulk_create(
+        [Task.assignees.through(task=t, person=p) for t in tasks for p in people]
+    )
     with CaptureQueriesContext(connection) as queries:
         response = api.get("/tasks", {"assignee": "me", "limit": 100})
     assert len(response.json()["items"]) == n
@@ -114,7 +121,14 @@ def test_the_task_list_does_not_query_per_task(api_as, assistant, acme, bundle):
 
 
 def test_the_detail_shows_description_checklist_and_creator(api_as, assistant, acme, bundle):
-    task = _make(acme, assistant, "Book flights", description="AMS → BER, aisle seat", checklist=["Compare prices", "Book"], engagement=bundle)
+    task = _make(
+        acme,
+        assistant,
+        "Book flights",
+        description="AMS → BER, aisle seat",
+        checklist=["Compare prices", "Book"],
+        engagement=bundle,
+    )
     body = api_as(assistant).get(f"/tasks/{task.pk}").json()
     assert body["description"] == "AMS → BER, aisle seat"
     assert [i["text"] for i in body["checklist"]] == ["Compare prices", "Book"]
@@ -125,13 +139,28 @@ def test_the_detail_shows_description_checklist_and_creator(api_as, assistant, a
 
 def test_the_team_creates_a_task_with_assignees_and_checklist(api_as, assistant, acme, bundle):
     due = (timezone.now() + timedelta(days=2)).replace(microsecond=0)
-    response = api_as(assistant).post("/tasks", {
-        "client": acme.pk, "title": "Plan trip", "category": "travel", "priority": 3, "due_at": due.isoformat(),
-        "assignees": [assistant.pk], "checklist": ["Hotel", " ", "Train"], "source": "phone",
-    })
+    response = api_as(assistant).post(
+        "/tasks",
+        {
+            "client": acme.pk,
+            "title": "Plan trip",
+            "category": "travel",
+            "priority": 3,
+            "due_at": due.isoformat(),
+            "assignees": [assistant.pk],
+            "checklist": ["Hotel", " ", "Train"],
+            "source": "phone",
+        },
+    )
     assert response.status_code == 201, response.content
     task = Task.objects.get(title="Plan trip")
-    assert (task.category, task.priority, task.due_at, task.source, task.engagement) == ("travel", 3, due, "phone", bundle)
+    assert (task.category, task.priority, task.due_at, task.source, task.engagement) == (
+        "travel",
+        3,
+        due,
+        "phone",
+        bundle,
+    )
     assert list(task.assignees.all()) == [assistant]
     assert [i.text for i in task.checklist.all()] == ["Hotel", "Train"]
     assert Transition.objects.filter(task=task, to_status="new", by=assistant).exists()
@@ -139,9 +168,16 @@ def test_the_team_creates_a_task_with_assignees_and_checklist(api_as, assistant,
 
 
 def test_a_client_users_task_becomes_a_portal_request_for_the_lead_assistant(api_as, acme_user, assistant, owner, acme):
-    response = api_as(acme_user).post("/tasks", {
-        "client": acme.pk, "title": "Please book a table for 8", "description": "Friday", "assignees": [owner.pk], "priority": 4,
-    })
+    response = api_as(acme_user).post(
+        "/tasks",
+        {
+            "client": acme.pk,
+            "title": "Please book a table for 8",
+            "description": "Friday",
+            "assignees": [owner.pk],
+            "priority": 4,
+        },
+    )
     assert response.status_code == 201
     task = Task.objects.get(title="Please book a table for 8")
     assert (task.source, task.created_by, task.priority) == ("portal", acme_user, 2)
@@ -153,7 +189,10 @@ def test_it_refuses_a_task_without_title_or_with_bad_fields_and_writes_nothing(a
     response = api.post("/tasks", {"client": acme.pk, "title": "  "})
     assert response.status_code == 422
     assert response.json()["errors"] == {"title": ["Give the task a title."]}
-    response = api.post("/tasks", {"client": acme.pk, "title": "x", "category": "gardening", "priority": 9, "due_at": "2026-01-01T10:00:00"})
+    response = api.post(
+        "/tasks",
+        {"client": acme.pk, "title": "x", "category": "gardening", "priority": 9, "due_at": "2026-01-01T10:00:00"},
+    )
     assert response.status_code == 422
     assert set(response.json()["errors"]) == {"category", "priority", "due_at"}
     assert not Task.objects.exists()
@@ -172,7 +211,9 @@ def test_it_refuses_an_assignee_off_the_team_without_naming_anyone(api_as, assis
 
 
 def test_it_refuses_an_engagement_of_another_client(api_as, owner, acme, globex):
-    other = Engagement.objects.create(client=globex, name="Globex hours", kind="hourly", starts_on=timezone.localdate(), hourly_rate=50)
+    other = Engagement.objects.create(
+        client=globex, name="Globex hours", kind="hourly", starts_on=timezone.localdate(), hourly_rate=50
+    )
     response = api_as(owner).post("/tasks", {"client": acme.pk, "title": "x", "engagement": other.pk})
     assert response.status_code == 422
     assert list(response.json()["errors"]) == ["engagement"]
@@ -180,7 +221,9 @@ def test_it_refuses_an_engagement_of_another_client(api_as, owner, acme, globex)
 
 
 def test_the_team_updates_a_task(api_as, assistant, owner, task):
-    response = api_as(assistant).patch(f"/tasks/{task.pk}", {"title": "Plan AGM", "priority": 4, "assignees": [assistant.pk, owner.pk], "due_at": None})
+    response = api_as(assistant).patch(
+        f"/tasks/{task.pk}", {"title": "Plan AGM", "priority": 4, "assignees": [assistant.pk, owner.pk], "due_at": None}
+    )
     assert response.status_code == 200, response.content
     task.refresh_from_db()
     assert (task.title, task.priority, task.due_at) == ("Plan AGM", 4, None)

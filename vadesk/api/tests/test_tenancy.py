@@ -42,7 +42,9 @@ def world(acme, task, bundle, assistant, owner, acme_user) -> World:
     comment_add(by=assistant, task=task, body="Internal: CEO is difficult", visibility="internal")
     comment_add(by=assistant, task=task, body="Board meeting booked", visibility="client")
     fact = DossierFact.objects.create(client=acme, text="Door code 4711", topic="location", author=owner)
-    entry = time_entry_log(by=assistant, engagement=bundle, work_date=timezone.localdate(), minutes=30, task=task, note="called the venue")
+    entry = time_entry_log(
+        by=assistant, engagement=bundle, work_date=timezone.localdate(), minutes=30, task=task, note="called the venue"
+    )
     return World(acme=acme, task=task, bundle=bundle, fact=fact, entry=entry)
 
 
@@ -55,23 +57,45 @@ OBJECT_OPERATIONS = {
     "GET /api/v1/clients/{client_id}": lambda w: ("get", f"/clients/{w.acme.pk}", None),
     "PATCH /api/v1/clients/{client_id}": lambda w: ("patch", f"/clients/{w.acme.pk}", {"name": "Hacked"}),
     "GET /api/v1/clients/{client_id}/dossier": lambda w: ("get", f"/clients/{w.acme.pk}/dossier", None),
-    "POST /api/v1/clients/{client_id}/dossier": lambda w: ("post", f"/clients/{w.acme.pk}/dossier", {"text": "Planted"}),
+    "POST /api/v1/clients/{client_id}/dossier": lambda w: (
+        "post",
+        f"/clients/{w.acme.pk}/dossier",
+        {"text": "Planted"},
+    ),
     "GET /api/v1/dossier/{fact_id}": lambda w: ("get", f"/dossier/{w.fact.pk}", None),
     "PATCH /api/v1/dossier/{fact_id}": lambda w: ("patch", f"/dossier/{w.fact.pk}", {"text": "Hacked"}),
     "DELETE /api/v1/dossier/{fact_id}": lambda w: ("delete", f"/dossier/{w.fact.pk}", None),
     "GET /api/v1/clients/{client_id}/engagements": lambda w: ("get", f"/clients/{w.acme.pk}/engagements", None),
     "POST /api/v1/clients/{client_id}/engagements": lambda w: (
-        "post", f"/clients/{w.acme.pk}/engagements", {"name": "Free hours", "kind": "hourly", "starts_on": _today(), "hourly_rate": "1.00"},
+        "post",
+        f"/clients/{w.acme.pk}/engagements",
+        {"name": "Free hours", "kind": "hourly", "starts_on": _today(), "hourly_rate": "1.00"},
     ),
     "GET /api/v1/engagements/{engagement_id}": lambda w: ("get", f"/engagements/{w.bundle.pk}", None),
-    "PATCH /api/v1/engagements/{engagement_id}": lambda w: ("patch", f"/engagements/{w.bundle.pk}", {"bundle_hours": "999"}),
+    "PATCH /api/v1/engagements/{engagement_id}": lambda w: (
+        "patch",
+        f"/engagements/{w.bundle.pk}",
+        {"bundle_hours": "999"},
+    ),
     "POST /api/v1/tasks": lambda w: ("post", "/tasks", {"client": w.acme.pk, "title": "Planted"}),
     "GET /api/v1/tasks/{task_id}": lambda w: ("get", f"/tasks/{w.task.pk}", None),
     "PATCH /api/v1/tasks/{task_id}": lambda w: ("patch", f"/tasks/{w.task.pk}", {"title": "Hacked"}),
-    "POST /api/v1/tasks/{task_id}/transition": lambda w: ("post", f"/tasks/{w.task.pk}/transition", {"to": "cancelled"}),
+    "POST /api/v1/tasks/{task_id}/transition": lambda w: (
+        "post",
+        f"/tasks/{w.task.pk}/transition",
+        {"to": "cancelled"},
+    ),
     "GET /api/v1/tasks/{task_id}/comments": lambda w: ("get", f"/tasks/{w.task.pk}/comments", None),
-    "POST /api/v1/tasks/{task_id}/comments": lambda w: ("post", f"/tasks/{w.task.pk}/comments", {"body": "Planted", "visibility": "client"}),
-    "POST /api/v1/time-entries": lambda w: ("post", "/time-entries", {"engagement": w.bundle.pk, "work_date": _today(), "minutes": 15}),
+    "POST /api/v1/tasks/{task_id}/comments": lambda w: (
+        "post",
+        f"/tasks/{w.task.pk}/comments",
+        {"body": "Planted", "visibility": "client"},
+    ),
+    "POST /api/v1/time-entries": lambda w: (
+        "post",
+        "/time-entries",
+        {"engagement": w.bundle.pk, "work_date": _today(), "minutes": 15},
+    ),
     "GET /api/v1/time-entries/{entry_id}": lambda w: ("get", f"/time-entries/{w.entry.pk}", None),
     "PATCH /api/v1/time-entries/{entry_id}": lambda w: ("patch", f"/time-entries/{w.entry.pk}", {"minutes": 600}),
     "DELETE /api/v1/time-entries/{entry_id}": lambda w: ("delete", f"/time-entries/{w.entry.pk}", None),
@@ -79,7 +103,13 @@ OBJECT_OPERATIONS = {
 }
 
 # Lists answer 200 with only what the person may see; tested for leaks below.
-LIST_OPERATIONS = {"GET /api/v1/me", "GET /api/v1/organisations", "GET /api/v1/clients", "GET /api/v1/tasks", "GET /api/v1/time-entries"}
+LIST_OPERATIONS = {
+    "GET /api/v1/me",
+    "GET /api/v1/organisations",
+    "GET /api/v1/clients",
+    "GET /api/v1/tasks",
+    "GET /api/v1/time-entries",
+}
 
 # Operations whose outsider tests live with their resource, because "out of reach" means something else there.
 ELSEWHERE = {
@@ -87,16 +117,32 @@ ELSEWHERE = {
     "POST /api/v1/clients": "test_clients.py::test_it_hides_another_organisation_from_client_creation",
     "POST /api/v1/timer/stop": "test_timer.py::test_stopping_only_ever_touches_the_callers_own_timer",
     # invoicing: outsider tests live with the app (a dotted module path)
-    **{f"{method} /api/v1/invoices{path}": "vadesk.invoicing.tests.test_api.py::test_outsiders_get_404_on_every_invoice_endpoint" for method, path in [
-        ("GET", "/{invoice_id}"), ("GET", "/{invoice_id}/pdf"), ("GET", "/{invoice_id}/einvoice/{fmt}"), ("POST", "/{invoice_id}/lines"),
-        ("POST", "/{invoice_id}/finalise"), ("POST", "/{invoice_id}/credit-note")]},
+    **{
+        f"{method} /api/v1/invoices{path}": "vadesk.invoicing.tests.test_api.py::test_outsiders_get_404_on_every_invoice_endpoint"
+        for method, path in [
+            ("GET", "/{invoice_id}"),
+            ("GET", "/{invoice_id}/pdf"),
+            ("GET", "/{invoice_id}/einvoice/{fmt}"),
+            ("POST", "/{invoice_id}/lines"),
+            ("POST", "/{invoice_id}/finalise"),
+            ("POST", "/{invoice_id}/credit-note"),
+        ]
+    },
     "GET /api/v1/invoices": "vadesk.invoicing.tests.test_api.py::test_a_client_user_reads_only_their_own_final_invoices",
     "POST /api/v1/invoices": "vadesk.invoicing.tests.test_api.py::test_outsiders_cannot_draft_for_a_client_out_of_reach",
     # invoicing on a client's behalf
-    **{f"{method} /api/v1/clients/{{client_id}}{path}": "vadesk.invoicing.tests.test_api_behalf.py::"
-       "test_outsiders_get_404_on_every_behalf_endpoint_and_nothing_is_written" for method, path in [
-        ("GET", "/seller"), ("PATCH", "/seller"), ("GET", "/buyers"), ("POST", "/buyers"), ("PATCH", "/buyers/{buyer_id}"),
-        ("POST", "/behalf-invoices")]},
+    **{
+        f"{method} /api/v1/clients/{{client_id}}{path}": "vadesk.invoicing.tests.test_api_behalf.py::"
+        "test_outsiders_get_404_on_every_behalf_endpoint_and_nothing_is_written"
+        for method, path in [
+            ("GET", "/seller"),
+            ("PATCH", "/seller"),
+            ("GET", "/buyers"),
+            ("POST", "/buyers"),
+            ("PATCH", "/buyers/{buyer_id}"),
+            ("POST", "/behalf-invoices"),
+        ]
+    },
 }
 
 DENIED = ["outsider", "colleague", "globex_user"]
@@ -109,8 +155,12 @@ def _snapshot() -> dict[str, list[dict]]:
 
 
 def test_the_matrix_covers_every_operation_of_the_api():
-    documented = {f"{method.upper()} {path}" for path, ops in api.get_openapi_schema()["paths"].items() for method in ops}
-    assert documented == set(OBJECT_OPERATIONS) | LIST_OPERATIONS | set(ELSEWHERE) | AGENDA_OPERATIONS | COMMS_OPERATIONS
+    documented = {
+        f"{method.upper()} {path}" for path, ops in api.get_openapi_schema()["paths"].items() for method in ops
+    }
+    assert (
+        documented == set(OBJECT_OPERATIONS) | LIST_OPERATIONS | set(ELSEWHERE) | AGENDA_OPERATIONS | COMMS_OPERATIONS
+    )
     for where in ELSEWHERE.values():
         module, test = where.split(".py::")
         assert hasattr(importlib.import_module(module if "." in module else f"vadesk.api.tests.{module}"), test), where
@@ -118,7 +168,9 @@ def test_the_matrix_covers_every_operation_of_the_api():
 
 @pytest.mark.parametrize("who", DENIED)
 @pytest.mark.parametrize("operation", sorted(OBJECT_OPERATIONS))
-def test_it_answers_404_and_changes_nothing_for_whoever_is_out_of_reach(operation, who, request, world, api_as, outsider, colleague, globex_user):
+def test_it_answers_404_and_changes_nothing_for_whoever_is_out_of_reach(
+    operation, who, request, world, api_as, outsider, colleague, globex_user
+):
     method, path, body = OBJECT_OPERATIONS[operation](world)
     api = api_as(request.getfixturevalue(who))
     before = _snapshot()
@@ -146,12 +198,26 @@ def test_it_hides_the_dossier_even_from_the_clients_own_users(operation, world, 
     assert _snapshot() == before
 
 
-SECRETS = ["Acme", "Plan board meeting", "Door code", "CEO is difficult", "Board meeting booked", "called the venue", "Strippenkaart", "Petra"]
+SECRETS = [
+    "Acme",
+    "Plan board meeting",
+    "Door code",
+    "CEO is difficult",
+    "Board meeting booked",
+    "called the venue",
+    "Strippenkaart",
+    "Petra",
+]
 
 
 @pytest.mark.parametrize("who", DENIED)
-@pytest.mark.parametrize("path", ["/me", "/organisations", "/clients", "/tasks", "/tasks?assignee=me", "/time-entries", "/clients?archived=true"])
-def test_lists_show_nothing_of_a_client_out_of_reach(path, who, request, world, api_as, outsider, colleague, globex_user):
+@pytest.mark.parametrize(
+    "path",
+    ["/me", "/organisations", "/clients", "/tasks", "/tasks?assignee=me", "/time-entries", "/clients?archived=true"],
+)
+def test_lists_show_nothing_of_a_client_out_of_reach(
+    path, who, request, world, api_as, outsider, colleague, globex_user
+):
     response = api_as(request.getfixturevalue(who)).get(path)
     assert response.status_code == 200
     body = response.content.decode()
@@ -159,31 +225,55 @@ def test_lists_show_nothing_of_a_client_out_of_reach(path, who, request, world, 
 
 
 @pytest.mark.parametrize("who", DENIED)
-def test_filtering_a_list_by_an_unreachable_id_finds_nothing(who, request, world, api_as, outsider, colleague, globex_user):
+def test_filtering_a_list_by_an_unreachable_id_finds_nothing(
+    who, request, world, api_as, outsider, colleague, globex_user
+):
     api = api_as(request.getfixturevalue(who))
     assert api.get("/tasks", {"client": world.acme.pk}).json()["count"] == 0
     assert api.get("/time-entries", {"client": world.acme.pk}).json()["count"] == 0
     assert api.get("/time-entries", {"engagement": world.bundle.pk}).json()["count"] == 0
-    assert world.acme.pk not in [c["id"] for c in api.get("/clients", {"organisation": world.acme.organisation_id}).json()]
+    assert world.acme.pk not in [
+        c["id"] for c in api.get("/clients", {"organisation": world.acme.organisation_id}).json()
+    ]
 
 
 def test_the_same_requests_succeed_for_the_team(world, api_as, assistant):
     # Guards the matrix: the 404s above come from scoping, not from broken requests.
     api = api_as(assistant)
-    for operation in ["GET /api/v1/clients/{client_id}", "GET /api/v1/tasks/{task_id}", "GET /api/v1/dossier/{fact_id}", "GET /api/v1/time-entries/{entry_id}",
-                      "GET /api/v1/engagements/{engagement_id}", "GET /api/v1/clients/{client_id}/dossier", "GET /api/v1/tasks/{task_id}/comments"]:
+    for operation in [
+        "GET /api/v1/clients/{client_id}",
+        "GET /api/v1/tasks/{task_id}",
+        "GET /api/v1/dossier/{fact_id}",
+        "GET /api/v1/time-entries/{entry_id}",
+        "GET /api/v1/engagements/{engagement_id}",
+        "GET /api/v1/clients/{client_id}/dossier",
+        "GET /api/v1/tasks/{task_id}/comments",
+    ]:
         _, path, _ = OBJECT_OPERATIONS[operation](world)
         assert api.get(path).status_code == 200, operation
-    for operation in ["PATCH /api/v1/tasks/{task_id}", "POST /api/v1/tasks/{task_id}/comments", "POST /api/v1/time-entries", "POST /api/v1/clients/{client_id}/dossier"]:
+    for operation in [
+        "PATCH /api/v1/tasks/{task_id}",
+        "POST /api/v1/tasks/{task_id}/comments",
+        "POST /api/v1/time-entries",
+        "POST /api/v1/clients/{client_id}/dossier",
+    ]:
         method, path, body = OBJECT_OPERATIONS[operation](world)
         assert getattr(api, method)(path, body).status_code in (200, 201), operation
 
 
 def test_timer_start_for_an_unreachable_engagement_leaves_the_running_timer_alone(world, api_as, outsider):
-    running = TimeEntry.objects.create(engagement=Engagement.objects.create(
-        client=Client.objects.get(organisation__memberships__person=outsider), name="Stunden", kind="hourly",
-        starts_on=timezone.localdate() - timedelta(days=1), hourly_rate="60.00",
-    ), person=outsider, work_date=timezone.localdate(), started_at=timezone.now())
+    running = TimeEntry.objects.create(
+        engagement=Engagement.objects.create(
+            client=Client.objects.get(organisation__memberships__person=outsider),
+            name="Stunden",
+            kind="hourly",
+            starts_on=timezone.localdate() - timedelta(days=1),
+            hourly_rate="60.00",
+        ),
+        person=outsider,
+        work_date=timezone.localdate(),
+        started_at=timezone.now(),
+    )
 
     response = api_as(outsider).post("/timer/start", {"engagement": world.bundle.pk})
 

@@ -36,12 +36,32 @@ def _notes(response) -> list[str]:
 
 
 def test_it_logs_time_rounded_by_the_engagement(api_as, assistant, bundle, task, today):
-    response = api_as(assistant).post("/time-entries", {"engagement": bundle.pk, "work_date": today.isoformat(), "minutes": 20, "task": task.pk, "note": "Called venue"})
+    response = api_as(assistant).post(
+        "/time-entries",
+        {
+            "engagement": bundle.pk,
+            "work_date": today.isoformat(),
+            "minutes": 20,
+            "task": task.pk,
+            "note": "Called venue",
+        },
+    )
     assert response.status_code == 201, response.content
     entry = TimeEntry.objects.get()
-    assert (entry.person, entry.engagement, entry.task, entry.worked_minutes, entry.billed_minutes) == (assistant, bundle, task, 20, 30)
+    assert (entry.person, entry.engagement, entry.task, entry.worked_minutes, entry.billed_minutes) == (
+        assistant,
+        bundle,
+        task,
+        20,
+        30,
+    )
     body = response.json()
-    assert (body["client"]["name"], body["task"]["title"], body["billed_minutes"], body["work_date"]) == ("Acme B.V.", "Plan board meeting", 30, today.isoformat())
+    assert (body["client"]["name"], body["task"]["title"], body["billed_minutes"], body["work_date"]) == (
+        "Acme B.V.",
+        "Plan board meeting",
+        30,
+        today.isoformat(),
+    )
 
 
 def test_it_refuses_zero_minutes_and_more_than_the_bundle_holds(api_as, assistant, bundle, today):
@@ -59,7 +79,10 @@ def test_it_refuses_zero_minutes_and_more_than_the_bundle_holds(api_as, assistan
 
 
 def test_it_refuses_a_date_the_engagement_does_not_cover(api_as, assistant, bundle):
-    response = api_as(assistant).post("/time-entries", {"engagement": bundle.pk, "work_date": (bundle.starts_on - timedelta(days=1)).isoformat(), "minutes": 30})
+    response = api_as(assistant).post(
+        "/time-entries",
+        {"engagement": bundle.pk, "work_date": (bundle.starts_on - timedelta(days=1)).isoformat(), "minutes": 30},
+    )
     assert response.status_code == 422
     assert list(response.json()["errors"]) == ["work_date"]
     assert not TimeEntry.objects.exists()
@@ -67,14 +90,18 @@ def test_it_refuses_a_date_the_engagement_does_not_cover(api_as, assistant, bund
 
 def test_it_refuses_a_task_of_another_client(api_as, owner, bundle, globex, today):
     other = task_create(by=owner, client=globex, title="Globex work")
-    response = api_as(owner).post("/time-entries", {"engagement": bundle.pk, "work_date": today.isoformat(), "minutes": 30, "task": other.pk})
+    response = api_as(owner).post(
+        "/time-entries", {"engagement": bundle.pk, "work_date": today.isoformat(), "minutes": 30, "task": other.pk}
+    )
     assert response.status_code == 422
     assert list(response.json()["errors"]) == ["task"]
     assert not TimeEntry.objects.exists()
 
 
 def test_a_client_user_may_not_log_time(api_as, acme_user, bundle, today):
-    response = api_as(acme_user).post("/time-entries", {"engagement": bundle.pk, "work_date": today.isoformat(), "minutes": 30})
+    response = api_as(acme_user).post(
+        "/time-entries", {"engagement": bundle.pk, "work_date": today.isoformat(), "minutes": 30}
+    )
     assert response.status_code == 403
     assert not TimeEntry.objects.exists()
 
@@ -88,13 +115,20 @@ def test_it_lists_entries_newest_first_with_filters(api_as, owner, assistant, ba
     assert _notes(api.get("/time-entries", {"engagement": bundle.pk})) == ["backup's", "old"]
     assert _notes(api.get("/time-entries", {"person": backup.pk})) == ["backup's"]
     assert _notes(api_as(assistant).get("/time-entries", {"person": "me"})) == ["retainer", "old"]
-    assert _notes(api.get("/time-entries", {"from": (today - timedelta(days=2)).isoformat(), "to": (today - timedelta(days=1)).isoformat()})) == ["retainer"]
+    assert _notes(
+        api.get(
+            "/time-entries",
+            {"from": (today - timedelta(days=2)).isoformat(), "to": (today - timedelta(days=1)).isoformat()},
+        )
+    ) == ["retainer"]
     assert _notes(api.get("/time-entries", {"client": bundle.client_id, "limit": 1, "offset": 1})) == ["retainer"]
     assert api.get("/time-entries", {"limit": 1}).json()["count"] == 3
 
 
 def test_a_client_user_sees_their_clients_entries_only(api_as, assistant, owner, acme_user, bundle, globex, today):
-    globex_hours = Engagement.objects.create(client=globex, name="Globex", kind="hourly", starts_on=today, hourly_rate=50)
+    globex_hours = Engagement.objects.create(
+        client=globex, name="Globex", kind="hourly", starts_on=today, hourly_rate=50
+    )
     time_entry_log(by=assistant, engagement=bundle, work_date=today, minutes=30, note="for acme")
     time_entry_log(by=owner, engagement=globex_hours, work_date=today, minutes=30, note="for globex")
     assert _notes(api_as(acme_user).get("/time-entries")) == ["for acme"]
@@ -106,7 +140,12 @@ def test_the_list_does_not_query_per_entry(api_as, assistant, bundle, task, toda
 
     def queries(n: int) -> int:
         TimeEntry.objects.all().delete()
-        TimeEntry.objects.bulk_create([TimeEntry(engagement=bundle, task=task, person=assistant, work_date=today, worked_minutes=5) for _ in range(n)])
+        TimeEntry.objects.bulk_create(
+            [
+                TimeEntry(engagement=bundle, task=task, person=assistant, work_date=today, worked_minutes=5)
+                for _ in range(n)
+            ]
+        )
         with CaptureQueriesContext(connection) as captured:
             assert len(api.get("/time-entries", {"limit": 100}).json()["items"]) == n
         return len(captured)
@@ -119,7 +158,13 @@ def test_the_author_corrects_an_entry(api_as, assistant, bundle, task, today):
     response = api_as(assistant).patch(f"/time-entries/{entry.pk}", {"minutes": 50, "note": "fixed"})
     assert response.status_code == 200, response.content
     entry.refresh_from_db()
-    assert (entry.worked_minutes, entry.billed_minutes, entry.note, entry.task, entry.billable) == (50, 60, "fixed", task, True)
+    assert (entry.worked_minutes, entry.billed_minutes, entry.note, entry.task, entry.billable) == (
+        50,
+        60,
+        "fixed",
+        task,
+        True,
+    )
 
 
 def test_a_correction_may_clear_the_task_by_sending_null(api_as, assistant, bundle, task, today):

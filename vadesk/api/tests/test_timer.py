@@ -21,7 +21,13 @@ def test_it_starts_and_stops_a_timer_rounding_started_minutes(api_as, assistant,
         response = api.post("/timer/stop")
     assert response.status_code == 200
     entry = TimeEntry.objects.get()
-    assert (entry.worked_minutes, entry.billed_minutes, entry.task, entry.note, entry.is_running) == (17, 30, task, "agenda", False)
+    assert (entry.worked_minutes, entry.billed_minutes, entry.task, entry.note, entry.is_running) == (
+        17,
+        30,
+        task,
+        "agenda",
+        False,
+    )
     assert response.json()["worked_minutes"] == 17
 
 
@@ -72,7 +78,12 @@ def test_it_refuses_to_start_on_a_used_up_bundle(api_as, assistant, bundle):
 
 def test_a_timer_the_bundle_cannot_hold_keeps_running(api_as, assistant, acme):
     small = Engagement.objects.create(
-        client=acme, name="Mini", kind="bundle", starts_on=timezone.localdate() - timedelta(days=1), bundle_hours=Decimal("0.5"), bundle_price=Decimal("25"),
+        client=acme,
+        name="Mini",
+        kind="bundle",
+        starts_on=timezone.localdate() - timedelta(days=1),
+        bundle_hours=Decimal("0.5"),
+        bundle_price=Decimal("25"),
         billing_increment_minutes=1,
     )
     api = api_as(assistant)

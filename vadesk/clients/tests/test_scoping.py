@@ -55,8 +55,12 @@ def test_staff_clients_can_be_narrowed_to_one_organisation(owner, acme, other_or
     assert list(staff_clients(owner, organisation_id=other_org.pk)) == [other_client]
 
 
-def test_an_assistant_in_one_organisation_and_client_user_in_another_has_both_roles_apart(assistant, acme, other_org, other_client):
-    Membership.objects.create(person=assistant, organisation=other_org, role=Membership.Role.CLIENT, client=other_client)
+def test_an_assistant_in_one_organisation_and_client_user_in_another_has_both_roles_apart(
+    assistant, acme, other_org, other_client
+):
+    Membership.objects.create(
+        person=assistant, organisation=other_org, role=Membership.Role.CLIENT, client=other_client
+    )
     Client.objects.create(organisation=other_org, name="Nachbar AG")
     person = fresh(assistant)
 

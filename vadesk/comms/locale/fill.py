@@ -26,7 +26,9 @@ def main() -> None:
         with open(path, "rb") as handle:
             catalog = read_po(handle, locale=language)
         catalog.fuzzy = False
-        catalog.locale = Locale.parse(language)  # sets the Language and Plural-Forms headers (nplurals=2; plural=(n != 1))
+        catalog.locale = Locale.parse(
+            language
+        )  # sets the Language and Plural-Forms headers (nplurals=2; plural=(n != 1))
         catalog.project, catalog.version = "vadesk", "0.1"
         catalog.language_team = name
         catalog.last_translator = "vadesk localisation"

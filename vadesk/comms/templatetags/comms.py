@@ -20,7 +20,9 @@ def followups_today(context):
     request = context["request"]
     end_of_today = timezone.localtime().replace(hour=23, minute=59, second=59)
     clients = on_duty_clients(request.user, request.membership.organisation_id)
-    follow_ups = FollowUp.objects.filter(client__in=clients, done_at__isnull=True, due_at__lte=end_of_today).select_related("client", "task")[:30]
+    follow_ups = FollowUp.objects.filter(
+        client__in=clients, done_at__isnull=True, due_at__lte=end_of_today
+    ).select_related("client", "task")[:30]
     return {"follow_ups": list(follow_ups), "csrf_token": context.get("csrf_token")}
 
 

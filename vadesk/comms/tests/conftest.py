@@ -15,9 +15,18 @@ def smtp_server(monkeypatch):
 
 @pytest.fixture
 def cees(acme) -> Contact:
-    return Contact.objects.create(client=acme, name="Cees Acme", email="ceo@acme.example", phone="06 12345678", preferred_language="nl", is_primary=True)
+    return Contact.objects.create(
+        client=acme,
+        name="Cees Acme",
+        email="ceo@acme.example",
+        phone="06 12345678",
+        preferred_language="nl",
+        is_primary=True,
+    )
 
 
 @pytest.fixture
 def gerda(other_client) -> Contact:
-    return Contact.objects.create(client=other_client, name="Gerda Geheim", email="gerda@geheim.example", preferred_language="de", is_primary=True)
+    return Contact.objects.create(
+        client=other_client, name="Gerda Geheim", email="gerda@geheim.example", preferred_language="de", is_primary=True
+    )

@@ -1,6 +1,6 @@
 """Run as a separate process by test_worker_killed.py: prepares a database with one outbox message, or reads it back.
 
-    python -m vadesk.comms.tests.harness setup|enqueue|dump
+python -m vadesk.comms.tests.harness setup|enqueue|dump
 """
 
 import json
@@ -28,7 +28,13 @@ def main() -> None:
         OutboxMessage.objects.all().delete()
         org = Organisation.objects.get(name="Kill test")
         with transaction.atomic():
-            outbox_enqueue(organisation_id=org.pk, kind="update", recipient="ceo@acme.example", subject="Killed mid-send", body_text="Hallo.\n" * 2000)
+            outbox_enqueue(
+                organisation_id=org.pk,
+                kind="update",
+                recipient="ceo@acme.example",
+                subject="Killed mid-send",
+                body_text="Hallo.\n" * 2000,
+            )
     elif action == "dump":
         print(json.dumps(list(OutboxMessage.objects.values("state", "phase", "attempts", "message_id", "last_error"))))
 

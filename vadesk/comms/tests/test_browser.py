@@ -8,7 +8,7 @@ from vadesk.web.tests.test_browser import ARTIFACTS, log_in, page  # noqa: F401 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
-def test_an_assistant_notes_an_urgent_call_with_the_keyboard_only(page, live_server, assistant, acme, cees):  # noqa: F811
+def test_an_assistant_notes_an_urgent_call_with_the_keyboard_only(page, live_server, assistant, acme, cees):
     log_in(page, live_server, assistant.email)
     page.wait_for_url(f"{live_server.url}/today/")
     page.click("nav.mainnav >> text=Messages")
@@ -37,17 +37,24 @@ def test_an_assistant_notes_an_urgent_call_with_the_keyboard_only(page, live_ser
     assert "Phone message for Acme B.V. noted" in page.inner_text(".msg-success")
     call = PhoneMessage.objects.get()
     assert (call.caller_name, call.number, call.urgency, call.callback, call.callback_when) == (
-        "Jan de Vries", "+31201234567", "urgent", True, "vóór 16:00")
+        "Jan de Vries",
+        "+31201234567",
+        "urgent",
+        True,
+        "vóór 16:00",
+    )
     assert OutboxMessage.objects.get().urgent
     assert page.evaluate("document.activeElement.name") == "caller_name"  # the form is ready for the next call
 
     page.goto(f"{live_server.url}/comms/clients/{acme.pk}/calls/")
-    assert "Jan de Vries" in page.inner_text("[data-testid=call-log]") and "+31 20 123 4567" in page.inner_text("[data-testid=call-log]")
+    assert "Jan de Vries" in page.inner_text("[data-testid=call-log]") and "+31 20 123 4567" in page.inner_text(
+        "[data-testid=call-log]"
+    )
     assert "100 %" in page.inner_text("[data-testid=call-stats]")
     page.screenshot(path=str(ARTIFACTS / "call-log.png"), full_page=True)
 
 
-def test_a_wrong_number_is_shown_next_to_the_field(page, live_server, assistant, acme, cees):  # noqa: F811
+def test_a_wrong_number_is_shown_next_to_the_field(page, live_server, assistant, acme, cees):
     log_in(page, live_server, assistant.email)
     page.wait_for_url(f"{live_server.url}/today/")
     page.goto(f"{live_server.url}/comms/calls/new/?client={acme.pk}")

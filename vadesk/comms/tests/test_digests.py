@@ -22,7 +22,14 @@ MORNING = datetime(2026, 11, 25, 9, 0, tzinfo=UTC)
 @pytest.fixture
 def daily(cees, assistant):
     with time_machine.travel(MORNING, tick=False):
-        return preference_set(by=assistant, contact=cees, cadence="daily", digest_time=time(17), time_zone="Europe/Amsterdam", language="nl")
+        return preference_set(
+            by=assistant,
+            contact=cees,
+            cadence="daily",
+            digest_time=time(17),
+            time_zone="Europe/Amsterdam",
+            language="nl",
+        )
 
 
 def news_for(acme, bundle, assistant, cees):
@@ -31,18 +38,30 @@ def news_for(acme, bundle, assistant, cees):
         question_ask(by=assistant, task=asked, question="Wil je een kamer met ontbijt?")
         finished = task_create(by=assistant, client=acme, title="Facturen verstuurd", assignees=[assistant])
         task_transition(by=assistant, task=finished, to=Status.DONE)
-        phone_message_take(by=assistant, client=acme, caller_name="Jan de Vries", company="Bakkerij", number="020 123 4567",
-                           reason="Offerte taarten", callback=True, callback_when="vanmiddag")
+        phone_message_take(
+            by=assistant,
+            client=acme,
+            caller_name="Jan de Vries",
+            company="Bakkerij",
+            number="020 123 4567",
+            reason="Offerte taarten",
+            callback=True,
+            callback_when="vanmiddag",
+        )
 
 
 def secrets_of_the_other_client(other_client, outsider):
     with time_machine.travel(MORNING + timedelta(hours=1), tick=False):
         secret = task_create(by=outsider, client=other_client, title="Geheime fusie Geheim GmbH")
         question_ask(by=outsider, task=secret, question="Geheime Frage?")
-        phone_message_take(by=outsider, client=other_client, caller_name="Spion", number="+49 30 1234567", reason="Geheimnis")
+        phone_message_take(
+            by=outsider, client=other_client, caller_name="Spion", number="+49 30 1234567", reason="Geheimnis"
+        )
 
 
-def test_a_daily_digest_goes_at_17_00_local_with_questions_work_done_calls_and_hours(daily, acme, bundle, assistant, cees, smtp_server):
+def test_a_daily_digest_goes_at_17_00_local_with_questions_work_done_calls_and_hours(
+    daily, acme, bundle, assistant, cees, smtp_server
+):
     news_for(acme, bundle, assistant, cees)
     assert OutboxMessage.objects.filter(contact=cees).count() == 0  # a digest contact is not disturbed per item
 
@@ -58,14 +77,23 @@ def test_a_daily_digest_goes_at_17_00_local_with_questions_work_done_calls_and_h
     html = mail.get_body(("html",)).get_content()
     assert mail["To"] == "ceo@acme.example" and mail["Auto-Submitted"] == "auto-generated"
     assert "Beste Cees Acme" in text  # Dutch, addressed to the contact
-    for expected in ("Hotel Berlijn boeken", "Wil je een kamer met ontbijt?", "Facturen verstuurd", "Jan de Vries", "+31 20 123 4567", "Strippenkaart 10 uur"):
+    for expected in (
+        "Hotel Berlijn boeken",
+        "Wil je een kamer met ontbijt?",
+        "Facturen verstuurd",
+        "Jan de Vries",
+        "+31 20 123 4567",
+        "Strippenkaart 10 uur",
+    ):
         assert expected in text and expected in html
     assert "Vragen die op je antwoord wachten" in text or "Vragen die op uw antwoord wachten" in text
     preference = Preference.objects.get(contact=cees)
     assert preference.next_digest_at == datetime(2026, 11, 26, 16, 0, tzinfo=UTC)
 
 
-def test_a_digest_never_shows_another_clients_data(daily, acme, bundle, assistant, cees, other_client, outsider, gerda, smtp_server):
+def test_a_digest_never_shows_another_clients_data(
+    daily, acme, bundle, assistant, cees, other_client, outsider, gerda, smtp_server
+):
     news_for(acme, bundle, assistant, cees)
     secrets_of_the_other_client(other_client, outsider)
     with time_machine.travel(datetime(2026, 11, 25, 16, 0, tzinfo=UTC), tick=False):
@@ -79,7 +107,9 @@ def test_nothing_is_sent_when_there_is_nothing_to_say(daily, bundle, cees):
     with time_machine.travel(datetime(2026, 11, 25, 16, 0, tzinfo=UTC), tick=False):
         assert digests_build_due() == 0
     assert OutboxMessage.objects.count() == 0
-    assert Preference.objects.get(contact=cees).next_digest_at == datetime(2026, 11, 26, 16, 0, tzinfo=UTC)  # but the next one is planned
+    assert Preference.objects.get(contact=cees).next_digest_at == datetime(
+        2026, 11, 26, 16, 0, tzinfo=UTC
+    )  # but the next one is planned
 
 
 def test_work_done_is_reported_once_and_not_again_in_the_next_digest(daily, acme, bundle, assistant, cees):
@@ -95,7 +125,9 @@ def test_work_done_is_reported_once_and_not_again_in_the_next_digest(daily, acme
 
 def test_an_urgent_phone_message_skips_the_digest_and_goes_now(daily, acme, assistant, cees):
     with time_machine.travel(MORNING, tick=False):
-        _, rows = phone_message_take(by=assistant, client=acme, caller_name="Politie", reason="Alarm op kantoor", urgency="urgent")
+        _, rows = phone_message_take(
+            by=assistant, client=acme, caller_name="Politie", reason="Alarm op kantoor", urgency="urgent"
+        )
     assert [(r.kind, r.urgent, r.recipient) for r in rows] == [("phone", True, "ceo@acme.example")]
     assert rows[0].not_before == MORNING
 

@@ -48,8 +48,19 @@ def deliver(receiver, message: EmailMessage, rcpt: str | None = None) -> None:
 
 def test_a_reply_to_our_message_becomes_a_client_comment_on_its_task(receiver, org, task, cees):
     with transaction.atomic():
-        ours = outbox_enqueue(organisation_id=org.pk, kind="question", recipient=cees.email, subject="Vraag", body_text="?", task_id=task.pk)
-    reply = mail(subject="Re: Vraag", body="Ja, dinsdag 10:00.\n\nOn Tue, 24 Nov 2026 Anna wrote:\n> Wanneer?", In_Reply_To=ours.message_id)
+        ours = outbox_enqueue(
+            organisation_id=org.pk,
+            kind="question",
+            recipient=cees.email,
+            subject="Vraag",
+            body_text="?",
+            task_id=task.pk,
+        )
+    reply = mail(
+        subject="Re: Vraag",
+        body="Ja, dinsdag 10:00.\n\nOn Tue, 24 Nov 2026 Anna wrote:\n> Wanneer?",
+        In_Reply_To=ours.message_id,
+    )
 
     deliver(receiver, reply, rcpt=BASE)
 
@@ -78,7 +89,9 @@ def test_the_same_message_twice_gives_one_comment(receiver, task, cees):
     assert Comment.objects.filter(task=task).count() == 1 and InboundMessage.objects.count() == 1
 
 
-def test_new_mail_from_a_known_contact_becomes_a_task_in_that_clients_inbox_with_its_attachments(receiver, acme, assistant, cees):
+def test_new_mail_from_a_known_contact_becomes_a_task_in_that_clients_inbox_with_its_attachments(
+    receiver, acme, assistant, cees
+):
     message = mail(subject="Nieuwe klant inplannen", body="Zie bijlage.")
     message.add_attachment(b"%PDF-1.4 offerte", maintype="application", subtype="pdf", filename="offerte.pdf")
     deliver(receiver, message)
@@ -86,7 +99,11 @@ def test_new_mail_from_a_known_contact_becomes_a_task_in_that_clients_inbox_with
     task = Task.objects.get(title="Nieuwe klant inplannen")
     assert task.client == acme and task.source == "email" and list(task.assignees.all()) == [assistant]
     [attachment] = Attachment.objects.filter(task=task)
-    assert (attachment.filename, attachment.content_type, bytes(attachment.content)) == ("offerte.pdf", "application/pdf", b"%PDF-1.4 offerte")
+    assert (attachment.filename, attachment.content_type, bytes(attachment.content)) == (
+        "offerte.pdf",
+        "application/pdf",
+        b"%PDF-1.4 offerte",
+    )
 
 
 def test_unknown_senders_go_to_the_organisations_triage(receiver, org):
@@ -104,7 +121,13 @@ def test_a_spoofed_sender_cannot_post_into_a_clients_task(receiver, task, cees, 
 
 
 def test_a_failed_dmarc_check_sends_even_a_known_address_to_triage(receiver, task, cees):
-    deliver(receiver, mail(to=task_reply_address(BASE, task.pk), Authentication_Results="mx.example; spf=fail smtp.mailfrom=acme.example; dmarc=fail header.from=acme.example"))
+    deliver(
+        receiver,
+        mail(
+            to=task_reply_address(BASE, task.pk),
+            Authentication_Results="mx.example; spf=fail smtp.mailfrom=acme.example; dmarc=fail header.from=acme.example",
+        ),
+    )
     assert InboundMessage.objects.get().outcome == "triage" and not Comment.objects.exists()
 
 
@@ -128,17 +151,28 @@ def test_a_message_over_the_size_limit_is_refused_so_the_sender_gets_a_bounce(re
 
 
 def test_malformed_mime_is_kept_in_triage_and_never_crashes(org):
-    raw = (b"From: =?utf-8?q?broken\r\nTo: " + organisation_address(BASE, org.pk).encode() + b"\r\nSubject: =?x-unknown?B?!!!?=\r\n"
-           b"Content-Type: multipart/mixed; boundary=\"nope\"\r\n\r\n--wrong\r\n\xff\xfe garbage\r\n")
+    raw = (
+        b"From: =?utf-8?q?broken\r\nTo: "
+        + organisation_address(BASE, org.pk).encode()
+        + b"\r\nSubject: =?x-unknown?B?!!!?=\r\n"
+        b'Content-Type: multipart/mixed; boundary="nope"\r\n\r\n--wrong\r\n\xff\xfe garbage\r\n'
+    )
     inbound = inbound_receive(raw=raw, envelope_recipients=[organisation_address(BASE, org.pk)])
     assert inbound.outcome == "triage" and inbound.organisation_id == org.pk and bytes(inbound.raw) == raw
 
 
 def test_html_mail_is_sanitised_before_it_is_stored(org):
     message = mail(sender="spam@unknown.example", to=organisation_address(BASE, org.pk))
-    message.set_content("<p>Hallo <script>alert(1)</script><img src=x onerror=alert(2)><a href='javascript:alert(3)'>klik</a></p>", subtype="html")
+    message.set_content(
+        "<p>Hallo <script>alert(1)</script><img src=x onerror=alert(2)><a href='javascript:alert(3)'>klik</a></p>",
+        subtype="html",
+    )
     inbound = inbound_receive(raw=message.as_bytes(), envelope_recipients=[organisation_address(BASE, org.pk)])
-    assert "<script" not in inbound.body_html and "onerror" not in inbound.body_html and "javascript:" not in inbound.body_html
+    assert (
+        "<script" not in inbound.body_html
+        and "onerror" not in inbound.body_html
+        and "javascript:" not in inbound.body_html
+    )
     assert "Hallo" in inbound.body_html and "Hallo" in inbound.body_text and "<p>" not in inbound.body_text
 
 
@@ -200,7 +234,9 @@ def test_raw_bytes_are_kept_for_triage_and_on_request_for_filed_mail(org, task, 
     assert bytes(inbound_receive(raw=unknown.as_bytes()).raw) == unknown.as_bytes()
 
 
-def test_a_new_task_goes_to_the_leads_who_are_still_staff_for_the_client(acme, assistant, owner, colleague, outsider, cees):
+def test_a_new_task_goes_to_the_leads_who_are_still_staff_for_the_client(
+    acme, assistant, owner, colleague, outsider, cees
+):
     from vadesk.accounts.models import Membership
     from vadesk.clients.models import Assignment
 

@@ -16,8 +16,14 @@ pytestmark = pytest.mark.django_db(transaction=True)
 
 
 def enqueue(org, **extra):
-    fields = dict(organisation_id=org.pk, kind="update", recipient="ceo@acme.example", subject="Vergadering gepland ✓",
-                  body_text="Beste Cees,\n.\nDe vergadering staat.", body_html="<p>De vergadering <b>staat</b>.</p>")
+    fields = dict(
+        organisation_id=org.pk,
+        kind="update",
+        recipient="ceo@acme.example",
+        subject="Vergadering gepland ✓",
+        body_text="Beste Cees,\n.\nDe vergadering staat.",
+        body_html="<p>De vergadering <b>staat</b>.</p>",
+    )
     fields.update(extra)
     with transaction.atomic():
         return outbox_enqueue(**fields)
@@ -42,7 +48,11 @@ def test_a_message_is_delivered_as_mime_with_text_html_and_a_reply_address(org, 
     assert mail["Subject"] == "Vergadering gepland ✓"
     assert mail["From"] == "desk@assist.example"
     assert task_from_address(str(mail["Reply-To"])) == task.pk
-    assert mail.get_body(("plain",)).get_content().splitlines() == ["Beste Cees,", ".", "De vergadering staat."]  # dot-stuffing undone
+    assert mail.get_body(("plain",)).get_content().splitlines() == [
+        "Beste Cees,",
+        ".",
+        "De vergadering staat.",
+    ]  # dot-stuffing undone
     assert "<b>staat</b>" in mail.get_body(("html",)).get_content()
     row.refresh_from_db()
     assert row.state == "sent" and row.sent_at is not None and row.attempts == 1

@@ -18,7 +18,13 @@ def test_three_workers_deliver_forty_messages_once_each(org, smtp_server):
         pytest.skip("needs PostgreSQL: the in-memory SQLite test database locks whole tables across threads")
     with transaction.atomic():
         for n in range(40):
-            outbox_enqueue(organisation_id=org.pk, kind="update", recipient=f"c{n}@acme.example", subject=f"Bericht {n}", body_text="x")
+            outbox_enqueue(
+                organisation_id=org.pk,
+                kind="update",
+                recipient=f"c{n}@acme.example",
+                subject=f"Bericht {n}",
+                body_text="x",
+            )
     start = threading.Barrier(3)
     errors = []
 
@@ -26,7 +32,7 @@ def test_three_workers_deliver_forty_messages_once_each(org, smtp_server):
         try:
             start.wait(timeout=10)
             outbox_run(adapters={"email": SmtpAdapter()}, worker=name)
-        except Exception as error:  # noqa: BLE001 - reported below
+        except Exception as error:
             errors.append(error)
         finally:
             connections.close_all()

@@ -10,10 +10,18 @@ from vadesk.comms.phone import normalise_number
 from vadesk.comms.services import phone_message_take, preference_set
 
 
-@pytest.mark.parametrize(("text", "region", "e164"), [
-    ("020 123 4567", "NL", "+31201234567"), ("06-12345678", "NL", "+31612345678"), ("+49 30 1234567", "NL", "+49301234567"),
-    ("030 1234567", "DE", "+49301234567"), ("02 511 12 34", "BE", "+3225111234"), ("0031 20 123 4567", "NL", "+31201234567"), ("", "NL", ""),
-])
+@pytest.mark.parametrize(
+    ("text", "region", "e164"),
+    [
+        ("020 123 4567", "NL", "+31201234567"),
+        ("06-12345678", "NL", "+31612345678"),
+        ("+49 30 1234567", "NL", "+49301234567"),
+        ("030 1234567", "DE", "+49301234567"),
+        ("02 511 12 34", "BE", "+3225111234"),
+        ("0031 20 123 4567", "NL", "+31201234567"),
+        ("", "NL", ""),
+    ],
+)
 def test_numbers_are_normalised_to_e164(text, region, e164):
     assert normalise_number(text, region) == e164
 
@@ -29,7 +37,14 @@ WEDNESDAY_2300_AMS = datetime(2026, 11, 25, 22, 0, tzinfo=UTC)
 
 @pytest.fixture
 def night_owl_rules(cees, assistant):
-    return preference_set(by=assistant, contact=cees, cadence="daily", quiet_from=time(21), quiet_until=time(8), time_zone="Europe/Amsterdam")
+    return preference_set(
+        by=assistant,
+        contact=cees,
+        cadence="daily",
+        quiet_from=time(21),
+        quiet_until=time(8),
+        time_zone="Europe/Amsterdam",
+    )
 
 
 def test_an_urgent_call_at_night_waits_for_the_morning(night_owl_rules, acme, assistant):
@@ -40,7 +55,9 @@ def test_an_urgent_call_at_night_waits_for_the_morning(night_owl_rules, acme, as
 
 def test_an_urgent_call_at_night_goes_now_when_the_assistant_confirms(night_owl_rules, acme, assistant):
     with time_machine.travel(WEDNESDAY_2300_AMS, tick=False):
-        _, [row] = phone_message_take(by=assistant, client=acme, caller_name="Jan", reason="Brand", urgency="urgent", override_quiet=True)
+        _, [row] = phone_message_take(
+            by=assistant, client=acme, caller_name="Jan", reason="Brand", urgency="urgent", override_quiet=True
+        )
     assert row.not_before == WEDNESDAY_2300_AMS
 
 

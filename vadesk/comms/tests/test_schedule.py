@@ -33,8 +33,12 @@ def test_a_digest_time_in_the_spring_gap_goes_right_after_the_gap():
 
 def test_a_weekly_digest_is_on_the_chosen_day_and_past_moments_move_a_week_on():
     # Friday 2026-11-27 17:00 CET
-    assert next_digest(utc(2026, 11, 25, 9), cadence="weekly", at=time(17), weekday=4, zone=AMS) == utc(2026, 11, 27, 16)
-    assert next_digest(utc(2026, 11, 27, 16), cadence="weekly", at=time(17), weekday=4, zone=AMS) == utc(2026, 12, 4, 16)
+    assert next_digest(utc(2026, 11, 25, 9), cadence="weekly", at=time(17), weekday=4, zone=AMS) == utc(
+        2026, 11, 27, 16
+    )
+    assert next_digest(utc(2026, 11, 27, 16), cadence="weekly", at=time(17), weekday=4, zone=AMS) == utc(
+        2026, 12, 4, 16
+    )
 
 
 def test_an_immediate_contact_has_no_digest():
@@ -42,7 +46,9 @@ def test_an_immediate_contact_has_no_digest():
 
 
 def test_another_zone_uses_its_own_wall_clock():
-    assert next_digest(utc(2026, 7, 1, 8), cadence="daily", at=time(9), weekday=0, zone="America/New_York") == utc(2026, 7, 1, 13)
+    assert next_digest(utc(2026, 7, 1, 8), cadence="daily", at=time(9), weekday=0, zone="America/New_York") == utc(
+        2026, 7, 1, 13
+    )
 
 
 NIGHT = Quiet(zone=AMS, start=time(21), end=time(8), days=frozenset({6}))
@@ -73,8 +79,12 @@ def test_a_time_bound_message_waits_for_the_end_of_quiet_only_if_that_is_before_
     assert timebound_moment(utc(2026, 11, 25, 12), utc(2026, 11, 26, 12), NIGHT, now=early) == utc(2026, 11, 25, 12)
     assert timebound_moment(wednesday_night, utc(2026, 11, 26, 10), NIGHT, now=early) == utc(2026, 11, 26, 7)
     # The appointment is at 07:30 CET, still quiet: 15 minutes before the quiet evening began.
-    assert timebound_moment(wednesday_night, utc(2026, 11, 26, 6, 30), NIGHT, now=early) == datetime(2026, 11, 25, 19, 45, tzinfo=UTC)
+    assert timebound_moment(wednesday_night, utc(2026, 11, 26, 6, 30), NIGHT, now=early) == datetime(
+        2026, 11, 25, 19, 45, tzinfo=UTC
+    )
     # Already quiet now and until the appointment: at once rather than after the fact.
-    assert timebound_moment(wednesday_night, utc(2026, 11, 26, 6, 30), NIGHT, now=utc(2026, 11, 25, 21)) == utc(2026, 11, 25, 21)
+    assert timebound_moment(wednesday_night, utc(2026, 11, 26, 6, 30), NIGHT, now=utc(2026, 11, 25, 21)) == utc(
+        2026, 11, 25, 21
+    )
     # An ideal moment in the past is never used.
     assert timebound_moment(early, utc(2026, 11, 26, 12), NIGHT, now=utc(2026, 11, 25, 11)) == utc(2026, 11, 25, 11)

@@ -18,8 +18,29 @@ pytestmark = pytest.mark.django_db(transaction=True)
 @pytest.fixture
 def certificate(tmp_path):
     key, cert = tmp_path / "key.pem", tmp_path / "cert.pem"
-    subprocess.run(["openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-keyout", str(key), "-out", str(cert), "-days", "1",
-                    "-subj", "/CN=localhost", "-addext", "subjectAltName=DNS:localhost,IP:127.0.0.1"], check=True, capture_output=True, timeout=60)
+    subprocess.run(
+        [
+            "openssl",
+            "req",
+            "-x509",
+            "-newkey",
+            "rsa:2048",
+            "-nodes",
+            "-keyout",
+            str(key),
+            "-out",
+            str(cert),
+            "-days",
+            "1",
+            "-subj",
+            "/CN=localhost",
+            "-addext",
+            "subjectAltName=DNS:localhost,IP:127.0.0.1",
+        ],
+        check=True,
+        capture_output=True,
+        timeout=60,
+    )
     return key, cert
 
 
@@ -35,12 +56,22 @@ def tls_server(certificate, monkeypatch):
     def authenticator(server, session, envelope, mechanism, auth_data):
         logins.append((auth_data.login, auth_data.password))
         ok = auth_data.login == b"desk" and auth_data.password == b"s3cret"
-        return AuthResult(success=ok, handled=False, message=None if ok else "535 5.7.8 Authentication credentials invalid")
+        return AuthResult(
+            success=ok, handled=False, message=None if ok else "535 5.7.8 Authentication credentials invalid"
+        )
 
     mailbox = Mailbox()
     port = free_port()
-    controller = Controller(mailbox, hostname="127.0.0.1", port=port, tls_context=context, require_starttls=True,
-                            authenticator=authenticator, auth_required=True, decode_data=False)
+    controller = Controller(
+        mailbox,
+        hostname="127.0.0.1",
+        port=port,
+        tls_context=context,
+        require_starttls=True,
+        authenticator=authenticator,
+        auth_required=True,
+        decode_data=False,
+    )
     controller.start()
     monkeypatch.setenv("VADESK_SMTP_HOST", "127.0.0.1")
     monkeypatch.setenv("VADESK_SMTP_PORT", str(port))
@@ -54,7 +85,9 @@ def tls_server(certificate, monkeypatch):
 
 def enqueue(org):
     with transaction.atomic():
-        return outbox_enqueue(organisation_id=org.pk, kind="update", recipient="ceo@acme.example", subject="Beveiligd", body_text="x")
+        return outbox_enqueue(
+            organisation_id=org.pk, kind="update", recipient="ceo@acme.example", subject="Beveiligd", body_text="x"
+        )
 
 
 def test_it_sends_over_starttls_with_authentication(org, tls_server, monkeypatch):

@@ -35,10 +35,14 @@ def test_the_catalog_is_complete_compiled_and_keeps_every_placeholder(language):
             assert sorted(set(DOLLAR.findall(translated))) == sorted(set(DOLLAR.findall(english))), message.id
     with open(LOCALE / language / "LC_MESSAGES" / "django.mo", "rb") as mo:
         compiled = {tuple(strings(m.id)): strings(m.string) for m in read_mo(mo) if m.id}
-    assert all(compiled.get(tuple(strings(m.id))) == strings(m.string) for m in messages), "run vadesk/comms/locale/fill.py"
+    assert all(compiled.get(tuple(strings(m.id))) == strings(m.string) for m in messages), (
+        "run vadesk/comms/locale/fill.py"
+    )
 
 
-@pytest.mark.parametrize(("language", "words"), [("nl", ["Telefoontje noteren", "Berichten"]), ("de", ["Anruf notieren", "Nachrichten"])])
+@pytest.mark.parametrize(
+    ("language", "words"), [("nl", ["Telefoontje noteren", "Berichten"]), ("de", ["Anruf notieren", "Nachrichten"])]
+)
 def test_the_pages_speak_the_chosen_language(client, assistant, acme, language, words):
     client.force_login(assistant)
     client.cookies["vadesk_language"] = language

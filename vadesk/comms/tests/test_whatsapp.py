@@ -22,9 +22,15 @@ class GraphApi(BaseHTTPRequestHandler):
         GraphApi.requests.append((self.path, dict(self.headers), body))
         problems = check_shape(self.path, self.headers, body)
         status = 400 if problems else GraphApi.status
-        answer = {"error": {"message": "; ".join(problems), "code": 100}} if problems or status != 200 else {
-            "messaging_product": "whatsapp", "contacts": [{"input": body["to"], "wa_id": body["to"].lstrip("+")}],
-            "messages": [{"id": "wamid.HBgLMzE2MTIzNDU2NzgVAgARGBI"}]}
+        answer = (
+            {"error": {"message": "; ".join(problems), "code": 100}}
+            if problems or status != 200
+            else {
+                "messaging_product": "whatsapp",
+                "contacts": [{"input": body["to"], "wa_id": body["to"].lstrip("+")}],
+                "messages": [{"id": "wamid.HBgLMzE2MTIzNDU2NzgVAgARGBI"}],
+            }
+        )
         data = json.dumps(answer).encode()
         self.send_response(status)
         self.send_header("Content-Type", "application/json")
@@ -80,22 +86,41 @@ def graph(monkeypatch):
 def test_a_text_message_has_the_documented_shape(graph):
     adapter = WhatsAppCloudAdapter(conf.whatsapp_config())
     handed = []
-    provider_id = adapter.deliver(Envelope(sender="", recipient="+31612345678", text="Bel Jan terug"), lambda: handed.append(1))
+    provider_id = adapter.deliver(
+        Envelope(sender="", recipient="+31612345678", text="Bel Jan terug"), lambda: handed.append(1)
+    )
 
     assert provider_id.startswith("wamid.") and handed == [1]
-    [(path, headers, body)] = GraphApi.requests
-    assert body == {"messaging_product": "whatsapp", "recipient_type": "individual", "to": "+31612345678", "type": "text",
-                    "text": {"preview_url": False, "body": "Bel Jan terug"}}
+    [(_path, _headers, body)] = GraphApi.requests
+    assert body == {
+        "messaging_product": "whatsapp",
+        "recipient_type": "individual",
+        "to": "+31612345678",
+        "type": "text",
+        "text": {"preview_url": False, "body": "Bel Jan terug"},
+    }
 
 
 def test_a_template_message_names_the_template_and_its_parameters(graph):
     adapter = WhatsAppCloudAdapter(conf.whatsapp_config())
-    adapter.deliver(Envelope(sender="", recipient="+31612345678", payload={"template": {"name": "phone_message", "language": "nl", "parameters": ["Jan", "offerte"]}}), lambda: None)
+    adapter.deliver(
+        Envelope(
+            sender="",
+            recipient="+31612345678",
+            payload={"template": {"name": "phone_message", "language": "nl", "parameters": ["Jan", "offerte"]}},
+        ),
+        lambda: None,
+    )
 
     body = GraphApi.requests[0][2]
     assert body["type"] == "template"
-    assert body["template"] == {"name": "phone_message", "language": {"code": "nl"},
-                                "components": [{"type": "body", "parameters": [{"type": "text", "text": "Jan"}, {"type": "text", "text": "offerte"}]}]}
+    assert body["template"] == {
+        "name": "phone_message",
+        "language": {"code": "nl"},
+        "components": [
+            {"type": "body", "parameters": [{"type": "text", "text": "Jan"}, {"type": "text", "text": "offerte"}]}
+        ],
+    }
 
 
 def test_a_refusal_is_permanent_and_a_rate_limit_is_not(graph):
@@ -115,7 +140,14 @@ def test_the_worker_delivers_an_outbox_row_over_whatsapp(graph, org):
     from vadesk.comms.channels import adapters
 
     with transaction.atomic():
-        row = outbox_enqueue(organisation_id=org.pk, kind="phone", channel="whatsapp", recipient="+31612345678", subject="", body_text="Jan belde")
+        row = outbox_enqueue(
+            organisation_id=org.pk,
+            kind="phone",
+            channel="whatsapp",
+            recipient="+31612345678",
+            subject="",
+            body_text="Jan belde",
+        )
     assert outbox_run(adapters=adapters()).get("sent") == 1
     row.refresh_from_db()
     assert row.state == OutboxMessage.State.SENT and row.provider_id.startswith("wamid.")

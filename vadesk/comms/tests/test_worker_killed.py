@@ -29,14 +29,27 @@ def data_dir(tmp_path_factory):
 
 def environment(directory: Path, port: int, **extra: str) -> dict[str, str]:
     env = {k: v for k, v in os.environ.items() if k != "DATABASE_URL"}
-    env.update(VADESK_DATA_DIR=str(directory), VADESK_SMTP_HOST="127.0.0.1", VADESK_SMTP_PORT=str(port), VADESK_SMTP_TIMEOUT="10",
-               VADESK_OUTBOX_LEASE_SECONDS="1", VADESK_FROM_EMAIL="desk@assist.example", **extra)
+    env.update(
+        VADESK_DATA_DIR=str(directory),
+        VADESK_SMTP_HOST="127.0.0.1",
+        VADESK_SMTP_PORT=str(port),
+        VADESK_SMTP_TIMEOUT="10",
+        VADESK_OUTBOX_LEASE_SECONDS="1",
+        VADESK_FROM_EMAIL="desk@assist.example",
+        **extra,
+    )
     return env
 
 
 def harness(action: str, directory: Path, port: int = 25) -> str:
-    done = subprocess.run([sys.executable, "-m", "vadesk.comms.tests.harness", action], cwd=ROOT, env=environment(directory, port),
-                          capture_output=True, text=True, timeout=120)
+    done = subprocess.run(
+        [sys.executable, "-m", "vadesk.comms.tests.harness", action],
+        cwd=ROOT,
+        env=environment(directory, port),
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
     assert done.returncode == 0, done.stderr
     return done.stdout
 
@@ -46,12 +59,20 @@ def rows(directory: Path) -> list[dict]:
 
 
 def worker(directory: Path, port: int, **extra: str) -> subprocess.Popen:
-    return subprocess.Popen([str(VADESK), "outbox_worker", "--once"], cwd=ROOT, env=environment(directory, port, **extra),
-                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    return subprocess.Popen(
+        [str(VADESK), "outbox_worker", "--once"],
+        cwd=ROOT,
+        env=environment(directory, port, **extra),
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
 
 
 def kill_when_reached(process: subprocess.Popen, server: SmtpServer) -> None:
-    assert server.mailbox.reached.wait(timeout=60), process.stderr.read() if process.poll() is not None else "the worker never got there"
+    assert server.mailbox.reached.wait(timeout=60), (
+        process.stderr.read() if process.poll() is not None else "the worker never got there"
+    )
     process.send_signal(signal.SIGKILL)
     process.wait(timeout=10)
     server.mailbox.release.set()

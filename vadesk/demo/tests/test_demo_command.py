@@ -76,7 +76,9 @@ class DemoLoadTests(TestCase):
     def test_an_assistant_reaches_only_their_clients(self):
         lukas = self.person("lukas@")
         reached = set(staff_clients(lukas).values_list("name", flat=True))
-        self.assertEqual(reached, {"Müller & Partner Steuerberatung GmbH", "Hoffmann Events GmbH", "Atelier Lumière BV"})
+        self.assertEqual(
+            reached, {"Müller & Partner Steuerberatung GmbH", "Hoffmann Events GmbH", "Atelier Lumière BV"}
+        )
         with self.assertRaises(Http404):
             client_for_staff(lukas, Client.objects.get(name="Van Dijk Architecten B.V.").pk)
 
@@ -94,7 +96,9 @@ class DemoLoadTests(TestCase):
         self.assertFalse(staff_clients(pieter).exists())
 
     def test_hours_are_logged_by_the_team_on_working_days_the_engagement_accepts(self):
-        entries = TimeEntry.objects.select_related("engagement__client", "task").prefetch_related("engagement__client__assignments")
+        entries = TimeEntry.objects.select_related("engagement__client", "task").prefetch_related(
+            "engagement__client__assignments"
+        )
         self.assertGreater(len(entries), 150)
         for entry in entries:
             self.assertLess(entry.work_date.weekday(), 5)

@@ -53,8 +53,13 @@ def test_it_starts_empty_when_asked(db, loads):
 
 
 def test_it_creates_due_recurring_tasks(acme, loads):
-    RecurringTask.objects.create(client=acme, title="Water the plants", rrule="FREQ=WEEKLY",
-                                 first_due_at=timezone.now() + timedelta(days=1), lead_days=3)
+    RecurringTask.objects.create(
+        client=acme,
+        title="Water the plants",
+        rrule="FREQ=WEEKLY",
+        first_due_at=timezone.now() + timedelta(days=1),
+        lead_days=3,
+    )
     assert startup.practice_prepare(load_demo=False).recurring_spawned == 1
 
 

@@ -14,7 +14,11 @@ def make_engagement(client: Client, kind: str, *, starts_on: date, **terms) -> E
     defaults: dict[str, object] = {
         Engagement.Kind.HOURLY: {"hourly_rate": Decimal("55.00")},
         Engagement.Kind.BUNDLE: {"bundle_hours": Decimal("10"), "bundle_price": Decimal("550.00")},
-        Engagement.Kind.RETAINER: {"monthly_hours": Decimal("20"), "monthly_price": Decimal("1000.00"), "excess_rate": Decimal("55.00")},
+        Engagement.Kind.RETAINER: {
+            "monthly_hours": Decimal("20"),
+            "monthly_price": Decimal("1000.00"),
+            "excess_rate": Decimal("55.00"),
+        },
         Engagement.Kind.PROJECT: {"budget_hours": Decimal("40"), "project_price": Decimal("2000.00")},
     }[kind]
     fields = {"name": f"{kind} for {client}", "billing_increment_minutes": 15, **defaults, **terms}
@@ -41,7 +45,12 @@ def make_entry(
     from django.utils import timezone
 
     return TimeEntry.objects.create(
-        engagement=engagement, person=person, work_date=work_date, task=task, billable=billable,
-        worked_minutes=minutes, billed_minutes=minutes if billable else 0,
+        engagement=engagement,
+        person=person,
+        work_date=work_date,
+        task=task,
+        billable=billable,
+        worked_minutes=minutes,
+        billed_minutes=minutes if billable else 0,
         started_at=timezone.now() if running else None,
     )

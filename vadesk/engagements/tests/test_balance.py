@@ -47,4 +47,7 @@ def test_month_helpers_cross_the_year_and_leap_days():
 
 def test_an_allowance_of_zero_is_exhausted_by_any_use():
     terms = Terms(kind="project", starts_on=date(2026, 1, 1), allowance=0)
-    assert (balance(terms, {}, date(2026, 1, 1)).level, balance(terms, {date(2026, 1, 1): 1}, date(2026, 1, 1)).level) == ("ok", "exhausted")
+    assert (
+        balance(terms, {}, date(2026, 1, 1)).level,
+        balance(terms, {date(2026, 1, 1): 1}, date(2026, 1, 1)).level,
+    ) == ("ok", "exhausted")

@@ -25,7 +25,9 @@ def bundle10(acme):
 
 
 def retainer_with(acme, rollover: str, **terms) -> Engagement:
-    return make_engagement(acme, Kind.RETAINER, starts_on=JAN, monthly_hours=Decimal("10"), rollover_policy=rollover, **terms)
+    return make_engagement(
+        acme, Kind.RETAINER, starts_on=JAN, monthly_hours=Decimal("10"), rollover_policy=rollover, **terms
+    )
 
 
 def test_an_hourly_engagement_shows_usage_per_calendar_month_without_an_allowance(hourly, assistant):
@@ -59,7 +61,14 @@ def test_a_bundle_period_ends_on_its_expiry_date(acme):
 
 
 def test_a_bundle_that_bills_overdraft_shows_what_is_beyond_it_as_excess(acme, assistant):
-    bundle = make_engagement(acme, Kind.BUNDLE, starts_on=JAN, bundle_hours=Decimal("2"), overdraft_policy=Engagement.Overdraft.BILL, excess_rate=Decimal("60"))
+    bundle = make_engagement(
+        acme,
+        Kind.BUNDLE,
+        starts_on=JAN,
+        bundle_hours=Decimal("2"),
+        overdraft_policy=Engagement.Overdraft.BILL,
+        excess_rate=Decimal("60"),
+    )
     make_entry(bundle, assistant, JAN, 90)
     make_entry(bundle, assistant, FEB, 60)
 
@@ -136,7 +145,10 @@ def test_a_project_spends_its_budget_and_shows_an_overrun_as_excess(acme, assist
     assert (balance.allowance, balance.used, balance.remaining, balance.excess) == (180, 210, 0, 30)
 
 
-@pytest.mark.parametrize(("used", "level"), [(0, "ok"), (479, "ok"), (480, "warning"), (599, "warning"), (600, "exhausted"), (700, "exhausted")])
+@pytest.mark.parametrize(
+    ("used", "level"),
+    [(0, "ok"), (479, "ok"), (480, "warning"), (599, "warning"), (600, "exhausted"), (700, "exhausted")],
+)
 def test_the_balance_warns_at_eighty_and_at_a_hundred_percent(bundle10, assistant, used, level):
     if used:
         make_entry(bundle10, assistant, JAN, used)

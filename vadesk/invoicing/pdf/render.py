@@ -64,16 +64,29 @@ def render_pdf(invoice: Invoice, *, pdf_a: bool = True) -> bytes:
     lines = list(invoice.lines.all())  # read once, for the document and the PDF's rows
     doc = document_of(invoice, lines=lines)
     data = pdf_data(invoice, doc, rows=lines)
-    pdf, _warnings = _compiler().compile_with_warnings(sys_inputs={"data": json.dumps(data)}, pdf_standards=["a-3b"] if pdf_a else [])
+    pdf, _warnings = _compiler().compile_with_warnings(
+        sys_inputs={"data": json.dumps(data)}, pdf_standards=["a-3b"] if pdf_a else []
+    )
     return pdf  # type: ignore[return-value]
 
 
 def render_facturx(invoice: Invoice) -> bytes:
     """The PDF/A-3b with the EN 16931 CII XML attached as factur-x.xml (Factur-X 1.0 / ZUGFeRD 2.x, profile EN 16931)."""
     xml = to_cii(document_of(invoice))
-    return facturx.generate_from_binary(render_pdf(invoice), xml, flavor="factur-x", level="en16931", check_xsd=True,
-                                        pdf_metadata={"author": parties(invoice)[0]["name"], "title": invoice.number or "draft",
-                                                      "subject": invoice.number, "keywords": "Factur-X"}, lang=invoice.language)
+    return facturx.generate_from_binary(
+        render_pdf(invoice),
+        xml,
+        flavor="factur-x",
+        level="en16931",
+        check_xsd=True,
+        pdf_metadata={
+            "author": parties(invoice)[0]["name"],
+            "title": invoice.number or "draft",
+            "subject": invoice.number,
+            "keywords": "Factur-X",
+        },
+        lang=invoice.language,
+    )
 
 
 @lru_cache(maxsize=4096)
@@ -91,8 +104,11 @@ def pdf_data(invoice: Invoice, doc: Document, *, rows=None) -> dict[str, Any]:  
     totals = document_totals(doc.lines)
     with translation.override(invoice.language):
         title = _("Credit note") if invoice.is_credit_note else _("Invoice")
-        meta = [(_("Number"), doc.number if invoice.is_final else _("Draft")), (_("Date"), day(doc.issue_date)),
-                (_("Period"), f"{day(invoice.period_start)} – {day(invoice.period_end)}")]
+        meta = [
+            (_("Number"), doc.number if invoice.is_final else _("Draft")),
+            (_("Date"), day(doc.issue_date)),
+            (_("Period"), f"{day(invoice.period_start)} – {day(invoice.period_end)}"),
+        ]
         if invoice.is_credit_note and invoice.credit_of:
             meta.append((_("Credits invoice"), f"{doc.preceding_number} ({day(doc.preceding_date)})"))
         elif doc.due_date:
@@ -102,7 +118,10 @@ def pdf_data(invoice: Invoice, doc: Document, *, rows=None) -> dict[str, Any]:  
             if group.category in ("E", "AE"):
                 label = _("VAT 0 % (see note)")
             else:
-                label = _("VAT %(rate)s %% on %(base)s") % {"rate": format_decimal(group.rate, locale=locale), "base": money(group.taxable)}
+                label = _("VAT %(rate)s %% on %(base)s") % {
+                    "rate": format_decimal(group.rate, locale=locale),
+                    "base": money(group.taxable),
+                }
             vat_rows.append({"label": label, "value": money(group.tax), "strong": False})
         payable = totals.payable
         lines = []
@@ -110,43 +129,90 @@ def pdf_data(invoice: Invoice, doc: Document, *, rows=None) -> dict[str, Any]:  
             detail = row.detail
             if row.period_start and row.period_end:
                 detail = " · ".join(p for p in (f"{day(row.period_start)} – {day(row.period_end)}", detail) if p)
-            lines.append({
-                "pos": str(number), "description": line.name, "detail": detail,
-                "quantity": f"{format_decimal(line.quantity.normalize(), format='#,##0.##', locale=locale)} {_unit(line.unit_code, line.quantity)}",
-                "price": money(line.unit_price), "vat": "–" if line.vat_category in ("E", "AE") else f"{format_decimal(line.vat_rate, locale=locale)} %",
-                "net": money(line.net_amount),
-            })
+            lines.append(
+                {
+                    "pos": str(number),
+                    "description": line.name,
+                    "detail": detail,
+                    "quantity": f"{format_decimal(line.quantity.normalize(), format='#,##0.##', locale=locale)} {_unit(line.unit_code, line.quantity)}",
+                    "price": money(line.unit_price),
+                    "vat": "–"
+                    if line.vat_category in ("E", "AE")
+                    else f"{format_decimal(line.vat_rate, locale=locale)} %",
+                    "net": money(line.net_amount),
+                }
+            )
         payment = ""
         bank: list[tuple[str, str]] = []
         qr = ""
         if not invoice.is_credit_note and doc.iban:
             payment = _("Please transfer %(amount)s by %(date)s, quoting %(reference)s.") % {
-                "amount": money(payable), "date": day(doc.due_date), "reference": doc.payment_reference or _("the invoice number")}
-            bank = [(_("Account holder"), seller["name"]), ("IBAN", _spaced(doc.iban))] + ([("BIC", doc.bic)] if doc.bic else [])
-            qr = epc_qr_svg(name=seller["name"], iban=doc.iban, bic=doc.bic, amount=payable, text=doc.payment_reference or doc.number) if invoice.is_final else ""
+                "amount": money(payable),
+                "date": day(doc.due_date),
+                "reference": doc.payment_reference or _("the invoice number"),
+            }
+            bank = [(_("Account holder"), seller["name"]), ("IBAN", _spaced(doc.iban))] + (
+                [("BIC", doc.bic)] if doc.bic else []
+            )
+            qr = (
+                epc_qr_svg(
+                    name=seller["name"],
+                    iban=doc.iban,
+                    bic=doc.bic,
+                    amount=payable,
+                    text=doc.payment_reference or doc.number,
+                )
+                if invoice.is_final
+                else ""
+            )
         elif invoice.is_credit_note:
-            payment = _("We will refund %(amount)s to your account, or set it off against an open invoice.") % {"amount": money(payable)}
+            payment = _("We will refund %(amount)s to your account, or set it off against an open invoice.") % {
+                "amount": money(payable)
+            }
         data = {
-            "lang": invoice.language, "title": title, "number": doc.number,
+            "lang": invoice.language,
+            "title": title,
+            "number": doc.number,
             "labels": {
-                "to": _("Invoice to") if not invoice.is_credit_note else _("Credit note to"), "from": _("From"), "vat_id": _("VAT id"),
+                "to": _("Invoice to") if not invoice.is_credit_note else _("Credit note to"),
+                "from": _("From"),
+                "vat_id": _("VAT id"),
                 "columns": ["#", _("Description"), _("Quantity"), _("Price"), _("VAT"), _("Amount")],
-                "payment": _("Payment"), "scan": _("Scan to pay"), "page": _("Page"), "specification": _("Hours specification"),
+                "payment": _("Payment"),
+                "scan": _("Scan to pay"),
+                "page": _("Page"),
+                "specification": _("Hours specification"),
                 "spec_columns": [_("Date"), _("Assistant"), _("Work"), _("Hours")],
             },
             "seller": {"name": seller["name"], "lines": _address_lines(seller) + _ids(seller)},
             "buyer": {"name": buyer["name"], "lines": _address_lines(buyer), "vat": buyer.get("vat_id", "")},
             "meta": meta,
             "lines": lines,
-            "totals": [{"label": _("Subtotal"), "value": money(totals.tax_exclusive), "strong": False}, *vat_rows,
-                       {"label": _("Total credited") if invoice.is_credit_note else _("Total due"), "value": money(payable), "strong": True}],
+            "totals": [
+                {"label": _("Subtotal"), "value": money(totals.tax_exclusive), "strong": False},
+                *vat_rows,
+                {
+                    "label": _("Total credited") if invoice.is_credit_note else _("Total due"),
+                    "value": money(payable),
+                    "strong": True,
+                },
+            ],
             "legal_note": doc.exemption_reasons.get("E") or doc.exemption_reasons.get("AE") or "",
-            "note": invoice.note, "payment": payment, "bank": bank, "qr_svg": qr,
+            "note": invoice.note,
+            "payment": payment,
+            "bank": bank,
+            "qr_svg": qr,
             "logo_svg": invoice.seller.logo_svg,
-            "footer": " · ".join(p for p in (seller["name"] + (f" {seller['legal_form']}" if seller.get("legal_form") else ""),
-                                             *( [_registry(seller)] if seller.get("registration_id") else []),
-                                             *( [_("VAT %(id)s") % {"id": seller["vat_id"]}] if seller.get("vat_id") else []),
-                                             *( [f"IBAN {_spaced(seller['iban'])}"] if seller.get("iban") else [])) if p),
+            "footer": " · ".join(
+                p
+                for p in (
+                    seller["name"] + (f" {seller['legal_form']}" if seller.get("legal_form") else ""),
+                    *([_registry(seller)] if seller.get("registration_id") else []),
+                    *([_("VAT %(id)s") % {"id": seller["vat_id"]}] if seller.get("vat_id") else []),
+                    *([f"IBAN {_spaced(seller['iban'])}"] if seller.get("iban") else []),
+                )
+                if p
+            ),
             "specification": _specification(invoice, locale) if invoice.hours_specification else [],
         }
     return data
@@ -165,14 +231,24 @@ def _registry(seller: dict[str, Any]) -> str:
 
 
 def _spaced(iban: str) -> str:
-    return " ".join(iban[i:i + 4] for i in range(0, len(iban), 4))
+    return " ".join(iban[i : i + 4] for i in range(0, len(iban), 4))
 
 
 def _address_lines(party: dict[str, Any]) -> list[str]:
     from vadesk.accounts.models import Country
 
-    country = str(Country(party["country"]).label) if party.get("country") in Country.values else party.get("country", "")
-    return [line for line in (party.get("street", ""), f"{party.get('postal_code', '')} {party.get('city', '')}".strip(), country) if line]
+    country = (
+        str(Country(party["country"]).label) if party.get("country") in Country.values else party.get("country", "")
+    )
+    return [
+        line
+        for line in (
+            party.get("street", ""),
+            f"{party.get('postal_code', '')} {party.get('city', '')}".strip(),
+            country,
+        )
+        if line
+    ]
 
 
 def _ids(seller: dict[str, Any]) -> list[str]:
@@ -190,6 +266,17 @@ def _ids(seller: dict[str, Any]) -> list[str]:
 def _specification(invoice: Invoice, locale: str) -> list[list[str]]:
     from vadesk.timesheets.models import TimeEntry
 
-    entries = TimeEntry.objects.filter(invoice_link__line__invoice=invoice).select_related("person", "task").order_by("work_date", "id")
-    return [[format_date(e.work_date, format="short", locale=locale), e.person.full_name, (e.task.title if e.task else "") + (f" – {e.note}" if e.note else ""),
-             format_minutes(e.billed_minutes)] for e in entries]
+    entries = (
+        TimeEntry.objects.filter(invoice_link__line__invoice=invoice)
+        .select_related("person", "task")
+        .order_by("work_date", "id")
+    )
+    return [
+        [
+            format_date(e.work_date, format="short", locale=locale),
+            e.person.full_name,
+            (e.task.title if e.task else "") + (f" – {e.note}" if e.note else ""),
+            format_minutes(e.billed_minutes),
+        ]
+        for e in entries
+    ]

@@ -30,8 +30,14 @@ def billable_acme(acme):
 
 @pytest.fixture
 def hourly(billable_acme):
-    return Engagement.objects.create(client=billable_acme, name="Ad hoc support", kind=Engagement.Kind.HOURLY, starts_on=date(2026, 1, 1),
-                                     hourly_rate=Decimal("55.00"), billing_increment_minutes=15)
+    return Engagement.objects.create(
+        client=billable_acme,
+        name="Ad hoc support",
+        kind=Engagement.Kind.HOURLY,
+        starts_on=date(2026, 1, 1),
+        hourly_rate=Decimal("55.00"),
+        billing_increment_minutes=15,
+    )
 
 
 def log(engagement, person, day, minutes, task=None):

@@ -1,5 +1,4 @@
 import pytest
-from django.core.management import call_command
 
 from vadesk.einvoice import validation
 from vadesk.invoicing.einvoices import einvoice_bytes
@@ -15,6 +14,8 @@ def test_the_demo_holds_two_months_of_invoices_a_credit_note_payments_and_every_
     finals = Invoice.objects.final()
     assert len({i.issue_date.month for i in finals.invoices()}) >= 2
     assert finals.filter(kind="credit_note").exists() and Payment.objects.exists()
-    assert {"domestic", "reverse_charge", "foreign_private", "small_business"} <= set(finals.values_list("vat_case", flat=True))
+    assert {"domestic", "reverse_charge", "foreign_private", "small_business"} <= set(
+        finals.values_list("vat_case", flat=True)
+    )
     for invoice in finals[:6]:
         assert validation.errors(einvoice_bytes(invoice, "ubl")[0]) == []

@@ -18,16 +18,29 @@ pytestmark = pytest.mark.django_db
 
 @pytest.fixture
 def period_documents(seller, owner, billable_acme):
-    draft = invoice_draft_create(by=owner, client=billable_acme, period_start=PERIOD[0], period_end=PERIOD[1], from_work=False)
-    invoice_line_save(by=owner, invoice=draft, description="Werk", quantity=Decimal(2), unit="HUR", unit_price=Decimal(50))
+    draft = invoice_draft_create(
+        by=owner, client=billable_acme, period_start=PERIOD[0], period_end=PERIOD[1], from_work=False
+    )
+    invoice_line_save(
+        by=owner, invoice=draft, description="Werk", quantity=Decimal(2), unit="HUR", unit_price=Decimal(50)
+    )
     invoice = invoice_finalise(by=owner, invoice=draft, issue_date=date(2026, 11, 2))
-    credit = invoice_finalise(by=owner, invoice=credit_note_create(by=owner, invoice=invoice), issue_date=date(2026, 11, 3))
+    credit = invoice_finalise(
+        by=owner, invoice=credit_note_create(by=owner, invoice=invoice), issue_date=date(2026, 11, 3)
+    )
     return invoice, credit
 
 
 def test_the_csv_lists_invoices_and_credit_notes_with_signs(period_documents, org):
-    rows = list(csv.DictReader(io.StringIO(export_csv(org, date(2026, 11, 1), date(2026, 11, 30)).decode("utf-8-sig")), delimiter=";"))
-    assert [(r["number"], r["gross"], r["credits"]) for r in rows] == [("2026-0001", "121.00", ""), ("2026-0002", "-121.00", "2026-0001")]
+    rows = list(
+        csv.DictReader(
+            io.StringIO(export_csv(org, date(2026, 11, 1), date(2026, 11, 30)).decode("utf-8-sig")), delimiter=";"
+        )
+    )
+    assert [(r["number"], r["gross"], r["credits"]) for r in rows] == [
+        ("2026-0001", "121.00", ""),
+        ("2026-0002", "-121.00", "2026-0001"),
+    ]
     assert export_csv(org, date(2026, 12, 1), date(2026, 12, 31)).count(b"\n") == 1  # header only
 
 

@@ -27,8 +27,12 @@ def test_concurrent_finalising_gives_consecutive_numbers_without_gaps(seller, ow
     Membership.objects.create(person=second_owner, organisation=org, role=Membership.Role.OWNER)
     drafts = []
     for i in range(8):
-        draft = invoice_draft_create(by=owner, client=billable_acme, period_start=PERIOD[0], period_end=PERIOD[1], from_work=False)
-        invoice_line_save(by=owner, invoice=draft, description=f"Work {i}", quantity=Decimal(1), unit="C62", unit_price=Decimal(100))
+        draft = invoice_draft_create(
+            by=owner, client=billable_acme, period_start=PERIOD[0], period_end=PERIOD[1], from_work=False
+        )
+        invoice_line_save(
+            by=owner, invoice=draft, description=f"Work {i}", quantity=Decimal(1), unit="C62", unit_price=Decimal(100)
+        )
         drafts.append(draft)
     barrier = threading.Barrier(len(drafts))
     errors: list[BaseException] = []
@@ -37,12 +41,14 @@ def test_concurrent_finalising_gives_consecutive_numbers_without_gaps(seller, ow
         try:
             barrier.wait()
             invoice_finalise(by=by, invoice=draft, issue_date=date(2026, 11, 1))
-        except BaseException as exc:  # noqa: BLE001 - reported below
+        except BaseException as exc:
             errors.append(exc)
         finally:
             connections.close_all()
 
-    threads = [threading.Thread(target=finalise, args=(d, owner if i % 2 else second_owner)) for i, d in enumerate(drafts)]
+    threads = [
+        threading.Thread(target=finalise, args=(d, owner if i % 2 else second_owner)) for i, d in enumerate(drafts)
+    ]
     for t in threads:
         t.start()
     for t in threads:

@@ -27,20 +27,26 @@ pytestmark = pytest.mark.django_db
 def invoices(seller, owner, billable_acme):
     made = []
     for price in ("100", "250"):
-        draft = invoice_draft_create(by=owner, client=billable_acme, period_start=PERIOD[0], period_end=PERIOD[1], from_work=False)
-        invoice_line_save(by=owner, invoice=draft, description="Work", quantity=Decimal(1), unit="C62", unit_price=Decimal(price))
+        draft = invoice_draft_create(
+            by=owner, client=billable_acme, period_start=PERIOD[0], period_end=PERIOD[1], from_work=False
+        )
+        invoice_line_save(
+            by=owner, invoice=draft, description="Work", quantity=Decimal(1), unit="C62", unit_price=Decimal(price)
+        )
         made.append(invoice_finalise(by=owner, invoice=draft, issue_date=date(2026, 11, 2)))
     return made  # 121.00 and 302.50 with 21 % VAT
 
 
 def test_it_books_exact_matches_and_keeps_uncertain_ones_for_review(owner, org, invoices):
     first, second = invoices
-    data = statement([
-        {"ref": "A1", "amount": "121.00", "text": f"Factuur {first.number} dank u"},
-        {"ref": "A2", "amount": "300.00", "text": f"inv {second.number.replace('-', '')}"},
-        {"ref": "A3", "amount": "50.00", "text": "Birthday present"},
-        {"ref": "A4", "amount": "99.00", "text": f"{first.number}", "direction": "DBIT"},
-    ])
+    data = statement(
+        [
+            {"ref": "A1", "amount": "121.00", "text": f"Factuur {first.number} dank u"},
+            {"ref": "A2", "amount": "300.00", "text": f"inv {second.number.replace('-', '')}"},
+            {"ref": "A3", "amount": "50.00", "text": "Birthday present"},
+            {"ref": "A4", "amount": "99.00", "text": f"{first.number}", "direction": "DBIT"},
+        ]
+    )
     statement_import(by=owner, organisation=org, data=data)
     first.refresh_from_db()
     assert first.paid_at == date(2026, 11, 10)
@@ -77,10 +83,14 @@ def test_mark_paid_manually(owner, invoices, assistant):
 
 
 def test_the_review_screen_books_a_payment(client, owner, org, invoices, outsider):
-    statement_import(by=owner, organisation=org, data=statement([{"ref": "B1", "amount": "302.50", "text": "no reference"}]))
+    statement_import(
+        by=owner, organisation=org, data=statement([{"ref": "B1", "amount": "302.50", "text": "no reference"}])
+    )
     line = StatementLine.objects.get()
     login(client, outsider)
-    assert client.post(reverse("invoicing:bank_resolve", args=[line.pk]), {"invoice": invoices[1].pk}).status_code == 404
+    assert (
+        client.post(reverse("invoicing:bank_resolve", args=[line.pk]), {"invoice": invoices[1].pk}).status_code == 404
+    )
     login(client, owner)
     assert "no reference" in client.get(reverse("invoicing:bank")).content.decode()
     client.post(reverse("invoicing:bank_resolve", args=[line.pk]), {"invoice": invoices[1].pk})

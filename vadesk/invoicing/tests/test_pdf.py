@@ -27,8 +27,16 @@ def german_invoice(seller, owner, assistant, october_hours, billable_acme, task)
     billing.grouping = ClientBilling.Grouping.SUMMARY
     billing.save()
     draft = invoice_draft_create(by=assistant, client=billable_acme, period_start=PERIOD[0], period_end=PERIOD[1])
-    invoice_line_save(by=owner, invoice=draft, description="Bahnfahrt Amsterdam – Köln", detail="2. Klasse, hin und zurück", quantity=Decimal(1),
-                      unit="C62", unit_price=Decimal("89.90"), rate_kind="reduced")
+    invoice_line_save(
+        by=owner,
+        invoice=draft,
+        description="Bahnfahrt Amsterdam – Köln",
+        detail="2. Klasse, hin und zurück",
+        quantity=Decimal(1),
+        unit="C62",
+        unit_price=Decimal("89.90"),
+        rate_kind="reduced",
+    )
     return invoice_finalise(by=owner, invoice=draft, issue_date=date(2026, 11, 2))
 
 
@@ -50,10 +58,20 @@ def test_the_pdf_speaks_the_clients_language_and_its_qr_pays_the_total(german_in
     png = _png(pdf, "invoice-de")
     assert "Stundennachweis" in text  # the summary line's hours specification
     png = _png(pdf, "invoice-de")
-    decoded = subprocess.run(["zbarimg", "--quiet", "--raw", str(png)], capture_output=True, text=True, check=True).stdout.splitlines()
+    decoded = subprocess.run(
+        ["zbarimg", "--quiet", "--raw", str(png)], capture_output=True, text=True, check=True
+    ).stdout.splitlines()
     # EPC069-12: service tag, version, character set (1 UTF-8 / 2 ISO 8859-1), SCT, BIC, name, IBAN, amount
     assert decoded[2] in ("1", "2")
-    assert decoded[:2] + decoded[3:8] == ["BCD", "002", "SCT", "ABNANL2A", "Assist & Co", "NL91ABNA0417164300", f"EUR{german_invoice.gross_total}"]
+    assert decoded[:2] + decoded[3:8] == [
+        "BCD",
+        "002",
+        "SCT",
+        "ABNANL2A",
+        "Assist & Co",
+        "NL91ABNA0417164300",
+        f"EUR{german_invoice.gross_total}",
+    ]
     assert german_invoice.number in decoded
 
 

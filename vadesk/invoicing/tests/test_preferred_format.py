@@ -40,7 +40,10 @@ def test_the_invoice_page_offers_the_preferred_format_first(client, owner, final
 
 def test_the_portal_offers_the_preferred_format_first(client, acme_user, owner, final, billable_acme):
     login(client, acme_user)
-    assert _testids(client.get(reverse("invoicing:portal_list")).content.decode(), "portal-format") == ["facturx", "ubl"]  # default: Factur-X
+    assert _testids(client.get(reverse("invoicing:portal_list")).content.decode(), "portal-format") == [
+        "facturx",
+        "ubl",
+    ]  # default: Factur-X
     client_billing_save(by=owner, client=billable_acme, einvoice_format="xrechnung-ubl")
     page = client.get(reverse("invoicing:portal_list")).content.decode()
     assert _testids(page, "portal-format") == ["xrechnung-ubl", "ubl", "facturx"]

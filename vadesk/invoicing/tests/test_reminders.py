@@ -37,7 +37,12 @@ def smtp(settings):
     port = free_port()
     controller = Controller(inbox, hostname="127.0.0.1", port=port)
     controller.start()
-    settings.MAILERS = {"default": {"BACKEND": "django.core.mail.backends.smtp.EmailBackend", "OPTIONS": {"host": "127.0.0.1", "port": port}}}
+    settings.MAILERS = {
+        "default": {
+            "BACKEND": "django.core.mail.backends.smtp.EmailBackend",
+            "OPTIONS": {"host": "127.0.0.1", "port": port},
+        }
+    }
     yield inbox
     controller.stop()
 
@@ -46,15 +51,21 @@ def smtp(settings):
 def overdue(seller, owner, billable_acme):
     billable_acme.preferred_language = "de"
     billable_acme.save()
-    draft = invoice_draft_create(by=owner, client=billable_acme, period_start=PERIOD[0], period_end=PERIOD[1], from_work=False)
-    invoice_line_save(by=owner, invoice=draft, description="Arbeit", quantity=Decimal(2), unit="HUR", unit_price=Decimal(50))
+    draft = invoice_draft_create(
+        by=owner, client=billable_acme, period_start=PERIOD[0], period_end=PERIOD[1], from_work=False
+    )
+    invoice_line_save(
+        by=owner, invoice=draft, description="Arbeit", quantity=Decimal(2), unit="HUR", unit_price=Decimal(50)
+    )
     return invoice_finalise(by=owner, invoice=draft, issue_date=date(2026, 11, 2))  # due 16 Nov
 
 
 def test_reminders_follow_the_schedule_one_level_at_a_time(smtp, overdue, org):
     due = overdue.due_date
     assert reminders_send(organisation=org, today=due + timedelta(days=6)) == []
-    assert [r.level for r in reminders_send(organisation=org, today=due + timedelta(days=60))] == [1]  # never straight to the final notice
+    assert [r.level for r in reminders_send(organisation=org, today=due + timedelta(days=60))] == [
+        1
+    ]  # never straight to the final notice
     assert reminders_send(organisation=org, today=due + timedelta(days=60)) == []  # nothing twice on one day
     assert reminders_send(organisation=org, today=due + timedelta(days=66)) == []  # a week to react
     assert [r.level for r in reminders_send(organisation=org, today=due + timedelta(days=67))] == [2]

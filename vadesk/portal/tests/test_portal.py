@@ -16,7 +16,14 @@ from vadesk.timesheets.services import time_entry_log
 def acme_work(task, assistant, bundle):
     comment_add(by=assistant, task=task, body="Klant is lastig, let op toon", visibility="internal")
     comment_add(by=assistant, task=task, body="Welke datum past u het best?", visibility="client")
-    time_entry_log(by=assistant, engagement=bundle, task=task, work_date=timezone.localdate(), minutes=40, note="Agenda's vergeleken")
+    time_entry_log(
+        by=assistant,
+        engagement=bundle,
+        task=task,
+        work_date=timezone.localdate(),
+        minutes=40,
+        note="Agenda's vergeleken",
+    )
     return task
 
 
@@ -75,5 +82,3 @@ def test_portal_pages_in_dutch(client, acme_user, acme_work):
     client.cookies["vadesk_language"] = "nl"
     response = client.get(reverse("portal:home"))
     assert response.headers["Content-Language"] == "nl"
-
-

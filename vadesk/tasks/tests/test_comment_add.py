@@ -13,7 +13,11 @@ INTERNAL, CLIENT = Comment.Visibility.INTERNAL, Comment.Visibility.CLIENT
 def test_the_team_writes_internal_and_visible_comments(assistant, owner, task, visibility):
     for person in (assistant, owner):
         comment = comment_add(by=person, task=task, body=" Called the venue. ", visibility=visibility)
-        assert (comment.author, comment.body, comment.is_internal) == (person, "Called the venue.", visibility == INTERNAL)
+        assert (comment.author, comment.body, comment.is_internal) == (
+            person,
+            "Called the venue.",
+            visibility == INTERNAL,
+        )
 
 
 def test_the_client_user_writes_a_comment_the_team_and_client_both_see(acme_user, task):
@@ -55,4 +59,7 @@ def test_it_refuses_an_empty_comment_and_an_unknown_visibility(assistant, task):
     with pytest.raises(ValidationError) as unknown:
         comment_add(by=assistant, task=task, body="Hello", visibility="public")
 
-    assert (empty.value.message_dict, unknown.value.message_dict) == ({"body": ["Write something first."]}, {"visibility": ["Choose internal or visible to client."]})
+    assert (empty.value.message_dict, unknown.value.message_dict) == (
+        {"body": ["Write something first."]},
+        {"visibility": ["Choose internal or visible to client."]},
+    )

@@ -18,7 +18,11 @@ def run() -> str:
 
 def test_it_creates_the_due_tasks_and_says_how_many(acme, assistant):
     RecurringTask.objects.create(
-        client=acme, title="Pay the VAT", rrule="FREQ=MONTHLY;BYMONTHDAY=25", lead_days=40, created_by=assistant,
+        client=acme,
+        title="Pay the VAT",
+        rrule="FREQ=MONTHLY;BYMONTHDAY=25",
+        lead_days=40,
+        created_by=assistant,
         first_due_at=datetime(2026, 1, 25, 9, tzinfo=ZoneInfo("Europe/Amsterdam")),
     )
 

@@ -21,8 +21,16 @@ def local(*args) -> datetime:
 def vat_return(acme, bundle, assistant) -> RecurringTask:
     """Pay the VAT on the 25th of every month at 09:00, created three days ahead."""
     template = RecurringTask.objects.create(
-        client=acme, engagement=bundle, title="Pay the VAT", description="Via the bank portal", category="bookkeeping", priority=3,
-        rrule="FREQ=MONTHLY;BYMONTHDAY=25", first_due_at=local(2026, 1, 25, 9), lead_days=3, created_by=assistant,
+        client=acme,
+        engagement=bundle,
+        title="Pay the VAT",
+        description="Via the bank portal",
+        category="bookkeeping",
+        priority=3,
+        rrule="FREQ=MONTHLY;BYMONTHDAY=25",
+        first_due_at=local(2026, 1, 25, 9),
+        lead_days=3,
+        created_by=assistant,
     )
     template.assignees.set([assistant])
     return template
@@ -46,10 +54,25 @@ def test_it_creates_the_task_for_an_occurrence_within_the_lead_time(vat_return, 
     assert spawn_at(local(2026, 2, 22, 9, 0)) == 1
 
     task = Task.objects.get()
-    assert (task.client, task.engagement, task.title, task.description, task.category, task.priority) == (acme, bundle, "Pay the VAT", "Via the bank portal", "bookkeeping", 3)
-    assert (task.due_at, task.occurrence_at, task.recurrence, task.status, task.source) == (local(2026, 2, 25, 9), local(2026, 2, 25, 9), vat_return, Status.NEW, Source.MESSAGE)
+    assert (task.client, task.engagement, task.title, task.description, task.category, task.priority) == (
+        acme,
+        bundle,
+        "Pay the VAT",
+        "Via the bank portal",
+        "bookkeeping",
+        3,
+    )
+    assert (task.due_at, task.occurrence_at, task.recurrence, task.status, task.source) == (
+        local(2026, 2, 25, 9),
+        local(2026, 2, 25, 9),
+        vat_return,
+        Status.NEW,
+        Source.MESSAGE,
+    )
     assert (list(task.assignees.all()), task.created_by) == ([assistant], assistant)
-    assert list(Transition.objects.filter(task=task).values_list("from_status", "to_status", "by")) == [("", Status.NEW, None)]
+    assert list(Transition.objects.filter(task=task).values_list("from_status", "to_status", "by")) == [
+        ("", Status.NEW, None)
+    ]
 
 
 def test_it_creates_one_task_per_occurrence_and_nothing_more_when_run_again(vat_return):
@@ -77,8 +100,18 @@ def test_it_keeps_nine_oclock_local_time_across_the_dst_changes(vat_return):
     spawn_at(local(2026, 3, 20, 12))  # March 25 in winter time, April 25 after the clocks went forward on March 29
     spawn_at(local(2026, 10, 20, 12))  # October 25 is the very day the clocks go back, at 03:00; then November 25
 
-    assert [(d.month, d.day, d.hour, d.minute) for d in due_dates()] == [(3, 25, 9, 0), (4, 25, 9, 0), (10, 25, 9, 0), (11, 25, 9, 0)]
-    assert [t.astimezone(UTC).hour for t in Task.objects.order_by("due_at").values_list("due_at", flat=True)] == [8, 7, 8, 8]
+    assert [(d.month, d.day, d.hour, d.minute) for d in due_dates()] == [
+        (3, 25, 9, 0),
+        (4, 25, 9, 0),
+        (10, 25, 9, 0),
+        (11, 25, 9, 0),
+    ]
+    assert [t.astimezone(UTC).hour for t in Task.objects.order_by("due_at").values_list("due_at", flat=True)] == [
+        8,
+        7,
+        8,
+        8,
+    ]
 
 
 def test_an_inactive_template_creates_nothing(vat_return):
@@ -89,7 +122,14 @@ def test_an_inactive_template_creates_nothing(vat_return):
 
 
 def test_a_template_repeating_for_a_long_time_still_creates_its_next_tasks(acme, assistant):
-    RecurringTask.objects.create(client=acme, title="Check the inbox", rrule="FREQ=DAILY", first_due_at=local(2026, 1, 1, 9), lead_days=2, created_by=assistant)
+    RecurringTask.objects.create(
+        client=acme,
+        title="Check the inbox",
+        rrule="FREQ=DAILY",
+        first_due_at=local(2026, 1, 1, 9),
+        lead_days=2,
+        created_by=assistant,
+    )
 
     assert spawn_at(local(2026, 6, 1, 8)) == 3
 
@@ -104,13 +144,26 @@ def test_it_honours_an_until_given_in_utc_as_rfc_5545_asks(vat_return):
 
 
 def test_a_broken_template_does_not_stop_the_others(vat_return, acme, assistant):
-    RecurringTask.objects.create(client=acme, title="Broken", rrule="FREQ=SOMETIMES", first_due_at=local(2026, 1, 1, 9), created_by=assistant)
+    RecurringTask.objects.create(
+        client=acme, title="Broken", rrule="FREQ=SOMETIMES", first_due_at=local(2026, 1, 1, 9), created_by=assistant
+    )
 
     assert spawn_at(local(2026, 2, 22, 12)) == 1
     assert Task.objects.get().title == "Pay the VAT"
 
 
-@pytest.mark.parametrize("rule", ["", "FREQ=SOMETIMES", "BYMONTHDAY=25", "FREQ=MONTHLY;BYMONTHDAY=x", "nonsense", "FREQ=DAILY\nFREQ=WEEKLY", "FREQ=DAILY;UNTIL=tomorrow"])
+@pytest.mark.parametrize(
+    "rule",
+    [
+        "",
+        "FREQ=SOMETIMES",
+        "BYMONTHDAY=25",
+        "FREQ=MONTHLY;BYMONTHDAY=x",
+        "nonsense",
+        "FREQ=DAILY\nFREQ=WEEKLY",
+        "FREQ=DAILY;UNTIL=tomorrow",
+    ],
+)
 def test_an_invalid_rrule_is_a_validation_error(rule):
     with pytest.raises(ValidationError) as refused:
         parse_rrule(rule, local(2026, 1, 25, 9))
@@ -119,7 +172,13 @@ def test_an_invalid_rrule_is_a_validation_error(rule):
 
 
 def test_a_template_with_an_invalid_rrule_does_not_validate(acme, assistant):
-    template = RecurringTask(client=acme, title="Pay the VAT", rrule="FREQ=SOMETIMES", first_due_at=local(2026, 1, 25, 9), created_by=assistant)
+    template = RecurringTask(
+        client=acme,
+        title="Pay the VAT",
+        rrule="FREQ=SOMETIMES",
+        first_due_at=local(2026, 1, 25, 9),
+        created_by=assistant,
+    )
 
     with pytest.raises(ValidationError) as refused:
         template.full_clean()
@@ -128,11 +187,21 @@ def test_a_template_with_an_invalid_rrule_does_not_validate(acme, assistant):
 
 
 def test_a_template_with_a_valid_rrule_validates(acme, assistant):
-    RecurringTask(client=acme, title="Pay the VAT", rrule="RRULE:FREQ=MONTHLY;BYMONTHDAY=25", first_due_at=local(2026, 1, 25, 9), created_by=assistant).full_clean()
+    RecurringTask(
+        client=acme,
+        title="Pay the VAT",
+        rrule="RRULE:FREQ=MONTHLY;BYMONTHDAY=25",
+        first_due_at=local(2026, 1, 25, 9),
+        created_by=assistant,
+    ).full_clean()
 
 
 def test_the_rrule_starts_from_the_first_due_date(vat_return):
     rule = parse_rrule(vat_return.rrule, local(2026, 1, 25, 9).replace(tzinfo=AMSTERDAM))
 
     assert rule.after(datetime(2026, 1, 25, 9), inc=True) == datetime(2026, 1, 25, 9)
-    assert rule.after(datetime(2026, 1, 25, 9)) == datetime(2026, 2, 25, 9) == rule.after(datetime(2026, 1, 25, 9) + timedelta(days=1))
+    assert (
+        rule.after(datetime(2026, 1, 25, 9))
+        == datetime(2026, 2, 25, 9)
+        == rule.after(datetime(2026, 1, 25, 9) + timedelta(days=1))
+    )

@@ -21,7 +21,13 @@ def backup(org, acme) -> Person:
 def test_a_request_becomes_a_new_portal_task_for_the_lead_assistants(acme_user, acme, assistant, backup, bundle):
     task = task_request(by=acme_user, client=acme, title="Book a table for 6", description="Friday, near the office")
 
-    assert (task.source, task.status, task.created_by, task.engagement, task.description) == (Source.PORTAL, Status.NEW, acme_user, bundle, "Friday, near the office")
+    assert (task.source, task.status, task.created_by, task.engagement, task.description) == (
+        Source.PORTAL,
+        Status.NEW,
+        acme_user,
+        bundle,
+        "Friday, near the office",
+    )
     assert list(task.assignees.all()) == [assistant]
 
 

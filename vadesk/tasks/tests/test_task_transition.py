@@ -18,7 +18,13 @@ def steps(task):
 
 
 def test_each_step_of_the_workflow_is_recorded_with_who_and_when(assistant, owner, acme):
-    path = [(Status.PLANNED, owner), (Status.IN_PROGRESS, assistant), (Status.WAITING, assistant), (Status.IN_PROGRESS, assistant), (Status.DONE, assistant)]
+    path = [
+        (Status.PLANNED, owner),
+        (Status.IN_PROGRESS, assistant),
+        (Status.WAITING, assistant),
+        (Status.IN_PROGRESS, assistant),
+        (Status.DONE, assistant),
+    ]
     with time_machine.travel(START, tick=False) as clock:
         task = task_create(by=owner, client=acme, title="Organise the summer party")
         for to, by in path:
@@ -78,6 +84,12 @@ def test_a_cancelled_task_is_reopened_as_new(assistant, task):
 
 
 def test_the_allowed_transitions_are_offered_in_workflow_order(task):
-    assert task.allowed_transitions() == [Status.PLANNED, Status.IN_PROGRESS, Status.WAITING, Status.DONE, Status.CANCELLED]
+    assert task.allowed_transitions() == [
+        Status.PLANNED,
+        Status.IN_PROGRESS,
+        Status.WAITING,
+        Status.DONE,
+        Status.CANCELLED,
+    ]
     task.status = Status.DONE
     assert task.allowed_transitions() == [Status.IN_PROGRESS]

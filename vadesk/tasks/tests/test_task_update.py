@@ -26,7 +26,9 @@ def test_it_refuses_an_assignee_who_is_not_on_the_clients_team_and_changes_nothi
 def test_it_refuses_an_engagement_of_another_client_and_an_empty_title(assistant, task, other_client):
     from vadesk.engagements.models import Engagement
 
-    other = Engagement.objects.create(client=other_client, name="Other", kind=Engagement.Kind.HOURLY, starts_on=task.created_at.date())
+    other = Engagement.objects.create(
+        client=other_client, name="Other", kind=Engagement.Kind.HOURLY, starts_on=task.created_at.date()
+    )
     for change in ({"engagement": other}, {"title": " "}):
         with pytest.raises(ValidationError):
             task_update(by=assistant, task=task, **change)

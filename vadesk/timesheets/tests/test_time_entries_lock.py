@@ -17,7 +17,11 @@ def test_it_marks_entries_with_the_invoice_and_counts_them(assistant, bundle, to
 
     for entry in entries:
         entry.refresh_from_db()
-        assert (entry.is_locked, entry.invoice_reference, entry.invoiced_at) == (True, "2026-0042", datetime(2026, 12, 1, 9, tzinfo=ZoneInfo("UTC")))
+        assert (entry.is_locked, entry.invoice_reference, entry.invoiced_at) == (
+            True,
+            "2026-0042",
+            datetime(2026, 12, 1, 9, tzinfo=ZoneInfo("UTC")),
+        )
 
 
 def test_an_entry_stays_on_the_first_invoice_that_locked_it(assistant, bundle, today):
@@ -27,7 +31,10 @@ def test_an_entry_stays_on_the_first_invoice_that_locked_it(assistant, bundle, t
 
     assert time_entries_lock(entries=TimeEntry.objects.all(), reference="2026-0043") == 1
 
-    assert dict(TimeEntry.objects.values_list("pk", "invoice_reference")) == {first.pk: "2026-0042", later.pk: "2026-0043"}
+    assert dict(TimeEntry.objects.values_list("pk", "invoice_reference")) == {
+        first.pk: "2026-0042",
+        later.pk: "2026-0043",
+    }
 
 
 def test_a_running_timer_is_not_invoiced(assistant, bundle):

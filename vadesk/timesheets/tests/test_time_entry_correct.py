@@ -20,7 +20,13 @@ def entry(assistant, bundle, today):
 
 
 def correct(entry, by, **changes):
-    fields = {"minutes": entry.worked_minutes, "work_date": entry.work_date, "note": entry.note, "billable": entry.billable, "task": entry.task}
+    fields = {
+        "minutes": entry.worked_minutes,
+        "work_date": entry.work_date,
+        "note": entry.note,
+        "billable": entry.billable,
+        "task": entry.task,
+    }
     return time_entry_correct(by=by, entry=entry, **{**fields, **changes})
 
 
@@ -28,7 +34,12 @@ def test_an_assistant_corrects_their_own_entry_and_it_is_priced_again(assistant,
     correct(entry, assistant, minutes=50, work_date=today - timedelta(days=1), note="Inbox and calls")
 
     entry.refresh_from_db()
-    assert (entry.worked_minutes, entry.billed_minutes, entry.work_date, entry.note) == (50, 60, today - timedelta(days=1), "Inbox and calls")
+    assert (entry.worked_minutes, entry.billed_minutes, entry.work_date, entry.note) == (
+        50,
+        60,
+        today - timedelta(days=1),
+        "Inbox and calls",
+    )
 
 
 def test_a_correction_to_non_billable_gives_the_minutes_back_to_the_bundle(assistant, entry, bundle, today):
@@ -37,7 +48,9 @@ def test_a_correction_to_non_billable_gives_the_minutes_back_to_the_bundle(assis
     assert balance_of(bundle, today).used == 0
 
 
-def test_a_correction_that_would_overdraw_a_blocking_bundle_is_refused_and_changes_nothing(assistant, owner, entry, bundle, today):
+def test_a_correction_that_would_overdraw_a_blocking_bundle_is_refused_and_changes_nothing(
+    assistant, owner, entry, bundle, today
+):
     time_entry_log(by=owner, engagement=bundle, work_date=today, minutes=9 * 60)
 
     with pytest.raises(ValidationError) as refused:
@@ -48,7 +61,9 @@ def test_a_correction_that_would_overdraw_a_blocking_bundle_is_refused_and_chang
     assert (entry.worked_minutes, entry.billed_minutes, entry.note) == (30, 30, "Inbox")
 
 
-def test_a_correction_may_keep_the_minutes_the_entry_already_holds_on_a_full_bundle(assistant, owner, entry, bundle, today):
+def test_a_correction_may_keep_the_minutes_the_entry_already_holds_on_a_full_bundle(
+    assistant, owner, entry, bundle, today
+):
     time_entry_log(by=owner, engagement=bundle, work_date=today, minutes=9 * 60 + 30)
 
     correct(entry, assistant, minutes=25, note="Fewer")
@@ -69,7 +84,9 @@ def test_it_refuses_to_move_an_entry_to_a_client_the_assistant_does_not_serve(as
 
     from vadesk.engagements.models import Engagement
 
-    elsewhere = Engagement.objects.create(client=other_client, name="Elsewhere", kind=Engagement.Kind.HOURLY, starts_on=today, hourly_rate=Decimal("50"))
+    elsewhere = Engagement.objects.create(
+        client=other_client, name="Elsewhere", kind=Engagement.Kind.HOURLY, starts_on=today, hourly_rate=Decimal("50")
+    )
 
     with pytest.raises(PermissionDenied):
         correct(entry, assistant, engagement=elsewhere)
@@ -82,7 +99,9 @@ def test_it_refuses_a_task_of_another_client(assistant, owner, entry, org):
     from vadesk.clients.models import Client
     from vadesk.tasks.services import task_create
 
-    globex_task = task_create(by=owner, client=Client.objects.create(organisation=org, name="Globex"), title="Order toner")
+    globex_task = task_create(
+        by=owner, client=Client.objects.create(organisation=org, name="Globex"), title="Order toner"
+    )
 
     with pytest.raises(ValidationError):
         correct(entry, assistant, task=globex_task)
@@ -114,7 +133,9 @@ def test_it_refuses_to_correct_an_entry_once_it_is_invoiced(assistant, owner, en
     for person in (assistant, owner):
         with pytest.raises(ValidationError) as refused:
             correct(entry, person, minutes=60)
-        assert refused.value.messages == ["This entry is on invoice 2026-0042 and can no longer be changed. Correct it with a credit note."]
+        assert refused.value.messages == [
+            "This entry is on invoice 2026-0042 and can no longer be changed. Correct it with a credit note."
+        ]
 
     entry.refresh_from_db()
     assert entry.worked_minutes == 30

@@ -18,7 +18,13 @@ from vadesk.timesheets.services import time_entry_log
 @pytest.fixture
 def minimum_engagement(acme, today):
     """Hourly work billed per 6 minutes with a minimum of 30 minutes per task."""
-    return make_engagement(acme, Engagement.Kind.HOURLY, starts_on=today - timedelta(days=30), billing_increment_minutes=6, minimum_minutes_per_task=30)
+    return make_engagement(
+        acme,
+        Engagement.Kind.HOURLY,
+        starts_on=today - timedelta(days=30),
+        billing_increment_minutes=6,
+        minimum_minutes_per_task=30,
+    )
 
 
 def new_task(assistant, engagement, title="Book flights"):
@@ -30,7 +36,9 @@ def test_it_rounds_each_entry_up_to_the_engagements_billing_increment(assistant,
     assert time_entry_log(by=assistant, engagement=bundle, work_date=today, minutes=15).billed_minutes == 15
     assert time_entry_log(by=assistant, engagement=retainer, work_date=today, minutes=7).billed_minutes == 12
 
-    stored = TimeEntry.objects.filter(engagement=bundle).aggregate(worked=Sum("worked_minutes"), billed=Sum("billed_minutes"))
+    stored = TimeEntry.objects.filter(engagement=bundle).aggregate(
+        worked=Sum("worked_minutes"), billed=Sum("billed_minutes")
+    )
     assert stored == {"worked": 31, "billed": 45}
 
 
@@ -56,8 +64,18 @@ def test_a_task_costs_its_rounded_entries_or_its_minimum_whichever_is_more(assis
 def test_each_task_has_its_own_minimum_and_time_without_a_task_has_none(assistant, minimum_engagement, today):
     book, call = new_task(assistant, minimum_engagement), new_task(assistant, minimum_engagement, "Call the notary")
 
-    assert time_entry_log(by=assistant, engagement=minimum_engagement, task=book, work_date=today, minutes=5).billed_minutes == 30
-    assert time_entry_log(by=assistant, engagement=minimum_engagement, task=call, work_date=today, minutes=5).billed_minutes == 30
+    assert (
+        time_entry_log(
+            by=assistant, engagement=minimum_engagement, task=book, work_date=today, minutes=5
+        ).billed_minutes
+        == 30
+    )
+    assert (
+        time_entry_log(
+            by=assistant, engagement=minimum_engagement, task=call, work_date=today, minutes=5
+        ).billed_minutes
+        == 30
+    )
     assert time_entry_log(by=assistant, engagement=minimum_engagement, work_date=today, minutes=5).billed_minutes == 6
 
 
@@ -71,11 +89,23 @@ def test_a_non_billable_entry_bills_nothing_and_does_not_draw_on_the_balance(ass
 def test_a_non_billable_entry_does_not_use_up_the_task_minimum(assistant, minimum_engagement, today):
     task = new_task(assistant, minimum_engagement)
 
-    assert time_entry_log(by=assistant, engagement=minimum_engagement, task=task, work_date=today, minutes=5, billable=False).billed_minutes == 0
-    assert time_entry_log(by=assistant, engagement=minimum_engagement, task=task, work_date=today, minutes=5).billed_minutes == 30
+    assert (
+        time_entry_log(
+            by=assistant, engagement=minimum_engagement, task=task, work_date=today, minutes=5, billable=False
+        ).billed_minutes
+        == 0
+    )
+    assert (
+        time_entry_log(
+            by=assistant, engagement=minimum_engagement, task=task, work_date=today, minutes=5
+        ).billed_minutes
+        == 30
+    )
 
 
-def test_it_refuses_an_entry_that_would_overdraw_a_blocking_bundle_and_writes_nothing(assistant, nearly_used_bundle, today):
+def test_it_refuses_an_entry_that_would_overdraw_a_blocking_bundle_and_writes_nothing(
+    assistant, nearly_used_bundle, today
+):
     with pytest.raises(ValidationError) as refused:
         time_entry_log(by=assistant, engagement=nearly_used_bundle, work_date=today, minutes=61)
 
@@ -97,7 +127,12 @@ def test_it_accepts_an_entry_that_uses_the_last_minutes_of_a_blocking_bundle(ass
 def test_a_used_up_blocking_bundle_still_takes_non_billable_time(assistant, nearly_used_bundle, today):
     time_entry_log(by=assistant, engagement=nearly_used_bundle, work_date=today, minutes=60)
 
-    assert time_entry_log(by=assistant, engagement=nearly_used_bundle, work_date=today, minutes=30, billable=False).billed_minutes == 0
+    assert (
+        time_entry_log(
+            by=assistant, engagement=nearly_used_bundle, work_date=today, minutes=30, billable=False
+        ).billed_minutes
+        == 0
+    )
 
 
 def test_the_rounded_minutes_are_what_must_fit_in_a_blocking_bundle(assistant, nearly_used_bundle, today):
@@ -138,7 +173,9 @@ def test_it_refuses_time_on_an_engagement_that_is_not_active(assistant, retainer
     with pytest.raises(ValidationError) as refused:
         time_entry_log(by=assistant, engagement=retainer, work_date=today, minutes=30)
 
-    assert refused.value.message_dict["work_date"] == [f"Retainer 20 does not accept time on {today} (not active, not started, ended or expired)."]
+    assert refused.value.message_dict["work_date"] == [
+        f"Retainer 20 does not accept time on {today} (not active, not started, ended or expired)."
+    ]
     assert not TimeEntry.objects.exists()
 
 

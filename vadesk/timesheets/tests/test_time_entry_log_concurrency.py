@@ -1,5 +1,6 @@
 """Two assistants logging the last hours of a bundle at once: the engagement row lock lets only one through."""
 
+import contextlib
 import threading
 from datetime import timedelta
 
@@ -24,7 +25,9 @@ def test_two_sequential_writers_cannot_overdraw_a_bundle(assistant, bea, nearly_
 
 @pytest.mark.postgres
 @pytest.mark.django_db(transaction=True, serialized_rollback=True)
-def test_two_assistants_logging_the_last_hour_at_once_cannot_overdraw_a_bundle(assistant, bea, nearly_used_bundle, today):
+def test_two_assistants_logging_the_last_hour_at_once_cannot_overdraw_a_bundle(
+    assistant, bea, nearly_used_bundle, today
+):
     if connection.vendor != "postgresql":
         pytest.skip("needs PostgreSQL row locks; SQLite serialises writers anyway")
     start, logged = threading.Barrier(2), threading.Barrier(2)
@@ -34,18 +37,18 @@ def test_two_assistants_logging_the_last_hour_at_once_cannot_overdraw_a_bundle(a
         try:
             start.wait(timeout=10)
             with transaction.atomic():
-                time_entry_log(by=person, engagement=nearly_used_bundle, work_date=today - timedelta(days=1), minutes=45)
+                time_entry_log(
+                    by=person, engagement=nearly_used_bundle, work_date=today - timedelta(days=1), minutes=45
+                )
                 # Keep this transaction open until the other one has logged too. With the row lock the
                 # other one is still queued on the engagement, so the wait times out and this one commits.
-                try:
+                with contextlib.suppress(threading.BrokenBarrierError):
                     logged.wait(timeout=1)
-                except threading.BrokenBarrierError:
-                    pass
             outcomes[person.email] = "logged"
         except ValidationError as exc:
             outcomes[person.email] = exc.code or "refused"
             logged.abort()
-        except Exception as exc:  # noqa: BLE001 -- reported below, so a crash in a thread fails the test
+        except Exception as exc:
             outcomes[person.email] = repr(exc)
         finally:
             connections.close_all()

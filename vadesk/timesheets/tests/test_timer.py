@@ -76,7 +76,12 @@ def test_starting_a_second_timer_stops_and_saves_the_first(assistant, hourly, sm
     second = timer_start(by=assistant, engagement=small_bundle)
 
     first.refresh_from_db()
-    assert (first.is_running, first.worked_minutes, first.billed_minutes, first.ended_at) == (False, 12, 12, second.started_at)
+    assert (first.is_running, first.worked_minutes, first.billed_minutes, first.ended_at) == (
+        False,
+        12,
+        12,
+        second.started_at,
+    )
     assert list(TimeEntry.objects.running()) == [second]
 
 
@@ -220,5 +225,10 @@ def test_a_timer_counts_for_the_day_in_the_organisations_time_zone(assistant, bu
 
     org.time_zone = "America/New_York"  # an agency abroad: 02:00 in Amsterdam is still yesterday there
     org.save()
-    entry = start(by=assistant, engagement=bundle, task=task, now=datetime(2026, 11, 20, 2, 0, tzinfo=ZoneInfo("Europe/Amsterdam")))
+    entry = start(
+        by=assistant,
+        engagement=bundle,
+        task=task,
+        now=datetime(2026, 11, 20, 2, 0, tzinfo=ZoneInfo("Europe/Amsterdam")),
+    )
     assert str(entry.work_date) == "2026-11-19"

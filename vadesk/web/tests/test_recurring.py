@@ -14,10 +14,19 @@ AMSTERDAM = ZoneInfo("Europe/Amsterdam")
 @time_machine.travel(datetime(2026, 11, 23, 8, 0, tzinfo=AMSTERDAM), tick=False)
 def test_monthly_on_the_25th_creates_the_first_task_within_the_lead_time(client, assistant, acme, bundle):
     client.force_login(assistant)
-    response = client.post(reverse("recurring_new", args=[acme.pk]), {
-        "title": "Facturen klaarzetten", "category": "bookkeeping", "priority": 2, "first_due_at": "2026-11-25T09:00",
-        "repeats": "monthly", "lead_days": 3, "engagement": bundle.pk, "assignees": [assistant.pk],
-    })
+    response = client.post(
+        reverse("recurring_new", args=[acme.pk]),
+        {
+            "title": "Facturen klaarzetten",
+            "category": "bookkeeping",
+            "priority": 2,
+            "first_due_at": "2026-11-25T09:00",
+            "repeats": "monthly",
+            "lead_days": 3,
+            "engagement": bundle.pk,
+            "assignees": [assistant.pk],
+        },
+    )
     assert response.status_code == 302
     template = RecurringTask.objects.get()
     assert template.rrule == "FREQ=MONTHLY;BYMONTHDAY=25"
@@ -30,9 +39,18 @@ def test_monthly_on_the_25th_creates_the_first_task_within_the_lead_time(client,
 
 def test_a_custom_rule_that_is_not_an_rrule_is_refused(client, assistant, acme):
     client.force_login(assistant)
-    response = client.post(reverse("recurring_new", args=[acme.pk]), {
-        "title": "Iets", "category": "other", "priority": 2, "first_due_at": "2026-11-25T09:00", "repeats": "custom", "rrule": "every tuesday", "lead_days": 3,
-    })
+    response = client.post(
+        reverse("recurring_new", args=[acme.pk]),
+        {
+            "title": "Iets",
+            "category": "other",
+            "priority": 2,
+            "first_due_at": "2026-11-25T09:00",
+            "repeats": "custom",
+            "rrule": "every tuesday",
+            "lead_days": 3,
+        },
+    )
     assert "not a valid RRULE" in response.content.decode()
     assert not RecurringTask.objects.exists()
 
@@ -40,7 +58,17 @@ def test_a_custom_rule_that_is_not_an_rrule_is_refused(client, assistant, acme):
 def test_stopping_keeps_existing_tasks_and_creates_no_more(client, assistant, acme):
     client.force_login(assistant)
     with time_machine.travel(datetime(2026, 11, 23, 8, 0, tzinfo=AMSTERDAM), tick=False):
-        client.post(reverse("recurring_new", args=[acme.pk]), {"title": "Weekstart", "category": "office", "priority": 2, "first_due_at": "2026-11-23T09:00", "repeats": "weekly", "lead_days": 1})
+        client.post(
+            reverse("recurring_new", args=[acme.pk]),
+            {
+                "title": "Weekstart",
+                "category": "office",
+                "priority": 2,
+                "first_due_at": "2026-11-23T09:00",
+                "repeats": "weekly",
+                "lead_days": 1,
+            },
+        )
         template = RecurringTask.objects.get()
         client.post(reverse("recurring_stop", args=[acme.pk, template.pk]))
     from vadesk.tasks.recurrence import recurring_tasks_spawn

@@ -20,13 +20,22 @@ def object_urls(things):
     acme, task = things["client"], things["task"]
     return {
         "get": [
-            reverse("client_detail", args=[acme.pk]), reverse("task_detail", args=[task.pk]), reverse("task_edit", args=[task.pk]),
-            reverse("entry_edit", args=[things["entry"].pk]), reverse("contact_add", args=[acme.pk]),
+            reverse("client_detail", args=[acme.pk]),
+            reverse("task_detail", args=[task.pk]),
+            reverse("task_edit", args=[task.pk]),
+            reverse("entry_edit", args=[things["entry"].pk]),
+            reverse("contact_add", args=[acme.pk]),
         ],
         "post": [
-            reverse("task_move", args=[task.pk]), reverse("comment_new", args=[task.pk]), reverse("checklist_new", args=[task.pk]),
-            reverse("timer_start", args=[task.pk]), reverse("task_log_time", args=[task.pk]), reverse("entry_delete", args=[things["entry"].pk]),
-            reverse("fact_add", args=[acme.pk]), reverse("fact_pin", args=[acme.pk, things["fact"].pk]), reverse("fact_delete", args=[acme.pk, things["fact"].pk]),
+            reverse("task_move", args=[task.pk]),
+            reverse("comment_new", args=[task.pk]),
+            reverse("checklist_new", args=[task.pk]),
+            reverse("timer_start", args=[task.pk]),
+            reverse("task_log_time", args=[task.pk]),
+            reverse("entry_delete", args=[things["entry"].pk]),
+            reverse("fact_add", args=[acme.pk]),
+            reverse("fact_pin", args=[acme.pk, things["fact"].pk]),
+            reverse("fact_delete", args=[acme.pk, things["fact"].pk]),
         ],
     }
 
@@ -38,7 +47,9 @@ def test_it_hides_another_teams_client_from_staff(client, acme_things, who, requ
     for url in urls["get"]:
         assert client.get(url).status_code == 404, url
     for url in urls["post"]:
-        assert client.post(url, {"to": "done", "body": "x", "visibility": "internal", "text": "x"}).status_code == 404, url
+        assert (
+            client.post(url, {"to": "done", "body": "x", "visibility": "internal", "text": "x"}).status_code == 404
+        ), url
     assert Task.objects.get(pk=acme_things["task"].pk).status == "new"
     assert DossierFact.objects.filter(pk=acme_things["fact"].pk).exists()
     assert acme_things["task"].comments.count() == 0
@@ -63,8 +74,14 @@ def test_client_users_are_sent_to_the_portal_and_kept_out_of_staff_pages(client,
 def test_owner_only_pages_refuse_assistants(client, assistant, acme_things):
     client.force_login(assistant)
     acme = acme_things["client"]
-    for url in [reverse("team"), reverse("client_create"), reverse("client_edit", args=[acme.pk]), reverse("client_team", args=[acme.pk]),
-                reverse("engagement_create", args=[acme.pk]), reverse("engagement_edit", args=[acme.pk, acme_things["bundle"].pk])]:
+    for url in [
+        reverse("team"),
+        reverse("client_create"),
+        reverse("client_edit", args=[acme.pk]),
+        reverse("client_team", args=[acme.pk]),
+        reverse("engagement_create", args=[acme.pk]),
+        reverse("engagement_edit", args=[acme.pk, acme_things["bundle"].pk]),
+    ]:
         assert client.get(url).status_code == 403, url
 
 
@@ -80,7 +97,9 @@ def test_anonymous_visitors_are_sent_to_login(client, acme_things):
         assert response.status_code == 302 and response.url.startswith(reverse("login")), url
 
 
-def test_the_owner_sees_another_assistants_time_sheet_but_an_assistant_does_not(client, owner, assistant, colleague, acme_things):
+def test_the_owner_sees_another_assistants_time_sheet_but_an_assistant_does_not(
+    client, owner, assistant, colleague, acme_things
+):
     client.force_login(owner)
     assert "Plan board meeting" in client.get(reverse("timesheet") + f"?person={assistant.pk}").content.decode()
     client.force_login(colleague)

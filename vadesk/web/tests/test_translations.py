@@ -12,7 +12,9 @@ from django.urls import reverse
 LOCALE_DIR = Path(settings.LOCALE_PATHS[0])
 LANGUAGES = ["nl", "de"]
 # The core catalog and every capability app's own (vadesk/<app>/locale).
-CATALOGS = sorted(str(po.relative_to(LOCALE_DIR.parent)) for po in LOCALE_DIR.parent.glob("**/locale/*/LC_MESSAGES/django.po"))
+CATALOGS = sorted(
+    str(po.relative_to(LOCALE_DIR.parent)) for po in LOCALE_DIR.parent.glob("**/locale/*/LC_MESSAGES/django.po")
+)
 PLACEHOLDER = re.compile(r"%\([a-z_]+\)s|%%")
 ENGLISH_NAV = ["Today", "Clients", "Tasks", "Time sheet"]
 
@@ -43,7 +45,9 @@ def nav(html: str) -> str:
 
 def test_every_capability_has_dutch_and_german_catalogs():
     apps = {str(Path(p).parent.parent.parent) for p in CATALOGS}
-    assert all({f"{app}/nl/LC_MESSAGES/django.po", f"{app}/de/LC_MESSAGES/django.po"} <= set(CATALOGS) for app in apps), CATALOGS
+    assert all(
+        {f"{app}/nl/LC_MESSAGES/django.po", f"{app}/de/LC_MESSAGES/django.po"} <= set(CATALOGS) for app in apps
+    ), CATALOGS
     assert "locale/nl/LC_MESSAGES/django.po" in CATALOGS
 
 
@@ -88,10 +92,37 @@ def test_the_compiled_catalog_matches_its_po_source(path):
     assert stale == [], f"{path}: run `vadesk compilemessages`; out of date: {stale[:5]}"
 
 
-@pytest.mark.parametrize(("language", "words"), [
-    ("nl", ["Vandaag", "Klanten", "Taken", "Urenstaat", "Fijn je te zien, Anna", "1 open taak voor jou", "Binnenkort", "Uren bijna op"]),
-    ("de", ["Heute", "Kunden", "Aufgaben", "Stundenzettel", "Willkommen zurück, Anna", "1 offene Aufgabe für Sie", "Demnächst", "Stunden werden knapp"]),
-])
+@pytest.mark.parametrize(
+    ("language", "words"),
+    [
+        (
+            "nl",
+            [
+                "Vandaag",
+                "Klanten",
+                "Taken",
+                "Urenstaat",
+                "Fijn je te zien, Anna",
+                "1 open taak voor jou",
+                "Binnenkort",
+                "Uren bijna op",
+            ],
+        ),
+        (
+            "de",
+            [
+                "Heute",
+                "Kunden",
+                "Aufgaben",
+                "Stundenzettel",
+                "Willkommen zurück, Anna",
+                "1 offene Aufgabe für Sie",
+                "Demnächst",
+                "Stunden werden knapp",
+            ],
+        ),
+    ],
+)
 def test_the_today_page_speaks_the_chosen_language(client, assistant, task, language, words):
     client.force_login(assistant)
     client.cookies["vadesk_language"] = language
@@ -103,10 +134,36 @@ def test_the_today_page_speaks_the_chosen_language(client, assistant, task, lang
         assert english not in menu, english
 
 
-@pytest.mark.parametrize(("language", "words"), [
-    ("nl", ["Opdrachten", "Open taken", "Recente uren", "Dossier", "Contactpersonen", "afgerekend per 15 min", "Bedrijf", "spreekt Nederlands"]),
-    ("de", ["Vereinbarungen", "Stundenkontingent", "Offene Aufgaben", "Kundenakte", "Ansprechpartner", "Unternehmen", "spricht Niederländisch"]),
-])
+@pytest.mark.parametrize(
+    ("language", "words"),
+    [
+        (
+            "nl",
+            [
+                "Opdrachten",
+                "Open taken",
+                "Recente uren",
+                "Dossier",
+                "Contactpersonen",
+                "afgerekend per 15 min",
+                "Bedrijf",
+                "spreekt Nederlands",
+            ],
+        ),
+        (
+            "de",
+            [
+                "Vereinbarungen",
+                "Stundenkontingent",
+                "Offene Aufgaben",
+                "Kundenakte",
+                "Ansprechpartner",
+                "Unternehmen",
+                "spricht Niederländisch",
+            ],
+        ),
+    ],
+)
 def test_the_client_page_speaks_the_chosen_language(client, assistant, task, acme, bundle, language, words):
     client.force_login(assistant)
     client.cookies["vadesk_language"] = language

@@ -41,11 +41,16 @@ from vadesk.web.views.common import (
 @staff_required
 def client_list(request):
     q = request.GET.get("q", "").strip()
-    clients = my_clients(request).active().prefetch_related("assignments__person").annotate(
-        open_tasks=Count("tasks", filter=Q(tasks__status__in=["new", "planned", "in_progress", "waiting"]))
+    clients = (
+        my_clients(request)
+        .active()
+        .prefetch_related("assignments__person")
+        .annotate(open_tasks=Count("tasks", filter=Q(tasks__status__in=["new", "planned", "in_progress", "waiting"])))
     )
     if q:
-        clients = clients.filter(Q(name__icontains=q) | Q(city__icontains=q) | Q(contacts__name__icontains=q)).distinct()
+        clients = clients.filter(
+            Q(name__icontains=q) | Q(city__icontains=q) | Q(contacts__name__icontains=q)
+        ).distinct()
     clients = list(clients)
     engagements = list(Engagement.objects.active().filter(client__in=[c.pk for c in clients]).select_related("client"))
     balances = balances_of(engagements, timezone.localdate())
@@ -82,8 +87,13 @@ def client_detail(request, pk: int):
         "team": client.assignments.select_related("person"),
         "open_tasks": tasks.open().order_by("due_at", "-priority")[:30],
         "done_tasks": tasks.filter(status__in=["done", "cancelled"]).order_by("-closed_at")[:10],
-        "recurring": [(r, next_occurrences(r)) for r in client.recurring_tasks.filter(active=True).select_related("client__organisation")],
-        "entries": TimeEntry.objects.filter(engagement__client=client).select_related("person", "task", "engagement").order_by("-work_date", "-id")[:20],
+        "recurring": [
+            (r, next_occurrences(r))
+            for r in client.recurring_tasks.filter(active=True).select_related("client__organisation")
+        ],
+        "entries": TimeEntry.objects.filter(engagement__client=client)
+        .select_related("person", "task", "engagement")
+        .order_by("-work_date", "-id")[:20],
     }
     if request.htmx and request.GET.get("part") == "dossier":
         return render(request, "web/_dossier.html", context)
@@ -110,7 +120,11 @@ def client_edit(request, pk: int):
         form.save()
         messages.success(request, _("Saved."))
         return redirect("client_detail", pk=client.pk)
-    return render(request, "web/form_page.html", {"form": form, "title": _("Edit %(name)s") % {"name": client.name}, "client": client})
+    return render(
+        request,
+        "web/form_page.html",
+        {"form": form, "title": _("Edit %(name)s") % {"name": client.name}, "client": client},
+    )
 
 
 @staff_required
@@ -122,7 +136,11 @@ def contact_add(request, pk: int):
         contact.client = client
         contact.save()
         return redirect("client_detail", pk=client.pk)
-    return render(request, "web/form_page.html", {"form": form, "title": _("New contact for %(name)s") % {"name": client.name}, "client": client})
+    return render(
+        request,
+        "web/form_page.html",
+        {"form": form, "title": _("New contact for %(name)s") % {"name": client.name}, "client": client},
+    )
 
 
 @staff_required
@@ -138,7 +156,11 @@ def fact_add(request, pk: int):
     elif not request.htmx:
         report_form_errors(request, form)
     if request.htmx:
-        return render(request, "web/_dossier.html", {"client": client, "facts": client.dossier.select_related("author"), "fact_form": form})
+        return render(
+            request,
+            "web/_dossier.html",
+            {"client": client, "facts": client.dossier.select_related("author"), "fact_form": form},
+        )
     return redirect("client_detail", pk=client.pk)
 
 
@@ -150,7 +172,11 @@ def fact_pin(request, pk: int, fact_pk: int):
     fact.pinned = not fact.pinned
     fact.save(update_fields=["pinned", "updated_at"])
     if request.htmx:
-        return render(request, "web/_dossier.html", {"client": client, "facts": client.dossier.select_related("author"), "fact_form": DossierFactForm()})
+        return render(
+            request,
+            "web/_dossier.html",
+            {"client": client, "facts": client.dossier.select_related("author"), "fact_form": DossierFactForm()},
+        )
     return redirect("client_detail", pk=client.pk)
 
 
@@ -160,7 +186,11 @@ def fact_delete(request, pk: int, fact_pk: int):
     client = client_in_reach(request, pk)
     get_object_or_404(DossierFact, pk=fact_pk, client=client).delete()
     if request.htmx:
-        return render(request, "web/_dossier.html", {"client": client, "facts": client.dossier.select_related("author"), "fact_form": DossierFactForm()})
+        return render(
+            request,
+            "web/_dossier.html",
+            {"client": client, "facts": client.dossier.select_related("author"), "fact_form": DossierFactForm()},
+        )
     return redirect("client_detail", pk=client.pk)
 
 
@@ -201,19 +231,27 @@ def team_edit(request, pk: int):
     return render(request, "web/team_edit.html", {"client": client, "rows": rows, "roles": Assignment.Role.choices})
 
 
-
-
 @staff_required
 def recurring_new(request, pk: int):
     client = client_in_reach(request, pk)
-    form = RecurringTaskForm(request.POST or None, client=client, staff=client.assistants.all(), initial={"assignees": [request.user.pk]})
+    form = RecurringTaskForm(
+        request.POST or None, client=client, staff=client.assistants.all(), initial={"assignees": [request.user.pk]}
+    )
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
             recurring_task_create(
-                by=request.user, client=client, title=data["title"], description=data["description"], category=data["category"],
-                priority=data["priority"], rrule=data["rrule"], first_due_at=data["first_due_at"], lead_days=data["lead_days"],
-                engagement=data["engagement"], assignees=data["assignees"],
+                by=request.user,
+                client=client,
+                title=data["title"],
+                description=data["description"],
+                category=data["category"],
+                priority=data["priority"],
+                rrule=data["rrule"],
+                first_due_at=data["first_due_at"],
+                lead_days=data["lead_days"],
+                engagement=data["engagement"],
+                assignees=data["assignees"],
             )
         except ValidationError as error:
             apply_validation_error(form, request, error)
@@ -221,7 +259,11 @@ def recurring_new(request, pk: int):
             recurring_tasks_spawn()
             messages.success(request, _("Recurring task saved."))
             return redirect("client_detail", pk=client.pk)
-    return render(request, "web/form_page.html", {"form": form, "title": _("New recurring task for %(name)s") % {"name": client.name}, "client": client})
+    return render(
+        request,
+        "web/form_page.html",
+        {"form": form, "title": _("New recurring task for %(name)s") % {"name": client.name}, "client": client},
+    )
 
 
 @staff_required

@@ -25,21 +25,23 @@ def client_in_reach(request, pk: int) -> Client:
     try:
         return my_clients(request).select_related("organisation").get(pk=pk)
     except (Client.DoesNotExist, ValueError):
-        raise Http404
+        raise Http404 from None
 
 
 def task_in_reach(request, pk: int) -> Task:
     try:
         return Task.objects.select_related("client", "engagement").get(pk=pk, client__in=my_clients(request))
     except (Task.DoesNotExist, ValueError):
-        raise Http404
+        raise Http404 from None
 
 
 def entry_in_reach(request, pk: int) -> TimeEntry:
     try:
-        return TimeEntry.objects.select_related("engagement__client", "task").get(pk=pk, engagement__client__in=my_clients(request))
+        return TimeEntry.objects.select_related("engagement__client", "task").get(
+            pk=pk, engagement__client__in=my_clients(request)
+        )
     except (TimeEntry.DoesNotExist, ValueError):
-        raise Http404
+        raise Http404 from None
 
 
 def my_engagements(request) -> QuerySet[Engagement]:
@@ -70,7 +72,9 @@ def apply_validation_error(form: Form | None, request, error: ValidationError) -
 def back(request, fallback: str, **kwargs) -> HttpResponseRedirect:
     """Return to the page the form was on (a local `next`), else to the fallback view."""
     target = request.POST.get("next") or request.GET.get("next")
-    if target and url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}, require_https=request.is_secure()):
+    if target and url_has_allowed_host_and_scheme(
+        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
         return HttpResponseRedirect(target)
     return redirect(fallback, **kwargs)
 

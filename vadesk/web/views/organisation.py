@@ -26,14 +26,29 @@ from vadesk.web.views.common import apply_validation_error, organisation_staff
 class OrganisationForm(forms.ModelForm):
     class Meta:
         model = Organisation
-        fields = ["name", "kind", "legal_form", "street", "postal_code", "city", "country", "coc_number", "vat_id", "iban", "default_hourly_rate", "time_zone"]
+        fields = [
+            "name",
+            "kind",
+            "legal_form",
+            "street",
+            "postal_code",
+            "city",
+            "country",
+            "coc_number",
+            "vat_id",
+            "iban",
+            "default_hourly_rate",
+            "time_zone",
+        ]
 
 
 class MemberForm(forms.Form):
     email = forms.EmailField(label=gettext_lazy("E-mail address"))
     full_name = forms.CharField(max_length=150, required=False, label=gettext_lazy("Full name"))
     role = forms.ChoiceField(choices=Membership.Role.choices, label=gettext_lazy("Role"))
-    client = forms.ModelChoiceField(queryset=Client.objects.none(), required=False, label=gettext_lazy("Client (for client users)"))
+    client = forms.ModelChoiceField(
+        queryset=Client.objects.none(), required=False, label=gettext_lazy("Client (for client users)")
+    )
     language = forms.ChoiceField(choices=Language.choices, label=gettext_lazy("Language"))
 
     def __init__(self, *args, organisation, **kwargs):
@@ -56,23 +71,42 @@ def invitation_link(request, person: Person) -> str:
     """A one-time link to choose a password; Django's reset tokens expire and die once used."""
     if person.has_usable_password():
         return request.build_absolute_uri(reverse("login"))
-    path = reverse("password_reset_confirm", kwargs={"uidb64": urlsafe_base64_encode(force_bytes(person.pk)), "token": default_token_generator.make_token(person)})
+    path = reverse(
+        "password_reset_confirm",
+        kwargs={
+            "uidb64": urlsafe_base64_encode(force_bytes(person.pk)),
+            "token": default_token_generator.make_token(person),
+        },
+    )
     return request.build_absolute_uri(path)
 
 
 @owner_required
 def member_new(request):
     organisation = request.membership.organisation
-    form = MemberForm(request.POST or None, organisation=organisation, initial={"role": Membership.Role.ASSISTANT, "language": request.user.language})
+    form = MemberForm(
+        request.POST or None,
+        organisation=organisation,
+        initial={"role": Membership.Role.ASSISTANT, "language": request.user.language},
+    )
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
-            membership = member_add(organisation=organisation, email=data["email"], full_name=data["full_name"], role=data["role"],
-                                    client=data["client"], language=data["language"], invite_url=lambda p: invitation_link(request, p))
+            membership = member_add(
+                organisation=organisation,
+                email=data["email"],
+                full_name=data["full_name"],
+                role=data["role"],
+                client=data["client"],
+                language=data["language"],
+                invite_url=lambda p: invitation_link(request, p),
+            )
         except ValidationError as error:
             apply_validation_error(form, request, error)
         else:
-            messages.success(request, _("%(name)s was added and has been e-mailed an invitation.") % {"name": membership.person})
+            messages.success(
+                request, _("%(name)s was added and has been e-mailed an invitation.") % {"name": membership.person}
+            )
             return redirect("team")
     return render(request, "web/form_page.html", {"form": form, "title": _("Add a person")})
 
@@ -83,10 +117,14 @@ def team(request):
     today = timezone.localdate()
     monday, first = today - timedelta(days=today.weekday()), today.replace(day=1)
     staff = organisation_staff(request).annotate(client_count=Count("assignments", distinct=True))
-    hours = TimeEntry.objects.filter(engagement__client__organisation=request.membership.organisation, work_date__gte=min(monday, first))
+    hours = TimeEntry.objects.filter(
+        engagement__client__organisation=request.membership.organisation, work_date__gte=min(monday, first)
+    )
     week = dict(hours.filter(work_date__gte=monday).values_list("person").annotate(s=Sum("worked_minutes")))
     month = dict(hours.filter(work_date__gte=first).values_list("person").annotate(s=Sum("worked_minutes")))
     memberships = {m.person_id: m for m in request.membership.organisation.memberships.all()}
     rows = [(p, memberships.get(p.pk), week.get(p.pk, 0), month.get(p.pk, 0)) for p in staff]
-    client_users = request.membership.organisation.memberships.filter(role="client", is_active=True).select_related("person", "client")
+    client_users = request.membership.organisation.memberships.filter(role="client", is_active=True).select_related(
+        "person", "client"
+    )
     return render(request, "web/team.html", {"rows": rows, "client_users": client_users})

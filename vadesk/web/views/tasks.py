@@ -48,8 +48,10 @@ OPEN_ON_BOARD = 100
 @staff_required
 def board(request):
     scope = request.GET.get("scope", "mine")
-    tasks = Task.objects.filter(client__in=my_clients(request)).select_related("client").prefetch_related(
-        Prefetch("assignees", queryset=Person.objects.only("id", "full_name", "email"))
+    tasks = (
+        Task.objects.filter(client__in=my_clients(request))
+        .select_related("client")
+        .prefetch_related(Prefetch("assignees", queryset=Person.objects.only("id", "full_name", "email")))
     )
     if scope == "mine":
         tasks = tasks.filter(assignees=request.user)
@@ -59,9 +61,23 @@ def board(request):
     columns = []
     for status in BOARD_COLUMNS:
         column = tasks.filter(status=status)
-        column = column.order_by("-closed_at")[:DONE_ON_BOARD] if status == Status.DONE else column.order_by("due_at", "-priority", "id")[:OPEN_ON_BOARD]
+        column = (
+            column.order_by("-closed_at")[:DONE_ON_BOARD]
+            if status == Status.DONE
+            else column.order_by("due_at", "-priority", "id")[:OPEN_ON_BOARD]
+        )
         columns.append((status, Status(status).label, list(column)))
-    return render(request, "web/board.html", {"columns": columns, "status_labels": dict(Status.choices), "scope": scope, "clients": my_clients(request).only("id", "name"), "client_id": client_id})
+    return render(
+        request,
+        "web/board.html",
+        {
+            "columns": columns,
+            "status_labels": dict(Status.choices),
+            "scope": scope,
+            "clients": my_clients(request).only("id", "name"),
+            "client_id": client_id,
+        },
+    )
 
 
 @staff_required
@@ -73,9 +89,17 @@ def task_new(request):
         data = form.cleaned_data
         try:
             task = task_create(
-                by=request.user, client=data["client"], title=data["title"], description=data["description"], category=data["category"],
-                priority=data["priority"], due_at=data["due_at"], source=data["source"], engagement=data["engagement"],
-                assignees=data["assignees"], checklist=data["checklist"].splitlines(),
+                by=request.user,
+                client=data["client"],
+                title=data["title"],
+                description=data["description"],
+                category=data["category"],
+                priority=data["priority"],
+                due_at=data["due_at"],
+                source=data["source"],
+                engagement=data["engagement"],
+                assignees=data["assignees"],
+                checklist=data["checklist"].splitlines(),
             )
         except ValidationError as error:
             apply_validation_error(form, request, error)
@@ -90,14 +114,26 @@ def task_edit(request, pk: int):
     task = task_in_reach(request, pk)
     clients = my_clients(request).filter(pk=task.client_id)
     initial = {
-        "client": task.client_id, "title": task.title, "description": task.description, "category": task.category,
-        "priority": task.priority, "due_at": timezone.localtime(task.due_at) if task.due_at else None, "engagement": task.engagement_id,
+        "client": task.client_id,
+        "title": task.title,
+        "description": task.description,
+        "category": task.category,
+        "priority": task.priority,
+        "due_at": timezone.localtime(task.due_at) if task.due_at else None,
+        "engagement": task.engagement_id,
         "assignees": list(task.assignees.values_list("pk", flat=True)),
     }
     form = TaskEditForm(request.POST or None, clients=clients, staff=organisation_staff(request), initial=initial)
     if request.method == "POST" and form.is_valid():
         try:
-            task_update(by=request.user, task=task, **{k: form.cleaned_data[k] for k in ("title", "description", "category", "priority", "due_at", "engagement", "assignees")})
+            task_update(
+                by=request.user,
+                task=task,
+                **{
+                    k: form.cleaned_data[k]
+                    for k in ("title", "description", "category", "priority", "due_at", "engagement", "assignees")
+                },
+            )
         except ValidationError as error:
             apply_validation_error(form, request, error)
         else:
@@ -118,7 +154,10 @@ def _task_context(request, task: Task) -> dict:
         "running_here": running is not None and running.task_id == task.pk,
         "comment_form": CommentForm(),
         "checklist_form": ChecklistItemForm(),
-        "time_form": TimeEntryForm(engagements=engagements, initial={"engagement": task.engagement_id, "work_date": timezone.localdate(), "billable": True}),
+        "time_form": TimeEntryForm(
+            engagements=engagements,
+            initial={"engagement": task.engagement_id, "work_date": timezone.localdate(), "billable": True},
+        ),
         "status_choices": [(s, Status(s).label) for s in task.allowed_transitions()],
     }
 
@@ -147,7 +186,9 @@ def comment_new(request, pk: int):
     form = CommentForm(request.POST)
     if form.is_valid():
         try:
-            comment_add(by=request.user, task=task, body=form.cleaned_data["body"], visibility=form.cleaned_data["visibility"])
+            comment_add(
+                by=request.user, task=task, body=form.cleaned_data["body"], visibility=form.cleaned_data["visibility"]
+            )
         except (ValidationError, PermissionDenied) as error:
             report_refusal(request, error)
     else:
@@ -163,7 +204,11 @@ def checklist_new(request, pk: int):
     if form.is_valid():
         checklist_item_add(by=request.user, task=task, text=form.cleaned_data["text"])
     if request.htmx:
-        return render(request, "web/_checklist.html", {"task": task, "checklist": task.checklist.all(), "checklist_form": ChecklistItemForm()})
+        return render(
+            request,
+            "web/_checklist.html",
+            {"task": task, "checklist": task.checklist.all(), "checklist_form": ChecklistItemForm()},
+        )
     return redirect("task_detail", pk=task.pk)
 
 
@@ -173,7 +218,11 @@ def checklist_toggle(request, pk: int, item_pk: int):
     task = task_in_reach(request, pk)
     checklist_item_toggle(by=request.user, item=get_object_or_404(ChecklistItem, pk=item_pk, task=task))
     if request.htmx:
-        return render(request, "web/_checklist.html", {"task": task, "checklist": task.checklist.all(), "checklist_form": ChecklistItemForm()})
+        return render(
+            request,
+            "web/_checklist.html",
+            {"task": task, "checklist": task.checklist.all(), "checklist_form": ChecklistItemForm()},
+        )
     return redirect("task_detail", pk=task.pk)
 
 
@@ -205,7 +254,11 @@ def timer_stop_view(request):
     except ValidationError as error:
         report_refusal(request, error)
     else:
-        messages.success(request, _("Logged %(time)s on %(client)s.") % {"time": format_minutes(entry.worked_minutes), "client": entry.engagement.client.name})
+        messages.success(
+            request,
+            _("Logged %(time)s on %(client)s.")
+            % {"time": format_minutes(entry.worked_minutes), "client": entry.engagement.client.name},
+        )
     return back(request, "today")
 
 
@@ -217,7 +270,15 @@ def task_log_time(request, pk: int):
     if form.is_valid():
         data = form.cleaned_data
         try:
-            time_entry_log(by=request.user, engagement=data["engagement"], task=task, work_date=data["work_date"], minutes=data["duration"], note=data["note"], billable=data["billable"])
+            time_entry_log(
+                by=request.user,
+                engagement=data["engagement"],
+                task=task,
+                work_date=data["work_date"],
+                minutes=data["duration"],
+                note=data["note"],
+                billable=data["billable"],
+            )
         except (ValidationError, PermissionDenied) as error:
             report_refusal(request, error)
         else:

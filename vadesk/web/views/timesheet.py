@@ -47,47 +47,91 @@ def timesheet(request):
         if chosen.isdigit():
             person = staff.filter(pk=int(chosen)).first() or person
     entries = list(
-        TimeEntry.objects.filter(person=person, work_date__range=(days[0], days[-1]), engagement__client__organisation=request.membership.organisation)
+        TimeEntry.objects.filter(
+            person=person,
+            work_date__range=(days[0], days[-1]),
+            engagement__client__organisation=request.membership.organisation,
+        )
         .select_related("engagement__client", "task")
         .order_by("work_date", "started_at", "id")
     )
-    by_day = [(day, day_entries, sum(e.worked_minutes for e in day_entries)) for day in days for day_entries in [[e for e in entries if e.work_date == day]]]
-    form = TimeEntryForm(request.POST or None, engagements=my_engagements(request), initial={"work_date": timezone.localdate(), "billable": True})
+    by_day = [
+        (day, day_entries, sum(e.worked_minutes for e in day_entries))
+        for day in days
+        for day_entries in [[e for e in entries if e.work_date == day]]
+    ]
+    form = TimeEntryForm(
+        request.POST or None,
+        engagements=my_engagements(request),
+        initial={"work_date": timezone.localdate(), "billable": True},
+    )
     if request.method == "POST" and person == request.user and form.is_valid():
         data = form.cleaned_data
         try:
-            time_entry_log(by=request.user, engagement=data["engagement"], work_date=data["work_date"], minutes=data["duration"], note=data["note"], billable=data["billable"])
+            time_entry_log(
+                by=request.user,
+                engagement=data["engagement"],
+                work_date=data["work_date"],
+                minutes=data["duration"],
+                note=data["note"],
+                billable=data["billable"],
+            )
         except (ValidationError, PermissionDenied) as error:
-            apply_validation_error(form, request, error if isinstance(error, ValidationError) else ValidationError(str(error)))
+            apply_validation_error(
+                form, request, error if isinstance(error, ValidationError) else ValidationError(str(error))
+            )
         else:
             messages.success(request, _("Time logged."))
             return redirect(f"{request.path}?week={monday.isoformat()}")
-    return render(request, "web/timesheet.html", {
-        "monday": monday,
-        "previous": monday - timedelta(days=7),
-        "next": monday + timedelta(days=7),
-        "by_day": by_day,
-        "total_worked": sum(e.worked_minutes for e in entries),
-        "total_billed": sum(e.billed_minutes for e in entries),
-        "form": form,
-        "person": person,
-        "staff": staff,
-        "iso_week": monday.isocalendar()[1],
-    })
+    return render(
+        request,
+        "web/timesheet.html",
+        {
+            "monday": monday,
+            "previous": monday - timedelta(days=7),
+            "next": monday + timedelta(days=7),
+            "by_day": by_day,
+            "total_worked": sum(e.worked_minutes for e in entries),
+            "total_billed": sum(e.billed_minutes for e in entries),
+            "form": form,
+            "person": person,
+            "staff": staff,
+            "iso_week": monday.isocalendar()[1],
+        },
+    )
 
 
 @staff_required
 def entry_edit(request, pk: int):
     entry = entry_in_reach(request, pk)
-    engagements = my_engagements(request).filter(client=entry.engagement.client) | my_engagements(request).filter(pk=entry.engagement_id)
-    initial = {"engagement": entry.engagement_id, "work_date": entry.work_date, "duration": f"{entry.worked_minutes // 60}:{entry.worked_minutes % 60:02d}", "note": entry.note, "billable": entry.billable}
+    engagements = my_engagements(request).filter(client=entry.engagement.client) | my_engagements(request).filter(
+        pk=entry.engagement_id
+    )
+    initial = {
+        "engagement": entry.engagement_id,
+        "work_date": entry.work_date,
+        "duration": f"{entry.worked_minutes // 60}:{entry.worked_minutes % 60:02d}",
+        "note": entry.note,
+        "billable": entry.billable,
+    }
     form = TimeEntryForm(request.POST or None, engagements=engagements, initial=initial)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
-            time_entry_correct(by=request.user, entry=entry, engagement=data["engagement"], task=entry.task, work_date=data["work_date"], minutes=data["duration"], note=data["note"], billable=data["billable"])
+            time_entry_correct(
+                by=request.user,
+                entry=entry,
+                engagement=data["engagement"],
+                task=entry.task,
+                work_date=data["work_date"],
+                minutes=data["duration"],
+                note=data["note"],
+                billable=data["billable"],
+            )
         except (ValidationError, PermissionDenied) as error:
-            apply_validation_error(form, request, error if isinstance(error, ValidationError) else ValidationError(str(error)))
+            apply_validation_error(
+                form, request, error if isinstance(error, ValidationError) else ValidationError(str(error))
+            )
         else:
             messages.success(request, _("Entry corrected."))
             return redirect(f"/timesheet/?week={data['work_date'].isoformat()}")

@@ -40,23 +40,36 @@ def today(request):
         "upcoming": [t for t in tasks if t.due_at and t.due_at > end_of_today],
         "undated": [t for t in tasks if not t.due_at],
     }
-    running = TimeEntry.objects.running().filter(person=request.user).select_related("engagement__client", "task").first()
+    running = (
+        TimeEntry.objects.running().filter(person=request.user).select_related("engagement__client", "task").first()
+    )
     week_start = now.date() - timedelta(days=now.weekday())
-    logged = TimeEntry.objects.filter(person=request.user, work_date__gte=week_start, work_date__lte=now.date()).values_list("work_date", "worked_minutes")
-    return render(request, "web/today.html", {
-        "groups": groups,
-        "task_count": len(tasks),
-        "running": running,
-        "low": low_balances(clients, now.date()),
-        "minutes_today": sum(m for d, m in logged if d == now.date()),
-        "minutes_week": sum(m for _, m in logged),
-        "now": now,
-    })
+    logged = TimeEntry.objects.filter(
+        person=request.user, work_date__gte=week_start, work_date__lte=now.date()
+    ).values_list("work_date", "worked_minutes")
+    return render(
+        request,
+        "web/today.html",
+        {
+            "groups": groups,
+            "task_count": len(tasks),
+            "running": running,
+            "low": low_balances(clients, now.date()),
+            "minutes_today": sum(m for d, m in logged if d == now.date()),
+            "minutes_week": sum(m for _, m in logged),
+            "now": now,
+        },
+    )
 
 
 def low_balances(clients, on):
     """Engagements at 80 % or more of their hours, worst first."""
-    engagements = list(Engagement.objects.active().filter(client__in=clients).exclude(kind=Engagement.Kind.HOURLY).select_related("client"))
+    engagements = list(
+        Engagement.objects.active()
+        .filter(client__in=clients)
+        .exclude(kind=Engagement.Kind.HOURLY)
+        .select_related("client")
+    )
     balances = balances_of(engagements, on)
     low = [(e, balances[e.pk]) for e in engagements if balances[e.pk].level != "ok"]
     return sorted(low, key=lambda pair: -(pair[1].percent_used or 0))

@@ -16,18 +16,24 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("email", metavar="EMAIL", help="E-mail address of the person the token acts for")
-        parser.add_argument("--name", default="Command line", help="What the token is for, e.g. the script that uses it (default: %(default)s)")
+        parser.add_argument(
+            "--name",
+            default="Command line",
+            help="What the token is for, e.g. the script that uses it (default: %(default)s)",
+        )
 
     def handle(self, *args: object, email: str, name: str, **options: object) -> None:
         try:
             person = Person.objects.get(email__iexact=email.strip())
         except Person.DoesNotExist:
-            raise CommandError(f"No one has the e-mail address {email!r}.")
+            raise CommandError(f"No one has the e-mail address {email!r}.") from None
         if not person.is_active:
             raise CommandError(f"{person.email} is deactivated; a token for them would not work.")
         try:
             token, secret = api_token_create(person=person, name=name)
         except ValidationError as exc:
-            raise CommandError(" ".join(exc.messages))
-        self.stderr.write(f"Token {token.name!r} for {person.email} (prefix {token.prefix}). Store the secret now; it is not shown again.")
+            raise CommandError(" ".join(exc.messages)) from None
+        self.stderr.write(
+            f"Token {token.name!r} for {person.email} (prefix {token.prefix}). Store the secret now; it is not shown again."
+        )
         self.stdout.write(secret)

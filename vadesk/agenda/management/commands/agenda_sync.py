@@ -24,8 +24,12 @@ class Command(BaseCommand):
                 failed += 1
                 self.stderr.write(f"{calendar}: {Calendar.objects.get(pk=calendar.pk).last_error}")
         renewed = 0
-        for calendar in Calendar.objects.filter(Q(materialised_until__isnull=True) | Q(materialised_until__lt=now + HORIZON_RENEW)):
+        for calendar in Calendar.objects.filter(
+            Q(materialised_until__isnull=True) | Q(materialised_until__lt=now + HORIZON_RENEW)
+        ):
             calendar_materialise(calendar=calendar, now=now)
             renewed += 1
         reminded = reminders_send(now=now)
-        self.stdout.write(f"Synced {len(due) - failed}, failed {failed}, horizons renewed {renewed}, reminders queued {reminded}.")
+        self.stdout.write(
+            f"Synced {len(due) - failed}, failed {failed}, horizons renewed {renewed}, reminders queued {reminded}."
+        )

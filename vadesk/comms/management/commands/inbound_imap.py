@@ -6,8 +6,10 @@ from vadesk.comms.imap import imap_config, imap_poll
 
 
 class Command(BaseCommand):
-    help = ("Read new mail from the practice's IMAP mailbox (VADESK_IMAP_HOST, _PORT, _USERNAME, _PASSWORD, _SECURITY, _MAILBOX) "
-            "and file it into tasks, new tasks or triage. Runs until stopped; --once does one pass.")
+    help = (
+        "Read new mail from the practice's IMAP mailbox (VADESK_IMAP_HOST, _PORT, _USERNAME, _PASSWORD, _SECURITY, _MAILBOX) "
+        "and file it into tasks, new tasks or triage. Runs until stopped; --once does one pass."
+    )
 
     def add_arguments(self, parser):
         parser.add_argument("--once", action="store_true")

@@ -19,9 +19,10 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser):
         parser.add_argument(
-            "--force", action="store_true",
+            "--force",
+            action="store_true",
             help="Do not fail when the database already holds organisations. Nothing is added then: the demo never "
-                 "mixes with other data. The exit status is 0, which suits scripts that only need a demo to be there.",
+            "mixes with other data. The exit status is 0, which suits scripts that only need a demo to be there.",
         )
 
     def handle(self, *args, force: bool = False, **options):
@@ -35,11 +36,13 @@ class Command(BaseCommand):
             return
         started = perf_counter()
         summary = demo_load()
-        self.stdout.write(self.style.SUCCESS(
-            f"Loaded the demo practice in {perf_counter() - started:.1f} s: {summary.organisations} organisations, "
-            f"{summary.people} people, {summary.clients} clients, {summary.engagements} engagements, {summary.tasks} tasks, "
-            f"{summary.time_entries} time entries, {summary.dossier_facts} dossier facts."
-        ))
+        self.stdout.write(
+            self.style.SUCCESS(
+                f"Loaded the demo practice in {perf_counter() - started:.1f} s: {summary.organisations} organisations, "
+                f"{summary.people} people, {summary.clients} clients, {summary.engagements} engagements, {summary.tasks} tasks, "
+                f"{summary.time_entries} time entries, {summary.dossier_facts} dossier facts."
+            )
+        )
         self.stdout.write(demo_logins_text(demo_logins()))
 
     def refuse(self, existing: list[str], force: bool) -> None:

@@ -22,23 +22,37 @@ class Command(BaseCommand):
     )
 
     def add_arguments(self, parser):
-        parser.add_argument("--addr", default="127.0.0.1:8000", help="Address and port to serve on (default: 127.0.0.1:8000).")
-        parser.add_argument("--no-demo", action="store_true", help="Start with an empty database instead of loading the demo practice.")
+        parser.add_argument(
+            "--addr", default="127.0.0.1:8000", help="Address and port to serve on (default: 127.0.0.1:8000)."
+        )
+        parser.add_argument(
+            "--no-demo", action="store_true", help="Start with an empty database instead of loading the demo practice."
+        )
 
     def handle(self, *args, addr: str, no_demo: bool, **options):
         data_dir = data_dir_ensure()
-        where = connection.settings_dict["NAME"] if connection.vendor == "sqlite" else f"{connection.vendor} database {connection.settings_dict['NAME']}"
+        where = (
+            connection.settings_dict["NAME"]
+            if connection.vendor == "sqlite"
+            else f"{connection.vendor} database {connection.settings_dict['NAME']}"
+        )
         self.stdout.write(f"Data directory: {data_dir}\nDatabase: {where}")
         applied = database_migrate()
         if applied:
             self.stdout.write(f"Applied {applied} migration(s).")
         prepared = practice_prepare(load_demo=not no_demo)
         if prepared.loaded:
-            self.stdout.write(self.style.SUCCESS(f"Loaded the demo practice: {prepared.loaded.clients} clients, {prepared.loaded.tasks} tasks, {prepared.loaded.time_entries} time entries."))
+            self.stdout.write(
+                self.style.SUCCESS(
+                    f"Loaded the demo practice: {prepared.loaded.clients} clients, {prepared.loaded.tasks} tasks, {prepared.loaded.time_entries} time entries."
+                )
+            )
         if prepared.recurring_spawned:
             self.stdout.write(f"Created {prepared.recurring_spawned} task(s) from recurring templates.")
         if prepared.logins:
             self.stdout.write(demo_logins_text(prepared.logins, url=f"http://{addr}/"))
         if not settings.DEBUG:
-            self.stdout.write(self.style.WARNING("VADESK_DEBUG is off: the development server will not serve static files."))
+            self.stdout.write(
+                self.style.WARNING("VADESK_DEBUG is off: the development server will not serve static files.")
+            )
         serve(addr)

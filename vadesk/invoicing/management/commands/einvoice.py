@@ -11,14 +11,18 @@ from vadesk.invoicing.models import Invoice
 
 
 class Command(BaseCommand):
-    help = "Write the e-invoice of a final invoice or credit note (or of all of an organisation's) in a standard format."
+    help = (
+        "Write the e-invoice of a final invoice or credit note (or of all of an organisation's) in a standard format."
+    )
 
     def add_arguments(self, parser):
         parser.add_argument("number", nargs="?", help="the invoice or credit note number, e.g. 2026-0042")
         parser.add_argument("--format", choices=FORMATS, default="ubl")
         parser.add_argument("--out", required=True, help="a file (one document) or a directory (--all)")
         parser.add_argument("--all", action="store_true", help="every final document of the organisation")
-        parser.add_argument("--organisation", type=int, help="organisation id; needed when several organisations use the number")
+        parser.add_argument(
+            "--organisation", type=int, help="organisation id; needed when several organisations use the number"
+        )
 
     def handle(self, *args, number=None, format="ubl", out="", all=False, organisation=None, **options):
         invoices = Invoice.objects.final().select_related("seller__organisation", "client", "credit_of")
@@ -50,6 +54,6 @@ class Command(BaseCommand):
         try:
             content, _filename, _type = einvoice_bytes(matches[0], format)
         except ValidationError as error:
-            raise CommandError(" ".join(error.messages))
+            raise CommandError(" ".join(error.messages)) from None
         Path(out).write_bytes(content)
         self.stdout.write(f"Wrote {out}")
