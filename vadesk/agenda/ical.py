@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta, tzinfo
-from typing import Literal
+from typing import Any, Literal
 
 import icalendar
 import recurring_ical_events
@@ -106,7 +106,7 @@ def parse_ics(data: bytes | str, *, max_bytes: int = MAX_ICS_BYTES) -> Parsed:
         for component in calendar.subcomponents:
             if component.name == "VTIMEZONE":
                 merged.add_component(component)
-            elif component.name == "VEVENT":
+            elif isinstance(component, icalendar.Event):
                 _take_event(component, parsed, seen)
     return parsed
 
@@ -273,9 +273,9 @@ def _capped(components: Iterable[icalendar.Event]) -> tuple[list[Occurrence], li
 
 def occurrence_of(component: icalendar.Event) -> Occurrence:
     """One expanded VEVENT as an Occurrence (the expander has already set DTSTART/DTEND per instance)."""
-    start = component["DTSTART"].dt
+    start = _moment(component["DTSTART"])
     end_prop = component.get("DTEND")
-    end = end_prop.dt if end_prop is not None else start
+    end = _moment(end_prop) if end_prop is not None else start
     kind: Kind
     if not isinstance(start, datetime):
         kind = "allday"
@@ -296,7 +296,7 @@ def occurrence_of(component: icalendar.Event) -> Occurrence:
     rid = component.get("RECURRENCE-ID")
     return Occurrence(
         uid=str(component.get("UID", "")),
-        recurrence_id=_iso(rid.dt) if rid is not None else _iso(component["DTSTART"].dt),
+        recurrence_id=_iso(_moment(rid)) if rid is not None else _iso(_moment(component["DTSTART"])),
         summary=str(component.get("SUMMARY", ""))[:300],
         start=start,
         end=end,
@@ -308,10 +308,18 @@ def occurrence_of(component: icalendar.Event) -> Occurrence:
     )
 
 
+def _moment(prop: Any) -> date:
+    """The DATE or DATE-TIME of a DTSTART, DTEND or RECURRENCE-ID (RFC 5545 §3.3.4, §3.3.5); anything else is refused."""
+    value = getattr(prop, "dt", None)
+    if not isinstance(value, date):  # a datetime is a date too
+        raise IcsError(_("an event's start or end is not a date or a time"))
+    return value
+
+
 def split_by_uid(parsed: Parsed) -> dict[str, str]:
     """One VCALENDAR text per UID (master and overrides, RFC 4791 §4.1), with the VTIMEZONEs it uses."""
     zones = {str(tz.get("TZID")): tz for tz in parsed.calendar.walk("VTIMEZONE")}
-    groups: dict[str, list[icalendar.Event]] = {}
+    groups: dict[str, list[icalendar.Component]] = {}
     for event in parsed.calendar.walk("VEVENT"):
         groups.setdefault(str(event.get("UID")), []).append(event)
     result = {}
@@ -328,7 +336,7 @@ def split_by_uid(parsed: Parsed) -> dict[str, str]:
     return result
 
 
-def _dated_props(event: icalendar.Event) -> list:
+def _dated_props(event: icalendar.Component) -> list:
     props = []
     for name in ("DTSTART", "DTEND", "RECURRENCE-ID", "EXDATE", "RDATE"):
         props.extend(_as_list(event.get(name)))
