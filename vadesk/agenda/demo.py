@@ -85,8 +85,8 @@ def agenda_demo(organisations: list[Organisation], *, now: datetime) -> int:
         monday = today - timedelta(days=today.weekday())
         owner = (
             Membership.objects.filter(organisation=organisation, role=Membership.Role.OWNER)
-            .order_by("pk")
-            .first()
+            .select_related("person")
+            .order_by("pk")[0]
             .person
         )
         with_users = set(
