@@ -22,6 +22,7 @@ from urllib.parse import quote, unquote, urljoin, urlsplit
 from xml.sax.saxutils import escape
 
 from caldav.davclient import DAVClient
+from caldav.lib.error import AuthorizationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -159,15 +160,28 @@ def _sync_body(token: str) -> str:
     )
 
 
-def _pull(client: DAVClient, calendar: Calendar, report: SyncReport) -> bool:
-    response = _request(
-        client,
-        calendar.url,
-        "REPORT",
-        _sync_body(calendar.sync_token),
-        {"Depth": "0", "Content-Type": "application/xml"},
+def _token_refused(error: BaseException | None) -> bool:
+    return isinstance(error, AuthorizationError) and (
+        error.status == 403 and f"{DAV}valid-sync-token" in (error.preconditions or [])
     )
-    if response.status in (403, 409) and calendar.sync_token:  # RFC 6578 §3.2: the token is no longer valid
+
+
+def _pull(client: DAVClient, calendar: Calendar, report: SyncReport) -> bool:
+    try:
+        response = _request(
+            client,
+            calendar.url,
+            "REPORT",
+            _sync_body(calendar.sync_token),
+            {"Depth": "0", "Content-Type": "application/xml"},
+        )
+        expired = response.status in (403, 409)
+    except SyncError as exc:
+        # The caldav client raises on a 403 rather than returning it; a 403 that names DAV:valid-sync-token is "start over".
+        if not _token_refused(exc.__cause__):
+            raise
+        expired = True
+    if expired and calendar.sync_token:  # RFC 6578 §3.2: the token is no longer valid
         calendar.sync_token = ""
         response = _request(
             client, calendar.url, "REPORT", _sync_body(""), {"Depth": "0", "Content-Type": "application/xml"}
