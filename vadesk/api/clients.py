@@ -5,10 +5,11 @@ from django.shortcuts import get_object_or_404
 from ninja import Field, Query, Router, Schema
 
 from vadesk.accounts.models import Country, Language, Organisation
-from vadesk.api import scoping, services
+from vadesk.api import scoping
 from vadesk.api.auth import person_of
 from vadesk.api.patching import changes
 from vadesk.api.types import Id, Input, Timestamp
+from vadesk.clients import services
 from vadesk.clients.models import Client
 from vadesk.clients.scoping import visible_clients
 

@@ -5,10 +5,11 @@ from datetime import date
 from django.http import HttpRequest
 from ninja import Field, Query, Router, Schema
 
-from vadesk.api import scoping, services
+from vadesk.api import scoping
 from vadesk.api.auth import person_of
 from vadesk.api.patching import changes
 from vadesk.api.types import Day, Id, Input, PersonRef, Timestamp
+from vadesk.clients import services
 from vadesk.clients.models import DossierFact
 
 router = Router(tags=["dossier"])

@@ -7,11 +7,12 @@ from django.http import HttpRequest
 from django.utils import timezone
 from ninja import Field, Query, Router, Schema
 
-from vadesk.api import scoping, services
+from vadesk.api import scoping
 from vadesk.api.auth import person_of
 from vadesk.api.patching import changes
 from vadesk.api.types import Day, Id, Input, Money, Timestamp
 from vadesk.engagements import balance as calc
+from vadesk.engagements import services
 from vadesk.engagements.balances import balance_of, balances_of
 from vadesk.engagements.models import Engagement
 
