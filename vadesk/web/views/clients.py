@@ -10,8 +10,10 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from vadesk.accounts.decorators import owner_required, staff_required
 from vadesk.clients import services as client_services
 from vadesk.clients.models import Assignment, DossierFact
+from vadesk.clients.scoping import client_for, clients_for
 from vadesk.engagements import services as engagement_services
 from vadesk.engagements.balances import balances_of
 from vadesk.engagements.models import Engagement
@@ -22,7 +24,6 @@ from vadesk.tasks.recurrence import (
     recurring_tasks_spawn,
 )
 from vadesk.timesheets.models import TimeEntry
-from vadesk.web.access import owner_required, staff_required
 from vadesk.web.forms import (
     ClientForm,
     ContactForm,
@@ -30,21 +31,14 @@ from vadesk.web.forms import (
     EngagementForm,
     RecurringTaskForm,
 )
-from vadesk.web.views.common import (
-    apply_validation_error,
-    client_in_reach,
-    my_clients,
-    organisation_staff,
-    report_form_errors,
-    report_refusal,
-)
+from vadesk.web.views.common import apply_validation_error, organisation_staff, report_form_errors, report_refusal
 
 
 @staff_required
 def client_list(request):
     q = request.GET.get("q", "").strip()
     clients = (
-        my_clients(request)
+        clients_for(request.user, write=True, organisation=request.membership.organisation_id)
         .active()
         .prefetch_related("assignments__person")
         .annotate(open_tasks=Count("tasks", filter=Q(tasks__status__in=["new", "planned", "in_progress", "waiting"])))
@@ -72,7 +66,7 @@ def _month_param(request) -> date:
 
 @staff_required
 def client_detail(request, pk: int):
-    client = client_in_reach(request, pk)
+    client = client_for(request.user, pk, write=True, organisation=request.membership.organisation_id)
     on = _month_param(request)
     engagements = list(client.engagements.all())
     balances = balances_of(engagements, on)
@@ -120,7 +114,7 @@ def client_create(request):
 
 @owner_required
 def client_edit(request, pk: int):
-    client = client_in_reach(request, pk)
+    client = client_for(request.user, pk, write=True, organisation=request.membership.organisation_id)
     form = ClientForm(request.POST or None, instance=client)
     if request.method == "POST" and form.is_valid():
         try:
@@ -139,7 +133,7 @@ def client_edit(request, pk: int):
 
 @staff_required
 def contact_add(request, pk: int):
-    client = client_in_reach(request, pk)
+    client = client_for(request.user, pk, write=True, organisation=request.membership.organisation_id)
     form = ContactForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
@@ -166,7 +160,7 @@ def _dossier_hx(request, client, form=None):
 @staff_required
 @require_POST
 def fact_add(request, pk: int):
-    client = client_in_reach(request, pk)
+    client = client_for(request.user, pk, write=True, organisation=request.membership.organisation_id)
     form = DossierFactForm(request.POST)
     if form.is_valid():
         try:
@@ -185,7 +179,7 @@ def fact_add(request, pk: int):
 @staff_required
 @require_POST
 def fact_pin(request, pk: int, fact_pk: int):
-    client = client_in_reach(request, pk)
+    client = client_for(request.user, pk, write=True, organisation=request.membership.organisation_id)
     fact = get_object_or_404(DossierFact, pk=fact_pk, client=client)
     client_services.dossier_fact_update(by=request.user, fact=fact, pinned=not fact.pinned)
     if request.htmx:
@@ -196,7 +190,7 @@ def fact_pin(request, pk: int, fact_pk: int):
 @staff_required
 @require_POST
 def fact_delete(request, pk: int, fact_pk: int):
-    client = client_in_reach(request, pk)
+    client = client_for(request.user, pk, write=True, organisation=request.membership.organisation_id)
     client_services.dossier_fact_delete(by=request.user, fact=get_object_or_404(DossierFact, pk=fact_pk, client=client))
     if request.htmx:
         return _dossier_hx(request, client)
@@ -205,7 +199,7 @@ def fact_delete(request, pk: int, fact_pk: int):
 
 @owner_required
 def engagement_edit(request, pk: int, engagement_pk: int | None = None):
-    client = client_in_reach(request, pk)
+    client = client_for(request.user, pk, write=True, organisation=request.membership.organisation_id)
     engagement = get_object_or_404(Engagement, pk=engagement_pk, client=client) if engagement_pk else None
     # Defaults only for a new engagement: on an existing one, `initial` would show (and save) them over its terms.
     initial = (
@@ -231,7 +225,7 @@ def engagement_edit(request, pk: int, engagement_pk: int | None = None):
 
 @owner_required
 def team_edit(request, pk: int):
-    client = client_in_reach(request, pk)
+    client = client_for(request.user, pk, write=True, organisation=request.membership.organisation_id)
     staff = list(organisation_staff(request))
     current = {a.person_id: a.role for a in client.assignments.all()}
     if request.method == "POST":
@@ -253,7 +247,7 @@ def team_edit(request, pk: int):
 
 @staff_required
 def recurring_new(request, pk: int):
-    client = client_in_reach(request, pk)
+    client = client_for(request.user, pk, write=True, organisation=request.membership.organisation_id)
     form = RecurringTaskForm(
         request.POST or None, client=client, staff=client.assistants.all(), initial={"assignees": [request.user.pk]}
     )
@@ -289,7 +283,7 @@ def recurring_new(request, pk: int):
 @staff_required
 @require_POST
 def recurring_stop(request, pk: int, recurring_pk: int):
-    client = client_in_reach(request, pk)
+    client = client_for(request.user, pk, write=True, organisation=request.membership.organisation_id)
     RecurringTask.objects.filter(pk=recurring_pk, client=client).update(active=False)
     messages.success(request, _("The task no longer repeats. Tasks already created stay."))
     return redirect("client_detail", pk=client.pk)

@@ -1,51 +1,14 @@
-"""What several staff pages need: the clients, engagements and staff in reach."""
+"""What several staff pages need: the organisation's staff, and showing a service's refusal."""
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.db.models import QuerySet
 from django.forms import BaseForm, Form
-from django.http import Http404, HttpResponseRedirect
+from django.http import HttpResponseRedirect
 from django.shortcuts import redirect
 from django.utils.http import url_has_allowed_host_and_scheme
 
 from vadesk.accounts.models import Membership, Person
-from vadesk.clients.models import Client
-from vadesk.clients.scoping import staff_clients
-from vadesk.engagements.models import Engagement
-from vadesk.tasks.models import Task
-from vadesk.timesheets.models import TimeEntry
-
-
-def my_clients(request) -> QuerySet[Client]:
-    """Clients the person serves in the organisation they are working in now."""
-    return staff_clients(request.user, request.membership.organisation_id)
-
-
-def client_in_reach(request, pk: int) -> Client:
-    try:
-        return my_clients(request).select_related("organisation").get(pk=pk)
-    except (Client.DoesNotExist, ValueError):
-        raise Http404 from None
-
-
-def task_in_reach(request, pk: int) -> Task:
-    try:
-        return Task.objects.select_related("client", "engagement").get(pk=pk, client__in=my_clients(request))
-    except (Task.DoesNotExist, ValueError):
-        raise Http404 from None
-
-
-def entry_in_reach(request, pk: int) -> TimeEntry:
-    try:
-        return TimeEntry.objects.select_related("engagement__client", "task").get(
-            pk=pk, engagement__client__in=my_clients(request)
-        )
-    except (TimeEntry.DoesNotExist, ValueError):
-        raise Http404 from None
-
-
-def my_engagements(request) -> QuerySet[Engagement]:
-    return Engagement.objects.filter(client__in=my_clients(request)).active()
 
 
 def organisation_staff(request) -> QuerySet[Person]:
