@@ -7,11 +7,12 @@ from datetime import UTC, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from dateutil.rrule import rrulestr
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from vadesk.clients.scoping import is_staff_for
 from vadesk.tasks.models import RecurringTask, Source, Status, Task, Transition
 
 MAX_OCCURRENCES_PER_RUN = 60
@@ -121,8 +122,8 @@ def recurring_task_create(
     lead_days: int = 3,
 ) -> RecurringTask:
     """Set up a repeating task; its occurrences are created ahead by `recurring_tasks_spawn`."""
-    from vadesk.clients.scoping import is_staff_for
-
+    if not is_staff_for(by, client):
+        raise PermissionDenied(_("Only the team working for this client can do this."))
     if not title.strip():
         raise ValidationError({"title": _("Give the task a title.")})
     parse_rrule(rrule, first_due_at)
@@ -147,6 +148,13 @@ def recurring_task_create(
         )
         template.assignees.set(assignees)
     return template
+
+
+def recurring_task_stop(*, by, recurring: RecurringTask) -> None:
+    """No more occurrences; the tasks already created stay."""
+    if not is_staff_for(by, recurring.client):
+        raise PermissionDenied(_("Only the team working for this client can do this."))
+    RecurringTask.objects.filter(pk=recurring.pk).update(active=False)
 
 
 def next_occurrences(template: RecurringTask, *, count: int = 3, after: datetime | None = None) -> list[datetime]:

@@ -21,6 +21,7 @@ from vadesk.tasks.models import RecurringTask, Task
 from vadesk.tasks.recurrence import (
     next_occurrences,
     recurring_task_create,
+    recurring_task_stop,
     recurring_tasks_spawn,
 )
 from vadesk.timesheets.models import TimeEntry
@@ -284,6 +285,6 @@ def recurring_new(request, pk: int):
 @require_POST
 def recurring_stop(request, pk: int, recurring_pk: int):
     client = client_for(request.user, pk, write=True, organisation=request.membership.organisation_id)
-    RecurringTask.objects.filter(pk=recurring_pk, client=client).update(active=False)
+    recurring_task_stop(by=request.user, recurring=get_object_or_404(RecurringTask, pk=recurring_pk, client=client))
     messages.success(request, _("The task no longer repeats. Tasks already created stay."))
     return redirect("client_detail", pk=client.pk)
