@@ -22,7 +22,7 @@ from vadesk.agenda.importing import calendar_import_ics
 from vadesk.agenda.models import Calendar, Conflict, Occurrence, Party
 from vadesk.agenda.parties import assistant_party, client_party
 from vadesk.clients.scoping import client_for, clients_for
-from vadesk.web.views.common import apply_validation_error
+from vadesk.lib.pages import apply_validation_error
 
 
 def _zone(request) -> ZoneInfo:

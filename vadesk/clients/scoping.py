@@ -6,7 +6,7 @@ from django.http import Http404
 
 from vadesk.accounts.access import reach_of
 from vadesk.accounts.models import Person
-from vadesk.clients.models import Assignment, Client, Contact, DossierFact
+from vadesk.clients.models import Assignment, Client, ClientQuerySet, Contact, DossierFact, DossierFactQuerySet
 
 
 def staff_client_filter(person: Person, organisation_id: int | None = None) -> Q:
@@ -51,7 +51,7 @@ def get_in_reach[T: Model](queryset: QuerySet[T], pk: object) -> T:
         raise Http404 from None
 
 
-def clients_for(person: Person, *, write: bool = False, organisation: int | None = None) -> QuerySet[Client]:
+def clients_for(person: Person, *, write: bool = False, organisation: int | None = None) -> ClientQuerySet:
     """Clients in the person's reach, optionally in one organisation (the one a staff page works in).
 
     To read: the client's team and its own client users. With `write`: the team only, who may change
@@ -74,7 +74,7 @@ def contact_for(person: Person, pk: object, *, write: bool = False, organisation
     return get_in_reach(contacts.select_related("client"), pk)
 
 
-def dossier_facts_for(person: Person, *, organisation: int | None = None) -> QuerySet[DossierFact]:
+def dossier_facts_for(person: Person, *, organisation: int | None = None) -> DossierFactQuerySet:
     # The dossier is internal to the team: client users never reach it, not even their own.
     return DossierFact.objects.filter(client__in=clients_for(person, write=True, organisation=organisation))
 

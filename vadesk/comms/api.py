@@ -18,9 +18,9 @@ from vadesk.api.types import ClientRef, Id, Input, Instant, PersonRef, TaskRef, 
 from vadesk.clients.scoping import client_for, dossier_fact_for, staff_clients
 from vadesk.comms import scoping, services
 from vadesk.comms.models import Cadence, Channel, MessageTemplate, OutboxMessage, PhoneMessage
+from vadesk.comms.phone import call_statistics
 from vadesk.comms.routing import preference_of
 from vadesk.comms.texts import default_text
-from vadesk.comms.views import call_statistics
 from vadesk.tasks.models import Comment
 from vadesk.tasks.scoping import task_for
 

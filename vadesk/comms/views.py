@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections import Counter
 from datetime import datetime, time, timedelta
 
 from django.contrib import messages
@@ -34,12 +33,13 @@ from vadesk.comms.forms import (
 from vadesk.comms.inbound import triage_file
 from vadesk.comms.models import Attachment, Cadence, InboundMessage, MessageTemplate, OutboxMessage, PhoneMessage
 from vadesk.comms.outbox import outbox_resolve
+from vadesk.comms.phone import call_statistics
 from vadesk.comms.placeholders import PLACEHOLDERS
 from vadesk.comms.routing import preference_of
 from vadesk.comms.texts import default_text
+from vadesk.lib.pages import apply_validation_error, back
 from vadesk.tasks.models import Comment
 from vadesk.tasks.scoping import task_for
-from vadesk.web.views.common import apply_validation_error, back
 
 
 def _org(request) -> int:
@@ -121,25 +121,6 @@ def call_new(request):
                 )
             return redirect(f"{reverse('comms:call_new')}?client={message.client_id}")
     return render(request, "comms/call_new.html", {"form": form, "preset": bool(initial["client"])})
-
-
-def call_statistics(calls: list[PhoneMessage], today) -> dict:
-    per_day = Counter(timezone.localtime(c.taken_at).date() for c in calls)
-    per_week = Counter(timezone.localtime(c.taken_at).isocalendar()[:2] for c in calls)
-    days = [(today - timedelta(days=n), per_day.get(today - timedelta(days=n), 0)) for n in range(6, -1, -1)]
-    weeks = []
-    for n in range(7, -1, -1):
-        year, week, _day = (today - timedelta(weeks=n)).isocalendar()
-        weeks.append((f"{year}-W{week:02d}", per_week.get((year, week), 0)))
-    urgent = sum(1 for c in calls if c.is_urgent)
-    return {
-        "total": len(calls),
-        "days": days,
-        "weeks": weeks,
-        "peak": max([n for _, n in days + weeks] + [1]),
-        "urgent_percent": round(100 * urgent / len(calls)) if calls else 0,
-        "callbacks_open": sum(1 for c in calls if c.callback and c.called_back_at is None),
-    }
 
 
 @staff_required

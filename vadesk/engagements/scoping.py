@@ -1,13 +1,11 @@
 """Deny by default: engagements are reached through their client (see clients.scoping)."""
 
-from django.db.models import QuerySet
-
 from vadesk.accounts.models import Person
 from vadesk.clients.scoping import clients_for, get_in_reach
-from vadesk.engagements.models import Engagement
+from vadesk.engagements.models import Engagement, EngagementQuerySet
 
 
-def engagements_for(person: Person, *, write: bool = False, organisation: int | None = None) -> QuerySet[Engagement]:
+def engagements_for(person: Person, *, write: bool = False, organisation: int | None = None) -> EngagementQuerySet:
     return Engagement.objects.filter(client__in=clients_for(person, write=write, organisation=organisation))
 
 

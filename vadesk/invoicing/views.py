@@ -47,7 +47,7 @@ from vadesk.invoicing.models import (
     SellerProfile,
     StatementLine,
 )
-from vadesk.web.views.common import apply_validation_error, report_form_errors
+from vadesk.lib.pages import apply_validation_error, report_form_errors
 
 
 def staff_invoices(request) -> QuerySet[Invoice]:

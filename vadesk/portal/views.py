@@ -15,11 +15,11 @@ from django.views.decorators.http import require_POST
 from vadesk.accounts.decorators import client_user_required
 from vadesk.engagements.balance import month_end, month_start
 from vadesk.engagements.balances import balances_of
+from vadesk.lib.pages import report_form_errors, report_refusal
 from vadesk.tasks.models import Comment, Task
 from vadesk.tasks.scoping import task_for
 from vadesk.tasks.services import comment_add, task_request
 from vadesk.timesheets.models import TimeEntry
-from vadesk.web.views.common import report_form_errors, report_refusal
 
 
 class RequestForm(forms.Form):

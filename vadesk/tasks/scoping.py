@@ -1,15 +1,14 @@
 """Deny by default: tasks are reached through their client (see clients.scoping)."""
 
 from django.core.exceptions import PermissionDenied
-from django.db.models import QuerySet
 from django.utils.translation import gettext as _
 
 from vadesk.accounts.models import Person
 from vadesk.clients.scoping import clients_for, get_in_reach, is_staff_for
-from vadesk.tasks.models import Task
+from vadesk.tasks.models import Task, TaskQuerySet
 
 
-def tasks_for(person: Person, *, write: bool = False, organisation: int | None = None) -> QuerySet[Task]:
+def tasks_for(person: Person, *, write: bool = False, organisation: int | None = None) -> TaskQuerySet:
     return Task.objects.filter(client__in=clients_for(person, write=write, organisation=organisation))
 
 

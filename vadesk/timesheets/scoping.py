@@ -1,13 +1,11 @@
 """Deny by default: time entries are reached through their engagement's client (see clients.scoping)."""
 
-from django.db.models import QuerySet
-
 from vadesk.accounts.models import Person
 from vadesk.clients.scoping import clients_for, get_in_reach
-from vadesk.timesheets.models import TimeEntry
+from vadesk.timesheets.models import TimeEntry, TimeEntryQuerySet
 
 
-def time_entries_for(person: Person, *, write: bool = False, organisation: int | None = None) -> QuerySet[TimeEntry]:
+def time_entries_for(person: Person, *, write: bool = False, organisation: int | None = None) -> TimeEntryQuerySet:
     return TimeEntry.objects.filter(engagement__client__in=clients_for(person, write=write, organisation=organisation))
 
 

@@ -17,6 +17,7 @@ from vadesk.clients.scoping import client_for, clients_for
 from vadesk.engagements import services as engagement_services
 from vadesk.engagements.balances import balances_of
 from vadesk.engagements.models import Engagement
+from vadesk.lib.pages import apply_validation_error, report_form_errors, report_refusal
 from vadesk.tasks.models import RecurringTask, Task
 from vadesk.tasks.recurrence import (
     next_occurrences,
@@ -32,7 +33,7 @@ from vadesk.web.forms import (
     EngagementForm,
     RecurringTaskForm,
 )
-from vadesk.web.views.common import apply_validation_error, organisation_staff, report_form_errors, report_refusal
+from vadesk.web.views.common import organisation_staff
 
 
 @staff_required

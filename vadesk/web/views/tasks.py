@@ -13,6 +13,7 @@ from vadesk.accounts.models import Person
 from vadesk.clients.scoping import clients_for
 from vadesk.engagements.scoping import engagements_for
 from vadesk.lib.formatting import format_minutes
+from vadesk.lib.pages import apply_validation_error, back, report_form_errors, report_refusal
 from vadesk.tasks.models import ChecklistItem, Status, Task
 from vadesk.tasks.scoping import task_for
 from vadesk.tasks.services import (
@@ -32,7 +33,7 @@ from vadesk.web.forms import (
     TaskForm,
     TimeEntryForm,
 )
-from vadesk.web.views.common import apply_validation_error, back, organisation_staff, report_form_errors, report_refusal
+from vadesk.web.views.common import organisation_staff
 
 BOARD_COLUMNS = [Status.NEW, Status.PLANNED, Status.IN_PROGRESS, Status.WAITING, Status.DONE]
 DONE_ON_BOARD = 20

@@ -11,6 +11,7 @@ from django.views.decorators.http import require_POST
 
 from vadesk.accounts.decorators import staff_required
 from vadesk.engagements.scoping import engagements_for
+from vadesk.lib.pages import apply_validation_error, back, report_refusal
 from vadesk.timesheets.models import TimeEntry
 from vadesk.timesheets.scoping import time_entry_for
 from vadesk.timesheets.services import (
@@ -19,7 +20,7 @@ from vadesk.timesheets.services import (
     time_entry_log,
 )
 from vadesk.web.forms import TimeEntryForm
-from vadesk.web.views.common import apply_validation_error, back, organisation_staff, report_refusal
+from vadesk.web.views.common import organisation_staff
 
 
 def _week_start(request) -> date:
