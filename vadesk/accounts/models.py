@@ -13,7 +13,7 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from vadesk.lib.validators import validate_iban, validate_vat_id
+from vadesk.lib.validators import normalise_iban, normalise_vat_id, validate_iban, validate_vat_id
 
 
 class Country(models.TextChoices):
@@ -124,8 +124,6 @@ class Organisation(models.Model):
         return self.name
 
     def clean(self) -> None:
-        from vadesk.lib.validators import normalise_iban, normalise_vat_id
-
         if self.vat_id:
             self.vat_id = normalise_vat_id(self.vat_id)
         if self.iban:

@@ -13,8 +13,8 @@ from vadesk.agenda import ical, proposals, scoping, services, slots
 from vadesk.agenda.importing import calendar_import_ics
 from vadesk.agenda.models import Calendar, Event
 from vadesk.api.auth import person_of
-from vadesk.api.scoping import task_staffed
 from vadesk.api.types import Id, Input, Instant, Timestamp
+from vadesk.tasks.scoping import task_for
 
 router = Router(tags=["agenda"])
 
@@ -215,7 +215,7 @@ class BookingOut(Schema):
 def create_booking(request: HttpRequest, payload: BookingIn):
     person = person_of(request)
     calendar = scoping.calendar_staffed(person, payload.calendar)
-    task = task_staffed(person, payload.task) if payload.task else None
+    task = task_for(person, payload.task, write=True) if payload.task else None
     with transaction.atomic():
         event = services.booking_create(
             by=person,

@@ -15,14 +15,14 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from vadesk.accounts.decorators import client_user_required, staff_required
 from vadesk.agenda import ical, proposals, scoping, services
 from vadesk.agenda.caldav_sync import calendar_refresh
 from vadesk.agenda.importing import calendar_import_ics
 from vadesk.agenda.models import Calendar, Conflict, Occurrence, Party
 from vadesk.agenda.parties import assistant_party, client_party
-from vadesk.portal.views import client_user_required
-from vadesk.web.access import staff_required
-from vadesk.web.views.common import apply_validation_error, client_in_reach, my_clients
+from vadesk.clients.scoping import client_for, clients_for
+from vadesk.lib.pages import apply_validation_error
 
 
 def _zone(request) -> ZoneInfo:
@@ -53,12 +53,16 @@ def _shown(occurrence: Occurrence, zone: ZoneInfo) -> tuple[datetime, datetime]:
 
 @staff_required
 def agenda_home(request):
-    return render(request, "agenda/home.html", {"clients": my_clients(request).active()})
+    return render(
+        request,
+        "agenda/home.html",
+        {"clients": clients_for(request.user, write=True, organisation=request.membership.organisation_id).active()},
+    )
 
 
 @staff_required
 def client_agenda(request, pk: int):
-    client = client_in_reach(request, pk)
+    client = client_for(request.user, pk, write=True, organisation=request.membership.organisation_id)
     zone = _zone(request)
     month = request.GET.get("view") == "month"
     on = _day(request.GET.get("on"), zone)
@@ -109,7 +113,7 @@ def client_agenda(request, pk: int):
 @staff_required
 @require_POST
 def calendar_add(request, pk: int):
-    client = client_in_reach(request, pk)
+    client = client_for(request.user, pk, write=True, organisation=request.membership.organisation_id)
     party = client_party(client)
     try:
         calendar = services.calendar_create(
@@ -181,7 +185,7 @@ def _parties(request, client) -> list[Party]:
 
 @staff_required
 def find_time(request, pk: int):
-    client = client_in_reach(request, pk)
+    client = client_for(request.user, pk, write=True, organisation=request.membership.organisation_id)
     zone = _zone(request)
     parties = _parties(request, client)
     found, error = None, None
@@ -224,7 +228,7 @@ def find_time(request, pk: int):
 @staff_required
 @require_POST
 def book(request, pk: int):
-    client = client_in_reach(request, pk)
+    client = client_for(request.user, pk, write=True, organisation=request.membership.organisation_id)
     try:
         calendar = scoping.calendar_staffed(
             request.user, int(request.POST.get("calendar", 0)), request.membership.organisation_id
@@ -276,7 +280,7 @@ def party_add(request, pk: int):
     """An outside party for finding a time: their zone, their working days' hours and, if given, their .ics."""
     from zoneinfo import available_timezones
 
-    client = client_in_reach(request, pk)
+    client = client_for(request.user, pk, write=True, organisation=request.membership.organisation_id)
     name, zone = request.POST.get("name", "").strip(), request.POST.get("time_zone", "Europe/Amsterdam")
     start, end = request.POST.get("from", "09:00"), request.POST.get("until", "17:00")
     if not name or zone not in available_timezones():

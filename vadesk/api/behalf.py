@@ -8,11 +8,11 @@ from django.http import Http404, HttpRequest
 from ninja import Field, Router, Schema
 
 from vadesk.accounts.models import Country, Language, Person
-from vadesk.api import scoping
 from vadesk.api.auth import person_of
 from vadesk.api.invoices import InvoiceOut, LineIn, _out
 from vadesk.api.types import Day, Id, Input
 from vadesk.clients.models import Client
+from vadesk.clients.scoping import client_for
 from vadesk.invoicing import services
 from vadesk.invoicing.models import Buyer, SellerProfile
 
@@ -129,7 +129,7 @@ def _seller_out(client: Client, profile: SellerProfile) -> dict:
 
 
 def _profile_or_404(person: Person, client_id: int) -> tuple[Client, SellerProfile]:
-    client = scoping.client_staffed(person, client_id)
+    client = client_for(person, client_id, write=True)
     profile = services.behalf_seller_of(client)
     if profile is None:
         raise Http404
@@ -154,7 +154,7 @@ def get_seller(request: HttpRequest, client_id: Id):
 def save_seller(request: HttpRequest, client_id: Id, payload: SellerIn):
     """Set the client up as a seller, or change its seller data."""
     person = person_of(request)
-    client = scoping.client_staffed(person, client_id)
+    client = client_for(person, client_id, write=True)
     fields = payload.model_dump(exclude_unset=True)
     profile = services.behalf_seller_save(
         by=person,

@@ -5,12 +5,12 @@ from django.shortcuts import get_object_or_404
 from ninja import Field, Query, Router, Schema
 
 from vadesk.accounts.models import Country, Language, Organisation
-from vadesk.api import scoping, services
 from vadesk.api.auth import person_of
 from vadesk.api.patching import changes
 from vadesk.api.types import Id, Input, Timestamp
+from vadesk.clients import services
 from vadesk.clients.models import Client
-from vadesk.clients.scoping import visible_clients
+from vadesk.clients.scoping import client_for, clients_for
 
 router = Router(tags=["clients"])
 
@@ -86,7 +86,7 @@ class ClientFilters(Input):
 
 @router.get("/clients", response=list[ClientOut])
 def list_clients(request: HttpRequest, filters: Query[ClientFilters]):
-    clients = visible_clients(person_of(request)).filter(archived_at__isnull=not filters.archived)
+    clients = clients_for(person_of(request)).filter(archived_at__isnull=not filters.archived)
     if filters.q:
         clients = clients.filter(name__icontains=filters.q)
     if filters.organisation is not None:
@@ -96,7 +96,7 @@ def list_clients(request: HttpRequest, filters: Query[ClientFilters]):
 
 @router.get("/clients/{client_id}", response=ClientDetailOut)
 def get_client(request: HttpRequest, client_id: Id):
-    return scoping.client_visible(person_of(request), client_id)
+    return client_for(person_of(request), client_id)
 
 
 @router.post("/clients", response={201: ClientDetailOut})
@@ -114,5 +114,5 @@ def create_client(request: HttpRequest, payload: ClientIn):
 @router.patch("/clients/{client_id}", response=ClientDetailOut)
 def update_client(request: HttpRequest, client_id: Id, payload: ClientPatch):
     person = person_of(request)
-    client = scoping.client_visible(person, client_id)
+    client = client_for(person, client_id)
     return services.client_update(by=person, client=client, **changes(payload, Client))

@@ -3,12 +3,12 @@
 from django.http import HttpRequest
 from ninja import Field, Router, Schema
 
-from vadesk.api import scoping
 from vadesk.api.auth import person_of
 from vadesk.api.types import Id, Input, PersonRef, Timestamp
 from vadesk.clients.scoping import is_staff_for
 from vadesk.tasks import services
 from vadesk.tasks.models import Comment
+from vadesk.tasks.scoping import task_for
 
 router = Router(tags=["comments"])
 
@@ -32,7 +32,7 @@ class CommentIn(Input):
 @router.get("/tasks/{task_id}/comments", response=list[CommentOut])
 def list_comments(request: HttpRequest, task_id: Id):
     person = person_of(request)
-    task = scoping.task_visible(person, task_id)
+    task = task_for(person, task_id)
     comments = task.comments.select_related("author")
     if not is_staff_for(person, task.client):
         comments = comments.filter(visibility=Comment.Visibility.CLIENT)
@@ -42,7 +42,7 @@ def list_comments(request: HttpRequest, task_id: Id):
 @router.post("/tasks/{task_id}/comments", response={201: CommentOut})
 def create_comment(request: HttpRequest, task_id: Id, payload: CommentIn):
     person = person_of(request)
-    task = scoping.task_visible(person, task_id)
+    task = task_for(person, task_id)
     visibility = payload.visibility or (
         Comment.Visibility.INTERNAL if is_staff_for(person, task.client) else Comment.Visibility.CLIENT
     )

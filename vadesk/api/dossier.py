@@ -5,11 +5,12 @@ from datetime import date
 from django.http import HttpRequest
 from ninja import Field, Query, Router, Schema
 
-from vadesk.api import scoping, services
 from vadesk.api.auth import person_of
 from vadesk.api.patching import changes
 from vadesk.api.types import Day, Id, Input, PersonRef, Timestamp
+from vadesk.clients import services
 from vadesk.clients.models import DossierFact
+from vadesk.clients.scoping import client_for, dossier_fact_for
 
 router = Router(tags=["dossier"])
 
@@ -47,31 +48,31 @@ class DossierFilters(Input):
 @router.get("/clients/{client_id}/dossier", response=list[DossierFactOut])
 def list_dossier(request: HttpRequest, client_id: Id, filters: Query[DossierFilters]):
     """Pinned facts first, then the most recently noted."""
-    client = scoping.client_staffed(person_of(request), client_id)
+    client = client_for(person_of(request), client_id, write=True)
     return client.dossier.search(filters.q.strip()).select_related("author").order_by("-pinned", "-noted_on", "-id")
 
 
 @router.post("/clients/{client_id}/dossier", response={201: DossierFactOut})
 def create_dossier_fact(request: HttpRequest, client_id: Id, payload: DossierFactIn):
     person = person_of(request)
-    client = scoping.client_staffed(person, client_id)
+    client = client_for(person, client_id, write=True)
     return services.dossier_fact_create(by=person, client=client, **payload.dict())
 
 
 @router.get("/dossier/{fact_id}", response=DossierFactOut)
 def get_dossier_fact(request: HttpRequest, fact_id: Id):
-    return scoping.dossier_fact_staffed(person_of(request), fact_id)
+    return dossier_fact_for(person_of(request), fact_id)
 
 
 @router.patch("/dossier/{fact_id}", response=DossierFactOut)
 def update_dossier_fact(request: HttpRequest, fact_id: Id, payload: DossierFactPatch):
     person = person_of(request)
-    fact = scoping.dossier_fact_staffed(person, fact_id)
+    fact = dossier_fact_for(person, fact_id)
     return services.dossier_fact_update(by=person, fact=fact, **changes(payload, DossierFact))
 
 
 @router.delete("/dossier/{fact_id}", response={204: None})
 def delete_dossier_fact(request: HttpRequest, fact_id: Id):
     person = person_of(request)
-    services.dossier_fact_delete(by=person, fact=scoping.dossier_fact_staffed(person, fact_id))
+    services.dossier_fact_delete(by=person, fact=dossier_fact_for(person, fact_id))
     return None

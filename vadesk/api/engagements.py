@@ -7,13 +7,15 @@ from django.http import HttpRequest
 from django.utils import timezone
 from ninja import Field, Query, Router, Schema
 
-from vadesk.api import scoping, services
 from vadesk.api.auth import person_of
 from vadesk.api.patching import changes
 from vadesk.api.types import Day, Id, Input, Money, Timestamp
+from vadesk.clients.scoping import client_for
 from vadesk.engagements import balance as calc
+from vadesk.engagements import services
 from vadesk.engagements.balances import balance_of, balances_of
 from vadesk.engagements.models import Engagement
+from vadesk.engagements.scoping import engagement_for
 
 router = Router(tags=["engagements"])
 
@@ -132,7 +134,7 @@ def _out(engagement: Engagement, balance: calc.Balance) -> Engagement:
 
 @router.get("/clients/{client_id}/engagements", response=list[EngagementOut])
 def list_engagements(request: HttpRequest, client_id: Id, query: Query[BalanceQuery]):
-    client = scoping.client_visible(person_of(request), client_id)
+    client = client_for(person_of(request), client_id)
     engagements = list(client.engagements.all())
     balances = balances_of(engagements, query.on or timezone.localdate())
     return [_out(e, balances[e.pk]) for e in engagements]
@@ -140,14 +142,14 @@ def list_engagements(request: HttpRequest, client_id: Id, query: Query[BalanceQu
 
 @router.get("/engagements/{engagement_id}", response=EngagementOut)
 def get_engagement(request: HttpRequest, engagement_id: Id, query: Query[BalanceQuery]):
-    engagement = scoping.engagement_visible(person_of(request), engagement_id)
+    engagement = engagement_for(person_of(request), engagement_id)
     return _out(engagement, balance_of(engagement, query.on or timezone.localdate()))
 
 
 @router.post("/clients/{client_id}/engagements", response={201: EngagementOut})
 def create_engagement(request: HttpRequest, client_id: Id, payload: EngagementIn):
     person = person_of(request)
-    client = scoping.client_visible(person, client_id)
+    client = client_for(person, client_id)
     engagement = services.engagement_create(by=person, client=client, **payload.dict())
     return _out(engagement, balance_of(engagement, timezone.localdate()))
 
@@ -155,6 +157,6 @@ def create_engagement(request: HttpRequest, client_id: Id, payload: EngagementIn
 @router.patch("/engagements/{engagement_id}", response=EngagementOut)
 def update_engagement(request: HttpRequest, engagement_id: Id, payload: EngagementPatch):
     person = person_of(request)
-    engagement = scoping.engagement_visible(person, engagement_id)
+    engagement = engagement_for(person, engagement_id)
     engagement = services.engagement_update(by=person, engagement=engagement, **changes(payload, Engagement))
     return _out(engagement, balance_of(engagement, timezone.localdate()))

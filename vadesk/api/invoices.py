@@ -9,10 +9,9 @@ from ninja import Field, Router, Schema
 
 from vadesk.accounts.access import reach_of
 from vadesk.accounts.models import Person
-from vadesk.api import scoping
 from vadesk.api.auth import person_of
 from vadesk.api.types import Day, Id, Input, Money, Timestamp
-from vadesk.clients.scoping import staff_clients
+from vadesk.clients.scoping import client_for, staff_clients
 from vadesk.invoicing import services
 from vadesk.invoicing.einvoices import FORMATS, einvoice_bytes
 from vadesk.invoicing.models import Invoice, InvoiceLine
@@ -121,7 +120,7 @@ def get_invoice(request: HttpRequest, invoice_id: Id):
 @router.post("/invoices", response={201: InvoiceOut})
 def create_draft(request: HttpRequest, payload: DraftIn):
     person = person_of(request)
-    client = scoping.client_staffed(person, payload.client_id)
+    client = client_for(person, payload.client_id, write=True)
     invoice = services.invoice_draft_create(
         by=person,
         client=client,

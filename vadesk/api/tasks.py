@@ -9,7 +9,6 @@ from django.utils.translation import gettext as _
 from ninja import Field, Query, Router, Schema
 
 from vadesk.accounts.models import Membership, Person
-from vadesk.api import scoping
 from vadesk.api.auth import person_of
 from vadesk.api.patching import changes
 from vadesk.api.types import (
@@ -23,10 +22,12 @@ from vadesk.api.types import (
     Timestamp,
 )
 from vadesk.clients.models import Client
-from vadesk.clients.scoping import is_staff_for
+from vadesk.clients.scoping import client_for, is_staff_for
 from vadesk.engagements.models import Engagement
+from vadesk.engagements.scoping import engagement_for
 from vadesk.tasks import services
 from vadesk.tasks.models import OPEN_STATUSES, Category, Priority, Source, Status, Task
+from vadesk.tasks.scoping import task_for, tasks_for
 
 router = Router(tags=["tasks"])
 
@@ -129,7 +130,7 @@ def _detailed(task: Task) -> Task:
 def list_tasks(request: HttpRequest, filters: Query[TaskFilters]):
     """Open work first by due date (undated last), then by priority."""
     person = person_of(request)
-    tasks = scoping.visible_tasks(person)
+    tasks = tasks_for(person)
     if filters.status == "open":
         tasks = tasks.filter(status__in=OPEN_STATUSES)
     elif filters.status is not None:
@@ -147,13 +148,13 @@ def list_tasks(request: HttpRequest, filters: Query[TaskFilters]):
 
 @router.get("/tasks/{task_id}", response=TaskDetailOut)
 def get_task(request: HttpRequest, task_id: Id):
-    return _detailed(scoping.task_visible(person_of(request), task_id))
+    return _detailed(task_for(person_of(request), task_id))
 
 
 @router.post("/tasks", response={201: TaskDetailOut})
 def create_task(request: HttpRequest, payload: TaskIn):
     person = person_of(request)
-    client = scoping.client_visible(person, payload.client)
+    client = client_for(person, payload.client)
     if not is_staff_for(person, client):
         task = services.task_request(
             by=person, client=client, title=payload.title, description=payload.description, due_at=payload.due_at
@@ -178,7 +179,7 @@ def create_task(request: HttpRequest, payload: TaskIn):
 @router.patch("/tasks/{task_id}", response=TaskDetailOut)
 def update_task(request: HttpRequest, task_id: Id, payload: TaskPatch):
     person = person_of(request)
-    task = scoping.task_staffed(person, task_id)
+    task = task_for(person, task_id, write=True)
     fields = changes(payload, Task)
     if "engagement" in fields:
         fields["engagement"] = _engagement(person, fields["engagement"])
@@ -191,12 +192,12 @@ def update_task(request: HttpRequest, task_id: Id, payload: TaskPatch):
 @router.post("/tasks/{task_id}/transition", response=TaskDetailOut)
 def transition_task(request: HttpRequest, task_id: Id, payload: TransitionIn):
     person = person_of(request)
-    task = services.task_transition(by=person, task=scoping.task_staffed(person, task_id), to=payload.to)
+    task = services.task_transition(by=person, task=task_for(person, task_id, write=True), to=payload.to)
     return _detailed(task)
 
 
 def _engagement(person: Person, pk: int | None) -> Engagement | None:
-    return None if pk is None else scoping.engagement_visible(person, pk)
+    return None if pk is None else engagement_for(person, pk)
 
 
 def _team(client: Client, ids: list[int]) -> list[Person]:

@@ -8,7 +8,6 @@ from django.utils.translation import gettext as _
 from ninja import Field, Query, Router, Schema
 
 from vadesk.accounts.models import Person
-from vadesk.api import scoping
 from vadesk.api.auth import person_of
 from vadesk.api.types import (
     ClientRef,
@@ -22,9 +21,12 @@ from vadesk.api.types import (
     Timestamp,
 )
 from vadesk.clients.models import Client
+from vadesk.engagements.scoping import engagement_for
 from vadesk.tasks.models import Task
+from vadesk.tasks.scoping import task_for
 from vadesk.timesheets import services
 from vadesk.timesheets.models import TimeEntry
+from vadesk.timesheets.scoping import time_entries_for, time_entry_for
 
 router = Router(tags=["time entries"])
 
@@ -104,18 +106,18 @@ class TimerStopIn(Input):
 
 
 def _shown(person: Person, entry: TimeEntry) -> TimeEntry:
-    return scoping.time_entry_visible(person, entry.pk)
+    return time_entry_for(person, entry.pk)
 
 
 def _task(person: Person, pk: int | None) -> Task | None:
-    return None if pk is None else scoping.task_visible(person, pk)
+    return None if pk is None else task_for(person, pk)
 
 
 @router.get("/time-entries", response=TimeEntryPage)
 def list_time_entries(request: HttpRequest, filters: Query[TimeEntryFilters]):
     """Newest work first."""
     person = person_of(request)
-    entries = scoping.visible_time_entries(person)
+    entries = time_entries_for(person)
     if filters.client is not None:
         entries = entries.filter(engagement__client_id=filters.client)
     if filters.engagement is not None:
@@ -134,7 +136,7 @@ def list_time_entries(request: HttpRequest, filters: Query[TimeEntryFilters]):
 
 @router.get("/time-entries/{entry_id}", response=TimeEntryOut)
 def get_time_entry(request: HttpRequest, entry_id: Id):
-    return scoping.time_entry_visible(person_of(request), entry_id)
+    return time_entry_for(person_of(request), entry_id)
 
 
 @router.post("/time-entries", response={201: TimeEntryOut})
@@ -142,7 +144,7 @@ def log_time(request: HttpRequest, payload: TimeEntryIn):
     person = person_of(request)
     entry = services.time_entry_log(
         by=person,
-        engagement=scoping.engagement_visible(person, payload.engagement),
+        engagement=engagement_for(person, payload.engagement),
         work_date=payload.work_date,
         minutes=payload.minutes,
         task=_task(person, payload.task),
@@ -155,15 +157,13 @@ def log_time(request: HttpRequest, payload: TimeEntryIn):
 @router.patch("/time-entries/{entry_id}", response=TimeEntryOut)
 def correct_time_entry(request: HttpRequest, entry_id: Id, payload: TimeEntryPatch):
     person = person_of(request)
-    entry = scoping.time_entry_visible(person, entry_id)
+    entry = time_entry_for(person, entry_id)
     sent = payload.dict(exclude_unset=True)
     # Unsent fields keep their value; only `task` may be cleared by sending null.
     entry = services.time_entry_correct(
         by=person,
         entry=entry,
-        engagement=scoping.engagement_visible(person, payload.engagement)
-        if payload.engagement is not None
-        else entry.engagement,
+        engagement=engagement_for(person, payload.engagement) if payload.engagement is not None else entry.engagement,
         task=_task(person, payload.task) if "task" in sent else entry.task,
         minutes=payload.minutes if payload.minutes is not None else entry.worked_minutes,
         work_date=payload.work_date or entry.work_date,
@@ -176,7 +176,7 @@ def correct_time_entry(request: HttpRequest, entry_id: Id, payload: TimeEntryPat
 @router.delete("/time-entries/{entry_id}", response={204: None})
 def delete_time_entry(request: HttpRequest, entry_id: Id):
     person = person_of(request)
-    services.time_entry_delete(by=person, entry=scoping.time_entry_visible(person, entry_id))
+    services.time_entry_delete(by=person, entry=time_entry_for(person, entry_id))
     return None
 
 
@@ -186,7 +186,7 @@ def start_timer(request: HttpRequest, payload: TimerStartIn):
     person = person_of(request)
     entry = services.timer_start(
         by=person,
-        engagement=scoping.engagement_visible(person, payload.engagement),
+        engagement=engagement_for(person, payload.engagement),
         task=_task(person, payload.task),
         note=payload.note,
     )

@@ -6,7 +6,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from vadesk.accounts.models import Country, Language, Organisation
-from vadesk.lib.validators import validate_vat_id
+from vadesk.lib.validators import normalise_vat_id, validate_vat_id
 
 
 class ClientQuerySet(models.QuerySet["Client"]):
@@ -58,8 +58,6 @@ class Client(models.Model):
         return self.name
 
     def clean(self) -> None:
-        from vadesk.lib.validators import normalise_vat_id
-
         if self.vat_id:
             self.vat_id = normalise_vat_id(self.vat_id)
 

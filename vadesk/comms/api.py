@@ -13,16 +13,16 @@ from ninja import Field, Query, Router, Schema
 
 from vadesk.accounts.access import reach_of
 from vadesk.accounts.models import Language
-from vadesk.api import scoping as api_scoping
 from vadesk.api.auth import person_of
 from vadesk.api.types import ClientRef, Id, Input, Instant, PersonRef, TaskRef, Timestamp
-from vadesk.clients.scoping import staff_clients
+from vadesk.clients.scoping import client_for, dossier_fact_for, staff_clients
 from vadesk.comms import scoping, services
 from vadesk.comms.models import Cadence, Channel, MessageTemplate, OutboxMessage, PhoneMessage
+from vadesk.comms.phone import call_statistics
 from vadesk.comms.routing import preference_of
 from vadesk.comms.texts import default_text
-from vadesk.comms.views import call_statistics
 from vadesk.tasks.models import Comment
+from vadesk.tasks.scoping import task_for
 
 router = Router(tags=["comms"])
 
@@ -159,7 +159,7 @@ class CallStatistics(Schema):
 
 @router.get("/clients/{client_id}/phone-messages", response=list[PhoneMessageOut])
 def list_phone_messages(request: HttpRequest, client_id: Id, filters: Query[PhoneFilters]):
-    client = api_scoping.client_staffed(person_of(request), client_id)
+    client = client_for(person_of(request), client_id, write=True)
     calls = PhoneMessage.objects.filter(
         client=client, taken_at__gte=timezone.now() - timedelta(days=filters.days)
     ).select_related("client", "taken_by")
@@ -172,7 +172,7 @@ def list_phone_messages(request: HttpRequest, client_id: Id, filters: Query[Phon
 
 @router.get("/clients/{client_id}/phone-messages/statistics", response=CallStatistics)
 def phone_statistics(request: HttpRequest, client_id: Id, days: int = Query(30, ge=1, le=3660)):
-    client = api_scoping.client_staffed(person_of(request), client_id)
+    client = client_for(person_of(request), client_id, write=True)
     calls = list(PhoneMessage.objects.filter(client=client, taken_at__gte=timezone.now() - timedelta(days=days)))
     stats = call_statistics(calls, timezone.localdate())
     return CallStatistics(
@@ -187,7 +187,7 @@ def phone_statistics(request: HttpRequest, client_id: Id, days: int = Query(30, 
 @router.post("/clients/{client_id}/phone-messages", response={201: PhoneMessageTaken})
 def take_phone_message(request: HttpRequest, client_id: Id, payload: PhoneMessageIn):
     person = person_of(request)
-    client = api_scoping.client_staffed(person, client_id)
+    client = client_for(person, client_id, write=True)
     contact = scoping.contact_for_staff(person, payload.contact) if payload.contact else None
     data = payload.model_dump(exclude={"contact"})
     message, rows = services.phone_message_take(by=person, client=client, contact=contact, **data)
@@ -243,13 +243,13 @@ def create_follow_up(request: HttpRequest, payload: FollowUpIn):
         comment = _comment_staffed(person, payload.comment)
         client = comment.task.client
     elif payload.fact:
-        fact = api_scoping.dossier_fact_staffed(person, payload.fact)
+        fact = dossier_fact_for(person, payload.fact)
         client = fact.client
     elif payload.task:
-        task = api_scoping.task_staffed(person, payload.task)
+        task = task_for(person, payload.task, write=True)
         client = task.client
     elif payload.client:
-        client = api_scoping.client_staffed(person, payload.client)
+        client = client_for(person, payload.client, write=True)
     else:
         raise Http404
     follow_up = services.followup_add(
@@ -285,7 +285,7 @@ class QuestionOut(Schema):
 @router.post("/tasks/{task_id}/questions", response={201: QuestionOut})
 def ask_question(request: HttpRequest, task_id: Id, payload: QuestionIn):
     person = person_of(request)
-    task = api_scoping.task_staffed(person, task_id)
+    task = task_for(person, task_id, write=True)
     comment, rows = services.question_ask(by=person, task=task, question=payload.question)
     return QuestionOut(comment_id=comment.pk, outbox=rows)
 

@@ -5,7 +5,7 @@ from django.utils.translation import gettext_lazy as _
 
 from vadesk.accounts.models import Language, validate_time_zone
 from vadesk.comms.models import Cadence, MessageTemplate, PhoneMessage, Weekday
-from vadesk.web.forms import DateTimeInput
+from vadesk.lib.widgets import DateTimeInput
 
 
 class TimeInput(forms.TimeInput):

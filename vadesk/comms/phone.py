@@ -2,9 +2,17 @@
 
 from __future__ import annotations
 
+from collections import Counter
+from datetime import date, timedelta
+from typing import TYPE_CHECKING
+
 import phonenumbers
 from django.core.exceptions import ValidationError
+from django.utils import timezone
 from django.utils.translation import gettext as _
+
+if TYPE_CHECKING:
+    from vadesk.comms.models import PhoneMessage
 
 
 def normalise_number(text: str, region: str) -> str:
@@ -43,3 +51,23 @@ def is_mobile(e164: str) -> bool:
     except phonenumbers.NumberParseException:
         return False
     return kind in (phonenumbers.PhoneNumberType.MOBILE, phonenumbers.PhoneNumberType.FIXED_LINE_OR_MOBILE)
+
+
+def call_statistics(calls: list[PhoneMessage], today: date) -> dict:
+    """Calls per day (last 7) and per ISO week (last 8), the urgent share and the callbacks still open."""
+    per_day = Counter(timezone.localtime(c.taken_at).date() for c in calls)
+    per_week = Counter(timezone.localtime(c.taken_at).isocalendar()[:2] for c in calls)
+    days = [(today - timedelta(days=n), per_day.get(today - timedelta(days=n), 0)) for n in range(6, -1, -1)]
+    weeks = []
+    for n in range(7, -1, -1):
+        year, week, _day = (today - timedelta(weeks=n)).isocalendar()
+        weeks.append((f"{year}-W{week:02d}", per_week.get((year, week), 0)))
+    urgent = sum(1 for c in calls if c.is_urgent)
+    return {
+        "total": len(calls),
+        "days": days,
+        "weeks": weeks,
+        "peak": max([n for _, n in days + weeks] + [1]),
+        "urgent_percent": round(100 * urgent / len(calls)) if calls else 0,
+        "callbacks_open": sum(1 for c in calls if c.callback and c.called_back_at is None),
+    }

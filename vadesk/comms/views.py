@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections import Counter
 from datetime import datetime, time, timedelta
 
 from django.contrib import messages
@@ -15,8 +14,10 @@ from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from vadesk.accounts.decorators import owner_required, staff_required
 from vadesk.accounts.models import Language
 from vadesk.clients.models import DossierFact
+from vadesk.clients.scoping import client_for, clients_for
 from vadesk.comms import scoping, services
 from vadesk.comms.channels import available_channels
 from vadesk.comms.forms import (
@@ -32,12 +33,13 @@ from vadesk.comms.forms import (
 from vadesk.comms.inbound import triage_file
 from vadesk.comms.models import Attachment, Cadence, InboundMessage, MessageTemplate, OutboxMessage, PhoneMessage
 from vadesk.comms.outbox import outbox_resolve
+from vadesk.comms.phone import call_statistics
 from vadesk.comms.placeholders import PLACEHOLDERS
 from vadesk.comms.routing import preference_of
 from vadesk.comms.texts import default_text
+from vadesk.lib.pages import apply_validation_error, back
 from vadesk.tasks.models import Comment
-from vadesk.web.access import owner_required, staff_required
-from vadesk.web.views.common import apply_validation_error, back, client_in_reach, my_clients, task_in_reach
+from vadesk.tasks.scoping import task_for
 
 
 def _org(request) -> int:
@@ -46,7 +48,7 @@ def _org(request) -> int:
 
 @staff_required
 def hub(request):
-    clients = my_clients(request).active()
+    clients = clients_for(request.user, write=True, organisation=request.membership.organisation_id).active()
     outbox = scoping.outbox_of(request.user, _org(request))
     return render(
         request,
@@ -83,7 +85,7 @@ def _delivery_summary(rows: list[OutboxMessage]) -> str:
 
 @staff_required
 def call_new(request):
-    clients = my_clients(request).active()
+    clients = clients_for(request.user, write=True, organisation=request.membership.organisation_id).active()
     contacts = scoping.contacts_of(request.user, _org(request)).select_related("client")
     initial = {"client": request.GET.get("client")}
     form = PhoneMessageForm(request.POST or None, clients=clients, contacts=contacts, initial=initial)
@@ -121,28 +123,9 @@ def call_new(request):
     return render(request, "comms/call_new.html", {"form": form, "preset": bool(initial["client"])})
 
 
-def call_statistics(calls: list[PhoneMessage], today) -> dict:
-    per_day = Counter(timezone.localtime(c.taken_at).date() for c in calls)
-    per_week = Counter(timezone.localtime(c.taken_at).isocalendar()[:2] for c in calls)
-    days = [(today - timedelta(days=n), per_day.get(today - timedelta(days=n), 0)) for n in range(6, -1, -1)]
-    weeks = []
-    for n in range(7, -1, -1):
-        year, week, _day = (today - timedelta(weeks=n)).isocalendar()
-        weeks.append((f"{year}-W{week:02d}", per_week.get((year, week), 0)))
-    urgent = sum(1 for c in calls if c.is_urgent)
-    return {
-        "total": len(calls),
-        "days": days,
-        "weeks": weeks,
-        "peak": max([n for _, n in days + weeks] + [1]),
-        "urgent_percent": round(100 * urgent / len(calls)) if calls else 0,
-        "callbacks_open": sum(1 for c in calls if c.callback and c.called_back_at is None),
-    }
-
-
 @staff_required
 def call_log(request, pk: int):
-    client = client_in_reach(request, pk)
+    client = client_for(request.user, pk, write=True, organisation=request.membership.organisation_id)
     form = CallFilterForm(request.GET or None)
     form.is_valid()
     data = form.cleaned_data if form.is_bound else {}
@@ -180,7 +163,7 @@ def call_done(request, pk: int):
 
 @staff_required
 def client_comms(request, pk: int):
-    client = client_in_reach(request, pk)
+    client = client_for(request.user, pk, write=True, organisation=request.membership.organisation_id)
     contacts = [(c, preference_of(c)) for c in client.contacts.all()]
     return render(
         request,
@@ -224,7 +207,8 @@ def _follow_up_source(request):
     if request.GET.get("comment"):
         try:
             comment = Comment.objects.select_related("task__client").get(
-                pk=request.GET["comment"], task__client__in=my_clients(request)
+                pk=request.GET["comment"],
+                task__client__in=clients_for(request.user, write=True, organisation=request.membership.organisation_id),
             )
         except (Comment.DoesNotExist, ValueError):
             raise Http404 from None
@@ -232,16 +216,19 @@ def _follow_up_source(request):
     elif request.GET.get("fact"):
         try:
             fact = DossierFact.objects.select_related("client").get(
-                pk=request.GET["fact"], client__in=my_clients(request)
+                pk=request.GET["fact"],
+                client__in=clients_for(request.user, write=True, organisation=request.membership.organisation_id),
             )
         except (DossierFact.DoesNotExist, ValueError):
             raise Http404 from None
         client = fact.client
     elif request.GET.get("task"):
-        task = task_in_reach(request, request.GET["task"])
+        task = task_for(request.user, request.GET["task"], write=True, organisation=request.membership.organisation_id)
         client = task.client
     else:
-        client = client_in_reach(request, request.GET.get("client"))
+        client = client_for(
+            request.user, request.GET.get("client"), write=True, organisation=request.membership.organisation_id
+        )
     return client, task, comment, fact
 
 
@@ -286,7 +273,7 @@ def follow_up_done(request, pk: int):
 
 @staff_required
 def task_ask(request, pk: int):
-    task = task_in_reach(request, pk)
+    task = task_for(request.user, pk, write=True, organisation=request.membership.organisation_id)
     form = QuestionForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
@@ -302,7 +289,7 @@ def task_ask(request, pk: int):
 @require_POST
 @staff_required
 def task_confirm(request, pk: int):
-    task = task_in_reach(request, pk)
+    task = task_for(request.user, pk, write=True, organisation=request.membership.organisation_id)
     rows = services.request_confirm(by=request.user, task=task)
     messages.success(request, _("Confirmation: %(delivery)s") % {"delivery": _delivery_summary(rows)})
     return redirect("task_detail", pk=task.pk)
@@ -311,7 +298,10 @@ def task_confirm(request, pk: int):
 @staff_required
 def attachment_download(request, pk: int):
     try:
-        attachment = Attachment.objects.get(pk=pk, task__client__in=my_clients(request))
+        attachment = Attachment.objects.get(
+            pk=pk,
+            task__client__in=clients_for(request.user, write=True, organisation=request.membership.organisation_id),
+        )
     except (Attachment.DoesNotExist, ValueError):
         raise Http404 from None
     response = HttpResponse(bytes(attachment.content), content_type="application/octet-stream")
@@ -397,7 +387,14 @@ def outbox_settle(request, pk: int):
 def triage(request):
     rows = scoping.triage_of(request.user, _org(request)).prefetch_related("attachments")
     return render(
-        request, "comms/triage.html", {"rows": rows[:100], "form": TriageFileForm(clients=my_clients(request))}
+        request,
+        "comms/triage.html",
+        {
+            "rows": rows[:100],
+            "form": TriageFileForm(
+                clients=clients_for(request.user, write=True, organisation=request.membership.organisation_id)
+            ),
+        },
     )
 
 
@@ -408,12 +405,20 @@ def triage_settle(request, pk: int):
         message = scoping.triage_of(request.user, _org(request)).get(pk=pk)
     except (InboundMessage.DoesNotExist, ValueError):
         raise Http404 from None
-    form = TriageFileForm(request.POST, clients=my_clients(request))
+    form = TriageFileForm(
+        request.POST, clients=clients_for(request.user, write=True, organisation=request.membership.organisation_id)
+    )
     if request.POST.get("action") == "dismiss":
         InboundMessage.objects.filter(pk=message.pk).update(outcome=InboundMessage.Outcome.DONE)
         messages.success(request, _("Removed from triage; the message is kept."))
     elif form.is_valid() and (form.cleaned_data["client"] or form.cleaned_data["task"]):
-        task = task_in_reach(request, form.cleaned_data["task"]) if form.cleaned_data["task"] else None
+        task = (
+            task_for(
+                request.user, form.cleaned_data["task"], write=True, organisation=request.membership.organisation_id
+            )
+            if form.cleaned_data["task"]
+            else None
+        )
         filed = triage_file(
             message=message, task=task, client=None if task else form.cleaned_data["client"], by=request.user
         )

@@ -11,6 +11,7 @@ from django.db.models.functions import TruncMonth
 
 from vadesk.engagements import balance as calc
 from vadesk.engagements.models import Engagement
+from vadesk.timesheets.models import TimeEntry
 
 
 def terms_of(engagement: Engagement) -> calc.Terms:
@@ -33,8 +34,6 @@ def monthly_usage(
     engagement_ids: Iterable[int], *, until: date | None = None, exclude_entry: int | None = None
 ) -> dict[int, dict[date, int]]:
     """Billed minutes per engagement per calendar month, from one grouped query."""
-    from vadesk.timesheets.models import TimeEntry
-
     entries = TimeEntry.objects.counted().filter(engagement_id__in=list(engagement_ids))
     if until is not None:
         entries = entries.filter(work_date__lte=calc.month_end(until))

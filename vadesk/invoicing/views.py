@@ -13,6 +13,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from vadesk.accounts.decorators import client_user_required, owner_required, staff_required
+from vadesk.clients.scoping import clients_for
 from vadesk.invoicing import export, services
 from vadesk.invoicing.einvoices import (
     FORMATS,
@@ -45,18 +47,15 @@ from vadesk.invoicing.models import (
     SellerProfile,
     StatementLine,
 )
-from vadesk.portal.views import client_user_required
-from vadesk.web.access import owner_required, staff_required
-from vadesk.web.views.common import (
-    apply_validation_error,
-    my_clients,
-    report_form_errors,
-)
+from vadesk.lib.pages import apply_validation_error, report_form_errors
 
 
 def staff_invoices(request) -> QuerySet[Invoice]:
     """Deny by default: the organisation worked in, and only clients this person serves."""
-    return Invoice.objects.filter(organisation_id=request.membership.organisation_id, client__in=my_clients(request))
+    return Invoice.objects.filter(
+        organisation_id=request.membership.organisation_id,
+        client__in=clients_for(request.user, write=True, organisation=request.membership.organisation_id),
+    )
 
 
 def invoice_in_reach(request, pk: int) -> Invoice:
@@ -90,10 +89,15 @@ def invoice_list(request):
         {
             "invoices": invoices[:300],
             "status": status,
-            "draft_form": DraftForm(clients=my_clients(request).active(), initial={"month": last_month}),
+            "draft_form": DraftForm(
+                clients=clients_for(request.user, write=True, organisation=request.membership.organisation_id).active(),
+                initial={"month": last_month},
+            ),
             "run_form": RunForm(initial={"month": last_month}),
             "export_form": ExportForm(),
-            "behalf_clients": my_clients(request).active().order_by("name"),
+            "behalf_clients": clients_for(request.user, write=True, organisation=request.membership.organisation_id)
+            .active()
+            .order_by("name"),
         },
     )
 
@@ -101,7 +105,10 @@ def invoice_list(request):
 @staff_required
 @require_POST
 def draft_new(request):
-    form = DraftForm(request.POST, clients=my_clients(request).active())
+    form = DraftForm(
+        request.POST,
+        clients=clients_for(request.user, write=True, organisation=request.membership.organisation_id).active(),
+    )
     if not form.is_valid():
         report_form_errors(request, form)
         return redirect("invoicing:list")
@@ -418,7 +425,7 @@ def _client_or_404(request, client_pk: int):
     from vadesk.clients.models import Client
 
     try:
-        return my_clients(request).get(pk=client_pk)
+        return clients_for(request.user, write=True, organisation=request.membership.organisation_id).get(pk=client_pk)
     except (Client.DoesNotExist, ValueError):
         raise Http404 from None
 

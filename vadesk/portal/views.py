@@ -1,12 +1,10 @@
 """The client portal: what a client may see of their own work, and nothing internal."""
 
 from datetime import date
-from functools import wraps
 
 from django import forms
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -14,12 +12,14 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
+from vadesk.accounts.decorators import client_user_required
 from vadesk.engagements.balance import month_end, month_start
 from vadesk.engagements.balances import balances_of
+from vadesk.lib.pages import report_form_errors, report_refusal
 from vadesk.tasks.models import Comment, Task
+from vadesk.tasks.scoping import task_for
 from vadesk.tasks.services import comment_add, task_request
 from vadesk.timesheets.models import TimeEntry
-from vadesk.web.views.common import report_form_errors, report_refusal
 
 
 class RequestForm(forms.Form):
@@ -36,21 +36,6 @@ class RequestForm(forms.Form):
 
 class ReplyForm(forms.Form):
     body = forms.CharField(widget=forms.Textarea(attrs={"rows": 3}), label=gettext_lazy("Your reply"))
-
-
-def client_user_required(view):
-    """Only a client user, and only for their own client: the portal's whole reach."""
-
-    @login_required
-    @wraps(view)
-    def wrapper(request, *args, **kwargs):
-        membership = request.membership
-        if membership is None or not membership.is_client_user:
-            raise PermissionDenied
-        request.portal_client = membership.client
-        return view(request, *args, **kwargs)
-
-    return wrapper
 
 
 def _month(request) -> date:
@@ -108,10 +93,9 @@ def hours(request):
 
 @client_user_required
 def task_detail(request, pk: int):
-    try:
-        task = Task.objects.get(pk=pk, client=request.portal_client)
-    except (Task.DoesNotExist, ValueError):
-        raise Http404 from None
+    task = task_for(request.user, pk)
+    if task.client_id != request.portal_client.pk:
+        raise Http404  # the portal shows one client at a time: the membership's
     form = ReplyForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         comment_add(by=request.user, task=task, body=form.cleaned_data["body"], visibility=Comment.Visibility.CLIENT)

@@ -6,6 +6,7 @@ from django.utils.translation import gettext_lazy as _
 
 from vadesk.clients.models import Client
 from vadesk.engagements.models import Engagement
+from vadesk.tasks.rrule import parse_rrule
 
 
 class Category(models.TextChoices):
@@ -190,7 +191,5 @@ class RecurringTask(models.Model):
         return f"{self.title} ({self.rrule})"
 
     def clean(self) -> None:
-        from vadesk.tasks.recurrence import parse_rrule
-
         if self.rrule and self.first_due_at:
             parse_rrule(self.rrule, self.first_due_at)

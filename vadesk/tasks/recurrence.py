@@ -1,45 +1,25 @@
 """Recurring tasks: turn an iCalendar RRULE into concrete tasks, once per occurrence."""
 
+# parse_rrule lives in tasks/rrule.py (pure, no ORM) so that the model can validate with it; re-exported here.
+
 from __future__ import annotations
 
 import logging
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
-from dateutil.rrule import rrulestr
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from vadesk.clients.scoping import is_staff_for
 from vadesk.tasks.models import RecurringTask, Source, Status, Task, Transition
+from vadesk.tasks.rrule import parse_rrule as parse_rrule
 
 MAX_OCCURRENCES_PER_RUN = 60
 
 logger = logging.getLogger(__name__)
-
-
-def parse_rrule(rule: str, first: datetime):
-    """RFC 5545 §3.3.10 RRULE, evaluated in the local time of the first occurrence so DST keeps the wall-clock time."""
-    text = rule.strip().removeprefix("RRULE:")
-    if not text or "\n" in text:
-        raise ValidationError({"rrule": _("Enter a single RRULE, for example FREQ=MONTHLY;BYMONTHDAY=25.")})
-    try:
-        return rrulestr(_local_until(text, first), dtstart=first.replace(tzinfo=None))
-    except (ValueError, TypeError) as exc:
-        raise ValidationError({"rrule": _("This is not a valid RRULE: %(error)s") % {"error": exc}}) from None
-
-
-def _local_until(text: str, first: datetime) -> str:
-    """RFC 5545 §3.3.10: with a zoned DTSTART, UNTIL is given in UTC. The rule runs in naive local time, so make UNTIL local too."""
-    parts = []
-    for part in text.split(";"):
-        name, _sep, value = part.partition("=")
-        if name.strip().upper() == "UNTIL" and value.strip().upper().endswith("Z") and first.tzinfo is not None:
-            until = datetime.strptime(value.strip().upper(), "%Y%m%dT%H%M%SZ").replace(tzinfo=UTC)
-            part = f"{name}={until.astimezone(first.tzinfo).strftime('%Y%m%dT%H%M%S')}"
-        parts.append(part)
-    return ";".join(parts)
 
 
 def occurrences(
@@ -121,8 +101,8 @@ def recurring_task_create(
     lead_days: int = 3,
 ) -> RecurringTask:
     """Set up a repeating task; its occurrences are created ahead by `recurring_tasks_spawn`."""
-    from vadesk.clients.scoping import is_staff_for
-
+    if not is_staff_for(by, client):
+        raise PermissionDenied(_("Only the team working for this client can do this."))
     if not title.strip():
         raise ValidationError({"title": _("Give the task a title.")})
     parse_rrule(rrule, first_due_at)
@@ -147,6 +127,13 @@ def recurring_task_create(
         )
         template.assignees.set(assignees)
     return template
+
+
+def recurring_task_stop(*, by, recurring: RecurringTask) -> None:
+    """No more occurrences; the tasks already created stay."""
+    if not is_staff_for(by, recurring.client):
+        raise PermissionDenied(_("Only the team working for this client can do this."))
+    RecurringTask.objects.filter(pk=recurring.pk).update(active=False)
 
 
 def next_occurrences(template: RecurringTask, *, count: int = 3, after: datetime | None = None) -> list[datetime]:

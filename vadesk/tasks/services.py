@@ -20,7 +20,7 @@ from vadesk.tasks.models import TRANSITIONS, ChecklistItem, Comment, Source, Sta
 
 def task_create(
     *,
-    by: Person,
+    by: Person | None,
     client: Client,
     title: str,
     description: str = "",
@@ -31,6 +31,37 @@ def task_create(
     engagement: Engagement | None = None,
     assignees: Iterable[Person] = (),
     checklist: Iterable[str] = (),
+) -> Task:
+    if by is not None:
+        _check_team(by, client)
+    return _task_save(
+        by=by,
+        client=client,
+        title=title,
+        description=description,
+        category=category,
+        priority=priority,
+        due_at=due_at,
+        source=source,
+        engagement=engagement,
+        assignees=assignees,
+        checklist=checklist,
+    )
+
+
+def _task_save(
+    *,
+    by: Person | None,
+    client: Client,
+    title: str,
+    description: str,
+    category: str,
+    priority: int,
+    due_at: datetime | None,
+    source: str,
+    engagement: Engagement | None,
+    assignees: Iterable[Person],
+    checklist: Iterable[str],
 ) -> Task:
     if not title.strip():
         raise ValidationError({"title": _("Give the task a title.")})
@@ -72,8 +103,18 @@ def task_request(*, by: Person, client: Client, title: str, description: str, du
         for a in client.assignments.select_related("person").filter(role="lead")
         if is_staff_for(a.person, client)
     ]
-    return task_create(
-        by=by, client=client, title=title, description=description, due_at=due_at, source=Source.PORTAL, assignees=leads
+    return _task_save(
+        by=by,
+        client=client,
+        title=title,
+        description=description,
+        category="other",
+        priority=2,
+        due_at=due_at,
+        source=Source.PORTAL,
+        engagement=None,
+        assignees=leads,
+        checklist=(),
     )
 
 
@@ -84,6 +125,7 @@ def default_engagement(client: Client) -> Engagement | None:
 
 
 def task_update(*, by: Person, task: Task, **fields) -> Task:
+    _check_team(by, task.client)
     allowed = {"title", "description", "category", "priority", "due_at", "engagement"}
     unknown = set(fields) - allowed - {"assignees"}
     if unknown:
@@ -109,6 +151,7 @@ def task_update(*, by: Person, task: Task, **fields) -> Task:
 
 def task_transition(*, by: Person, task: Task, to: str) -> Task:
     """Move a task to a new status if the workflow allows it, and record who did it."""
+    _check_team(by, task.client)
     with transaction.atomic():
         task = Task.objects.select_for_update().get(pk=task.pk)
         if to not in TRANSITIONS.get(task.status, set()):
@@ -140,6 +183,7 @@ def comment_add(*, by: Person, task: Task, body: str, visibility: str) -> Commen
 
 
 def checklist_item_add(*, by: Person, task: Task, text: str) -> ChecklistItem:
+    _check_team(by, task.client)
     if not text.strip():
         raise ValidationError({"text": _("Describe the checklist item.")})
     position = task.checklist.count()
@@ -147,9 +191,16 @@ def checklist_item_add(*, by: Person, task: Task, text: str) -> ChecklistItem:
 
 
 def checklist_item_toggle(*, by: Person, item: ChecklistItem) -> ChecklistItem:
+    _check_team(by, item.task.client)
     item.done_at, item.done_by = (None, None) if item.done_at else (timezone.now(), by)
     item.save(update_fields=["done_at", "done_by"])
     return item
+
+
+def _check_team(person: Person, client: Client) -> None:
+    """Working on a task is the client's team's: not a colleague elsewhere, not the client's own users."""
+    if not is_staff_for(person, client):
+        raise PermissionDenied(_("Only the team working for this client can do this."))
 
 
 def _may_read(person: Person, client: Client) -> bool:

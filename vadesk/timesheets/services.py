@@ -10,6 +10,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from vadesk.accounts.access import reach_of
 from vadesk.accounts.models import Person
 from vadesk.clients.scoping import is_staff_for
 from vadesk.engagements.balances import balance_of
@@ -169,8 +170,6 @@ def _check_minutes(minutes: int) -> None:
 
 
 def _check_editable(entry: TimeEntry, by: Person) -> None:
-    from vadesk.accounts.access import reach_of
-
     client = entry.engagement.client
     if not is_staff_for(by, client):
         # Deny by default: also someone whose membership ended, or who left the client's team.

@@ -8,24 +8,12 @@ from vadesk.accounts.models import Person
 from vadesk.clients.models import Client, Contact, DossierFact
 from vadesk.engagements.models import Engagement
 from vadesk.lib.durations import parse_duration
+from vadesk.lib.validators import normalise_vat_id
+from vadesk.lib.widgets import DateInput, DateTimeInput
 from vadesk.tasks.models import Category, Comment, Priority, Source
 
 # Django ships no Dutch or German text for the empty choice of every dropdown; keep it in our catalog.
 gettext_noop("- Select an option -")
-
-
-class DateInput(forms.DateInput):
-    input_type = "date"
-
-    def __init__(self, **kwargs):
-        super().__init__(format="%Y-%m-%d", **kwargs)
-
-
-class DateTimeInput(forms.DateTimeInput):
-    input_type = "datetime-local"
-
-    def __init__(self, **kwargs):
-        super().__init__(format="%Y-%m-%dT%H:%M", **kwargs)
 
 
 class DurationField(forms.CharField):
@@ -59,8 +47,6 @@ class ClientForm(forms.ModelForm):
         ]
 
     def clean_vat_id(self):
-        from vadesk.lib.validators import normalise_vat_id
-
         value = self.cleaned_data["vat_id"]
         return normalise_vat_id(value) if value else value
 

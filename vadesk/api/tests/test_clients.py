@@ -101,8 +101,8 @@ def test_it_refuses_an_invalid_client_with_field_errors_and_writes_nothing(api_a
     assert Client.objects.count() == 0
 
 
-def test_the_team_updates_a_client(api_as, assistant, acme):
-    response = api_as(assistant).patch(f"/clients/{acme.pk}", {"city": "Utrecht", "phone": "+31 30 123 4567"})
+def test_an_owner_updates_a_client(api_as, owner, acme):
+    response = api_as(owner).patch(f"/clients/{acme.pk}", {"city": "Utrecht", "phone": "+31 30 123 4567"})
     assert response.status_code == 200
     acme.refresh_from_db()
     assert (acme.city, acme.phone, acme.name) == ("Utrecht", "+31 30 123 4567", "Acme B.V.")

@@ -6,7 +6,8 @@ from django.http import Http404
 from vadesk.accounts.models import Membership, Person
 from vadesk.clients.models import Assignment, Client
 from vadesk.clients.scoping import (
-    client_for_staff,
+    client_for,
+    clients_for,
     is_staff_for,
     portal_clients,
     staff_clients,
@@ -104,18 +105,32 @@ def test_someone_without_any_membership_sees_nothing(db, acme):
     assert not visible_clients(nobody).exists()
 
 
-def test_client_for_staff_loads_a_reachable_client(assistant, acme):
-    assert client_for_staff(assistant, acme.pk) == acme
+def test_client_for_loads_a_reachable_client(assistant, acme):
+    assert client_for(assistant, acme.pk) == client_for(assistant, acme.pk, write=True) == acme
 
 
+@pytest.mark.parametrize("write", [False, True])
 @pytest.mark.parametrize("pk", ["globex", "other_client", "missing", "not a number", None])
-def test_client_for_staff_answers_404_for_anything_out_of_reach(request, assistant, globex, other_client, pk):
+def test_client_for_answers_404_for_anything_out_of_reach(request, assistant, globex, other_client, pk, write):
     lookup = {"globex": globex.pk, "other_client": other_client.pk, "missing": 10**9}.get(pk, pk)
 
     with pytest.raises(Http404):
-        client_for_staff(assistant, lookup)
+        client_for(assistant, lookup, write=write)
 
 
-def test_client_for_staff_answers_404_for_a_client_user_on_their_own_client(acme_user, acme):
+def test_a_client_user_reads_their_own_client_but_does_not_reach_it_as_the_team(acme_user, acme, globex):
+    assert client_for(acme_user, acme.pk) == acme
     with pytest.raises(Http404):
-        client_for_staff(acme_user, acme.pk)
+        client_for(acme_user, acme.pk, write=True)
+    with pytest.raises(Http404):
+        client_for(acme_user, globex.pk)
+
+
+def test_clients_for_narrows_to_the_organisation_worked_in(owner, acme, other_org, other_client):
+    Membership.objects.create(person=owner, organisation=other_org, role=Membership.Role.OWNER)
+    owner = fresh(owner)
+
+    assert set(clients_for(owner)) == {acme, other_client}
+    assert list(clients_for(owner, write=True, organisation=acme.organisation_id)) == [acme]
+    with pytest.raises(Http404):
+        client_for(owner, other_client.pk, organisation=acme.organisation_id)

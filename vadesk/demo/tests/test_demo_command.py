@@ -13,7 +13,7 @@ from stdnum.eu import vat
 
 from vadesk.accounts.models import Membership, Organisation, Person
 from vadesk.clients.models import Client
-from vadesk.clients.scoping import client_for_staff, staff_clients, visible_clients
+from vadesk.clients.scoping import client_for, staff_clients, visible_clients
 from vadesk.demo.practice import DEMO_EMAILS, DEMO_PASSWORD
 from vadesk.engagements.balances import balance_of
 from vadesk.engagements.models import Engagement
@@ -80,7 +80,7 @@ class DemoLoadTests(TestCase):
             reached, {"Müller & Partner Steuerberatung GmbH", "Hoffmann Events GmbH", "Atelier Lumière BV"}
         )
         with self.assertRaises(Http404):
-            client_for_staff(lukas, Client.objects.get(name="Van Dijk Architecten B.V.").pk)
+            client_for(lukas, Client.objects.get(name="Van Dijk Architecten B.V.").pk, write=True)
 
     def test_shared_clients_have_a_lead_and_a_backup(self):
         shared = Client.objects.filter(assignments__role="backup").distinct()

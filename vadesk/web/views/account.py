@@ -13,7 +13,7 @@ from django.views.decorators.http import require_POST
 from vadesk.accounts.middleware import SESSION_KEY
 from vadesk.accounts.models import ApiToken
 from vadesk.accounts.services import api_token_create, api_token_revoke
-from vadesk.web.views.common import back, report_refusal
+from vadesk.lib.pages import back, report_refusal
 
 
 class LoginView(auth_views.LoginView):

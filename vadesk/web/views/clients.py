@@ -4,24 +4,28 @@ from datetime import date
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.db import transaction
 from django.db.models import Count, Q
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from vadesk.accounts.decorators import owner_required, staff_required
+from vadesk.clients import services as client_services
 from vadesk.clients.models import Assignment, DossierFact
+from vadesk.clients.scoping import client_for, clients_for
+from vadesk.engagements import services as engagement_services
 from vadesk.engagements.balances import balances_of
 from vadesk.engagements.models import Engagement
+from vadesk.lib.pages import apply_validation_error, report_form_errors, report_refusal
 from vadesk.tasks.models import RecurringTask, Task
 from vadesk.tasks.recurrence import (
     next_occurrences,
     recurring_task_create,
+    recurring_task_stop,
     recurring_tasks_spawn,
 )
 from vadesk.timesheets.models import TimeEntry
-from vadesk.web.access import owner_required, staff_required
 from vadesk.web.forms import (
     ClientForm,
     ContactForm,
@@ -29,20 +33,14 @@ from vadesk.web.forms import (
     EngagementForm,
     RecurringTaskForm,
 )
-from vadesk.web.views.common import (
-    apply_validation_error,
-    client_in_reach,
-    my_clients,
-    organisation_staff,
-    report_form_errors,
-)
+from vadesk.web.views.common import organisation_staff
 
 
 @staff_required
 def client_list(request):
     q = request.GET.get("q", "").strip()
     clients = (
-        my_clients(request)
+        clients_for(request.user, write=True, organisation=request.membership.organisation_id)
         .active()
         .prefetch_related("assignments__person")
         .annotate(open_tasks=Count("tasks", filter=Q(tasks__status__in=["new", "planned", "in_progress", "waiting"])))
@@ -70,7 +68,7 @@ def _month_param(request) -> date:
 
 @staff_required
 def client_detail(request, pk: int):
-    client = client_in_reach(request, pk)
+    client = client_for(request.user, pk, write=True, organisation=request.membership.organisation_id)
     on = _month_param(request)
     engagements = list(client.engagements.all())
     balances = balances_of(engagements, on)
@@ -104,22 +102,30 @@ def client_detail(request, pk: int):
 def client_create(request):
     form = ClientForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        client = form.save(commit=False)
-        client.organisation = request.membership.organisation
-        client.save()
-        messages.success(request, _("Client %(name)s added.") % {"name": client.name})
-        return redirect("client_detail", pk=client.pk)
+        try:
+            client = client_services.client_create(
+                by=request.user, organisation=request.membership.organisation, **form.cleaned_data
+            )
+        except ValidationError as error:
+            apply_validation_error(form, request, error)
+        else:
+            messages.success(request, _("Client %(name)s added.") % {"name": client.name})
+            return redirect("client_detail", pk=client.pk)
     return render(request, "web/form_page.html", {"form": form, "title": _("New client"), "back": "clients"})
 
 
 @owner_required
 def client_edit(request, pk: int):
-    client = client_in_reach(request, pk)
+    client = client_for(request.user, pk, write=True, organisation=request.membership.organisation_id)
     form = ClientForm(request.POST or None, instance=client)
     if request.method == "POST" and form.is_valid():
-        form.save()
-        messages.success(request, _("Saved."))
-        return redirect("client_detail", pk=client.pk)
+        try:
+            client_services.client_update(by=request.user, client=client, **form.cleaned_data)
+        except ValidationError as error:
+            apply_validation_error(form, request, error)
+        else:
+            messages.success(request, _("Saved."))
+            return redirect("client_detail", pk=client.pk)
     return render(
         request,
         "web/form_page.html",
@@ -129,13 +135,15 @@ def client_edit(request, pk: int):
 
 @staff_required
 def contact_add(request, pk: int):
-    client = client_in_reach(request, pk)
+    client = client_for(request.user, pk, write=True, organisation=request.membership.organisation_id)
     form = ContactForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        contact = form.save(commit=False)
-        contact.client = client
-        contact.save()
-        return redirect("client_detail", pk=client.pk)
+        try:
+            client_services.contact_save(by=request.user, client=client, **form.cleaned_data)
+        except ValidationError as error:
+            apply_validation_error(form, request, error)
+        else:
+            return redirect("client_detail", pk=client.pk)
     return render(
         request,
         "web/form_page.html",
@@ -143,67 +151,74 @@ def contact_add(request, pk: int):
     )
 
 
+def _dossier_hx(request, client, form=None):
+    return render(
+        request,
+        "web/_dossier.html",
+        {"client": client, "facts": client.dossier.select_related("author"), "fact_form": form or DossierFactForm()},
+    )
+
+
 @staff_required
 @require_POST
 def fact_add(request, pk: int):
-    client = client_in_reach(request, pk)
+    client = client_for(request.user, pk, write=True, organisation=request.membership.organisation_id)
     form = DossierFactForm(request.POST)
     if form.is_valid():
-        fact = form.save(commit=False)
-        fact.client, fact.author = client, request.user
-        fact.save()
-        form = DossierFactForm()
-    elif not request.htmx:
+        try:
+            client_services.dossier_fact_create(by=request.user, client=client, **form.cleaned_data)
+        except ValidationError as error:
+            apply_validation_error(form, request, error)
+        else:
+            form = DossierFactForm()
+    if form.errors and not request.htmx:
         report_form_errors(request, form)
     if request.htmx:
-        return render(
-            request,
-            "web/_dossier.html",
-            {"client": client, "facts": client.dossier.select_related("author"), "fact_form": form},
-        )
+        return _dossier_hx(request, client, form)
     return redirect("client_detail", pk=client.pk)
 
 
 @staff_required
 @require_POST
 def fact_pin(request, pk: int, fact_pk: int):
-    client = client_in_reach(request, pk)
+    client = client_for(request.user, pk, write=True, organisation=request.membership.organisation_id)
     fact = get_object_or_404(DossierFact, pk=fact_pk, client=client)
-    fact.pinned = not fact.pinned
-    fact.save(update_fields=["pinned", "updated_at"])
+    client_services.dossier_fact_update(by=request.user, fact=fact, pinned=not fact.pinned)
     if request.htmx:
-        return render(
-            request,
-            "web/_dossier.html",
-            {"client": client, "facts": client.dossier.select_related("author"), "fact_form": DossierFactForm()},
-        )
+        return _dossier_hx(request, client)
     return redirect("client_detail", pk=client.pk)
 
 
 @staff_required
 @require_POST
 def fact_delete(request, pk: int, fact_pk: int):
-    client = client_in_reach(request, pk)
-    get_object_or_404(DossierFact, pk=fact_pk, client=client).delete()
+    client = client_for(request.user, pk, write=True, organisation=request.membership.organisation_id)
+    client_services.dossier_fact_delete(by=request.user, fact=get_object_or_404(DossierFact, pk=fact_pk, client=client))
     if request.htmx:
-        return render(
-            request,
-            "web/_dossier.html",
-            {"client": client, "facts": client.dossier.select_related("author"), "fact_form": DossierFactForm()},
-        )
+        return _dossier_hx(request, client)
     return redirect("client_detail", pk=client.pk)
 
 
 @owner_required
 def engagement_edit(request, pk: int, engagement_pk: int | None = None):
-    client = client_in_reach(request, pk)
+    client = client_for(request.user, pk, write=True, organisation=request.membership.organisation_id)
     engagement = get_object_or_404(Engagement, pk=engagement_pk, client=client) if engagement_pk else None
-    initial = {"starts_on": timezone.localdate(), "hourly_rate": client.organisation.default_hourly_rate}
-    form = EngagementForm(request.POST or None, instance=engagement, initial=initial)
-    if request.method == "POST":
-        form.instance.client = client
-        if form.is_valid():
-            form.save()
+    # Defaults only for a new engagement: on an existing one, `initial` would show (and save) them over its terms.
+    initial = (
+        {"starts_on": timezone.localdate(), "hourly_rate": client.organisation.default_hourly_rate}
+        if engagement is None
+        else None
+    )
+    form = EngagementForm(request.POST or None, instance=engagement or Engagement(client=client), initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            if engagement is None:
+                engagement_services.engagement_create(by=request.user, client=client, **form.cleaned_data)
+            else:
+                engagement_services.engagement_update(by=request.user, engagement=engagement, **form.cleaned_data)
+        except ValidationError as error:
+            apply_validation_error(form, request, error)
+        else:
             messages.success(request, _("Engagement saved."))
             return redirect("client_detail", pk=client.pk)
     title = _("Edit engagement") if engagement else _("New engagement for %(name)s") % {"name": client.name}
@@ -212,20 +227,21 @@ def engagement_edit(request, pk: int, engagement_pk: int | None = None):
 
 @owner_required
 def team_edit(request, pk: int):
-    client = client_in_reach(request, pk)
+    client = client_for(request.user, pk, write=True, organisation=request.membership.organisation_id)
     staff = list(organisation_staff(request))
     current = {a.person_id: a.role for a in client.assignments.all()}
     if request.method == "POST":
-        with transaction.atomic():
-            chosen = {}
-            for person in staff:
-                role = request.POST.get(f"role-{person.pk}", "")
-                if role in Assignment.Role.values:
-                    chosen[person.pk] = role
-            client.assignments.exclude(person_id__in=chosen).delete()
-            for person_id, role in chosen.items():
-                Assignment.objects.update_or_create(client=client, person_id=person_id, defaults={"role": role})
-        messages.success(request, _("Team saved."))
+        roles = {p.pk: request.POST.get(f"role-{p.pk}", "") for p in staff}
+        try:
+            client_services.client_team_set(
+                by=request.user,
+                client=client,
+                roles={person_id: role for person_id, role in roles.items() if role in Assignment.Role.values},
+            )
+        except ValidationError as error:
+            report_refusal(request, error)
+        else:
+            messages.success(request, _("Team saved."))
         return redirect("client_detail", pk=client.pk)
     rows = [(p, current.get(p.pk, "")) for p in staff]
     return render(request, "web/team_edit.html", {"client": client, "rows": rows, "roles": Assignment.Role.choices})
@@ -233,7 +249,7 @@ def team_edit(request, pk: int):
 
 @staff_required
 def recurring_new(request, pk: int):
-    client = client_in_reach(request, pk)
+    client = client_for(request.user, pk, write=True, organisation=request.membership.organisation_id)
     form = RecurringTaskForm(
         request.POST or None, client=client, staff=client.assistants.all(), initial={"assignees": [request.user.pk]}
     )
@@ -269,7 +285,7 @@ def recurring_new(request, pk: int):
 @staff_required
 @require_POST
 def recurring_stop(request, pk: int, recurring_pk: int):
-    client = client_in_reach(request, pk)
-    RecurringTask.objects.filter(pk=recurring_pk, client=client).update(active=False)
+    client = client_for(request.user, pk, write=True, organisation=request.membership.organisation_id)
+    recurring_task_stop(by=request.user, recurring=get_object_or_404(RecurringTask, pk=recurring_pk, client=client))
     messages.success(request, _("The task no longer repeats. Tasks already created stay."))
     return redirect("client_detail", pk=client.pk)

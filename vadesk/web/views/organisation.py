@@ -15,12 +15,13 @@ from django.utils.http import urlsafe_base64_encode
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from vadesk.accounts.decorators import owner_required
 from vadesk.accounts.models import Language, Membership, Organisation, Person
 from vadesk.accounts.services import member_add
 from vadesk.clients.models import Client
+from vadesk.lib.pages import apply_validation_error
 from vadesk.timesheets.models import TimeEntry
-from vadesk.web.access import owner_required
-from vadesk.web.views.common import apply_validation_error, organisation_staff
+from vadesk.web.views.common import organisation_staff
 
 
 class OrganisationForm(forms.ModelForm):

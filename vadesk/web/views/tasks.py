@@ -8,9 +8,14 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from vadesk.accounts.decorators import staff_required
 from vadesk.accounts.models import Person
+from vadesk.clients.scoping import clients_for
+from vadesk.engagements.scoping import engagements_for
 from vadesk.lib.formatting import format_minutes
+from vadesk.lib.pages import apply_validation_error, back, report_form_errors, report_refusal
 from vadesk.tasks.models import ChecklistItem, Status, Task
+from vadesk.tasks.scoping import task_for
 from vadesk.tasks.services import (
     checklist_item_add,
     checklist_item_toggle,
@@ -21,7 +26,6 @@ from vadesk.tasks.services import (
 )
 from vadesk.timesheets.models import TimeEntry
 from vadesk.timesheets.services import time_entry_log, timer_start, timer_stop
-from vadesk.web.access import staff_required
 from vadesk.web.forms import (
     ChecklistItemForm,
     CommentForm,
@@ -29,16 +33,7 @@ from vadesk.web.forms import (
     TaskForm,
     TimeEntryForm,
 )
-from vadesk.web.views.common import (
-    apply_validation_error,
-    back,
-    my_clients,
-    my_engagements,
-    organisation_staff,
-    report_form_errors,
-    report_refusal,
-    task_in_reach,
-)
+from vadesk.web.views.common import organisation_staff
 
 BOARD_COLUMNS = [Status.NEW, Status.PLANNED, Status.IN_PROGRESS, Status.WAITING, Status.DONE]
 DONE_ON_BOARD = 20
@@ -49,7 +44,9 @@ OPEN_ON_BOARD = 100
 def board(request):
     scope = request.GET.get("scope", "mine")
     tasks = (
-        Task.objects.filter(client__in=my_clients(request))
+        Task.objects.filter(
+            client__in=clients_for(request.user, write=True, organisation=request.membership.organisation_id)
+        )
         .select_related("client")
         .prefetch_related(Prefetch("assignees", queryset=Person.objects.only("id", "full_name", "email")))
     )
@@ -74,7 +71,9 @@ def board(request):
             "columns": columns,
             "status_labels": dict(Status.choices),
             "scope": scope,
-            "clients": my_clients(request).only("id", "name"),
+            "clients": clients_for(request.user, write=True, organisation=request.membership.organisation_id).only(
+                "id", "name"
+            ),
             "client_id": client_id,
         },
     )
@@ -82,7 +81,7 @@ def board(request):
 
 @staff_required
 def task_new(request):
-    clients = my_clients(request)
+    clients = clients_for(request.user, write=True, organisation=request.membership.organisation_id)
     initial = {"client": request.GET.get("client"), "assignees": [request.user.pk]}
     form = TaskForm(request.POST or None, clients=clients, staff=organisation_staff(request), initial=initial)
     if request.method == "POST" and form.is_valid():
@@ -111,8 +110,10 @@ def task_new(request):
 
 @staff_required
 def task_edit(request, pk: int):
-    task = task_in_reach(request, pk)
-    clients = my_clients(request).filter(pk=task.client_id)
+    task = task_for(request.user, pk, write=True, organisation=request.membership.organisation_id)
+    clients = clients_for(request.user, write=True, organisation=request.membership.organisation_id).filter(
+        pk=task.client_id
+    )
     initial = {
         "client": task.client_id,
         "title": task.title,
@@ -143,7 +144,11 @@ def task_edit(request, pk: int):
 
 def _task_context(request, task: Task) -> dict:
     running = TimeEntry.objects.running().filter(person=request.user).select_related("task").first()
-    engagements = my_engagements(request).filter(client=task.client)
+    engagements = (
+        engagements_for(request.user, write=True, organisation=request.membership.organisation_id)
+        .active()
+        .filter(client=task.client)
+    )
     return {
         "task": task,
         "comments": task.comments.select_related("author"),
@@ -164,14 +169,14 @@ def _task_context(request, task: Task) -> dict:
 
 @staff_required
 def task_detail(request, pk: int):
-    task = task_in_reach(request, pk)
+    task = task_for(request.user, pk, write=True, organisation=request.membership.organisation_id)
     return render(request, "web/task_detail.html", _task_context(request, task))
 
 
 @staff_required
 @require_POST
 def task_move(request, pk: int):
-    task = task_in_reach(request, pk)
+    task = task_for(request.user, pk, write=True, organisation=request.membership.organisation_id)
     try:
         task = task_transition(by=request.user, task=task, to=request.POST.get("to", ""))
     except ValidationError as error:
@@ -182,7 +187,7 @@ def task_move(request, pk: int):
 @staff_required
 @require_POST
 def comment_new(request, pk: int):
-    task = task_in_reach(request, pk)
+    task = task_for(request.user, pk, write=True, organisation=request.membership.organisation_id)
     form = CommentForm(request.POST)
     if form.is_valid():
         try:
@@ -199,7 +204,7 @@ def comment_new(request, pk: int):
 @staff_required
 @require_POST
 def checklist_new(request, pk: int):
-    task = task_in_reach(request, pk)
+    task = task_for(request.user, pk, write=True, organisation=request.membership.organisation_id)
     form = ChecklistItemForm(request.POST)
     if form.is_valid():
         checklist_item_add(by=request.user, task=task, text=form.cleaned_data["text"])
@@ -215,7 +220,7 @@ def checklist_new(request, pk: int):
 @staff_required
 @require_POST
 def checklist_toggle(request, pk: int, item_pk: int):
-    task = task_in_reach(request, pk)
+    task = task_for(request.user, pk, write=True, organisation=request.membership.organisation_id)
     checklist_item_toggle(by=request.user, item=get_object_or_404(ChecklistItem, pk=item_pk, task=task))
     if request.htmx:
         return render(
@@ -229,7 +234,7 @@ def checklist_toggle(request, pk: int, item_pk: int):
 @staff_required
 @require_POST
 def task_timer_start(request, pk: int):
-    task = task_in_reach(request, pk)
+    task = task_for(request.user, pk, write=True, organisation=request.membership.organisation_id)
     engagement = task.engagement
     if engagement is None:
         messages.error(request, _("Link this task to an engagement before timing it."))
@@ -265,8 +270,13 @@ def timer_stop_view(request):
 @staff_required
 @require_POST
 def task_log_time(request, pk: int):
-    task = task_in_reach(request, pk)
-    form = TimeEntryForm(request.POST, engagements=my_engagements(request).filter(client=task.client))
+    task = task_for(request.user, pk, write=True, organisation=request.membership.organisation_id)
+    form = TimeEntryForm(
+        request.POST,
+        engagements=engagements_for(request.user, write=True, organisation=request.membership.organisation_id)
+        .active()
+        .filter(client=task.client),
+    )
     if form.is_valid():
         data = form.cleaned_data
         try:

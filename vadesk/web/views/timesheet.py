@@ -9,22 +9,18 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from vadesk.accounts.decorators import staff_required
+from vadesk.engagements.scoping import engagements_for
+from vadesk.lib.pages import apply_validation_error, back, report_refusal
 from vadesk.timesheets.models import TimeEntry
+from vadesk.timesheets.scoping import time_entry_for
 from vadesk.timesheets.services import (
     time_entry_correct,
     time_entry_delete,
     time_entry_log,
 )
-from vadesk.web.access import staff_required
 from vadesk.web.forms import TimeEntryForm
-from vadesk.web.views.common import (
-    apply_validation_error,
-    back,
-    entry_in_reach,
-    my_engagements,
-    organisation_staff,
-    report_refusal,
-)
+from vadesk.web.views.common import organisation_staff
 
 
 def _week_start(request) -> date:
@@ -62,7 +58,7 @@ def timesheet(request):
     ]
     form = TimeEntryForm(
         request.POST or None,
-        engagements=my_engagements(request),
+        engagements=engagements_for(request.user, write=True, organisation=request.membership.organisation_id).active(),
         initial={"work_date": timezone.localdate(), "billable": True},
     )
     if request.method == "POST" and person == request.user and form.is_valid():
@@ -103,10 +99,9 @@ def timesheet(request):
 
 @staff_required
 def entry_edit(request, pk: int):
-    entry = entry_in_reach(request, pk)
-    engagements = my_engagements(request).filter(client=entry.engagement.client) | my_engagements(request).filter(
-        pk=entry.engagement_id
-    )
+    entry = time_entry_for(request.user, pk, write=True, organisation=request.membership.organisation_id)
+    active = engagements_for(request.user, write=True, organisation=request.membership.organisation_id).active()
+    engagements = active.filter(client=entry.engagement.client) | active.filter(pk=entry.engagement_id)
     initial = {
         "engagement": entry.engagement_id,
         "work_date": entry.work_date,
@@ -141,7 +136,7 @@ def entry_edit(request, pk: int):
 @staff_required
 @require_POST
 def entry_delete(request, pk: int):
-    entry = entry_in_reach(request, pk)
+    entry = time_entry_for(request.user, pk, write=True, organisation=request.membership.organisation_id)
     try:
         time_entry_delete(by=request.user, entry=entry)
     except (ValidationError, PermissionDenied) as error:

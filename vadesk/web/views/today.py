@@ -5,12 +5,12 @@ from datetime import timedelta
 from django.shortcuts import redirect, render
 from django.utils import timezone
 
+from vadesk.accounts.decorators import staff_required
+from vadesk.clients.scoping import clients_for
 from vadesk.engagements.balances import balances_of
 from vadesk.engagements.models import Engagement
 from vadesk.tasks.models import Task
 from vadesk.timesheets.models import TimeEntry
-from vadesk.web.access import staff_required
-from vadesk.web.views.common import my_clients
 
 TASK_LIMIT = 60
 
@@ -26,7 +26,7 @@ def home(request):
 @staff_required
 def today(request):
     now = timezone.localtime()
-    clients = my_clients(request)
+    clients = clients_for(request.user, write=True, organisation=request.membership.organisation_id)
     tasks = list(
         Task.objects.open()
         .filter(assignees=request.user, client__in=clients)

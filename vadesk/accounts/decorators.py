@@ -1,4 +1,5 @@
-"""Staff pages need a staff membership in the organisation being worked in."""
+"""Who may open a page at all: staff pages need a staff membership in the organisation being worked in,
+portal pages a client user's. Which objects they then reach is the nouns' scoping helpers' business."""
 
 from functools import wraps
 
@@ -27,6 +28,21 @@ def owner_required(view):
     def wrapper(request, *args, **kwargs):
         if not request.membership.is_owner:
             raise PermissionDenied
+        return view(request, *args, **kwargs)
+
+    return wrapper
+
+
+def client_user_required(view):
+    """Only a client user, and only for their own client: the portal's whole reach."""
+
+    @login_required
+    @wraps(view)
+    def wrapper(request, *args, **kwargs):
+        membership = request.membership
+        if membership is None or not membership.is_client_user:
+            raise PermissionDenied
+        request.portal_client = membership.client
         return view(request, *args, **kwargs)
 
     return wrapper

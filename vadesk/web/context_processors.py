@@ -1,10 +1,13 @@
+"""What every staff and portal page shows: the organisation worked in and a running timer."""
+
+from vadesk.timesheets.models import TimeEntry
+
+
 def membership(request):
     """The organisation being worked in, the others to switch to, and a running timer to show everywhere."""
     current = getattr(request, "membership", None)
     running = None
     if current is not None and current.is_staff_member:
-        from vadesk.timesheets.models import TimeEntry
-
         running = (
             TimeEntry.objects.running().filter(person=request.user).select_related("task", "engagement__client").first()
         )

@@ -1,0 +1,38 @@
+"""client_team_set: the owner decides who serves a client, and only the organisation's staff can."""
+
+import pytest
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.urls import reverse
+
+from vadesk.clients.services import client_team_set
+
+
+def _team(acme) -> dict[int, str]:
+    return dict(acme.assignments.values_list("person_id", "role"))
+
+
+def test_the_owner_sets_the_team(owner, assistant, colleague, acme):
+    client_team_set(by=owner, client=acme, roles={colleague.pk: "lead"})
+
+    assert _team(acme) == {colleague.pk: "lead"}
+
+
+def test_an_assistant_on_the_team_may_not_change_it_on_the_page_or_through_the_service(
+    client, assistant, colleague, acme
+):
+    before = _team(acme)
+    with pytest.raises(PermissionDenied):
+        client_team_set(by=assistant, client=acme, roles={colleague.pk: "lead"})
+    client.force_login(assistant)
+
+    assert client.post(reverse("client_team", args=[acme.pk]), {f"role-{colleague.pk}": "lead"}).status_code == 403
+    assert _team(acme) == before
+
+
+def test_someone_outside_the_organisation_cannot_join_the_team(owner, assistant, outsider, acme_user, acme):
+    before = _team(acme)
+    for person in (outsider, acme_user):
+        with pytest.raises(ValidationError):
+            client_team_set(by=owner, client=acme, roles={assistant.pk: "lead", person.pk: "backup"})
+
+    assert _team(acme) == before

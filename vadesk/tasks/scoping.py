@@ -1,0 +1,23 @@
+"""Deny by default: tasks are reached through their client (see clients.scoping)."""
+
+from django.core.exceptions import PermissionDenied
+from django.utils.translation import gettext as _
+
+from vadesk.accounts.models import Person
+from vadesk.clients.scoping import clients_for, get_in_reach, is_staff_for
+from vadesk.tasks.models import Task, TaskQuerySet
+
+
+def tasks_for(person: Person, *, write: bool = False, organisation: int | None = None) -> TaskQuerySet:
+    return Task.objects.filter(client__in=clients_for(person, write=write, organisation=organisation))
+
+
+def task_for(person: Person, pk: object, *, write: bool = False, organisation: int | None = None) -> Task:
+    """One task in reach, else 404. With `write`, a client's own user (who can read the task) gets 403:
+    the task exists for them, they just may not work on it."""
+    task = get_in_reach(
+        tasks_for(person, organisation=organisation).select_related("client", "engagement", "created_by"), pk
+    )
+    if write and not is_staff_for(person, task.client):
+        raise PermissionDenied(_("Only the team working for this client can do this."))
+    return task
