@@ -6,7 +6,7 @@ Pure functions: bytes in, dataclasses out; matching works on plain tuples of ope
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
 from decimal import Decimal, InvalidOperation
 
@@ -116,23 +116,46 @@ def _normal(text: str) -> str:
 
 
 def match(entry: Entry, invoices: list[OpenInvoice]) -> Match:
-    """1. The invoice number in the remittance text and the exact open amount: matched.
-    2. The number but another amount (partial or over-payment), or the amount and the client's name but no number: review.
-    3. Nothing: unmatched."""
-    text = _normal(entry.remittance)
-    by_number = [i for i in invoices if _normal(i.number) and _normal(i.number) in text]
-    exact = [i for i in by_number if i.open_amount == entry.amount]
-    if len(exact) == 1:
-        return Match("matched", exact[0].pk, "number and amount")
-    if len(by_number) == 1:
-        return Match("review", by_number[0].pk, "number, but the amount differs")
-    if len(by_number) > 1:
-        return Match("review", None, "several invoice numbers")
-    by_amount = [
-        i
-        for i in invoices
-        if i.open_amount == entry.amount and _normal(i.client_name)[:6] in _normal(entry.counterparty)
-    ]
-    if len(by_amount) == 1:
-        return Match("review", by_amount[0].pk, "amount and name, but no number")
-    return Match("unmatched", None, "")
+    """Match one credit against these open invoices (see Matcher.match)."""
+    return Matcher(invoices).match(entry)
+
+
+class Matcher:
+    """Open invoices prepared for matching a whole statement: numbers and names are normalised once, not per credit,
+    and a booked credit lowers its invoice's open amount for the credits after it."""
+
+    def __init__(self, invoices: list[OpenInvoice]) -> None:
+        self._open = {i.pk: (i, _normal(i.number), _normal(i.client_name)[:6]) for i in invoices}
+
+    def match(self, entry: Entry) -> Match:
+        """1. The invoice number in the remittance text and the exact open amount: matched.
+        2. The number but another amount (partial or over-payment), or the amount and the client's name but no number:
+           review.
+        3. Nothing: unmatched."""
+        text = _normal(entry.remittance)
+        by_number = [i for i, number, _name in self._open.values() if number and number in text]
+        # Nothing is booked for zero: a payment is always above zero (payment_record refuses it).
+        exact = [i for i in by_number if i.open_amount == entry.amount and entry.amount > 0]
+        if len(exact) == 1:
+            return Match("matched", exact[0].pk, "number and amount")
+        if len(by_number) == 1:
+            return Match("review", by_number[0].pk, "number, but the amount differs")
+        if len(by_number) > 1:
+            return Match("review", None, "several invoice numbers")
+        counterparty = _normal(entry.counterparty)
+        by_amount = [
+            i for i, _number, name in self._open.values() if i.open_amount == entry.amount and name in counterparty
+        ]
+        if len(by_amount) == 1:
+            return Match("review", by_amount[0].pk, "amount and name, but no number")
+        return Match("unmatched", None, "")
+
+    def book(self, pk: int, amount: Decimal) -> Decimal:
+        """Lower the invoice's open amount by a payment and return what is left; a paid invoice is no longer open."""
+        invoice, number, name = self._open[pk]
+        left = invoice.open_amount - amount
+        if left <= 0:
+            del self._open[pk]
+        else:
+            self._open[pk] = (replace(invoice, open_amount=left), number, name)
+        return left
