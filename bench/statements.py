@@ -100,6 +100,9 @@ def run(line_count: int, invoice_count: int) -> None:
         statement_import(by=owner, organisation=org, data=data)
         first = time.perf_counter() - started
     query_count = len(queries.captured_queries)
+    if os.environ.get("BENCH_QUERIES"):
+        for q in queries.captured_queries:
+            print(f"  {q['time']:>6} s  {q['sql'][:90]}")
     started = time.perf_counter()
     statement_import(by=owner, organisation=org, data=data)
     again = time.perf_counter() - started

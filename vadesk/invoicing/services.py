@@ -600,7 +600,8 @@ def statement_import(*, by: Person, organisation: Organisation, data: bytes) -> 
     2. Lock the organisation's open invoices and read their amounts due once, in one grouped query.
     3. Match the new credits in statement order, in memory: a booked credit lowers its invoice's amount due for
        the credits after it, and an invoice it pays in full is no longer open (as payment_record per credit did).
-    4. Write the lines, the payments and the paid dates in bulk, so the queries do not grow with the statement.
+    4. Write the lines, the payments and the paid dates in bulk (one update per booking day), so the queries
+       do not grow with the number of credits or open invoices.
     """
     _require_owner(by, organisation.pk)
     try:
@@ -619,7 +620,9 @@ def statement_import(*, by: Person, organisation: Organisation, data: bytes) -> 
             ).values_list("bank_reference", flat=True)
         )
         matcher = camt.Matcher(_open_for_matching(organisation))
-        lines, payments, paid = [], [], []
+        lines: list[StatementLine] = []
+        payments: list[Payment] = []
+        paid: dict[date, list[int]] = {}  # the invoices settled, by the day of the credit that settled them
         for entry in parsed.entries:
             if entry.reference in seen:
                 continue
@@ -651,10 +654,11 @@ def statement_import(*, by: Person, organisation: Organisation, data: bytes) -> 
                     )
                 )
                 if matcher.book(found.invoice_pk, entry.amount) <= 0:
-                    paid.append(Invoice(pk=found.invoice_pk, paid_at=entry.booked_on))
+                    paid.setdefault(entry.booked_on, []).append(found.invoice_pk)
         StatementLine.objects.bulk_create(lines)
         Payment.objects.bulk_create(payments)
-        Invoice.objects.bulk_update(paid, ["paid_at"])
+        for day, settled in paid.items():  # a CAMT.053 is a day's statement: usually one day, one update
+            Invoice.objects.filter(pk__in=settled).update(paid_at=day)
     return statement
 
 
