@@ -12,6 +12,7 @@ from django.utils import translation
 
 from vadesk.conftest import login
 from vadesk.invoicing.models import Invoice, Payment, StatementLine
+from vadesk.invoicing.reminders import reminders_send
 from vadesk.invoicing.services import (
     credit_note_create,
     invoice_draft_create,
@@ -205,3 +206,15 @@ def test_the_invoice_list_shows_what_is_outstanding_and_overdue(client, owner, i
     with time_machine.travel(MIDNIGHT, tick=False):  # due on 16 November
         page = client.get(reverse("invoicing:list")).content.decode()
     assert "Outstanding: 60.50, of which overdue: 60.50" in page
+
+
+def test_reminders_skip_an_invoice_its_credit_notes_settled(owner, org, invoice):
+    credited = invoice_finalise(
+        by=owner, invoice=credit_note_create(by=owner, invoice=invoice), issue_date=date(2026, 11, 3)
+    )
+    assert credited.gross_total == invoice.gross_total and Invoice.objects.get(pk=invoice.pk).paid_at is None
+    control = Invoice.objects.get(pk=invoice.pk)
+    control.pk, control.number = None, "2026-9999"
+    control.save()  # a positive control: the same invoice, not credited
+    sent = reminders_send(organisation=org, today=date(2026, 12, 1))
+    assert [r.invoice.number for r in sent] == ["2026-9999"]
