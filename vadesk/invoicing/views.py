@@ -86,10 +86,12 @@ def invoice_list(request):
         invoices = invoices.filter(status=status)
     today = timezone.localdate()
     last_month = (today.replace(day=1) - timezone.timedelta(days=1)).strftime("%Y-%m")
-    # What clients still owe, credit notes included, in one query: the same amount due as on each invoice.
+    # What clients owe the organisation (on-behalf invoices are owed to the client), credit notes included,
+    # in one query: the same amount due as on each invoice.
     owed = (
         staff_invoices(request)
         .unpaid()
+        .filter(buyer__isnull=True)
         .with_amount_due()
         .filter(amount_due__gt=0)
         .aggregate(outstanding=Sum("amount_due"), overdue=Sum("amount_due", filter=Q(due_date__lt=today)))
