@@ -1,7 +1,8 @@
 """Bank-statement import: a CAMT.053 of 500 credits against 2,000 open invoices (target: under 2 s).
 
 Run: env -u DATABASE_URL .venv/bin/python bench/statements.py [LINES] [INVOICES]   (a throwaway SQLite database in
-a temp dir; set DATABASE_URL to measure PostgreSQL — it then uses a test database named bench_statements).
+a temp dir; set DATABASE_URL to measure PostgreSQL — it then uses a test database named bench_statements;
+BENCH_QUERIES=1 also prints each query of the import with its time).
 Of the credits, 3 in 5 name an invoice and pay exactly what is due (booked), 1 in 5 names one but pays another amount
 (review), 1 in 5 names none (unmatched). Every third invoice is part paid, every fifth has a final credit note.
 """
