@@ -11,7 +11,7 @@ from django.urls import reverse
 from django.utils import translation
 
 from vadesk.conftest import login
-from vadesk.invoicing.models import Invoice, Payment, StatementLine
+from vadesk.invoicing.models import Buyer, Invoice, Payment, SellerProfile, StatementLine
 from vadesk.invoicing.reminders import reminders_send
 from vadesk.invoicing.services import (
     credit_note_create,
@@ -200,8 +200,23 @@ def test_the_invoice_page_refuses_a_payment_above_the_amount_due(client, owner, 
     assert not Payment.objects.exists()
 
 
-def test_the_invoice_list_shows_what_is_outstanding_and_overdue(client, owner, invoice):
+def test_the_invoice_list_shows_what_is_outstanding_and_overdue(client, owner, org, invoice, billable_acme):
     credit_half(owner, invoice)
+    # Owed to the client, not to the organisation: an invoice in the client's name to one of its customers.
+    behalf = SellerProfile.objects.create(organisation=org, on_behalf_of=billable_acme)
+    buyer = Buyer.objects.create(seller=behalf, name="Kunde", street="Weg 1", postal_code="1000", city="Brussel")
+    Invoice.objects.create(
+        organisation=org,
+        seller=behalf,
+        client=billable_acme,
+        buyer=buyer,
+        status=Invoice.Status.FINAL,
+        number="B-1",
+        period_start=PERIOD[0],
+        period_end=PERIOD[1],
+        due_date=date(2026, 11, 1),
+        gross_total=Decimal("999.00"),
+    )
     login(client, owner)
     with time_machine.travel(MIDNIGHT, tick=False):  # due on 16 November
         page = client.get(reverse("invoicing:list")).content.decode()
