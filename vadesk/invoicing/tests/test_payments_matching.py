@@ -49,7 +49,7 @@ entries = st.lists(
 ).map(lambda rows: [camt.Entry(f"r{k}", date(2026, 11, 10), a, c, "", " ".join(t)) for k, (t, a, c) in enumerate(rows)])
 
 
-@settings(max_examples=400, deadline=None)
+@settings(max_examples=200, deadline=None)
 @given(invoices, entries)
 def test_the_matcher_decides_as_the_literal_rules_credit_after_credit(open_invoices, credits):
     matcher = camt.Matcher(open_invoices)
