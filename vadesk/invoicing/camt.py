@@ -6,9 +6,10 @@ Pure functions: bytes in, dataclasses out; matching works on plain tuples of ope
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
 from decimal import Decimal, InvalidOperation
+from functools import cache
 
 from lxml import etree
 
@@ -49,8 +50,13 @@ class Match:
     reason: str
 
 
+@cache
+def _xpath(path: str) -> etree.XPath:
+    return etree.XPath(path)  # compiled once per path, not once per entry
+
+
 def _first(node: etree._Element, path: str) -> str:
-    found = node.xpath(path)
+    found = _xpath(path)(node)
     return found[0].strip() if found else ""
 
 
@@ -68,7 +74,7 @@ def parse(data: bytes) -> Statement:
         raise StatementError("no statement in the file")
     stmt = statement[0]
     entries = []
-    for index, ntry in enumerate(stmt.xpath(f"./{ln('Ntry')}")):
+    for index, ntry in enumerate(_xpath(f"./{ln('Ntry')}")(stmt)):
         if _first(ntry, f"./{ln('CdtDbtInd')}/text()") != "CRDT" or _first(ntry, f"./{ln('RvslInd')}/text()") == "true":
             continue
         try:
@@ -81,7 +87,7 @@ def parse(data: bytes) -> Statement:
         )
         details = f"./{ln('NtryDtls')}/{ln('TxDtls')}"
         remittance = " ".join(
-            ntry.xpath(f"{details}/{ln('RmtInf')}//{ln('Ustrd')}/text()|{details}/{ln('RmtInf')}//{ln('Ref')}/text()")
+            _xpath(f"{details}/{ln('RmtInf')}//{ln('Ustrd')}/text()|{details}/{ln('RmtInf')}//{ln('Ref')}/text()")(ntry)
         )
         remittance = remittance or _first(ntry, f"./{ln('AddtlNtryInf')}/text()")
         reference = (
@@ -116,23 +122,69 @@ def _normal(text: str) -> str:
 
 
 def match(entry: Entry, invoices: list[OpenInvoice]) -> Match:
-    """1. The invoice number in the remittance text and the exact open amount: matched.
-    2. The number but another amount (partial or over-payment), or the amount and the client's name but no number: review.
-    3. Nothing: unmatched."""
-    text = _normal(entry.remittance)
-    by_number = [i for i in invoices if _normal(i.number) and _normal(i.number) in text]
-    exact = [i for i in by_number if i.open_amount == entry.amount]
-    if len(exact) == 1:
-        return Match("matched", exact[0].pk, "number and amount")
-    if len(by_number) == 1:
-        return Match("review", by_number[0].pk, "number, but the amount differs")
-    if len(by_number) > 1:
-        return Match("review", None, "several invoice numbers")
-    by_amount = [
-        i
-        for i in invoices
-        if i.open_amount == entry.amount and _normal(i.client_name)[:6] in _normal(entry.counterparty)
-    ]
-    if len(by_amount) == 1:
-        return Match("review", by_amount[0].pk, "amount and name, but no number")
-    return Match("unmatched", None, "")
+    """Match one credit against these open invoices (see Matcher.match)."""
+    return Matcher(invoices).match(entry)
+
+
+class Matcher:
+    """Open invoices prepared for matching a whole statement: indexed by normalised number and by open amount once,
+    not scanned per credit; a booked credit lowers its invoice's open amount for the credits after it."""
+
+    def __init__(self, invoices: list[OpenInvoice]) -> None:
+        self._open: dict[int, OpenInvoice] = {}
+        self._names: dict[int, str] = {}
+        self._by_number: dict[str, list[int]] = {}
+        self._by_amount: dict[Decimal, list[int]] = {}
+        for invoice in invoices:
+            self._open[invoice.pk] = invoice
+            self._names[invoice.pk] = _normal(invoice.client_name)[:6]
+            if number := _normal(invoice.number):
+                self._by_number.setdefault(number, []).append(invoice.pk)
+            self._by_amount.setdefault(invoice.open_amount, []).append(invoice.pk)
+        self._lengths = sorted({len(n) for n in self._by_number})
+
+    def _numbered_in(self, text: str) -> list[OpenInvoice]:
+        """The open invoices whose number occurs in the text: every piece of the text as long as a number is looked up,
+        which finds exactly the numbers `number in text` finds."""
+        found: dict[int, None] = {}
+        for length in self._lengths:
+            for start in range(len(text) - length + 1):
+                for pk in self._by_number.get(text[start : start + length], ()):
+                    if pk in self._open:
+                        found[pk] = None
+        return [self._open[pk] for pk in found]
+
+    def match(self, entry: Entry) -> Match:
+        """1. The invoice number in the remittance text and the exact open amount: matched.
+        2. The number but another amount (partial or over-payment), or the amount and the client's name but no number:
+           review.
+        3. Nothing: unmatched."""
+        by_number = self._numbered_in(_normal(entry.remittance))
+        # Nothing is booked for zero: a payment is always above zero (payment_record refuses it).
+        exact = [i for i in by_number if i.open_amount == entry.amount and entry.amount > 0]
+        if len(exact) == 1:
+            return Match("matched", exact[0].pk, "number and amount")
+        if len(by_number) == 1:
+            return Match("review", by_number[0].pk, "number, but the amount differs")
+        if len(by_number) > 1:
+            return Match("review", None, "several invoice numbers")
+        counterparty = _normal(entry.counterparty)
+        by_amount = [
+            self._open[pk]
+            for pk in self._by_amount.get(entry.amount, ())
+            if pk in self._open and self._open[pk].open_amount == entry.amount and self._names[pk] in counterparty
+        ]
+        if len(by_amount) == 1:
+            return Match("review", by_amount[0].pk, "amount and name, but no number")
+        return Match("unmatched", None, "")
+
+    def book(self, pk: int, amount: Decimal) -> Decimal:
+        """Lower the invoice's open amount by a payment and return what is left; a paid invoice is no longer open."""
+        invoice = self._open[pk]
+        left = invoice.open_amount - amount
+        if left <= 0:
+            del self._open[pk]
+        else:
+            self._open[pk] = replace(invoice, open_amount=left)
+            self._by_amount.setdefault(left, []).append(pk)
+        return left

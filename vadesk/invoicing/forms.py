@@ -53,7 +53,8 @@ class LineForm(forms.Form):
 
 class PaymentForm(forms.Form):
     amount = forms.DecimalField(min_value=Decimal("0.01"), max_digits=12, decimal_places=2, label=_("Amount"))
-    paid_on = forms.DateField(label=_("Paid on"), widget=forms.DateInput(attrs={"type": "date"}))
+    # <input type=date> takes only yyyy-mm-dd, whatever the page's language.
+    paid_on = forms.DateField(label=_("Paid on"), widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"))
 
 
 class StatementForm(forms.Form):

@@ -8,6 +8,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import MinValueValidator
 from django.db import models
+from django.db.models.functions import Coalesce
 from django.utils.translation import gettext_lazy as _
 
 from vadesk.accounts.models import Country, Language, Organisation
@@ -19,6 +20,8 @@ from vadesk.lib.validators import validate_iban, validate_vat_id
 from vadesk.timesheets.models import TimeEntry
 
 ZERO = Decimal("0.00")
+# The type of summed money. SQLite hands computed sums back unrounded (60.5, or a float's digits): round with money().
+MONEY_FIELD = models.DecimalField(max_digits=14, decimal_places=2)
 
 
 class VatRate(models.Model):
@@ -226,6 +229,32 @@ class InvoiceQuerySet(models.QuerySet["Invoice"]):
     def unpaid(self) -> InvoiceQuerySet:
         return self.final().invoices().filter(paid_at__isnull=True)
 
+    def with_amount_due(self) -> InvoiceQuerySet:
+        """Annotate amount_paid, amount_credited and amount_due: the total, less payments and final credit notes.
+
+        The one notion of what a client still owes. Each sum is a grouped subquery per invoice (no join, so the
+        two sums cannot multiply each other's rows), which keeps it usable with select_for_update and filters."""
+        paid = (
+            Payment.objects.filter(invoice=models.OuterRef("pk"))
+            .values("invoice")
+            .annotate(total=models.Sum("amount"))
+            .values("total")
+        )
+        credited = (
+            Invoice.objects.filter(credit_of=models.OuterRef("pk"), status=Invoice.Status.FINAL)
+            .values("credit_of")
+            .annotate(total=models.Sum("gross_total"))
+            .values("total")
+        )
+        return self.annotate(
+            amount_paid=Coalesce(models.Subquery(paid), ZERO, output_field=MONEY_FIELD),
+            amount_credited=Coalesce(models.Subquery(credited), ZERO, output_field=MONEY_FIELD),
+            amount_due=models.ExpressionWrapper(
+                models.F("gross_total") - models.F("amount_paid") - models.F("amount_credited"),
+                output_field=MONEY_FIELD,
+            ),
+        )
+
 
 class Invoice(models.Model):
     """An invoice or credit note. A draft can change; a final one never does (corrections are credit notes)."""
@@ -314,12 +343,6 @@ class Invoice(models.Model):
     @property
     def filename_stem(self) -> str:
         return (self.number or f"draft-{self.pk}").replace("/", "-")
-
-    def paid_amount(self) -> Decimal:
-        return sum((p.amount for p in self.payments.all()), ZERO)
-
-    def open_amount(self) -> Decimal:
-        return self.gross_total - self.paid_amount()
 
 
 class InvoiceLine(models.Model):

@@ -13,7 +13,6 @@ from vadesk.accounts.models import Organisation
 from vadesk.invoicing.documents import buyer_party
 from vadesk.invoicing.einvoices import einvoice_bytes, preferred_format
 from vadesk.invoicing.models import Invoice, Reminder
-from vadesk.invoicing.services import open_amount
 from vadesk.lib.formatting import format_money
 
 # A client who gets a reminder gets at least this long to react before the next one.
@@ -45,12 +44,14 @@ def reminders_send(*, organisation: Organisation, today: date | None = None) -> 
         Invoice.objects.for_organisation(organisation)
         .unpaid()
         .filter(due_date__lt=today, buyer__isnull=True)
+        .with_amount_due()
+        .filter(amount_due__gt=0)
         .select_related("seller", "client")
     )
     for invoice in candidates:
         level = level_due(invoice, today)
         address = buyer_party(invoice)["email"]
-        if not level or not address or open_amount(invoice) <= 0:
+        if not level or not address:
             continue
         with transaction.atomic():
             if not Invoice.objects.filter(pk=invoice.pk, reminder_level=level - 1).update(reminder_level=level):
@@ -87,7 +88,7 @@ def _mail(invoice: Invoice, level: int, address: str, pdf: bytes) -> EmailMessag
                 opening,
                 _("Open amount: %(amount)s, due since %(due)s. Please transfer it to %(iban)s quoting %(number)s.")
                 % {
-                    "amount": format_money(open_amount(invoice), locale=locale),
+                    "amount": format_money(invoice.amount_due, locale=locale),
                     "due": invoice.due_date.isoformat() if invoice.due_date else "",
                     "iban": invoice.seller_snapshot.get("iban", ""),
                     "number": invoice.number,

@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import date, timedelta
 from decimal import Decimal
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
@@ -18,9 +19,10 @@ from vadesk.clients.scoping import is_staff_for
 from vadesk.einvoice.model import money
 from vadesk.einvoice.totals import document_totals
 from vadesk.engagements.balance import month_end, month_start
-from vadesk.invoicing import documents
+from vadesk.invoicing import camt, documents
 from vadesk.invoicing.drafting import propose
 from vadesk.invoicing.models import (
+    BankStatement,
     Buyer,
     ClientBilling,
     Invoice,
@@ -29,6 +31,7 @@ from vadesk.invoicing.models import (
     NumberSequence,
     Payment,
     SellerProfile,
+    StatementLine,
 )
 from vadesk.invoicing.vat import VatRefusal
 from vadesk.lib.validators import validate_iban, validate_vat_id
@@ -526,16 +529,34 @@ def credit_note_create(*, by: Person, invoice: Invoice, quantities: dict[int, De
     return credit
 
 
-def payment_record(*, by: Person, invoice: Invoice, amount: Decimal, paid_on: date, statement_line=None) -> Payment:  # type: ignore[no-untyped-def]
-    """Book a payment; the invoice counts as paid once payments cover its total."""
+def organisation_today(organisation: Organisation) -> date:
+    """Today where the organisation is: the latest day a payment can be dated."""
+    return timezone.localdate(timezone=ZoneInfo(organisation.time_zone))
+
+
+def payment_record(
+    *, by: Person, invoice: Invoice, amount: Decimal, paid_on: date, statement_line: StatementLine | None = None
+) -> Payment:
+    """Book a payment of at most the amount due, dated no later than today where the organisation is;
+    the invoice counts as paid once nothing is due."""
     _require_owner(by, invoice.organisation_id)
     amount = money(amount)
     if amount <= 0:
         raise ValidationError({"amount": _("Enter an amount above zero.")})
     with transaction.atomic():
-        invoice = Invoice.objects.select_for_update().get(pk=invoice.pk)
+        invoice = Invoice.objects.select_for_update(of=("self",)).select_related("organisation").get(pk=invoice.pk)
         if not invoice.is_final or invoice.is_credit_note:
             raise ValidationError(_("Only a final invoice can be paid."))
+        if paid_on > organisation_today(invoice.organisation):
+            raise ValidationError({"paid_on": _("A payment cannot be dated in the future.")})
+        due = open_amount(invoice)
+        if amount > due:
+            raise ValidationError(
+                {
+                    "amount": _("%(amount)s is more than the %(due)s still due on this invoice.")
+                    % {"amount": amount, "due": due}
+                }
+            )
         payment = Payment.objects.create(
             invoice=invoice,
             amount=amount,
@@ -544,27 +565,46 @@ def payment_record(*, by: Person, invoice: Invoice, amount: Decimal, paid_on: da
             statement_line=statement_line,
             method=Payment.Method.BANK if statement_line else Payment.Method.MANUAL,
         )
-        if invoice.open_amount() - _credited(invoice) <= 0 and invoice.paid_at is None:
+        if due - amount <= 0 and invoice.paid_at is None:
             invoice.paid_at = paid_on
             invoice.save(update_fields=["paid_at"])
     return payment
 
 
-def _credited(invoice: Invoice) -> Decimal:
-    return sum((c.gross_total for c in invoice.credit_notes.filter(status=Invoice.Status.FINAL)), Decimal("0.00"))
+def payment_delete(*, by: Person, payment: Payment) -> None:
+    """Undo a payment booked by mistake: the invoice is open again if something is due, and the bank entry
+    it came from waits for review again."""
+    _require_owner(by, payment.invoice.organisation_id)
+    with transaction.atomic():
+        invoice = Invoice.objects.select_for_update().get(pk=payment.invoice_id)
+        deleted, _kinds = Payment.objects.filter(pk=payment.pk, invoice=invoice).delete()
+        if not deleted:
+            raise ValidationError(_("This payment was already undone."))
+        if payment.statement_line_id:
+            StatementLine.objects.filter(pk=payment.statement_line_id).update(status=StatementLine.Status.REVIEW)
+        if invoice.paid_at is not None and open_amount(invoice) > 0:
+            invoice.paid_at = None
+            invoice.save(update_fields=["paid_at"])
 
 
 def open_amount(invoice: Invoice) -> Decimal:
-    """What the client still owes: the total, less payments and final credit notes."""
-    return invoice.gross_total - invoice.paid_amount() - _credited(invoice)
+    """What the client still owes: the total, less payments and final credit notes (Invoice.objects.with_amount_due)."""
+    # django-stubs resolves values_list names against the model fields; it cannot see with_amount_due annotations.
+    due = Invoice.objects.with_amount_due().values_list("amount_due", flat=True)  # type: ignore[misc]
+    return money(due.get(pk=invoice.pk))
 
 
-def statement_import(*, by: Person, organisation: Organisation, data: bytes):  # type: ignore[no-untyped-def]
-    """Import a CAMT.053 file: each credit once (re-importing a statement adds nothing), matched to open invoices.
-    Exact matches are booked as payments; uncertain ones wait for review."""
-    from vadesk.invoicing import camt
-    from vadesk.invoicing.models import BankStatement, StatementLine
+def statement_import(*, by: Person, organisation: Organisation, data: bytes) -> BankStatement:
+    """Import a CAMT.053 file in one transaction: each credit once (re-importing a statement adds nothing),
+    matched to open invoices. Exact matches are booked as payments; uncertain ones wait for review.
 
+    1. Parse the file; refuse what is not a camt.053 we can read.
+    2. Lock the organisation's open invoices and read their amounts due once, in one grouped query.
+    3. Match the new credits in statement order, in memory: a booked credit lowers its invoice's amount due for
+       the credits after it, and an invoice it pays in full is no longer open (as payment_record per credit did).
+    4. Write the lines, the payments and the paid dates in bulk (one update per booking day), so the queries
+       do not grow with the number of credits or open invoices.
+    """
     _require_owner(by, organisation.pk)
     try:
         parsed = camt.parse(data)
@@ -576,24 +616,21 @@ def statement_import(*, by: Person, organisation: Organisation, data: bytes):  #
         statement = BankStatement.objects.create(
             organisation=organisation, statement_id=parsed.id[:100], account_iban=parsed.iban, imported_by=by
         )
-        known = set(
+        seen = set(
             StatementLine.objects.filter(
                 organisation=organisation, bank_reference__in=[e.reference for e in parsed.entries]
             ).values_list("bank_reference", flat=True)
         )
+        matcher = camt.Matcher(_open_for_matching(organisation))
+        lines: list[StatementLine] = []
+        payments: list[Payment] = []
+        paid: dict[date, list[int]] = {}  # the invoices settled, by the day of the credit that settled them
         for entry in parsed.entries:
-            if entry.reference in known:
+            if entry.reference in seen:
                 continue
-            open_invoices = [
-                camt.OpenInvoice(i.pk, i.number, open_amount(i), i.client.name)
-                for i in Invoice.objects.for_organisation(organisation)
-                .unpaid()
-                .filter(buyer__isnull=True)
-                .select_related("client")
-                .prefetch_related("payments")
-            ]
-            found = camt.match(entry, open_invoices)
-            line = StatementLine.objects.create(
+            seen.add(entry.reference)  # a reference twice in one file is one credit, as on a re-import
+            found = matcher.match(entry)
+            line = StatementLine(
                 organisation=organisation,
                 statement=statement,
                 bank_reference=entry.reference,
@@ -606,17 +643,45 @@ def statement_import(*, by: Person, organisation: Organisation, data: bytes):  #
                 invoice_id=found.invoice_pk,
                 reason=found.reason,
             )
-            if found.status == "matched":
-                payment_record(
-                    by=by, invoice=line.invoice, amount=entry.amount, paid_on=entry.booked_on, statement_line=line
+            lines.append(line)
+            if found.status == StatementLine.Status.MATCHED and found.invoice_pk is not None:
+                payments.append(
+                    Payment(
+                        invoice_id=found.invoice_pk,
+                        amount=entry.amount,
+                        paid_on=entry.booked_on,
+                        recorded_by=by,
+                        statement_line=line,
+                        method=Payment.Method.BANK,
+                    )
                 )
+                if matcher.book(found.invoice_pk, entry.amount) <= 0:
+                    paid.setdefault(entry.booked_on, []).append(found.invoice_pk)
+        StatementLine.objects.bulk_create(lines)
+        Payment.objects.bulk_create(payments)
+        for day, settled in paid.items():  # a CAMT.053 is a day's statement: usually one day, one update
+            Invoice.objects.filter(pk__in=settled).update(paid_at=day)
     return statement
 
 
-def statement_line_resolve(*, by: Person, line, invoice: Invoice | None) -> None:  # type: ignore[no-untyped-def]
-    """The owner's verdict on an uncertain credit: book it on this invoice, or ignore it (invoice=None)."""
-    from vadesk.invoicing.models import StatementLine
+def _open_for_matching(organisation: Organisation) -> list[camt.OpenInvoice]:
+    """The organisation's own open invoices with their amounts due, locked until the import commits.
+    On-behalf invoices are paid into the client's account, not ours."""
+    # As in open_amount: django-stubs cannot see with_amount_due's annotations.
+    rows = (
+        Invoice.objects.for_organisation(organisation)  # type: ignore[misc]
+        .unpaid()
+        .filter(buyer__isnull=True)
+        .with_amount_due()
+        .select_for_update(of=("self",))
+        .order_by("pk")
+        .values_list("pk", "number", "amount_due", "client__name")
+    )
+    return [camt.OpenInvoice(pk, number, money(due), client_name) for pk, number, due, client_name in rows]
 
+
+def statement_line_resolve(*, by: Person, line: StatementLine, invoice: Invoice | None) -> None:
+    """The owner's verdict on an uncertain credit: book it on this invoice, or ignore it (invoice=None)."""
     _require_owner(by, line.organisation_id)
     with transaction.atomic():
         line = StatementLine.objects.select_for_update().get(pk=line.pk)

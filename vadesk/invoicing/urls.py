@@ -24,6 +24,7 @@ urlpatterns = [
     path("invoices/<int:pk>/discard/", views.discard, name="discard"),
     path("invoices/<int:pk>/credit/", views.credit, name="credit"),
     path("invoices/<int:pk>/payments/", views.payment_add, name="payment_add"),
+    path("invoices/<int:pk>/payments/<int:payment_pk>/undo/", views.payment_undo, name="payment_undo"),
     path("invoices/<int:pk>/pdf/", views.invoice_pdf, name="pdf"),
     path("invoices/<int:pk>/einvoice/<str:fmt>/", views.invoice_einvoice, name="einvoice"),
     path("portal/invoices/", views.portal_list, name="portal_list"),

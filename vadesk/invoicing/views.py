@@ -6,7 +6,7 @@ from decimal import Decimal
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet, Sum
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -15,6 +15,7 @@ from django.views.decorators.http import require_POST
 
 from vadesk.accounts.decorators import client_user_required, owner_required, staff_required
 from vadesk.clients.scoping import clients_for
+from vadesk.einvoice.model import money
 from vadesk.invoicing import export, services
 from vadesk.invoicing.einvoices import (
     FORMATS,
@@ -44,6 +45,7 @@ from vadesk.invoicing.models import (
     ClientBilling,
     Invoice,
     InvoiceLine,
+    Payment,
     SellerProfile,
     StatementLine,
 )
@@ -83,12 +85,24 @@ def invoice_list(request):
         invoices = invoices.filter(status=status)
     today = timezone.localdate()
     last_month = (today.replace(day=1) - timezone.timedelta(days=1)).strftime("%Y-%m")
+    # What clients owe the organisation (on-behalf invoices are owed to the client), credit notes included,
+    # in one query: the same amount due as on each invoice.
+    owed = (
+        staff_invoices(request)
+        .unpaid()
+        .filter(buyer__isnull=True)
+        .with_amount_due()
+        .filter(amount_due__gt=0)
+        .aggregate(outstanding=Sum("amount_due"), overdue=Sum("amount_due", filter=Q(due_date__lt=today)))
+    )
     return render(
         request,
         "invoicing/invoice_list.html",
         {
             "invoices": invoices[:300],
             "status": status,
+            "outstanding": money(owed["outstanding"] or 0),
+            "overdue": money(owed["overdue"] or 0),
             "draft_form": DraftForm(
                 clients=clients_for(request.user, write=True, organisation=request.membership.organisation_id).active(),
                 initial={"month": last_month},
@@ -153,6 +167,7 @@ def invoice_detail(request, pk: int):
                 preview = document_totals(document_of(invoice, lines=lines).lines)
             except Exception:
                 preview = None
+    due = services.open_amount(invoice) if invoice.is_final else None
     return render(
         request,
         "invoicing/invoice_detail.html",
@@ -164,14 +179,11 @@ def invoice_detail(request, pk: int):
             "line_form": LineForm(),
             "edit_form": InvoiceEditForm(instance=invoice) if not invoice.is_final else None,
             "payment_form": PaymentForm(
-                initial={
-                    "amount": services.open_amount(invoice) if invoice.is_final else None,
-                    "paid_on": timezone.localdate(),
-                }
+                initial={"amount": due, "paid_on": services.organisation_today(request.membership.organisation)}
             ),
             "formats": formats_in_order(FORMATS, preferred_format(invoice)),
             "preferred_format": preferred_format(invoice),
-            "open_amount": services.open_amount(invoice) if invoice.is_final else None,
+            "open_amount": due,
             "payments": invoice.payments.all(),
             "credit_notes": invoice.credit_notes.all(),
             "reminders": invoice.reminders.all(),
@@ -271,6 +283,23 @@ def payment_add(request, pk: int):
     return redirect("invoicing:detail", pk=pk)
 
 
+@owner_required
+@require_POST
+def payment_undo(request, pk: int, payment_pk: int):
+    invoice = invoice_in_reach(request, pk)
+    try:
+        payment = invoice.payments.get(pk=payment_pk)
+    except Payment.DoesNotExist:
+        raise Http404 from None
+    try:
+        services.payment_delete(by=request.user, payment=payment)
+    except ValidationError as error:
+        apply_validation_error(None, request, error)
+    else:
+        messages.success(request, _("Payment undone."))
+    return redirect("invoicing:detail", pk=pk)
+
+
 @staff_required
 def invoice_pdf(request, pk: int):
     from vadesk.invoicing.pdf.render import render_pdf
@@ -310,7 +339,7 @@ def bank(request):
     lines = StatementLine.objects.filter(organisation=organisation, status__in=["review", "unmatched"]).select_related(
         "invoice"
     )
-    open_invoices = Invoice.objects.for_organisation(organisation).unpaid().select_related("client")
+    open_invoices = Invoice.objects.for_organisation(organisation).unpaid().with_amount_due().select_related("client")
     return render(request, "invoicing/bank.html", {"form": form, "lines": lines, "open_invoices": open_invoices})
 
 
