@@ -197,6 +197,63 @@ def leaked(text: str | bytes) -> list[str]:
     return [name for name, marker in INTERNAL_MARKERS.items() if marker in text]
 
 
+@pytest.fixture
+def sqlite_file(tmp_path, django_db_blocker):
+    """Settings of a fresh SQLite FILE database with every table, opened like the project opens SQLite (WAL,
+    IMMEDIATE transactions, a busy timeout), for race tests: run work on it with `on_own_connection`.
+
+    The in-memory test database cannot race (its shared cache locks whole tables across threads); a file can,
+    with one connection per thread, as two worker processes would. Works whatever DATABASE_URL says.
+    """
+    from django.apps import apps
+    from django.conf import settings
+    from django.db import connections
+    from django.db.backends.sqlite3.base import DatabaseWrapper
+
+    name = "default"  # configure_settings wants one; only its defaults are used here
+    settings_dict = connections.configure_settings(
+        {
+            name: {
+                "ENGINE": "django.db.backends.sqlite3",
+                "NAME": str(tmp_path / "race.sqlite3"),
+                "OPTIONS": dict(settings.SQLITE_OPTIONS),
+            }
+        }
+    )[name]
+    with django_db_blocker.unblock():
+        connection = DatabaseWrapper(settings_dict, "default")
+        with connection.schema_editor() as editor:
+            for model in apps.get_models():  # the schema as syncdb makes it: faster than the migrations
+                editor.create_model(model)
+        connection.close()
+        yield settings_dict
+
+
+def on_own_connection(settings_dict, work):
+    """A thread that runs `work()` with the ORM on its own connection to `settings_dict`'s database.
+
+    Returns (thread, result): after join, result holds "value" or the "error" raised.
+    """
+    import threading
+
+    from django.db import connections
+    from django.db.backends.sqlite3.base import DatabaseWrapper
+
+    result: dict = {}
+
+    def run() -> None:
+        connection = DatabaseWrapper(settings_dict, "default")
+        connections["default"] = connection  # connections are per thread: this one is the thread's own
+        try:
+            result["value"] = work()
+        except Exception as error:  # the test reads it after join
+            result["error"] = error
+        finally:
+            connection.close()
+
+    return threading.Thread(target=run), result
+
+
 def login(client, person: Person) -> None:
     client.force_login(person)
 
@@ -205,6 +262,7 @@ def login(client, person: Person) -> None:
 # it is `slow` without saying so, and `make test-fast` leaves it out.
 SLOW_FIXTURES = {"page", "live_server", "smtp_server", "dovecot", "radicale", "dav_calendar", "synced_calendar"}
 SLOW_MARKERS = {"browser", "postgres"}
+SLOW_MODULES = ("test_demo",)  # test_demo*.py load the whole demo practice (tens of seconds each)
 
 
 def pytest_collection_modifyitems(items):
@@ -213,7 +271,7 @@ def pytest_collection_modifyitems(items):
     Mixing transactional tests with and without serialized rollback breaks the ones with it: a plain
     flush re-creates content types under new ids, which the serialized copy then collides with.
 
-    2. A test on a real server (SLOW_FIXTURES) or marked browser/postgres is also marked `slow`.
+    2. A test on a real server (SLOW_FIXTURES), marked browser/postgres, or loading the demo is also `slow`.
     """
     for item in items:
         marker = item.get_closest_marker("django_db")
@@ -222,7 +280,8 @@ def pytest_collection_modifyitems(items):
                 pytest.mark.django_db(*marker.args, **{**marker.kwargs, "serialized_rollback": True}), append=False
             )
         names = {m.name for m in item.iter_markers()}
-        if SLOW_MARKERS & names or SLOW_FIXTURES & set(getattr(item, "fixturenames", ())):
+        fixtures = set(getattr(item, "fixturenames", ()))
+        if SLOW_MARKERS & names or SLOW_FIXTURES & fixtures or item.path.name.startswith(SLOW_MODULES):
             item.add_marker(pytest.mark.slow)
 
 

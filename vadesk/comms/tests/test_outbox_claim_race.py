@@ -10,53 +10,20 @@ The interleaving is forced, not hoped for: both workers read the due rows, then 
 
 import threading
 
-import pytest
-from django.apps import apps
-from django.db import connections, transaction
-from django.db.backends.sqlite3.base import DatabaseWrapper
+from django.db import transaction
 from django.db.models.query import QuerySet
 
 from vadesk.accounts.models import Organisation
 from vadesk.comms.models import OutboxMessage
 from vadesk.comms.outbox import outbox_claim, outbox_enqueue
+from vadesk.conftest import on_own_connection
 
 WORKERS = 2
 MESSAGES = 6
 
 
-@pytest.fixture
-def database_file(tmp_path, django_db_blocker):
-    """A fresh SQLite file with every table, opened with the project's SQLite options (WAL, IMMEDIATE)."""
-    settings_dict = {**connections["default"].settings_dict, "NAME": str(tmp_path / "race.sqlite3")}
-    with django_db_blocker.unblock():
-        connection = DatabaseWrapper(settings_dict, "default")
-        with connection.schema_editor() as editor:
-            for model in apps.get_models():  # the schema as syncdb makes it: faster than the migrations
-                editor.create_model(model)
-        connection.close()
-        yield settings_dict
-
-
-def on_own_connection(settings_dict, work):
-    """Run `work` in a thread whose ORM uses its own connection to the file (connections are per thread)."""
-    result: dict = {}
-
-    def run() -> None:
-        connection = DatabaseWrapper(settings_dict, "default")
-        connections["default"] = connection
-        try:
-            result["value"] = work()
-        except Exception as error:  # re-raised in the test's thread
-            result["error"] = error
-        finally:
-            connection.close()
-
-    thread = threading.Thread(target=run)
-    return thread, result
-
-
-def test_two_workers_racing_on_a_database_file_never_claim_the_same_message(database_file, monkeypatch):
-    seed, seeded = on_own_connection(database_file, lambda: _enqueue(MESSAGES))
+def test_two_workers_racing_on_a_sqlite_file_never_claim_the_same_message(sqlite_file, monkeypatch):
+    seed, seeded = on_own_connection(sqlite_file, lambda: _enqueue(MESSAGES))
     seed.start()
     seed.join()
     assert "error" not in seeded, seeded
@@ -77,7 +44,7 @@ def test_two_workers_racing_on_a_database_file_never_claim_the_same_message(data
     def claim_all(name: str):
         return lambda: [m.pk for m in iter(lambda: outbox_claim(worker=name), None)]
 
-    workers = [on_own_connection(database_file, claim_all(f"worker-{n}")) for n in range(WORKERS)]
+    workers = [on_own_connection(sqlite_file, claim_all(f"worker-{n}")) for n in range(WORKERS)]
     for thread, _ in workers:
         thread.start()
     for thread, _ in workers:
