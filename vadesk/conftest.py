@@ -8,6 +8,8 @@
 """
 
 import os
+import threading
+from collections.abc import Callable
 from datetime import date, timedelta
 from decimal import Decimal
 
@@ -229,13 +231,11 @@ def sqlite_file(tmp_path, django_db_blocker):
         yield settings_dict
 
 
-def on_own_connection(settings_dict, work):
+def on_own_connection(settings_dict: dict, work: Callable[[], object]) -> tuple[threading.Thread, dict]:
     """A thread that runs `work()` with the ORM on its own connection to `settings_dict`'s database.
 
     Returns (thread, result): after join, result holds "value" or the "error" raised.
     """
-    import threading
-
     from django.db import connections
     from django.db.backends.sqlite3.base import DatabaseWrapper
 
