@@ -4,7 +4,7 @@ VENV ?= .venv
 PY := $(VENV)/bin/python
 VADESK := $(VENV)/bin/vadesk
 
-.PHONY: run test test-sqlite test-postgres typecheck lint fmt bench messages clean
+.PHONY: run test test-fast test-sqlite test-postgres typecheck lint fmt bench messages clean
 
 $(VENV)/.installed: pyproject.toml
 	@python=$$(scripts/find-python) || exit 1; \
@@ -38,6 +38,10 @@ typecheck: $(VENV)/.installed
 
 test-sqlite: $(VENV)/.installed
 	env -u DATABASE_URL DJANGO_ALLOW_ASYNC_UNSAFE=true $(VENV)/bin/pytest $(PYTEST_ARGS)
+
+# The unit suite on SQLite without the real-server tests (marked `slow`, see vadesk/conftest.py): under a minute.
+test-fast: $(VENV)/.installed
+	env -u DATABASE_URL DJANGO_ALLOW_ASYNC_UNSAFE=true $(VENV)/bin/pytest -m "not slow" $(PYTEST_ARGS)
 
 test-postgres: $(VENV)/.installed
 	DJANGO_ALLOW_ASYNC_UNSAFE=true $(VENV)/bin/pytest $(PYTEST_ARGS)

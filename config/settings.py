@@ -18,11 +18,21 @@ def envbool(name: str, default: str) -> bool:
     return value in {"1", "true", "yes"}
 
 
-def envint(name: str, default: str) -> int:
+def envint(name: str, default: str, *, minimum: int | None = None) -> int:
     try:
-        return int(os.environ.get(name, default))
+        value = int(os.environ.get(name, default))
     except ValueError as exc:
         raise ImproperlyConfigured(f"{name} must be a whole number") from exc
+    if minimum is not None and value < minimum:
+        raise ImproperlyConfigured(f"{name} must be at least {minimum}, not {value}")
+    return value
+
+
+def envchoice(name: str, default: str, choices: set[str]) -> str:
+    value = os.environ.get(name, default).lower()
+    if value not in choices:
+        raise ImproperlyConfigured(f"{name} must be one of {sorted(choices)}, not {value!r}")
+    return value
 
 
 DEBUG = envbool("VADESK_DEBUG", "true")
@@ -94,15 +104,16 @@ DATABASES = {
         conn_max_age=envint("VADESK_DB_CONN_MAX_AGE", "0"),
     )
 }
+# IMMEDIATE takes the write lock at BEGIN, so two writers queue instead of failing mid-transaction.
+SQLITE_OPTIONS = {
+    "transaction_mode": "IMMEDIATE",
+    "timeout": 20,
+    "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
+}
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # Any command may open the embedded database (system checks do, for JSON fields): its folder must exist.
     Path(DATABASES["default"]["NAME"]).parent.mkdir(parents=True, exist_ok=True)
-    # IMMEDIATE takes the write lock at BEGIN, so two writers queue instead of failing mid-transaction.
-    DATABASES["default"]["OPTIONS"] = {
-        "transaction_mode": "IMMEDIATE",
-        "timeout": 20,
-        "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
-    }
+    DATABASES["default"]["OPTIONS"] = dict(SQLITE_OPTIONS)
 else:
     # Lets several test runs share one PostgreSQL server without clobbering each other's test database.
     DATABASES["default"]["TEST"] = {"NAME": os.environ.get("VADESK_TEST_DB_NAME", "test_vadesk")}
@@ -141,6 +152,46 @@ MAILERS = {
     "default": {"BACKEND": os.environ.get("VADESK_EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")}
 }
 DEFAULT_FROM_EMAIL = os.environ.get("VADESK_FROM_EMAIL", "vadesk@localhost")
+
+# Outgoing mail: the SMTP relay the outbox delivers e-mail to (vadesk/comms/conf.py: smtp_config).
+SMTP_HOST = os.environ.get("VADESK_SMTP_HOST", "127.0.0.1")
+SMTP_PORT = envint("VADESK_SMTP_PORT", "25", minimum=1)
+SMTP_SECURITY = envchoice("VADESK_SMTP_SECURITY", "none", {"none", "starttls", "tls"})
+SMTP_USERNAME = os.environ.get("VADESK_SMTP_USERNAME", "")
+SMTP_PASSWORD = os.environ.get("VADESK_SMTP_PASSWORD", "")
+SMTP_TIMEOUT = envint("VADESK_SMTP_TIMEOUT", "30", minimum=1)
+SMTP_CA_FILE = os.environ.get("VADESK_SMTP_CA_FILE", "")  # a CA (PEM) to trust besides the system's
+
+# The outbox: retries with exponential backoff, the lease of a claimed row, what to do with an uncertain send.
+OUTBOX_MAX_ATTEMPTS = envint("VADESK_OUTBOX_MAX_ATTEMPTS", "8", minimum=1)
+OUTBOX_BACKOFF_SECONDS = envint("VADESK_OUTBOX_BACKOFF_SECONDS", "30", minimum=0)
+OUTBOX_BACKOFF_CAP_SECONDS = envint("VADESK_OUTBOX_BACKOFF_CAP_SECONDS", "21600", minimum=0)
+OUTBOX_LEASE_SECONDS = envint("VADESK_OUTBOX_LEASE_SECONDS", "300", minimum=1)
+OUTBOX_UNCERTAIN = envchoice("VADESK_OUTBOX_UNCERTAIN", "hold", {"hold", "resend"})
+
+# Inbound mail: the practice's address (replies go to its +tag variants), limits, and the IMAP mailbox to poll.
+INBOUND_ADDRESS = os.environ.get("VADESK_INBOUND_ADDRESS", "desk@vadesk.localhost")
+MESSAGE_ID_DOMAIN = os.environ.get("VADESK_MESSAGE_ID_DOMAIN", INBOUND_ADDRESS.rpartition("@")[2] or "vadesk.localhost")
+INBOUND_MAX_ATTACHMENT_BYTES = envint("VADESK_INBOUND_MAX_ATTACHMENT_BYTES", str(10 * 1024 * 1024), minimum=0)
+INBOUND_MAX_MESSAGE_BYTES = envint("VADESK_INBOUND_MAX_MESSAGE_BYTES", str(25 * 1024 * 1024), minimum=1)
+INBOUND_KEEP_RAW = envchoice("VADESK_INBOUND_KEEP_RAW", "triage", {"triage", "all"})
+IMAP_HOST = os.environ.get("VADESK_IMAP_HOST", "")  # empty: no mailbox to poll
+IMAP_SECURITY = envchoice("VADESK_IMAP_SECURITY", "tls", {"tls", "starttls", "none"})
+IMAP_PORT = envint("VADESK_IMAP_PORT", "993" if IMAP_SECURITY == "tls" else "143", minimum=1)
+IMAP_USERNAME = os.environ.get("VADESK_IMAP_USERNAME", "")
+IMAP_PASSWORD = os.environ.get("VADESK_IMAP_PASSWORD", "")
+IMAP_MAILBOX = os.environ.get("VADESK_IMAP_MAILBOX", "INBOX")
+
+# WhatsApp (the practice's own Business account; off unless both id and token are set), SMS and phone numbers.
+WHATSAPP_PHONE_NUMBER_ID = os.environ.get("VADESK_WHATSAPP_PHONE_NUMBER_ID", "")
+WHATSAPP_TOKEN = os.environ.get("VADESK_WHATSAPP_TOKEN", "")
+WHATSAPP_BASE_URL = os.environ.get("VADESK_WHATSAPP_BASE_URL", "https://graph.facebook.com").rstrip("/")
+WHATSAPP_API_VERSION = os.environ.get("VADESK_WHATSAPP_API_VERSION", "v21.0")
+WHATSAPP_TIMEOUT = envint("VADESK_WHATSAPP_TIMEOUT", "20", minimum=1)
+SMS_ADAPTER = os.environ.get("VADESK_SMS_ADAPTER", "")  # a dotted path to an adapter class
+PHONE_DEFAULT_REGION = os.environ.get("VADESK_PHONE_DEFAULT_REGION", "NL").upper()  # ISO 3166 alpha-2
+if len(PHONE_DEFAULT_REGION) != 2 or not PHONE_DEFAULT_REGION.isalpha():
+    raise ImproperlyConfigured("VADESK_PHONE_DEFAULT_REGION must be a two-letter country code, e.g. NL")
 
 LOGGING = {
     "version": 1,

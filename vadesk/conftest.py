@@ -7,6 +7,9 @@
 (`client` stays Django's test client.)
 """
 
+import os
+import threading
+from collections.abc import Callable
 from datetime import date, timedelta
 from decimal import Decimal
 
@@ -156,15 +159,119 @@ def task(acme, bundle, assistant) -> Task:
     )
 
 
+# What only the team may read, each with its own marker, so a test that finds one in a client's channel
+# names what leaked. The privacy tests (test_privacy_*.py) seed them and assert none reaches a client.
+INTERNAL_MARKERS = {
+    "comment": "ZQX-INTERNAL-COMMENT",
+    "fact": "ZQX-DOSSIER-FACT",
+    "follow_up": "ZQX-FOLLOW-UP-NOTE",
+    "outcome": "ZQX-FOLLOW-UP-OUTCOME",
+}
+
+
+@pytest.fixture
+def internal_notes(task, assistant, acme) -> dict[str, str]:
+    """An internal comment on `task` (the newest of its comments), a dossier fact and a follow-up with its outcome."""
+    from vadesk.clients.models import DossierFact
+    from vadesk.comms.models import FollowUp
+    from vadesk.tasks.services import comment_add
+
+    comment_add(by=assistant, task=task, body="Welke datum past u het best?", visibility="client")
+    comment_add(by=assistant, task=task, body=f"{INTERNAL_MARKERS['comment']}: pays late", visibility="internal")
+    fact = DossierFact.objects.create(
+        client=acme, topic=DossierFact.Topic.SENSITIVITY, text=f"{INTERNAL_MARKERS['fact']}: divorce", author=assistant
+    )
+    FollowUp.objects.create(
+        client=acme,
+        task=task,
+        fact=fact,
+        text=f"{INTERNAL_MARKERS['follow_up']}: ask about the lawyer",
+        outcome=f"{INTERNAL_MARKERS['outcome']}: it went badly",
+        due_at=timezone.now() - timedelta(hours=1),
+        created_by=assistant,
+    )
+    return INTERNAL_MARKERS
+
+
+def leaked(text: str | bytes) -> list[str]:
+    """The internal markers found in `text`: the privacy tests assert this is empty."""
+    text = text.decode(errors="replace") if isinstance(text, bytes) else text
+    return [name for name, marker in INTERNAL_MARKERS.items() if marker in text]
+
+
+@pytest.fixture
+def sqlite_file(tmp_path, django_db_blocker):
+    """Settings of a fresh SQLite FILE database with every table, opened like the project opens SQLite (WAL,
+    IMMEDIATE transactions, a busy timeout), for race tests: run work on it with `on_own_connection`.
+
+    The in-memory test database cannot race (its shared cache locks whole tables across threads); a file can,
+    with one connection per thread, as two worker processes would. Works whatever DATABASE_URL says.
+    """
+    from django.apps import apps
+    from django.conf import settings
+    from django.db import connections
+    from django.db.backends.sqlite3.base import DatabaseWrapper
+
+    name = "default"  # configure_settings wants one; only its defaults are used here
+    settings_dict = connections.configure_settings(
+        {
+            name: {
+                "ENGINE": "django.db.backends.sqlite3",
+                "NAME": str(tmp_path / "race.sqlite3"),
+                "OPTIONS": dict(settings.SQLITE_OPTIONS),
+            }
+        }
+    )[name]
+    with django_db_blocker.unblock():
+        connection = DatabaseWrapper(settings_dict, "default")
+        with connection.schema_editor() as editor:
+            for model in apps.get_models():  # the schema as syncdb makes it: faster than the migrations
+                editor.create_model(model)
+        connection.close()
+        yield settings_dict
+
+
+def on_own_connection(settings_dict: dict, work: Callable[[], object]) -> tuple[threading.Thread, dict]:
+    """A thread that runs `work()` with the ORM on its own connection to `settings_dict`'s database.
+
+    Returns (thread, result): after join, result holds "value" or the "error" raised.
+    """
+    from django.db import connections
+    from django.db.backends.sqlite3.base import DatabaseWrapper
+
+    result: dict = {}
+
+    def run() -> None:
+        connection = DatabaseWrapper(settings_dict, "default")
+        connections["default"] = connection  # connections are per thread: this one is the thread's own
+        try:
+            result["value"] = work()
+        except Exception as error:  # the test reads it after join
+            result["error"] = error
+        finally:
+            connection.close()
+
+    return threading.Thread(target=run), result
+
+
 def login(client, person: Person) -> None:
     client.force_login(person)
 
 
+# A test that uses one of these fixtures talks to a real server or program (Chromium, SMTP, Dovecot, Radicale…):
+# it is `slow` without saying so, and `make test-fast` leaves it out.
+SLOW_FIXTURES = {"page", "live_server", "smtp_server", "dovecot", "radicale", "dav_calendar", "synced_calendar"}
+SLOW_MARKERS = {"browser", "postgres"}
+SLOW_MODULES = ("test_demo",)  # test_demo*.py load the whole demo practice (tens of seconds each)
+
+
 def pytest_collection_modifyitems(items):
-    """Every transactional test restores the migrated data (VAT rates, content types) when it ends.
+    """1. Every transactional test restores the migrated data (VAT rates, content types) when it ends.
 
     Mixing transactional tests with and without serialized rollback breaks the ones with it: a plain
     flush re-creates content types under new ids, which the serialized copy then collides with.
+
+    2. A test on a real server (SLOW_FIXTURES), marked browser/postgres, or loading the demo is also `slow`.
     """
     for item in items:
         marker = item.get_closest_marker("django_db")
@@ -172,3 +279,27 @@ def pytest_collection_modifyitems(items):
             item.add_marker(
                 pytest.mark.django_db(*marker.args, **{**marker.kwargs, "serialized_rollback": True}), append=False
             )
+        names = {m.name for m in item.iter_markers()}
+        fixtures = set(getattr(item, "fixturenames", ()))
+        if SLOW_MARKERS & names or SLOW_FIXTURES & fixtures or item.path.name.startswith(SLOW_MODULES):
+            item.add_marker(pytest.mark.slow)
+
+
+def _expects_postgresql() -> bool:
+    return os.environ.get("DATABASE_URL", "").startswith(("postgres://", "postgresql://", "pgsql://"))
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_makereport(item, call):
+    """With DATABASE_URL on PostgreSQL, a `postgres` test that skips is a failure: CI meant to run it.
+
+    Otherwise a PostgreSQL run that quietly fell back (a wrong URL, a vendor check gone wrong) would
+    pass green with the concurrency tests never run.
+    """
+    report = yield
+    expected_failure = hasattr(report, "wasxfail")  # an xfail reports as skipped, and is no skip
+    if report.skipped and not expected_failure and item.get_closest_marker("postgres") and _expects_postgresql():
+        reason = report.longrepr[2] if isinstance(report.longrepr, tuple) else str(report.longrepr)
+        report.outcome = "failed"
+        report.longrepr = f"DATABASE_URL points at PostgreSQL, yet this postgres test was skipped: {reason}"
+    return report

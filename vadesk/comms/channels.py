@@ -180,7 +180,7 @@ def adapters() -> dict[str, Adapter]:
     whatsapp = conf.whatsapp_config()
     if whatsapp is not None:
         found["whatsapp"] = WhatsAppCloudAdapter(whatsapp)
-    sms = conf._env("VADESK_SMS_ADAPTER", "")
+    sms = conf.sms_adapter()
     if sms:
         found["sms"] = import_string(sms)()
     return found
@@ -190,6 +190,6 @@ def available_channels() -> set[str]:
     channels = {"email", "portal"}
     if conf.whatsapp_config() is not None:
         channels.add("whatsapp")
-    if conf._env("VADESK_SMS_ADAPTER", ""):
+    if conf.sms_adapter():
         channels.add("sms")
     return channels

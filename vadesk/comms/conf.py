@@ -1,33 +1,15 @@
-"""The communication hub's settings, each from an environment variable with a default that works locally.
+"""The communication hub's settings, as typed bundles.
 
-Read at call time (not import time), so a worker started with other variables, and tests, see their own values.
+Every value is read from the environment and checked in config/settings.py when the process starts (a bad
+value fails there, loudly); these functions only gather django.conf.settings at call time, so a test can
+override a setting with pytest-django's `settings` fixture.
 """
 
 from __future__ import annotations
 
-import os
 from dataclasses import dataclass
 
 from django.conf import settings
-from django.core.exceptions import ImproperlyConfigured
-
-
-def _env(name: str, default: str) -> str:
-    return os.environ.get(name, default)
-
-
-def _int(name: str, default: str) -> int:
-    try:
-        return int(_env(name, default))
-    except ValueError as exc:
-        raise ImproperlyConfigured(f"{name} must be a whole number") from exc
-
-
-def _choice(name: str, default: str, choices: set[str]) -> str:
-    value = _env(name, default).lower()
-    if value not in choices:
-        raise ImproperlyConfigured(f"{name} must be one of {sorted(choices)}, not {value!r}")
-    return value
 
 
 @dataclass(frozen=True)
@@ -43,13 +25,13 @@ class SmtpConfig:
 
 def smtp_config() -> SmtpConfig:
     return SmtpConfig(
-        host=_env("VADESK_SMTP_HOST", "127.0.0.1"),
-        port=_int("VADESK_SMTP_PORT", "25"),
-        security=_choice("VADESK_SMTP_SECURITY", "none", {"none", "starttls", "tls"}),
-        username=_env("VADESK_SMTP_USERNAME", ""),
-        password=_env("VADESK_SMTP_PASSWORD", ""),
-        timeout=_int("VADESK_SMTP_TIMEOUT", "30"),
-        ca_file=_env("VADESK_SMTP_CA_FILE", ""),
+        host=settings.SMTP_HOST,
+        port=settings.SMTP_PORT,
+        security=settings.SMTP_SECURITY,
+        username=settings.SMTP_USERNAME,
+        password=settings.SMTP_PASSWORD,
+        timeout=settings.SMTP_TIMEOUT,
+        ca_file=settings.SMTP_CA_FILE,
     )
 
 
@@ -64,29 +46,29 @@ class OutboxConfig:
 
 def outbox_config() -> OutboxConfig:
     return OutboxConfig(
-        max_attempts=_int("VADESK_OUTBOX_MAX_ATTEMPTS", "8"),
-        backoff_base=_int("VADESK_OUTBOX_BACKOFF_SECONDS", "30"),
-        backoff_cap=_int("VADESK_OUTBOX_BACKOFF_CAP_SECONDS", "21600"),
-        lease=_int("VADESK_OUTBOX_LEASE_SECONDS", "300"),
-        uncertain=_choice("VADESK_OUTBOX_UNCERTAIN", "hold", {"hold", "resend"}),
+        max_attempts=settings.OUTBOX_MAX_ATTEMPTS,
+        backoff_base=settings.OUTBOX_BACKOFF_SECONDS,
+        backoff_cap=settings.OUTBOX_BACKOFF_CAP_SECONDS,
+        lease=settings.OUTBOX_LEASE_SECONDS,
+        uncertain=settings.OUTBOX_UNCERTAIN,
     )
 
 
 def from_address() -> str:
-    return _env("VADESK_FROM_EMAIL", getattr(settings, "DEFAULT_FROM_EMAIL", "vadesk@localhost"))
+    return settings.DEFAULT_FROM_EMAIL
 
 
 def inbound_address() -> str:
     """The practice's receiving address; replies go to its +tag variants (RFC 5233 sub-addressing)."""
-    return _env("VADESK_INBOUND_ADDRESS", "desk@vadesk.localhost")
+    return settings.INBOUND_ADDRESS
 
 
 def message_id_domain() -> str:
-    return _env("VADESK_MESSAGE_ID_DOMAIN", inbound_address().rpartition("@")[2] or "vadesk.localhost")
+    return settings.MESSAGE_ID_DOMAIN
 
 
 def max_attachment_bytes() -> int:
-    return _int("VADESK_INBOUND_MAX_ATTACHMENT_BYTES", str(10 * 1024 * 1024))
+    return settings.INBOUND_MAX_ATTACHMENT_BYTES
 
 
 def keep_raw() -> str:
@@ -95,11 +77,11 @@ def keep_raw() -> str:
     A filed message lives on as its comment or task, its headers, text and attachments; keeping the
     raw bytes too would store every attachment twice and more personal data than needed (GDPR art. 5(1)(c)).
     """
-    return _choice("VADESK_INBOUND_KEEP_RAW", "triage", {"triage", "all"})
+    return settings.INBOUND_KEEP_RAW
 
 
 def max_message_bytes() -> int:
-    return _int("VADESK_INBOUND_MAX_MESSAGE_BYTES", str(25 * 1024 * 1024))
+    return settings.INBOUND_MAX_MESSAGE_BYTES
 
 
 @dataclass(frozen=True)
@@ -113,18 +95,23 @@ class WhatsAppConfig:
 
 def whatsapp_config() -> WhatsAppConfig | None:
     """None when no account is configured: WhatsApp needs the practice's own Business account."""
-    phone_number_id, token = _env("VADESK_WHATSAPP_PHONE_NUMBER_ID", ""), _env("VADESK_WHATSAPP_TOKEN", "")
+    phone_number_id, token = settings.WHATSAPP_PHONE_NUMBER_ID, settings.WHATSAPP_TOKEN
     if not (phone_number_id and token):
         return None
     return WhatsAppConfig(
-        base_url=_env("VADESK_WHATSAPP_BASE_URL", "https://graph.facebook.com").rstrip("/"),
-        version=_env("VADESK_WHATSAPP_API_VERSION", "v21.0"),
+        base_url=settings.WHATSAPP_BASE_URL.rstrip("/"),
+        version=settings.WHATSAPP_API_VERSION,
         phone_number_id=phone_number_id,
         token=token,
-        timeout=_int("VADESK_WHATSAPP_TIMEOUT", "20"),
+        timeout=settings.WHATSAPP_TIMEOUT,
     )
 
 
 def default_region() -> str:
     """Where a phone number without +country code is assumed to be (ISO 3166 alpha-2)."""
-    return _env("VADESK_PHONE_DEFAULT_REGION", "NL").upper()
+    return settings.PHONE_DEFAULT_REGION
+
+
+def sms_adapter() -> str:
+    """A dotted path to the SMS adapter class; empty: no SMS."""
+    return settings.SMS_ADAPTER

@@ -12,7 +12,8 @@ import imaplib
 import ssl
 from dataclasses import dataclass
 
-from vadesk.comms import conf
+from django.conf import settings
+
 from vadesk.comms.inbound import inbound_receive
 
 
@@ -27,17 +28,16 @@ class ImapConfig:
 
 
 def imap_config() -> ImapConfig | None:
-    host = conf._env("VADESK_IMAP_HOST", "")
-    if not host:
+    """None when no mailbox is configured (VADESK_IMAP_HOST empty); values checked in config/settings.py."""
+    if not settings.IMAP_HOST:
         return None
-    security = conf._choice("VADESK_IMAP_SECURITY", "tls", {"tls", "starttls", "none"})
     return ImapConfig(
-        host=host,
-        port=conf._int("VADESK_IMAP_PORT", "993" if security == "tls" else "143"),
-        username=conf._env("VADESK_IMAP_USERNAME", ""),
-        password=conf._env("VADESK_IMAP_PASSWORD", ""),
-        security=security,
-        mailbox=conf._env("VADESK_IMAP_MAILBOX", "INBOX"),
+        host=settings.IMAP_HOST,
+        port=settings.IMAP_PORT,
+        username=settings.IMAP_USERNAME,
+        password=settings.IMAP_PASSWORD,
+        security=settings.IMAP_SECURITY,
+        mailbox=settings.IMAP_MAILBOX,
     )
 
 

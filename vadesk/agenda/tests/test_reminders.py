@@ -3,6 +3,7 @@
 from datetime import UTC, datetime, time, timedelta
 
 import pytest
+from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
@@ -27,9 +28,9 @@ def _march_2026(time_machine):
 @pytest.fixture
 def smtp_server(monkeypatch):
     with SmtpServer() as server:
-        monkeypatch.setenv("VADESK_SMTP_HOST", "127.0.0.1")
-        monkeypatch.setenv("VADESK_SMTP_PORT", str(server.port))
-        monkeypatch.setenv("VADESK_FROM_EMAIL", "desk@assist.example")
+        monkeypatch.setattr(settings, "SMTP_HOST", "127.0.0.1")
+        monkeypatch.setattr(settings, "SMTP_PORT", server.port)
+        monkeypatch.setattr(settings, "DEFAULT_FROM_EMAIL", "desk@assist.example")
         yield server
 
 
@@ -120,8 +121,8 @@ def test_whatsapp_when_preferred_and_a_mobile_is_known_delivered_through_the_ada
 
 
 def test_whatsapp_is_not_used_when_the_installation_has_no_account(acme_calendar, assistant, acme, monkeypatch):
-    monkeypatch.delenv("VADESK_WHATSAPP_TOKEN", raising=False)
-    monkeypatch.delenv("VADESK_WHATSAPP_PHONE_NUMBER_ID", raising=False)
+    monkeypatch.setattr(settings, "WHATSAPP_TOKEN", "")
+    monkeypatch.setattr(settings, "WHATSAPP_PHONE_NUMBER_ID", "")
     contact(acme, "Cees Acme", "ceo@acme.example", phone="06 12345678", by_email=False, by_whatsapp=True)
     book(acme_calendar, assistant)
     reminders_send(now=START - timedelta(hours=30))

@@ -1,4 +1,5 @@
 import pytest
+from django.conf import settings
 
 from vadesk.clients.models import Contact
 from vadesk.comms.tests.servers import SmtpServer
@@ -7,9 +8,9 @@ from vadesk.comms.tests.servers import SmtpServer
 @pytest.fixture
 def smtp_server(monkeypatch):
     with SmtpServer() as server:
-        monkeypatch.setenv("VADESK_SMTP_HOST", "127.0.0.1")
-        monkeypatch.setenv("VADESK_SMTP_PORT", str(server.port))
-        monkeypatch.setenv("VADESK_FROM_EMAIL", "desk@assist.example")
+        monkeypatch.setattr(settings, "SMTP_HOST", "127.0.0.1")
+        monkeypatch.setattr(settings, "SMTP_PORT", server.port)
+        monkeypatch.setattr(settings, "DEFAULT_FROM_EMAIL", "desk@assist.example")
         yield server
 
 

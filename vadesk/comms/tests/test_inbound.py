@@ -5,6 +5,7 @@ from email.message import EmailMessage
 from email.utils import make_msgid
 
 import pytest
+from django.conf import settings
 from django.db import transaction
 
 from vadesk.comms.addresses import organisation_address, task_reply_address, task_token
@@ -21,8 +22,8 @@ BASE = "desk@vadesk.localhost"
 
 @pytest.fixture
 def receiver(monkeypatch):
-    monkeypatch.setenv("VADESK_INBOUND_MAX_MESSAGE_BYTES", str(2 * 1024 * 1024))
-    monkeypatch.setenv("VADESK_INBOUND_MAX_ATTACHMENT_BYTES", str(100 * 1024))
+    monkeypatch.setattr(settings, "INBOUND_MAX_MESSAGE_BYTES", 2 * 1024 * 1024)
+    monkeypatch.setattr(settings, "INBOUND_MAX_ATTACHMENT_BYTES", 100 * 1024)
     controller = ReceiverController(host="127.0.0.1", port=free_port(), lmtp=True)
     controller.start()
     yield controller
@@ -226,11 +227,11 @@ def test_the_clients_portal_user_may_reply_to_a_task_too(receiver, task, acme_us
 def test_raw_bytes_are_kept_for_triage_and_on_request_for_filed_mail(org, task, cees, monkeypatch):
     filed = mail(to=task_reply_address(BASE, task.pk))
     assert bytes(inbound_receive(raw=filed.as_bytes()).raw) == b""  # the comment, text and attachments are what stays
-    monkeypatch.setenv("VADESK_INBOUND_KEEP_RAW", "all")
+    monkeypatch.setattr(settings, "INBOUND_KEEP_RAW", "all")
     again = mail(to=task_reply_address(BASE, task.pk))
     assert bytes(inbound_receive(raw=again.as_bytes()).raw) == again.as_bytes()
     unknown = mail(sender="x@unknown.example", to=organisation_address(BASE, org.pk))
-    monkeypatch.setenv("VADESK_INBOUND_KEEP_RAW", "triage")
+    monkeypatch.setattr(settings, "INBOUND_KEEP_RAW", "triage")
     assert bytes(inbound_receive(raw=unknown.as_bytes()).raw) == unknown.as_bytes()
 
 

@@ -3,6 +3,7 @@
 from datetime import timedelta
 
 import pytest
+from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
@@ -68,7 +69,7 @@ def test_a_rolled_back_change_leaves_no_message(org, smtp_server):
 
 
 def test_a_temporary_refusal_is_retried_later_with_exponential_back_off(org, smtp_server, monkeypatch):
-    monkeypatch.setenv("VADESK_OUTBOX_BACKOFF_SECONDS", "60")
+    monkeypatch.setattr(settings, "OUTBOX_BACKOFF_SECONDS", 60)
     smtp_server.mailbox.reply = "451 4.3.0 Try again later"
     row = enqueue(org)
 
@@ -101,7 +102,7 @@ def test_a_permanent_refusal_fails_at_once_and_is_not_retried(org, smtp_server):
 def test_a_server_that_is_down_counts_as_temporary(org, monkeypatch):
     from vadesk.comms.tests.servers import free_port
 
-    monkeypatch.setenv("VADESK_SMTP_PORT", str(free_port()))
+    monkeypatch.setattr(settings, "SMTP_PORT", free_port())
     row = enqueue(org)
 
     assert run().get("pending") == 1
@@ -110,7 +111,7 @@ def test_a_server_that_is_down_counts_as_temporary(org, monkeypatch):
 
 
 def test_after_the_last_attempt_a_message_fails(org, smtp_server, monkeypatch):
-    monkeypatch.setenv("VADESK_OUTBOX_MAX_ATTEMPTS", "2")
+    monkeypatch.setattr(settings, "OUTBOX_MAX_ATTEMPTS", 2)
     smtp_server.mailbox.reply = "421 4.3.2 Shutting down"
     row = enqueue(org)
     run()

@@ -4,6 +4,7 @@ from datetime import UTC, datetime, time
 
 import pytest
 import time_machine
+from django.conf import settings
 from django.core.exceptions import ValidationError
 
 from vadesk.comms.phone import normalise_number
@@ -62,8 +63,8 @@ def test_an_urgent_call_at_night_goes_now_when_the_assistant_confirms(night_owl_
 
 
 def test_an_urgent_call_takes_whatsapp_when_the_contact_wants_it(cees, acme, assistant, monkeypatch):
-    monkeypatch.setenv("VADESK_WHATSAPP_PHONE_NUMBER_ID", "1")
-    monkeypatch.setenv("VADESK_WHATSAPP_TOKEN", "t")
+    monkeypatch.setattr(settings, "WHATSAPP_PHONE_NUMBER_ID", "1")
+    monkeypatch.setattr(settings, "WHATSAPP_TOKEN", "t")
     preference_set(by=assistant, contact=cees, by_whatsapp=True, cadence="daily")
     _, rows = phone_message_take(by=assistant, client=acme, caller_name="Jan", reason="Brand", urgency="urgent")
     assert [(r.channel, r.recipient) for r in rows] == [("whatsapp", "+31612345678")]

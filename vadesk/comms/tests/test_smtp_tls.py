@@ -5,6 +5,7 @@ import subprocess
 import pytest
 from aiosmtpd.controller import Controller
 from aiosmtpd.smtp import AuthResult
+from django.conf import settings
 from django.db import transaction
 
 from vadesk.comms.channels import SmtpAdapter
@@ -73,12 +74,12 @@ def tls_server(certificate, monkeypatch):
         decode_data=False,
     )
     controller.start()
-    monkeypatch.setenv("VADESK_SMTP_HOST", "127.0.0.1")
-    monkeypatch.setenv("VADESK_SMTP_PORT", str(port))
-    monkeypatch.setenv("VADESK_SMTP_SECURITY", "starttls")
-    monkeypatch.setenv("VADESK_SMTP_USERNAME", "desk")
-    monkeypatch.setenv("VADESK_SMTP_CA_FILE", str(cert))
-    monkeypatch.setenv("VADESK_SMTP_TIMEOUT", "5")
+    monkeypatch.setattr(settings, "SMTP_HOST", "127.0.0.1")
+    monkeypatch.setattr(settings, "SMTP_PORT", port)
+    monkeypatch.setattr(settings, "SMTP_SECURITY", "starttls")
+    monkeypatch.setattr(settings, "SMTP_USERNAME", "desk")
+    monkeypatch.setattr(settings, "SMTP_CA_FILE", str(cert))
+    monkeypatch.setattr(settings, "SMTP_TIMEOUT", 5)
     yield mailbox, logins
     controller.stop()
 
@@ -92,7 +93,7 @@ def enqueue(org):
 
 def test_it_sends_over_starttls_with_authentication(org, tls_server, monkeypatch):
     mailbox, logins = tls_server
-    monkeypatch.setenv("VADESK_SMTP_PASSWORD", "s3cret")
+    monkeypatch.setattr(settings, "SMTP_PASSWORD", "s3cret")
     enqueue(org)
     assert outbox_run(adapters={"email": SmtpAdapter()}).get("sent") == 1
     assert logins == [(b"desk", b"s3cret")] and len(mailbox.messages) == 1
@@ -100,7 +101,7 @@ def test_it_sends_over_starttls_with_authentication(org, tls_server, monkeypatch
 
 def test_a_wrong_password_fails_the_attempt_and_keeps_the_message(org, tls_server, monkeypatch):
     mailbox, _ = tls_server
-    monkeypatch.setenv("VADESK_SMTP_PASSWORD", "wrong")
+    monkeypatch.setattr(settings, "SMTP_PASSWORD", "wrong")
     row = enqueue(org)
     assert outbox_run(adapters={"email": SmtpAdapter()}).get("pending") == 1
     row.refresh_from_db()
@@ -108,8 +109,8 @@ def test_a_wrong_password_fails_the_attempt_and_keeps_the_message(org, tls_serve
 
 
 def test_an_untrusted_certificate_is_refused(org, tls_server, monkeypatch):
-    monkeypatch.setenv("VADESK_SMTP_PASSWORD", "s3cret")
-    monkeypatch.delenv("VADESK_SMTP_CA_FILE")
+    monkeypatch.setattr(settings, "SMTP_PASSWORD", "s3cret")
+    monkeypatch.setattr(settings, "SMTP_CA_FILE", "")
     row = enqueue(org)
     outbox_run(adapters={"email": SmtpAdapter()})
     row.refresh_from_db()

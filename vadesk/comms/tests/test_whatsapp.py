@@ -5,6 +5,7 @@ import threading
 from http.server import BaseHTTPRequestHandler, HTTPServer
 
 import pytest
+from django.conf import settings
 from django.db import transaction
 
 from vadesk.comms import conf
@@ -75,9 +76,9 @@ def graph(monkeypatch):
     server = HTTPServer(("127.0.0.1", free_port()), GraphApi)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
-    monkeypatch.setenv("VADESK_WHATSAPP_BASE_URL", f"http://127.0.0.1:{server.server_port}")
-    monkeypatch.setenv("VADESK_WHATSAPP_PHONE_NUMBER_ID", "106540352242922")
-    monkeypatch.setenv("VADESK_WHATSAPP_TOKEN", "EAAG-test-token")
+    monkeypatch.setattr(settings, "WHATSAPP_BASE_URL", f"http://127.0.0.1:{server.server_port}")
+    monkeypatch.setattr(settings, "WHATSAPP_PHONE_NUMBER_ID", "106540352242922")
+    monkeypatch.setattr(settings, "WHATSAPP_TOKEN", "EAAG-test-token")
     yield server
     server.shutdown()
     server.server_close()

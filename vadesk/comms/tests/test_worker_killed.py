@@ -18,6 +18,7 @@ from vadesk.comms.tests.servers import SmtpServer
 
 ROOT = Path(__file__).resolve().parents[3]
 VADESK = Path(sys.executable).parent / "vadesk"
+pytestmark = pytest.mark.slow  # real worker processes and a real SMTP server
 
 
 @pytest.fixture(scope="module")
