@@ -7,6 +7,8 @@ import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
+from vadesk.comms import conf as comms_conf
+
 BASE_DIR = Path(__file__).resolve().parent.parent
 DATA_DIR = Path(os.environ.get("VADESK_DATA_DIR", BASE_DIR / "var"))
 
@@ -137,10 +139,12 @@ SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SECURE = envbool("VADESK_SECURE_COOKIES", "false")
 CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
 
-MAILERS = {
-    "default": {"BACKEND": os.environ.get("VADESK_EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")}
-}
+# One mail configuration: everything that leaves vadesk goes through the comms outbox, which delivers over
+# the SMTP relay in VADESK_SMTP_* (vadesk/comms/conf.py). Django's own mail API (password resets, send_mail)
+# only queues into that outbox; the values are checked here, so a bad one stops start-up, not the night's worker.
+MAILERS = {"default": {"BACKEND": "vadesk.comms.mailbackend.OutboxBackend"}}
 DEFAULT_FROM_EMAIL = os.environ.get("VADESK_FROM_EMAIL", "vadesk@localhost")
+comms_conf.check()
 
 LOGGING = {
     "version": 1,

@@ -1,6 +1,7 @@
 """The communication hub's settings, each from an environment variable with a default that works locally.
 
-Read at call time (not import time), so a worker started with other variables, and tests, see their own values.
+Read at call time (not import time), so a worker started with other variables, and tests, see their own values;
+`check()` runs them all once from config/settings.py, so a bad value fails at start, not in the night's worker.
 """
 
 from __future__ import annotations
@@ -42,9 +43,15 @@ class SmtpConfig:
 
 
 def smtp_config() -> SmtpConfig:
+    port = _int("VADESK_SMTP_PORT", "25")
+    if not 0 < port < 65536:
+        raise ImproperlyConfigured(f"VADESK_SMTP_PORT must be a port number (1-65535), not {port}")
+    host = _env("VADESK_SMTP_HOST", "127.0.0.1").strip()
+    if not host:
+        raise ImproperlyConfigured("VADESK_SMTP_HOST must name the SMTP relay the outbox delivers through")
     return SmtpConfig(
-        host=_env("VADESK_SMTP_HOST", "127.0.0.1"),
-        port=_int("VADESK_SMTP_PORT", "25"),
+        host=host,
+        port=port,
         security=_choice("VADESK_SMTP_SECURITY", "none", {"none", "starttls", "tls"}),
         username=_env("VADESK_SMTP_USERNAME", ""),
         password=_env("VADESK_SMTP_PASSWORD", ""),
@@ -128,3 +135,13 @@ def whatsapp_config() -> WhatsAppConfig | None:
 def default_region() -> str:
     """Where a phone number without +country code is assumed to be (ISO 3166 alpha-2)."""
     return _env("VADESK_PHONE_DEFAULT_REGION", "NL").upper()
+
+
+def check() -> None:
+    """Read every setting of the hub once; raises ImproperlyConfigured for the first bad value."""
+    smtp_config()
+    outbox_config()
+    whatsapp_config()
+    max_attachment_bytes()
+    max_message_bytes()
+    keep_raw()
