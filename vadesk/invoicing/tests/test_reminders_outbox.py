@@ -54,7 +54,14 @@ def test_a_reminder_is_queued_exactly_once(overdue, org, smtp_server):
     assert len(received(smtp_server)) == 1 and OutboxMessage.objects.count() == 1 and Reminder.objects.count() == 1
 
 
-def test_no_smtp_is_spoken_while_the_reminder_is_written(overdue, org, smtp_server, monkeypatch):
+def test_no_smtp_is_spoken_while_the_reminder_is_written(overdue, org, smtp_server, monkeypatch, settings):
+    # Even with Django's own SMTP mailer configured (as it was), the reminder must not use it.
+    settings.MAILERS = {
+        "default": {
+            "BACKEND": "django.core.mail.backends.smtp.EmailBackend",
+            "OPTIONS": {"host": "127.0.0.1", "port": smtp_server.port},
+        }
+    }
     watch = SmtpWatch(monkeypatch)
     assert len(reminders_send(organisation=org, today=overdue.due_date + timedelta(days=10))) == 1
     assert watch.connections == [] and OutboxMessage.objects.filter(kind="payment").count() == 1
