@@ -21,7 +21,7 @@ from datetime import timedelta
 from urllib.parse import quote, unquote, urljoin, urlsplit
 from xml.sax.saxutils import escape
 
-import caldav
+from caldav.davclient import DAVClient
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -50,8 +50,8 @@ class SyncReport:
     seconds: float = 0.0
 
 
-def _client(calendar: Calendar) -> caldav.DAVClient:
-    return caldav.DAVClient(
+def _client(calendar: Calendar) -> DAVClient:
+    return DAVClient(
         url=calendar.url,
         username=calendar.username or None,
         password=calendar.password or None,
@@ -59,7 +59,7 @@ def _client(calendar: Calendar) -> caldav.DAVClient:
     )
 
 
-def _request(client: caldav.DAVClient, url: str, method: str, body: str = "", headers: dict[str, str] | None = None):
+def _request(client: DAVClient, url: str, method: str, body: str = "", headers: dict[str, str] | None = None):
     try:
         response = client.request(url, method, body, headers or {})
     except Exception as exc:  # connection refused, timeout, TLS, auth: all mean "not now"
@@ -99,7 +99,7 @@ def _href_for(calendar: Calendar, event: Event) -> str:
     return urlsplit(urljoin(calendar.url.rstrip("/") + "/", f"{safe}.ics")).path
 
 
-def _push(client: caldav.DAVClient, calendar: Calendar, report: SyncReport) -> None:
+def _push(client: DAVClient, calendar: Calendar, report: SyncReport) -> None:
     for event in Event.objects.filter(calendar=calendar, pending_push=True):
         href = _href_for(calendar, event)
         url = urljoin(calendar.url, quote(href))
@@ -130,7 +130,7 @@ def _push(client: caldav.DAVClient, calendar: Calendar, report: SyncReport) -> N
         report.pushed += 1
 
 
-def _conflict(client: caldav.DAVClient, calendar: Calendar, event: Event, url: str, report: SyncReport) -> None:
+def _conflict(client: DAVClient, calendar: Calendar, event: Event, url: str, report: SyncReport) -> None:
     """Both sides changed it: take the server's version, keep ours as a Conflict."""
     response = _request(client, url, "GET")
     remote = response._raw.decode() if response.status == 200 and isinstance(response._raw, bytes) else ""
@@ -159,7 +159,7 @@ def _sync_body(token: str) -> str:
     )
 
 
-def _pull(client: caldav.DAVClient, calendar: Calendar, report: SyncReport) -> bool:
+def _pull(client: DAVClient, calendar: Calendar, report: SyncReport) -> bool:
     response = _request(
         client,
         calendar.url,
@@ -212,7 +212,7 @@ def _pull(client: caldav.DAVClient, calendar: Calendar, report: SyncReport) -> b
     return bool(fetch or gone)
 
 
-def _multiget(client: caldav.DAVClient, calendar: Calendar, hrefs: list[str]):
+def _multiget(client: DAVClient, calendar: Calendar, hrefs: list[str]):
     for start in range(0, len(hrefs), 100):
         chunk = hrefs[start : start + 100]
         body = (

@@ -99,7 +99,7 @@ def parse_ics(data: bytes | str, *, max_bytes: int = MAX_ICS_BYTES) -> Parsed:
     merged.add("prodid", "-//vadesk//agenda//EN")
     merged.add("version", "2.0")
     parsed = Parsed(merged)
-    seen: dict[tuple[str, str], icalendar.Event] = {}
+    seen: dict[tuple[str, str], icalendar.Component] = {}
     for calendar in calendars:
         if calendar.name != "VCALENDAR":
             raise IcsError(_("This file contains no calendar."))
@@ -111,7 +111,7 @@ def parse_ics(data: bytes | str, *, max_bytes: int = MAX_ICS_BYTES) -> Parsed:
     return parsed
 
 
-def _take_event(event: icalendar.Event, parsed: Parsed, seen: dict[tuple[str, str], icalendar.Event]) -> None:
+def _take_event(event: icalendar.Component, parsed: Parsed, seen: dict[tuple[str, str], icalendar.Component]) -> None:
     uid = str(event.get("UID", "")).strip()
     summary = str(event.get("SUMMARY", ""))[:200]
     problem = _event_problem(event)
@@ -130,12 +130,12 @@ def _take_event(event: icalendar.Event, parsed: Parsed, seen: dict[tuple[str, st
     parsed.event_count += 1
 
 
-def _recurrence_key(event: icalendar.Event) -> str:
+def _recurrence_key(event: icalendar.Component) -> str:
     rid = event.get("RECURRENCE-ID")
     return "" if rid is None else _iso(rid.dt)
 
 
-def _event_problem(event: icalendar.Event) -> str | None:
+def _event_problem(event: icalendar.Component) -> str | None:
     """Why an event cannot be used, or None."""
     try:
         start = event.get("DTSTART")
@@ -200,6 +200,18 @@ def _as_list(value: object) -> list:
     return value if isinstance(value, list) else [value]
 
 
+def moment(prop: object) -> date:
+    """The DATE or DATE-TIME of a DTSTART, DTEND or RECURRENCE-ID (a datetime is a date too).
+
+    icalendar types a property as any of its value types; these three are always one of the two
+    (RFC 5545 §3.8.2.4, §3.8.2.2, §3.8.4.4), which the import checks before an event is stored.
+    """
+    value = getattr(prop, "dt", None)
+    if not isinstance(value, date):
+        raise TypeError(f"{prop!r} is not a DATE or DATE-TIME")
+    return value
+
+
 def _as_datetime(value: date | datetime) -> datetime:
     if isinstance(value, datetime):
         return value.astimezone(UTC).replace(tzinfo=None) if value.tzinfo else value
@@ -242,7 +254,7 @@ def expand(parsed: Parsed, start: datetime, end: datetime) -> tuple[list[Occurre
     return occurrences, problems
 
 
-def _capped(components: Iterable[icalendar.Event]) -> tuple[list[Occurrence], list[Problem]]:
+def _capped(components: Iterable[icalendar.Component]) -> tuple[list[Occurrence], list[Problem]]:
     problems: list[Problem] = []
     per_series: dict[str, int] = {}
     result: list[Occurrence] = []
@@ -271,11 +283,11 @@ def _capped(components: Iterable[icalendar.Event]) -> tuple[list[Occurrence], li
     return result, problems
 
 
-def occurrence_of(component: icalendar.Event) -> Occurrence:
+def occurrence_of(component: icalendar.Component) -> Occurrence:
     """One expanded VEVENT as an Occurrence (the expander has already set DTSTART/DTEND per instance)."""
-    start = component["DTSTART"].dt
+    start = moment(component["DTSTART"])
     end_prop = component.get("DTEND")
-    end = end_prop.dt if end_prop is not None else start
+    end = moment(end_prop) if end_prop is not None else start
     kind: Kind
     if not isinstance(start, datetime):
         kind = "allday"
@@ -296,7 +308,7 @@ def occurrence_of(component: icalendar.Event) -> Occurrence:
     rid = component.get("RECURRENCE-ID")
     return Occurrence(
         uid=str(component.get("UID", "")),
-        recurrence_id=_iso(rid.dt) if rid is not None else _iso(component["DTSTART"].dt),
+        recurrence_id=_iso(moment(rid)) if rid is not None else _iso(moment(component["DTSTART"])),
         summary=str(component.get("SUMMARY", ""))[:300],
         start=start,
         end=end,
@@ -311,7 +323,7 @@ def occurrence_of(component: icalendar.Event) -> Occurrence:
 def split_by_uid(parsed: Parsed) -> dict[str, str]:
     """One VCALENDAR text per UID (master and overrides, RFC 4791 §4.1), with the VTIMEZONEs it uses."""
     zones = {str(tz.get("TZID")): tz for tz in parsed.calendar.walk("VTIMEZONE")}
-    groups: dict[str, list[icalendar.Event]] = {}
+    groups: dict[str, list[icalendar.Component]] = {}
     for event in parsed.calendar.walk("VEVENT"):
         groups.setdefault(str(event.get("UID")), []).append(event)
     result = {}
@@ -328,7 +340,7 @@ def split_by_uid(parsed: Parsed) -> dict[str, str]:
     return result
 
 
-def _dated_props(event: icalendar.Event) -> list:
+def _dated_props(event: icalendar.Component) -> list:
     props = []
     for name in ("DTSTART", "DTEND", "RECURRENCE-ID", "EXDATE", "RDATE"):
         props.extend(_as_list(event.get(name)))

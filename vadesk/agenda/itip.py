@@ -103,9 +103,10 @@ def replies_in(message: bytes | str | Message) -> list[Reply]:
         message = email.message_from_string(message, policy=email.policy.default)
     return replies_in_parts(
         [
-            part.get_payload(decode=True) or b""
+            payload
             for part in message.walk()
             if part.get_content_type() in ("text/calendar", "application/ics")
+            and isinstance(payload := part.get_payload(decode=True), bytes)
         ]
     )
 

@@ -5,6 +5,7 @@ No iCalendar is parsed here: busy time comes from the stored Occurrence rows (se
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from zoneinfo import ZoneInfo
@@ -34,9 +35,8 @@ def busy_intervals(
     )
     if exclude_event is not None:
         rows = rows.exclude(event_id=exclude_event)
-    rows = rows.values_list("start", "end", "kind")
     result = []
-    for s, e, kind in rows:
+    for s, e, kind in rows.values_list("start", "end", "kind"):
         if kind != Occurrence.Kind.FIXED:
             s, e = s.replace(tzinfo=zone), e.replace(tzinfo=zone)
         result.append((slots.to_epoch(s), slots.to_epoch(e)))
@@ -44,7 +44,7 @@ def busy_intervals(
 
 
 def participant(
-    party: Party, start: datetime, end: datetime, extra: list[slots.Interval] = (), exclude_event: int | None = None
+    party: Party, start: datetime, end: datetime, extra: Sequence[slots.Interval] = (), exclude_event: int | None = None
 ) -> slots.Participant:
     try:
         hours = parse_working_hours(party.working_hours, party.name)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import email
 import uuid
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from email.utils import parseaddr
@@ -17,7 +18,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from vadesk.accounts.models import Person
-from vadesk.agenda import itip
+from vadesk.agenda import ical, itip
 from vadesk.agenda.importing import _describe
 from vadesk.agenda.materialise import calendar_materialise
 from vadesk.agenda.models import Attendee, Calendar, Event, Occurrence, Party, ReminderSent
@@ -32,7 +33,7 @@ from vadesk.tasks.models import Task
 
 def _check_staff(by: Person, calendar: Calendar) -> None:
     party = calendar.party
-    if party.client_id is not None:
+    if party.client is not None:
         if not is_staff_for(by, party.client):
             raise PermissionDenied(_("Only the team working for this client can do this."))
     elif party.person_id != by.pk:
@@ -136,7 +137,7 @@ def booking_create(
     start: datetime,
     end: datetime,
     summary: str,
-    attendees: list[tuple[str, str]] = (),
+    attendees: Sequence[tuple[str, str]] = (),
     location: str = "",
     task: Task | None = None,
     log_minutes: int = 0,
@@ -166,7 +167,7 @@ def booking_create(
         meeting = _meeting(event, start=start, end=end, sequence=0)
         event.organizer_email = meeting.organizer.email
         _store(event, meeting)
-        if log_minutes and task is not None and task.engagement_id:
+        if log_minutes and task is not None and task.engagement is not None:
             from vadesk.timesheets.services import time_entry_log
 
             time_entry_log(
@@ -188,8 +189,14 @@ def _language(calendar: Calendar) -> str:
 
 
 def _current_range(event: Event) -> tuple[datetime, datetime]:
+    """The stored start and end of an appointment vadesk booked (always DATE-TIMEs: see `_meeting`)."""
     component = icalendar.Calendar.from_ical(event.ics).walk("VEVENT")[0]
-    return component["DTSTART"].dt, component["DTEND"].dt
+    start, end = ical.moment(component["DTSTART"]), ical.moment(component["DTEND"])
+    if not (isinstance(start, datetime) and isinstance(end, datetime)):
+        raise ValidationError(
+            _("Only appointments booked in vadesk can be moved here; change others in their own calendar.")
+        )
+    return start, end
 
 
 def booking_move(*, by: Person, event: Event, start: datetime, end: datetime, send: bool = True) -> Event:
@@ -418,7 +425,7 @@ def reminders_send(
 def calendar_create(
     *, by: Person, party: Party, name: str, source: str, url: str = "", username: str = "", password: str = ""
 ) -> Calendar:
-    if party.client_id is not None and not is_staff_for(by, party.client):
+    if party.client is not None and not is_staff_for(by, party.client):
         raise PermissionDenied(_("Only the team working for this client can do this."))
     if source in (Calendar.Source.CALDAV, Calendar.Source.SUBSCRIPTION) and not url:
         raise ValidationError({"url": [_("Give the calendar's address.")]})
@@ -462,7 +469,7 @@ def conflict_take_theirs(*, by: Person, event: Event) -> None:
 
 
 def _check_party(by: Person, party: Party) -> None:
-    if party.client_id is not None:
+    if party.client is not None:
         if not is_staff_for(by, party.client):
             raise PermissionDenied(_("Only the team working for this client can do this."))
     elif party.person_id != by.pk:

@@ -104,8 +104,14 @@ def parse(raw: bytes) -> Parsed:
     )
 
 
+def _payload(part: Message) -> bytes:
+    """A leaf part's content, transfer-decoded (get_payload(decode=True) gives None for a multipart)."""
+    payload = part.get_payload(decode=True)
+    return payload if isinstance(payload, bytes) else b""
+
+
 def _decoded(part: Message) -> str:
-    payload = part.get_payload(decode=True) or b""
+    payload = _payload(part)
     charset = part.get_content_charset() or "utf-8"
     try:
         return payload.decode(charset, errors="replace")
@@ -123,9 +129,7 @@ def _walk(mail: Message) -> tuple[str, str, list[tuple[str, str, bytes]]]:
         kind, disposition, filename = part.get_content_type(), part.get_content_disposition(), part.get_filename()
         if disposition == "attachment" or filename or kind not in ("text/plain", "text/html"):
             name = str(make_header(decode_header(filename))) if filename else "attachment"
-            attachments.append(
-                (re.sub(r"[\\/\x00-\x1f]", "_", name)[:255], kind[:120], part.get_payload(decode=True) or b"")
-            )
+            attachments.append((re.sub(r"[\\/\x00-\x1f]", "_", name)[:255], kind[:120], _payload(part)))
             continue
         if kind == "text/plain" and plain is None:
             plain = _decoded(part)

@@ -8,6 +8,7 @@ import subprocess
 import sys
 
 import pytest
+from django.core.mail import EmailMultiAlternatives
 from django.db import transaction
 from django.urls import reverse
 
@@ -91,6 +92,23 @@ def test_a_password_reset_mail_is_queued_and_delivered_by_the_worker(
         form.redirect_chain[-1][0], {"new_password1": "a-long-new-secret-42", "new_password2": "a-long-new-secret-42"}
     )
     assert Person.objects.get(pk=owner.pk).check_password("a-long-new-secret-42")
+
+
+def test_djangos_send_mail_queues_one_row_per_recipient_with_html_and_attachments(
+    smtp_server, smtp_watch, django_mail_through_the_outbox
+):
+    message = EmailMultiAlternatives("Hallo", "Platte tekst", to=["a@x.example"], cc=["b@x.example"])
+    message.attach_alternative("<p>Opgemaakt</p>", "text/html")
+    message.attach("notes.csv", b"a;b\n1;2\n", "text/csv")
+    assert message.send() == 1
+    assert smtp_watch.connections == []
+    assert sorted(OutboxMessage.objects.values_list("recipient", flat=True)) == ["a@x.example", "b@x.example"]
+
+    assert deliver()["sent"] == 2
+    for mail in received(smtp_server):
+        assert "Opgemaakt" in mail.get_body(("html",)).get_content()
+        [attachment] = mail.iter_attachments()
+        assert attachment.get_filename() == "notes.csv" and attachment.get_content() == "a;b\n1;2\n"
 
 
 def test_django_mail_is_configured_to_queue_in_the_outbox():

@@ -3,7 +3,7 @@
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.db.models import QuerySet
-from django.forms import BaseForm, Form
+from django.forms import BaseForm
 from django.http import Http404, HttpResponseRedirect
 from django.shortcuts import redirect
 from django.utils.http import url_has_allowed_host_and_scheme
@@ -56,7 +56,7 @@ def organisation_staff(request) -> QuerySet[Person]:
     ).order_by("full_name")
 
 
-def apply_validation_error(form: Form | None, request, error: ValidationError) -> None:
+def apply_validation_error(form: BaseForm | None, request, error: ValidationError) -> None:
     """Show a service's refusal on the form's fields where it names them, else as a message."""
     if hasattr(error, "error_dict") and form is not None:
         for field, errors in error.message_dict.items():
