@@ -83,15 +83,12 @@ def agenda_demo(organisations: list[Organisation], *, now: datetime) -> int:
         zone = ZoneInfo(organisation.time_zone)
         today = timezone.localdate(now)
         monday = today - timedelta(days=today.weekday())
-        ownership = (
+        owner = (
             Membership.objects.filter(organisation=organisation, role=Membership.Role.OWNER)
             .select_related("person")
-            .order_by("pk")
-            .first()
+            .order_by("pk")[0]
+            .person
         )
-        if ownership is None:
-            continue  # an organisation without an owner has nobody to book for
-        owner = ownership.person
         with_users = set(
             Membership.objects.filter(organisation=organisation, role=Membership.Role.CLIENT).values_list(
                 "client_id", flat=True

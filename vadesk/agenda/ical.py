@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta, tzinfo
-from typing import Literal
+from typing import Any, Literal
 
 import icalendar
 import recurring_ical_events
@@ -99,19 +99,19 @@ def parse_ics(data: bytes | str, *, max_bytes: int = MAX_ICS_BYTES) -> Parsed:
     merged.add("prodid", "-//vadesk//agenda//EN")
     merged.add("version", "2.0")
     parsed = Parsed(merged)
-    seen: dict[tuple[str, str], icalendar.Component] = {}
+    seen: dict[tuple[str, str], icalendar.Event] = {}
     for calendar in calendars:
         if calendar.name != "VCALENDAR":
             raise IcsError(_("This file contains no calendar."))
         for component in calendar.subcomponents:
             if component.name == "VTIMEZONE":
                 merged.add_component(component)
-            elif component.name == "VEVENT":
+            elif isinstance(component, icalendar.Event):
                 _take_event(component, parsed, seen)
     return parsed
 
 
-def _take_event(event: icalendar.Component, parsed: Parsed, seen: dict[tuple[str, str], icalendar.Component]) -> None:
+def _take_event(event: icalendar.Event, parsed: Parsed, seen: dict[tuple[str, str], icalendar.Event]) -> None:
     uid = str(event.get("UID", "")).strip()
     summary = str(event.get("SUMMARY", ""))[:200]
     problem = _event_problem(event)
@@ -130,12 +130,12 @@ def _take_event(event: icalendar.Component, parsed: Parsed, seen: dict[tuple[str
     parsed.event_count += 1
 
 
-def _recurrence_key(event: icalendar.Component) -> str:
+def _recurrence_key(event: icalendar.Event) -> str:
     rid = event.get("RECURRENCE-ID")
     return "" if rid is None else _iso(rid.dt)
 
 
-def _event_problem(event: icalendar.Component) -> str | None:
+def _event_problem(event: icalendar.Event) -> str | None:
     """Why an event cannot be used, or None."""
     try:
         start = event.get("DTSTART")
@@ -200,18 +200,6 @@ def _as_list(value: object) -> list:
     return value if isinstance(value, list) else [value]
 
 
-def moment(prop: object) -> date:
-    """The DATE or DATE-TIME of a DTSTART, DTEND or RECURRENCE-ID (a datetime is a date too).
-
-    icalendar types a property as any of its value types; these three are always one of the two
-    (RFC 5545 §3.8.2.4, §3.8.2.2, §3.8.4.4), which the import checks before an event is stored.
-    """
-    value = getattr(prop, "dt", None)
-    if not isinstance(value, date):
-        raise TypeError(f"{prop!r} is not a DATE or DATE-TIME")
-    return value
-
-
 def _as_datetime(value: date | datetime) -> datetime:
     if isinstance(value, datetime):
         return value.astimezone(UTC).replace(tzinfo=None) if value.tzinfo else value
@@ -254,7 +242,7 @@ def expand(parsed: Parsed, start: datetime, end: datetime) -> tuple[list[Occurre
     return occurrences, problems
 
 
-def _capped(components: Iterable[icalendar.Component]) -> tuple[list[Occurrence], list[Problem]]:
+def _capped(components: Iterable[icalendar.Event]) -> tuple[list[Occurrence], list[Problem]]:
     problems: list[Problem] = []
     per_series: dict[str, int] = {}
     result: list[Occurrence] = []
@@ -283,11 +271,11 @@ def _capped(components: Iterable[icalendar.Component]) -> tuple[list[Occurrence]
     return result, problems
 
 
-def occurrence_of(component: icalendar.Component) -> Occurrence:
+def occurrence_of(component: icalendar.Event) -> Occurrence:
     """One expanded VEVENT as an Occurrence (the expander has already set DTSTART/DTEND per instance)."""
-    start = moment(component["DTSTART"])
+    start = _moment(component["DTSTART"])
     end_prop = component.get("DTEND")
-    end = moment(end_prop) if end_prop is not None else start
+    end = _moment(end_prop) if end_prop is not None else start
     kind: Kind
     if not isinstance(start, datetime):
         kind = "allday"
@@ -308,7 +296,7 @@ def occurrence_of(component: icalendar.Component) -> Occurrence:
     rid = component.get("RECURRENCE-ID")
     return Occurrence(
         uid=str(component.get("UID", "")),
-        recurrence_id=_iso(moment(rid)) if rid is not None else _iso(moment(component["DTSTART"])),
+        recurrence_id=_iso(_moment(rid)) if rid is not None else _iso(_moment(component["DTSTART"])),
         summary=str(component.get("SUMMARY", ""))[:300],
         start=start,
         end=end,
@@ -318,6 +306,14 @@ def occurrence_of(component: icalendar.Component) -> Occurrence:
         status=status,
         transparent=transparent,
     )
+
+
+def _moment(prop: Any) -> date:
+    """The DATE or DATE-TIME of a DTSTART, DTEND or RECURRENCE-ID (RFC 5545 §3.3.4, §3.3.5); anything else is refused."""
+    value = getattr(prop, "dt", None)
+    if not isinstance(value, date):  # a datetime is a date too
+        raise IcsError(_("an event's start or end is not a date or a time"))
+    return value
 
 
 def split_by_uid(parsed: Parsed) -> dict[str, str]:

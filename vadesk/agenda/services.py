@@ -18,7 +18,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from vadesk.accounts.models import Person
-from vadesk.agenda import ical, itip
+from vadesk.agenda import itip
 from vadesk.agenda.importing import _describe
 from vadesk.agenda.materialise import calendar_materialise
 from vadesk.agenda.models import Attendee, Calendar, Event, Occurrence, Party, ReminderSent
@@ -191,7 +191,7 @@ def _language(calendar: Calendar) -> str:
 def _current_range(event: Event) -> tuple[datetime, datetime]:
     """The stored start and end of an appointment vadesk booked (always DATE-TIMEs: see `_meeting`)."""
     component = icalendar.Calendar.from_ical(event.ics).walk("VEVENT")[0]
-    start, end = ical.moment(component["DTSTART"]), ical.moment(component["DTEND"])
+    start, end = component.decoded("DTSTART"), component.decoded("DTEND")
     if not (isinstance(start, datetime) and isinstance(end, datetime)):
         raise ValidationError(
             _("Only appointments booked in vadesk can be moved here; change others in their own calendar.")

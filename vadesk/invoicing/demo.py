@@ -7,7 +7,7 @@ from decimal import Decimal
 
 from django.utils import timezone
 
-from vadesk.accounts.models import Membership, Organisation
+from vadesk.accounts.models import Membership, Organisation, Person
 from vadesk.clients.models import Client
 from vadesk.engagements.balance import month_end, month_start
 from vadesk.invoicing.models import Invoice
@@ -30,7 +30,12 @@ def invoicing_demo(organisations: list[Organisation], *, now: datetime) -> int:
     months = [month_start(this_month - timedelta(days=40)), month_start(this_month - timedelta(days=10))]
     finalised = 0
     for organisation in organisations:
-        owner = Membership.objects.filter(organisation=organisation, role=Membership.Role.OWNER).first().person
+        owner = (
+            Membership.objects.filter(organisation=organisation, role=Membership.Role.OWNER)
+            .select_related("person")
+            .order_by("pk")[0]
+            .person
+        )
         profile = seller_profile_of(organisation)
         profile.contact_name, profile.email, profile.phone = (
             owner.full_name,
@@ -61,15 +66,17 @@ def invoicing_demo(organisations: list[Organisation], *, now: datetime) -> int:
             Invoice.objects.for_organisation(organisation).final().invoices().order_by("issue_date", "number")
         )
         for index, invoice in enumerate(finals):
-            if invoice.issue_date.month == months[0].month or index % 2:
+            issued = invoice.issue_date
+            assert issued is not None  # a final invoice has its issue date
+            if issued.month == months[0].month or index % 2:
                 payment_record(
                     by=owner,
                     invoice=invoice,
                     amount=invoice.gross_total,
-                    paid_on=min(today, invoice.issue_date + timedelta(days=9)),
+                    paid_on=min(today, issued + timedelta(days=9)),
                 )
         if finals:
-            first_line = finals[-1].lines.first()
+            first_line = finals[-1].lines.order_by("position", "pk")[0]
             credit = credit_note_create(
                 by=owner, invoice=finals[-1], quantities={first_line.pk: min(first_line.quantity, Decimal("1"))}
             )
@@ -78,7 +85,7 @@ def invoicing_demo(organisations: list[Organisation], *, now: datetime) -> int:
     return finalised
 
 
-def _private_abroad(organisation: Organisation, owner, month: date) -> None:  # type: ignore[no-untyped-def]
+def _private_abroad(organisation: Organisation, owner: Person, month: date) -> None:
     """A private client in Belgium: services to a consumer abroad carry the seller's Dutch VAT (art. 45)."""
     client = Client.objects.create(
         organisation=organisation,

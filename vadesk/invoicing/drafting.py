@@ -16,12 +16,14 @@ from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
 
+from django.db.models import QuerySet
 from django.utils.translation import gettext as _
 
 from vadesk.clients.models import Client
 from vadesk.engagements.balance import month_end, month_start, next_month
 from vadesk.engagements.balances import balance_of
 from vadesk.engagements.models import Engagement
+from vadesk.invoicing.models import InvoiceLine
 from vadesk.lib.formatting import format_hours
 from vadesk.tasks.models import Category
 from vadesk.timesheets.models import TimeEntry
@@ -49,8 +51,6 @@ def hours(minutes: int) -> Decimal:
 
 
 def propose(client: Client, start: date, end: date, *, grouping: str) -> list[Proposal]:
-    from vadesk.invoicing.models import InvoiceLine
-
     proposals: list[Proposal] = []
     billed = InvoiceLine.objects.filter(invoice__client=client).exclude(invoice__kind="credit_note")
     for engagement in client.engagements.exclude(status=Engagement.Status.DRAFT).order_by("starts_on", "id"):
@@ -65,7 +65,7 @@ def propose(client: Client, start: date, end: date, *, grouping: str) -> list[Pr
     return proposals
 
 
-def unbilled_entries(engagement: Engagement, start: date, end: date):  # type: ignore[no-untyped-def]
+def unbilled_entries(engagement: Engagement, start: date, end: date) -> QuerySet[TimeEntry]:
     """Counted, not invoiced, and not already on another draft."""
     return (
         TimeEntry.objects.counted()
@@ -109,7 +109,7 @@ def _hourly(engagement: Engagement, start: date, end: date, grouping: str) -> li
     ]
 
 
-def _bundle(engagement: Engagement, start: date, end: date, billed) -> list[Proposal]:  # type: ignore[no-untyped-def]
+def _bundle(engagement: Engagement, start: date, end: date, billed: QuerySet[InvoiceLine]) -> list[Proposal]:
     if engagement.starts_on > end or billed.filter(engagement=engagement, source="bundle").exists():
         return []
     return [
@@ -125,7 +125,7 @@ def _bundle(engagement: Engagement, start: date, end: date, billed) -> list[Prop
     ]
 
 
-def _retainer(engagement: Engagement, start: date, end: date, billed) -> list[Proposal]:  # type: ignore[no-untyped-def]
+def _retainer(engagement: Engagement, start: date, end: date, billed: QuerySet[InvoiceLine]) -> list[Proposal]:
     proposals = []
     ahead = next_month(end)
     if (
@@ -172,7 +172,7 @@ def _retainer(engagement: Engagement, start: date, end: date, billed) -> list[Pr
     return proposals
 
 
-def _project(engagement: Engagement, start: date, end: date, billed) -> list[Proposal]:  # type: ignore[no-untyped-def]
+def _project(engagement: Engagement, start: date, end: date, billed: QuerySet[InvoiceLine]) -> list[Proposal]:
     milestones = list(engagement.milestones.filter(due_on__lte=end).exclude(lines__in=billed))
     if milestones:
         return [

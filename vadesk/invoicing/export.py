@@ -6,6 +6,7 @@ import csv
 import io
 import zipfile
 from datetime import date
+from decimal import Decimal
 
 from django.db.models import QuerySet
 
@@ -51,10 +52,10 @@ def export_csv(organisation: Organisation, start: date, end: date) -> bytes:
     writer.writerow(COLUMNS)
     for invoice in documents_in(organisation, start, end):
         sign = -1 if invoice.is_credit_note else 1
-        groups: dict[str, object] = {}
+        groups: dict[str, Decimal] = {}
         for line in invoice.lines.all():
             key = f"{line.vat_category} {line.vat_rate}%"
-            groups[key] = groups.get(key, 0) + line.net_amount  # type: ignore[operator]
+            groups[key] = groups.get(key, Decimal("0")) + line.net_amount
         writer.writerow(
             [
                 invoice.number,

@@ -5,6 +5,7 @@ from __future__ import annotations
 import io
 import json
 import threading
+from decimal import Decimal
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
@@ -21,7 +22,7 @@ from vadesk.einvoice.cii import to_cii
 from vadesk.einvoice.model import Document
 from vadesk.einvoice.totals import document_totals
 from vadesk.invoicing.documents import document_of, parties
-from vadesk.invoicing.models import Invoice
+from vadesk.invoicing.models import Invoice, InvoiceLine
 from vadesk.lib.formatting import format_minutes
 
 TEMPLATE = Path(__file__).with_name("invoice.typ")
@@ -37,7 +38,7 @@ def _compiler() -> typst.Compiler:
     return compiler
 
 
-def epc_payload(*, name: str, iban: str, bic: str, amount, text: str) -> str:  # type: ignore[no-untyped-def]
+def epc_payload(*, name: str, iban: str, bic: str, amount: Decimal, text: str) -> str:
     """EPC069-12 v002 payload: service tag, version, UTF-8, SCT, BIC, name (≤70), IBAN, EUR amount, purpose, reference, text (≤140)."""
     return "\n".join(("BCD", "002", "1", "SCT", bic or "", name[:70], iban, f"EUR{amount:.2f}", "", "", text[:140]))
 
@@ -47,7 +48,7 @@ def epc_payload(*, name: str, iban: str, bic: str, amount, text: str) -> str:  #
 QR_MASK = 1
 
 
-def epc_qr_svg(*, name: str, iban: str, bic: str, amount, text: str) -> str:  # type: ignore[no-untyped-def]
+def epc_qr_svg(*, name: str, iban: str, bic: str, amount: Decimal, text: str) -> str:
     """EPC069-12 "GiroCode": a SEPA credit transfer the client's banking app fills in by scanning."""
     if not iban or amount <= 0:
         return ""
@@ -90,12 +91,12 @@ def render_facturx(invoice: Invoice) -> bytes:
 
 
 @lru_cache(maxsize=4096)
-def _money(value, currency: str, locale: str) -> str:  # type: ignore[no-untyped-def]
+def _money(value: Decimal, currency: str, locale: str) -> str:
     # babel re-parses the locale's pattern on every call; amounts repeat a lot across lines and invoices.
     return format_currency(value, currency, locale=locale)
 
 
-def pdf_data(invoice: Invoice, doc: Document, *, rows=None) -> dict[str, Any]:  # type: ignore[no-untyped-def]
+def pdf_data(invoice: Invoice, doc: Document, *, rows: list[InvoiceLine] | None = None) -> dict[str, Any]:
     locale = LOCALES.get(invoice.language, "en_GB")
     money = lambda value: _money(value, doc.currency, locale)  # noqa: E731
     rows = list(invoice.lines.all()) if rows is None else rows
@@ -218,7 +219,7 @@ def pdf_data(invoice: Invoice, doc: Document, *, rows=None) -> dict[str, Any]:  
     return data
 
 
-def _unit(code: str, quantity) -> str:  # type: ignore[no-untyped-def]
+def _unit(code: str, quantity: Decimal) -> str:
     return {"HUR": _("h"), "MON": _("month"), "C62": ""}.get(code, "")
 
 
