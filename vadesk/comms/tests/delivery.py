@@ -3,9 +3,7 @@
 from __future__ import annotations
 
 import smtplib
-from email import policy
 from email.message import EmailMessage
-from email.parser import BytesParser
 
 from django.db import connection
 from django.utils import timezone
@@ -53,7 +51,3 @@ class SmtpWatch:
     @property
     def inside_a_transaction(self) -> int:
         return sum(self.connections)
-
-
-def parse(raw: bytes) -> EmailMessage:
-    return BytesParser(policy=policy.default).parsebytes(raw)  # type: ignore[return-value]
