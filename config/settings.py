@@ -18,13 +18,15 @@ def envbool(name: str, default: str) -> bool:
     return value in {"1", "true", "yes"}
 
 
-def envint(name: str, default: str, *, minimum: int | None = None) -> int:
+def envint(name: str, default: str, *, minimum: int | None = None, maximum: int | None = None) -> int:
     try:
         value = int(os.environ.get(name, default))
     except ValueError as exc:
         raise ImproperlyConfigured(f"{name} must be a whole number") from exc
     if minimum is not None and value < minimum:
         raise ImproperlyConfigured(f"{name} must be at least {minimum}, not {value}")
+    if maximum is not None and value > maximum:
+        raise ImproperlyConfigured(f"{name} must be at most {maximum}, not {value}")
     return value
 
 
@@ -148,14 +150,17 @@ SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SECURE = envbool("VADESK_SECURE_COOKIES", "false")
 CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
 
-MAILERS = {
-    "default": {"BACKEND": os.environ.get("VADESK_EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")}
-}
+# One mail configuration: everything that leaves vadesk goes through the comms outbox, which delivers over
+# the SMTP relay in VADESK_SMTP_* below. Django's own mail API (password resets, send_mail) only queues into that
+# outbox; the values are checked here, so a bad one stops start-up, not the night's worker.
+MAILERS = {"default": {"BACKEND": "vadesk.comms.mailbackend.OutboxBackend"}}
 DEFAULT_FROM_EMAIL = os.environ.get("VADESK_FROM_EMAIL", "vadesk@localhost")
 
 # Outgoing mail: the SMTP relay the outbox delivers e-mail to (vadesk/comms/conf.py: smtp_config).
-SMTP_HOST = os.environ.get("VADESK_SMTP_HOST", "127.0.0.1")
-SMTP_PORT = envint("VADESK_SMTP_PORT", "25", minimum=1)
+SMTP_HOST = os.environ.get("VADESK_SMTP_HOST", "127.0.0.1").strip()
+if not SMTP_HOST:
+    raise ImproperlyConfigured("VADESK_SMTP_HOST must name the SMTP relay the outbox delivers through")
+SMTP_PORT = envint("VADESK_SMTP_PORT", "25", minimum=1, maximum=65535)
 SMTP_SECURITY = envchoice("VADESK_SMTP_SECURITY", "none", {"none", "starttls", "tls"})
 SMTP_USERNAME = os.environ.get("VADESK_SMTP_USERNAME", "")
 SMTP_PASSWORD = os.environ.get("VADESK_SMTP_PASSWORD", "")
@@ -177,7 +182,7 @@ INBOUND_MAX_MESSAGE_BYTES = envint("VADESK_INBOUND_MAX_MESSAGE_BYTES", str(25 * 
 INBOUND_KEEP_RAW = envchoice("VADESK_INBOUND_KEEP_RAW", "triage", {"triage", "all"})
 IMAP_HOST = os.environ.get("VADESK_IMAP_HOST", "")  # empty: no mailbox to poll
 IMAP_SECURITY = envchoice("VADESK_IMAP_SECURITY", "tls", {"tls", "starttls", "none"})
-IMAP_PORT = envint("VADESK_IMAP_PORT", "993" if IMAP_SECURITY == "tls" else "143", minimum=1)
+IMAP_PORT = envint("VADESK_IMAP_PORT", "993" if IMAP_SECURITY == "tls" else "143", minimum=1, maximum=65535)
 IMAP_USERNAME = os.environ.get("VADESK_IMAP_USERNAME", "")
 IMAP_PASSWORD = os.environ.get("VADESK_IMAP_PASSWORD", "")
 IMAP_MAILBOX = os.environ.get("VADESK_IMAP_MAILBOX", "INBOX")

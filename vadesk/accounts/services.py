@@ -7,12 +7,13 @@ from datetime import timedelta
 from typing import TYPE_CHECKING
 
 from django.core.exceptions import ValidationError
-from django.core.mail import send_mail
 from django.db import transaction
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from vadesk.accounts.models import ApiToken, Membership, Organisation, Person
+from vadesk.comms.models import OutboxMessage
+from vadesk.comms.outbox import outbox_enqueue
 
 if TYPE_CHECKING:
     from vadesk.clients.models import Client
@@ -78,8 +79,9 @@ def member_add(
         if Membership.objects.filter(person=person, organisation=organisation).exists():
             raise ValidationError({"email": _("%(email)s already belongs to this organisation.") % {"email": email}})
         membership = Membership.objects.create(person=person, organisation=organisation, role=role, client=client)
-    if invite_url is not None:
-        _send_invitation(person, organisation, invite_url(person), needs_password=not person.has_usable_password())
+        if invite_url is not None:
+            # Queued with the membership (the comms outbox delivers it after commit), so no SMTP in this transaction.
+            _send_invitation(person, organisation, invite_url(person), needs_password=not person.has_usable_password())
     return membership
 
 
@@ -93,4 +95,11 @@ def _send_invitation(person: Person, organisation: Organisation, url: str, *, ne
             _("Choose your password here to log in:") if needs_password else _("Log in with your existing password:"),
             url,
         ]
-    send_mail(subject, "\n".join(lines), None, [person.email])
+    outbox_enqueue(
+        organisation_id=organisation.pk,
+        person_id=person.pk,
+        kind=OutboxMessage.Kind.ACCOUNT,
+        recipient=person.email,
+        subject=subject,
+        body_text="\n".join(lines),
+    )

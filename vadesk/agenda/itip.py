@@ -1,4 +1,7 @@
-"""iTIP (RFC 5546) objects and their iMIP (RFC 6047) e-mails, and reading an incoming REPLY (pure: no ORM)."""
+"""iTIP (RFC 5546) objects for iMIP (RFC 6047) e-mails, and reading an incoming REPLY (pure: no ORM).
+
+The e-mail around an iTIP object is built by the comms outbox (`comms.mime.build`, `calendar=`).
+"""
 
 from __future__ import annotations
 
@@ -6,10 +9,9 @@ import email
 import email.policy
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from email.message import EmailMessage, Message
+from email.message import Message
 
 import icalendar
-from django.core.mail import EmailMultiAlternatives
 
 PRODID = "-//vadesk//agenda//EN"
 
@@ -85,17 +87,6 @@ def itip(meeting: Meeting, method: str) -> str:
     return calendar.to_ical().decode()
 
 
-def imip_email(
-    meeting: Meeting, method: str, *, subject: str, body: str, from_email: str, to: list[str]
-) -> EmailMultiAlternatives:
-    """RFC 6047 §2.4: a text/calendar part with the same method, plus the .ics as an attachment for clients that want one."""
-    text = itip(meeting, method)
-    message = EmailMultiAlternatives(subject=subject, body=body, from_email=from_email, to=to)
-    message.attach_alternative(text, f"text/calendar; method={method}; charset=UTF-8")
-    message.attach("invite.ics" if method == "REQUEST" else "cancel.ics", text.encode(), "application/ics")
-    return message
-
-
 @dataclass(frozen=True)
 class Reply:
     uid: str
@@ -110,11 +101,20 @@ def replies_in(message: bytes | str | Message) -> list[Reply]:
         message = email.message_from_bytes(message, policy=email.policy.default)
     elif isinstance(message, str):
         message = email.message_from_string(message, policy=email.policy.default)
+    return replies_in_parts(
+        [
+            payload
+            for part in message.walk()
+            if part.get_content_type() in ("text/calendar", "application/ics")
+            and isinstance(payload := part.get_payload(decode=True), bytes)
+        ]
+    )
+
+
+def replies_in_parts(payloads: list[bytes]) -> list[Reply]:
+    """Every METHOD:REPLY answer in these text/calendar (or .ics) parts, decoded; anything else yields nothing."""
     replies: list[Reply] = []
-    for part in message.walk():
-        if part.get_content_type() not in ("text/calendar", "application/ics"):
-            continue
-        payload = part.get_payload(decode=True) or b""
+    for payload in payloads:
         try:
             calendar = icalendar.Calendar.from_ical(payload)
         except Exception:  # a broken attachment is simply not a reply
@@ -140,4 +140,4 @@ def _list(value) -> list:
     return value if isinstance(value, list) else [value]
 
 
-__all__ = ["EmailMessage", "Meeting", "Person", "Reply", "calendar_object", "imip_email", "itip", "replies_in"]
+__all__ = ["Meeting", "Person", "Reply", "calendar_object", "itip", "replies_in", "replies_in_parts"]

@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
+import email
 import uuid
+from collections.abc import Sequence
+from dataclasses import dataclass, field
 from datetime import datetime, timedelta
+from email.utils import parseaddr
 from zoneinfo import ZoneInfo
 
 import icalendar
@@ -29,7 +33,7 @@ from vadesk.tasks.models import Task
 
 def _check_staff(by: Person, calendar: Calendar) -> None:
     party = calendar.party
-    if party.client_id is not None:
+    if party.client is not None:
         if not is_staff_for(by, party.client):
             raise PermissionDenied(_("Only the team working for this client can do this."))
     elif party.person_id != by.pk:
@@ -87,9 +91,12 @@ def _store(event: Event, meeting: itip.Meeting) -> None:
         transaction.on_commit(lambda: calendar_refresh(calendar=calendar))
 
 
-def _send(meeting: itip.Meeting, method: str, *, language: str) -> None:
-    recipients = [p.email for p in meeting.attendees]
-    if not recipients:
+def _send(event: Event, meeting: itip.Meeting, method: str, *, language: str) -> None:
+    """Queue the iMIP message (RFC 6047) for each attendee in the comms outbox, inside the booking's transaction.
+
+    The outbox worker delivers it and retries while SMTP is down; nothing here talks to the network.
+    """
+    if not meeting.attendees:
         return
     with translation.override(language):
         when = timezone.localtime(meeting.start).strftime("%Y-%m-%d %H:%M")
@@ -105,11 +112,22 @@ def _send(meeting: itip.Meeting, method: str, *, language: str) -> None:
                 "summary": meeting.summary,
                 "when": when,
             }
-    message = itip.imip_email(
-        meeting, method, subject=subject, body=body, from_email=settings.DEFAULT_FROM_EMAIL, to=recipients
-    )
-    message.extra_headers["Reply-To"] = meeting.organizer.email
-    transaction.on_commit(message.send)
+    text = itip.itip(meeting, method)
+    # RFC 6047 §2.4: the text/calendar alternative carries the method; the .ics copy is for programs that want a file.
+    ics = ("invite.ics" if method == "REQUEST" else "cancel.ics", "application/ics", text.encode())
+    party = event.calendar.party
+    for attendee in meeting.attendees:
+        outbox_enqueue(
+            organisation_id=party.organisation_id,
+            client_id=party.client_id,
+            kind=OutboxMessage.Kind.INVITATION,
+            recipient=attendee.email,
+            subject=subject,
+            body_text=body,
+            body_calendar=text,
+            attachments=[ics],
+            reply_to=meeting.organizer.email,  # an attendee's answer belongs to the organiser (RFC 6047 §3)
+        )
 
 
 def booking_create(
@@ -119,7 +137,7 @@ def booking_create(
     start: datetime,
     end: datetime,
     summary: str,
-    attendees: list[tuple[str, str]] = (),
+    attendees: Sequence[tuple[str, str]] = (),
     location: str = "",
     task: Task | None = None,
     log_minutes: int = 0,
@@ -149,7 +167,7 @@ def booking_create(
         meeting = _meeting(event, start=start, end=end, sequence=0)
         event.organizer_email = meeting.organizer.email
         _store(event, meeting)
-        if log_minutes and task is not None and task.engagement_id:
+        if log_minutes and task is not None and task.engagement is not None:
             from vadesk.timesheets.services import time_entry_log
 
             time_entry_log(
@@ -161,7 +179,7 @@ def booking_create(
                 note=_("Booked: %(summary)s") % {"summary": summary},
             )
         if send:
-            _send(meeting, "REQUEST", language=_language(calendar))
+            _send(event, meeting, "REQUEST", language=_language(calendar))
     return event
 
 
@@ -171,8 +189,14 @@ def _language(calendar: Calendar) -> str:
 
 
 def _current_range(event: Event) -> tuple[datetime, datetime]:
+    """The stored start and end of an appointment vadesk booked (always DATE-TIMEs: see `_meeting`)."""
     component = icalendar.Calendar.from_ical(event.ics).walk("VEVENT")[0]
-    return component["DTSTART"].dt, component["DTEND"].dt
+    start, end = component.decoded("DTSTART"), component.decoded("DTEND")
+    if not (isinstance(start, datetime) and isinstance(end, datetime)):
+        raise ValidationError(
+            _("Only appointments booked in vadesk can be moved here; change others in their own calendar.")
+        )
+    return start, end
 
 
 def booking_move(*, by: Person, event: Event, start: datetime, end: datetime, send: bool = True) -> Event:
@@ -190,7 +214,7 @@ def booking_move(*, by: Person, event: Event, start: datetime, end: datetime, se
         _store(event, meeting)
         reminders_withdraw(event=event)  # a reminder waiting for the old time must not go out
         if send:
-            _send(meeting, "REQUEST", language=_language(event.calendar))
+            _send(event, meeting, "REQUEST", language=_language(event.calendar))
     return event
 
 
@@ -205,38 +229,71 @@ def booking_cancel(*, by: Person, event: Event, send: bool = True) -> Event:
         _store(event, meeting)
         reminders_withdraw(event=event)  # a reminder waiting for the old time must not go out
         if send:
-            _send(meeting, "CANCEL", language=_language(event.calendar))
+            _send(event, meeting, "CANCEL", language=_language(event.calendar))
     return event
 
 
-def itip_reply_apply(*, message: bytes | str) -> int:
-    """Apply the REPLY answers in an incoming MIME message to the attendees of the events we organise.
+@dataclass
+class ReplyFiling:
+    """What became of the answers in one incoming iTIP REPLY."""
 
-    Returns how many attendee statuses changed. A reply to an older SEQUENCE than the event's
-    current one is stale (RFC 5546 §2.1.5) and is ignored, as is an answer from someone not invited.
+    applied: int = 0  # attendee statuses changed
+    stale: int = 0  # answers to an older SEQUENCE, ignored (RFC 5546 §2.1.5)
+    problems: list[str] = field(default_factory=list)  # why an answer could not be applied: a person should look
+
+
+def itip_reply_apply(*, message: bytes | str) -> int:
+    """Apply the REPLY answers in an incoming MIME message (its From is the sender); returns how many changed."""
+    parsed = email.message_from_bytes(message) if isinstance(message, bytes) else email.message_from_string(message)
+    sender = parseaddr(str(parsed.get("From", "")))[1]
+    return itip_reply_file(replies=itip.replies_in(message), sender=sender).applied
+
+
+def itip_reply_file(*, replies: list[itip.Reply], sender: str, organisation_id: int | None = None) -> ReplyFiling:
+    """Apply attendees' answers (PARTSTAT) to the appointments vadesk booked.
+
+    An answer counts only from the attendee it speaks for (the mail's sender: anyone may write a
+    REPLY naming someone else), for an appointment vadesk organises (within the receiving
+    organisation when known) and for its current SEQUENCE; anything else changes nothing and is
+    reported in `problems`, so the message goes to triage.
     """
-    changed = 0
-    for reply in itip.replies_in(message):
+    filing = ReplyFiling()
+    sender = sender.strip().lower()
+    for reply in replies:
         if reply.partstat not in Attendee.Status.values:
+            filing.problems.append(f"Unknown answer {reply.partstat or '(none)'} for {reply.uid}.")
             continue
+        if reply.attendee != sender:
+            filing.problems.append(f"An answer for {reply.attendee} sent by {sender or 'nobody'}.")
+            continue
+        events = Event.objects.select_for_update().filter(uid=reply.uid, booked_by__isnull=False)
+        if organisation_id is not None:
+            events = events.filter(calendar__party__organisation_id=organisation_id)
         with transaction.atomic():
-            for event in Event.objects.select_for_update().filter(uid=reply.uid, booked_by__isnull=False):
-                if reply.sequence < event.sequence:
-                    continue
-                attendee = event.attendees.filter(email=reply.attendee).first()
-                if attendee is None:
-                    continue
-                attendee.status, attendee.answered_at = reply.partstat, timezone.now()
-                attendee.save(update_fields=["status", "answered_at"])
-                start, end = _current_range(event)
-                partstats = {a.email.lower(): a.status for a in event.attendees.all()}
-                event.ics = itip.calendar_object(
-                    _meeting(event, start=start, end=end, sequence=event.sequence), partstats
-                )
-                event.pending_push = event.calendar.source == Calendar.Source.CALDAV
-                event.save(update_fields=["ics", "pending_push", "updated_at"])
-                changed += 1
-    return changed
+            found = list(events)
+            if not found:
+                filing.problems.append(f"No appointment booked in vadesk has the UID {reply.uid}.")
+            for event in found:
+                _reply_to_event(event, reply, filing)
+    return filing
+
+
+def _reply_to_event(event: Event, reply: itip.Reply, filing: ReplyFiling) -> None:
+    attendee = event.attendees.filter(email=reply.attendee).first()
+    if attendee is None:
+        filing.problems.append(f"{reply.attendee} is not invited to “{event.summary}”.")
+        return
+    if reply.sequence < event.sequence:
+        filing.stale += 1
+        return
+    attendee.status, attendee.answered_at = reply.partstat, timezone.now()
+    attendee.save(update_fields=["status", "answered_at"])
+    start, end = _current_range(event)
+    partstats = {a.email.lower(): a.status for a in event.attendees.all()}
+    event.ics = itip.calendar_object(_meeting(event, start=start, end=end, sequence=event.sequence), partstats)
+    event.pending_push = event.calendar.source == Calendar.Source.CALDAV  # `vadesk agenda_sync` pushes it
+    event.save(update_fields=["ics", "pending_push", "updated_at"])
+    filing.applied += 1
 
 
 REMINDER_LEAD = timedelta(hours=24)  # a reminder is meant to arrive a day before the appointment
@@ -368,7 +425,7 @@ def reminders_send(
 def calendar_create(
     *, by: Person, party: Party, name: str, source: str, url: str = "", username: str = "", password: str = ""
 ) -> Calendar:
-    if party.client_id is not None and not is_staff_for(by, party.client):
+    if party.client is not None and not is_staff_for(by, party.client):
         raise PermissionDenied(_("Only the team working for this client can do this."))
     if source in (Calendar.Source.CALDAV, Calendar.Source.SUBSCRIPTION) and not url:
         raise ValidationError({"url": [_("Give the calendar's address.")]})
@@ -412,7 +469,7 @@ def conflict_take_theirs(*, by: Person, event: Event) -> None:
 
 
 def _check_party(by: Person, party: Party) -> None:
-    if party.client_id is not None:
+    if party.client is not None:
         if not is_staff_for(by, party.client):
             raise PermissionDenied(_("Only the team working for this client can do this."))
     elif party.person_id != by.pk:

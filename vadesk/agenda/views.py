@@ -235,7 +235,8 @@ def book(request, pk: int):
         )
         start = datetime.fromisoformat(request.POST["start"])
         end = datetime.fromisoformat(request.POST["end"])
-        task = client.tasks.filter(pk=request.POST.get("task") or None).first()
+        task_id = request.POST.get("task")
+        task = client.tasks.filter(pk=task_id).first() if task_id else None
         attendees = [
             (line.strip(), "")
             for line in request.POST.get("attendees", "").replace(",", "\n").splitlines()

@@ -191,7 +191,7 @@ def take_phone_message(request: HttpRequest, client_id: Id, payload: PhoneMessag
     contact = scoping.contact_for_staff(person, payload.contact) if payload.contact else None
     data = payload.model_dump(exclude={"contact"})
     message, rows = services.phone_message_take(by=person, client=client, contact=contact, **data)
-    return PhoneMessageTaken(phone_message=message, outbox=rows)
+    return PhoneMessageTaken.model_validate({"phone_message": message, "outbox": rows}, from_attributes=True)
 
 
 @router.post("/phone-messages/{message_id}/called-back", response=PhoneMessageOut)
@@ -287,7 +287,7 @@ def ask_question(request: HttpRequest, task_id: Id, payload: QuestionIn):
     person = person_of(request)
     task = task_for(person, task_id, write=True)
     comment, rows = services.question_ask(by=person, task=task, question=payload.question)
-    return QuestionOut(comment_id=comment.pk, outbox=rows)
+    return QuestionOut.model_validate({"comment_id": comment.pk, "outbox": rows}, from_attributes=True)
 
 
 @router.get("/outbox", response=list[OutboxOut])
@@ -334,7 +334,15 @@ def list_templates(request: HttpRequest, organisation_id: Id):
         for language in Language.values:
             template = own.get((kind, language))
             subject, body = (template.subject, template.body) if template else default_text(kind, language)
-            out.append(TemplateOut(kind=kind, language=language, subject=subject, body=body, own=template is not None))
+            out.append(
+                TemplateOut(
+                    kind=MessageTemplate.Kind(kind),
+                    language=Language(language),
+                    subject=subject,
+                    body=body,
+                    own=template is not None,
+                )
+            )
     return out
 
 
@@ -353,7 +361,11 @@ def save_template(
         body=payload.body,
     )
     return TemplateOut(
-        kind=template.kind, language=template.language, subject=template.subject, body=template.body, own=True
+        kind=MessageTemplate.Kind(template.kind),
+        language=Language(template.language),
+        subject=template.subject,
+        body=template.body,
+        own=True,
     )
 
 

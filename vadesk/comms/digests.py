@@ -155,6 +155,8 @@ def digests_build_due(*, now: datetime | None = None) -> int:
     templates_by_org: dict[int, dict] = {}
     for preference in due:
         slot = preference.next_digest_at
+        if slot is None:  # excluded by the filter; a row changed since is the next run's business
+            continue
         since = preference.last_digest_at or slot - timedelta(days=7 if preference.cadence == Cadence.WEEKLY else 1)
         following = next_digest(
             max(now, slot),

@@ -4,6 +4,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from vadesk.accounts.models import Language, validate_time_zone
+from vadesk.clients.models import Client, Contact
 from vadesk.comms.models import Cadence, MessageTemplate, PhoneMessage, Weekday
 from vadesk.lib.widgets import DateTimeInput
 
@@ -18,9 +19,10 @@ class TimeInput(forms.TimeInput):
 class PhoneMessageForm(forms.Form):
     """One screen, top to bottom in the order a call goes; every field reachable with Tab, sent with Enter or Ctrl+Enter."""
 
-    client = forms.ModelChoiceField(queryset=None, label=_("For client"))
+    # The querysets are the caller's (the clients this person serves), set in __init__.
+    client = forms.ModelChoiceField(queryset=Client.objects.none(), label=_("For client"))
     contact = forms.ModelChoiceField(
-        queryset=None, required=False, label=_("For contact"), empty_label=_("— primary contact —")
+        queryset=Contact.objects.none(), required=False, label=_("For contact"), empty_label=_("— primary contact —")
     )
     caller_name = forms.CharField(label=_("Caller"), max_length=150)
     company = forms.CharField(label=_("Company"), max_length=150, required=False)
@@ -119,7 +121,7 @@ class TemplateForm(forms.ModelForm):
 
 
 class TriageFileForm(forms.Form):
-    client = forms.ModelChoiceField(queryset=None, required=False, label=_("New task for client"))
+    client = forms.ModelChoiceField(queryset=Client.objects.none(), required=False, label=_("New task for client"))
     task = forms.IntegerField(required=False, min_value=1, label=_("Or comment on task number"))
 
     def __init__(self, *args, clients, **kwargs):

@@ -62,8 +62,8 @@ def imap_poll(config: ImapConfig, *, limit: int = 500) -> dict[str, int]:
         status, _ = client.select(_quoted(config.mailbox))
         if status != "OK":
             raise imaplib.IMAP4.error(f"cannot open mailbox {config.mailbox}")
-        _, found = client.uid("SEARCH", None, "UNSEEN")
-        for uid in (found[0] or b"").split()[:limit]:
+        _, found = client.uid("SEARCH", "UNSEEN")  # no CHARSET argument: ASCII criteria (RFC 3501 §6.4.4)
+        for uid in [u.decode() for u in (found[0] or b"").split()[:limit]]:
             # BODY.PEEK[] leaves \\Seen alone until the message is safely stored (RFC 3501 §6.4.5).
             status, data = client.uid("FETCH", uid, "(BODY.PEEK[])")
             raw = next((part[1] for part in data if isinstance(part, tuple)), None)

@@ -4,9 +4,11 @@
 2. The message's key is its Message-ID (or a hash of the bytes): the same message twice is stored once.
 3. The task is found from the signed tag in a recipient address, the signed token in the subject,
    or In-Reply-To/References pointing at one of our outgoing messages (RFC 5322 §3.6.4).
-4. Only the client's own contacts (and the client's address) may post into its tasks; anyone else,
+4. An attendee's answer to one of our invitations (a text/calendar METHOD:REPLY part, RFC 6047 §2.2.3) is
+   applied to the appointment (agenda.services.itip_reply_file); one that cannot be applied goes to triage.
+5. Only the client's own contacts (and the client's address) may post into its tasks; anyone else,
    or a message whose receiving server recorded a failed SPF/DMARC check (RFC 8601), goes to triage.
-5. Everything for one message commits in one transaction; if processing fails, the message is
+6. Everything for one message commits in one transaction; if processing fails, the message is
    still stored, in triage with the error, so nothing is lost. A receiver answers 250 only after that.
 """
 
@@ -27,6 +29,8 @@ import nh3
 from django.db import IntegrityError, connection, transaction
 
 from vadesk.accounts.models import Membership, Person
+from vadesk.agenda import itip
+from vadesk.agenda.services import itip_reply_file
 from vadesk.clients.models import Client, Contact
 from vadesk.comms import conf
 from vadesk.comms.addresses import organisation_from_address, task_from_address, task_from_subject
@@ -41,6 +45,7 @@ QUOTE_START = re.compile(
     r"^(On .{5,200} wrote:|Op .{5,200} schreef .{0,100}:|Am .{5,200} schrieb .{0,100}:|-----\s*(Original Message|Ursprüngliche Nachricht|Oorspronkelijk bericht)\s*-----)\s*$",
     re.M | re.I,
 )
+CALENDAR_TYPES = ("text/calendar", "application/ics")
 FAILED_AUTH = re.compile(r"\b(dmarc|spf)\s*=\s*fail\b", re.I)
 
 
@@ -99,8 +104,14 @@ def parse(raw: bytes) -> Parsed:
     )
 
 
+def _payload(part: Message) -> bytes:
+    """A leaf part's content, transfer-decoded (get_payload(decode=True) gives None for a multipart)."""
+    payload = part.get_payload(decode=True)
+    return payload if isinstance(payload, bytes) else b""
+
+
 def _decoded(part: Message) -> str:
-    payload = part.get_payload(decode=True) or b""
+    payload = _payload(part)
     charset = part.get_content_charset() or "utf-8"
     try:
         return payload.decode(charset, errors="replace")
@@ -118,9 +129,7 @@ def _walk(mail: Message) -> tuple[str, str, list[tuple[str, str, bytes]]]:
         kind, disposition, filename = part.get_content_type(), part.get_content_disposition(), part.get_filename()
         if disposition == "attachment" or filename or kind not in ("text/plain", "text/html"):
             name = str(make_header(decode_header(filename))) if filename else "attachment"
-            attachments.append(
-                (re.sub(r"[\\/\x00-\x1f]", "_", name)[:255], kind[:120], part.get_payload(decode=True) or b"")
-            )
+            attachments.append((re.sub(r"[\\/\x00-\x1f]", "_", name)[:255], kind[:120], _payload(part)))
             continue
         if kind == "text/plain" and plain is None:
             plain = _decoded(part)
@@ -299,6 +308,9 @@ def _file(key: str, raw: bytes, parsed: Parsed, envelope_recipients: list[str]) 
             organisation_id=organisation_id,
             note="The receiving server recorded a failed SPF/DMARC check: the sender may be forged.",
         )
+    replies = itip.replies_in_parts([data for _name, kind, data in parsed.attachments if kind in CALENDAR_TYPES])
+    if replies:
+        return _as_calendar_reply(key, raw, parsed, replies, organisation_id)
     spoken_for = speakers(parsed.sender)  # once per message: both the reply check and the new-task path read it
     if task_id is not None:
         if task_client_id not in spoken_for:
@@ -343,6 +355,17 @@ def _as_comment(
         comment=comment,
         client_id=client_id,
     )
+
+
+def _as_calendar_reply(
+    key: str, raw: bytes, parsed: Parsed, replies: list[itip.Reply], organisation_id: int | None
+) -> InboundMessage:
+    filing = itip_reply_file(replies=replies, sender=parsed.sender, organisation_id=organisation_id)
+    done = f"Answers applied: {filing.applied}; to an earlier version, ignored: {filing.stale}."
+    if filing.problems:
+        note = "A calendar answer that could not be applied: " + " ".join(filing.problems) + " " + done
+        return _store(key, raw, parsed, Outcome.TRIAGE, organisation_id=organisation_id, note=note)
+    return _store(key, raw, parsed, Outcome.CALENDAR, organisation_id=organisation_id, note=done)
 
 
 def _leads(client: Client) -> list[Person]:

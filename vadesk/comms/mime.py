@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from datetime import datetime
 from email import policy
@@ -21,6 +22,17 @@ class Outgoing:
     reply_to: str = ""
     in_reply_to: str = ""
     auto_submitted: bool = False
+    calendar: str = ""  # an iTIP object: sent as the text/calendar alternative (RFC 6047 §2.4)
+    attachments: tuple[tuple[str, str, bytes], ...] = ()  # (filename, content type, bytes)
+
+
+METHOD = re.compile(r"^METHOD:([A-Za-z-]+)\r?$", re.M)
+
+
+def itip_method(calendar: str) -> str:
+    """The iTIP method of a calendar object (REQUEST, CANCEL, REPLY …), upper-case; "" without one."""
+    found = METHOD.search(calendar)
+    return found[1].upper() if found else ""
 
 
 def build(message: Outgoing) -> bytes:
@@ -41,4 +53,12 @@ def build(message: Outgoing) -> bytes:
     mail.set_content(message.text or " ", subtype="plain", charset="utf-8")
     if message.html:
         mail.add_alternative(message.html, subtype="html", charset="utf-8")
+    if message.calendar:
+        # RFC 6047 §2.4: the Content-Type's method parameter must equal the object's METHOD.
+        mail.add_alternative(
+            message.calendar, subtype="calendar", charset="utf-8", params={"method": itip_method(message.calendar)}
+        )
+    for filename, content_type, content in message.attachments:
+        maintype, _, subtype = content_type.partition("/")
+        mail.add_attachment(content, maintype=maintype, subtype=subtype or "octet-stream", filename=filename)
     return mail.as_bytes()

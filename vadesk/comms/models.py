@@ -84,6 +84,9 @@ class OutboxMessage(models.Model):
         PHONE = "phone", _("Phone message")
         DIGEST = "digest", _("Digest")
         REMINDER = "reminder", _("Appointment reminder")
+        INVITATION = "invitation", _("Appointment invitation")
+        PAYMENT = "payment", _("Payment reminder")
+        ACCOUNT = "account", _("Account (invitation, password)")
 
     class State(models.TextChoices):
         PENDING = "pending", _("Waiting to be sent")
@@ -98,9 +101,14 @@ class OutboxMessage(models.Model):
         CLAIMED = "claimed", _("Claimed")
         HANDED_OVER = "handed_over", _("Handed over, awaiting the answer")
 
-    organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="+")
+    # None only for mail to a person outside any one organisation's business (a password reset).
+    organisation = models.ForeignKey(Organisation, null=True, blank=True, on_delete=models.CASCADE, related_name="+")
     client = models.ForeignKey(Client, null=True, blank=True, on_delete=models.CASCADE, related_name="outbox")
     contact = models.ForeignKey(Contact, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    # Set when the recipient is a vadesk user rather than a client contact (invitations, password resets).
+    person = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
     task = models.ForeignKey(Task, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
     kind = models.CharField(_("kind"), max_length=12, choices=Kind.choices)
     channel = models.CharField(_("channel"), max_length=10, choices=Channel.choices, default=Channel.EMAIL)
@@ -108,6 +116,8 @@ class OutboxMessage(models.Model):
     subject = models.CharField(_("subject"), max_length=300, blank=True)
     body_text = models.TextField(blank=True)
     body_html = models.TextField(blank=True)
+    # An iTIP object (RFC 5546) sent as the text/calendar alternative of an iMIP message (RFC 6047 §2.4).
+    body_calendar = models.TextField(blank=True)
     message_id = models.CharField(max_length=250, unique=True)
     reply_to = models.CharField(max_length=254, blank=True)
     in_reply_to = models.CharField(max_length=250, blank=True)
@@ -137,6 +147,18 @@ class OutboxMessage(models.Model):
         return f"{self.kind} → {self.recipient} ({self.state})"
 
 
+class OutboxAttachment(models.Model):
+    """A file sent with an outbox message, stored with it so every attempt sends the same bytes."""
+
+    message = models.ForeignKey(OutboxMessage, on_delete=models.CASCADE, related_name="attachments")
+    filename = models.CharField(max_length=255)
+    content_type = models.CharField(max_length=120)
+    content = models.BinaryField()
+
+    class Meta:
+        ordering = ["id"]
+
+
 class InboundMessage(models.Model):
     """One received e-mail: what it became, and enough of it to show. Raw bytes are kept for triage (VADESK_INBOUND_KEEP_RAW)."""
 
@@ -145,6 +167,7 @@ class InboundMessage(models.Model):
         TASK = "task", _("New task")
         TRIAGE = "triage", _("Triage")
         DONE = "done", _("Handled from triage")
+        CALENDAR = "calendar", _("Answer to an invitation")
 
     key = models.CharField(max_length=250, unique=True)  # the Message-ID, or a hash of the bytes when it has none
     organisation = models.ForeignKey(Organisation, null=True, blank=True, on_delete=models.CASCADE, related_name="+")

@@ -30,7 +30,7 @@ from django.utils import timezone
 from vadesk.comms import conf, mime
 from vadesk.comms.addresses import new_message_id, organisation_address, task_reply_address
 from vadesk.comms.channels import Adapter, DeliveryError, Envelope
-from vadesk.comms.models import OutboxMessage
+from vadesk.comms.models import OutboxAttachment, OutboxMessage
 
 State, Phase = OutboxMessage.State, OutboxMessage.Phase
 
@@ -41,7 +41,7 @@ class NotInTransaction(RuntimeError):
 
 def outbox_enqueue(
     *,
-    organisation_id: int,
+    organisation_id: int | None,
     kind: str,
     recipient: str,
     subject: str,
@@ -56,12 +56,24 @@ def outbox_enqueue(
     dedupe_key: str | None = None,
     in_reply_to: str = "",
     payload: dict[str, Any] | None = None,
+    person_id: int | None = None,
+    body_calendar: str = "",
+    attachments: list[tuple[str, str, bytes]] | None = None,
+    reply_to: str = "",
 ) -> OutboxMessage:
-    """Write one message to the outbox as part of the caller's transaction."""
+    """Write one message to the outbox as part of the caller's transaction.
+
+    `reply_to` overrides the practice's own threaded reply address (e.g. an invoice's seller, or the organiser
+    of an appointment, whose calendar program must get the attendees' answers).
+    """
     if not connection.in_atomic_block:
         raise NotInTransaction("outbox_enqueue must run inside the transaction of the change that causes the message")
-    base = conf.inbound_address()
-    reply_to = task_reply_address(base, task_id) if task_id else organisation_address(base, organisation_id)
+    if not reply_to:
+        base = conf.inbound_address()
+        if task_id:
+            reply_to = task_reply_address(base, task_id)
+        elif organisation_id:
+            reply_to = organisation_address(base, organisation_id)
     fields = dict(
         # A subject is one header line (RFC 5322 §2.2): a title with line breaks must not become header injection.
         organisation_id=organisation_id,
@@ -73,20 +85,29 @@ def outbox_enqueue(
         body_html=body_html,
         client_id=client_id,
         contact_id=contact_id,
+        person_id=person_id,
         task_id=task_id,
         urgent=urgent,
         not_before=not_before or timezone.now(),
         reply_to=reply_to,
         in_reply_to=in_reply_to,
         payload=payload,
+        body_calendar=body_calendar,
         message_id=new_message_id(conf.message_id_domain()),
     )
-    if dedupe_key is None:
-        return OutboxMessage.objects.create(**fields)
-    existing = OutboxMessage.objects.filter(dedupe_key=dedupe_key).first()
-    if existing is not None:
-        return existing
-    return OutboxMessage.objects.create(dedupe_key=dedupe_key, **fields)
+    if dedupe_key is not None:
+        existing = OutboxMessage.objects.filter(dedupe_key=dedupe_key).first()
+        if existing is not None:
+            return existing
+    message = OutboxMessage.objects.create(dedupe_key=dedupe_key, **fields)
+    if attachments:
+        OutboxAttachment.objects.bulk_create(
+            [
+                OutboxAttachment(message=message, filename=name[:255], content_type=kind[:120], content=content)
+                for name, kind, content in attachments
+            ]
+        )
+    return message
 
 
 def worker_name() -> str:
@@ -128,6 +149,11 @@ def envelope_of(message: OutboxMessage) -> Envelope:
                 reply_to=message.reply_to,
                 in_reply_to=message.in_reply_to,
                 auto_submitted=message.kind == OutboxMessage.Kind.DIGEST,
+                calendar=message.body_calendar,
+                attachments=tuple(
+                    (a.filename, a.content_type, bytes(a.content))
+                    for a in OutboxAttachment.objects.filter(message=message)
+                ),
             )
         )
         return Envelope(sender=conf.from_address(), recipient=message.recipient, data=data)

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from django.db.models import Q, QuerySet
+from django.core.exceptions import ObjectDoesNotExist
+from django.db.models import Model, Q, QuerySet
 from django.http import Http404
 
 from vadesk.accounts.access import reach_of
@@ -12,10 +13,10 @@ from vadesk.clients.scoping import staff_clients
 from vadesk.comms.models import FollowUp, InboundMessage, OutboxMessage, PhoneMessage
 
 
-def _get[T](queryset: QuerySet[T], pk: int) -> T:
+def _get[T: Model](queryset: QuerySet[T], pk: int) -> T:
     try:
         return queryset.get(pk=pk)
-    except (queryset.model.DoesNotExist, ValueError, TypeError):
+    except (ObjectDoesNotExist, ValueError, TypeError):
         raise Http404 from None
 
 

@@ -144,11 +144,11 @@ def call_log(request, pk: int):
             | Q(reason__icontains=data["q"])
             | Q(number__icontains=data["q"])
         )
-    calls = list(calls[:500])
+    shown = list(calls[:500])
     return render(
         request,
         "comms/call_log.html",
-        {"client": client, "form": form, "calls": calls, "stats": call_statistics(calls, timezone.localdate())},
+        {"client": client, "form": form, "calls": shown, "stats": call_statistics(shown, timezone.localdate())},
     )
 
 

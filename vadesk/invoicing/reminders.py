@@ -4,12 +4,13 @@ from __future__ import annotations
 
 from datetime import date
 
-from django.core.mail import EmailMessage
 from django.db import transaction
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from vadesk.accounts.models import Organisation
+from vadesk.comms.models import OutboxMessage
+from vadesk.comms.outbox import outbox_enqueue
 from vadesk.invoicing.documents import buyer_party
 from vadesk.invoicing.einvoices import einvoice_bytes, preferred_format
 from vadesk.invoicing.models import Invoice, Reminder
@@ -33,8 +34,14 @@ def level_due(invoice: Invoice, today: date) -> int:
 
 
 def reminders_send(*, organisation: Organisation, today: date | None = None) -> list[Reminder]:
-    """Send every reminder that is due. Idempotent: each level is claimed once per invoice, and a failed
-    send rolls its claim back so the next run tries again."""
+    """Queue every reminder that is due in the comms outbox. Exactly once per level and invoice:
+
+    1. The PDF is rendered before any transaction (CPU only, but it should not hold the write lock).
+    2. One transaction claims the level (a conditional UPDATE: of two runs, one wins), records the
+       Reminder and writes the outbox row with its attachments; all three commit or none does.
+    3. The outbox worker delivers it after commit, retrying while SMTP is down and never sending it
+       twice on its own (see comms/outbox.py). Nothing here talks to the network.
+    """
     from vadesk.invoicing.pdf.render import render_pdf
 
     today = today or timezone.localdate()
@@ -53,18 +60,30 @@ def reminders_send(*, organisation: Organisation, today: date | None = None) -> 
         address = buyer_party(invoice)["email"]
         if not level or not address:
             continue
+        subject, body, attachments = _mail(invoice, level, render_pdf(invoice))
         with transaction.atomic():
             if not Invoice.objects.filter(pk=invoice.pk, reminder_level=level - 1).update(reminder_level=level):
                 continue  # another run claimed it
             reminder = Reminder.objects.create(
                 invoice=invoice, level=level, sent_on=today, sent_at=timezone.now(), sent_to=address
             )
-            _mail(invoice, level, address, render_pdf(invoice)).send()
+            outbox_enqueue(
+                organisation_id=organisation.pk,
+                client_id=invoice.client_id,
+                kind=OutboxMessage.Kind.PAYMENT,
+                recipient=address,
+                subject=subject,
+                body_text=body,
+                attachments=attachments,
+                reply_to=invoice.seller.email,
+                dedupe_key=f"invoice-reminder:{invoice.pk}:{level}",
+            )
         sent.append(reminder)
     return sent
 
 
-def _mail(invoice: Invoice, level: int, address: str, pdf: bytes) -> EmailMessage:
+def _mail(invoice: Invoice, level: int, pdf: bytes) -> tuple[str, str, list[tuple[str, str, bytes]]]:
+    """The reminder's subject, text and attachments (filename, content type, bytes), in the invoice's language."""
     locale = {"nl": "nl_NL", "de": "de_DE"}.get(invoice.language, "en_GB")
     seller = invoice.seller_snapshot.get("name", "")
     with translation.override(invoice.language):
@@ -97,14 +116,11 @@ def _mail(invoice: Invoice, level: int, address: str, pdf: bytes) -> EmailMessag
                 _("Kind regards,") + "\n" + seller,
             ]
         )
-    message = EmailMessage(
-        subject=subject, body=body, to=[address], reply_to=[invoice.seller.email] if invoice.seller.email else None
-    )
-    message.attach(f"{invoice.filename_stem}.pdf", pdf, "application/pdf")
+    attachments = [(f"{invoice.filename_stem}.pdf", "application/pdf", pdf)]
     # The client asked for an XML e-invoice (UBL / XRechnung): attach it next to the PDF so their software can book it.
     # Factur-X (the default) is a PDF with the XML inside; the plain PDF above stays the human-readable copy.
     preferred = preferred_format(invoice)
     if preferred and preferred != "facturx":
         content, filename, content_type = einvoice_bytes(invoice, preferred)
-        message.attach(filename, content, content_type)
-    return message
+        attachments.append((filename, content_type, content))
+    return subject, body, attachments

@@ -20,7 +20,7 @@ from vadesk.tasks.models import TRANSITIONS, ChecklistItem, Comment, Source, Sta
 
 def task_create(
     *,
-    by: Person | None,
+    by: Person | None,  # None: the task came in by e-mail from a contact who is no vadesk user
     client: Client,
     title: str,
     description: str = "",

@@ -9,6 +9,7 @@ from vadesk.agenda.models import Attendee, Calendar, Event, Occurrence, Party
 from vadesk.agenda.parties import assistant_party, client_party
 from vadesk.agenda.tests.conftest import ICS
 from vadesk.api.tests.conftest import api_as, globex, globex_user  # noqa: F401 (fixtures)
+from vadesk.comms.models import OutboxMessage
 
 NOW = datetime(2026, 3, 10, tzinfo=UTC)
 WINDOW = {"start": "2026-03-16T00:00:00Z", "end": "2026-03-23T00:00:00Z"}
@@ -92,7 +93,7 @@ def test_out_of_reach_gets_404_and_nothing_changes(
     response = _call(api_as(request.getfixturevalue(who)), method, path, body)
     assert response.status_code == 404, response.content
     assert _snapshot() == before
-    assert mail.outbox == []
+    assert mail.outbox == [] and not OutboxMessage.objects.exists()
 
 
 @pytest.mark.parametrize("who", ["outsider", "colleague", "globex_user"])

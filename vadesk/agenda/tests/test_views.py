@@ -3,13 +3,13 @@
 from datetime import UTC, datetime
 
 import pytest
-from django.core import mail
 from django.urls import reverse
 
 from vadesk.agenda.models import Calendar, Event, Occurrence, Party
 from vadesk.agenda.parties import assistant_party, client_party
 from vadesk.agenda.tests.conftest import ICS
 from vadesk.api.tests.conftest import globex, globex_user  # noqa: F401 (fixtures)
+from vadesk.comms.models import OutboxMessage
 from vadesk.conftest import login
 
 
@@ -129,4 +129,4 @@ def test_find_a_time_and_book_it(client, assistant, acme, acme_calendar, django_
     event = Event.objects.get(summary="Intake")
     assert list(event.attendees.values_list("email", flat=True)) == ["jan@supplier.example"]
     assert Occurrence.objects.get(event=event).start == datetime(2026, 3, 17, 9, tzinfo=UTC)
-    assert len(mail.outbox) == 1
+    assert OutboxMessage.objects.filter(kind="invitation", recipient="jan@supplier.example").count() == 1

@@ -31,3 +31,10 @@ def gerda(other_client) -> Contact:
     return Contact.objects.create(
         client=other_client, name="Gerda Geheim", email="gerda@geheim.example", preferred_language="de", is_primary=True
     )
+
+
+@pytest.fixture
+def smtp_watch(monkeypatch):
+    from vadesk.comms.tests.delivery import SmtpWatch
+
+    return SmtpWatch(monkeypatch)

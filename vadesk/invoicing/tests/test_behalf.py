@@ -12,6 +12,7 @@ from pypdf import PdfReader
 
 from vadesk.accounts.models import Membership
 from vadesk.clients.models import Client
+from vadesk.comms.models import OutboxMessage
 from vadesk.conftest import login, make_person
 from vadesk.einvoice import rules, validation
 from vadesk.invoicing import export, reminders
@@ -231,6 +232,7 @@ def test_the_clients_user_sees_and_downloads_them_in_the_portal(client, behalf, 
 def test_no_reminders_go_out_for_invoices_paid_into_the_clients_account(behalf, owner, assistant, org, mailoutbox):
     _final(behalf, owner, assistant, "Gemeente Utrecht")
     assert reminders.reminders_send(organisation=org, today=date(2027, 3, 1)) == [] and mailoutbox == []
+    assert not OutboxMessage.objects.exists()
 
 
 @pytest.fixture

@@ -12,7 +12,7 @@ from vadesk.invoicing.einvoices import FORMATS, formats_in_order
 from vadesk.invoicing.reminders import reminders_send
 from vadesk.invoicing.services import client_billing_save
 from vadesk.invoicing.tests.test_pages import final  # noqa: F401 - fixture
-from vadesk.invoicing.tests.test_reminders import overdue, smtp  # noqa: F401 - fixtures
+from vadesk.invoicing.tests.test_reminders import deliver, overdue, smtp  # noqa: F401 - fixtures
 
 pytestmark = pytest.mark.django_db
 
@@ -58,6 +58,7 @@ def _attachments(message):
 def test_a_reminder_attaches_the_preferred_xml_next_to_the_pdf(smtp, overdue, org, owner, billable_acme):
     client_billing_save(by=owner, client=billable_acme, einvoice_format="ubl")
     assert len(reminders_send(organisation=org, today=overdue.due_date + timedelta(days=10))) == 1
+    deliver()
     [(_to, message)] = smtp.messages
     attachments = _attachments(message)
     assert set(attachments) == {f"{overdue.number}.pdf", f"{overdue.number}-ubl.xml"}
@@ -68,5 +69,6 @@ def test_a_reminder_attaches_the_preferred_xml_next_to_the_pdf(smtp, overdue, or
 
 def test_without_an_xml_preference_a_reminder_carries_only_the_pdf(smtp, overdue, org):
     assert len(reminders_send(organisation=org, today=overdue.due_date + timedelta(days=10))) == 1
+    deliver()
     [(_to, message)] = smtp.messages
     assert set(_attachments(message)) == {f"{overdue.number}.pdf"}

@@ -1,4 +1,4 @@
-"""Reminders go out over real SMTP (aiosmtpd on loopback); the test reads the delivered MIME."""
+"""Reminders go out through the comms outbox over real SMTP (aiosmtpd on loopback); the test reads the delivered MIME."""
 
 import email
 import socket
@@ -8,6 +8,8 @@ from decimal import Decimal
 import pytest
 from aiosmtpd.controller import Controller
 
+from vadesk.comms.channels import SmtpAdapter
+from vadesk.comms.outbox import outbox_run
 from vadesk.invoicing.models import Reminder
 from vadesk.invoicing.reminders import reminders_send
 from vadesk.invoicing.services import invoice_draft_create, invoice_finalise, invoice_line_save
@@ -32,19 +34,20 @@ def free_port() -> int:
 
 
 @pytest.fixture
-def smtp(settings):
+def smtp(monkeypatch):
     inbox = Inbox()
     port = free_port()
     controller = Controller(inbox, hostname="127.0.0.1", port=port)
     controller.start()
-    settings.MAILERS = {
-        "default": {
-            "BACKEND": "django.core.mail.backends.smtp.EmailBackend",
-            "OPTIONS": {"host": "127.0.0.1", "port": port},
-        }
-    }
+    monkeypatch.setenv("VADESK_SMTP_HOST", "127.0.0.1")
+    monkeypatch.setenv("VADESK_SMTP_PORT", str(port))
     yield inbox
     controller.stop()
+
+
+def deliver() -> dict[str, int]:
+    """What the outbox worker (`vadesk outbox_worker`) does on its next round."""
+    return outbox_run(adapters={"email": SmtpAdapter()})
 
 
 @pytest.fixture
@@ -71,6 +74,7 @@ def test_reminders_follow_the_schedule_one_level_at_a_time(smtp, overdue, org):
     assert [r.level for r in reminders_send(organisation=org, today=due + timedelta(days=67))] == [2]
     assert [r.level for r in reminders_send(organisation=org, today=due + timedelta(days=74))] == [3]
     assert reminders_send(organisation=org, today=due + timedelta(days=90)) == []
+    assert deliver().get("sent") == 3
     assert len(smtp.messages) == 3
     recipients, message = smtp.messages[0]
     assert recipients == ["ap@acme.example"]
@@ -88,4 +92,4 @@ def test_a_paid_invoice_gets_no_reminder(smtp, overdue, org, owner):
 
     payment_record(by=owner, invoice=overdue, amount=overdue.gross_total, paid_on=overdue.due_date)
     assert reminders_send(organisation=org, today=overdue.due_date + timedelta(days=40)) == []
-    assert smtp.messages == []
+    assert deliver() == {"recovered": 0} and smtp.messages == []
