@@ -242,6 +242,14 @@ class ReplyFiling:
     problems: list[str] = field(default_factory=list)  # why an answer could not be applied: a person should look
 
 
+def itip_answers_file(*, parts: list[bytes], sender: str, organisation_id: int | None) -> ReplyFiling | None:
+    """The inbound mail's reader of calendar parts: None when they hold no METHOD:REPLY, else what was filed."""
+    replies = itip.replies_in_parts(parts)
+    if not replies:
+        return None
+    return itip_reply_file(replies=replies, sender=sender, organisation_id=organisation_id)
+
+
 def itip_reply_apply(*, message: bytes | str) -> int:
     """Apply the REPLY answers in an incoming MIME message (its From is the sender); returns how many changed."""
     parsed = email.message_from_bytes(message) if isinstance(message, bytes) else email.message_from_string(message)

@@ -13,9 +13,9 @@ from vadesk.api.types import Day, Id, Input, Money, Timestamp
 from vadesk.clients.scoping import client_for
 from vadesk.engagements import balance as calc
 from vadesk.engagements import services
-from vadesk.engagements.balances import balance_of, balances_of
 from vadesk.engagements.models import Engagement
 from vadesk.engagements.scoping import engagement_for
+from vadesk.timesheets.balances import balance_of, balances_of
 
 router = Router(tags=["engagements"])
 

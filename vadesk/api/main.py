@@ -4,7 +4,7 @@ from typing import Any
 
 from ninja import NinjaAPI
 
-from vadesk.agenda import api as agenda_api
+from vadesk.api import agenda as agenda_api
 from vadesk.api import (
     behalf,
     clients,
@@ -16,9 +16,9 @@ from vadesk.api import (
     tasks,
     time_entries,
 )
+from vadesk.api import comms as comms_api
 from vadesk.api.auth import TokenAuth
 from vadesk.api.errors import document_errors, install_handlers
-from vadesk.comms import api as comms_api
 
 
 class VadeskAPI(NinjaAPI):

@@ -22,9 +22,9 @@ from vadesk.comms.models import Cadence, MessageTemplate, OutboxMessage, PhoneMe
 from vadesk.comms.outbox import outbox_enqueue
 from vadesk.comms.schedule import next_digest
 from vadesk.comms.texts import compose
-from vadesk.engagements.balances import balances_of
 from vadesk.engagements.models import Engagement
 from vadesk.tasks.models import Comment, Status, Task
+from vadesk.timesheets.balances import balances_of
 
 
 @dataclass

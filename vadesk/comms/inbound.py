@@ -5,7 +5,8 @@
 3. The task is found from the signed tag in a recipient address, the signed token in the subject,
    or In-Reply-To/References pointing at one of our outgoing messages (RFC 5322 §3.6.4).
 4. An attendee's answer to one of our invitations (a text/calendar METHOD:REPLY part, RFC 6047 §2.2.3) is
-   applied to the appointment (agenda.services.itip_reply_file); one that cannot be applied goes to triage.
+   applied to the appointment by the agenda, which registers itself as the reader of calendar answers
+   (`calendar_answers_read_by`); one that cannot be applied goes to triage.
 5. Only the client's own contacts (and the client's address) may post into its tasks; anyone else,
    or a message whose receiving server recorded a failed SPF/DMARC check (RFC 8601), goes to triage.
 6. Everything for one message commits in one transaction; if processing fails, the message is
@@ -17,6 +18,7 @@ from __future__ import annotations
 import hashlib
 import logging
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from email import policy
 from email.header import decode_header, make_header
@@ -24,13 +26,12 @@ from email.message import Message
 from email.parser import BytesParser
 from email.utils import getaddresses, parseaddr
 from html import unescape
+from typing import Protocol
 
 import nh3
 from django.db import IntegrityError, connection, transaction
 
 from vadesk.accounts.models import Membership, Person
-from vadesk.agenda import itip
-from vadesk.agenda.services import itip_reply_file
 from vadesk.clients.models import Client, Contact
 from vadesk.comms import conf
 from vadesk.comms.addresses import organisation_from_address, task_from_address, task_from_subject
@@ -46,6 +47,28 @@ QUOTE_START = re.compile(
     re.M | re.I,
 )
 CALENDAR_TYPES = ("text/calendar", "application/ics")
+
+
+class CalendarFiling(Protocol):
+    """What became of the attendees' answers in one message (agenda.services.ReplyFiling)."""
+
+    applied: int
+    stale: int
+    problems: list[str]
+
+
+# Reads the calendar parts of a message: None when they hold no answer (METHOD:REPLY), else what was filed.
+CalendarAnswerReader = Callable[..., CalendarFiling | None]
+_calendar_answer_readers: list[CalendarAnswerReader] = []
+
+
+def calendar_answers_read_by(reader: CalendarAnswerReader) -> None:
+    """The agenda sits above the hub (it sends through the outbox) and registers its reader at start
+    (agenda/apps.py), so the hub files attendees' answers without importing the agenda."""
+    if reader not in _calendar_answer_readers:
+        _calendar_answer_readers.append(reader)
+
+
 FAILED_AUTH = re.compile(r"\b(dmarc|spf)\s*=\s*fail\b", re.I)
 
 
@@ -308,9 +331,12 @@ def _file(key: str, raw: bytes, parsed: Parsed, envelope_recipients: list[str]) 
             organisation_id=organisation_id,
             note="The receiving server recorded a failed SPF/DMARC check: the sender may be forged.",
         )
-    replies = itip.replies_in_parts([data for _name, kind, data in parsed.attachments if kind in CALENDAR_TYPES])
-    if replies:
-        return _as_calendar_reply(key, raw, parsed, replies, organisation_id)
+    calendar_parts = [data for _name, kind, data in parsed.attachments if kind in CALENDAR_TYPES]
+    if calendar_parts:
+        for read in _calendar_answer_readers:
+            filing = read(parts=calendar_parts, sender=parsed.sender, organisation_id=organisation_id)
+            if filing is not None:
+                return _as_calendar_reply(key, raw, parsed, filing, organisation_id)
     spoken_for = speakers(parsed.sender)  # once per message: both the reply check and the new-task path read it
     if task_id is not None:
         if task_client_id not in spoken_for:
@@ -358,9 +384,8 @@ def _as_comment(
 
 
 def _as_calendar_reply(
-    key: str, raw: bytes, parsed: Parsed, replies: list[itip.Reply], organisation_id: int | None
+    key: str, raw: bytes, parsed: Parsed, filing: CalendarFiling, organisation_id: int | None
 ) -> InboundMessage:
-    filing = itip_reply_file(replies=replies, sender=parsed.sender, organisation_id=organisation_id)
     done = f"Answers applied: {filing.applied}; to an earlier version, ignored: {filing.stale}."
     if filing.problems:
         note = "A calendar answer that could not be applied: " + " ".join(filing.problems) + " " + done

@@ -13,6 +13,7 @@ from django.core.mail import EmailMessage, EmailMultiAlternatives
 from django.core.mail.backends.base import BaseEmailBackend
 from django.db import transaction
 
+from vadesk.accounts.services import ORGANISATION_HEADER
 from vadesk.comms.models import OutboxMessage
 from vadesk.comms.outbox import outbox_enqueue
 
@@ -24,6 +25,12 @@ def _html_of(message: EmailMessage) -> str:
             if mimetype == "text/html":
                 return str(content)
     return ""
+
+
+def _organisation_of(message: EmailMessage) -> int | None:
+    """The organisation a message is filed under; the header itself is not sent along (only the parts below are)."""
+    value = str(message.extra_headers.get(ORGANISATION_HEADER, ""))
+    return int(value) if value.isdigit() else None
 
 
 def _attachments_of(message: EmailMessage) -> list[tuple[str, str, bytes]]:
@@ -50,7 +57,7 @@ class OutboxBackend(BaseEmailBackend):
                 for recipient in message.recipients():
                     person = people.filter(email__iexact=recipient).values_list("pk", flat=True).first()
                     outbox_enqueue(
-                        organisation_id=None,
+                        organisation_id=_organisation_of(message),
                         person_id=person,
                         kind=OutboxMessage.Kind.ACCOUNT,
                         recipient=recipient,

@@ -21,11 +21,11 @@ from django.utils.translation import gettext as _
 
 from vadesk.clients.models import Client
 from vadesk.engagements.balance import month_end, month_start, next_month
-from vadesk.engagements.balances import balance_of
 from vadesk.engagements.models import Engagement
 from vadesk.invoicing.models import InvoiceLine
 from vadesk.lib.formatting import format_hours
 from vadesk.tasks.models import Category
+from vadesk.timesheets.balances import balance_of
 from vadesk.timesheets.models import TimeEntry
 
 HOUR = Decimal(60)

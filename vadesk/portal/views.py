@@ -14,11 +14,11 @@ from django.views.decorators.http import require_POST
 
 from vadesk.accounts.decorators import client_user_required
 from vadesk.engagements.balance import month_end, month_start
-from vadesk.engagements.balances import balances_of
 from vadesk.lib.pages import report_form_errors, report_refusal
 from vadesk.tasks.models import Comment, Task
 from vadesk.tasks.scoping import task_for
 from vadesk.tasks.services import comment_add, task_request
+from vadesk.timesheets.balances import balances_of
 from vadesk.timesheets.models import TimeEntry
 
 

@@ -13,11 +13,11 @@ from django.utils.translation import gettext as _
 from vadesk.accounts.access import reach_of
 from vadesk.accounts.models import Person
 from vadesk.clients.scoping import is_staff_for
-from vadesk.engagements.balances import balance_of
 from vadesk.engagements.models import Engagement
 from vadesk.lib.formatting import format_minutes
 from vadesk.lib.rounding import billed_minutes, task_entry_billed_minutes
 from vadesk.tasks.models import Task
+from vadesk.timesheets.balances import balance_of
 from vadesk.timesheets.models import TimeEntry
 
 MAX_MINUTES_PER_ENTRY = 24 * 60

@@ -43,7 +43,7 @@ EXPECTED_PATHS = {
     "/api/v1/clients/{client_id}/buyers/{buyer_id}",
     "/api/v1/clients/{client_id}/behalf-invoices",
 }
-# The agenda's paths (vadesk/agenda/api.py).
+# The agenda's paths (vadesk/api/agenda.py).
 EXPECTED_PATHS |= {
     "/api/v1/calendars",
     "/api/v1/calendars/{calendar_id}/occurrences",

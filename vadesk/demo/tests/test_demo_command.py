@@ -15,10 +15,10 @@ from vadesk.accounts.models import Membership, Organisation, Person
 from vadesk.clients.models import Client
 from vadesk.clients.scoping import client_for, staff_clients, visible_clients
 from vadesk.demo.practice import DEMO_EMAILS, DEMO_PASSWORD
-from vadesk.engagements.balances import balance_of
 from vadesk.engagements.models import Engagement
 from vadesk.lib.validators import validate_iban
 from vadesk.tasks.models import RecurringTask, Status, Task, Transition
+from vadesk.timesheets.balances import balance_of
 from vadesk.timesheets.models import TimeEntry
 
 

@@ -5,7 +5,7 @@ from datetime import timedelta
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 
-from vadesk.engagements.balances import balance_of
+from vadesk.timesheets.balances import balance_of
 from vadesk.timesheets.models import TimeEntry
 from vadesk.timesheets.services import (
     time_entries_lock,

@@ -7,10 +7,10 @@ import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Sum
 
-from vadesk.engagements.balances import balance_of
 from vadesk.engagements.models import Engagement
 from vadesk.engagements.tests.factories import make_engagement
 from vadesk.tasks.services import task_create
+from vadesk.timesheets.balances import balance_of
 from vadesk.timesheets.models import TimeEntry
 from vadesk.timesheets.services import time_entry_log
 

@@ -9,7 +9,7 @@ from django.core.exceptions import ValidationError
 from django.db import connection, connections, transaction
 from django.db.models import Sum
 
-from vadesk.engagements.balances import balance_of
+from vadesk.timesheets.balances import balance_of
 from vadesk.timesheets.models import TimeEntry
 from vadesk.timesheets.services import time_entry_log
 

@@ -9,9 +9,9 @@ import time_machine
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 
-from vadesk.engagements.balances import balance_of
 from vadesk.engagements.models import Engagement
 from vadesk.engagements.tests.factories import make_engagement, make_entry
+from vadesk.timesheets.balances import balance_of
 from vadesk.timesheets.models import TimeEntry
 from vadesk.timesheets.services import timer_start, timer_stop
 

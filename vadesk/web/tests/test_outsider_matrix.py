@@ -28,8 +28,8 @@ from vadesk.api.tests.conftest import globex, globex_user  # noqa: F401  (the cl
 from vadesk.clients.models import Client, Contact, DossierFact
 from vadesk.comms.models import Attachment, FollowUp, InboundMessage, OutboxMessage, PhoneMessage
 from vadesk.comms.services import followup_add, phone_message_take
-from vadesk.invoicing.models import BankStatement, Buyer, Invoice, SellerProfile, StatementLine
-from vadesk.invoicing.services import invoice_draft_create, invoice_finalise, invoice_line_save
+from vadesk.invoicing.models import BankStatement, Buyer, Invoice, Payment, SellerProfile, StatementLine
+from vadesk.invoicing.services import invoice_draft_create, invoice_finalise, invoice_line_save, payment_record
 from vadesk.invoicing.tests.conftest import PERIOD, billable_acme, hourly, october_hours, seller  # noqa: F401
 from vadesk.tasks.models import ChecklistItem, RecurringTask, Task
 from vadesk.timesheets.models import TimeEntry
@@ -71,6 +71,7 @@ class World:
     buyer: Buyer
     draft: Invoice
     final: Invoice
+    payment: Payment
 
 
 @pytest.fixture
@@ -147,6 +148,7 @@ def world(owner, assistant, acme_user, colleague, outsider, globex_user, task, s
         buyer=Buyer.objects.create(seller=behalf, name="Koper B.V.", street="Weg 1", postal_code="1000 AA", city="A"),
         draft=draft,
         final=final,
+        payment=payment_record(by=owner, invoice=final, amount=Decimal("10.00"), paid_on=date(2026, 11, 3)),
     )
 
 
@@ -214,6 +216,7 @@ MATRIX: dict[str, Entry] = {
     "invoicing:discard": lambda w: {"pk": w.draft.pk},
     "invoicing:credit": lambda w: {"pk": w.final.pk},
     "invoicing:payment_add": lambda w: {"pk": w.final.pk},
+    "invoicing:payment_undo": lambda w: {"pk": w.final.pk, "payment_pk": w.payment.pk},
     "invoicing:pdf": lambda w: {"pk": w.final.pk},
     "invoicing:einvoice": lambda w: {"pk": w.final.pk, "fmt": "ubl"},
     "invoicing:portal_download": lambda w: {"pk": w.final.pk, "fmt": "pdf"},

@@ -15,7 +15,6 @@ from vadesk.clients import services as client_services
 from vadesk.clients.models import Assignment, DossierFact
 from vadesk.clients.scoping import client_for, clients_for
 from vadesk.engagements import services as engagement_services
-from vadesk.engagements.balances import balances_of
 from vadesk.engagements.models import Engagement
 from vadesk.lib.pages import apply_validation_error, report_form_errors, report_refusal
 from vadesk.tasks.models import RecurringTask, Task
@@ -25,6 +24,7 @@ from vadesk.tasks.recurrence import (
     recurring_task_stop,
     recurring_tasks_spawn,
 )
+from vadesk.timesheets.balances import balances_of
 from vadesk.timesheets.models import TimeEntry
 from vadesk.web.forms import (
     ClientForm,

@@ -7,9 +7,9 @@ from django.utils import timezone
 
 from vadesk.accounts.decorators import staff_required
 from vadesk.clients.scoping import clients_for
-from vadesk.engagements.balances import balances_of
 from vadesk.engagements.models import Engagement
 from vadesk.tasks.models import Task
+from vadesk.timesheets.balances import balances_of
 from vadesk.timesheets.models import TimeEntry
 
 TASK_LIMIT = 60

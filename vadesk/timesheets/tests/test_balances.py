@@ -5,9 +5,9 @@ from decimal import Decimal
 
 import pytest
 
-from vadesk.engagements.balances import balance_of, balances_of
 from vadesk.engagements.models import Engagement
 from vadesk.engagements.tests.factories import make_engagement, make_entry
+from vadesk.timesheets.balances import balance_of, balances_of
 
 JAN, FEB, MAR, APR = (date(2026, m, 1) for m in (1, 2, 3, 4))
 Kind = Engagement.Kind
