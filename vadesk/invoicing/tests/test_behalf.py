@@ -13,7 +13,7 @@ from pypdf import PdfReader
 from vadesk.accounts.models import Membership
 from vadesk.clients.models import Client
 from vadesk.conftest import login, make_person
-from vadesk.einvoice import rules, validation
+from vadesk.einvoice.tests import official
 from vadesk.invoicing import export, reminders
 from vadesk.invoicing.einvoices import einvoice_bytes
 from vadesk.invoicing.models import Buyer, Invoice, SellerProfile
@@ -181,6 +181,7 @@ def test_an_assistant_cannot_finalise_in_the_clients_name(client, behalf, assist
     assert not draft.is_final
 
 
+@pytest.mark.xfail(strict=True, reason="the official Peppol rules refuse it: NL-R-003, CL008 (fixed next)")
 def test_every_format_with_the_client_as_seller_passes_the_official_rules(behalf, owner, assistant):
     public = _final(
         behalf,
@@ -195,8 +196,7 @@ def test_every_format_with_the_client_as_seller_passes_the_official_rules(behalf
     for invoice in (public, reverse_charge):
         for fmt in ("ubl", "cii", "xrechnung-ubl", "xrechnung-cii"):
             xml, _name, _type = einvoice_bytes(invoice, fmt)
-            assert validation.errors(xml) == [], (invoice.number, fmt)
-            assert (rules.xrechnung_errors(xml) if fmt.startswith("xrechnung") else []) == [], (invoice.number, fmt)
+            assert official.errors(xml) == [], (invoice.number, fmt)
             assert (
                 b"Opleidingsinstituut Acme B.V." in xml
                 and b"NL18RABO0123459876" in xml
@@ -207,7 +207,7 @@ def test_every_format_with_the_client_as_seller_passes_the_official_rules(behalf
         b'<cbc:EndpointID schemeID="0190">00000001001299992000</cbc:EndpointID>' in ubl
     )  # the buyer's own Peppol address
     pdf, _name, _type = einvoice_bytes(reverse_charge, "facturx")
-    assert validation.errors(PdfReader(BytesIO(pdf)).attachments["factur-x.xml"][0]) == []
+    assert official.errors(PdfReader(BytesIO(pdf)).attachments["factur-x.xml"][0]) == []
 
 
 def test_the_pdf_names_the_client_as_seller(behalf, owner, assistant):
@@ -304,6 +304,7 @@ def test_a_buyer_of_one_client_cannot_be_used_for_another(client, behalf, seller
 # Peppol: the buyer's electronic address (BT-49) must be present — PEPPOL-EN16931-R010.
 
 
+@pytest.mark.xfail(strict=True, reason="the official Peppol rules refuse it: NL-R-003, CL008 (fixed next)")
 def test_finalising_is_blocked_without_any_electronic_address_for_the_buyer(behalf, owner, assistant):
     bare = buyer_save(
         by=assistant,
@@ -330,8 +331,7 @@ def test_finalising_is_blocked_without_any_electronic_address_for_the_buyer(beha
     draft.refresh_from_db()
     invoice = invoice_finalise(by=owner, invoice=draft, issue_date=date(2026, 11, 2))
     ubl, _name, _type = einvoice_bytes(invoice, "ubl")
-    assert b'<cbc:EndpointID schemeID="EM">jan@example.nl</cbc:EndpointID>' in ubl and validation.errors(ubl) == []
-    assert rules.peppol_errors(ubl) == []
+    assert b'<cbc:EndpointID schemeID="EM">jan@example.nl</cbc:EndpointID>' in ubl and official.errors(ubl) == []
 
 
 def test_own_clients_without_vat_id_or_email_are_blocked_too(seller, owner, billable_acme):

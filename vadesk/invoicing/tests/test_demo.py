@@ -1,12 +1,13 @@
 import pytest
 
-from vadesk.einvoice import validation
+from vadesk.einvoice.tests import official
 from vadesk.invoicing.einvoices import einvoice_bytes
 from vadesk.invoicing.models import Invoice, Payment
 
 pytestmark = pytest.mark.django_db
 
 
+@pytest.mark.xfail(strict=True, reason="the official Peppol rules refuse it: NL-R-003, CL008 (fixed next)")
 def test_the_demo_holds_two_months_of_invoices_a_credit_note_payments_and_every_vat_case():
     from vadesk.demo.loader import demo_load
 
@@ -18,4 +19,4 @@ def test_the_demo_holds_two_months_of_invoices_a_credit_note_payments_and_every_
         finals.values_list("vat_case", flat=True)
     )
     for invoice in finals[:6]:
-        assert validation.errors(einvoice_bytes(invoice, "ubl")[0]) == []
+        assert official.errors(einvoice_bytes(invoice, "ubl")[0]) == []
