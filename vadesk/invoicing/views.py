@@ -14,12 +14,15 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from vadesk.invoicing import export, services
+from vadesk.invoicing.documents import document_of
 from vadesk.invoicing.einvoices import (
     FORMATS,
     LABELS,
     PORTAL_FORMATS,
     einvoice_bytes,
     formats_in_order,
+    formats_of,
+    peppol_refusal,
     preferred_format,
 )
 from vadesk.invoicing.forms import (
@@ -141,7 +144,6 @@ def invoice_detail(request, pk: int):
         if not any("VAT" in p for p in problems):
             try:
                 from vadesk.einvoice.totals import document_totals
-                from vadesk.invoicing.documents import document_of
 
                 preview = document_totals(document_of(invoice, lines=lines).lines)
             except Exception:
@@ -162,8 +164,11 @@ def invoice_detail(request, pk: int):
                     "paid_on": timezone.localdate(),
                 }
             ),
-            "formats": formats_in_order(FORMATS, preferred_format(invoice)),
+            "formats": formats_in_order(
+                formats_of(invoice) if invoice.is_final else FORMATS, preferred_format(invoice)
+            ),
             "preferred_format": preferred_format(invoice),
+            "peppol_refusal": peppol_refusal(document_of(invoice)) if invoice.is_final else "",
             "open_amount": services.open_amount(invoice) if invoice.is_final else None,
             "payments": invoice.payments.all(),
             "credit_notes": invoice.credit_notes.all(),
@@ -390,7 +395,7 @@ def portal_download(request, pk: int, fmt: str = "pdf"):
         from vadesk.invoicing.pdf.render import render_pdf
 
         return _download(render_pdf(invoice), f"{invoice.filename_stem}.pdf", "application/pdf")
-    if fmt not in FORMATS:
+    if fmt not in formats_of(invoice):
         raise Http404
     return _download(*einvoice_bytes(invoice, fmt))
 

@@ -28,7 +28,6 @@ def draft(seller, assistant, billable_acme):
     return draft
 
 
-@pytest.mark.xfail(strict=True, reason="the official Peppol rules refuse it: NL-R-003, CL008 (fixed next)")
 def test_the_draft_page_edits_note_language_reference_and_period(client, draft, assistant, owner):
     login(client, assistant)
     client.post(

@@ -44,7 +44,6 @@ def test_the_csv_lists_invoices_and_credit_notes_with_signs(period_documents, or
     assert export_csv(org, date(2026, 12, 1), date(2026, 12, 31)).count(b"\n") == 1  # header only
 
 
-@pytest.mark.xfail(strict=True, reason="the official Peppol rules refuse it: NL-R-003, CL008 (fixed next)")
 def test_the_zip_holds_pdfs_and_valid_xml(period_documents, org):
     archive = zipfile.ZipFile(io.BytesIO(export_zip(org, date(2026, 11, 1), date(2026, 11, 30))))
     names = set(archive.namelist())
