@@ -80,7 +80,7 @@ def endpoint(
     4. Outside Peppol only: its e-mail address, EAS "EM". EN 16931 lists EM (BR-CL-25); Peppol's EAS list does
        not (PEPPOL-EN16931-CL008), and an e-mail address is no Peppol participant anyway.
     """
-    if scheme and address:
+    if scheme and address and not (peppol and scheme == "EM"):
         return scheme, address
     if vat_id and vat_id[:2] in EAS_FOR_VAT:
         return EAS_FOR_VAT[vat_id[:2]], vat_id
