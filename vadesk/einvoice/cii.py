@@ -8,7 +8,7 @@ from lxml import etree
 
 from vadesk.einvoice.model import Document, Party
 from vadesk.einvoice.totals import document_totals
-from vadesk.einvoice.xmlutil import amount, compact, endpoint, number, serialise, sub
+from vadesk.einvoice.xmlutil import amount, compact, number, party_endpoint, registration, serialise, sub
 
 RSM = "urn:un:unece:uncefact:data:standard:CrossIndustryInvoice:100"
 RAM = "urn:un:unece:uncefact:data:standard:ReusableAggregateBusinessInformationEntity:100"
@@ -143,7 +143,9 @@ def _period(holder: etree._Element, start: date | None, end: date | None) -> Non
 def _party(element: etree._Element, party: Party, *, seller: bool) -> None:
     sub(element, r("Name"), party.name)
     if party.registration_id:
-        sub(sub(element, r("SpecifiedLegalOrganization")), r("ID"), party.registration_id)
+        organisation = sub(element, r("SpecifiedLegalOrganization"))
+        scheme, registered = registration(party.address.country, party.registration_id)
+        sub(organisation, r("ID"), registered, schemeID=scheme)
     if seller and (party.contact_name or party.phone or party.email):
         contact = sub(element, r("DefinedTradeContact"))
         if party.contact_name:
@@ -160,7 +162,7 @@ def _party(element: etree._Element, party: Party, *, seller: bool) -> None:
     if party.address.city:
         sub(address, r("CityName"), party.address.city)
     sub(address, r("CountryID"), party.address.country)
-    scheme, address_id = endpoint(party.vat_id, party.email, party.endpoint_scheme, party.endpoint_id)
+    scheme, address_id = party_endpoint(party, peppol=False)
     if address_id:
         sub(sub(element, r("URIUniversalCommunication")), r("URIID"), address_id, schemeID=scheme)  # BT-34 / BT-49
     if party.vat_id:

@@ -6,7 +6,7 @@ from lxml import etree
 
 from vadesk.einvoice.model import CREDIT_NOTE, Document, Party
 from vadesk.einvoice.totals import document_totals
-from vadesk.einvoice.xmlutil import amount, endpoint, iso, number, serialise, sub
+from vadesk.einvoice.xmlutil import amount, iso, number, party_endpoint, registration, serialise, sub
 
 INVOICE_NS = "urn:oasis:names:specification:ubl:schema:xsd:Invoice-2"
 CREDIT_NOTE_NS = "urn:oasis:names:specification:ubl:schema:xsd:CreditNote-2"
@@ -55,8 +55,8 @@ def to_ubl(doc: Document, *, xrechnung: bool = False) -> bytes:
         sub(ref, b("ID"), doc.preceding_number)
         if doc.preceding_date:
             sub(ref, b("IssueDate"), iso(doc.preceding_date))
-    _party(sub(root, a("AccountingSupplierParty")), doc.seller, seller=True)
-    _party(sub(root, a("AccountingCustomerParty")), doc.buyer, seller=False)
+    _party(sub(root, a("AccountingSupplierParty")), doc.seller, seller=True, peppol=not xrechnung)
+    _party(sub(root, a("AccountingCustomerParty")), doc.buyer, seller=False, peppol=not xrechnung)
     if doc.iban:
         means = sub(root, a("PaymentMeans"))
         sub(means, b("PaymentMeansCode"), "58")  # SEPA credit transfer
@@ -120,9 +120,9 @@ def to_ubl(doc: Document, *, xrechnung: bool = False) -> bytes:
     return serialise(root)
 
 
-def _party(holder: etree._Element, party: Party, *, seller: bool) -> None:
+def _party(holder: etree._Element, party: Party, *, seller: bool, peppol: bool) -> None:
     element = sub(holder, a("Party"))
-    scheme, address_id = endpoint(party.vat_id, party.email, party.endpoint_scheme, party.endpoint_id)
+    scheme, address_id = party_endpoint(party, peppol=peppol)
     if address_id:
         sub(element, b("EndpointID"), address_id, schemeID=scheme)  # PEPPOL-EN16931-R010 / R020
     sub(sub(element, a("PartyName")), b("Name"), party.name)
@@ -146,7 +146,9 @@ def _party(holder: etree._Element, party: Party, *, seller: bool) -> None:
     legal = sub(element, a("PartyLegalEntity"))
     sub(legal, b("RegistrationName"), party.name)
     if party.registration_id:
-        sub(legal, b("CompanyID"), party.registration_id)
+        # NL-R-003 / NL-R-005: a Dutch party's legal entity id is its KvK number, schemeID 0106.
+        scheme, registered = registration(party.address.country, party.registration_id)
+        sub(legal, b("CompanyID"), registered, schemeID=scheme)
     if party.contact_name or party.phone or party.email:
         contact = sub(element, a("Contact"))
         if party.contact_name:

@@ -84,12 +84,19 @@ def payment_days(invoice: Invoice) -> int:
     return invoice.seller.payment_days
 
 
-def electronic_address(party: dict[str, Any]) -> tuple[str, str]:
-    """BT-49 as it will be written (PEPPOL-EN16931-R010): named address, else VAT id, else e-mail."""
+def electronic_address(party: dict[str, Any], *, peppol: bool) -> tuple[str, str]:
+    """BT-34 / BT-49 as it will be written: named address, else VAT id, else KvK / KBO number, else (not in Peppol)
+    e-mail."""
     from vadesk.einvoice.xmlutil import endpoint
 
     return endpoint(
-        party.get("vat_id", ""), party.get("email", ""), party.get("endpoint_scheme", ""), party.get("endpoint_id", "")
+        party.get("vat_id", ""),
+        party.get("email", ""),
+        party.get("endpoint_scheme", ""),
+        party.get("endpoint_id", ""),
+        registration_id=party.get("registration_id", ""),
+        country=party.get("country", ""),
+        peppol=peppol,
     )
 
 
@@ -113,6 +120,7 @@ def decide(invoice: Invoice, seller: dict[str, Any], buyer: dict[str, Any]) -> V
     return vat_case(
         seller_country=seller["country"],
         seller_small_business=seller["small_business"],
+        seller_vat_id=seller["vat_id"],
         buyer_country=buyer["country"],
         buyer_is_business=buyer["is_business"],
         buyer_vat_id=buyer["vat_id"],

@@ -6,7 +6,9 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 
 from vadesk.einvoice.cii import to_cii
+from vadesk.einvoice.model import Document
 from vadesk.einvoice.ubl import to_ubl
+from vadesk.einvoice.xmlutil import party_endpoint
 from vadesk.invoicing.documents import document_of
 from vadesk.invoicing.models import ClientBilling, Invoice
 
@@ -46,6 +48,29 @@ def preferred_format(invoice: Invoice) -> str | None:
     return ClientBilling.objects.filter(client_id=invoice.client_id).values_list("einvoice_format", flat=True).first()
 
 
+def peppol_refusal(doc: Document) -> str:
+    """Why no Peppol UBL can be made of this document, or "" when it can.
+
+    PEPPOL-EN16931-R020 / R010: seller and buyer need an electronic address from Peppol's EAS list (CL008), which
+    has no e-mail scheme: a Peppol id, a VAT id or a KvK / KBO number. A private buyer often has none of these.
+    """
+    seller, buyer = (not party_endpoint(p, peppol=True)[1] for p in (doc.seller, doc.buyer))
+    if not (seller or buyer):
+        return ""
+    who = _("the seller and the buyer") if seller and buyer else _("the seller") if seller else _("the buyer")
+    return _(
+        "No Peppol UBL for this invoice: no Peppol address for %(who)s (a Peppol id, VAT id or chamber of commerce "
+        "number; Peppol rules R010/R020). Use CII, XRechnung or Factur-X."
+    ) % {"who": who}
+
+
+def formats_of(invoice: Invoice, formats: tuple[str, ...] | list[str] = FORMATS) -> list[str]:
+    """The formats this invoice can be had in: all of them, but Peppol UBL only where both parties have a Peppol address."""
+    if "ubl" in formats and peppol_refusal(document_of(invoice)):
+        return [f for f in formats if f != "ubl"]
+    return list(formats)
+
+
 def einvoice_bytes(invoice: Invoice, fmt: str) -> tuple[bytes, str, str]:
     """(content, filename, content type) of one format; only final documents have e-invoices."""
     if fmt not in FORMATS:
@@ -60,6 +85,8 @@ def einvoice_bytes(invoice: Invoice, fmt: str) -> tuple[bytes, str, str]:
 
         return render_facturx(invoice), filename, "application/pdf"
     doc = document_of(invoice)
+    if fmt == "ubl" and (refusal := peppol_refusal(doc)):
+        raise ValidationError(refusal)
     xrechnung = fmt.startswith("xrechnung")
     content = to_cii(doc, xrechnung=xrechnung) if fmt.endswith("cii") else to_ubl(doc, xrechnung=xrechnung)
     return content, filename, "application/xml"

@@ -80,7 +80,7 @@ def export_csv(organisation: Organisation, start: date, end: date) -> bytes:
 
 
 def export_zip(organisation: Organisation, start: date, end: date) -> bytes:
-    from vadesk.invoicing.einvoices import einvoice_bytes
+    from vadesk.invoicing.einvoices import einvoice_bytes, formats_of
     from vadesk.invoicing.pdf.render import render_pdf
 
     buffer = io.BytesIO()
@@ -88,7 +88,7 @@ def export_zip(organisation: Organisation, start: date, end: date) -> bytes:
         archive.writestr(f"invoices-{start}-{end}.csv", export_csv(organisation, start, end))
         for invoice in documents_in(organisation, start, end):
             archive.writestr(f"pdf/{invoice.filename_stem}.pdf", render_pdf(invoice))
-            for fmt in ("ubl", "cii"):
+            for fmt in formats_of(invoice, ("ubl", "cii")):  # no Peppol UBL where a party has no Peppol address
                 content, name, _type = einvoice_bytes(invoice, fmt)
                 archive.writestr(f"{fmt}/{name}", content)
     return buffer.getvalue()

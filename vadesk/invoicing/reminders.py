@@ -12,7 +12,7 @@ from vadesk.accounts.models import Organisation
 from vadesk.comms.models import OutboxMessage
 from vadesk.comms.outbox import outbox_enqueue
 from vadesk.invoicing.documents import buyer_party
-from vadesk.invoicing.einvoices import einvoice_bytes, preferred_format
+from vadesk.invoicing.einvoices import einvoice_bytes, formats_of, preferred_format
 from vadesk.invoicing.models import Invoice, Reminder
 from vadesk.lib.formatting import format_money
 
@@ -120,7 +120,8 @@ def _mail(invoice: Invoice, level: int, pdf: bytes) -> tuple[str, str, list[tupl
     # The client asked for an XML e-invoice (UBL / XRechnung): attach it next to the PDF so their software can book it.
     # Factur-X (the default) is a PDF with the XML inside; the plain PDF above stays the human-readable copy.
     preferred = preferred_format(invoice)
-    if preferred and preferred != "facturx":
+    # Peppol UBL exists only where both parties have a Peppol address (formats_of); without it the PDF goes alone.
+    if preferred and preferred != "facturx" and formats_of(invoice, [preferred]):
         content, filename, content_type = einvoice_bytes(invoice, preferred)
         attachments.append((filename, content_type, content))
     return subject, body, attachments

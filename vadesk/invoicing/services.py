@@ -21,6 +21,7 @@ from vadesk.einvoice.totals import document_totals
 from vadesk.engagements.balance import month_end, month_start
 from vadesk.invoicing import camt, documents
 from vadesk.invoicing.drafting import propose
+from vadesk.invoicing.einvoices import preferred_format
 from vadesk.invoicing.models import (
     BankStatement,
     Buyer,
@@ -345,7 +346,20 @@ def invoice_problems(invoice: Invoice) -> list[str]:
     lines = list(invoice.lines.all())
     if not lines:
         problems.append(_("There is nothing on this invoice. Add a line, or choose a period with work in it."))
-    if not (seller["vat_id"] or seller["tax_number"]):
+    if not (seller["vat_id"] or seller["registration_id"]):
+        # BR-CO-26: the seller needs an identifier, a legal registration id (BT-30) or a VAT id (BT-31); a tax number
+        # (BT-32, a Steuernummer) is none of these. Every format refuses the invoice without one.
+        problems.append(
+            _("The seller has no VAT id and no chamber of commerce number (rule BR-CO-26).")
+            + " "
+            + (
+                _("Add the client's VAT id or chamber of commerce number on the client's seller page.")
+                if behalf
+                else _("Add your VAT id or chamber of commerce number in the organisation settings.")
+            )
+        )
+    elif not (seller["vat_id"] or seller["tax_number"]):
+        # XRechnung BR-DE-16 and the invoice law (art. 226 (2) Directive 2006/112/EC): a VAT id or tax number.
         problems.append(_("The seller has no VAT id or tax number.") + " " + where)
     for label, value, check in (
         (_("seller's VAT id"), seller["vat_id"], validate_vat_id),
@@ -367,9 +381,20 @@ def invoice_problems(invoice: Invoice) -> list[str]:
             if behalf
             else _("The client's address is incomplete (street, postal code, city).")
         )
-    # PEPPOL-EN16931-R010: the buyer's electronic address (BT-49) must be present. Without a Peppol id or VAT id
-    # we fall back to the e-mail address (EAS "EM"); with none of these, no valid Peppol invoice can be made.
-    if not documents.electronic_address(buyer)[1]:
+    # PEPPOL-EN16931-R010 / R020 and CL008: a Peppol UBL needs both parties' Peppol addresses (a Peppol id, VAT id or
+    # KvK / KBO number; e-mail is not on Peppol's list). Other formats take the e-mail address, and without one the
+    # invoice has no Peppol UBL; but when the client chose Peppol UBL, the invoice must be deliverable in it.
+    if not behalf and preferred_format(invoice) == "ubl":
+        for party, what in ((seller, _("the seller")), (buyer, _("the client"))):
+            if not documents.electronic_address(party, peppol=True)[1]:
+                problems.append(
+                    _(
+                        "No Peppol address for %(who)s, and the client receives Peppol UBL (Peppol rule R010/R020): "
+                        "add a VAT id or chamber of commerce number."
+                    )
+                    % {"who": what}
+                )
+    if not documents.electronic_address(buyer, peppol=False)[1]:
         problems.append(
             _(
                 "The buyer has no electronic address for the e-invoice (Peppol rule R010): add its e-invoice address, "
@@ -388,6 +413,16 @@ def invoice_problems(invoice: Invoice) -> list[str]:
                 else _(
                     "This client is a business in another EU country: reverse charge needs the client's VAT id. Add it to the client."
                 )
+            )
+        elif refusal.code == "seller_vat_id_required":
+            # BR-AE-02: reverse charge needs the seller's VAT id; a tax number does not do.
+            problems.append(
+                _(
+                    "The buyer is a business in another EU country, so the VAT is reverse charged, and that needs the "
+                    "seller's VAT id (rule BR-AE-02)."
+                )
+                + " "
+                + where
             )
         else:
             problems.append(_("No VAT rate is known for this country and date."))

@@ -83,14 +83,25 @@ class Rate:
 
 
 def vat_case(
-    *, seller_country: str, seller_small_business: bool, buyer_country: str, buyer_is_business: bool, buyer_vat_id: str
+    *,
+    seller_country: str,
+    seller_small_business: bool,
+    seller_vat_id: str,
+    buyer_country: str,
+    buyer_is_business: bool,
+    buyer_vat_id: str,
 ) -> VatCase:
-    """Decide the case. Raises VatRefusal("buyer_vat_id_required") for an EU business abroad without a VAT id."""
+    """Decide the case. Raises VatRefusal for reverse charge to an EU business abroad when either VAT id is missing:
+    "buyer_vat_id_required" or "seller_vat_id_required"."""
     abroad = buyer_country != seller_country
     if abroad and buyer_is_business and buyer_country in EU:
         if not buyer_vat_id:
             # Art. 196 shifts the VAT only to a taxable person identified for VAT: without the id we cannot show it.
             raise VatRefusal("buyer_vat_id_required")
+        if not seller_vat_id:
+            # Art. 226 (3) and BR-AE-02: a reverse-charge invoice carries the seller's VAT id. A small business with
+            # only a tax number (DE §19 Steuernummer, NL KOR) must get a VAT id for cross-border services first.
+            raise VatRefusal("seller_vat_id_required")
         return VatCase.REVERSE_CHARGE
     if seller_small_business:
         return VatCase.SMALL_BUSINESS

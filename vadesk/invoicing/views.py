@@ -17,12 +17,15 @@ from vadesk.accounts.decorators import client_user_required, owner_required, sta
 from vadesk.clients.scoping import clients_for
 from vadesk.einvoice.model import money
 from vadesk.invoicing import export, services
+from vadesk.invoicing.documents import document_of
 from vadesk.invoicing.einvoices import (
     FORMATS,
     LABELS,
     PORTAL_FORMATS,
     einvoice_bytes,
     formats_in_order,
+    formats_of,
+    peppol_refusal,
     preferred_format,
 )
 from vadesk.invoicing.forms import (
@@ -162,7 +165,6 @@ def invoice_detail(request, pk: int):
         if not any("VAT" in p for p in problems):
             try:
                 from vadesk.einvoice.totals import document_totals
-                from vadesk.invoicing.documents import document_of
 
                 preview = document_totals(document_of(invoice, lines=lines).lines)
             except Exception:
@@ -181,8 +183,11 @@ def invoice_detail(request, pk: int):
             "payment_form": PaymentForm(
                 initial={"amount": due, "paid_on": services.organisation_today(request.membership.organisation)}
             ),
-            "formats": formats_in_order(FORMATS, preferred_format(invoice)),
+            "formats": formats_in_order(
+                formats_of(invoice) if invoice.is_final else FORMATS, preferred_format(invoice)
+            ),
             "preferred_format": preferred_format(invoice),
+            "peppol_refusal": peppol_refusal(document_of(invoice)) if invoice.is_final else "",
             "open_amount": due,
             "payments": invoice.payments.all(),
             "credit_notes": invoice.credit_notes.all(),
@@ -426,7 +431,7 @@ def portal_download(request, pk: int, fmt: str = "pdf"):
         from vadesk.invoicing.pdf.render import render_pdf
 
         return _download(render_pdf(invoice), f"{invoice.filename_stem}.pdf", "application/pdf")
-    if fmt not in FORMATS:
+    if fmt not in formats_of(invoice):
         raise Http404
     return _download(*einvoice_bytes(invoice, fmt))
 

@@ -24,6 +24,7 @@ def seller(org):
 @pytest.fixture
 def billable_acme(acme):
     acme.street, acme.postal_code, acme.city, acme.email = "Damrak 1", "1012 LG", "Amsterdam", "ap@acme.example"
+    acme.coc_number = "33014286"  # its Peppol address: KvK, EAS 0106 (PEPPOL-EN16931-R010)
     acme.save()
     return acme
 

@@ -1,7 +1,7 @@
 import pytest
 
-from vadesk.einvoice import validation
-from vadesk.invoicing.einvoices import einvoice_bytes
+from vadesk.einvoice.tests import official
+from vadesk.invoicing.einvoices import einvoice_bytes, formats_of
 from vadesk.invoicing.models import Invoice, Payment
 
 pytestmark = pytest.mark.django_db
@@ -18,4 +18,5 @@ def test_the_demo_holds_two_months_of_invoices_a_credit_note_payments_and_every_
         finals.values_list("vat_case", flat=True)
     )
     for invoice in finals[:6]:
-        assert validation.errors(einvoice_bytes(invoice, "ubl")[0]) == []
+        for fmt in formats_of(invoice, ("ubl", "cii")):
+            assert official.errors(einvoice_bytes(invoice, fmt)[0]) == [], (invoice.number, fmt)

@@ -6,7 +6,7 @@ import pytest
 from django.urls import reverse
 
 from vadesk.conftest import login
-from vadesk.einvoice.validation import errors
+from vadesk.einvoice.tests.official import errors
 from vadesk.invoicing.einvoices import einvoice_bytes
 from vadesk.invoicing.models import ClientBilling, Invoice
 from vadesk.invoicing.services import invoice_draft_create, invoice_finalise, invoice_line_save

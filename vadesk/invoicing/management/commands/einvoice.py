@@ -6,7 +6,7 @@ from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError
 
 from vadesk.accounts.models import Organisation
-from vadesk.invoicing.einvoices import FORMATS, einvoice_bytes
+from vadesk.invoicing.einvoices import FORMATS, einvoice_bytes, formats_of
 from vadesk.invoicing.models import Invoice
 
 
@@ -37,12 +37,18 @@ class Command(BaseCommand):
                 raise CommandError("Several organisations have invoices: say which with --organisation ID.")
             directory = Path(out)
             directory.mkdir(parents=True, exist_ok=True)
-            count = 0
+            count = skipped = 0
             for invoice in invoices.order_by("issue_date", "number"):
+                if format not in formats_of(invoice, [format]):
+                    skipped += 1  # Peppol UBL without a Peppol address for a party
+                    continue
                 content, filename, _type = einvoice_bytes(invoice, format)
                 (directory / filename).write_bytes(content)
                 count += 1
-            self.stdout.write(f"Wrote {count} file(s) to {directory}")
+            self.stdout.write(
+                f"Wrote {count} file(s) to {directory}"
+                + (f"; {skipped} without this format skipped" if skipped else "")
+            )
             return
         if not number:
             raise CommandError("Give the invoice number, or --all.")
