@@ -1,6 +1,7 @@
 """vadesk settings: every value comes from the environment, with a default that works locally."""
 
 import os
+import zoneinfo
 from pathlib import Path
 
 import dj_database_url
@@ -136,6 +137,27 @@ STATIC_ROOT = DATA_DIR / "static"
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SECURE = envbool("VADESK_SECURE_COOKIES", "false")
 CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
+
+# Background jobs (vadesk/jobs): Django's task framework on the django-tasks-db backend, on the same database.
+# `vadesk worker` (or the thread `vadesk run` starts) runs them and fires the schedule in vadesk/jobs/schedule.py.
+INSTALLED_APPS += ["django_tasks_db", "vadesk.jobs"]
+TASKS = {"default": {"BACKEND": os.environ.get("VADESK_TASK_BACKEND", "django_tasks_db.DatabaseBackend")}}
+JOBS_MAX_ATTEMPTS = envint("VADESK_JOBS_MAX_ATTEMPTS", "5")  # a job that raises runs at most this often in all
+JOBS_BACKOFF_SECONDS = envint("VADESK_JOBS_BACKOFF_SECONDS", "30")  # doubles per attempt, at most an hour
+JOBS_LEASE_SECONDS = envint(
+    "VADESK_JOBS_LEASE_SECONDS", "300"
+)  # a running job without a heartbeat this long runs again
+JOBS_POLL_SECONDS = envint("VADESK_JOBS_POLL_MILLISECONDS", "1000") / 1000  # an idle worker looks this often
+JOBS_TIME_ZONE = os.environ.get("VADESK_JOBS_TIME_ZONE", TIME_ZONE)  # the schedule's zone for jobs of no organisation
+if JOBS_TIME_ZONE not in zoneinfo.available_timezones():
+    raise ImproperlyConfigured(
+        f"VADESK_JOBS_TIME_ZONE must be a time zone name such as Europe/Amsterdam, not {JOBS_TIME_ZONE!r}"
+    )
+if JOBS_MAX_ATTEMPTS < 1 or JOBS_LEASE_SECONDS < 3 or JOBS_POLL_SECONDS <= 0:
+    raise ImproperlyConfigured(
+        "VADESK_JOBS_MAX_ATTEMPTS must be at least 1, VADESK_JOBS_LEASE_SECONDS at least 3, "
+        "VADESK_JOBS_POLL_MILLISECONDS above 0"
+    )
 
 MAILERS = {
     "default": {"BACKEND": os.environ.get("VADESK_EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")}
