@@ -76,6 +76,12 @@ def leases_recover(*, now: datetime | None = None) -> int:
     return recovered
 
 
+def connections_refresh() -> None:
+    """Drop connections past their age or broken, between jobs; inside a transaction (a test's) keep them."""
+    if not connection.in_atomic_block:
+        close_old_connections()
+
+
 class Heartbeat(threading.Thread):
     """Beats the lease of the job the worker is running, every third of the lease."""
 
@@ -153,7 +159,7 @@ class JobWorker(Worker):
         self.heartbeat.start()
         try:
             while self.running:
-                close_old_connections()
+                connections_refresh()
                 self.housekeeping()
                 row = self.claim()
                 if row is not None:
@@ -164,7 +170,7 @@ class JobWorker(Worker):
                     time.sleep(self.interval)
         finally:
             self.heartbeat.stopped.set()
-            close_old_connections()
+            connections_refresh()
 
     def run_task(self, db_task_result: DBTaskResult) -> None:
         self.heartbeat.task_id = db_task_result.pk

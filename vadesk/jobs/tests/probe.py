@@ -23,6 +23,14 @@ def fails_once(*, marker: str) -> str:
     return "second attempt works"
 
 
+RUNS: list[int] = []  # what `record` ran, for workers that are threads of the test process
+
+
+@job()
+def record(n: int) -> None:
+    RUNS.append(n)
+
+
 @job()
 def noop(**kwargs: object) -> None:
     return None
