@@ -147,7 +147,7 @@ JOBS_BACKOFF_SECONDS = envint("VADESK_JOBS_BACKOFF_SECONDS", "30")  # doubles pe
 JOBS_LEASE_SECONDS = envint(
     "VADESK_JOBS_LEASE_SECONDS", "300"
 )  # a running job without a heartbeat this long runs again
-JOBS_POLL_SECONDS = envint("VADESK_JOBS_POLL_MILLISECONDS", "1000") / 1000  # an idle worker looks this often
+JOBS_POLL_SECONDS = envint("VADESK_JOBS_POLL_MILLISECONDS", "500") / 1000  # an idle worker looks this often
 JOBS_TIME_ZONE = os.environ.get("VADESK_JOBS_TIME_ZONE", TIME_ZONE)  # the schedule's zone for jobs of no organisation
 if JOBS_TIME_ZONE not in zoneinfo.available_timezones():
     raise ImproperlyConfigured(

@@ -8,16 +8,22 @@ heartbeat stopped back to READY (or FAILED, when its attempts are used up).
 
 from __future__ import annotations
 
+import json
 import logging
 import threading
 import time
+import uuid
+from contextlib import suppress
 from datetime import datetime, timedelta
+from typing import Any
 
 from django.conf import settings
+from django.core.exceptions import SuspiciousOperation
 from django.db import close_old_connections, connection, transaction
 from django.db.models import Q
 from django.db.utils import OperationalError
-from django.tasks import TaskResultStatus, default_task_backend
+from django.tasks import TaskContext, TaskResultStatus, task_backends
+from django.tasks.signals import task_finished, task_started
 from django.utils import timezone
 from django.utils.crypto import get_random_string
 from django_tasks_db.backend import DatabaseBackend
@@ -76,8 +82,19 @@ def leases_recover(*, now: datetime | None = None) -> int:
     return recovered
 
 
+def bookkeeping_without_fsync() -> None:
+    """The worker's own commits (claim, outcome, lease) need not wait for PostgreSQL's disk flush: a crash of the
+    database may lose the last of them, and then those jobs run again, which jobs allow. The jobs' own
+    transactions stay durable, and each one's flush carries the bookkeeping committed before it."""
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("SET LOCAL synchronous_commit = off")
+
+
 def connections_refresh() -> None:
-    """Drop connections past their age or broken, between jobs; inside a transaction (a test's) keep them."""
+    """Drop connections past their age (VADESK_DB_CONN_MAX_AGE) or broken; called every few seconds and after a
+    job that raised, not per job: a new PostgreSQL connection per job would cost more than the job.
+    Inside a transaction (a test's) keep them."""
     if not connection.in_atomic_block:
         close_old_connections()
 
@@ -88,7 +105,7 @@ class Heartbeat(threading.Thread):
     def __init__(self, worker_id: str) -> None:
         super().__init__(daemon=True, name=f"heartbeat-{worker_id}")
         self.worker_id = worker_id
-        self.task_id: object | None = None
+        self.task_id: uuid.UUID | None = None
         self.stopped = threading.Event()
 
     def run(self) -> None:
@@ -130,6 +147,7 @@ class JobWorker(Worker):
         if time.monotonic() < self.next_tick:
             return
         self.next_tick = time.monotonic() + SCHEDULE_TICK.total_seconds()
+        connections_refresh()
         try:
             leases_recover()
             if self.schedule:
@@ -144,9 +162,13 @@ class JobWorker(Worker):
             with exclusive_transaction(ready.db):
                 row = ready.get_locked()
                 if row is not None:
+                    bookkeeping_without_fsync()
                     row.claim(self.worker_id)
-                    JobLease.objects.update_or_create(
-                        task=row, defaults={"worker_id": self.worker_id, "heartbeat_at": row.started_at}
+                    JobLease.objects.bulk_create(  # one upsert: a lease left by a recovered attempt is taken over
+                        [JobLease(task=row, worker_id=self.worker_id, heartbeat_at=row.started_at)],
+                        update_conflicts=True,
+                        unique_fields=["task"],
+                        update_fields=["worker_id", "heartbeat_at"],
                     )
                 return row
         except OperationalError as exc:
@@ -159,7 +181,6 @@ class JobWorker(Worker):
         self.heartbeat.start()
         try:
             while self.running:
-                connections_refresh()
                 self.housekeeping()
                 row = self.claim()
                 if row is not None:
@@ -173,21 +194,47 @@ class JobWorker(Worker):
             connections_refresh()
 
     def run_task(self, db_task_result: DBTaskResult) -> None:
+        """Run one claimed job; then record its outcome (or its retry) and drop its lease in one transaction."""
+        self.running_task = True
         self.heartbeat.task_id = db_task_result.pk
+        value: Any = None
+        error: BaseException | None = None
         try:
-            super().run_task(db_task_result)
+            task = db_task_result.task
+            result = db_task_result.task_result
+            task_started.send(sender=type(task.get_backend()), task_result=result)
+            args = (TaskContext(task_result=result), *result.args) if task.takes_context else tuple(result.args)
+            value = task.call(*args, **result.kwargs)
+        except BaseException as exc:  # recorded like django-tasks-db does: a poison job must not stop the worker
+            error = exc
         finally:
             self.heartbeat.task_id = None
+            self.running_task = False
+            self._run_tasks += 1
         with transaction.atomic():
-            if db_task_result.status == TaskResultStatus.FAILED:
+            bookkeeping_without_fsync()
+            if error is None:
+                try:
+                    json.dumps(
+                        value
+                    )  # before the write (as the JSONField will): a failed write would end the transaction
+                    db_task_result.set_successful(value)
+                except TypeError as exc:  # a return value JSON cannot hold
+                    error = exc
+            if error is not None:
+                db_task_result.set_failed(error)
                 retry_or_fail(db_task_result, now=timezone.now())
             JobLease.objects.filter(task_id=db_task_result.pk).delete()
+        if error is not None:
+            connections_refresh()
+        with suppress(ImportError, SuspiciousOperation):
+            task_finished.send(sender=type(db_task_result.task.get_backend()), task_result=db_task_result.task_result)
 
 
 def worker_thread_start() -> JobWorker | None:
     """A worker in a daemon thread of this process, for `vadesk run` on a laptop; none when the task backend
     runs jobs by itself (the immediate backend tests use) and there is no queue to poll."""
-    if not isinstance(default_task_backend, DatabaseBackend):
+    if not isinstance(task_backends["default"], DatabaseBackend):
         return None
     worker = JobWorker(worker_id=f"thread-{get_random_string(8)}")
     threading.Thread(target=worker.run, daemon=True, name="vadesk-worker").start()

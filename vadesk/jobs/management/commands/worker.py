@@ -21,8 +21,10 @@ class Command(BaseCommand):
         parser.add_argument("--worker-id", default=None, help="A name unique among the workers (default: random).")
 
     def handle(self, *args, batch: bool, no_schedule: bool, worker_id: str | None, verbosity: int, **options) -> None:
-        if verbosity > 1:
-            logging.getLogger("vadesk.jobs").setLevel(logging.INFO)
+        # django.tasks logs each job's start and end at INFO: with -v 2, not by default (two lines per job).
+        level = logging.INFO if verbosity > 1 else logging.WARNING
+        for name in ("django.tasks", "django_tasks_db", "vadesk.jobs"):
+            logging.getLogger(name).setLevel(level)
         worker = JobWorker(worker_id=worker_id, schedule=not no_schedule, batch=batch)
 
         def stop(signum, frame):
