@@ -92,3 +92,21 @@ def test_a_job_whose_worker_was_killed_runs_again_after_the_lease_and_its_effect
     assert job["status"] == "SUCCESSFUL" and len(job["worker_ids"]) == 2
     assert after["tasks"] == ["Water the plants"]  # exactly once
     assert after["leases"] == 0
+
+
+def test_sigterm_lets_the_running_job_finish_then_the_worker_stops(data_dir):
+    hold, reached = data_dir / "hold-term", data_dir / "reached-term"
+    hold.write_text("hold")
+    harness(data_dir, "enqueue", str(hold), str(reached), "after_commit")
+
+    running = worker(data_dir)
+    wait_for(reached, running)
+    running.send_signal(signal.SIGTERM)
+    time.sleep(0.5)
+    assert running.poll() is None  # still finishing its job
+    hold.unlink()
+    _out, err = running.communicate(timeout=60)
+    assert running.returncode == 0, err
+
+    [job] = json.loads(harness(data_dir, "dump"))["jobs"]
+    assert job["status"] == "SUCCESSFUL" and len(job["worker_ids"]) == 1
