@@ -23,6 +23,7 @@ from vadesk.accounts.models import Organisation
 from vadesk.jobs.models import ScheduleSlot
 
 EPOCH = datetime(2000, 1, 1, tzinfo=UTC)
+KEEP_SLOTS = timedelta(days=30)
 
 
 @dataclass(frozen=True)
@@ -103,4 +104,6 @@ def schedule_tick(*, now: datetime | None = None, schedule: list[Periodic] | Non
             except IntegrityError:
                 continue  # another worker fired this slot
             fired.append(row)
+    if fired:  # slots a month old can no longer conflict with anything
+        ScheduleSlot.objects.filter(slot__lt=now - KEEP_SLOTS).delete()
     return fired

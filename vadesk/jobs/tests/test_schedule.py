@@ -116,3 +116,12 @@ def test_the_schedule_holds_the_three_former_cron_jobs_and_their_jobs_import():
 def test_a_periodic_needs_either_every_or_at():
     with pytest.raises(ValueError, match="either"):
         Periodic("bad", "x.y")
+
+
+@pytest.mark.django_db
+def test_slots_a_month_old_are_pruned_when_a_slot_fires():
+    with time_machine.travel(datetime(2026, 5, 4, 9, 1, tzinfo=UTC), tick=False) as clock:
+        schedule_tick(schedule=[NIGHTLY])
+        clock.shift(timedelta(days=31))
+        schedule_tick(schedule=[NIGHTLY])
+    assert list(ScheduleSlot.objects.values_list("slot", flat=True)) == [datetime(2026, 6, 4, 0, 30, tzinfo=UTC)]
