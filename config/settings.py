@@ -1,6 +1,7 @@
 """vadesk settings: every value comes from the environment, with a default that works locally."""
 
 import os
+import zoneinfo
 from pathlib import Path
 
 import dj_database_url
@@ -149,6 +150,20 @@ STATIC_ROOT = DATA_DIR / "static"
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SECURE = envbool("VADESK_SECURE_COOKIES", "false")
 CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
+
+# Background jobs (vadesk/jobs): Django's task framework on the django-tasks-db backend, on the same database.
+# `vadesk worker` (or the thread `vadesk run` starts) runs them and fires the schedule in vadesk/jobs/schedule.py.
+INSTALLED_APPS += ["django_tasks_db", "vadesk.jobs"]
+TASKS = {"default": {"BACKEND": os.environ.get("VADESK_TASK_BACKEND", "django_tasks_db.DatabaseBackend")}}
+JOBS_MAX_ATTEMPTS = envint("VADESK_JOBS_MAX_ATTEMPTS", "5", minimum=1)  # a job that raises runs at most this often
+JOBS_BACKOFF_SECONDS = envint("VADESK_JOBS_BACKOFF_SECONDS", "30", minimum=0)  # doubles per attempt, at most an hour
+JOBS_LEASE_SECONDS = envint("VADESK_JOBS_LEASE_SECONDS", "300", minimum=3)  # no heartbeat this long: it runs again
+JOBS_POLL_SECONDS = envint("VADESK_JOBS_POLL_MILLISECONDS", "500", minimum=1) / 1000  # an idle worker looks this often
+JOBS_TIME_ZONE = os.environ.get("VADESK_JOBS_TIME_ZONE", TIME_ZONE)  # the schedule's zone for jobs of no organisation
+if JOBS_TIME_ZONE not in zoneinfo.available_timezones():
+    raise ImproperlyConfigured(
+        f"VADESK_JOBS_TIME_ZONE must be a time zone name such as Europe/Amsterdam, not {JOBS_TIME_ZONE!r}"
+    )
 
 # One mail configuration: everything that leaves vadesk goes through the comms outbox, which delivers over
 # the SMTP relay in VADESK_SMTP_* below. Django's own mail API (password resets, send_mail) only queues into that

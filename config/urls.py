@@ -7,5 +7,6 @@ urlpatterns = [
     path("portal/", include("vadesk.portal.urls")),
     path("agenda/", include("vadesk.agenda.urls")),
     path("comms/", include("vadesk.comms.urls")),
+    path("jobs/", include("vadesk.jobs.urls")),
     path("", include("vadesk.web.urls")),
 ]

@@ -5,6 +5,7 @@ from django.db import connection
 
 from vadesk.demo.logins import demo_logins_text
 from vadesk.demo.startup import data_dir_ensure, database_migrate, practice_prepare
+from vadesk.jobs.worker import worker_thread_start
 
 
 def serve(addr: str) -> None:
@@ -16,8 +17,8 @@ def serve(addr: str) -> None:
 class Command(BaseCommand):
     help = (
         "Run vadesk on this machine: create the data directory, migrate the database, load the demo practice when "
-        "the database holds no organisation yet, create the recurring tasks that are due, print the demo logins and "
-        "serve the app with Django's development server (static files included while VADESK_DEBUG is on). "
+        "the database holds no organisation yet, create the recurring tasks that are due, print the demo logins, "
+        "start a background-job worker thread and serve the app with Django's development server (static files included while VADESK_DEBUG is on). "
         "Not for production: use a WSGI/ASGI server there."
     )
 
@@ -28,8 +29,11 @@ class Command(BaseCommand):
         parser.add_argument(
             "--no-demo", action="store_true", help="Start with an empty database instead of loading the demo practice."
         )
+        parser.add_argument(
+            "--no-worker", action="store_true", help="Do not run background jobs in this process (run `vadesk worker`)."
+        )
 
-    def handle(self, *args, addr: str, no_demo: bool, **options):
+    def handle(self, *args, addr: str, no_demo: bool, no_worker: bool = False, **options):
         data_dir = data_dir_ensure()
         where = (
             connection.settings_dict["NAME"]
@@ -55,4 +59,7 @@ class Command(BaseCommand):
             self.stdout.write(
                 self.style.WARNING("VADESK_DEBUG is off: the development server will not serve static files.")
             )
+        if not no_worker:
+            worker_thread_start()
+            self.stdout.write("Background jobs run in this process (a worker thread).")
         serve(addr)

@@ -1,0 +1,56 @@
+"""Jobs that only the tests enqueue; a worker subprocess imports them by path like any app's jobs.py."""
+
+import time
+from pathlib import Path
+
+from django.db import transaction
+
+from vadesk.jobs.registry import job
+from vadesk.tasks.recurrence import recurring_tasks_spawn
+
+
+@job(max_attempts=3, backoff_seconds=10)
+def always_fails(*, organisation_id: int | None = None) -> None:
+    raise RuntimeError("the printer is on fire")
+
+
+@job(max_attempts=3, backoff_seconds=10)
+def fails_once(*, marker: str) -> str:
+    path = Path(marker)
+    if not path.exists():
+        path.write_text("failed once")
+        raise RuntimeError("first attempt fails")
+    return "second attempt works"
+
+
+RUNS: list[int] = []  # what `record` ran, for workers that are threads of the test process
+
+
+@job()
+def record(n: int) -> None:
+    RUNS.append(n)
+
+
+@job()
+def noop(**kwargs: object) -> None:
+    return None
+
+
+@job(max_attempts=3, backoff_seconds=0)
+def spawn_then_hold(*, hold: str, reached: str, inside_transaction: bool) -> int:
+    """The effect (recurring tasks spawned), then a pause the test kills the worker in: after the effect's
+    commit, or before it."""
+
+    def pause() -> None:
+        Path(reached).write_text("here")
+        while Path(hold).exists():
+            time.sleep(0.05)
+
+    if inside_transaction:
+        with transaction.atomic():
+            created = recurring_tasks_spawn()
+            pause()
+        return created
+    created = recurring_tasks_spawn()
+    pause()
+    return created

@@ -1,0 +1,9 @@
+from django.urls import path
+
+from vadesk.jobs import views
+
+app_name = "jobs"
+urlpatterns = [
+    path("", views.failed_list, name="failed"),
+    path("<uuid:pk>/retry/", views.retry, name="retry"),
+]
