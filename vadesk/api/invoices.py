@@ -15,6 +15,7 @@ from vadesk.clients.scoping import client_for, staff_clients
 from vadesk.invoicing import services
 from vadesk.invoicing.einvoices import FORMATS, einvoice_bytes
 from vadesk.invoicing.models import Invoice, InvoiceLine
+from vadesk.invoicing.pdf.render import render_pdf
 
 router = Router(tags=["invoices"])
 
@@ -163,7 +164,6 @@ def credit_note(request: HttpRequest, invoice_id: Id, payload: CreditIn):
     openapi_extra={"responses": {200: {"content": {"application/pdf": {}}}}},
 )
 def pdf(request: HttpRequest, invoice_id: Id):
-    from vadesk.invoicing.pdf.render import render_pdf
 
     invoice = invoice_visible(person_of(request), invoice_id)
     return _file(render_pdf(invoice), f"{invoice.filename_stem}.pdf", "application/pdf")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
 from decimal import Decimal
 
 from django.contrib import messages
@@ -14,8 +15,11 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from vadesk.accounts.decorators import client_user_required, owner_required, staff_required
+from vadesk.clients.models import Client
 from vadesk.clients.scoping import clients_for
 from vadesk.einvoice.model import money
+from vadesk.einvoice.totals import document_totals
+from vadesk.engagements.balance import month_end
 from vadesk.invoicing import export, services
 from vadesk.invoicing.documents import document_of
 from vadesk.invoicing.einvoices import (
@@ -48,14 +52,16 @@ from vadesk.invoicing.models import (
     ClientBilling,
     Invoice,
     InvoiceLine,
+    InvoiceQuerySet,
     Payment,
     SellerProfile,
     StatementLine,
 )
+from vadesk.invoicing.pdf.render import render_pdf
 from vadesk.lib.pages import apply_validation_error, report_form_errors
 
 
-def staff_invoices(request) -> QuerySet[Invoice]:
+def staff_invoices(request) -> InvoiceQuerySet:
     """Deny by default: the organisation worked in, and only clients this person serves."""
     return Invoice.objects.filter(
         organisation_id=request.membership.organisation_id,
@@ -87,11 +93,11 @@ def invoice_list(request):
     if status in Invoice.Status.values:
         invoices = invoices.filter(status=status)
     today = timezone.localdate()
-    last_month = (today.replace(day=1) - timezone.timedelta(days=1)).strftime("%Y-%m")
+    last_month = (today.replace(day=1) - timedelta(days=1)).strftime("%Y-%m")
     # What clients owe the organisation (on-behalf invoices are owed to the client), credit notes included,
     # in one query: the same amount due as on each invoice.
     owed = (
-        staff_invoices(request)
+        staff_invoices(request)  # type: ignore[misc]  # django-stubs cannot see with_amount_due's annotations
         .unpaid()
         .filter(buyer__isnull=True)
         .with_amount_due()
@@ -104,8 +110,8 @@ def invoice_list(request):
         {
             "invoices": invoices[:300],
             "status": status,
-            "outstanding": money(owed["outstanding"] or 0),
-            "overdue": money(owed["overdue"] or 0),
+            "outstanding": money(owed["outstanding"] or Decimal("0")),
+            "overdue": money(owed["overdue"] or Decimal("0")),
             "draft_form": DraftForm(
                 clients=clients_for(request.user, write=True, organisation=request.membership.organisation_id).active(),
                 initial={"month": last_month},
@@ -129,7 +135,6 @@ def draft_new(request):
     if not form.is_valid():
         report_form_errors(request, form)
         return redirect("invoicing:list")
-    from vadesk.engagements.balance import month_end
 
     month = form.cleaned_data["month"]
     try:
@@ -164,8 +169,6 @@ def invoice_detail(request, pk: int):
         problems = services.invoice_problems(invoice)
         if not any("VAT" in p for p in problems):
             try:
-                from vadesk.einvoice.totals import document_totals
-
                 preview = document_totals(document_of(invoice, lines=lines).lines)
             except Exception:
                 preview = None
@@ -307,7 +310,6 @@ def payment_undo(request, pk: int, payment_pk: int):
 
 @staff_required
 def invoice_pdf(request, pk: int):
-    from vadesk.invoicing.pdf.render import render_pdf
 
     invoice = invoice_in_reach(request, pk)
     return _download(render_pdf(invoice), f"{invoice.filename_stem}.pdf", "application/pdf")
@@ -428,8 +430,6 @@ def portal_download(request, pk: int, fmt: str = "pdf"):
     except (Invoice.DoesNotExist, ValueError):
         raise Http404 from None
     if fmt == "pdf":
-        from vadesk.invoicing.pdf.render import render_pdf
-
         return _download(render_pdf(invoice), f"{invoice.filename_stem}.pdf", "application/pdf")
     if fmt not in formats_of(invoice):
         raise Http404
@@ -456,7 +456,6 @@ def invoice_edit(request, pk: int):
 
 
 def _client_or_404(request, client_pk: int):
-    from vadesk.clients.models import Client
 
     try:
         return clients_for(request.user, write=True, organisation=request.membership.organisation_id).get(pk=client_pk)
