@@ -8,7 +8,7 @@ from django.views.decorators.http import require_POST
 
 from vadesk.accounts.models import Person
 from vadesk.jobs.services import JobNotFound, failed_jobs, job_retry
-from vadesk.web.access import owner_required
+from vadesk.accounts.decorators import owner_required
 
 
 def _person(request: HttpRequest) -> Person:
