@@ -7,7 +7,7 @@ from decimal import Decimal
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.db.models import Q, QuerySet, Sum
+from django.db.models import Q, Sum
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -58,26 +58,17 @@ from vadesk.invoicing.models import (
     StatementLine,
 )
 from vadesk.invoicing.pdf.render import render_pdf
+from vadesk.invoicing.scoping import invoice_for, invoices_for
 from vadesk.lib.pages import apply_validation_error, report_form_errors
 
 
 def staff_invoices(request) -> InvoiceQuerySet:
-    """Deny by default: the organisation worked in, and only clients this person serves."""
-    return Invoice.objects.filter(
-        organisation_id=request.membership.organisation_id,
-        client__in=clients_for(request.user, write=True, organisation=request.membership.organisation_id),
-    )
+    """The team's invoices in the organisation worked in (vadesk.invoicing.scoping)."""
+    return invoices_for(request.user, write=True, organisation=request.membership.organisation_id)
 
 
 def invoice_in_reach(request, pk: int) -> Invoice:
-    try:
-        return (
-            staff_invoices(request)
-            .select_related("client", "buyer", "seller__organisation", "seller__on_behalf_of", "credit_of")
-            .get(pk=pk)
-        )
-    except (Invoice.DoesNotExist, ValueError):
-        raise Http404 from None
+    return invoice_for(request.user, pk, write=True, organisation=request.membership.organisation_id)
 
 
 def _download(content: bytes, filename: str, content_type: str) -> HttpResponse:
@@ -400,9 +391,11 @@ def seller_settings(request):
 # The client's portal: their own final invoices, nothing else.
 
 
-def _portal_invoices(request) -> QuerySet[Invoice]:
+def _portal_invoices(request) -> InvoiceQuerySet:
     """The client's final documents: those to it, and those issued in its name to its own customers."""
-    return Invoice.objects.final().filter(client=request.portal_client).select_related("buyer", "finalised_by")
+    return (
+        invoices_for(request.user).final().filter(client=request.portal_client).select_related("buyer", "finalised_by")
+    )
 
 
 @client_user_required
