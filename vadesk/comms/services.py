@@ -23,7 +23,7 @@ from vadesk.tasks.models import TRANSITIONS, Comment, Status, Task
 from vadesk.tasks.services import comment_add, task_transition
 
 
-def _require_staff(by: Person, client: Client) -> None:
+def require_staff(by: Person, client: Client) -> None:
     if not is_staff_for(by, client):
         raise PermissionDenied(_("Only the team working for this client can do this."))
 
@@ -47,7 +47,7 @@ PREFERENCE_FIELDS = {
 
 def preference_set(*, by: Person, contact: Contact, **fields) -> Preference:
     """Save a contact's preference and schedule their next digest."""
-    _require_staff(by, contact.client)
+    require_staff(by, contact.client)
     unknown = set(fields) - PREFERENCE_FIELDS
     if unknown:
         raise ValueError(f"cannot set {unknown}")
@@ -111,7 +111,7 @@ def question_ask(
     *, by: Person, task: Task, question: str, contact: Contact | None = None
 ) -> tuple[Comment, list[OutboxMessage]]:
     """Ask the client something: a client-visible comment, the task waits, and the question goes out, all or nothing."""
-    _require_staff(by, task.client)
+    require_staff(by, task.client)
     rows: list[OutboxMessage] = []
     with transaction.atomic():
         comment = comment_add(by=by, task=task, body=question, visibility=Comment.Visibility.CLIENT)
@@ -134,7 +134,7 @@ def question_ask(
 
 def request_confirm(*, by: Person, task: Task, contact: Contact | None = None) -> list[OutboxMessage]:
     """Tell the client their request has arrived."""
-    _require_staff(by, task.client)
+    require_staff(by, task.client)
     rows: list[OutboxMessage] = []
     with transaction.atomic():
         for person in _recipients(task.client, contact):
@@ -170,7 +170,7 @@ def phone_message_take(
     taken_at: datetime | None = None,
 ) -> tuple[PhoneMessage, list[OutboxMessage]]:
     """Note a call for a client and pass it on as they like it: urgent now by the fastest channel, else per rhythm."""
-    _require_staff(by, client)
+    require_staff(by, client)
     errors = {}
     if not caller_name.strip():
         errors["caller_name"] = [_("Who called?")]
@@ -236,7 +236,7 @@ def _phone_draft(message: PhoneMessage, contact: Contact, by: Person) -> Draft:
 
 
 def phone_callback_done(*, by: Person, message: PhoneMessage) -> PhoneMessage:
-    _require_staff(by, message.client)
+    require_staff(by, message.client)
     PhoneMessage.objects.filter(pk=message.pk, called_back_at__isnull=True).update(called_back_at=timezone.now())
     message.refresh_from_db()
     return message
@@ -252,7 +252,7 @@ def followup_add(
     comment: Comment | None = None,
     fact: DossierFact | None = None,
 ) -> FollowUp:
-    _require_staff(by, client)
+    require_staff(by, client)
     if not text.strip():
         raise ValidationError({"text": _("What should be followed up?")})
     for source in (task, comment.task if comment else None, fact):
@@ -272,7 +272,7 @@ def followup_add(
 
 def followup_done(*, by: Person, follow_up: FollowUp, outcome: str = "", to_dossier: bool = False) -> FollowUp:
     """Tick a follow-up off; what was heard can become a dossier fact in the same step."""
-    _require_staff(by, follow_up.client)
+    require_staff(by, follow_up.client)
     if to_dossier and not outcome.strip():
         raise ValidationError({"outcome": _("Write down what you heard to keep it in the dossier.")})
     with transaction.atomic():

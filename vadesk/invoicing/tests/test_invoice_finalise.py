@@ -105,7 +105,7 @@ def test_a_crash_after_taking_the_number_leaves_no_gap(
     def die(**kwargs):
         raise RuntimeError("process died")
 
-    monkeypatch.setattr("vadesk.invoicing.services.time_entries_lock", die)
+    monkeypatch.setattr("vadesk.invoicing.services.finalising.time_entries_lock", die)
     with pytest.raises(RuntimeError):
         invoice_finalise(by=owner, invoice=draft)
     draft.refresh_from_db()

@@ -1,0 +1,170 @@
+"""Drafts: made from the hours, bundles, retainers and projects of a period, edited line by line, discarded, the monthly run."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.utils import translation
+from django.utils.translation import gettext as _
+
+from vadesk.accounts.models import Organisation, Person
+from vadesk.clients.models import Client
+from vadesk.engagements.balance import month_end, month_start
+from vadesk.invoicing.drafting import propose
+from vadesk.invoicing.models import (
+    ClientBilling,
+    Invoice,
+    InvoiceLine,
+    InvoiceLineEntry,
+    SellerProfile,
+)
+from vadesk.invoicing.services.common import (
+    LINE_FIELDS,
+    client_billing_of,
+    require_draft,
+    require_owner,
+    require_staff,
+    seller_profile_of,
+)
+
+
+def invoice_draft_create(
+    *,
+    by: Person,
+    client: Client,
+    period_start: date,
+    period_end: date,
+    from_work: bool = True,
+    seller: SellerProfile | None = None,
+) -> Invoice:
+    """A draft for one client and period, with lines proposed from the engagements and hours."""
+    require_staff(by, client)
+    if period_end < period_start:
+        raise ValidationError({"period_end": _("The period ends before it starts.")})
+    seller = seller or seller_profile_of(client.organisation)
+    if seller.organisation_id != client.organisation_id:
+        raise PermissionDenied(_("You do not work for this client."))
+    billing = client_billing_of(client)
+    with transaction.atomic():
+        invoice = Invoice.objects.create(
+            organisation_id=client.organisation_id,
+            seller=seller,
+            client=client,
+            period_start=period_start,
+            period_end=period_end,
+            language=client.preferred_language,
+            buyer_reference=billing.buyer_reference,
+            created_by=by,
+            hours_specification=billing.grouping == ClientBilling.Grouping.SUMMARY,
+        )
+        if from_work:
+            with translation.override(client.preferred_language):  # line texts in the client's language
+                proposals = propose(client, period_start, period_end, grouping=billing.grouping)
+            for position, proposal in enumerate(proposals, start=1):
+                line = InvoiceLine.objects.create(
+                    invoice=invoice,
+                    position=position,
+                    description=proposal.description,
+                    detail=proposal.detail,
+                    quantity=proposal.quantity,
+                    unit=proposal.unit,
+                    unit_price=proposal.unit_price,
+                    source=proposal.source,
+                    engagement=proposal.engagement,
+                    milestone_id=proposal.milestone_id,
+                    period_start=proposal.period_start,
+                    period_end=proposal.period_end,
+                )
+                InvoiceLineEntry.objects.bulk_create(
+                    [InvoiceLineEntry(line=line, time_entry_id=pk) for pk in proposal.entry_ids]
+                )
+    return invoice
+
+
+BILLING_FIELDS = ("buyer_reference", "invoice_email", "grouping", "einvoice_format", "payment_days")
+
+
+def client_billing_save(*, by: Person, client: Client, **fields: Any) -> ClientBilling:
+    require_staff(by, client)
+    billing = client_billing_of(client)
+    for name in BILLING_FIELDS:
+        if name in fields:
+            setattr(billing, name, fields[name])
+    billing.full_clean(exclude=["client"])
+    billing.save()
+    return billing
+
+
+def invoice_run_month(*, by: Person, organisation: Organisation, month: date) -> list[Invoice]:
+    """Drafts for every active client of the organisation with something to invoice for the month; one action."""
+    require_owner(by, organisation.pk)
+    start, end = month_start(month), month_end(month)
+    drafts = []
+    with transaction.atomic():
+        for client in Client.objects.for_organisation(organisation).active().order_by("name"):
+            if Invoice.objects.filter(
+                client=client,
+                buyer__isnull=True,
+                kind=Invoice.Kind.INVOICE,
+                status=Invoice.Status.DRAFT,
+                period_start=start,
+                period_end=end,
+            ).exists():
+                continue  # a second run does not duplicate the month's drafts
+            draft = invoice_draft_create(by=by, client=client, period_start=start, period_end=end)
+            if draft.lines.exists():
+                drafts.append(draft)
+            else:
+                draft.delete()
+    return drafts
+
+
+def invoice_update(*, by: Person, invoice: Invoice, **fields: Any) -> Invoice:
+    require_staff(by, invoice.client)
+    require_draft(invoice)
+    allowed = {"note", "language", "buyer_reference", "period_start", "period_end", "hours_specification"}
+    for name, value in fields.items():
+        if name not in allowed:
+            raise ValueError(name)
+        setattr(invoice, name, value)
+    if invoice.period_end < invoice.period_start:
+        raise ValidationError({"period_end": _("The period ends before it starts.")})
+    invoice.save(update_fields=list(fields))
+    return invoice
+
+
+def invoice_line_save(*, by: Person, invoice: Invoice, line: InvoiceLine | None = None, **fields: Any) -> InvoiceLine:
+    """Add a free line or change one; prices and quantities are never negative (a credit note credits)."""
+    require_staff(by, invoice.client)
+    with transaction.atomic():
+        invoice = Invoice.objects.select_for_update().get(pk=invoice.pk)
+        require_draft(invoice)
+        if line is None:
+            line = InvoiceLine(invoice=invoice, position=invoice.lines.count() + 1, source=InvoiceLine.Source.FREE)
+        elif line.invoice_id != invoice.pk:
+            raise PermissionDenied
+        for name in LINE_FIELDS:
+            if name in fields:
+                setattr(line, name, fields[name])
+        if not (line.description or "").strip():
+            raise ValidationError({"description": _("Describe what this line is for.")})
+        if line.quantity is None or line.quantity < 0 or line.unit_price is None or line.unit_price < 0:
+            raise ValidationError(_("Quantity and price cannot be negative. Use a credit note to give money back."))
+        line.full_clean(exclude=["invoice", "engagement", "milestone", "credited_line"])
+        line.save()
+    return line
+
+
+def invoice_line_delete(*, by: Person, line: InvoiceLine) -> None:
+    require_staff(by, line.invoice.client)
+    require_draft(line.invoice)
+    line.delete()  # its hours become unbilled again
+
+
+def invoice_discard(*, by: Person, invoice: Invoice) -> None:
+    require_staff(by, invoice.client)
+    require_draft(invoice)
+    invoice.delete()
