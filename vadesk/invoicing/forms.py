@@ -58,7 +58,8 @@ class PaymentForm(forms.Form):
 
 
 class SendForm(forms.Form):
-    to = forms.EmailField(label=_("To"), max_length=254)
+    # Empty: the invoice address (the service names what to fill in when there is none).
+    to = forms.EmailField(label=_("To"), max_length=254, required=False)
     message = forms.CharField(
         label=_("Message"), required=False, max_length=2000, widget=forms.Textarea(attrs={"rows": 3})
     )

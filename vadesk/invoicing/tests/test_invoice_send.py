@@ -2,13 +2,16 @@
 the PDF and the client's e-invoice format; recorded on the invoice; refused for drafts and for anyone out of reach."""
 
 from datetime import UTC, date, datetime
+from io import BytesIO
 
 import pytest
 import time_machine
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import connection
 from django.urls import reverse
 from django.utils import translation
+from pypdf import PdfReader
 
 from vadesk.api.tests.conftest import api_as  # noqa: F401 - fixture
 from vadesk.comms.models import OutboxMessage
@@ -16,9 +19,11 @@ from vadesk.comms.tests.delivery import SmtpWatch, deliver, received
 from vadesk.comms.tests.servers import SmtpServer
 from vadesk.conftest import login
 from vadesk.invoicing.models import ClientBilling, Invoice, InvoiceDispatch
+from vadesk.invoicing.pdf.render import render_pdf
 from vadesk.invoicing.sending import invoice_send
 from vadesk.invoicing.services import credit_note_create, invoice_draft_create, invoice_finalise
 from vadesk.invoicing.tests.conftest import PERIOD
+from vadesk.invoicing.tests.test_behalf import _final, behalf  # noqa: F401 - fixture
 
 
 @pytest.fixture
@@ -90,7 +95,7 @@ def test_a_typed_recipient_wins_and_a_credit_note_can_be_sent(final, owner):
 
 @pytest.mark.django_db
 def test_a_draft_is_refused(draft, owner, billing):
-    with pytest.raises(ValidationError, match="Only a final invoice"):
+    with pytest.raises(ValidationError, match="Only a final invoice can be sent"):
         invoice_send(by=owner, invoice=draft)
     assert outbox_state() == (0, 0)
 
@@ -131,7 +136,15 @@ def test_sending_again_needs_the_last_sending_named_so_a_double_click_sends_one_
 @pytest.mark.django_db(transaction=True)
 def test_the_worker_delivers_it_after_commit_with_both_attachments(final, owner, smtp_server, monkeypatch):
     watch = SmtpWatch(monkeypatch)
+    rendered_in_a_transaction = []
+
+    def render(invoice):
+        rendered_in_a_transaction.append(connection.in_atomic_block)
+        return render_pdf(invoice)
+
+    monkeypatch.setattr("vadesk.invoicing.sending.render_pdf", render)
     invoice_send(by=owner, invoice=final)
+    assert rendered_in_a_transaction == [False]  # the heavy work is done before the row lock is taken
     assert watch.connections == [] and received(smtp_server) == []  # queued, nothing spoken yet
 
     assert deliver()["sent"] == 1
@@ -196,4 +209,40 @@ def test_outsiders_cannot_send_via_the_api(api_as, final, outsider, colleague, a
 def test_the_api_refuses_a_draft_with_a_clear_message(api_as, draft, owner, billing):
     response = api_as(owner).post(f"/invoices/{draft.pk}/send", {})
     assert response.status_code == 422 and "Only a final invoice can be sent" in str(response.json())
+    assert outbox_state() == (0, 0)
+
+
+@pytest.mark.django_db
+def test_an_on_behalf_invoice_goes_to_its_buyer_in_the_buyers_language_from_the_clients_address(
+    behalf, owner, assistant
+):
+    invoice = _final(behalf, owner, assistant, "Weiterbildung Müller GmbH")
+    invoice_send(by=assistant, invoice=invoice)
+    row = OutboxMessage.objects.get()
+    assert row.recipient == "rechnung@mueller.example" and row.reply_to == "facturen@acme.example"
+    assert row.subject == f"Rechnung {invoice.number} von Opleidingsinstituut Acme B.V."
+    # We do not know the buyer's e-invoice preference: the PDF goes alone.
+    assert list(row.attachments.values_list("filename", flat=True)) == [f"{invoice.number}.pdf"]
+
+
+@pytest.mark.django_db
+def test_a_client_preferring_facturx_gets_one_pdf_with_the_xml_inside(final, owner, billing):
+    billing.einvoice_format = "facturx"
+    billing.save()
+    invoice_send(by=owner, invoice=final)
+    [attachment] = OutboxMessage.objects.get().attachments.all()
+    assert (attachment.filename, attachment.content_type) == (f"{final.number}-facturx.pdf", "application/pdf")
+    assert "factur-x.xml" in PdfReader(BytesIO(bytes(attachment.content))).attachments
+
+
+@pytest.mark.django_db
+def test_the_page_names_what_to_fill_in_when_there_is_no_invoice_address(client, draft, owner, billing, billable_acme):
+    billing.invoice_email = ""
+    billing.save()
+    billable_acme.email = ""
+    billable_acme.save()
+    final = invoice_finalise(by=owner, invoice=draft)
+    login(client, owner)
+    response = client.post(reverse("invoicing:send", args=[final.pk]), {"to": ""}, follow=True)
+    assert "Acme B.V. has no invoice e-mail. Fill in the invoice e-mail" in response.content.decode()
     assert outbox_state() == (0, 0)
