@@ -80,6 +80,23 @@ class CreditIn(Input):
     )
 
 
+class SendIn(Input):
+    to: str | None = Field(None, max_length=254, description="the recipient; omit for the client's invoice e-mail")
+    message: str = Field("", max_length=2000, description="a personal note above the standard text")
+    resend_after: Id | None = Field(
+        None, description="to send again: the id of the last sending you saw (a repeated request then sends nothing)"
+    )
+
+
+class DispatchOut(Schema):
+    id: int
+    invoice_id: int
+    recipient: str
+    sent_at: Timestamp
+    sent_by_id: int | None
+    message_id: int | None = Field(description="the comms outbox message that carries the mail")
+
+
 def _out(invoice: Invoice) -> dict:
     data = {f: getattr(invoice, f) for f in InvoiceOut.model_fields if f != "lines"}
     data["lines"] = [{**{f: getattr(line, f) for f in LineOut.model_fields}} for line in invoice.lines.all()]
@@ -139,6 +156,13 @@ def credit_note(request: HttpRequest, invoice_id: Id, payload: CreditIn):
         by=person, invoice=invoice_for(person, invoice_id), quantities=payload.quantities
     )
     return _out(note)
+
+
+@router.post("/invoices/{invoice_id}/send", response={201: DispatchOut})
+def send(request: HttpRequest, invoice_id: Id, payload: SendIn):
+    """Queue the invoice's mail with the PDF and the client's e-invoice format; the outbox worker delivers it."""
+    person = person_of(request)
+    return services.invoice_send(by=person, invoice=invoice_for(person, invoice_id), **payload.model_dump())
 
 
 @router.get(

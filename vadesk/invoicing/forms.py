@@ -58,6 +58,17 @@ class PaymentForm(forms.Form):
     paid_on = forms.DateField(label=_("Paid on"), widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"))
 
 
+class SendForm(forms.Form):
+    # Empty: the invoice address (the service names what to fill in when there is none).
+    to = forms.EmailField(label=_("To"), max_length=254, required=False)
+    message = forms.CharField(
+        label=_("Message"), required=False, max_length=2000, widget=forms.Textarea(attrs={"rows": 3})
+    )
+    # The last sending the page showed: sending again names it, so a double click sends one mail.
+    resend_after = forms.IntegerField(required=False, widget=forms.HiddenInput)
+    confirm = forms.BooleanField(label=_("Yes, send it again"), required=False)
+
+
 class StatementForm(forms.Form):
     file = forms.FileField(label=_("CAMT.053 file"))
 

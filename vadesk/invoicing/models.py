@@ -472,3 +472,17 @@ class Reminder(models.Model):
     class Meta:
         ordering = ["invoice", "level"]
         constraints = [models.UniqueConstraint(fields=["invoice", "level"], name="one_reminder_per_level")]
+
+
+class InvoiceDispatch(models.Model):
+    """One sending of a final invoice or credit note to its recipient, through the comms outbox."""
+
+    invoice = models.ForeignKey(Invoice, on_delete=models.PROTECT, related_name="dispatches")
+    recipient = models.EmailField(_("recipient"))
+    sent_at = models.DateTimeField(_("sent at"))
+    sent_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    # The outbox row that carries it: its state says whether the mail has left yet.
+    message = models.ForeignKey("comms.OutboxMessage", null=True, on_delete=models.SET_NULL, related_name="+")
+
+    class Meta:
+        ordering = ["-sent_at", "-id"]

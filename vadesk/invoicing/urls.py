@@ -22,6 +22,7 @@ urlpatterns = [
     path("invoices/<int:pk>/lines/<int:line_pk>/delete/", views.line_delete, name="line_delete"),
     path("invoices/<int:pk>/finalise/", views.finalise, name="finalise"),
     path("invoices/<int:pk>/discard/", views.discard, name="discard"),
+    path("invoices/<int:pk>/send/", views.send, name="send"),
     path("invoices/<int:pk>/credit/", views.credit, name="credit"),
     path("invoices/<int:pk>/payments/", views.payment_add, name="payment_add"),
     path("invoices/<int:pk>/payments/<int:payment_pk>/undo/", views.payment_undo, name="payment_undo"),

@@ -7,7 +7,7 @@ from decimal import Decimal
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.db.models import Q, Sum
+from django.db.models import Exists, OuterRef, Q, Sum
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -45,12 +45,14 @@ from vadesk.invoicing.forms import (
     PaymentForm,
     RunForm,
     SellerForm,
+    SendForm,
     StatementForm,
 )
 from vadesk.invoicing.models import (
     Buyer,
     ClientBilling,
     Invoice,
+    InvoiceDispatch,
     InvoiceLine,
     InvoiceQuerySet,
     Payment,
@@ -79,7 +81,12 @@ def _download(content: bytes, filename: str, content_type: str) -> HttpResponse:
 
 @staff_required
 def invoice_list(request):
-    invoices = staff_invoices(request).select_related("client", "buyer").order_by("status", "-issue_date", "-id")
+    invoices = (
+        staff_invoices(request)
+        .select_related("client", "buyer")
+        .annotate(is_sent=Exists(InvoiceDispatch.objects.filter(invoice=OuterRef("pk"))))
+        .order_by("status", "-issue_date", "-id")
+    )
     status = request.GET.get("status", "")
     if status in Invoice.Status.values:
         invoices = invoices.filter(status=status)
@@ -186,8 +193,50 @@ def invoice_detail(request, pk: int):
             "payments": invoice.payments.all(),
             "credit_notes": invoice.credit_notes.all(),
             "reminders": invoice.reminders.all(),
+            **_send_context(invoice),
         },
     )
+
+
+def _send_context(invoice: Invoice) -> dict:
+    if not invoice.is_final:
+        return {}
+    dispatches = list(invoice.dispatches.select_related("sent_by"))
+    last = dispatches[0] if dispatches else None
+    return {
+        "dispatches": dispatches,
+        "send_form": SendForm(
+            initial={"to": services.invoice_recipient(invoice), "resend_after": last.pk if last else None}
+        ),
+    }
+
+
+@staff_required
+@require_POST
+def send(request, pk: int):
+    invoice = invoice_in_reach(request, pk)
+    form = SendForm(request.POST)
+    if not form.is_valid():
+        report_form_errors(request, form)
+        return redirect("invoicing:detail", pk=pk)
+    try:
+        data = form.cleaned_data
+        dispatch = services.invoice_send(
+            by=request.user,
+            invoice=invoice,
+            to=data["to"],
+            message=data["message"],
+            resend_after=data["resend_after"] if data["confirm"] else None,
+        )
+    except ValidationError as error:
+        apply_validation_error(None, request, error)
+    else:
+        messages.success(
+            request,
+            _("%(number)s is on its way to %(recipient)s.")
+            % {"number": invoice.number, "recipient": dispatch.recipient},
+        )
+    return redirect("invoicing:detail", pk=pk)
 
 
 @staff_required

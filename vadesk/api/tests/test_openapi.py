@@ -35,6 +35,7 @@ EXPECTED_PATHS = {
     "/api/v1/invoices/{invoice_id}/lines",
     "/api/v1/invoices/{invoice_id}/finalise",
     "/api/v1/invoices/{invoice_id}/credit-note",
+    "/api/v1/invoices/{invoice_id}/send",
     "/api/v1/invoices/{invoice_id}/pdf",
     "/api/v1/invoices/{invoice_id}/einvoice/{fmt}",
     # invoicing on a client's behalf
@@ -71,7 +72,7 @@ def test_it_declares_bearer_authentication_on_every_operation(client, db):
     document = client.get("/api/v1/openapi.json").json()
     assert document["components"]["securitySchemes"]["TokenAuth"] == {"type": "http", "scheme": "bearer"}
     operations = [op for path in document["paths"].values() for op in path.values()]
-    assert len(operations) == 30 + 8 + 6 + 12 + len(COMMS_OPERATIONS)  # core + invoicing + on behalf + agenda + comms
+    assert len(operations) == 30 + 9 + 6 + 12 + len(COMMS_OPERATIONS)  # core + invoicing + on behalf + agenda + comms
     assert all(op["security"] == [{"TokenAuth": []}] for op in operations)
 
 

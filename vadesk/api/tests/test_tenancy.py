@@ -128,6 +128,8 @@ ELSEWHERE = {
             ("POST", "/{invoice_id}/credit-note"),
         ]
     },
+    "POST /api/v1/invoices/{invoice_id}/send": "vadesk.invoicing.tests.test_invoice_send.py::"
+    "test_outsiders_cannot_send_via_the_api",
     "GET /api/v1/invoices": "vadesk.invoicing.tests.test_api.py::test_a_client_user_reads_only_their_own_final_invoices",
     "POST /api/v1/invoices": "vadesk.invoicing.tests.test_api.py::test_outsiders_cannot_draft_for_a_client_out_of_reach",
     # invoicing on a client's behalf

@@ -22,6 +22,7 @@ from vadesk.invoicing.services.drafts import (
 )
 from vadesk.invoicing.services.finalising import credit_note_create, invoice_finalise, invoice_problems
 from vadesk.invoicing.services.payments import open_amount, payment_delete, payment_record
+from vadesk.invoicing.services.sending import invoice_recipient, invoice_send
 from vadesk.invoicing.services.statements import statement_import, statement_line_resolve
 
 __all__ = [
@@ -43,7 +44,9 @@ __all__ = [
     "invoice_line_delete",
     "invoice_line_save",
     "invoice_problems",
+    "invoice_recipient",
     "invoice_run_month",
+    "invoice_send",
     "invoice_update",
     "open_amount",
     "organisation_today",

@@ -214,6 +214,7 @@ MATRIX: dict[str, Entry] = {
     "invoicing:line_delete": lambda w: {"pk": w.draft.pk, "line_pk": w.draft.lines.get().pk},
     "invoicing:finalise": lambda w: {"pk": w.draft.pk},
     "invoicing:discard": lambda w: {"pk": w.draft.pk},
+    "invoicing:send": lambda w: {"pk": w.final.pk},
     "invoicing:credit": lambda w: {"pk": w.final.pk},
     "invoicing:payment_add": lambda w: {"pk": w.final.pk},
     "invoicing:payment_undo": lambda w: {"pk": w.final.pk, "payment_pk": w.payment.pk},
