@@ -8,6 +8,8 @@ import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
+from vadesk.lib.net import allowed_parse
+
 BASE_DIR = Path(__file__).resolve().parent.parent
 DATA_DIR = Path(os.environ.get("VADESK_DATA_DIR", BASE_DIR / "var"))
 
@@ -219,3 +221,11 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": os.environ.get("VADESK_LOG_LEVEL", "WARNING")},
 }
+
+# Outbound fetches (calendar subscriptions, CalDAV servers) reach public addresses only (vadesk/lib/net.py).
+# Self-hosters name the internal hosts or networks that may be fetched, comma-separated:
+# VADESK_FETCH_ALLOWED_HOSTS="caldav.lan,10.0.5.0/24". Empty by default: nothing inside is reachable.
+try:
+    FETCH_ALLOWED = allowed_parse(os.environ.get("VADESK_FETCH_ALLOWED_HOSTS", ""))
+except ValueError as exc:
+    raise ImproperlyConfigured(f"VADESK_FETCH_ALLOWED_HOSTS: {exc}") from exc

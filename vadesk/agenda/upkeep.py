@@ -5,6 +5,7 @@ Run by the scheduled job (agenda/jobs.py) and by `vadesk agenda_sync`; safe to r
 
 from __future__ import annotations
 
+import logging
 from dataclasses import dataclass, field
 from datetime import datetime
 
@@ -14,6 +15,8 @@ from vadesk.agenda.caldav_sync import calendar_refresh
 from vadesk.agenda.materialise import HORIZON_RENEW, calendar_materialise
 from vadesk.agenda.models import Calendar, Event
 from vadesk.agenda.services import reminders_send
+
+log = logging.getLogger(__name__)
 
 
 @dataclass
@@ -47,7 +50,12 @@ def agenda_upkeep(*, now: datetime) -> Upkeep:
     for calendar in Calendar.objects.filter(
         Q(materialised_until__isnull=True) | Q(materialised_until__lt=now + HORIZON_RENEW)
     ):
-        calendar_materialise(calendar=calendar, now=now)
+        try:
+            calendar_materialise(calendar=calendar, now=now)
+        except Exception as exc:  # one unreadable calendar must not stop the renewal and reminders of the others
+            log.exception("calendar %s could not be re-expanded", calendar.pk)
+            upkeep.failures.append((calendar, type(exc).__name__))
+            continue
         upkeep.renewed += 1
     upkeep.reminded = reminders_send(now=now)
     return upkeep

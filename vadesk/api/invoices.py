@@ -14,6 +14,7 @@ from vadesk.invoicing.einvoices import FORMATS, einvoice_bytes
 from vadesk.invoicing.models import Invoice, InvoiceLine
 from vadesk.invoicing.pdf.render import render_pdf
 from vadesk.invoicing.scoping import invoice_for, invoices_for
+from vadesk.lib.downloads import content_disposition
 
 router = Router(tags=["invoices"])
 
@@ -193,5 +194,5 @@ def einvoice(request: HttpRequest, invoice_id: Id, fmt: str):
 
 def _file(content: bytes, filename: str, content_type: str) -> HttpResponse:
     response = HttpResponse(content, content_type=content_type)
-    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    response["Content-Disposition"] = content_disposition(filename)
     return response

@@ -37,6 +37,7 @@ from vadesk.comms.phone import call_statistics
 from vadesk.comms.placeholders import PLACEHOLDERS
 from vadesk.comms.routing import preference_of
 from vadesk.comms.texts import default_text
+from vadesk.lib.downloads import content_disposition
 from vadesk.lib.pages import apply_validation_error, back
 from vadesk.tasks.models import Comment
 from vadesk.tasks.scoping import task_for
@@ -306,7 +307,7 @@ def attachment_download(request, pk: int):
         raise Http404 from None
     response = HttpResponse(bytes(attachment.content), content_type="application/octet-stream")
     # Always a download, never rendered inline: a mailed HTML or SVG file must not run in our origin.
-    response["Content-Disposition"] = f'attachment; filename="{attachment.filename.replace(chr(34), "")}"'
+    response["Content-Disposition"] = content_disposition(attachment.filename)
     response["X-Content-Type-Options"] = "nosniff"
     return response
 

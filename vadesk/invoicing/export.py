@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import io
+import re
 import zipfile
 from datetime import date
 from decimal import Decimal
@@ -47,6 +48,18 @@ def documents_in(organisation: Organisation, start: date, end: date) -> QuerySet
     )
 
 
+# OWASP "CSV Injection": a cell starting with one of these is a formula to Excel, LibreOffice and Google Sheets.
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+PLAIN_NUMBER = re.compile(r"[+-]?\d+(?:[.,]\d+)?")
+
+
+def csv_cell(value: object) -> object:
+    """Text that a spreadsheet would run is prefixed with `'`; numbers (a credit note's -12.50) stay numbers."""
+    if isinstance(value, str) and value.startswith(FORMULA_STARTS) and not PLAIN_NUMBER.fullmatch(value):
+        return "'" + value
+    return value
+
+
 def export_csv(organisation: Organisation, start: date, end: date) -> bytes:
     """UTF-8 with BOM and semicolons, so Excel in NL/DE opens it as columns; credit notes as negative amounts."""
     buffer = io.StringIO()
@@ -58,26 +71,25 @@ def export_csv(organisation: Organisation, start: date, end: date) -> bytes:
         for line in invoice.lines.all():
             key = f"{line.vat_category} {line.vat_rate}%"
             groups[key] = groups.get(key, Decimal("0")) + line.net_amount
-        writer.writerow(
-            [
-                invoice.number,
-                invoice.kind,
-                invoice.issue_date,
-                invoice.due_date or "",
-                invoice.buyer_snapshot.get("name", ""),
-                invoice.buyer_snapshot.get("vat_id", ""),
-                invoice.buyer_snapshot.get("country", ""),
-                invoice.vat_case,
-                sign * invoice.net_total,
-                sign * invoice.vat_total,
-                sign * invoice.gross_total,
-                ", ".join(f"{k}: {sign * v}" for k, v in groups.items()),
-                invoice.credit_of.number if invoice.credit_of else "",
-                invoice.paid_at or "",
-                invoice.period_start,
-                invoice.period_end,
-            ]
-        )
+        row = [
+            invoice.number,
+            invoice.kind,
+            invoice.issue_date,
+            invoice.due_date or "",
+            invoice.buyer_snapshot.get("name", ""),
+            invoice.buyer_snapshot.get("vat_id", ""),
+            invoice.buyer_snapshot.get("country", ""),
+            invoice.vat_case,
+            sign * invoice.net_total,
+            sign * invoice.vat_total,
+            sign * invoice.gross_total,
+            ", ".join(f"{k}: {sign * v}" for k, v in groups.items()),
+            invoice.credit_of.number if invoice.credit_of else "",
+            invoice.paid_at or "",
+            invoice.period_start,
+            invoice.period_end,
+        ]
+        writer.writerow([csv_cell(value) for value in row])
     return ("\ufeff" + buffer.getvalue()).encode("utf-8")
 
 

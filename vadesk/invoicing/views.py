@@ -61,6 +61,7 @@ from vadesk.invoicing.models import (
 )
 from vadesk.invoicing.pdf.render import render_pdf
 from vadesk.invoicing.scoping import invoice_for, invoices_for
+from vadesk.lib.downloads import content_disposition
 from vadesk.lib.pages import apply_validation_error, report_form_errors
 
 
@@ -75,7 +76,7 @@ def invoice_in_reach(request, pk: int) -> Invoice:
 
 def _download(content: bytes, filename: str, content_type: str) -> HttpResponse:
     response = HttpResponse(content, content_type=content_type)
-    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    response["Content-Disposition"] = content_disposition(filename)
     return response
 
 

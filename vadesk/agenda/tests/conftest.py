@@ -4,6 +4,7 @@ import pytest
 
 from vadesk.agenda.models import Calendar
 from vadesk.agenda.parties import client_party
+from vadesk.lib.net import allowed_parse
 
 ICS = Path(__file__).parent / "ics"
 
@@ -48,3 +49,9 @@ def synced_calendar(acme, dav_calendar) -> Calendar:
         username="anna",
         password="x",
     )
+
+
+@pytest.fixture(autouse=True)
+def _loopback_fetches_allowed(settings):
+    """The agenda's tests fetch from servers they start on loopback: allow those as a self-hoster would."""
+    settings.FETCH_ALLOWED = allowed_parse("127.0.0.1,::1,localhost")
