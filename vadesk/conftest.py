@@ -45,6 +45,12 @@ def _fast_hasher(settings):
 
 
 @pytest.fixture(autouse=True)
+def _mail_through_the_outbox(settings):
+    """The test runner swaps every mailer for locmem; vadesk's one mail path is the comms outbox, tested as configured."""
+    settings.MAILERS = {"default": {"BACKEND": "vadesk.comms.mailbackend.OutboxBackend"}}
+
+
+@pytest.fixture(autouse=True)
 def _english():
     """Each test starts in English: a request that activated a person's language must not leak into the next test."""
     with translation.override("en"):

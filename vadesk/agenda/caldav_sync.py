@@ -31,6 +31,7 @@ from vadesk.agenda import ical
 from vadesk.agenda.importing import _describe
 from vadesk.agenda.materialise import calendar_materialise
 from vadesk.agenda.models import Calendar, Conflict, Event
+from vadesk.agenda.subscriptions import subscription_fetch
 
 DAV = "{DAV:}"
 CALDAV_NS = "{urn:ietf:params:xml:ns:caldav}"
@@ -276,7 +277,6 @@ def _take_remote(calendar: Calendar, href: str, text: str, etag: str, event: Eve
 
 def calendar_refresh(*, calendar: Calendar) -> str | None:
     """Sync a CalDAV calendar or re-read a subscription; on failure keep the data, note the error, retry later."""
-    from vadesk.agenda.subscriptions import subscription_fetch
 
     try:
         if calendar.source == Calendar.Source.CALDAV:

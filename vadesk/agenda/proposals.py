@@ -12,9 +12,11 @@ from zoneinfo import ZoneInfo
 
 from django.utils.translation import gettext as _
 
-from vadesk.agenda import slots
+from vadesk.agenda import scoping, slots
 from vadesk.agenda.case import CaseError, parse_working_hours
 from vadesk.agenda.models import Occurrence, Party
+from vadesk.agenda.parties import assistant_party, client_party
+from vadesk.agenda.services import _current_range
 
 
 def busy_intervals(
@@ -174,10 +176,6 @@ def for_move(event, *, by, organisation, now: datetime, zone: ZoneInfo, days: in
     The event's own occurrences do not block it, and its current time is not proposed again.
     """
     from django.db.models import Q
-
-    from vadesk.agenda import scoping
-    from vadesk.agenda.parties import assistant_party, client_party
-    from vadesk.agenda.services import _current_range
 
     owner = event.calendar.party
     client = owner.client

@@ -19,6 +19,9 @@ from django.utils.translation import gettext as _
 
 from vadesk.accounts.models import Person
 from vadesk.agenda import itip
+from vadesk.agenda.availability import AvailabilityError, parse_availability
+from vadesk.agenda.caldav_sync import calendar_refresh
+from vadesk.agenda.case import CaseError, parse_working_hours
 from vadesk.agenda.importing import _describe
 from vadesk.agenda.materialise import calendar_materialise
 from vadesk.agenda.models import Attendee, Calendar, Event, Occurrence, Party, ReminderSent
@@ -29,6 +32,7 @@ from vadesk.comms.outbox import outbox_enqueue
 from vadesk.comms.routing import Draft, contact_remind, preference_of
 from vadesk.comms.texts import compose
 from vadesk.tasks.models import Task
+from vadesk.timesheets.services import time_entry_log
 
 
 def _check_staff(by: Person, calendar: Calendar) -> None:
@@ -84,8 +88,6 @@ def _store(event: Event, meeting: itip.Meeting) -> None:
     event.save()
     calendar_materialise(calendar=event.calendar)
     if event.pending_push:
-        from vadesk.agenda.caldav_sync import calendar_refresh
-
         # The server gets it right after commit; if it is down, `vadesk agenda_sync` retries.
         calendar = event.calendar
         transaction.on_commit(lambda: calendar_refresh(calendar=calendar))
@@ -168,8 +170,6 @@ def booking_create(
         event.organizer_email = meeting.organizer.email
         _store(event, meeting)
         if log_minutes and task is not None and task.engagement is not None:
-            from vadesk.timesheets.services import time_entry_log
-
             time_entry_log(
                 by=by,
                 engagement=task.engagement,
@@ -504,9 +504,6 @@ def party_update(*, by: Person, party: Party, **changes) -> Party:
     `availability` is pasted text (availability.parse_availability) and only for outside parties.
     """
     from zoneinfo import ZoneInfo, available_timezones
-
-    from vadesk.agenda.availability import AvailabilityError, parse_availability
-    from vadesk.agenda.case import CaseError, parse_working_hours
 
     _check_party(by, party)
     unknown = set(changes) - set(PARTY_FIELDS)

@@ -17,7 +17,9 @@ from django.views.decorators.http import require_POST
 
 from vadesk.accounts.decorators import client_user_required, staff_required
 from vadesk.agenda import ical, proposals, scoping, services
+from vadesk.agenda.availability import AvailabilityError, hours_text, parse_hours_text, ranges_text
 from vadesk.agenda.caldav_sync import calendar_refresh
+from vadesk.agenda.case import CaseError, parse_working_hours
 from vadesk.agenda.importing import calendar_import_ics
 from vadesk.agenda.models import Calendar, Conflict, Occurrence, Party
 from vadesk.agenda.parties import assistant_party, client_party
@@ -292,8 +294,6 @@ def party_add(request, pk: int):
         return redirect("agenda_find", pk=client.pk)
     hours = {day: [[start, end]] for day in ("mon", "tue", "wed", "thu", "fri")}
     try:
-        from vadesk.agenda.case import CaseError, parse_working_hours
-
         parse_working_hours(hours, name)
     except CaseError as exc:
         messages.error(request, str(exc))
@@ -314,7 +314,6 @@ def party_add(request, pk: int):
 
 
 def _party_form(party: Party) -> dict:
-    from vadesk.agenda.availability import hours_text, ranges_text
 
     return {
         "name": party.name,
@@ -332,7 +331,6 @@ def _party_form(party: Party) -> dict:
 @staff_required
 def party_edit(request, party_pk: int):
     """A party's zone, working and preferred hours, buffer/travel defaults, daily cap and (outside parties) pasted availability."""
-    from vadesk.agenda.availability import AvailabilityError, parse_hours_text
 
     party = scoping.party_editable(request.user, party_pk, request.membership.organisation_id)
     form, errors = _party_form(party), {}

@@ -3,35 +3,19 @@
 from datetime import date
 from decimal import Decimal
 
-from django.db.models import Q, QuerySet
 from django.http import Http404, HttpRequest, HttpResponse
 from ninja import Field, Router, Schema
 
-from vadesk.accounts.access import reach_of
-from vadesk.accounts.models import Person
 from vadesk.api.auth import person_of
 from vadesk.api.types import Day, Id, Input, Money, Timestamp
-from vadesk.clients.scoping import client_for, staff_clients
+from vadesk.clients.scoping import client_for
 from vadesk.invoicing import services
 from vadesk.invoicing.einvoices import FORMATS, einvoice_bytes
 from vadesk.invoicing.models import Invoice, InvoiceLine
+from vadesk.invoicing.pdf.render import render_pdf
+from vadesk.invoicing.scoping import invoice_for, invoices_for
 
 router = Router(tags=["invoices"])
-
-
-def visible_invoices(person: Person) -> QuerySet[Invoice]:
-    """Staff: invoices of the clients they serve. Client users: their own client's final documents. Nothing else."""
-    return Invoice.objects.filter(
-        Q(client__in=staff_clients(person))
-        | Q(status=Invoice.Status.FINAL, client_id__in=reach_of(person).portal_clients)
-    )
-
-
-def invoice_visible(person: Person, pk: int) -> Invoice:
-    try:
-        return visible_invoices(person).select_related("client", "seller__organisation", "credit_of").get(pk=pk)
-    except (Invoice.DoesNotExist, ValueError, TypeError):
-        raise Http404 from None
 
 
 class LineOut(Schema):
@@ -104,7 +88,7 @@ def _out(invoice: Invoice) -> dict:
 
 @router.get("/invoices", response=list[InvoiceOut])
 def list_invoices(request: HttpRequest, status: Invoice.Status | None = None, client_id: Id | None = None):
-    invoices = visible_invoices(person_of(request)).prefetch_related("lines").order_by("-issue_date", "-id")
+    invoices = invoices_for(person_of(request)).prefetch_related("lines").order_by("-issue_date", "-id")
     if status:
         invoices = invoices.filter(status=status)
     if client_id:
@@ -114,7 +98,7 @@ def list_invoices(request: HttpRequest, status: Invoice.Status | None = None, cl
 
 @router.get("/invoices/{invoice_id}", response=InvoiceOut)
 def get_invoice(request: HttpRequest, invoice_id: Id):
-    return _out(invoice_visible(person_of(request), invoice_id))
+    return _out(invoice_for(person_of(request), invoice_id))
 
 
 @router.post("/invoices", response={201: InvoiceOut})
@@ -134,7 +118,7 @@ def create_draft(request: HttpRequest, payload: DraftIn):
 @router.post("/invoices/{invoice_id}/lines", response={201: InvoiceOut})
 def add_line(request: HttpRequest, invoice_id: Id, payload: LineIn):
     person = person_of(request)
-    invoice = invoice_visible(person, invoice_id)
+    invoice = invoice_for(person, invoice_id)
     services.invoice_line_save(by=person, invoice=invoice, **payload.model_dump())
     return _out(invoice)
 
@@ -143,7 +127,7 @@ def add_line(request: HttpRequest, invoice_id: Id, payload: LineIn):
 def finalise(request: HttpRequest, invoice_id: Id, payload: FinaliseIn):
     person = person_of(request)
     invoice = services.invoice_finalise(
-        by=person, invoice=invoice_visible(person, invoice_id), issue_date=payload.issue_date
+        by=person, invoice=invoice_for(person, invoice_id), issue_date=payload.issue_date
     )
     return _out(invoice)
 
@@ -152,7 +136,7 @@ def finalise(request: HttpRequest, invoice_id: Id, payload: FinaliseIn):
 def credit_note(request: HttpRequest, invoice_id: Id, payload: CreditIn):
     person = person_of(request)
     note = services.credit_note_create(
-        by=person, invoice=invoice_visible(person, invoice_id), quantities=payload.quantities
+        by=person, invoice=invoice_for(person, invoice_id), quantities=payload.quantities
     )
     return _out(note)
 
@@ -163,9 +147,8 @@ def credit_note(request: HttpRequest, invoice_id: Id, payload: CreditIn):
     openapi_extra={"responses": {200: {"content": {"application/pdf": {}}}}},
 )
 def pdf(request: HttpRequest, invoice_id: Id):
-    from vadesk.invoicing.pdf.render import render_pdf
 
-    invoice = invoice_visible(person_of(request), invoice_id)
+    invoice = invoice_for(person_of(request), invoice_id)
     return _file(render_pdf(invoice), f"{invoice.filename_stem}.pdf", "application/pdf")
 
 
@@ -178,7 +161,7 @@ def pdf(request: HttpRequest, invoice_id: Id):
     },
 )
 def einvoice(request: HttpRequest, invoice_id: Id, fmt: str):
-    invoice = invoice_visible(person_of(request), invoice_id)
+    invoice = invoice_for(person_of(request), invoice_id)
     if fmt not in FORMATS:
         raise Http404
     return _file(*einvoice_bytes(invoice, fmt))

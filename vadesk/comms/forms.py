@@ -6,6 +6,7 @@ from django.utils.translation import gettext_lazy as _
 from vadesk.accounts.models import Language, validate_time_zone
 from vadesk.clients.models import Client, Contact
 from vadesk.comms.models import Cadence, MessageTemplate, PhoneMessage, Weekday
+from vadesk.lib.formfields import label_choices_with, model_choices
 from vadesk.lib.widgets import DateTimeInput
 
 
@@ -42,12 +43,13 @@ class PhoneMessageForm(forms.Form):
 
     def __init__(self, *args, clients, contacts, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["client"].queryset = clients
-        self.fields["contact"].queryset = contacts
-        self.fields["contact"].label_from_instance = lambda c: f"{c.client} – {c.name}"
+        model_choices(self, "client").queryset = clients
+        model_choices(self, "contact").queryset = contacts
+        label_choices_with(model_choices(self, "contact"), lambda c: f"{c.client} – {c.name}")
 
     def clean(self):
-        data = super().clean()
+        super().clean()
+        data = self.cleaned_data
         contact, client = data.get("contact"), data.get("client")
         if contact and client and contact.client_id != client.pk:
             self.add_error("contact", _("This contact belongs to another client."))
@@ -126,4 +128,4 @@ class TriageFileForm(forms.Form):
 
     def __init__(self, *args, clients, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["client"].queryset = clients
+        model_choices(self, "client").queryset = clients

@@ -10,7 +10,7 @@ from vadesk.accounts.access import reach_of
 from vadesk.accounts.models import Person
 from vadesk.clients.models import Assignment, Client, Contact
 from vadesk.clients.scoping import staff_clients
-from vadesk.comms.models import FollowUp, InboundMessage, OutboxMessage, PhoneMessage
+from vadesk.comms.models import FollowUp, InboundMessage, OutboxMessage, PhoneMessage, PhoneMessageQuerySet
 
 
 def _get[T: Model](queryset: QuerySet[T], pk: int) -> T:
@@ -28,7 +28,7 @@ def contact_for_staff(person: Person, pk: int, organisation_id: int | None = Non
     return _get(contacts_of(person, organisation_id).select_related("client__organisation"), pk)
 
 
-def phone_messages_of(person: Person, organisation_id: int | None = None) -> QuerySet[PhoneMessage]:
+def phone_messages_of(person: Person, organisation_id: int | None = None) -> PhoneMessageQuerySet:
     return PhoneMessage.objects.filter(client__in=staff_clients(person, organisation_id))
 
 

@@ -20,6 +20,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from vadesk.accounts.models import Membership, Organisation, Person
+from vadesk.agenda.demo import agenda_demo
 from vadesk.clients.models import Assignment, Client, Contact, DossierFact
 from vadesk.comms.demo import comms_demo_load
 from vadesk.demo.practice import (
@@ -46,6 +47,7 @@ from vadesk.demo.worklog import (
 )
 from vadesk.engagements.balance import month_end, month_start
 from vadesk.engagements.models import Engagement
+from vadesk.invoicing.demo import invoicing_demo
 from vadesk.lib.rounding import billed_minutes
 from vadesk.tasks.models import (
     ChecklistItem,
@@ -112,10 +114,8 @@ def demo_load(*, now: datetime | None = None, seed: int = DEMO_SEED) -> DemoSumm
     with transaction.atomic():
         organisations = [loader.organisation(spec) for spec in ORGANISATIONS]
         recurring_tasks_spawn(now=loader.now)
-        from vadesk.invoicing.demo import invoicing_demo
 
         invoicing_demo(organisations, now=loader.now)
-        from vadesk.agenda.demo import agenda_demo
 
         agenda_demo(organisations, now=loader.now)
         comms_demo_load(organisations=organisations, now=loader.now)

@@ -10,7 +10,8 @@ from django.utils import translation
 from django.utils.translation import gettext as _
 
 from vadesk.einvoice.model import CREDIT_NOTE, INVOICE, Address, Document, Line, Party
-from vadesk.invoicing.models import Buyer, ClientBilling, Invoice, SellerProfile, VatRate
+from vadesk.einvoice.xmlutil import endpoint
+from vadesk.invoicing.models import Buyer, ClientBilling, Invoice, InvoiceLine, SellerProfile, VatRate
 from vadesk.invoicing.vat import Rate, VatCase, legal_note, line_vat, vat_case
 from vadesk.lib.validators import bic_for_iban
 
@@ -41,7 +42,7 @@ def seller_party(profile: SellerProfile) -> dict[str, Any]:
 
 
 def buyer_party(invoice: Invoice) -> dict[str, Any]:
-    if invoice.buyer_id:
+    if invoice.buyer is not None:
         return _buyer_of_client(invoice.buyer)
     client = invoice.client
     billing = ClientBilling.objects.filter(client=client).first()
@@ -87,7 +88,6 @@ def payment_days(invoice: Invoice) -> int:
 def electronic_address(party: dict[str, Any], *, peppol: bool) -> tuple[str, str]:
     """BT-34 / BT-49 as it will be written: named address, else VAT id, else KvK / KBO number, else (not in Peppol)
     e-mail."""
-    from vadesk.einvoice.xmlutil import endpoint
 
     return endpoint(
         party.get("vat_id", ""),
@@ -142,7 +142,7 @@ def _party(data: dict[str, Any], *, with_contact: bool) -> Party:
     )
 
 
-def document_of(invoice: Invoice, *, lines=None) -> Document:  # type: ignore[no-untyped-def]
+def document_of(invoice: Invoice, *, lines: list[InvoiceLine] | None = None) -> Document:
     """The e-invoice document of a final invoice (or a draft, priced as it would be today)."""
     seller, buyer = parties(invoice)
     lines = list(invoice.lines.all()) if lines is None else lines
@@ -202,7 +202,7 @@ def document_of(invoice: Invoice, *, lines=None) -> Document:  # type: ignore[no
     )
 
 
-def _inside(line, invoice: Invoice) -> tuple[date | None, date | None]:  # type: ignore[no-untyped-def]
+def _inside(line: InvoiceLine, invoice: Invoice) -> tuple[date | None, date | None]:
     """A line period outside the document's period (a retainer month paid in advance) stays off the XML: PEPPOL-EN16931-R110/R111.
     The PDF still shows it in the line's text."""
     start, end = line.period_start, line.period_end

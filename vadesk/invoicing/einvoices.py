@@ -11,6 +11,7 @@ from vadesk.einvoice.ubl import to_ubl
 from vadesk.einvoice.xmlutil import party_endpoint
 from vadesk.invoicing.documents import document_of
 from vadesk.invoicing.models import ClientBilling, Invoice
+from vadesk.invoicing.pdf.render import render_facturx
 
 FORMATS = ("ubl", "cii", "xrechnung-ubl", "xrechnung-cii", "facturx")
 SUFFIX = {
@@ -81,8 +82,6 @@ def einvoice_bytes(invoice: Invoice, fmt: str) -> tuple[bytes, str, str]:
         raise ValidationError(_("Only a final invoice has an e-invoice. Finalise it first."))
     filename = invoice.filename_stem + SUFFIX[fmt]
     if fmt == "facturx":
-        from vadesk.invoicing.pdf.render import render_facturx
-
         return render_facturx(invoice), filename, "application/pdf"
     doc = document_of(invoice)
     if fmt == "ubl" and (refusal := peppol_refusal(doc)):

@@ -11,7 +11,9 @@ from decimal import Decimal
 from django.db.models import QuerySet
 
 from vadesk.accounts.models import Organisation
+from vadesk.invoicing.einvoices import einvoice_bytes, formats_of
 from vadesk.invoicing.models import Invoice
+from vadesk.invoicing.pdf.render import render_pdf
 
 COLUMNS = [
     "number",
@@ -80,8 +82,6 @@ def export_csv(organisation: Organisation, start: date, end: date) -> bytes:
 
 
 def export_zip(organisation: Organisation, start: date, end: date) -> bytes:
-    from vadesk.invoicing.einvoices import einvoice_bytes, formats_of
-    from vadesk.invoicing.pdf.render import render_pdf
 
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:

@@ -7,6 +7,7 @@ from django.utils.translation import gettext_lazy as _
 from vadesk.clients.models import Client
 from vadesk.invoicing.models import Buyer, ClientBilling, Invoice, InvoiceLine, SellerProfile
 from vadesk.invoicing.vat import RateKind
+from vadesk.lib.formfields import model_choices
 
 RATE_CHOICES = [
     (RateKind.STANDARD.value, _("Standard rate")),
@@ -17,12 +18,12 @@ RATE_CHOICES = [
 
 
 class DraftForm(forms.Form):
-    client = forms.ModelChoiceField(queryset=None, label=_("Client"))
+    client = forms.ModelChoiceField(queryset=Client.objects.none(), label=_("Client"))
     month = forms.CharField(label=_("Month"), widget=forms.DateInput(attrs={"type": "month"}))
 
     def __init__(self, *args, clients=None, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["client"].queryset = clients
+        model_choices(self, "client").queryset = clients
 
     def clean_month(self) -> date:
         try:
@@ -66,7 +67,8 @@ class ExportForm(forms.Form):
     end = forms.DateField(label=_("Until"), widget=forms.DateInput(attrs={"type": "date"}))
 
     def clean(self):
-        data = super().clean()
+        super().clean()
+        data = self.cleaned_data
         if data.get("start") and data.get("end") and data["end"] < data["start"]:
             raise forms.ValidationError(_("The period ends before it starts."))
         return data
@@ -106,7 +108,8 @@ class InvoiceEditForm(forms.ModelForm):
         }
 
     def clean(self):
-        data = super().clean()
+        super().clean()
+        data = self.cleaned_data
         if data.get("period_start") and data.get("period_end") and data["period_end"] < data["period_start"]:
             raise forms.ValidationError(_("The period ends before it starts."))
         return data
@@ -177,16 +180,17 @@ class BuyerForm(forms.ModelForm):
 
 
 class BehalfDraftForm(forms.Form):
-    buyer = forms.ModelChoiceField(queryset=None, label=_("Buyer"))
+    buyer = forms.ModelChoiceField(queryset=Buyer.objects.none(), label=_("Buyer"))
     period_start = forms.DateField(label=_("Delivery period from"), widget=forms.DateInput(attrs={"type": "date"}))
     period_end = forms.DateField(label=_("Delivery period until"), widget=forms.DateInput(attrs={"type": "date"}))
 
     def __init__(self, *args, buyers=None, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["buyer"].queryset = buyers
+        model_choices(self, "buyer").queryset = buyers
 
     def clean(self):
-        data = super().clean()
+        super().clean()
+        data = self.cleaned_data
         if data.get("period_start") and data.get("period_end") and data["period_end"] < data["period_start"]:
             raise forms.ValidationError(_("The period ends before it starts."))
         return data

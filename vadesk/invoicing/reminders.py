@@ -14,6 +14,7 @@ from vadesk.comms.outbox import outbox_enqueue
 from vadesk.invoicing.documents import buyer_party
 from vadesk.invoicing.einvoices import einvoice_bytes, formats_of, preferred_format
 from vadesk.invoicing.models import Invoice, Reminder
+from vadesk.invoicing.pdf.render import render_pdf
 from vadesk.lib.formatting import format_money
 
 # A client who gets a reminder gets at least this long to react before the next one.
@@ -42,13 +43,13 @@ def reminders_send(*, organisation: Organisation, today: date | None = None) -> 
     3. The outbox worker delivers it after commit, retrying while SMTP is down and never sending it
        twice on its own (see comms/outbox.py). Nothing here talks to the network.
     """
-    from vadesk.invoicing.pdf.render import render_pdf
 
     today = today or timezone.localdate()
     sent = []
     # On-behalf invoices are paid into the client's account, which we do not see: no automatic reminders for those.
+    # django-stubs cannot see with_amount_due's annotations (amount_due), as in services.open_amount.
     candidates = (
-        Invoice.objects.for_organisation(organisation)
+        Invoice.objects.for_organisation(organisation)  # type: ignore[misc]
         .unpaid()
         .filter(due_date__lt=today, buyer__isnull=True)
         .with_amount_due()
@@ -107,7 +108,7 @@ def _mail(invoice: Invoice, level: int, pdf: bytes) -> tuple[str, str, list[tupl
                 opening,
                 _("Open amount: %(amount)s, due since %(due)s. Please transfer it to %(iban)s quoting %(number)s.")
                 % {
-                    "amount": format_money(invoice.amount_due, locale=locale),
+                    "amount": format_money(invoice.amount_due, locale=locale),  # type: ignore[attr-defined]
                     "due": invoice.due_date.isoformat() if invoice.due_date else "",
                     "iban": invoice.seller_snapshot.get("iban", ""),
                     "number": invoice.number,

@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
 from decimal import Decimal
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.db.models import Q, QuerySet, Sum
+from django.db.models import Q, Sum
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -14,8 +15,11 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from vadesk.accounts.decorators import client_user_required, owner_required, staff_required
+from vadesk.clients.models import Client
 from vadesk.clients.scoping import clients_for
 from vadesk.einvoice.model import money
+from vadesk.einvoice.totals import document_totals
+from vadesk.engagements.balance import month_end
 from vadesk.invoicing import export, services
 from vadesk.invoicing.documents import document_of
 from vadesk.invoicing.einvoices import (
@@ -48,30 +52,23 @@ from vadesk.invoicing.models import (
     ClientBilling,
     Invoice,
     InvoiceLine,
+    InvoiceQuerySet,
     Payment,
     SellerProfile,
     StatementLine,
 )
+from vadesk.invoicing.pdf.render import render_pdf
+from vadesk.invoicing.scoping import invoice_for, invoices_for
 from vadesk.lib.pages import apply_validation_error, report_form_errors
 
 
-def staff_invoices(request) -> QuerySet[Invoice]:
-    """Deny by default: the organisation worked in, and only clients this person serves."""
-    return Invoice.objects.filter(
-        organisation_id=request.membership.organisation_id,
-        client__in=clients_for(request.user, write=True, organisation=request.membership.organisation_id),
-    )
+def staff_invoices(request) -> InvoiceQuerySet:
+    """The team's invoices in the organisation worked in (vadesk.invoicing.scoping)."""
+    return invoices_for(request.user, write=True, organisation=request.membership.organisation_id)
 
 
 def invoice_in_reach(request, pk: int) -> Invoice:
-    try:
-        return (
-            staff_invoices(request)
-            .select_related("client", "buyer", "seller__organisation", "seller__on_behalf_of", "credit_of")
-            .get(pk=pk)
-        )
-    except (Invoice.DoesNotExist, ValueError):
-        raise Http404 from None
+    return invoice_for(request.user, pk, write=True, organisation=request.membership.organisation_id)
 
 
 def _download(content: bytes, filename: str, content_type: str) -> HttpResponse:
@@ -87,11 +84,11 @@ def invoice_list(request):
     if status in Invoice.Status.values:
         invoices = invoices.filter(status=status)
     today = timezone.localdate()
-    last_month = (today.replace(day=1) - timezone.timedelta(days=1)).strftime("%Y-%m")
+    last_month = (today.replace(day=1) - timedelta(days=1)).strftime("%Y-%m")
     # What clients owe the organisation (on-behalf invoices are owed to the client), credit notes included,
     # in one query: the same amount due as on each invoice.
     owed = (
-        staff_invoices(request)
+        staff_invoices(request)  # type: ignore[misc]  # django-stubs cannot see with_amount_due's annotations
         .unpaid()
         .filter(buyer__isnull=True)
         .with_amount_due()
@@ -104,8 +101,8 @@ def invoice_list(request):
         {
             "invoices": invoices[:300],
             "status": status,
-            "outstanding": money(owed["outstanding"] or 0),
-            "overdue": money(owed["overdue"] or 0),
+            "outstanding": money(owed["outstanding"] or Decimal("0")),
+            "overdue": money(owed["overdue"] or Decimal("0")),
             "draft_form": DraftForm(
                 clients=clients_for(request.user, write=True, organisation=request.membership.organisation_id).active(),
                 initial={"month": last_month},
@@ -129,7 +126,6 @@ def draft_new(request):
     if not form.is_valid():
         report_form_errors(request, form)
         return redirect("invoicing:list")
-    from vadesk.engagements.balance import month_end
 
     month = form.cleaned_data["month"]
     try:
@@ -164,8 +160,6 @@ def invoice_detail(request, pk: int):
         problems = services.invoice_problems(invoice)
         if not any("VAT" in p for p in problems):
             try:
-                from vadesk.einvoice.totals import document_totals
-
                 preview = document_totals(document_of(invoice, lines=lines).lines)
             except Exception:
                 preview = None
@@ -307,7 +301,6 @@ def payment_undo(request, pk: int, payment_pk: int):
 
 @staff_required
 def invoice_pdf(request, pk: int):
-    from vadesk.invoicing.pdf.render import render_pdf
 
     invoice = invoice_in_reach(request, pk)
     return _download(render_pdf(invoice), f"{invoice.filename_stem}.pdf", "application/pdf")
@@ -398,9 +391,11 @@ def seller_settings(request):
 # The client's portal: their own final invoices, nothing else.
 
 
-def _portal_invoices(request) -> QuerySet[Invoice]:
+def _portal_invoices(request) -> InvoiceQuerySet:
     """The client's final documents: those to it, and those issued in its name to its own customers."""
-    return Invoice.objects.final().filter(client=request.portal_client).select_related("buyer", "finalised_by")
+    return (
+        invoices_for(request.user).final().filter(client=request.portal_client).select_related("buyer", "finalised_by")
+    )
 
 
 @client_user_required
@@ -428,8 +423,6 @@ def portal_download(request, pk: int, fmt: str = "pdf"):
     except (Invoice.DoesNotExist, ValueError):
         raise Http404 from None
     if fmt == "pdf":
-        from vadesk.invoicing.pdf.render import render_pdf
-
         return _download(render_pdf(invoice), f"{invoice.filename_stem}.pdf", "application/pdf")
     if fmt not in formats_of(invoice):
         raise Http404
@@ -456,7 +449,6 @@ def invoice_edit(request, pk: int):
 
 
 def _client_or_404(request, client_pk: int):
-    from vadesk.clients.models import Client
 
     try:
         return clients_for(request.user, write=True, organisation=request.membership.organisation_id).get(pk=client_pk)

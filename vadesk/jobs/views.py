@@ -6,9 +6,9 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from vadesk.accounts.decorators import owner_required
 from vadesk.accounts.models import Person
 from vadesk.jobs.services import JobNotFound, failed_jobs, job_retry
-from vadesk.web.access import owner_required
 
 
 def _person(request: HttpRequest) -> Person:

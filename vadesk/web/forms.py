@@ -8,6 +8,7 @@ from vadesk.accounts.models import Person
 from vadesk.clients.models import Client, Contact, DossierFact
 from vadesk.engagements.models import Engagement
 from vadesk.lib.durations import parse_duration
+from vadesk.lib.formfields import label_choices_with, model_choices
 from vadesk.lib.validators import normalise_vat_id
 from vadesk.lib.widgets import DateInput, DateTimeInput
 from vadesk.tasks.models import Category, Comment, Priority, Source
@@ -114,15 +115,16 @@ class TaskForm(forms.Form):
 
     def __init__(self, *args, clients, staff, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["client"].queryset = clients
-        self.fields["engagement"].queryset = (
+        model_choices(self, "client").queryset = clients
+        model_choices(self, "engagement").queryset = (
             Engagement.objects.filter(client__in=clients).active().select_related("client")
         )
-        self.fields["engagement"].label_from_instance = lambda e: f"{e.client.name} · {e.name}"
-        self.fields["assignees"].queryset = staff
+        label_choices_with(model_choices(self, "engagement"), lambda e: f"{e.client.name} · {e.name}")
+        model_choices(self, "assignees").queryset = staff
 
     def clean(self):
-        data = super().clean()
+        super().clean()
+        data = self.cleaned_data
         client, engagement = data.get("client"), data.get("engagement")
         if client and engagement and engagement.client_id != client.pk:
             self.add_error("engagement", _("This engagement belongs to another client."))
@@ -160,8 +162,8 @@ class TimeEntryForm(forms.Form):
 
     def __init__(self, *args, engagements, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["engagement"].queryset = engagements.select_related("client")
-        self.fields["engagement"].label_from_instance = lambda e: f"{e.client.name} · {e.name}"
+        model_choices(self, "engagement").queryset = engagements.select_related("client")
+        label_choices_with(model_choices(self, "engagement"), lambda e: f"{e.client.name} · {e.name}")
 
 
 class TimerForm(forms.Form):
@@ -203,11 +205,12 @@ class RecurringTaskForm(forms.Form):
 
     def __init__(self, *args, client, staff, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["engagement"].queryset = client.engagements.active()
-        self.fields["assignees"].queryset = staff
+        model_choices(self, "engagement").queryset = client.engagements.active()
+        model_choices(self, "assignees").queryset = staff
 
     def clean(self):
-        data = super().clean()
+        super().clean()
+        data = self.cleaned_data
         first, repeats = data.get("first_due_at"), data.get("repeats")
         if first and repeats:
             day = self.WEEKDAYS[first.weekday()]

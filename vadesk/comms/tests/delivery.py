@@ -5,6 +5,7 @@ from __future__ import annotations
 import smtplib
 from email.message import EmailMessage
 
+from django.conf import settings
 from django.db import connection
 from django.utils import timezone
 
@@ -21,13 +22,13 @@ def deliver() -> dict[str, int]:
 
 def smtp_down(monkeypatch) -> None:
     """Point the outbox at a port where nothing listens: every connection is refused."""
-    monkeypatch.setenv("VADESK_SMTP_HOST", "127.0.0.1")
-    monkeypatch.setenv("VADESK_SMTP_PORT", str(free_port()))
+    monkeypatch.setattr(settings, "SMTP_HOST", "127.0.0.1")
+    monkeypatch.setattr(settings, "SMTP_PORT", free_port())
 
 
 def smtp_back(monkeypatch, server: SmtpServer) -> None:
     """The relay answers again; messages waiting out their back-off are due now."""
-    monkeypatch.setenv("VADESK_SMTP_PORT", str(server.port))
+    monkeypatch.setattr(settings, "SMTP_PORT", server.port)
     OutboxMessage.objects.filter(state=OutboxMessage.State.PENDING).update(not_before=timezone.now())
 
 

@@ -18,12 +18,14 @@ from babel.numbers import format_currency, format_decimal
 from django.utils import translation
 from django.utils.translation import gettext as _
 
+from vadesk.accounts.models import Country
 from vadesk.einvoice.cii import to_cii
 from vadesk.einvoice.model import Document
 from vadesk.einvoice.totals import document_totals
 from vadesk.invoicing.documents import document_of, parties
 from vadesk.invoicing.models import Invoice, InvoiceLine
 from vadesk.lib.formatting import format_minutes
+from vadesk.timesheets.models import TimeEntry
 
 TEMPLATE = Path(__file__).with_name("invoice.typ")
 LOCALES = {"nl": "nl_NL", "de": "de_DE", "en": "en_GB"}
@@ -236,7 +238,6 @@ def _spaced(iban: str) -> str:
 
 
 def _address_lines(party: dict[str, Any]) -> list[str]:
-    from vadesk.accounts.models import Country
 
     country = (
         str(Country(party["country"]).label) if party.get("country") in Country.values else party.get("country", "")
@@ -265,7 +266,6 @@ def _ids(seller: dict[str, Any]) -> list[str]:
 
 
 def _specification(invoice: Invoice, locale: str) -> list[list[str]]:
-    from vadesk.timesheets.models import TimeEntry
 
     entries = (
         TimeEntry.objects.filter(invoice_link__line__invoice=invoice)

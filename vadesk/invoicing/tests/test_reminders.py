@@ -7,6 +7,7 @@ from decimal import Decimal
 
 import pytest
 from aiosmtpd.controller import Controller
+from django.conf import settings
 
 from vadesk.comms.channels import SmtpAdapter
 from vadesk.comms.outbox import outbox_run
@@ -39,8 +40,8 @@ def smtp(monkeypatch):
     port = free_port()
     controller = Controller(inbox, hostname="127.0.0.1", port=port)
     controller.start()
-    monkeypatch.setenv("VADESK_SMTP_HOST", "127.0.0.1")
-    monkeypatch.setenv("VADESK_SMTP_PORT", str(port))
+    monkeypatch.setattr(settings, "SMTP_HOST", "127.0.0.1")
+    monkeypatch.setattr(settings, "SMTP_PORT", port)
     yield inbox
     controller.stop()
 

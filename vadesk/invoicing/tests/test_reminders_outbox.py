@@ -4,6 +4,7 @@ is spoken while the reminder is being written (before, `EmailMessage.send()` ran
 from datetime import timedelta
 
 import pytest
+from django.conf import settings
 
 from vadesk.comms import outbox
 from vadesk.comms.models import OutboxMessage
@@ -19,8 +20,8 @@ pytestmark = pytest.mark.django_db(transaction=True)
 @pytest.fixture
 def smtp_server(monkeypatch):
     with SmtpServer() as server:
-        monkeypatch.setenv("VADESK_SMTP_HOST", "127.0.0.1")
-        monkeypatch.setenv("VADESK_SMTP_PORT", str(server.port))
+        monkeypatch.setattr(settings, "SMTP_HOST", "127.0.0.1")
+        monkeypatch.setattr(settings, "SMTP_PORT", server.port)
         yield server
 
 

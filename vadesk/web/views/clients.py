@@ -49,13 +49,13 @@ def client_list(request):
         clients = clients.filter(
             Q(name__icontains=q) | Q(city__icontains=q) | Q(contacts__name__icontains=q)
         ).distinct()
-    clients = list(clients)
-    engagements = list(Engagement.objects.active().filter(client__in=[c.pk for c in clients]).select_related("client"))
+    listed = list(clients)
+    engagements = list(Engagement.objects.active().filter(client__in=[c.pk for c in listed]).select_related("client"))
     balances = balances_of(engagements, timezone.localdate())
     by_client: dict[int, list] = {}
     for engagement in engagements:
         by_client.setdefault(engagement.client_id, []).append((engagement, balances[engagement.pk]))
-    rows = [(c, by_client.get(c.pk, [])) for c in clients]
+    rows = [(c, by_client.get(c.pk, [])) for c in listed]
     return render(request, "web/client_list.html", {"rows": rows, "q": q})
 
 

@@ -19,6 +19,7 @@ from vadesk.accounts.decorators import owner_required
 from vadesk.accounts.models import Language, Membership, Organisation, Person
 from vadesk.accounts.services import member_add
 from vadesk.clients.models import Client
+from vadesk.lib.formfields import model_choices
 from vadesk.lib.pages import apply_validation_error
 from vadesk.timesheets.models import TimeEntry
 from vadesk.web.views.common import organisation_staff
@@ -54,7 +55,7 @@ class MemberForm(forms.Form):
 
     def __init__(self, *args, organisation, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["client"].queryset = organisation.clients.active()
+        model_choices(self, "client").queryset = organisation.clients.active()
 
 
 @owner_required
