@@ -7,7 +7,7 @@ from zoneinfo import ZoneInfo
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db.models import Q
+from django.db.models import BooleanField, ExpressionWrapper, Q
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -108,9 +108,11 @@ def client_agenda(request, pk: int):
         "following": following,
         "zone": zone,
         "sources": Calendar.Source.choices,
-        "conflicts": Conflict.objects.filter(event__calendar__in=calendars, resolved_at__isnull=True).select_related(
-            "event"
-        ),
+        # Both versions of a conflict are whole iCalendar texts too: the page shows only whether ours exists.
+        "conflicts": Conflict.objects.filter(event__calendar__in=calendars, resolved_at__isnull=True)
+        .select_related("event")
+        .annotate(has_local=ExpressionWrapper(~Q(local_ics=""), output_field=BooleanField()))
+        .defer("event__ics", "local_ics", "remote_ics"),
     }
     return render(request, "agenda/client.html", context)
 
