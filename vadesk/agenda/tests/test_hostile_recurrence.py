@@ -201,7 +201,7 @@ def test_the_import_names_each_series_left_out(upload_calendar, time_machine):
 
 
 @pytest.mark.django_db
-def test_a_hostile_time_zone_leaves_the_calendar_untouched(upload_calendar):
+def test_a_hostile_time_zone_leaves_the_calendar_untouched(upload_calendar, icalendar_not_asked):
     with pytest.raises(ical.IcsError, match="Evil"):
         calendar_import_ics(calendar=upload_calendar, data=vcalendar(vtimezone("FREQ=SECONDLY"), ZONED_EVENT))
     assert not upload_calendar.events.exists()
