@@ -8,7 +8,9 @@ as a whole (`IcsError`).
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+import calendar as gregorian
+import re
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta, tzinfo
 from typing import Any, Literal
@@ -21,9 +23,17 @@ MAX_ICS_BYTES = 10 * 1024 * 1024
 # Per series and per calendar, within one expansion window: more is a hostile or broken rule.
 MAX_OCCURRENCES_PER_SERIES = 5_000
 MAX_OCCURRENCES_PER_CALENDAR = 100_000
-# dateutil walks a rule from DTSTART; a MINUTELY rule started in 1990 takes a minute to reach today.
-MAX_RULE_STEPS = 400_000
+# dateutil walks a rule from DTSTART, about 20 µs a step, and lists every instance in the window before the
+# per-series cap can stop it: 50,000 steps is about a second (a MINUTELY rule of 35 days, HOURLY of 5 years).
+MAX_RULE_STEPS = 50_000
 _FREQ_SECONDS = {"SECONDLY": 1, "MINUTELY": 60, "HOURLY": 3600, "DAILY": 86400, "WEEKLY": 7 * 86400}
+# A time zone's offset changes a few times a year. dateutil walks a VTIMEZONE rule from its DTSTART (often 1601) to
+# every instant it converts, and may be asked for any year up to 9999: count the steps to 9999.
+_TZ_FREQS = {"YEARLY": 1, "MONTHLY": 12}
+MAX_TZ_RULE_STEPS = 20_000
+# A rule whose day filters (BYMONTH, BYMONTHDAY, BYYEARDAY) match no day is searched by dateutil up to the year 9999
+# (HOURLY;BYMONTH=2;BYMONTHDAY=30 took 79 s): such a rule is refused if no day matches within one leap-year cycle.
+_NEVER_SCAN_YEARS = 29
 
 Kind = Literal["fixed", "floating", "allday"]
 
@@ -89,6 +99,10 @@ def parse_ics(data: bytes | str, *, max_bytes: int = MAX_ICS_BYTES) -> Parsed:
         raise IcsError(
             _("The file is too large: at most %(max)s MB is accepted.") % {"max": round(max_bytes / 1024 / 1024, 1)}
         )
+    # Before icalendar reads the file: it builds (and caches, process-wide) a tzinfo from every VTIMEZONE.
+    zone_problem = _timezone_problem(raw)
+    if zone_problem:
+        raise IcsError(zone_problem)
     try:
         calendars = icalendar.Calendar.from_ical(raw, multiple=True)
     except Exception as exc:  # icalendar raises ValueError, KeyError, IndexError… on garbage
@@ -174,6 +188,8 @@ def _rule_problem(rule: icalendar.vRecur, start: date | datetime) -> str | None:
     interval = int((rule.get("INTERVAL") or [1])[0])
     if interval < 1:
         return _("recurrence interval must be at least 1")
+    if _never_matches(rule, start):
+        return _("the recurrence rule matches no day (%(rule)s)") % {"rule": rule.to_ical().decode()[:120]}
     if freq not in _FREQ_SECONDS:
         return None
     # dateutil walks a rule step by step from DTSTART: estimate the steps to a horizon two years out.
@@ -192,6 +208,107 @@ def _rule_problem(rule: icalendar.vRecur, start: date | datetime) -> str | None:
             "start": start,
         }
     return None
+
+
+def _unfolded_lines(raw: bytes) -> Iterator[str]:
+    """The content lines of an iCalendar text (RFC 5545 §3.1: a CRLF followed by a space or tab continues a line)."""
+    text = raw.decode("utf-8", "replace")
+    yield from re.sub(r"\r?\n[ \t]", "", text).splitlines()
+
+
+def _timezone_problem(raw: bytes) -> str | None:
+    """Why the file's VTIMEZONEs cannot be used, read from the text before any of them is built, or None."""
+    tzid, inside, start = "", "", ""
+    rules: list[str] = []
+    for line in _unfolded_lines(raw):
+        name, _sep, value = line.partition(":")
+        name = name.split(";", 1)[0].strip().upper()
+        if name == "BEGIN" and value.strip().upper() == "VTIMEZONE":
+            tzid, inside = "?", "VTIMEZONE"
+        elif not inside:
+            continue
+        elif name == "TZID" and inside == "VTIMEZONE":
+            tzid = value.strip()[:80]
+        elif name == "BEGIN" and value.strip().upper() in ("STANDARD", "DAYLIGHT"):
+            inside, start, rules = "RULE", "", []
+        elif name == "DTSTART" and inside == "RULE":
+            start = value.strip()
+        elif name == "RRULE" and inside == "RULE":
+            rules.append(value.strip())
+        elif name == "END" and value.strip().upper() in ("STANDARD", "DAYLIGHT") and inside == "RULE":
+            inside = "VTIMEZONE"
+            for rule in rules:
+                problem = _timezone_rule_problem(rule, start)
+                if problem:
+                    return _("The time zone %(tzid)s cannot be used: %(problem)s") % {"tzid": tzid, "problem": problem}
+        elif name == "END" and value.strip().upper() == "VTIMEZONE":
+            inside = ""
+    return None
+
+
+def _timezone_rule_problem(text: str, start_text: str) -> str | None:
+    """Why one STANDARD/DAYLIGHT RRULE of a VTIMEZONE cannot be used, or None."""
+    try:
+        rule = icalendar.vRecur.from_ical(text)
+        start = icalendar.vDDDTypes.from_ical(start_text) if start_text else datetime(1601, 1, 1)
+        interval = int((rule.get("INTERVAL") or [1])[0])
+    except Exception as exc:  # a malformed value
+        return _("unreadable rule (%(error)s)") % {"error": str(exc)[:120]}
+    freq = str((rule.get("FREQ") or [""])[0]).upper()
+    if freq not in _TZ_FREQS:
+        return _("its offset changes %(freq)s; a time zone may change at most monthly") % {"freq": freq or "-"}
+    if interval < 1:
+        return _("recurrence interval must be at least 1")
+    year = _as_datetime(start).year
+    until = rule.get("UNTIL")
+    last = min(9999, _as_datetime(until[0]).year) if until else 9999
+    steps = max(0, last - year + 1) * _TZ_FREQS[freq] / interval
+    if rule.get("COUNT"):
+        steps = min(steps, int(rule["COUNT"][0]))
+    steps *= _filter_width(rule)
+    if steps > MAX_TZ_RULE_STEPS or _never_matches(rule, start):
+        return _("its rule %(freq)s since %(start)s takes too many steps to expand") % {"freq": freq, "start": start}
+    return None
+
+
+def _filter_width(rule: icalendar.vRecur) -> int:
+    """How many candidates each step of a rule can make (an upper bound, RFC 5545 §3.3.10's BYxxx expansion)."""
+    width = 1
+    for part in ("BYMONTH", "BYMONTHDAY", "BYYEARDAY", "BYWEEKNO", "BYHOUR", "BYMINUTE", "BYSECOND"):
+        width *= max(1, len(rule.get(part) or []))
+    # A weekday without an ordinal means every such weekday of the period: up to 53 in a year.
+    width *= sum(1 if re.match(r"[+-]?\d", str(day)) else 53 for day in rule.get("BYDAY") or []) or 1
+    return width
+
+
+def _never_matches(rule: icalendar.vRecur, start: date | datetime) -> bool:
+    """Whether no day in the next 29 years passes the rule's BYMONTH/BYMONTHDAY/BYYEARDAY filters.
+
+    1. Only rules with BYMONTHDAY or BYYEARDAY can be impossible this way (every month has every weekday).
+    2. Walk the days from DTSTART and stop at the first that passes all three filters (for a sane rule: at once).
+    """
+    month_days = {int(d) for d in rule.get("BYMONTHDAY") or []}
+    year_days = {int(d) for d in rule.get("BYYEARDAY") or []}
+    if not month_days and not year_days:
+        return False
+    months = {int(m) for m in rule.get("BYMONTH") or []} or set(range(1, 13))
+    first = start.year if isinstance(start, date) else 2000
+    for year in range(first, min(first + _NEVER_SCAN_YEARS, 9999)):
+        length = 366 if gregorian.isleap(year) else 365
+        year_day = 0
+        for month in range(1, 13):
+            days = gregorian.monthrange(year, month)[1]
+            if month not in months:
+                year_day += days
+                continue
+            for day in range(1, days + 1):
+                year_day += 1
+                if month_days and day not in month_days and day - days - 1 not in month_days:
+                    continue
+                if year_days and year_day not in year_days and year_day - length - 1 not in year_days:
+                    continue
+                return False
+    return True
 
 
 def _as_list(value: object) -> list:
@@ -221,8 +338,7 @@ def expand(parsed: Parsed, start: datetime, end: datetime) -> tuple[list[Occurre
     """
     pad = timedelta(days=1, hours=2)
     try:
-        components = recurring_ical_events.of(parsed.calendar).between(start - pad, end + pad)
-        return _capped(components)
+        return _capped(_lazily(parsed.calendar, start - pad, end + pad))
     except Exception:  # a rule dateutil refuses: find which series it is
         pass
     occurrences: list[Occurrence] = []
@@ -230,7 +346,7 @@ def expand(parsed: Parsed, start: datetime, end: datetime) -> tuple[list[Occurre
     for uid, text in split_by_uid(parsed).items():
         single = icalendar.Calendar.from_ical(text)
         try:
-            found, found_problems = _capped(recurring_ical_events.of(single).between(start - pad, end + pad))
+            found, found_problems = _capped(_lazily(single, start - pad, end + pad))
         except Exception as exc:
             summary = str(single.walk("VEVENT")[0].get("SUMMARY", ""))
             problems.append(
@@ -240,6 +356,19 @@ def expand(parsed: Parsed, start: datetime, end: datetime) -> tuple[list[Occurre
         occurrences += found
         problems += found_problems
     return occurrences, problems
+
+
+def _lazily(calendar: icalendar.Calendar, start: datetime, end: datetime) -> Iterator[icalendar.Event]:
+    """The occurrences series by series, each stopped one past its cap (so that the cap is named, not reached in full).
+
+    recurring_ical_events' `between()` would first turn every instance of every series into a component.
+    """
+    query = recurring_ical_events.of(calendar)
+    for series in query.series:
+        for n, occurrence in enumerate(series.between(start, end)):
+            yield occurrence.as_component(query.keep_recurrence_attributes)
+            if n >= MAX_OCCURRENCES_PER_SERIES:
+                break
 
 
 def _capped(components: Iterable[icalendar.Event]) -> tuple[list[Occurrence], list[Problem]]:

@@ -7,7 +7,7 @@ from zoneinfo import ZoneInfo
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db.models import Q
+from django.db.models import BooleanField, ExpressionWrapper, Q
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -81,8 +81,11 @@ def client_agenda(request, pk: int):
     start = datetime.combine(start_day, time(), zone)
     end = datetime.combine(start_day + timedelta(days=days), time(), zone)
     pad = timedelta(days=1, hours=2)
-    rows = Occurrence.objects.filter(calendar__in=calendars, start__lt=end + pad, end__gt=start - pad).select_related(
-        "event__task", "calendar"
+    # Memory bounded by the page: an event's iCalendar text can be megabytes and is read once per occurrence.
+    rows = (
+        Occurrence.objects.filter(calendar__in=calendars, start__lt=end + pad, end__gt=start - pad)
+        .select_related("event__task", "calendar")
+        .defer("event__ics")
     )
     by_day: dict[date, list] = {start_day + timedelta(days=i): [] for i in range(days)}
     for o in rows:
@@ -105,9 +108,11 @@ def client_agenda(request, pk: int):
         "following": following,
         "zone": zone,
         "sources": Calendar.Source.choices,
-        "conflicts": Conflict.objects.filter(event__calendar__in=calendars, resolved_at__isnull=True).select_related(
-            "event"
-        ),
+        # Both versions of a conflict are whole iCalendar texts too: the page shows only whether ours exists.
+        "conflicts": Conflict.objects.filter(event__calendar__in=calendars, resolved_at__isnull=True)
+        .select_related("event")
+        .annotate(has_local=ExpressionWrapper(~Q(local_ics=""), output_field=BooleanField()))
+        .defer("event__ics", "local_ics", "remote_ics"),
     }
     return render(request, "agenda/client.html", context)
 
@@ -446,12 +451,16 @@ def portal_week(request):
         datetime.combine(start_day + timedelta(days=7), time(), zone),
     )
     pad = timedelta(days=1, hours=2)
-    rows = Occurrence.objects.filter(
-        calendar__party__client=client,
-        calendar__party__kind=Party.Kind.CLIENT,
-        start__lt=end + pad,
-        end__gt=start - pad,
-    ).select_related("calendar", "event")
+    rows = (
+        Occurrence.objects.filter(
+            calendar__party__client=client,
+            calendar__party__kind=Party.Kind.CLIENT,
+            start__lt=end + pad,
+            end__gt=start - pad,
+        )
+        .select_related("calendar", "event")
+        .defer("event__ics")
+    )  # see client_agenda: the page never shows the text
     days: dict[date, list] = {start_day + timedelta(days=i): [] for i in range(7)}
     for o in rows:
         s, e = _shown(o, zone)
