@@ -138,6 +138,7 @@ class JobWorker(Worker):
         self.schedule = schedule
         self.next_tick = 0.0
         self.heartbeat = Heartbeat(self.worker_id)
+        self.finished = threading.Event()  # set when run() has returned: the thread touches the database no more
 
     def stop(self) -> None:
         """Finish the running job, then leave the loop (for the thread `vadesk run` starts)."""
@@ -192,6 +193,7 @@ class JobWorker(Worker):
         finally:
             self.heartbeat.stopped.set()
             connections_refresh()
+            self.finished.set()
 
     def run_task(self, db_task_result: DBTaskResult) -> None:
         """Run one claimed job; then record its outcome (or its retry) and drop its lease in one transaction."""

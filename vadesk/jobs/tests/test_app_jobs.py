@@ -60,6 +60,8 @@ def test_a_worker_thread_runs_jobs_until_stopped(database_backend, acme):
             worker.heartbeat.stopped.wait(0.05)
     finally:
         worker.stop()
+        # The thread ends its running job first; the database is emptied after this test, so wait for it.
+        assert worker.finished.wait(60)
     assert row(result).return_value == 1
 
 
