@@ -6,6 +6,7 @@ from django.utils.translation import gettext_lazy as _
 
 from vadesk.clients.models import Client
 from vadesk.invoicing.models import Buyer, ClientBilling, Invoice, InvoiceLine, SellerProfile
+from vadesk.invoicing.services.behalf import BUYER_FIELDS
 from vadesk.invoicing.vat import RateKind
 from vadesk.lib.formfields import model_choices
 
@@ -173,21 +174,7 @@ class BehalfProfileForm(forms.ModelForm):
 class BuyerForm(forms.ModelForm):
     class Meta:
         model = Buyer
-        fields = [
-            "name",
-            "is_business",
-            "street",
-            "postal_code",
-            "city",
-            "country",
-            "vat_id",
-            "registration_id",
-            "buyer_reference",
-            "endpoint_scheme",
-            "endpoint_id",
-            "language",
-            "email",
-        ]
+        fields = list(BUYER_FIELDS)  # the fields the service accepts (invoicing/services/behalf.py)
 
 
 class BehalfDraftForm(forms.Form):
