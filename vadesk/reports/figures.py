@@ -1,0 +1,172 @@
+"""The figures of a client's month: what the monthly report shows and `vadesk report --json` prints.
+
+One definition, read from the same rows as the API: `used_minutes` is the sum of `billed_minutes` of an
+engagement's billable, stopped entries with a `work_date` in the month (`TimeEntry.objects.counted()`), so it
+equals what `/api/v1/time-entries?engagement=…&date_from=…&date_to=…` lists for that month. Moments (tasks done,
+calls, appointments) count in the organisation's time zone.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+from datetime import date, datetime, time
+from zoneinfo import ZoneInfo
+
+from django.db.models import Count, Q, Sum
+
+from vadesk.agenda.models import Occurrence
+from vadesk.clients.models import Client
+from vadesk.comms.models import PhoneMessage
+from vadesk.engagements import balance as calc
+from vadesk.engagements.models import Engagement
+from vadesk.tasks.models import Category, Status, Transition
+from vadesk.timesheets.balances import monthly_usage, terms_of
+from vadesk.timesheets.models import TimeEntry
+
+
+@dataclass(frozen=True)
+class EngagementMonth:
+    id: int
+    name: str
+    kind: str
+    used_minutes: int
+    left_minutes: int | None  # None: hourly work has no allowance
+    rolled_over_minutes: int
+    excess_minutes: int
+    minutes_by_category: dict[str, int] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class MonthFigures:
+    client: int
+    month: date  # the first day
+    engagements: list[EngagementMonth]
+    tasks_done: int
+    calls: int
+    appointments: int
+
+    def as_json(self) -> dict:
+        return {
+            "client": self.client,
+            "month": self.month.strftime("%Y-%m"),
+            "engagements": [
+                {
+                    "id": e.id,
+                    "used_minutes": e.used_minutes,
+                    "left_minutes": e.left_minutes,
+                    "rolled_over_minutes": e.rolled_over_minutes,
+                    "excess_minutes": e.excess_minutes,
+                    "minutes_by_category": e.minutes_by_category,
+                }
+                for e in self.engagements
+            ],
+            "tasks_done": self.tasks_done,
+            "calls": self.calls,
+            "appointments": self.appointments,
+        }
+
+
+def parse_month(text: str) -> date:
+    """`YYYY-MM` to the month's first day; ValueError on anything else."""
+    year, sep, month = text.strip().partition("-")
+    if not (sep and text.isascii()) or len(year) != 4 or len(month) != 2 or not (year.isdigit() and month.isdigit()):
+        raise ValueError(text)
+    return date(int(year), int(month), 1)  # raises for month 00 or 13
+
+
+def month_figures(*, client: Client, month: date) -> MonthFigures:
+    """The figures of `client` in the calendar month that holds `month`."""
+    first, last = calc.month_start(month), calc.month_end(month)
+    zone = ZoneInfo(client.organisation.time_zone)
+    since = datetime.combine(first, time.min, tzinfo=zone)
+    before = datetime.combine(calc.next_month(first), time.min, tzinfo=zone)
+
+    engagements = list(_engagements_of(client, first, last))
+    usage = monthly_usage([e.pk for e in engagements], until=last)
+    by_category = _minutes_by_category([e.pk for e in engagements], first, last)
+    return MonthFigures(
+        client=client.pk,
+        month=first,
+        engagements=[_engagement_month(e, usage.get(e.pk, {}), by_category.get(e.pk, {}), first) for e in engagements],
+        tasks_done=(
+            Transition.objects.filter(task__client=client, to_status=Status.DONE, at__gte=since, at__lt=before)
+            .values("task_id")
+            .distinct()
+            .count()
+        ),
+        calls=PhoneMessage.objects.filter(client=client, taken_at__gte=since, taken_at__lt=before).count(),
+        appointments=_appointments(client, since, before),
+    )
+
+
+def _engagements_of(client: Client, first: date, last: date):
+    """Engagements running in the month, and any other that has hours in it."""
+    running = Q(starts_on__lte=last) & (Q(ends_on__isnull=True) | Q(ends_on__gte=first))
+    with_hours = Q(pk__in=TimeEntry.objects.counted().filter(work_date__range=(first, last)).values("engagement_id"))
+    return Engagement.objects.filter(client=client).filter(running | with_hours).order_by("pk")
+
+
+def _engagement_month(
+    engagement: Engagement, usage: dict[date, int], by_category: dict[str, int], first: date
+) -> EngagementMonth:
+    used = usage.get(first, 0)
+    terms = terms_of(engagement)
+    if engagement.kind == Engagement.Kind.RETAINER:
+        month = calc.retainer_balance(terms, usage, first)
+        left, rolled_over, excess = month.remaining, month.rolled_over, month.excess
+    elif engagement.kind in (Engagement.Kind.BUNDLE, Engagement.Kind.PROJECT):
+        # One allowance over the engagement's life: what is left after this month, and the part of the
+        # overdraft that this month's hours made (earlier months' excess was their own).
+        allowance = terms.allowance or 0
+        through = sum(minutes for m, minutes in usage.items() if m <= first)
+        before = through - used
+        left = max(0, allowance - through)
+        rolled_over = 0
+        excess = max(0, through - allowance) - max(0, before - allowance)
+    else:
+        left, rolled_over, excess = None, 0, 0
+    return EngagementMonth(
+        id=engagement.pk,
+        name=engagement.name,
+        kind=engagement.kind,
+        used_minutes=used,
+        left_minutes=left,
+        rolled_over_minutes=rolled_over,
+        excess_minutes=excess,
+        minutes_by_category=by_category,
+    )
+
+
+def _minutes_by_category(engagement_ids: list[int], first: date, last: date) -> dict[int, dict[str, int]]:
+    """Billed minutes per engagement and task category; hours without a task count as `other`."""
+    rows = (
+        TimeEntry.objects.counted()
+        .filter(engagement_id__in=engagement_ids, work_date__range=(first, last))
+        .values("engagement_id", "task__category")
+        .annotate(minutes=Sum("billed_minutes"))
+        .order_by()
+    )
+    minutes: dict[int, dict[str, int]] = defaultdict(dict)
+    for row in rows:
+        if not row["minutes"]:
+            continue
+        category = row["task__category"] or Category.OTHER.value
+        per = minutes[row["engagement_id"]]
+        per[category] = per.get(category, 0) + row["minutes"]
+    return {pk: dict(sorted(per.items())) for pk, per in minutes.items()}
+
+
+def _appointments(client: Client, since: datetime, before: datetime) -> int:
+    """Appointments the practice arranged for the client (booked in vadesk) that take place in the month."""
+    return (
+        Occurrence.objects.filter(
+            Q(event__calendar__party__client=client) | Q(event__task__client=client),
+            event__booked_by__isnull=False,
+            event__deleted=False,
+            start__gte=since,
+            start__lt=before,
+        )
+        .exclude(status="CANCELLED")
+        .aggregate(n=Count("pk", distinct=True))["n"]
+    )
