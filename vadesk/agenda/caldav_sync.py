@@ -55,6 +55,8 @@ class SyncReport:
     conflicts: int = 0
     problems: list[str] = field(default_factory=list)
     seconds: float = 0.0
+    full: bool = False  # the server listed the whole collection (no or an expired sync token)
+    touched: set[str] = field(default_factory=set)  # the objects fetched or removed in this sync
 
 
 def _client(calendar: Calendar) -> DAVClient:
@@ -102,15 +104,31 @@ def calendar_sync(*, calendar: Calendar) -> SyncReport:
     changed = _pull(client, calendar, report)
     if changed or report.pushed:
         calendar_materialise(calendar=calendar)
+    calendar.import_problems = _still_left_out(calendar.import_problems, report)
     report.seconds = time.perf_counter() - started
     calendar.last_synced_at = timezone.now()
     calendar.last_error, calendar.sync_failures = "", 0
     calendar.next_sync_at = calendar.last_synced_at + timedelta(minutes=calendar.refresh_minutes)
     calendar.sync_seconds = report.seconds
     calendar.save(
-        update_fields=["last_synced_at", "last_error", "next_sync_at", "sync_seconds", "sync_token", "sync_failures"]
+        update_fields=[
+            "last_synced_at",
+            "last_error",
+            "next_sync_at",
+            "sync_seconds",
+            "sync_token",
+            "sync_failures",
+            "import_problems",
+        ]
     )
     return report
+
+
+def _still_left_out(before: list[str], report: SyncReport) -> list[str]:
+    """What the calendar holds that vadesk could not read, by object: a full listing starts over; otherwise
+    the objects fetched or removed in this sync drop their old problems and add their new ones."""
+    kept = [] if report.full else [p for p in before if p.split(": ", 1)[0] not in report.touched]
+    return list(dict.fromkeys([*kept, *report.problems]))[:200]
 
 
 def _href_for(calendar: Calendar, event: Event) -> str:
@@ -230,9 +248,16 @@ def _pull(client: DAVClient, calendar: Calendar, report: SyncReport) -> bool:
     if full:  # a full listing: whatever we hold that the server no longer lists was removed there
         gone |= {href for href in known if href not in changed}
     fetch = [href for href, etag in changed.items() if href not in known or known[href].etag != etag]
+    report.full, report.touched = full, {*fetch, *gone}
+    # Each chunk is fetched and parsed first, then written in one short transaction: no network call and no
+    # parsing while the database's write lock is held.
+    for chunk in _multiget(client, calendar, fetch):
+        taken = [(href, etag, _parsed_remote(href, text, report)) for href, text, etag in chunk]
+        with transaction.atomic():
+            for href, etag, remote in taken:
+                if remote is not None:
+                    _take_remote(calendar, href, remote, etag, known.get(href), report)
     with transaction.atomic():
-        for href, text, etag in _multiget(client, calendar, fetch):
-            _take_remote(calendar, href, text, etag, known.get(href), report)
         for href in gone:
             event = known.get(href)
             if event is None:
@@ -245,7 +270,7 @@ def _pull(client: DAVClient, calendar: Calendar, report: SyncReport) -> bool:
             else:
                 event.delete()
                 report.removed += 1
-        calendar.sync_token = token
+    calendar.sync_token = token
     return bool(fetch or gone)
 
 
@@ -261,24 +286,43 @@ def _multiget(client: DAVClient, calendar: Calendar, hrefs: list[str]):
         response = _request(client, calendar.url, "REPORT", body, {"Depth": "1", "Content-Type": "application/xml"})
         if response.status != 207 or response.tree is None:
             raise SyncError(_("The CalDAV server answered %(status)s.") % {"status": response.status})
+        found = []
         for item in response.tree.findall(f"{DAV}response"):
             text = item.findtext(f".//{CALDAV_NS}calendar-data")
             if text:
-                yield unquote(item.findtext(f"{DAV}href") or ""), text, item.findtext(f".//{DAV}getetag") or ""
+                found.append(
+                    (unquote(item.findtext(f"{DAV}href") or ""), text, item.findtext(f".//{DAV}getetag") or "")
+                )
+        yield found
 
 
-def _take_remote(calendar: Calendar, href: str, text: str, etag: str, event: Event | None, report: SyncReport) -> None:
+def _parsed_remote(href: str, text: str, report: SyncReport) -> tuple[str, str, Event] | None:
+    """One calendar object from the server, parsed and described (no database); None when it cannot be used.
+
+    What is left out is named with the object's address, so that the next sync of that object replaces it.
+    """
     try:
         parsed = ical.parse_ics(text)
     except ical.IcsError as exc:
         report.problems.append(f"{href}: {exc}")
-        return
-    report.problems += [str(p) for p in parsed.problems]
+        return None
+    report.problems += [f"{href}: {p}" for p in parsed.problems]
     objects = ical.split_by_uid(parsed)
     if len(objects) != 1:
+        if not objects and parsed.problems:  # its one event was left out, and named above
+            return None
         report.problems.append(_("%(href)s: expected one event, found %(n)s") % {"href": href, "n": len(objects)})
-        return
+        return None
     uid, ics_text = next(iter(objects.items()))
+    described = Event(uid=uid, ics=ics_text)
+    _describe(described)
+    return uid, text, described
+
+
+def _take_remote(
+    calendar: Calendar, href: str, remote: tuple[str, str, Event], etag: str, event: Event | None, report: SyncReport
+) -> None:
+    uid, text, described = remote
     event = event or Event.objects.filter(calendar=calendar, uid=uid).first() or Event(calendar=calendar, uid=uid)
     if event.pending_push and event.pk:
         # Changed on both sides since we last agreed: keep ours next to the server's.
@@ -286,13 +330,14 @@ def _take_remote(calendar: Calendar, href: str, text: str, etag: str, event: Eve
         report.conflicts += 1
     event.uid, event.ics, event.href, event.etag, event.pending_push, event.deleted = (
         uid,
-        ics_text,
+        described.ics,
         href,
         etag,
         False,
         False,
     )
-    _describe(event)
+    for name in ("summary", "location", "sequence", "organizer_email"):
+        setattr(event, name, getattr(described, name))
     event.save()
     report.pulled += 1
 

@@ -85,8 +85,12 @@ def _positive_int(data: dict[str, Any], key: str, *, minimum: int, default: int 
 BusySource = Callable[[str, ZoneInfo, datetime, datetime], list[slots.Interval]]
 
 
-def ics_file_busy(base_dir: Path) -> BusySource:
-    """Busy intervals of an .ics file, read relative to base_dir; floating and all-day times in `zone`."""
+def ics_file_busy(base_dir: Path, warn: Callable[[str], None] | None = None) -> BusySource:
+    """Busy intervals of an .ics file, read relative to base_dir; floating and all-day times in `zone`.
+
+    What the file holds but cannot be read (a refused or capped series, an unreadable event) is left out
+    and, through `warn`, named: those times may be busy.
+    """
 
     def read(name: str, zone: ZoneInfo, start: datetime, end: datetime) -> list[slots.Interval]:
         path = base_dir / name
@@ -97,9 +101,16 @@ def ics_file_busy(base_dir: Path) -> BusySource:
                 _("Calendar %(name)s cannot be read: %(error)s") % {"name": name, "error": exc.strerror}
             ) from None
         try:
-            occurrences, _problems = ical.expand(ical.parse_ics(data), start, end)
+            parsed = ical.parse_ics(data)
+            occurrences, problems = ical.expand(parsed, start, end)
         except ical.IcsError as exc:
             raise CaseError(f"{name}: {exc}") from None
+        if warn is not None:
+            for problem in [*parsed.problems, *problems]:
+                warn(
+                    _("%(calendar)s: left out %(problem)s; those times may be busy.")
+                    % {"calendar": name, "problem": problem}
+                )
         return busy_of(occurrences, zone)
 
     return read
@@ -165,10 +176,10 @@ def _participant(data: Any, index: int, busy_source: BusySource, start: datetime
     return slots.Participant(str(data.get("name", where)), zone, hours, busy)
 
 
-def run(text: str, base_dir: Path) -> list[str]:
+def run(text: str, base_dir: Path, warn: Callable[[str], None] | None = None) -> list[str]:
     try:
         data = json.loads(text)
     except json.JSONDecodeError as exc:
         raise CaseError(_("The case is not valid JSON: %(error)s") % {"error": exc}) from None
-    case = load_case(data, ics_file_busy(base_dir))
+    case = load_case(data, ics_file_busy(base_dir, warn))
     return [slots.iso_z(t) for t in slots.feasible_starts(case)]

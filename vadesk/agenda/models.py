@@ -90,6 +90,8 @@ class Calendar(models.Model):
     # Failed attempts in a row: the wait before the next one doubles with each (10 minutes … 160 minutes).
     sync_failures = models.PositiveSmallIntegerField(default=0)
     import_problems = models.JSONField(default=list, blank=True)
+    # Series the last expansion left out (refused or capped rules, unreadable times): their times may be busy.
+    unread_series = models.JSONField(default=list, blank=True)
     sync_seconds = models.FloatField(null=True, blank=True)
     materialised_from = models.DateTimeField(null=True, blank=True)
     materialised_until = models.DateTimeField(null=True, blank=True)

@@ -14,7 +14,7 @@ from django.utils.translation import gettext as _
 
 from vadesk.agenda import scoping, slots
 from vadesk.agenda.case import CaseError, parse_working_hours
-from vadesk.agenda.models import Occurrence, Party
+from vadesk.agenda.models import Calendar, Occurrence, Party
 from vadesk.agenda.parties import assistant_party, client_party
 from vadesk.agenda.services import _current_range
 
@@ -211,3 +211,29 @@ def for_move(event, *, by, organisation, now: datetime, zone: ZoneInfo, days: in
     )
     ranked = [p for p in propose(request, now) if p.start != start]
     return Move(request, ranked, unknown, (start, end))
+
+
+@dataclass(frozen=True)
+class Unread:
+    """A calendar that counts for someone's free/busy but holds events vadesk could not read."""
+
+    party: Party
+    calendar: Calendar
+    problems: list[str]
+
+
+def unread_calendars(parties: Sequence[Party]) -> list[Unread]:
+    """The searched parties' busy calendars whose last import or expansion left something out (one query).
+
+    Proposals are made without those events, so the page says their times may be busy.
+    """
+    by_pk = {p.pk: p for p in parties}
+    found = []
+    calendars = Calendar.objects.filter(party__in=list(by_pk), counts_as_busy=True).only(
+        "pk", "name", "party_id", "import_problems", "unread_series"
+    )
+    for calendar in calendars.order_by("party_id", "pk"):
+        problems = list(dict.fromkeys([*calendar.import_problems, *calendar.unread_series]))
+        if problems:
+            found.append(Unread(by_pk[calendar.party_id], calendar, problems))
+    return found

@@ -217,9 +217,11 @@ def find_time(request, pk: int):
         except ValueError:
             error = _("Give whole numbers for the minutes and days.")
     calendars = [c for c in _calendars(request, client) if c.writable and c.party.client_id == client.pk]
+    searched = [p for p in parties if p.pk in chosen] or parties
     context = {
         "client": client,
         "parties": parties,
+        "unread": proposals.unread_calendars(searched) if found is not None else [],
         "chosen": chosen,
         "found": found,
         "error": error,

@@ -29,7 +29,8 @@ class CalendarOut(Schema):
     writable: bool
     last_synced_at: Timestamp | None
     last_error: str
-    import_problems: list[str]
+    import_problems: list[str] = Field(description="What the last import or sync left out, by object")
+    unread_series: list[str] = Field(description="Series the last expansion left out: their times may be busy")
 
 
 class OccurrenceOut(Schema):

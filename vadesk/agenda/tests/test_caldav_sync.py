@@ -113,3 +113,26 @@ def test_a_server_that_is_down_leaves_data_intact_and_retries_later(synced_calen
     event = Event.objects.get(uid="remote-1")
     assert event.pending_push and event.summary == "Edited"
     assert Occurrence.objects.filter(calendar=synced_calendar).count() == 1
+
+
+def test_a_series_vadesk_cannot_read_is_named_until_the_server_fixes_it(synced_calendar, dav_calendar):
+    """Left out of the free/busy, but never silently: named per object, and cleared when the object changes."""
+    remote = dav_calendar.save_event(
+        ics(summary="Leap day drinks", extra="RRULE:FREQ=HOURLY;BYMONTH=2;BYMONTHDAY=30\r\n")
+    )
+    dav_calendar.save_event(ics(uid="remote-2", summary="Gym"))
+    calendar_sync(calendar=synced_calendar)
+    synced_calendar.refresh_from_db()
+    assert [p.split(": ", 2)[1] for p in synced_calendar.import_problems] == ["Leap day drinks"]
+
+    dav_calendar.save_event(ics(uid="remote-3", summary="Lunch"))  # another object changes: the problem stays
+    calendar_sync(calendar=synced_calendar)
+    synced_calendar.refresh_from_db()
+    assert len(synced_calendar.import_problems) == 1
+
+    remote.data = ics(summary="Leap day drinks", extra="RRULE:FREQ=YEARLY;BYMONTH=2;BYMONTHDAY=28\r\n")
+    remote.save()
+    calendar_sync(calendar=synced_calendar)
+    synced_calendar.refresh_from_db()
+    assert synced_calendar.import_problems == []
+    assert Event.objects.filter(calendar=synced_calendar, summary="Leap day drinks").exists()

@@ -5,6 +5,7 @@ import sys
 from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
+from django.utils.translation import gettext as _
 
 from vadesk.agenda.case import CaseError, run
 
@@ -19,6 +20,7 @@ class Command(BaseCommand):
         parser.add_argument("case", help="path to the case JSON, or - for stdin")
 
     def handle(self, *args, **options) -> None:
+        self._warned: set[str] = set()
         name = options["case"]
         try:
             if name == "-":
@@ -29,7 +31,13 @@ class Command(BaseCommand):
         except OSError as exc:
             raise CommandError(f"{name}: {exc.strerror}") from None
         try:
-            starts = run(text, base)
+            starts = run(text, base, warn=self._warn)
         except CaseError as exc:
             raise CommandError(str(exc)) from None
         self.stdout.write(json.dumps(starts))
+
+    def _warn(self, line: str) -> None:
+        """Each left-out series once on stderr, however many participants share its calendar; stdout stays JSON."""
+        if line not in self._warned:
+            self._warned.add(line)
+            self.stderr.write(_("warning: %(line)s") % {"line": line})
