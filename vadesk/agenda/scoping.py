@@ -5,7 +5,8 @@ from django.http import Http404
 
 from vadesk.accounts.access import reach_of
 from vadesk.accounts.models import Person
-from vadesk.agenda.models import Calendar, Event, Party
+from vadesk.agenda.models import Calendar, Event, Occurrence, Party
+from vadesk.clients.models import Client
 from vadesk.clients.scoping import portal_clients, staff_clients
 
 
@@ -69,3 +70,13 @@ def editable_parties(person: Person, organisation_id: int | None = None) -> Quer
 
 def party_editable(person: Person, pk: int, organisation_id: int | None = None) -> Party:
     return _get(editable_parties(person, organisation_id).select_related("client"), pk)
+
+
+def client_occurrences(client: Client) -> QuerySet[Occurrence]:
+    """What the client's portal shows of the agenda: occurrences in the client's own calendars only (not the
+    assistants', not outside parties'), without the events' iCalendar text (pages never show it)."""
+    return (
+        Occurrence.objects.filter(calendar__party__client=client, calendar__party__kind=Party.Kind.CLIENT)
+        .select_related("calendar", "event")
+        .defer("event__ics")
+    )

@@ -453,16 +453,7 @@ def portal_week(request):
         datetime.combine(start_day + timedelta(days=7), time(), zone),
     )
     pad = timedelta(days=1, hours=2)
-    rows = (
-        Occurrence.objects.filter(
-            calendar__party__client=client,
-            calendar__party__kind=Party.Kind.CLIENT,
-            start__lt=end + pad,
-            end__gt=start - pad,
-        )
-        .select_related("calendar", "event")
-        .defer("event__ics")
-    )  # see client_agenda: the page never shows the text
+    rows = scoping.client_occurrences(client).filter(start__lt=end + pad, end__gt=start - pad)
     days: dict[date, list] = {start_day + timedelta(days=i): [] for i in range(7)}
     for o in rows:
         s, e = _shown(o, zone)

@@ -129,3 +129,8 @@ def balance(terms: Terms, usage: dict[date, int], on: date, *, ends_on: date | N
         end = terms.expires_on or ends_on or date.max
         return lifetime_balance(terms, usage, start=terms.starts_on, end=end)
     return monthly_usage_balance(usage, on)
+
+
+def rolls_into_next_month(terms: Terms, month: Balance) -> int:
+    """What a retainer's month passes on to the next if nothing more is used in it."""
+    return _rollover(terms, terms.allowance or 0, month.rolled_over, month.used)

@@ -1,25 +1,39 @@
 """The client portal: what a client may see of their own work, and nothing internal."""
 
+import math
+from dataclasses import dataclass
 from datetime import date
 
 from django import forms
 from django.contrib import messages
 from django.core.exceptions import ValidationError
+from django.db.models import Case, Prefetch, When
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, ngettext
 from django.views.decorators.http import require_POST
 
 from vadesk.accounts.decorators import client_user_required
+from vadesk.accounts.models import Membership
+from vadesk.agenda.scoping import client_occurrences
+from vadesk.clients.models import Assignment
+from vadesk.engagements import balance as calc
 from vadesk.engagements.balance import month_end, month_start
+from vadesk.engagements.models import Engagement
+from vadesk.engagements.pace import Projection
+from vadesk.invoicing.models import Invoice
+from vadesk.invoicing.scoping import invoices_for
+from vadesk.lib.formatting import format_minutes
 from vadesk.lib.pages import report_form_errors, report_refusal
-from vadesk.tasks.models import Comment, Task
+from vadesk.tasks.models import Comment, Status, Task
 from vadesk.tasks.scoping import task_for
 from vadesk.tasks.services import comment_add, task_request
-from vadesk.timesheets.balances import balances_of
+from vadesk.timesheets.balances import balances_of, terms_of
 from vadesk.timesheets.models import TimeEntry
+from vadesk.timesheets.pace import projections_of
 
 
 class RequestForm(forms.Form):
@@ -45,12 +59,65 @@ def _month(request) -> date:
         return timezone.localdate()
 
 
+@dataclass(frozen=True)
+class EngagementRow:
+    engagement: Engagement
+    balance: calc.Balance
+    pace: str  # how long the hours last, in words; only for the current month
+    expiring: int  # minutes that are gone at the end of this month if unused
+
+
+@dataclass(frozen=True)
+class Waiting:
+    task: Task
+    question: Comment | None  # the team's latest client-visible comment: what they asked
+
+
+def pace_text(engagement: Engagement, projection: Projection | None) -> str:
+    """The projection in plain words: how long the hours last at the client's usual pace."""
+    if projection is None or projection.remaining is None:
+        return ""
+    if projection.remaining == 0:
+        return ""
+    if not projection.minutes_per_week:
+        return _("No hours used in the last four weeks.")
+    per_week = format_minutes(projection.minutes_per_week)
+    if engagement.kind == Engagement.Kind.RETAINER:
+        if projection.lasts_the_period or projection.runs_out_on is None:
+            return _("At this pace (about %(per_week)s a week) your hours last the month.") % {"per_week": per_week}
+        return _("At this pace (about %(per_week)s a week) this month's hours last until %(day)s.") % {
+            "per_week": per_week,
+            "day": date_format(projection.runs_out_on, "j F"),
+        }
+    text = _("%(left)s left, that is %(span)s at your usual pace (about %(per_week)s a week).") % {
+        "left": format_minutes(projection.remaining),
+        "span": _span(projection.days_left or 0),
+        "per_week": per_week,
+    }
+    if projection.lasts_the_period and projection.period_end is not None:
+        text += " " + _("Hours left on %(day)s expire then.") % {"day": date_format(projection.period_end, "j F Y")}
+    return text
+
+
+def _span(days: int) -> str:
+    if days < 1:
+        return _("less than a day")
+    if days < 6:
+        return ngettext("about %(n)d day", "about %(n)d days", days) % {"n": days}
+    weeks = math.floor(days / 7 + 0.5)
+    return ngettext("about %(n)d week", "about %(n)d weeks", weeks) % {"n": weeks}
+
+
 @client_user_required
 def home(request):
+    """At a glance: hours used and left with the pace, what waits on the client, the team, what comes next."""
     client = request.portal_client
+    today = timezone.localdate()
     on = _month(request)
     engagements = list(client.engagements.exclude(status="draft"))
     balances = balances_of(engagements, on)
+    current = month_start(on) == month_start(today)
+    projections = projections_of(engagements, balances, today) if current else {}
     tasks = Task.objects.filter(client=client).prefetch_related("assignees")
     return render(
         request,
@@ -58,12 +125,80 @@ def home(request):
         {
             "client": client,
             "on": on,
-            "engagement_rows": [(e, balances[e.pk]) for e in engagements],
-            "open_tasks": tasks.open().order_by("due_at", "-created_at")[:50],
+            "today": today,
+            "engagement_rows": [
+                EngagementRow(
+                    e,
+                    balances[e.pk],
+                    pace_text(e, projections.get(e.pk)),
+                    _expiring(e, balances[e.pk], on),
+                )
+                for e in engagements
+            ],
+            "waiting": _waiting_on(client),
+            "team": client.assignments.select_related("person").order_by(
+                Case(When(role=Assignment.Role.LEAD, then=0), default=1), "created_at"
+            ),
+            "appointments": (
+                client_occurrences(client).filter(start__gte=timezone.now()).exclude(status="CANCELLED")[:5]
+            ),
+            "invoices": _latest_invoices(request),
+            "open_tasks": tasks.open().exclude(status=Status.WAITING).order_by("due_at", "-created_at")[:50],
             "done_tasks": tasks.filter(status="done").order_by("-closed_at")[:20],
             "form": RequestForm(),
+            "reply_form": ReplyForm(),
         },
     )
+
+
+def _expiring(engagement: Engagement, balance: calc.Balance, on: date) -> int:
+    """What is lost at the end of the month if it is not used: a retainer's hours that do not roll over, or
+    what is left of a bundle or project that expires this month."""
+    if balance.remaining is None:
+        return 0
+    if engagement.kind == Engagement.Kind.RETAINER:
+        return max(0, balance.remaining - calc.rolls_into_next_month(terms_of(engagement), balance))
+    ends = engagement.expires_on or engagement.ends_on
+    if ends is not None and month_start(ends) == month_start(on):
+        return balance.remaining
+    return 0
+
+
+def _waiting_on(client) -> list[Waiting]:
+    """Tasks waiting for the client, each with the question the team asked (never an internal comment)."""
+    asked = Prefetch(
+        "comments",
+        queryset=Comment.objects.filter(visibility=Comment.Visibility.CLIENT)
+        .exclude(author__memberships__role=Membership.Role.CLIENT)
+        .select_related("author")
+        .order_by("-created_at", "-id"),
+        to_attr="asked",
+    )
+    tasks = Task.objects.filter(client=client, status=Status.WAITING).prefetch_related(asked).order_by("due_at", "pk")
+    return [Waiting(task, task.asked[0] if task.asked else None) for task in tasks[:20]]
+
+
+def _latest_invoices(request) -> list[tuple[Invoice, str]]:
+    """The client's three latest invoices to it (not those issued in its name), each with its state."""
+    found = (
+        invoices_for(request.user)
+        .final()
+        .filter(client=request.portal_client, buyer__isnull=True)
+        .with_amount_due()
+        .order_by("-issue_date", "-number")[:3]
+    )
+    today = timezone.localdate()
+    return [(invoice, _state(invoice, today)) for invoice in found]
+
+
+def _state(invoice: Invoice, today: date) -> str:
+    if invoice.is_credit_note:
+        return ""
+    if invoice.paid_at or invoice.amount_due <= 0:  # type: ignore[attr-defined]  # annotated by with_amount_due
+        return "paid"
+    if invoice.due_date and invoice.due_date < today:
+        return "overdue"
+    return "open"
 
 
 @client_user_required
