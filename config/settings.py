@@ -67,6 +67,7 @@ INSTALLED_APPS = [
     "vadesk.portal",
     "vadesk.api",
     "vadesk.agenda",
+    "vadesk.team",
 ]
 
 MIDDLEWARE = [

@@ -1,0 +1,1 @@
+"""Team and continuity: assistant profiles, absences and cover (issue 14)."""
