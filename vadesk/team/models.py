@@ -146,3 +146,39 @@ class TeamSettings(models.Model):
 
     organisation = models.OneToOneField(Organisation, on_delete=models.CASCADE, related_name="team_settings")
     absences_closed_until = models.DateField(_("absences closed until"), null=True, blank=True)
+
+
+class ClientNeeds(models.Model):
+    """What a client's team must offer: for matching candidates and for the coverage check."""
+
+    client = models.OneToOneField("clients.Client", on_delete=models.CASCADE, related_name="team_needs")
+    # {"agenda": 3, "evenementen": 2}: task categories and free skills with the level needed.
+    needs = models.JSONField(_("skills needed"), default=dict, blank=True)
+    sector = models.CharField(_("sector"), max_length=40, blank=True)
+    hours_per_week = models.DecimalField(_("expected hours per week"), max_digits=5, decimal_places=2, default=0)
+    team_size = models.PositiveSmallIntegerField(_("team size"), default=1)
+    on_site = models.BooleanField(_("on-site work expected"), default=False)
+    region = models.CharField(_("region"), max_length=100, blank=True)
+
+
+class Interest(models.Model):
+    """An assistant's answer to "who would like this client?" (ask the team): counts as the interest criterion."""
+
+    class Answer(models.TextChoices):
+        ASKED = "asked", _("Not answered yet")
+        YES = "yes", _("Yes")
+        MAYBE = "maybe", _("Maybe")
+        NO = "no", _("No")
+
+    client = models.ForeignKey("clients.Client", on_delete=models.CASCADE, related_name="team_interest")
+    person = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="team_interest")
+    answer = models.CharField(_("answer"), max_length=6, choices=Answer.choices, default=Answer.ASKED)
+    note = models.CharField(_("note"), max_length=300, blank=True)
+    asked_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="team_interest_asked"
+    )
+    asked_at = models.DateTimeField(auto_now_add=True)
+    answered_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["client", "person"], name="one_interest_per_client_person")]

@@ -15,7 +15,16 @@ from vadesk.accounts.access import reach_of
 from vadesk.accounts.models import Membership, Organisation, Person
 from vadesk.team import matching
 from vadesk.team.capacity import subdivisions
-from vadesk.team.models import WEEKDAY_KEYS, Absence, HolidayCountry, Profile, TeamSettings, WorkPattern
+from vadesk.team.models import (
+    WEEKDAY_KEYS,
+    Absence,
+    ClientNeeds,
+    HolidayCountry,
+    Interest,
+    Profile,
+    TeamSettings,
+    WorkPattern,
+)
 
 MAX_ABSENCE_DAYS = 366
 MAX_SKILLS = 50
@@ -301,3 +310,58 @@ def absences_close(*, by: Person, organisation: Organisation, until: date) -> Te
         organisation=organisation, defaults={"absences_closed_until": until}
     )
     return row
+
+
+@transaction.atomic
+def client_needs_set(*, by: Person, client: Any, **fields: Any) -> ClientNeeds:
+    """What the client's team must offer (skills needed, sector, hours a week, team size, on-site, region)."""
+    if not is_owner(by, client.organisation_id):
+        raise PermissionDenied(_("Only an owner of the organisation can do this."))
+    row = ClientNeeds.objects.filter(client=client).first() or ClientNeeds(client=client)
+    allowed = {"needs", "sector", "hours_per_week", "team_size", "on_site", "region"}
+    unknown = set(fields) - allowed
+    if unknown:
+        raise ValidationError(_("Unknown fields: %(fields)s") % {"fields": ", ".join(sorted(unknown))})
+    if "needs" in fields:
+        try:
+            fields["needs"] = _clean_skills(fields["needs"])
+        except ValidationError as exc:
+            raise ValidationError({"needs": exc.messages}) from None
+    for name, value in fields.items():
+        setattr(row, name, value)
+    if not 1 <= int(row.team_size) <= 10:
+        raise ValidationError({"team_size": _("A team has 1 to 10 members.")})
+    if Decimal(row.hours_per_week) < 0 or Decimal(row.hours_per_week) > 168:
+        raise ValidationError({"hours_per_week": _("Expected hours per week are between 0 and 168.")})
+    row.full_clean()
+    row.save()
+    return row
+
+
+@transaction.atomic
+def team_ask(*, by: Person, client: Any, people: list[Person]) -> list[Interest]:
+    """Ask assistants "who would like this client?"; an earlier answer stays until they answer again."""
+    if not is_owner(by, client.organisation_id):
+        raise PermissionDenied(_("Only an owner of the organisation can do this."))
+    if not people:
+        raise ValidationError(_("Choose at least one assistant to ask."))
+    asked = []
+    for person in people:
+        check_team_member(client.organisation, person)
+        row, _created = Interest.objects.get_or_create(client=client, person=person, defaults={"asked_by": by})
+        asked.append(row)
+    return asked
+
+
+@transaction.atomic
+def interest_answer(*, by: Person, interest: Interest, answer: str, note: str = "") -> Interest:
+    """The asked assistant answers yes / maybe / no, with a note."""
+    if interest.person_id != by.pk:
+        raise PermissionDenied(_("Only the assistant who was asked can answer."))
+    if answer not in (Interest.Answer.YES, Interest.Answer.MAYBE, Interest.Answer.NO):
+        raise ValidationError({"answer": _("Answer yes, maybe or no.")})
+    interest.answer = answer
+    interest.note = str(note).strip()[:300]
+    interest.answered_at = timezone.now()
+    interest.save(update_fields=["answer", "note", "answered_at"])
+    return interest
