@@ -68,6 +68,7 @@ INSTALLED_APPS = [
     "vadesk.api",
     "vadesk.agenda",
     "vadesk.reports",
+    "vadesk.team",
 ]
 
 MIDDLEWARE = [

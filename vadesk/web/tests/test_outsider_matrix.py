@@ -32,6 +32,7 @@ from vadesk.invoicing.models import BankStatement, Buyer, Invoice, Payment, Sell
 from vadesk.invoicing.services import invoice_draft_create, invoice_finalise, invoice_line_save, payment_record
 from vadesk.invoicing.tests.conftest import PERIOD, billable_acme, hourly, october_hours, seller  # noqa: F401
 from vadesk.tasks.models import ChecklistItem, RecurringTask, Task
+from vadesk.team.models import Absence, Interest
 from vadesk.timesheets.models import TimeEntry
 from vadesk.timesheets.services import time_entry_log
 
@@ -154,6 +155,24 @@ def world(owner, assistant, acme_user, colleague, outsider, globex_user, task, s
 
 Entry = Callable[[World], dict[str, Any]]
 
+
+def _team_absence(w: World) -> Absence:
+    """A requested absence of acme's assistant (team pages)."""
+    person = w.acme.assignments.get().person
+    return Absence.objects.create(
+        organisation=w.acme.organisation,
+        person=person,
+        start_date=date(2026, 12, 14),
+        end_date=date(2026, 12, 18),
+        requested_by=person,
+    )
+
+
+def _team_interest(w: World) -> dict[str, Any]:
+    Interest.objects.get_or_create(client=w.acme, person=w.acme.assignments.get().person)
+    return {"client_pk": w.acme.pk}
+
+
 # URL name → the kwargs naming one of acme's objects (or of its team); `who` in INSIDERS is the positive control.
 MATRIX: dict[str, Entry] = {
     "token_revoke": lambda w: {"pk": w.token.pk},
@@ -221,6 +240,12 @@ MATRIX: dict[str, Entry] = {
     "invoicing:pdf": lambda w: {"pk": w.final.pk},
     "invoicing:einvoice": lambda w: {"pk": w.final.pk, "fmt": "ubl"},
     "invoicing:portal_download": lambda w: {"pk": w.final.pk, "fmt": "pdf"},
+    # team
+    "team:absence_decide": lambda w: {"pk": _team_absence(w).pk},
+    "team:absence_cancel": lambda w: {"pk": _team_absence(w).pk},
+    "team:profile": lambda w: {"person_pk": w.acme.assignments.get().person_id},
+    "team:candidates": lambda w: {"client_pk": w.acme.pk},
+    "team:interest": _team_interest,
 }
 
 # Who is in reach for the positive control: the owner, or for some pages the assistant or acme's own user.
@@ -228,6 +253,7 @@ INSIDERS = {
     "token_revoke": "assistant",
     "portal:task": "acme_user",
     "invoicing:portal_download": "acme_user",
+    "team:interest": "assistant",
 }
 
 # Patterns with an id that are not an object of a client; where their outsider test is, or why they need none.

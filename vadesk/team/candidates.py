@@ -1,0 +1,181 @@
+"""Candidates for a client's team: the hard rules, then the ranked criteria of `matching`, read from the database.
+
+Hard rules (an assistant failing one is listed as excluded, with the reason): speaks the client's language at
+`working` or better; has free capacity for their share of the expected hours, on average over the next 4
+weeks (capacity minus the shares they carry for the clients they are already on); is not away for most of
+the working days of the first 2 weeks.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, timedelta
+from decimal import Decimal
+from fractions import Fraction
+
+from django.core.exceptions import PermissionDenied
+from django.db.models import Sum
+from django.utils.translation import gettext as _
+
+from vadesk.accounts.access import reach_of
+from vadesk.accounts.models import Membership, Person
+from vadesk.clients.models import Assignment, Client
+from vadesk.team import capacity, matching
+from vadesk.team.models import ClientNeeds, Interest, LanguageLevel, Profile
+from vadesk.timesheets.models import TimeEntry
+
+
+@dataclass(frozen=True)
+class Row:
+    person: Person
+    score: int
+    reasons: tuple[matching.Reason, ...]
+    free_per_week: Decimal
+    share: Decimal
+    excluded: str = ""  # why a hard rule rules them out; empty for a candidate
+    interest_note: str = ""
+    interest_answer: str = ""
+
+
+def needs_of(client: Client) -> ClientNeeds:
+    found = ClientNeeds.objects.filter(client=client).first()
+    return found or ClientNeeds(client=client)
+
+
+def committed_per_week(person: Person, organisation_id: int, *, excluding: Client | None = None) -> Decimal:
+    """The hours a week the person carries for the clients they are on (each client's hours / team size)."""
+    total = Decimal(0)
+    rows = Assignment.objects.filter(person=person, client__organisation_id=organisation_id).select_related(
+        "client__team_needs"
+    )
+    for row in rows:
+        if excluding is not None and row.client_id == excluding.pk:
+            continue
+        needs = getattr(row.client, "team_needs", None)
+        if needs is not None and needs.team_size:
+            total += Decimal(needs.hours_per_week) / needs.team_size
+    return total
+
+
+def _fraction(value: Decimal) -> Fraction:
+    return Fraction(str(value))
+
+
+def candidates_for(*, by: Person, client: Client, today: date) -> list[Row]:
+    """Everyone on the organisation's staff, candidates first (best score first), then the excluded."""
+    if client.organisation_id not in reach_of(by).owner_of:
+        raise PermissionDenied(_("Only an owner of the organisation can do this."))
+    organisation = client.organisation
+    needs = needs_of(client)
+    team_size = max(1, needs.team_size)
+    hours = Decimal(needs.hours_per_week)
+    share = (hours / team_size).quantize(Decimal("0.01"))
+    staff = [
+        m.person
+        for m in Membership.objects.filter(
+            organisation=organisation,
+            is_active=True,
+            role__in=[Membership.Role.ASSISTANT, Membership.Role.OWNER],
+        )
+        .select_related("person")
+        .order_by("person__full_name")
+    ]
+    profiles = {p.person_id: p for p in Profile.objects.filter(organisation=organisation)}
+    interest = {i.person_id: i for i in Interest.objects.filter(client=client)}
+    sectors = dict(ClientNeeds.objects.filter(client__organisation=organisation).values_list("client_id", "sector"))
+    case_client = matching.Client(
+        id=str(client.pk),
+        language=client.preferred_language,
+        needs=dict(needs.needs),
+        sector=needs.sector,
+        hours_per_week=_fraction(hours),
+        team_size=team_size,
+        region=needs.region,
+        on_site=needs.on_site,
+    )
+    monday = today - timedelta(days=today.weekday())
+    rows: list[Row] = []
+    for person in staff:
+        profile = profiles.get(person.pk) or Profile(organisation=organisation, person=person)
+        days = capacity.days(organisation, person, monday, monday + timedelta(days=27))
+        per_week = sum((d.capacity for d in days), Decimal(0)) / 4
+        free = (per_week - committed_per_week(person, organisation.pk, excluding=client)).quantize(Decimal("0.01"))
+        sector_hours: dict[str, Fraction] = {}
+        if needs.sector:
+            same = [pk for pk, sector in sectors.items() if sector == needs.sector and pk != client.pk]
+            minutes = (
+                TimeEntry.objects.filter(person=person, engagement__client_id__in=same).aggregate(
+                    m=Sum("worked_minutes")
+                )["m"]
+                or 0
+            )
+            sector_hours[needs.sector] = Fraction(minutes, 60)
+        answer = interest.get(person.pk)
+        assistant = matching.Assistant(
+            id=str(person.pk),
+            languages=dict(profile.languages),
+            skills=dict(profile.skills),
+            sectors=frozenset(profile.sectors),
+            free_hours_per_week=_fraction(max(free, Decimal(0))),
+            interest={case_client.id: answer.answer} if answer and answer.answer in matching.INTEREST_ANSWERS else {},
+            region=profile.region,
+            sector_hours=sector_hours,
+        )
+        reasons = matching.reasons(assistant, case_client)
+        excluded = ""
+        if not matching.speaks(assistant, case_client.language):
+            excluded = _("does not speak %(language)s at working level") % {
+                "language": language_name(case_client.language)
+            }
+        elif free < share:
+            excluded = _("%(free)s h/wk free, %(needed)s needed") % {"free": free, "needed": share}
+        else:
+            working = [d for d in days[:14] if d.pattern and not d.holiday]
+            away = [d for d in working if d.absences]
+            if working and len(away) * 2 > len(working):
+                excluded = _("away for most of the first two weeks")
+        rows.append(
+            Row(
+                person=person,
+                score=sum(r.points for r in reasons),
+                reasons=reasons,
+                free_per_week=free,
+                share=share,
+                excluded=excluded,
+                interest_note=answer.note if answer else "",
+                interest_answer=str(answer.get_answer_display()) if answer else "",
+            )
+        )
+    rows.sort(key=lambda r: (bool(r.excluded), -r.score, r.person.full_name))
+    return rows
+
+
+def language_name(code: str) -> str:
+    names = {"nl": _("Dutch"), "de": _("German"), "en": _("English"), "fr": _("French")}
+    return names.get(code, code)
+
+
+def reason_text(reason: matching.Reason) -> str:
+    """One criterion's points in words, in the active language ("+30 German native")."""
+    points = f"+{reason.points}" if reason.points >= 0 else f"−{-reason.points}"
+    if reason.criterion == "language":
+        level = LanguageLevel(reason.level).label if reason.level in LanguageLevel.values else reason.level
+        text = _("%(language)s %(level)s") % {"language": language_name(reason.subject), "level": level}
+    elif reason.criterion == "skill":
+        text = _("%(skill)s level %(level)s (%(required)s needed)") % {
+            "skill": reason.subject,
+            "level": reason.level,
+            "required": reason.required,
+        }
+    elif reason.criterion == "sector":
+        text = _("sector %(sector)s") % {"sector": reason.subject}
+    elif reason.criterion == "experience":
+        text = _("%(hours)s h logged for %(sector)s clients") % {"hours": reason.level, "sector": reason.subject}
+    elif reason.criterion == "region":
+        text = _("region %(region)s (on-site work)") % {"region": reason.subject}
+    elif reason.criterion == "interest":
+        answer = {"yes": _("would like this client"), "maybe": _("maybe interested"), "no": _("not interested")}
+        text = answer.get(reason.level, reason.level)
+    else:
+        text = reason.criterion
+    return f"{points} {text}"

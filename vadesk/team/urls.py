@@ -1,0 +1,15 @@
+from django.urls import path
+
+from vadesk.team import views
+
+app_name = "team"
+
+urlpatterns = [
+    path("calendar/", views.team_calendar, name="calendar"),
+    path("absences/", views.absences, name="absences"),
+    path("absences/<int:pk>/decide/", views.absence_decide, name="absence_decide"),
+    path("absences/<int:pk>/cancel/", views.absence_cancel, name="absence_cancel"),
+    path("people/<int:person_pk>/", views.profile, name="profile"),
+    path("clients/<int:client_pk>/candidates/", views.client_candidates, name="candidates"),
+    path("clients/<int:client_pk>/interest/", views.interest, name="interest"),
+]

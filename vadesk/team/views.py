@@ -1,0 +1,280 @@
+"""Team pages: the team calendar, profiles and work patterns, absences, candidates and "ask the team"."""
+
+from __future__ import annotations
+
+import calendar as calendar_module
+from datetime import date, timedelta
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from vadesk.accounts.decorators import owner_required, staff_required
+from vadesk.accounts.models import Membership, Person
+from vadesk.clients.scoping import client_for
+from vadesk.lib.pages import apply_validation_error, report_refusal
+from vadesk.team import candidates, scoping, services
+from vadesk.team.capacity import capacity
+from vadesk.team.forms import AbsenceForm, AnswerForm, NeedsForm, PatternForm, ProfileForm, pairs_text
+from vadesk.team.models import WEEKDAY_KEYS, Absence, Interest, WorkPattern
+
+
+def _staff(organisation) -> list[Person]:
+    return [
+        m.person
+        for m in Membership.objects.filter(
+            organisation=organisation,
+            is_active=True,
+            role__in=[Membership.Role.OWNER, Membership.Role.ASSISTANT],
+        )
+        .select_related("person")
+        .order_by("person__full_name")
+    ]
+
+
+def _month(value: str | None) -> date:
+    try:
+        year, month = (int(x) for x in (value or "").split("-"))
+        return date(year, month, 1)
+    except ValueError:
+        return timezone.localdate().replace(day=1)
+
+
+@staff_required
+def team_calendar(request):
+    """Who is away when, one month, everyone of the organisation; the type for owners (and one's own) only."""
+    organisation = request.membership.organisation
+    first = _month(request.GET.get("month"))
+    last = first.replace(day=calendar_module.monthrange(first.year, first.month)[1])
+    people = _staff(organisation)
+    absences = list(
+        scoping.absences_for(request.user, organisation.pk).standing().overlapping(first, last).select_related("person")
+    )
+    month_days = [first + timedelta(days=n) for n in range((last - first).days + 1)]
+    rows = []
+    for person in people:
+        cells = []
+        for day in month_days:
+            here = [a for a in absences if a.person_id == person.pk and a.covers(day)]
+            cells.append(
+                {
+                    "day": day,
+                    "weekend": day.weekday() >= 5,
+                    "labels": [scoping.absence_label(request.user, a) for a in here],
+                    "pending": any(a.status == Absence.Status.REQUESTED for a in here),
+                    "half": any(a.part != Absence.Part.WHOLE for a in here),
+                }
+            )
+        rows.append({"person": person, "cells": cells})
+    previous = (first - timedelta(days=1)).replace(day=1)
+    following = last + timedelta(days=1)
+    return render(
+        request,
+        "team/calendar.html",
+        {
+            "first": first,
+            "days": month_days,
+            "rows": rows,
+            "previous": previous.strftime("%Y-%m"),
+            "following": following.strftime("%Y-%m"),
+        },
+    )
+
+
+@staff_required
+def profile(request, person_pk: int):
+    organisation = request.membership.organisation
+    person = scoping.staff_member_for(request.user, person_pk, organisation_id=organisation.pk)
+    current = services.profile_of(organisation, person)
+    initial = {
+        "skills": pairs_text(current.skills),
+        "languages": pairs_text(current.languages),
+        "sectors": ", ".join(current.sectors),
+        "region": current.region,
+        "holiday_country": current.holiday_country,
+        "holiday_subdivision": current.holiday_subdivision,
+        "target_utilisation": current.target_utilisation,
+    }
+    form = ProfileForm(initial=initial)
+    pattern_form = PatternForm(initial={"valid_from": timezone.localdate()})
+    if request.method == "POST" and request.POST.get("form") == "pattern":
+        pattern_form = PatternForm(request.POST)
+        if pattern_form.is_valid():
+            try:
+                services.work_pattern_set(
+                    by=request.user,
+                    organisation=organisation,
+                    person=person,
+                    valid_from=pattern_form.cleaned_data["valid_from"],
+                    days=pattern_form.days(),
+                )
+            except ValidationError as exc:
+                apply_validation_error(pattern_form, request, exc)
+            except PermissionDenied as exc:
+                report_refusal(request, exc)
+            else:
+                messages.success(request, _("Work pattern saved."))
+                return redirect("team:profile", person_pk=person.pk)
+    elif request.method == "POST":
+        form = ProfileForm(request.POST)
+        if form.is_valid():
+            try:
+                services.profile_update(by=request.user, organisation=organisation, person=person, **form.cleaned_data)
+            except ValidationError as exc:
+                apply_validation_error(form, request, exc)
+            except PermissionDenied as exc:
+                report_refusal(request, exc)
+            else:
+                messages.success(request, _("Profile saved."))
+                return redirect("team:profile", person_pk=person.pk)
+    patterns = list(WorkPattern.objects.filter(profile=current))
+    today = timezone.localdate()
+    return render(
+        request,
+        "team/profile.html",
+        {
+            "person": person,
+            "form": form,
+            "pattern_form": pattern_form,
+            "patterns": [(p, [(k, p.days.get(k)) for k in WEEKDAY_KEYS]) for p in patterns],
+            "weeks": [
+                (today + timedelta(weeks=n), capacity(organisation, person, today + timedelta(weeks=n)))
+                for n in range(4)
+            ],
+        },
+    )
+
+
+@staff_required
+def absences(request):
+    """Request an absence (an owner registers anyone's), and the list to approve, reject or cancel."""
+    organisation = request.membership.organisation
+    is_owner = request.membership.is_owner
+    people = _staff(organisation) if is_owner else [request.user]
+    form = AbsenceForm(people=people, initial={"person": request.user.pk})
+    if request.method == "POST":
+        form = AbsenceForm(request.POST, people=people)
+        if form.is_valid():
+            data = form.cleaned_data
+            person = next(p for p in people if p.pk == data["person"])
+            try:
+                absence = services.absence_request(
+                    by=request.user,
+                    organisation=organisation,
+                    person=person,
+                    kind=data["kind"],
+                    start_date=data["start_date"],
+                    end_date=data["end_date"],
+                    part=data["part"],
+                    hours=data["hours"],
+                    note=data["note"],
+                )
+            except ValidationError as exc:
+                apply_validation_error(form, request, exc)
+            except PermissionDenied as exc:
+                report_refusal(request, exc)
+            else:
+                if absence.status == Absence.Status.APPROVED:
+                    messages.success(request, _("Absence registered."))
+                else:
+                    messages.success(request, _("Absence requested; an owner approves it."))
+                return redirect("team:absences")
+    rows = scoping.absences_for(request.user, organisation.pk).select_related("person").order_by("-start_date")
+    if not is_owner:
+        rows = rows.filter(person=request.user)
+    listed = [(a, scoping.absence_label(request.user, a)) for a in rows[:200]]
+    return render(request, "team/absences.html", {"form": form, "rows": listed, "is_owner": is_owner})
+
+
+@require_POST
+@staff_required
+def absence_decide(request, pk: int):
+    organisation = request.membership.organisation
+    absence = scoping.absence_for(request.user, pk, organisation_id=organisation.pk)
+    try:
+        services.absence_decide(by=request.user, absence=absence, approve=request.POST.get("decision") == "approve")
+    except (ValidationError, PermissionDenied) as exc:
+        report_refusal(request, exc)
+    else:
+        messages.success(request, _("Decision saved."))
+    return redirect("team:absences")
+
+
+@require_POST
+@staff_required
+def absence_cancel(request, pk: int):
+    organisation = request.membership.organisation
+    absence = scoping.absence_for(request.user, pk, organisation_id=organisation.pk)
+    try:
+        services.absence_cancel(by=request.user, absence=absence)
+    except (ValidationError, PermissionDenied) as exc:
+        report_refusal(request, exc)
+    else:
+        messages.success(request, _("Absence cancelled."))
+    return redirect("team:absences")
+
+
+@owner_required
+def client_candidates(request, client_pk: int):
+    """Ranked candidates for a client's team with the points per criterion; the client's needs; ask the team."""
+    organisation = request.membership.organisation
+    client = client_for(request.user, client_pk, write=True, organisation=organisation.pk)
+    needs = candidates.needs_of(client)
+    form = NeedsForm(
+        initial={
+            "needs": pairs_text(needs.needs),
+            "sector": needs.sector,
+            "hours_per_week": needs.hours_per_week,
+            "team_size": needs.team_size,
+            "on_site": needs.on_site,
+            "region": needs.region,
+        }
+    )
+    if request.method == "POST" and request.POST.get("form") == "ask":
+        staff = {p.pk: p for p in _staff(organisation)}
+        chosen = [staff[int(pk)] for pk in request.POST.getlist("person")[:100] if pk.isdigit() and int(pk) in staff]
+        try:
+            services.team_ask(by=request.user, client=client, people=chosen)
+        except (ValidationError, PermissionDenied) as exc:
+            report_refusal(request, exc)
+        else:
+            messages.success(request, _("Asked %(count)d assistants.") % {"count": len(chosen)})
+        return redirect("team:candidates", client_pk=client.pk)
+    if request.method == "POST":
+        form = NeedsForm(request.POST)
+        if form.is_valid():
+            try:
+                services.client_needs_set(by=request.user, client=client, **form.cleaned_data)
+            except ValidationError as exc:
+                apply_validation_error(form, request, exc)
+            else:
+                messages.success(request, _("Needs saved."))
+                return redirect("team:candidates", client_pk=client.pk)
+    rows = candidates.candidates_for(by=request.user, client=client, today=timezone.localdate())
+    shown = [(row, [candidates.reason_text(r) for r in row.reasons]) for row in rows]
+    return render(
+        request,
+        "team/candidates.html",
+        {"client": client, "form": form, "rows": shown},
+    )
+
+
+@staff_required
+def interest(request, client_pk: int):
+    """The asked assistant answers: would you like this client? yes / maybe / no, with a note."""
+    asked = scoping.interest_for(request.user, client_pk)
+    form = AnswerForm(initial={"answer": asked.answer if asked.answer != Interest.Answer.ASKED else None})
+    if request.method == "POST":
+        form = AnswerForm(request.POST)
+        if form.is_valid():
+            try:
+                services.interest_answer(by=request.user, interest=asked, **form.cleaned_data)
+            except (ValidationError, PermissionDenied) as exc:
+                report_refusal(request, exc)
+            else:
+                messages.success(request, _("Thank you, your answer is saved."))
+                return redirect("team:calendar")
+    return render(request, "team/interest.html", {"asked": asked, "form": form})
