@@ -7,15 +7,19 @@ by whichever worker, sums them over all workers (the gunicorn hook `child_exit` 
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Iterator
 
 from django.conf import settings
+from django.db import DatabaseError
 from prometheus_client import REGISTRY, CollectorRegistry, Counter, Histogram, generate_latest
 from prometheus_client.core import GaugeMetricFamily, Metric
 from prometheus_client.multiprocess import MultiProcessCollector
 from prometheus_client.registry import Collector
 
 from vadesk.ops.gauges import domain_gauges
+
+log = logging.getLogger(__name__)
 
 REQUESTS = Counter("vadesk_http_requests", "HTTP requests answered.", ["method", "view", "status"])
 LATENCY = Histogram(
@@ -35,7 +39,15 @@ class DomainCollector(Collector):
     """The domain's gauges: queried when scraped, so every worker answers with the same, current figures."""
 
     def collect(self) -> Iterator[Metric]:
-        for gauge in domain_gauges():
+        up = GaugeMetricFamily("vadesk_domain_gauges_up", "1 if the domain's gauges could be read from the database.")
+        try:
+            gauges = domain_gauges()
+        except DatabaseError:
+            log.exception("the domain's gauges could not be read")
+            gauges = []  # the process counters still answer; the alert is on vadesk_domain_gauges_up == 0
+        up.add_metric([], 1 if gauges else 0)
+        yield up
+        for gauge in gauges:
             family = GaugeMetricFamily(gauge.name, gauge.help)
             family.add_metric([], gauge.value)
             yield family

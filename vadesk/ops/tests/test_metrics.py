@@ -59,6 +59,7 @@ def test_the_outbox_gauges_count_what_is_due_and_its_oldest(scrape):
     assert 600 <= metrics["vadesk_outbox_oldest_age_seconds"] < 660
     assert metrics["vadesk_outbox_uncertain"] == 1
     assert metrics["vadesk_reminders_due"] == 2
+    assert metrics["vadesk_domain_gauges_up"] == 1
 
 
 @pytest.mark.django_db
@@ -97,3 +98,18 @@ def test_requests_are_counted_per_view_and_status(scrape, client):
     after = scrape()
     assert after[key] - before.get(key, 0) == 2
     assert any(re.match(r'vadesk_http_request_duration_seconds_count\{view="ops:healthz"\}', k) for k in after)
+
+
+@pytest.mark.django_db
+def test_without_the_database_the_counters_still_answer_and_say_the_gauges_are_down(scrape, client, monkeypatch):
+    from django.db import DatabaseError
+
+    def broken(now=None):
+        raise DatabaseError("gone")
+
+    monkeypatch.setattr("vadesk.ops.metrics.domain_gauges", broken)
+    client.get("/healthz")
+    metrics = scrape()
+    assert metrics["vadesk_domain_gauges_up"] == 0
+    assert "vadesk_outbox_backlog" not in metrics
+    assert any(name.startswith("vadesk_http_requests_total") for name in metrics)
