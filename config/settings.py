@@ -1,5 +1,6 @@
 """vadesk settings: every value comes from the environment, with a default that works locally."""
 
+import ipaddress
 import os
 import zoneinfo
 from pathlib import Path
@@ -158,6 +159,7 @@ CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
 # Background jobs (vadesk/jobs): Django's task framework on the django-tasks-db backend, on the same database.
 # `vadesk worker` (or the thread `vadesk run` starts) runs them and fires the schedule in vadesk/jobs/schedule.py.
 INSTALLED_APPS += ["django_tasks_db", "vadesk.jobs"]
+INSTALLED_APPS += ["vadesk.ops"]  # health, metrics, backups, `vadesk serve` (operations block below)
 TASKS = {"default": {"BACKEND": os.environ.get("VADESK_TASK_BACKEND", "django_tasks_db.DatabaseBackend")}}
 JOBS_MAX_ATTEMPTS = envint("VADESK_JOBS_MAX_ATTEMPTS", "5", minimum=1)  # a job that raises runs at most this often
 JOBS_BACKOFF_SECONDS = envint("VADESK_JOBS_BACKOFF_SECONDS", "30", minimum=0)  # doubles per attempt, at most an hour
@@ -217,12 +219,73 @@ PHONE_DEFAULT_REGION = os.environ.get("VADESK_PHONE_DEFAULT_REGION", "NL").upper
 if len(PHONE_DEFAULT_REGION) != 2 or not PHONE_DEFAULT_REGION.isalpha():
     raise ImproperlyConfigured("VADESK_PHONE_DEFAULT_REGION must be a two-letter country code, e.g. NL")
 
+# --- Operations (vadesk/ops, deploy/, docs/operations.md): server, static files, logs, health, metrics, backups ---
+# `vadesk serve` runs gunicorn (gthread) on config.wsgi with these; SIGHUP to its master reloads the workers gracefully.
+SERVE_BIND = os.environ.get("VADESK_SERVE_BIND", "127.0.0.1:8000")
+SERVE_WORKERS = envint("VADESK_SERVE_WORKERS", "2", minimum=1, maximum=64)
+SERVE_THREADS = envint("VADESK_SERVE_THREADS", "4", minimum=1, maximum=256)
+SERVE_TIMEOUT = envint("VADESK_SERVE_TIMEOUT", "60", minimum=1)  # a worker silent this long is killed and replaced
+SERVE_GRACEFUL_TIMEOUT = envint("VADESK_SERVE_GRACEFUL_TIMEOUT", "30", minimum=1)  # to finish requests on reload/stop
+SERVE_MAX_REQUESTS = envint("VADESK_SERVE_MAX_REQUESTS", "0", minimum=0)  # recycle a worker after this many; 0: never
+
+# Static files: WhiteNoise serves them from STATIC_ROOT (filled by collectstatic, which `vadesk serve` runs at start).
+# With VADESK_DEBUG off, names carry a content hash (cached for a year) and come compressed (gzip, Brotli if present).
+MIDDLEWARE.insert(
+    MIDDLEWARE.index("django.middleware.security.SecurityMiddleware") + 1, "whitenoise.middleware.WhiteNoiseMiddleware"
+)
+MEDIA_ROOT = Path(os.environ.get("VADESK_MEDIA_ROOT", DATA_DIR / "media"))  # the file storage, in every backup
+STATIC_HASHED = envbool("VADESK_STATIC_HASHED", "false" if DEBUG else "true")
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {
+        "BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"
+        if STATIC_HASHED
+        else "django.contrib.staticfiles.storage.StaticFilesStorage"
+    },
+}
+# Unhashed (development, tests): WhiteNoise finds the files in the apps at each request, no collectstatic needed.
+WHITENOISE_AUTOREFRESH = WHITENOISE_USE_FINDERS = not STATIC_HASHED
+
+# Logs: one line per event on stderr; "json" for machines (the default of `vadesk serve`), "text" for people.
+# The request id (X-Request-ID, honoured when a proxy sends a sane one, else made) is in every line of a request.
+LOG_FORMAT = envchoice("VADESK_LOG_FORMAT", "text", {"text", "json"})
+LOG_LEVEL = envchoice("VADESK_LOG_LEVEL", "warning", {"debug", "info", "warning", "error", "critical"}).upper()
+REQUEST_LOG = envbool("VADESK_REQUEST_LOG", "false")  # one line per request (method, path, status, duration)
+MIDDLEWARE.insert(0, "vadesk.ops.middleware.RequestIdMiddleware")
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
-    "root": {"handlers": ["console"], "level": os.environ.get("VADESK_LOG_LEVEL", "WARNING")},
+    "filters": {"request_id": {"()": "vadesk.ops.logs.RequestIdFilter"}},
+    "formatters": {
+        "json": {"()": "vadesk.ops.logs.JsonFormatter"},
+        "text": {"format": "%(asctime)s %(levelname)s %(name)s [%(request_id)s] %(message)s"},
+    },
+    "handlers": {
+        "console": {"class": "logging.StreamHandler", "formatter": LOG_FORMAT, "filters": ["request_id"]},
+    },
+    "root": {"handlers": ["console"], "level": LOG_LEVEL},
+    "loggers": {"vadesk.requests": {"level": "INFO" if REQUEST_LOG else "WARNING"}},
 }
+
+# Health and metrics: /healthz is open; /readyz and /metrics answer only a bearer token or an allowed address.
+OPS_TOKEN = os.environ.get("VADESK_OPS_TOKEN", "")  # `Authorization: Bearer <token>` for /readyz and /metrics
+try:  # client addresses or networks, comma-separated ("127.0.0.1, 10.0.0.0/8"): REMOTE_ADDR as the server sees it
+    OPS_ALLOWED_ADDRESSES = tuple(
+        ipaddress.ip_network(item.strip(), strict=False)
+        for item in os.environ.get("VADESK_OPS_ALLOWED_ADDRESSES", "").split(",")
+        if item.strip()
+    )
+except ValueError as exc:
+    raise ImproperlyConfigured(f"VADESK_OPS_ALLOWED_ADDRESSES must list IP addresses or networks: {exc}") from exc
+READY_JOB_AGE_SECONDS = envint("VADESK_READY_JOB_AGE_SECONDS", "600", minimum=1)  # oldest due job older: not ready
+# Prometheus multi-process mode: every gunicorn worker writes its counters here; `vadesk serve` sets and empties it.
+METRICS_MULTIPROC_DIR = os.environ.get("PROMETHEUS_MULTIPROC_DIR", "")
+
+# Backups (`vadesk backup`, `vadesk restore --verify`): archives go here unless --to says otherwise.
+BACKUP_DIR = Path(os.environ.get("VADESK_BACKUP_DIR", DATA_DIR / "backups"))
+PG_DUMP = os.environ.get("VADESK_PG_DUMP", "pg_dump")
+PG_RESTORE = os.environ.get("VADESK_PG_RESTORE", "pg_restore")
+# --- end of operations ---
 
 # Outbound fetches (calendar subscriptions, CalDAV servers) reach public addresses only (vadesk/lib/net.py).
 # Self-hosters name the internal hosts or networks that may be fetched, comma-separated:

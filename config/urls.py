@@ -1,6 +1,7 @@
 from django.urls import include, path
 
 urlpatterns = [
+    path("", include("vadesk.ops.urls")),  # /healthz, /readyz, /metrics
     path("i18n/", include("django.conf.urls.i18n")),
     path("api/v1/", include("vadesk.api.urls")),
     path("", include("vadesk.invoicing.urls")),
