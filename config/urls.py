@@ -8,5 +8,6 @@ urlpatterns = [
     path("agenda/", include("vadesk.agenda.urls")),
     path("comms/", include("vadesk.comms.urls")),
     path("jobs/", include("vadesk.jobs.urls")),
+    path("notifications/", include("vadesk.notifications.urls")),
     path("", include("vadesk.web.urls")),
 ]

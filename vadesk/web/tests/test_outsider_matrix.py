@@ -31,6 +31,7 @@ from vadesk.comms.services import followup_add, phone_message_take
 from vadesk.invoicing.models import BankStatement, Buyer, Invoice, Payment, SellerProfile, StatementLine
 from vadesk.invoicing.services import invoice_draft_create, invoice_finalise, invoice_line_save, payment_record
 from vadesk.invoicing.tests.conftest import PERIOD, billable_acme, hourly, october_hours, seller  # noqa: F401
+from vadesk.notifications.models import Notification
 from vadesk.tasks.models import ChecklistItem, RecurringTask, Task
 from vadesk.timesheets.models import TimeEntry
 from vadesk.timesheets.services import time_entry_log
@@ -72,6 +73,7 @@ class World:
     draft: Invoice
     final: Invoice
     payment: Payment
+    notification: Notification
 
 
 @pytest.fixture
@@ -149,6 +151,9 @@ def world(owner, assistant, acme_user, colleague, outsider, globex_user, task, s
         draft=draft,
         final=final,
         payment=payment_record(by=owner, invoice=final, amount=Decimal("10.00"), paid_on=date(2026, 11, 3)),
+        notification=Notification.objects.create(
+            recipient=owner, organisation=acme.organisation, kind="client_message", client=acme, title="Acme replied"
+        ),
     )
 
 
@@ -221,6 +226,8 @@ MATRIX: dict[str, Entry] = {
     "invoicing:pdf": lambda w: {"pk": w.final.pk},
     "invoicing:einvoice": lambda w: {"pk": w.final.pk, "fmt": "ubl"},
     "invoicing:portal_download": lambda w: {"pk": w.final.pk, "fmt": "pdf"},
+    # notifications: the owner's own, about acme
+    "notifications:open": lambda w: {"pk": w.notification.pk},
 }
 
 # Who is in reach for the positive control: the owner, or for some pages the assistant or acme's own user.
