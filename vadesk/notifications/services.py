@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from datetime import datetime, time
 from zoneinfo import ZoneInfo
 
@@ -34,6 +36,17 @@ from vadesk.tasks.models import Task
 # (title, body) in the active language: called once per recipient inside translation.override(their language).
 Text = Callable[[], tuple[str, str]]
 BODY_LIMIT = 2000
+_silenced: ContextVar[bool] = ContextVar("notifications_silenced", default=False)
+
+
+@contextmanager
+def notifications_silenced() -> Iterator[None]:
+    """While history is loaded (the demo practice's months of work), what happened long ago is no news."""
+    token = _silenced.set(True)
+    try:
+        yield
+    finally:
+        _silenced.reset(token)
 
 
 def notify(
@@ -47,15 +60,19 @@ def notify(
     url: str = "",
     key: str = "",
     by: Person | None = None,
+    mail: bool = True,
 ) -> list[Notification]:
     """Tell each recipient who may know (see scoping.may_be_told; never `by` themself) in the app, and by mail
     as they chose: at once (held through their quiet hours), in the daily summary, or not at all.
 
     Runs in the caller's transaction, so a notification exists iff the change it tells of committed;
-    mail goes through the outbox. With `key`, a person is told of one cause once.
+    mail goes through the outbox. With `key`, a person is told of one cause once. `mail=False`: in the app
+    only, whatever the person chose (the demo's sample notifications).
     """
     if kind not in Kind.values:
         raise ValueError(f"unknown notification kind {kind!r}")
+    if _silenced.get():
+        return []
     if task is not None:
         client = task.client
     people = _unique(p for p in recipients if p is not None and (by is None or p.pk != by.pk))
@@ -84,7 +101,7 @@ def notify(
                 url=url,
                 key=key,
             )
-            delivery = deliveries[person.pk][kind]
+            delivery = deliveries[person.pk][kind] if mail else Delivery.IN_APP
             if delivery == Delivery.SUMMARY:
                 notification.mail_state = MailState.SUMMARY
             elif delivery == Delivery.MAIL:
