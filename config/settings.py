@@ -70,6 +70,7 @@ INSTALLED_APPS = [
     "vadesk.agenda",
     "vadesk.reports",
     "vadesk.team",
+    "vadesk.notifications",
 ]
 
 MIDDLEWARE = [
@@ -99,6 +100,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "vadesk.web.context_processors.membership",
+                "vadesk.notifications.context_processors.unread",
             ],
         },
     },
@@ -294,3 +296,8 @@ try:
     FETCH_ALLOWED = allowed_parse(os.environ.get("VADESK_FETCH_ALLOWED_HOSTS", ""))
 except ValueError as exc:
     raise ImproperlyConfigured(f"VADESK_FETCH_ALLOWED_HOSTS: {exc}") from exc
+
+# Notifications: the address in front of the links in their mails (where people open vadesk).
+SITE_URL = os.environ.get("VADESK_SITE_URL", "http://127.0.0.1:8000").rstrip("/")
+if not SITE_URL.startswith(("http://", "https://")):
+    raise ImproperlyConfigured(f"VADESK_SITE_URL must start with http:// or https://, not {SITE_URL!r}")

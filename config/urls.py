@@ -10,5 +10,6 @@ urlpatterns = [
     path("comms/", include("vadesk.comms.urls")),
     path("jobs/", include("vadesk.jobs.urls")),
     path("team/", include("vadesk.team.urls")),
+    path("notifications/", include("vadesk.notifications.urls")),
     path("", include("vadesk.web.urls")),
 ]

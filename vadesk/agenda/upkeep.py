@@ -10,13 +10,16 @@ from dataclasses import dataclass, field
 from datetime import datetime
 
 from django.db.models import Q
+from django.utils import timezone
 
 from vadesk.agenda.caldav_sync import calendar_refresh
 from vadesk.agenda.materialise import HORIZON_RENEW, calendar_materialise
-from vadesk.agenda.models import Calendar, Event
+from vadesk.agenda.models import Calendar, Conflict, Event
 from vadesk.agenda.services import reminders_send
+from vadesk.lib.hooks import Hook
 
 log = logging.getLogger(__name__)
+conflicts_found = Hook("agenda.conflicts_found")  # conflicts=: those the sync of this upkeep recorded
 
 
 @dataclass
@@ -39,7 +42,7 @@ def agenda_upkeep(*, now: datetime) -> Upkeep:
     3. Queue the appointment reminders that are due in the comms outbox.
     A failing calendar is recorded on its row and counted; it does not stop the others.
     """
-    upkeep = Upkeep()
+    upkeep, started = Upkeep(), timezone.now()
     remote = Calendar.objects.filter(source__in=[Calendar.Source.CALDAV, Calendar.Source.SUBSCRIPTION])
     waiting = Event.objects.filter(pending_push=True).values("calendar_id")
     for calendar in remote.filter(Q(next_sync_at__isnull=True) | Q(next_sync_at__lte=now) | Q(pk__in=waiting)):
@@ -47,6 +50,9 @@ def agenda_upkeep(*, now: datetime) -> Upkeep:
             upkeep.failures.append((calendar, Calendar.objects.get(pk=calendar.pk).last_error))
         else:
             upkeep.synced += 1
+    found = list(Conflict.objects.filter(detected_at__gte=started).select_related("event__calendar__party"))
+    if found:
+        conflicts_found.fire(conflicts=found)
     for calendar in Calendar.objects.filter(
         Q(materialised_until__isnull=True) | Q(materialised_until__lt=now + HORIZON_RENEW)
     ):

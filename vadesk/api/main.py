@@ -17,6 +17,7 @@ from vadesk.api import (
     time_entries,
 )
 from vadesk.api import comms as comms_api
+from vadesk.api import notifications as notifications_api
 from vadesk.api.auth import TokenAuth
 from vadesk.api.errors import document_errors, install_handlers
 
@@ -42,3 +43,4 @@ for module in (organisations, clients, dossier, engagements, tasks, comments, ti
     api.add_router("", module.router)
 api.add_router("", agenda_api.router)
 api.add_router("", comms_api.router)
+api.add_router("", notifications_api.router)

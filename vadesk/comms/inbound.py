@@ -37,7 +37,7 @@ from vadesk.comms import conf
 from vadesk.comms.addresses import organisation_from_address, task_from_address, task_from_subject
 from vadesk.comms.models import Attachment, InboundMessage, OutboxMessage
 from vadesk.tasks.models import Comment, Source, Task
-from vadesk.tasks.services import task_create
+from vadesk.tasks.services import task_client_reply, task_create
 
 log = logging.getLogger(__name__)
 Outcome = InboundMessage.Outcome
@@ -371,6 +371,7 @@ def _as_comment(
         body=f"✉ {who} <{parsed.sender}>:\n{text}",
         visibility=Comment.Visibility.CLIENT,
     )
+    task_client_reply(comment=comment)  # a waiting task is back in progress; its assignees hear of it
     return _store(
         key,
         raw,

@@ -31,8 +31,11 @@ from vadesk.comms import conf, mime
 from vadesk.comms.addresses import new_message_id, organisation_address, task_reply_address
 from vadesk.comms.channels import Adapter, DeliveryError, Envelope
 from vadesk.comms.models import OutboxAttachment, OutboxMessage
+from vadesk.lib.hooks import Hook
 
 State, Phase = OutboxMessage.State, OutboxMessage.Phase
+# message=, error=: a message that failed for good (a bounce at the SMTP dialogue, or out of attempts).
+delivery_failed = Hook("comms.delivery_failed")
 
 
 class NotInTransaction(RuntimeError):
@@ -196,7 +199,8 @@ def outbox_deliver(
 
 def _failed(mine, message: OutboxMessage, error: str, *, permanent: bool, config: conf.OutboxConfig) -> str:
     if permanent or message.attempts >= config.max_attempts:
-        mine.update(state=State.FAILED, phase=Phase.NONE, last_error=error[:2000])
+        if mine.update(state=State.FAILED, phase=Phase.NONE, last_error=error[:2000]):
+            delivery_failed.fire(message=message, error=error)
         return State.FAILED
     mine.update(
         state=State.PENDING,

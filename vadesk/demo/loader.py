@@ -49,6 +49,8 @@ from vadesk.engagements.balance import month_end, month_start
 from vadesk.engagements.models import Engagement
 from vadesk.invoicing.demo import invoicing_demo
 from vadesk.lib.rounding import billed_minutes
+from vadesk.notifications.demo import notifications_demo
+from vadesk.notifications.services import notifications_silenced
 from vadesk.tasks.models import (
     ChecklistItem,
     Comment,
@@ -112,13 +114,15 @@ def demo_load(*, now: datetime | None = None, seed: int = DEMO_SEED) -> DemoSumm
     """Create both demo organisations with their people, clients, engagements, tasks and hours, all or nothing."""
     loader = _Loader(random.Random(seed), now or timezone.now())
     with transaction.atomic():
-        organisations = [loader.organisation(spec) for spec in ORGANISATIONS]
-        recurring_tasks_spawn(now=loader.now)
+        with notifications_silenced():  # months of history are no news; a few samples follow
+            organisations = [loader.organisation(spec) for spec in ORGANISATIONS]
+            recurring_tasks_spawn(now=loader.now)
 
-        invoicing_demo(organisations, now=loader.now)
+            invoicing_demo(organisations, now=loader.now)
 
-        agenda_demo(organisations, now=loader.now)
-        comms_demo_load(organisations=organisations, now=loader.now)
+            agenda_demo(organisations, now=loader.now)
+            comms_demo_load(organisations=organisations, now=loader.now)
+        notifications_demo(organisations, now=loader.now)
     return _summary(organisations)
 
 

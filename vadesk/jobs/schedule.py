@@ -78,6 +78,8 @@ SCHEDULE: list[Periodic] = [
     Periodic(
         "invoicing.reminders", "vadesk.invoicing.jobs.invoice_reminders_job", at=time(8, 0), per_organisation=True
     ),
+    # Follow-ups that fell due, mail held through quiet hours, daily summaries (each at the person's own time).
+    Periodic("notifications.mail", "vadesk.notifications.jobs.notifications_mail_job", every=timedelta(minutes=5)),
 ]
 
 

@@ -15,7 +15,14 @@ from vadesk.accounts.models import Person
 from vadesk.clients.models import Client
 from vadesk.clients.scoping import is_staff_for
 from vadesk.engagements.models import Engagement
+from vadesk.lib.hooks import Hook
 from vadesk.tasks.models import TRANSITIONS, ChecklistItem, Comment, Source, Status, Task, Transition
+
+# Events others act on (notifications registers in its AppConfig.ready()); fired inside the change's transaction.
+task_requested = Hook("tasks.requested")  # task=: a new request from the client's side (portal or mail)
+task_assigned = Hook("tasks.assigned")  # task=, people= (newly assigned), by=
+comment_added = Hook("tasks.comment_added")  # comment=, by= (mentions)
+client_replied = Hook("tasks.client_replied")  # task=, comment=: after a waiting task went back in progress
 
 
 def task_create(
@@ -90,6 +97,9 @@ def _task_save(
         ChecklistItem.objects.bulk_create(
             [ChecklistItem(task=task, text=t.strip(), position=i) for i, t in enumerate(checklist) if t.strip()]
         )
+        if by is None or not is_staff_for(by, client):
+            task_requested.fire(task=task)
+        task_assigned.fire(task=task, people=assignees, by=by)
     return task
 
 
@@ -145,13 +155,19 @@ def task_update(*, by: Person, task: Task, **fields) -> Task:
         # Only the edited fields: a status change made meanwhile by a colleague must survive.
         task.save(update_fields=[*fields, "updated_at"])
         if assignees is not None:
+            before = set(task.assignees.values_list("pk", flat=True))
             task.assignees.set(assignees)
+            task_assigned.fire(task=task, people=[p for p in assignees if p.pk not in before], by=by)
     return task
 
 
 def task_transition(*, by: Person, task: Task, to: str) -> Task:
     """Move a task to a new status if the workflow allows it, and record who did it."""
     _check_team(by, task.client)
+    return _move(task=task, to=to, by=by)
+
+
+def _move(*, task: Task, to: str, by: Person | None) -> Task:
     with transaction.atomic():
         task = Task.objects.select_for_update().get(pk=task.pk)
         if to not in TRANSITIONS.get(task.status, set()):
@@ -179,7 +195,24 @@ def comment_add(*, by: Person, task: Task, body: str, visibility: str) -> Commen
         raise PermissionDenied(_("You cannot comment on this task."))
     if visibility == Comment.Visibility.INTERNAL and not is_staff_for(by, task.client):
         raise PermissionDenied(_("Only the team can write internal comments."))
-    return Comment.objects.create(task=task, author=by, body=body.strip(), visibility=visibility)
+    with transaction.atomic():
+        comment = Comment.objects.create(task=task, author=by, body=body.strip(), visibility=visibility)
+        comment_added.fire(comment=comment, by=by)
+        if not is_staff_for(by, task.client):
+            task_client_reply(comment=comment)
+    return comment
+
+
+def task_client_reply(*, comment: Comment) -> Task:
+    """A client's reply (a portal comment, or mail filed by comms.inbound from one of the client's own
+    addresses): a task waiting for the client is back in progress, recorded in its history as the
+    client's step (by the client user, or nobody for a contact without a login)."""
+    task = comment.task
+    with transaction.atomic():
+        if task.status == Status.WAITING:
+            task = _move(task=task, to=Status.IN_PROGRESS, by=comment.author)
+        client_replied.fire(task=task, comment=comment)
+    return task
 
 
 def checklist_item_add(*, by: Person, task: Task, text: str) -> ChecklistItem:

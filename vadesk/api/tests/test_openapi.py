@@ -8,8 +8,9 @@ from vadesk.api.main import api
 from vadesk.comms.tests.test_api import (
     COMMS_OPERATIONS,  # the communication hub's own endpoints
 )
+from vadesk.notifications.tests.test_api import NOTIFICATION_OPERATIONS  # the notifications app's own
 
-COMMS_PATHS = {operation.split(" ", 1)[1] for operation in COMMS_OPERATIONS}
+COMMS_PATHS = {operation.split(" ", 1)[1] for operation in COMMS_OPERATIONS | NOTIFICATION_OPERATIONS}
 
 EXPECTED_PATHS = {
     "/api/v1/me",
@@ -72,7 +73,8 @@ def test_it_declares_bearer_authentication_on_every_operation(client, db):
     document = client.get("/api/v1/openapi.json").json()
     assert document["components"]["securitySchemes"]["TokenAuth"] == {"type": "http", "scheme": "bearer"}
     operations = [op for path in document["paths"].values() for op in path.values()]
-    assert len(operations) == 30 + 9 + 6 + 12 + len(COMMS_OPERATIONS)  # core + invoicing + on behalf + agenda + comms
+    # core + invoicing + on behalf + agenda + comms + notifications
+    assert len(operations) == 30 + 9 + 6 + 12 + len(COMMS_OPERATIONS) + len(NOTIFICATION_OPERATIONS)
     assert all(op["security"] == [{"TokenAuth": []}] for op in operations)
 
 

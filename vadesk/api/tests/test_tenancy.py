@@ -21,6 +21,7 @@ from vadesk.comms.tests.test_api import (
     COMMS_OPERATIONS,  # the hub keeps its own outsider matrix
 )
 from vadesk.engagements.models import Engagement
+from vadesk.notifications.tests.test_api import NOTIFICATION_OPERATIONS  # its outsider tests live with the app
 from vadesk.tasks.models import Comment, Task, Transition
 from vadesk.tasks.services import comment_add
 from vadesk.timesheets.models import TimeEntry
@@ -161,7 +162,13 @@ def test_the_matrix_covers_every_operation_of_the_api():
         f"{method.upper()} {path}" for path, ops in api.get_openapi_schema()["paths"].items() for method in ops
     }
     assert (
-        documented == set(OBJECT_OPERATIONS) | LIST_OPERATIONS | set(ELSEWHERE) | AGENDA_OPERATIONS | COMMS_OPERATIONS
+        documented
+        == set(OBJECT_OPERATIONS)
+        | LIST_OPERATIONS
+        | set(ELSEWHERE)
+        | AGENDA_OPERATIONS
+        | COMMS_OPERATIONS
+        | NOTIFICATION_OPERATIONS
     )
     for where in ELSEWHERE.values():
         module, test = where.split(".py::")

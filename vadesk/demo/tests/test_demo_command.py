@@ -136,6 +136,17 @@ class DemoLoadTests(TestCase):
         for task in spawned:
             self.assertEqual(timezone.localtime(task.due_at).day, 25)
 
+    def test_each_assistant_has_a_few_unread_notifications_and_history_mailed_nobody(self):
+        from vadesk.comms.models import OutboxMessage
+        from vadesk.notifications.models import Notification
+        from vadesk.notifications.scoping import notifications_for
+
+        for membership in Membership.objects.filter(role="assistant").select_related("person"):
+            unread = notifications_for(membership.person).unread()
+            self.assertTrue(1 <= unread.count() <= 3, membership.person)
+        self.assertEqual(Notification.objects.exclude(mail_state="").count(), 0)
+        self.assertFalse(OutboxMessage.objects.filter(dedupe_key__startswith="notification").exists())
+
     def test_loading_it_again_refuses_and_adds_nothing(self):
         tasks = Task.objects.count()
         with self.assertRaisesMessage(CommandError, "already loaded"):

@@ -17,6 +17,9 @@ from vadesk.invoicing.models import (
     StatementLine,
 )
 from vadesk.invoicing.services.common import organisation_today, require_owner
+from vadesk.lib.hooks import Hook
+
+payment_received = Hook("invoicing.payment_received")  # payment=, by=: inside the booking's transaction
 
 
 def payment_record(
@@ -53,6 +56,7 @@ def payment_record(
         if due - amount <= 0 and invoice.paid_at is None:
             invoice.paid_at = paid_on
             invoice.save(update_fields=["paid_at"])
+        payment_received.fire(payment=payment, by=by)
     return payment
 
 

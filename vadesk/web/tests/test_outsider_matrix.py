@@ -31,6 +31,7 @@ from vadesk.comms.services import followup_add, phone_message_take
 from vadesk.invoicing.models import BankStatement, Buyer, Invoice, Payment, SellerProfile, StatementLine
 from vadesk.invoicing.services import invoice_draft_create, invoice_finalise, invoice_line_save, payment_record
 from vadesk.invoicing.tests.conftest import PERIOD, billable_acme, hourly, october_hours, seller  # noqa: F401
+from vadesk.notifications.models import Notification
 from vadesk.tasks.models import ChecklistItem, RecurringTask, Task
 from vadesk.team.models import Absence, Interest
 from vadesk.timesheets.models import TimeEntry
@@ -73,6 +74,7 @@ class World:
     draft: Invoice
     final: Invoice
     payment: Payment
+    notification: Notification
 
 
 @pytest.fixture
@@ -150,6 +152,9 @@ def world(owner, assistant, acme_user, colleague, outsider, globex_user, task, s
         draft=draft,
         final=final,
         payment=payment_record(by=owner, invoice=final, amount=Decimal("10.00"), paid_on=date(2026, 11, 3)),
+        notification=Notification.objects.create(
+            recipient=owner, organisation=acme.organisation, kind="client_message", client=acme, title="Acme replied"
+        ),
     )
 
 
@@ -246,6 +251,8 @@ MATRIX: dict[str, Entry] = {
     "team:profile": lambda w: {"person_pk": w.acme.assignments.get().person_id},
     "team:candidates": lambda w: {"client_pk": w.acme.pk},
     "team:interest": _team_interest,
+    # notifications: the owner's own, about acme
+    "notifications:open": lambda w: {"pk": w.notification.pk},
 }
 
 # Who is in reach for the positive control: the owner, or for some pages the assistant or acme's own user.
