@@ -2,11 +2,13 @@
 
 import ipaddress
 import os
+import secrets
 import zoneinfo
 from pathlib import Path
 
 import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
+from django.utils.csp import CSP
 from django.utils.translation import gettext_lazy as _
 
 from vadesk.lib.net import allowed_parse
@@ -41,10 +43,29 @@ def envchoice(name: str, default: str, choices: set[str]) -> str:
     return value
 
 
-DEBUG = envbool("VADESK_DEBUG", "true")
-SECRET_KEY = os.environ.get("VADESK_SECRET_KEY", "dev-only-insecure-key-change-me" if DEBUG else "")
-if not SECRET_KEY:
-    raise ImproperlyConfigured("VADESK_SECRET_KEY must be set when VADESK_DEBUG is false")
+def secret_key_file(path: Path) -> str:
+    """The key kept in the data folder: made on first start (mode 0600), read afterwards."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    try:
+        descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    except FileExistsError:
+        key = path.read_text().strip()
+        if len(key) < 50:
+            raise ImproperlyConfigured(
+                f"{path} holds no usable secret key: delete it or set VADESK_SECRET_KEY"
+            ) from None
+        return key
+    key = secrets.token_urlsafe(50)
+    with os.fdopen(descriptor, "w") as file:
+        file.write(key + "\n")
+    return key
+
+
+# --- Security (docs/security.md). Debug is off unless asked for: `vadesk run` (the demo) asks (vadesk/cli.py).
+DEBUG = envbool("VADESK_DEBUG", "false")
+# An explicit key, or the one generated into the data folder on first start; never a key printed in the source.
+# (`vadesk check --deploy` warns about a key shorter than 50 characters.)
+SECRET_KEY = os.environ.get("VADESK_SECRET_KEY", "").strip() or secret_key_file(DATA_DIR / "secret_key")
 ALLOWED_HOSTS = os.environ.get("VADESK_ALLOWED_HOSTS", "127.0.0.1,localhost,testserver").split(",")
 CSRF_TRUSTED_ORIGINS = [o for o in os.environ.get("VADESK_CSRF_TRUSTED_ORIGINS", "").split(",") if o]
 
@@ -130,11 +151,6 @@ else:
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 AUTH_USER_MODEL = "accounts.Person"
-AUTHENTICATION_BACKENDS = ["django.contrib.auth.backends.ModelBackend"]
-PASSWORD_HASHERS = [
-    "django.contrib.auth.hashers.Argon2PasswordHasher",
-    "django.contrib.auth.hashers.PBKDF2PasswordHasher",
-]
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator", "OPTIONS": {"min_length": 10}},
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
@@ -154,9 +170,6 @@ LANGUAGE_COOKIE_NAME = "vadesk_language"
 STATIC_URL = "static/"
 STATIC_ROOT = DATA_DIR / "static"
 
-SESSION_COOKIE_HTTPONLY = True
-SESSION_COOKIE_SECURE = envbool("VADESK_SECURE_COOKIES", "false")
-CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
 
 # Background jobs (vadesk/jobs): Django's task framework on the django-tasks-db backend, on the same database.
 # `vadesk worker` (or the thread `vadesk run` starts) runs them and fires the schedule in vadesk/jobs/schedule.py.
@@ -301,3 +314,84 @@ except ValueError as exc:
 SITE_URL = os.environ.get("VADESK_SITE_URL", "http://127.0.0.1:8000").rstrip("/")
 if not SITE_URL.startswith(("http://", "https://")):
     raise ImproperlyConfigured(f"VADESK_SITE_URL must start with http:// or https://, not {SITE_URL!r}")
+# --- Security (docs/security.md): HTTPS, proxies, headers, CSP, sign-in throttling and password hashing.
+# Production sets VADESK_HTTPS=true (TLS at vadesk or at a proxy in front): SSL redirect, secure cookies and HSTS follow.
+HTTPS = envbool("VADESK_HTTPS", "false")
+SECURE_SSL_REDIRECT = envbool("VADESK_SSL_REDIRECT", str(HTTPS))
+SESSION_COOKIE_HTTPONLY = True
+SESSION_COOKIE_SECURE = envbool("VADESK_SECURE_COOKIES", str(HTTPS))
+CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
+SECURE_HSTS_SECONDS = envint("VADESK_HSTS_SECONDS", "31536000" if HTTPS else "0", minimum=0)
+SECURE_HSTS_INCLUDE_SUBDOMAINS = envbool("VADESK_HSTS_INCLUDE_SUBDOMAINS", "false")
+SECURE_HSTS_PRELOAD = envbool("VADESK_HSTS_PRELOAD", "false")
+SECURE_CONTENT_TYPE_NOSNIFF = True
+SECURE_REFERRER_POLICY = envchoice(
+    "VADESK_REFERRER_POLICY",
+    "same-origin",
+    {"no-referrer", "same-origin", "strict-origin", "strict-origin-when-cross-origin"},
+)
+X_FRAME_OPTIONS = "DENY"
+# Health checks and metrics are answered over plain HTTP too (load balancers probe them without TLS).
+SECURE_REDIRECT_EXEMPT = [r"^healthz$", r"^readyz$", r"^metrics$"]
+# Features no vadesk page uses are switched off for every page (vadesk/accounts/middleware.py).
+PERMISSIONS_POLICY = os.environ.get(
+    "VADESK_PERMISSIONS_POLICY",
+    "accelerometer=(), camera=(), geolocation=(), gyroscope=(), magnetometer=(), microphone=(), payment=(), usb=()",
+)
+# A proxy in front (nginx, Caddy, a load balancer) is trusted only when named: VADESK_TRUSTED_PROXIES is how many
+# proxies add themselves to X-Forwarded-For. Then X-Forwarded-Proto says whether the request came over HTTPS, the
+# client address is read from X-Forwarded-For (for the sign-in throttle), and, when VADESK_USE_FORWARDED_HOST is
+# on, X-Forwarded-Host names the host. Without it these headers are ignored: anyone could send them.
+TRUSTED_PROXIES = envint("VADESK_TRUSTED_PROXIES", "0", minimum=0, maximum=5)
+USE_X_FORWARDED_HOST = envbool("VADESK_USE_FORWARDED_HOST", "false")
+if TRUSTED_PROXIES:
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+elif USE_X_FORWARDED_HOST:
+    raise ImproperlyConfigured("VADESK_USE_FORWARDED_HOST needs VADESK_TRUSTED_PROXIES (the proxies that set it)")
+
+# Content Security Policy (Django's own): scripts and styles from vadesk itself, inline only with the request's nonce.
+SECURE_CSP = {
+    "default-src": [CSP.SELF],
+    "script-src": [CSP.SELF, CSP.NONCE],
+    "style-src": [CSP.SELF, CSP.NONCE],
+    "img-src": [CSP.SELF, "data:"],
+    "object-src": [CSP.NONE],
+    "base-uri": [CSP.NONE],
+    "frame-ancestors": [CSP.NONE],
+    "form-action": [CSP.SELF],
+}
+if envbool("VADESK_CSP_REPORT_ONLY", "false"):  # to try a change of policy on a live site first
+    SECURE_CSP_REPORT_ONLY, SECURE_CSP = SECURE_CSP, {}
+# ninja as an app: its docs page uses the Swagger UI files it ships, not a CDN script the policy would refuse.
+INSTALLED_APPS += ["ninja"]
+MIDDLEWARE += [
+    "django.middleware.csp.ContentSecurityPolicyMiddleware",
+    "vadesk.accounts.middleware.PermissionsPolicyMiddleware",
+]
+TEMPLATES[0]["OPTIONS"]["context_processors"].append("django.template.context_processors.csp")  # type: ignore[index]
+
+# Sign-in and API token use are throttled per account and per client address (vadesk/accounts/throttle.py); the
+# counters live in the database, so every web process sees the same ones.
+SIGNIN_WINDOW_SECONDS = envint("VADESK_SIGNIN_WINDOW_SECONDS", "900", minimum=1)
+SIGNIN_ACCOUNT_FAILURES = envint("VADESK_SIGNIN_ACCOUNT_FAILURES", "5", minimum=1)
+SIGNIN_ADDRESS_FAILURES = envint("VADESK_SIGNIN_ADDRESS_FAILURES", "20", minimum=1)
+AUTHENTICATION_BACKENDS = ["vadesk.accounts.backends.ThrottledModelBackend"]
+
+# Argon2id with parameters measured on a 2-core machine (bench/signin.py, docs/security.md); OWASP's floor is
+# m=19 MiB, t=2, p=1. A process hashes at most PASSWORD_HASH_CONCURRENCY passwords at once, so a storm of sign-ins
+# waits for its turn instead of taking the CPU (and memory) from every page; one that waits longer is refused.
+PASSWORD_HASHERS = [
+    "vadesk.accounts.hashers.Argon2PasswordHasher",  # also verifies (and upgrades) hashes of Django's own
+    "django.contrib.auth.hashers.PBKDF2PasswordHasher",
+]
+ARGON2_MEMORY_KIB = envint("VADESK_ARGON2_MEMORY_KIB", "19456", minimum=19456)
+ARGON2_TIME_COST = envint("VADESK_ARGON2_TIME_COST", "2", minimum=2)
+ARGON2_PARALLELISM = envint("VADESK_ARGON2_PARALLELISM", "1", minimum=1)
+PASSWORD_HASH_CONCURRENCY = envint("VADESK_PASSWORD_HASH_CONCURRENCY", "1", minimum=1)
+PASSWORD_HASH_WAIT_SECONDS = envint("VADESK_PASSWORD_HASH_WAIT_SECONDS", "10", minimum=1)
+
+# Mail reply tokens are signed with a key of their own, derived from SECRET_KEY under this salt unless set.
+REPLY_TOKEN_KEY = os.environ.get("VADESK_REPLY_TOKEN_KEY", "")
+
+# The interactive API docs (/api/v1/docs and the OpenAPI document) need a signed-in person unless made public.
+API_DOCS_PUBLIC = envbool("VADESK_API_DOCS_PUBLIC", "false")

@@ -11,6 +11,9 @@ def main() -> None:
     argv = sys.argv[:]
     if len(argv) == 1:
         argv.append("help")
+    if argv[1] == "run":
+        # The demo on this machine runs in debug unless told otherwise; every other start runs with debug off.
+        os.environ.setdefault("VADESK_DEBUG", "true")
     execute_from_command_line(argv)
 
 

@@ -1,5 +1,6 @@
 """Per-request context: the membership a person is acting in, and their language."""
 
+from django.conf import settings
 from django.http import HttpRequest, HttpResponse
 from django.utils import translation
 
@@ -31,3 +32,16 @@ class CurrentMembershipMiddleware:
                 translation.activate(request.user.language)
                 request.LANGUAGE_CODE = request.user.language
         return self.get_response(request)
+
+
+class PermissionsPolicyMiddleware:
+    """Send settings.PERMISSIONS_POLICY (browser features no page uses, switched off) with every response."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        response = self.get_response(request)
+        if settings.PERMISSIONS_POLICY:
+            response.headers.setdefault("Permissions-Policy", settings.PERMISSIONS_POLICY)
+        return response

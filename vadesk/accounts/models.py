@@ -218,3 +218,26 @@ class ApiToken(models.Model):
     @staticmethod
     def new_secret() -> str:
         return "vad_" + secrets.token_urlsafe(32)
+
+
+class SignInFailure(models.Model):
+    """One refused password or API token, counted by the sign-in throttle (accounts/throttle.py).
+
+    Kept in the database, not in a process's memory, so every web process counts the same failures. `key` is a
+    SHA-256 of the account (the e-mail address typed, or a token's prefix) or of the client address.
+    """
+
+    class Scope(models.TextChoices):
+        ACCOUNT = "account", _("account")
+        ADDRESS = "address", _("client address")
+
+    scope = models.CharField(max_length=10, choices=Scope.choices)
+    key = models.CharField(max_length=64)
+    failed_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        verbose_name = _("failed sign-in")
+        indexes = [
+            models.Index(fields=["scope", "key", "failed_at"], name="signin_failure_lookup"),
+            models.Index(fields=["failed_at"], name="signin_failure_age"),
+        ]

@@ -1,8 +1,9 @@
 """Reply addresses and subject tokens that lead a reply back to its task, signed so they cannot be guessed.
 
 RFC 5233 sub-addressing: desk+t42-1a2b3c4d@in.example reaches desk@in.example, and the
-part after "+" names task 42. The tag carries an HMAC of the task id (keyed with SECRET_KEY), so
-nobody can post into a task by writing to a made-up address.
+part after "+" names task 42. The tag carries 128 bits of an HMAC-SHA256 of the task id, keyed with a key of its
+own (settings.REPLY_TOKEN_KEY, or one derived from SECRET_KEY under a salt used for nothing else), so nobody can
+post into a task by writing to a made-up address, and the key signs nothing else.
 """
 
 from __future__ import annotations
@@ -13,14 +14,23 @@ import secrets
 from hashlib import sha256
 
 from django.conf import settings
+from django.utils.crypto import salted_hmac
 
-TOKEN = re.compile(r"\[#?T(\d{1,18})-([0-9a-f]{8})\]", re.I)
-TAG = re.compile(r"^t(\d{1,18})-([0-9a-f]{8})$", re.I)
-ORG_TAG = re.compile(r"^o(\d{1,18})-([0-9a-f]{8})$", re.I)
+# 32 hex digits: 128 bits of the HMAC, out of reach of guessing (an 8-digit tag was 32 bits).
+SIGNATURE_HEX = 32
+TOKEN = re.compile(r"\[#?T(\d{1,18})-([0-9a-f]{32})\]", re.I)
+TAG = re.compile(r"^t(\d{1,18})-([0-9a-f]{32})$", re.I)
+ORG_TAG = re.compile(r"^o(\d{1,18})-([0-9a-f]{32})$", re.I)
+
+
+def _key() -> bytes:
+    if settings.REPLY_TOKEN_KEY:
+        return settings.REPLY_TOKEN_KEY.encode()
+    return salted_hmac("vadesk.comms.reply-token-key", "v1", algorithm="sha256").digest()
 
 
 def _sign(kind: str, pk: int) -> str:
-    return hmac.new(settings.SECRET_KEY.encode(), f"vadesk-comms:{kind}:{pk}".encode(), sha256).hexdigest()[:8]
+    return hmac.new(_key(), f"vadesk-comms:{kind}:{pk}".encode(), sha256).hexdigest()[:SIGNATURE_HEX]
 
 
 def task_token(task_id: int) -> str:

@@ -2,6 +2,7 @@
 
 import json
 
+import pytest
 from django.urls import reverse
 
 from vadesk.api.main import api
@@ -58,6 +59,12 @@ EXPECTED_PATHS |= {
     "/api/v1/parties/{party_id}",
     "/api/v1/bookings/{event_id}/proposals",
 }
+
+
+@pytest.fixture(autouse=True)
+def _public_docs(settings):
+    """The document and the docs page need a signed-in person unless made public (test_api_docs_access.py)."""
+    settings.API_DOCS_PUBLIC = True
 
 
 def test_it_serves_the_openapi_document_at_api_v1_openapi_json(client, db):
