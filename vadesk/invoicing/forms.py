@@ -53,6 +53,13 @@ class LineForm(forms.Form):
     rate_kind = forms.ChoiceField(choices=RATE_CHOICES, label=_("VAT rate"))
 
 
+class LineEditForm(LineForm):
+    detail = forms.CharField(
+        max_length=1000, required=False, label=_("Details"), widget=forms.Textarea(attrs={"rows": 2})
+    )
+    field_order = ["description", "detail", "quantity", "unit", "unit_price", "rate_kind"]
+
+
 class PaymentForm(forms.Form):
     amount = forms.DecimalField(min_value=Decimal("0.01"), max_digits=12, decimal_places=2, label=_("Amount"))
     # <input type=date> takes only yyyy-mm-dd, whatever the page's language.

@@ -13,6 +13,7 @@ from vadesk.accounts.models import Person
 from vadesk.clients.scoping import clients_for
 from vadesk.engagements.scoping import engagements_for
 from vadesk.lib.formatting import format_minutes
+from vadesk.lib.formfields import changed_values
 from vadesk.lib.pages import apply_validation_error, back, report_form_errors, report_refusal
 from vadesk.tasks.models import ChecklistItem, Status, Task
 from vadesk.tasks.scoping import task_for
@@ -126,18 +127,16 @@ def task_edit(request, pk: int):
     }
     form = TaskEditForm(request.POST or None, clients=clients, staff=organisation_staff(request), initial=initial)
     if request.method == "POST" and form.is_valid():
+        current = {**initial, "due_at": task.due_at}
+        changes = changed_values(current, {k: form.cleaned_data[k] for k in form.fields})
         try:
-            task_update(
-                by=request.user,
-                task=task,
-                **{
-                    k: form.cleaned_data[k]
-                    for k in ("title", "description", "category", "priority", "due_at", "engagement", "assignees")
-                },
-            )
+            if changes:
+                task_update(by=request.user, task=task, **changes)
         except ValidationError as error:
             apply_validation_error(form, request, error)
         else:
+            if not changes:
+                messages.info(request, _("Nothing changed."))
             return redirect("task_detail", pk=task.pk)
     return render(request, "web/form_page.html", {"form": form, "title": _("Edit task"), "task": task})
 
