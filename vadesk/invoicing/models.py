@@ -16,7 +16,7 @@ from vadesk.clients.models import Client
 from vadesk.einvoice.model import money
 from vadesk.engagements.models import Engagement
 from vadesk.invoicing.vat import RateKind
-from vadesk.lib.validators import validate_iban, validate_vat_id
+from vadesk.lib.validators import normalise_iban, normalise_vat_id, validate_iban, validate_vat_id
 from vadesk.timesheets.models import TimeEntry
 
 ZERO = Decimal("0.00")
@@ -105,6 +105,11 @@ class SellerProfile(models.Model):
         return str(self.on_behalf_of or self.organisation)
 
     def clean(self) -> None:
+        # Stored compact whatever was typed: the PDF groups it, the QR code and the XML carry it as is.
+        if self.iban:
+            self.iban = normalise_iban(self.iban)
+        if self.bic:
+            self.bic = "".join(self.bic.split()).upper()
         if self.reminder_first_days and not (
             self.reminder_first_days < self.reminder_second_days < self.reminder_final_days
         ):
@@ -184,6 +189,8 @@ class Buyer(models.Model):
         return self.name
 
     def clean(self) -> None:
+        if self.vat_id:
+            self.vat_id = normalise_vat_id(self.vat_id)
         if bool(self.endpoint_scheme) != bool(self.endpoint_id):
             raise ValidationError({"endpoint_id": _("Give both the e-invoice address and its type, or neither.")})
 

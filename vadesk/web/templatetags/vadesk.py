@@ -4,6 +4,7 @@ from django import template
 from django.utils import timezone
 
 from vadesk.lib.formatting import format_hours, format_minutes, format_money
+from vadesk.lib.validators import format_iban
 
 register = template.Library()
 
@@ -22,6 +23,12 @@ def hours(minutes):
 @register.filter
 def money(amount, currency="EUR"):
     return format_money(amount, currency)
+
+
+@register.filter
+def iban(value: str) -> str:
+    """Stored compact, shown grouped by four."""
+    return format_iban(value)
 
 
 @register.filter
