@@ -38,6 +38,7 @@ urlpatterns = [
     path("tasks/<int:pk>/timer/", tasks.task_timer_start, name="timer_start"),
     path("tasks/<int:pk>/time/", tasks.task_log_time, name="task_log_time"),
     path("timer/stop/", tasks.timer_stop_view, name="timer_stop"),
+    path("timer/discard/", tasks.timer_discard_view, name="timer_discard"),
     path("timesheet/", timesheet.timesheet, name="timesheet"),
     path("timesheet/<int:pk>/", timesheet.entry_edit, name="entry_edit"),
     path("timesheet/<int:pk>/delete/", timesheet.entry_delete, name="entry_delete"),

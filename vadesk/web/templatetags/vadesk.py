@@ -1,4 +1,5 @@
 from datetime import datetime
+from decimal import Decimal
 
 from django import template
 from django.utils import timezone
@@ -23,6 +24,14 @@ def hours(minutes):
 @register.filter
 def money(amount, currency="EUR"):
     return format_money(amount, currency)
+
+
+@register.filter
+def html5_number(value) -> str:
+    """A number as <input type=number> takes it in every language: a dot, no grouping, no exponent (0.5, 100)."""
+    if value in (None, ""):
+        return ""
+    return format(Decimal(value).normalize(), "f")
 
 
 @register.filter
