@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import date
 from decimal import Decimal
 
 from django.conf import settings
@@ -342,6 +343,20 @@ class Invoice(models.Model):
     @property
     def on_behalf(self) -> bool:
         return self.buyer_id is not None
+
+    @property
+    def signed_total(self) -> Decimal:
+        """The gross total as lists show it: a credit note gives money back, so it is negative."""
+        return -self.gross_total if self.is_credit_note else self.gross_total
+
+    def is_overdue(self, today: date) -> bool:
+        return bool(
+            self.is_final
+            and not self.is_credit_note
+            and self.paid_at is None
+            and self.due_date
+            and self.due_date < today
+        )
 
     @property
     def is_credit_note(self) -> bool:

@@ -109,7 +109,7 @@ def invoice_list(request):
         request,
         "invoicing/invoice_list.html",
         {
-            "invoices": invoices[:300],
+            "invoices": [(i, i.is_overdue(today)) for i in invoices[:300]],
             "status": status,
             "outstanding": money(owed["outstanding"] or Decimal("0")),
             "overdue": money(owed["overdue"] or Decimal("0")),
@@ -487,6 +487,7 @@ def portal_list(request):
         request,
         "invoicing/portal_list.html",
         {
+            "today": timezone.localdate(),
             "invoices": [i for i in invoices if not i.on_behalf],
             "issued": [i for i in invoices if i.on_behalf],
             # The client's e-invoice format preference comes first, right after the PDF.
