@@ -140,7 +140,12 @@ def draft_new(request):
     month = form.cleaned_data["month"]
     try:
         invoice = services.invoice_draft_create(
-            by=request.user, client=form.cleaned_data["client"], period_start=month, period_end=month_end(month)
+            by=request.user,
+            client=form.cleaned_data["client"],
+            period_start=month,
+            period_end=month_end(month),
+            from_work=request.POST.get("empty") != "1",
+            require_work=True,
         )
     except ValidationError as error:
         apply_validation_error(None, request, error)

@@ -1,6 +1,7 @@
 """Forms for the staff pages. They validate input; the services hold the rules."""
 
 from django import forms
+from django.contrib.auth.forms import AuthenticationForm
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import gettext_noop
 
@@ -15,6 +16,12 @@ from vadesk.tasks.models import Category, Comment, Priority, Source
 
 # Django ships no Dutch or German text for the empty choice of every dropdown; keep it in our catalog.
 gettext_noop("- Select an option -")
+
+
+class LoginForm(AuthenticationForm):
+    def clean_username(self) -> str:
+        # Addresses are stored in lower case (PersonManager.create_user); phones capitalise the first letter.
+        return (self.cleaned_data.get("username") or "").strip().lower()
 
 
 class DurationField(forms.CharField):

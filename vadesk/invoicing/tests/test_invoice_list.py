@@ -53,3 +53,29 @@ def test_the_portal_shows_a_credit_note_as_money_back(client, acme_user, issued)
     assert "1.331,00" in html and "133,10" in html
     assert "-133,10" in html or "−133,10" in html
     assert "Te laat" in html  # acme_user reads Dutch
+
+
+def test_drafting_a_month_without_work_makes_no_empty_draft(client, owner, seller, billable_acme):
+    from vadesk.invoicing.models import Invoice
+
+    client.force_login(owner)
+    response = client.post("/invoices/new/", {"client": billable_acme.pk, "month": "2026-11"}, follow=True)
+    assert not Invoice.objects.exists()
+    assert "nothing to invoice for Acme B.V." in response.content.decode()
+
+
+def test_an_empty_draft_for_free_lines_is_made_when_asked(client, owner, seller, billable_acme):
+    from vadesk.invoicing.models import Invoice
+
+    client.force_login(owner)
+    response = client.post("/invoices/new/", {"client": billable_acme.pk, "month": "2026-11", "empty": "1"})
+    draft = Invoice.objects.get()
+    assert response["Location"] == f"/invoices/{draft.pk}/" and not draft.lines.exists()
+
+
+def test_drafting_a_month_with_work_proposes_its_lines(client, owner, seller, october_hours):
+    from vadesk.invoicing.models import Invoice
+
+    client.force_login(owner)
+    client.post("/invoices/new/", {"client": october_hours[0].engagement.client_id, "month": "2026-10"})
+    assert Invoice.objects.get().lines.exists()

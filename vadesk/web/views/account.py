@@ -14,10 +14,12 @@ from vadesk.accounts.middleware import SESSION_KEY
 from vadesk.accounts.models import ApiToken
 from vadesk.accounts.services import api_token_create, api_token_revoke
 from vadesk.lib.pages import back, report_refusal
+from vadesk.web.forms import LoginForm
 
 
 class LoginView(auth_views.LoginView):
     template_name = "registration/login.html"
+    authentication_form = LoginForm
     redirect_authenticated_user = True
 
     def form_valid(self, form):
