@@ -38,6 +38,7 @@ from vadesk.comms.placeholders import PLACEHOLDERS
 from vadesk.comms.routing import preference_of
 from vadesk.comms.texts import default_text
 from vadesk.lib.downloads import content_disposition
+from vadesk.lib.formfields import changed_values
 from vadesk.lib.pages import apply_validation_error, back
 from vadesk.tasks.models import Comment
 from vadesk.tasks.scoping import task_for
@@ -187,12 +188,18 @@ def preference_edit(request, pk: int):
     initial["quiet_days"] = list(preference.quiet_days)
     form = PreferenceForm(request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():
+        # Saved only when something changed: an unchanged form leaves the defaults unwritten and the row alone.
+        changed = bool(changed_values({**initial, "quiet_days": preference.quiet_days}, form.cleaned_data))
         try:
-            services.preference_set(by=request.user, contact=contact, **form.cleaned_data)
+            if changed:
+                services.preference_set(by=request.user, contact=contact, **form.cleaned_data)
         except ValidationError as error:
             apply_validation_error(form, request, error)
         else:
-            messages.success(request, _("Preferences of %(contact)s saved.") % {"contact": contact})
+            if changed:
+                messages.success(request, _("Preferences of %(contact)s saved.") % {"contact": contact})
+            else:
+                messages.info(request, _("Nothing changed."))
             return redirect("comms:people", pk=contact.client_id)
     unavailable = [c for c in ("sms", "whatsapp") if c not in available_channels()]
     return render(

@@ -13,7 +13,7 @@ from vadesk.einvoice.model import CREDIT_NOTE, INVOICE, Address, Document, Line,
 from vadesk.einvoice.xmlutil import endpoint
 from vadesk.invoicing.models import Buyer, ClientBilling, Invoice, InvoiceLine, SellerProfile, VatRate
 from vadesk.invoicing.vat import Rate, VatCase, legal_note, line_vat, vat_case
-from vadesk.lib.validators import bic_for_iban
+from vadesk.lib.validators import bic_for_iban, normalise_iban
 
 
 def seller_party(profile: SellerProfile) -> dict[str, Any]:
@@ -21,7 +21,7 @@ def seller_party(profile: SellerProfile) -> dict[str, Any]:
     source = profile.on_behalf_of or profile.organisation
     organisation = profile.organisation
     # On a client's behalf the money goes to the client's account (kept on the profile), never the organisation's.
-    iban = profile.iban if profile.on_behalf_of_id else (profile.iban or organisation.iban)
+    iban = normalise_iban(profile.iban if profile.on_behalf_of_id else (profile.iban or organisation.iban))
     return {
         "name": source.name,
         "street": source.street,
@@ -193,7 +193,7 @@ def document_of(invoice: Invoice, *, lines: list[InvoiceLine] | None = None) -> 
         buyer_reference=invoice.buyer_reference or buyer["name"][:60],
         payment_terms="" if invoice.is_credit_note else terms,
         note=" ".join(part for part in (note, invoice.note) if part),
-        iban=seller.get("iban", ""),
+        iban=normalise_iban(seller.get("iban", "")),
         bic=seller.get("bic", ""),
         payment_reference=invoice.number,
         preceding_number=credit.number if credit else "",

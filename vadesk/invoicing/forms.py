@@ -9,6 +9,7 @@ from vadesk.invoicing.models import Buyer, ClientBilling, Invoice, InvoiceLine, 
 from vadesk.invoicing.services.behalf import BUYER_FIELDS
 from vadesk.invoicing.vat import RateKind
 from vadesk.lib.formfields import model_choices
+from vadesk.lib.widgets import DateInput
 
 RATE_CHOICES = [
     (RateKind.STANDARD.value, _("Standard rate")),
@@ -53,10 +54,16 @@ class LineForm(forms.Form):
     rate_kind = forms.ChoiceField(choices=RATE_CHOICES, label=_("VAT rate"))
 
 
+class LineEditForm(LineForm):
+    detail = forms.CharField(
+        max_length=1000, required=False, label=_("Details"), widget=forms.Textarea(attrs={"rows": 2})
+    )
+    field_order = ["description", "detail", "quantity", "unit", "unit_price", "rate_kind"]
+
+
 class PaymentForm(forms.Form):
     amount = forms.DecimalField(min_value=Decimal("0.01"), max_digits=12, decimal_places=2, label=_("Amount"))
-    # <input type=date> takes only yyyy-mm-dd, whatever the page's language.
-    paid_on = forms.DateField(label=_("Paid on"), widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"))
+    paid_on = forms.DateField(label=_("Paid on"), widget=DateInput())
 
 
 class SendForm(forms.Form):
@@ -75,8 +82,8 @@ class StatementForm(forms.Form):
 
 
 class ExportForm(forms.Form):
-    start = forms.DateField(label=_("From"), widget=forms.DateInput(attrs={"type": "date"}))
-    end = forms.DateField(label=_("Until"), widget=forms.DateInput(attrs={"type": "date"}))
+    start = forms.DateField(label=_("From"), widget=DateInput())
+    end = forms.DateField(label=_("Until"), widget=DateInput())
 
     def clean(self):
         super().clean()
@@ -115,8 +122,8 @@ class InvoiceEditForm(forms.ModelForm):
         labels = {"period_start": _("Delivery period from"), "period_end": _("Delivery period until")}
         widgets = {
             "note": forms.Textarea(attrs={"rows": 3}),
-            "period_start": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
-            "period_end": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+            "period_start": DateInput(),
+            "period_end": DateInput(),
         }
 
     def clean(self):
@@ -179,8 +186,8 @@ class BuyerForm(forms.ModelForm):
 
 class BehalfDraftForm(forms.Form):
     buyer = forms.ModelChoiceField(queryset=Buyer.objects.none(), label=_("Buyer"))
-    period_start = forms.DateField(label=_("Delivery period from"), widget=forms.DateInput(attrs={"type": "date"}))
-    period_end = forms.DateField(label=_("Delivery period until"), widget=forms.DateInput(attrs={"type": "date"}))
+    period_start = forms.DateField(label=_("Delivery period from"), widget=DateInput())
+    period_end = forms.DateField(label=_("Delivery period until"), widget=DateInput())
 
     def __init__(self, *args, buyers=None, **kwargs):
         super().__init__(*args, **kwargs)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import date
 from decimal import Decimal
 
 from django.conf import settings
@@ -16,7 +17,7 @@ from vadesk.clients.models import Client
 from vadesk.einvoice.model import money
 from vadesk.engagements.models import Engagement
 from vadesk.invoicing.vat import RateKind
-from vadesk.lib.validators import validate_iban, validate_vat_id
+from vadesk.lib.validators import normalise_iban, normalise_vat_id, validate_iban, validate_vat_id
 from vadesk.timesheets.models import TimeEntry
 
 ZERO = Decimal("0.00")
@@ -105,6 +106,11 @@ class SellerProfile(models.Model):
         return str(self.on_behalf_of or self.organisation)
 
     def clean(self) -> None:
+        # Stored compact whatever was typed: the PDF groups it, the QR code and the XML carry it as is.
+        if self.iban:
+            self.iban = normalise_iban(self.iban)
+        if self.bic:
+            self.bic = "".join(self.bic.split()).upper()
         if self.reminder_first_days and not (
             self.reminder_first_days < self.reminder_second_days < self.reminder_final_days
         ):
@@ -184,6 +190,8 @@ class Buyer(models.Model):
         return self.name
 
     def clean(self) -> None:
+        if self.vat_id:
+            self.vat_id = normalise_vat_id(self.vat_id)
         if bool(self.endpoint_scheme) != bool(self.endpoint_id):
             raise ValidationError({"endpoint_id": _("Give both the e-invoice address and its type, or neither.")})
 
@@ -335,6 +343,20 @@ class Invoice(models.Model):
     @property
     def on_behalf(self) -> bool:
         return self.buyer_id is not None
+
+    @property
+    def signed_total(self) -> Decimal:
+        """The gross total as lists show it: a credit note gives money back, so it is negative."""
+        return -self.gross_total if self.is_credit_note else self.gross_total
+
+    def is_overdue(self, today: date) -> bool:
+        return bool(
+            self.is_final
+            and not self.is_credit_note
+            and self.paid_at is None
+            and self.due_date
+            and self.due_date < today
+        )
 
     @property
     def is_credit_note(self) -> bool:

@@ -19,6 +19,7 @@ urlpatterns = [
     path("invoices/<int:pk>/", views.invoice_detail, name="detail"),
     path("invoices/<int:pk>/edit/", views.invoice_edit, name="edit"),
     path("invoices/<int:pk>/lines/", views.line_add, name="line_add"),
+    path("invoices/<int:pk>/lines/<int:line_pk>/", views.line_edit, name="line_edit"),
     path("invoices/<int:pk>/lines/<int:line_pk>/delete/", views.line_delete, name="line_delete"),
     path("invoices/<int:pk>/finalise/", views.finalise, name="finalise"),
     path("invoices/<int:pk>/discard/", views.discard, name="discard"),

@@ -41,6 +41,7 @@ from vadesk.invoicing.forms import (
     DraftForm,
     ExportForm,
     InvoiceEditForm,
+    LineEditForm,
     LineForm,
     PaymentForm,
     RunForm,
@@ -62,6 +63,7 @@ from vadesk.invoicing.models import (
 from vadesk.invoicing.pdf.render import render_pdf
 from vadesk.invoicing.scoping import invoice_for, invoices_for
 from vadesk.lib.downloads import content_disposition
+from vadesk.lib.formfields import changed_values, current_values
 from vadesk.lib.pages import apply_validation_error, report_form_errors
 
 
@@ -107,7 +109,7 @@ def invoice_list(request):
         request,
         "invoicing/invoice_list.html",
         {
-            "invoices": invoices[:300],
+            "invoices": [(i, i.is_overdue(today)) for i in invoices[:300]],
             "status": status,
             "outstanding": money(owed["outstanding"] or Decimal("0")),
             "overdue": money(owed["overdue"] or Decimal("0")),
@@ -138,7 +140,12 @@ def draft_new(request):
     month = form.cleaned_data["month"]
     try:
         invoice = services.invoice_draft_create(
-            by=request.user, client=form.cleaned_data["client"], period_start=month, period_end=month_end(month)
+            by=request.user,
+            client=form.cleaned_data["client"],
+            period_start=month,
+            period_end=month_end(month),
+            from_work=request.POST.get("empty") != "1",
+            require_work=True,
         )
     except ValidationError as error:
         apply_validation_error(None, request, error)
@@ -253,6 +260,34 @@ def line_add(request, pk: int):
     else:
         report_form_errors(request, form)
     return redirect("invoicing:detail", pk=invoice.pk)
+
+
+@staff_required
+def line_edit(request, pk: int, line_pk: int):
+    """Change one line of a draft; the totals follow from the lines, so the page shows them anew."""
+    invoice = invoice_in_reach(request, pk)
+    try:
+        line = invoice.lines.get(pk=line_pk)
+    except InvoiceLine.DoesNotExist:
+        raise Http404 from None
+    if invoice.is_final:
+        messages.error(request, _("A final invoice cannot be changed; correct it with a credit note."))
+        return redirect("invoicing:detail", pk=invoice.pk)
+    current = current_values(line, LineEditForm.base_fields)
+    form = LineEditForm(request.POST or None, initial=current)
+    if request.method == "POST" and form.is_valid():
+        changes = changed_values(current, form.cleaned_data)
+        try:
+            if changes:
+                services.invoice_line_save(by=request.user, invoice=invoice, line=line, **changes)
+        except ValidationError as error:
+            apply_validation_error(form, request, error)
+        else:
+            messages.success(request, _("Line saved.") if changes else _("Nothing changed."))
+            return redirect("invoicing:detail", pk=invoice.pk)
+    return render(
+        request, "web/form_page.html", {"form": form, "title": _("Edit line of %(invoice)s") % {"invoice": invoice}}
+    )
 
 
 @staff_required
@@ -457,6 +492,7 @@ def portal_list(request):
         request,
         "invoicing/portal_list.html",
         {
+            "today": timezone.localdate(),
             "invoices": [i for i in invoices if not i.on_behalf],
             "issued": [i for i in invoices if i.on_behalf],
             # The client's e-invoice format preference comes first, right after the PDF.

@@ -29,7 +29,14 @@ def validate_vat_id(value: str) -> None:
 
 
 def normalise_iban(value: str) -> str:
-    return IBAN(value, allow_invalid=True).compact
+    """The compact form, NL91ABNA0417164300: upper case, no spaces. Stored so, and so in the QR code and XML."""
+    return IBAN(value, allow_invalid=True).compact if value else value
+
+
+def format_iban(value: str) -> str:
+    """Grouped by four for people to read (EBS 204 / ISO 13616 paper format): NL91 ABNA 0417 1643 00."""
+    compact = "".join((value or "").split()).upper()
+    return " ".join(compact[i : i + 4] for i in range(0, len(compact), 4))
 
 
 def validate_iban(value: str) -> None:

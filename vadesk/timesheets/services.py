@@ -116,6 +116,17 @@ def timer_stop(*, by: Person, entry: TimeEntry, now: datetime | None = None, bil
     return entry
 
 
+def timer_discard(*, by: Person, entry: TimeEntry) -> None:
+    """Throw a running timer away: started by mistake, nothing is logged or billed."""
+    if entry.person_id != by.pk:
+        raise PermissionDenied(_("You can only stop your own timer."))
+    with transaction.atomic():
+        entry = TimeEntry.objects.select_for_update().get(pk=entry.pk)
+        if not entry.is_running:
+            raise ValidationError(_("This timer is not running."))
+        entry.delete()
+
+
 def time_entry_correct(
     *,
     by: Person,

@@ -4,6 +4,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import gettext_noop
 
+from vadesk.accounts.forms import SignInForm
 from vadesk.accounts.models import Person
 from vadesk.clients.models import Client, Contact, DossierFact
 from vadesk.engagements.models import Engagement
@@ -15,6 +16,12 @@ from vadesk.tasks.models import Category, Comment, Priority, Source
 
 # Django ships no Dutch or German text for the empty choice of every dropdown; keep it in our catalog.
 gettext_noop("- Select an option -")
+
+
+class LoginForm(SignInForm):
+    def clean_username(self) -> str:
+        # Addresses are stored in lower case (PersonManager.create_user); phones capitalise the first letter.
+        return (self.cleaned_data.get("username") or "").strip().lower()
 
 
 class DurationField(forms.CharField):

@@ -25,6 +25,7 @@ from vadesk.einvoice.totals import document_totals
 from vadesk.invoicing.documents import document_of, parties
 from vadesk.invoicing.models import Invoice, InvoiceLine
 from vadesk.lib.formatting import format_minutes
+from vadesk.lib.validators import format_iban
 from vadesk.timesheets.models import TimeEntry
 
 TEMPLATE = Path(__file__).with_name("invoice.typ")
@@ -234,7 +235,7 @@ def _registry(seller: dict[str, Any]) -> str:
 
 
 def _spaced(iban: str) -> str:
-    return " ".join(iban[i : i + 4] for i in range(0, len(iban), 4))
+    return format_iban(iban)
 
 
 def _address_lines(party: dict[str, Any]) -> list[str]:

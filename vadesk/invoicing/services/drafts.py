@@ -39,8 +39,11 @@ def invoice_draft_create(
     period_end: date,
     from_work: bool = True,
     seller: SellerProfile | None = None,
+    require_work: bool = False,
 ) -> Invoice:
-    """A draft for one client and period, with lines proposed from the engagements and hours."""
+    """A draft for one client and period, with lines proposed from the engagements and hours.
+
+    With `require_work`, a period with nothing to propose is refused and no draft is left behind."""
     require_staff(by, client)
     if period_end < period_start:
         raise ValidationError({"period_end": _("The period ends before it starts.")})
@@ -63,6 +66,14 @@ def invoice_draft_create(
         if from_work:
             with translation.override(client.preferred_language):  # line texts in the client's language
                 proposals = propose(client, period_start, period_end, grouping=billing.grouping)
+            if require_work and not proposals:
+                raise ValidationError(
+                    _(
+                        "There is nothing to invoice for %(client)s in this period: no unbilled hours, "
+                        "retainer, bundle or milestone. Make an empty draft to invoice free lines."
+                    )
+                    % {"client": client.name}
+                )
             for position, proposal in enumerate(proposals, start=1):
                 line = InvoiceLine.objects.create(
                     invoice=invoice,

@@ -1,9 +1,11 @@
 from datetime import datetime
+from decimal import Decimal
 
 from django import template
 from django.utils import timezone
 
 from vadesk.lib.formatting import format_hours, format_minutes, format_money
+from vadesk.lib.validators import format_iban
 
 register = template.Library()
 
@@ -22,6 +24,20 @@ def hours(minutes):
 @register.filter
 def money(amount, currency="EUR"):
     return format_money(amount, currency)
+
+
+@register.filter
+def html5_number(value) -> str:
+    """A number as <input type=number> takes it in every language: a dot, no grouping, no exponent (0.5, 100)."""
+    if value in (None, ""):
+        return ""
+    return format(Decimal(value).normalize(), "f")
+
+
+@register.filter
+def iban(value: str) -> str:
+    """Stored compact, shown grouped by four."""
+    return format_iban(value)
 
 
 @register.filter

@@ -54,3 +54,10 @@ def test_nobody_revokes_another_persons_token(client, assistant, colleague):
     client.force_login(colleague)
     assert client.post(reverse("token_revoke", args=[token.pk])).status_code == 404
     assert person_for_token(secret) == assistant
+
+
+def test_the_login_address_is_not_case_sensitive(client, assistant):
+    typed = "  " + assistant.email.capitalize().replace("@assist", "@Assist") + " "
+    response = client.post(reverse("login"), {"username": typed, "password": PASSWORD})
+    assert response.status_code == 302
+    assert client.session.get("_auth_user_id") == str(assistant.pk)

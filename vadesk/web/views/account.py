@@ -10,16 +10,16 @@ from django.utils import translation
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from vadesk.accounts.forms import SignInForm
 from vadesk.accounts.middleware import SESSION_KEY
 from vadesk.accounts.models import ApiToken
 from vadesk.accounts.services import api_token_create, api_token_revoke
 from vadesk.lib.pages import back, report_refusal
+from vadesk.web.forms import LoginForm
 
 
 class LoginView(auth_views.LoginView):
     template_name = "registration/login.html"
-    authentication_form = SignInForm  # says so when the sign-in throttle refuses
+    authentication_form = LoginForm  # says so when the sign-in throttle refuses; addresses in any case
     redirect_authenticated_user = True
 
     def form_valid(self, form):

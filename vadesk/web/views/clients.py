@@ -12,10 +12,11 @@ from django.views.decorators.http import require_POST
 
 from vadesk.accounts.decorators import owner_required, staff_required
 from vadesk.clients import services as client_services
-from vadesk.clients.models import Assignment, DossierFact
+from vadesk.clients.models import Assignment, Contact, DossierFact
 from vadesk.clients.scoping import client_for, clients_for
 from vadesk.engagements import services as engagement_services
 from vadesk.engagements.models import Engagement
+from vadesk.lib.formfields import changed_values, current_values
 from vadesk.lib.pages import apply_validation_error, report_form_errors, report_refusal
 from vadesk.tasks.models import RecurringTask, Task
 from vadesk.tasks.recurrence import (
@@ -117,14 +118,17 @@ def client_create(request):
 @owner_required
 def client_edit(request, pk: int):
     client = client_for(request.user, pk, write=True, organisation=request.membership.organisation_id)
+    current = current_values(client, ClientForm.Meta.fields)
     form = ClientForm(request.POST or None, instance=client)
     if request.method == "POST" and form.is_valid():
+        changes = changed_values(current, form.cleaned_data)
         try:
-            client_services.client_update(by=request.user, client=client, **form.cleaned_data)
+            if changes:
+                client_services.client_update(by=request.user, client=client, **changes)
         except ValidationError as error:
             apply_validation_error(form, request, error)
         else:
-            messages.success(request, _("Saved."))
+            messages.success(request, _("Saved.") if changes else _("Nothing changed."))
             return redirect("client_detail", pk=client.pk)
     return render(
         request,
@@ -209,17 +213,19 @@ def engagement_edit(request, pk: int, engagement_pk: int | None = None):
         if engagement is None
         else None
     )
+    current = current_values(engagement, EngagementForm.Meta.fields) if engagement else {}
     form = EngagementForm(request.POST or None, instance=engagement or Engagement(client=client), initial=initial)
     if request.method == "POST" and form.is_valid():
+        changes = changed_values(current, form.cleaned_data) if engagement else form.cleaned_data
         try:
             if engagement is None:
                 engagement_services.engagement_create(by=request.user, client=client, **form.cleaned_data)
-            else:
-                engagement_services.engagement_update(by=request.user, engagement=engagement, **form.cleaned_data)
+            elif changes:
+                engagement_services.engagement_update(by=request.user, engagement=engagement, **changes)
         except ValidationError as error:
             apply_validation_error(form, request, error)
         else:
-            messages.success(request, _("Engagement saved."))
+            messages.success(request, _("Engagement saved.") if changes else _("Nothing changed."))
             return redirect("client_detail", pk=client.pk)
     title = _("Edit engagement") if engagement else _("New engagement for %(name)s") % {"name": client.name}
     return render(request, "web/engagement_form.html", {"form": form, "title": title, "client": client})
@@ -289,3 +295,49 @@ def recurring_stop(request, pk: int, recurring_pk: int):
     recurring_task_stop(by=request.user, recurring=get_object_or_404(RecurringTask, pk=recurring_pk, client=client))
     messages.success(request, _("The task no longer repeats. Tasks already created stay."))
     return redirect("client_detail", pk=client.pk)
+
+
+@staff_required
+def contact_edit(request, pk: int, contact_pk: int):
+    client = client_for(request.user, pk, write=True, organisation=request.membership.organisation_id)
+    contact = get_object_or_404(Contact, pk=contact_pk, client=client)
+    current = current_values(contact, ContactForm.Meta.fields)
+    form = ContactForm(request.POST or None, instance=contact)
+    if request.method == "POST" and form.is_valid():
+        changes = changed_values(current, form.cleaned_data)
+        try:
+            if changes:
+                client_services.contact_save(by=request.user, client=client, contact=contact, **changes)
+        except ValidationError as error:
+            apply_validation_error(form, request, error)
+        else:
+            messages.success(request, _("Saved.") if changes else _("Nothing changed."))
+            return redirect("client_detail", pk=client.pk)
+    return render(
+        request,
+        "web/form_page.html",
+        {"form": form, "title": _("Edit %(name)s") % {"name": contact.name}, "client": client},
+    )
+
+
+@staff_required
+def fact_edit(request, pk: int, fact_pk: int):
+    client = client_for(request.user, pk, write=True, organisation=request.membership.organisation_id)
+    fact = get_object_or_404(DossierFact, pk=fact_pk, client=client)
+    current = current_values(fact, DossierFactForm.Meta.fields)
+    form = DossierFactForm(request.POST or None, instance=fact)
+    if request.method == "POST" and form.is_valid():
+        changes = changed_values(current, form.cleaned_data)
+        try:
+            if changes:
+                client_services.dossier_fact_update(by=request.user, fact=fact, **changes)
+        except ValidationError as error:
+            apply_validation_error(form, request, error)
+        else:
+            messages.success(request, _("Saved.") if changes else _("Nothing changed."))
+            return redirect("client_detail", pk=client.pk)
+    return render(
+        request,
+        "web/form_page.html",
+        {"form": form, "title": _("Edit dossier fact"), "client": client},
+    )

@@ -13,7 +13,8 @@ from vadesk.accounts.models import Person
 from vadesk.clients.scoping import clients_for
 from vadesk.engagements.scoping import engagements_for
 from vadesk.lib.formatting import format_minutes
-from vadesk.lib.pages import apply_validation_error, back, report_form_errors, report_refusal
+from vadesk.lib.formfields import changed_values
+from vadesk.lib.pages import apply_validation_error, back, report_refusal
 from vadesk.tasks.models import ChecklistItem, Status, Task
 from vadesk.tasks.scoping import task_for
 from vadesk.tasks.services import (
@@ -25,7 +26,7 @@ from vadesk.tasks.services import (
     task_update,
 )
 from vadesk.timesheets.models import TimeEntry
-from vadesk.timesheets.services import time_entry_log, timer_start, timer_stop
+from vadesk.timesheets.services import time_entry_log, timer_discard, timer_start, timer_stop
 from vadesk.web.forms import (
     ChecklistItemForm,
     CommentForm,
@@ -126,18 +127,16 @@ def task_edit(request, pk: int):
     }
     form = TaskEditForm(request.POST or None, clients=clients, staff=organisation_staff(request), initial=initial)
     if request.method == "POST" and form.is_valid():
+        current = {**initial, "due_at": task.due_at}
+        changes = changed_values(current, {k: form.cleaned_data[k] for k in form.fields})
         try:
-            task_update(
-                by=request.user,
-                task=task,
-                **{
-                    k: form.cleaned_data[k]
-                    for k in ("title", "description", "category", "priority", "due_at", "engagement", "assignees")
-                },
-            )
+            if changes:
+                task_update(by=request.user, task=task, **changes)
         except ValidationError as error:
             apply_validation_error(form, request, error)
         else:
+            if not changes:
+                messages.info(request, _("Nothing changed."))
             return redirect("task_detail", pk=task.pk)
     return render(request, "web/form_page.html", {"form": form, "title": _("Edit task"), "task": task})
 
@@ -269,6 +268,22 @@ def timer_stop_view(request):
 
 @staff_required
 @require_POST
+def timer_discard_view(request):
+    entry = TimeEntry.objects.running().filter(person=request.user).first()
+    if entry is None:
+        messages.info(request, _("No timer is running."))
+    else:
+        try:
+            timer_discard(by=request.user, entry=entry)
+        except (ValidationError, PermissionDenied) as error:
+            report_refusal(request, error)
+        else:
+            messages.success(request, _("Timer discarded; nothing was logged."))
+    return back(request, "today")
+
+
+@staff_required
+@require_POST
 def task_log_time(request, pk: int):
     task = task_for(request.user, pk, write=True, organisation=request.membership.organisation_id)
     form = TimeEntryForm(
@@ -290,9 +305,12 @@ def task_log_time(request, pk: int):
                 billable=data["billable"],
             )
         except (ValidationError, PermissionDenied) as error:
-            report_refusal(request, error)
+            apply_validation_error(
+                form, request, error if isinstance(error, ValidationError) else ValidationError(str(error))
+            )
         else:
             messages.success(request, _("Time logged."))
-    else:
-        report_form_errors(request, form)
-    return redirect("task_detail", pk=task.pk)
+            return redirect("task_detail", pk=task.pk)
+    # The refusal on the open form, with what was typed, instead of a message over an empty one.
+    context = _task_context(request, task) | {"time_form": form, "time_open": True}
+    return render(request, "web/task_detail.html", context)

@@ -11,6 +11,7 @@ from django.views.decorators.http import require_POST
 
 from vadesk.accounts.decorators import staff_required
 from vadesk.engagements.scoping import engagements_for
+from vadesk.lib.formfields import changed_values
 from vadesk.lib.pages import apply_validation_error, back, report_refusal
 from vadesk.timesheets.models import TimeEntry
 from vadesk.timesheets.scoping import time_entry_for
@@ -112,6 +113,10 @@ def entry_edit(request, pk: int):
     form = TimeEntryForm(request.POST or None, engagements=engagements, initial=initial)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
+        current = {**initial, "duration": entry.worked_minutes}
+        if not changed_values(current, data):
+            messages.info(request, _("Nothing changed."))
+            return redirect(f"/timesheet/?week={entry.work_date.isoformat()}")
         try:
             time_entry_correct(
                 by=request.user,

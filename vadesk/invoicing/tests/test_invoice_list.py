@@ -1,0 +1,81 @@
+"""The invoice lists: money in the reader's notation with the currency, credit notes negative, overdue marked."""
+
+from datetime import date
+from decimal import Decimal
+
+import pytest
+import time_machine
+
+from vadesk.invoicing.services import credit_note_create, invoice_draft_create, invoice_finalise, invoice_line_save
+from vadesk.invoicing.tests.conftest import PERIOD
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def issued(owner, seller, billable_acme):
+    draft = invoice_draft_create(
+        by=owner, client=billable_acme, period_start=PERIOD[0], period_end=PERIOD[1], from_work=False
+    )
+    invoice_line_save(
+        by=owner, invoice=draft, description="Support", quantity=Decimal("20"), unit="HUR", unit_price=Decimal("55")
+    )
+    invoice = invoice_finalise(by=owner, invoice=draft, issue_date=date(2026, 11, 2))
+    line = invoice.lines.get()
+    note = credit_note_create(by=owner, invoice=invoice, quantities={line.pk: Decimal("2")})
+    if not note.is_final:
+        note = invoice_finalise(by=owner, invoice=note, issue_date=date(2026, 11, 3))
+    return invoice, note
+
+
+@time_machine.travel("2026-12-01 10:00 +01:00")
+def test_the_staff_list_formats_money_shows_credit_notes_negative_and_marks_overdue(client, owner, issued):
+    owner.language = "nl"
+    owner.save(update_fields=["language"])
+    client.force_login(owner)
+    html = client.get("/invoices/").content.decode()
+    assert "€\xa01.331,00" in html  # 20 h × 55 + 21 % VAT
+    assert "€\xa0-133,10" in html or "-€\xa0133,10" in html or "€\xa0−133,10" in html
+    assert 'data-testid="overdue-mark"' in html  # due 16 Nov, unpaid on 1 Dec
+    assert "1331.00" not in html
+
+
+@time_machine.travel("2026-11-05 10:00 +01:00")
+def test_an_invoice_not_yet_due_is_open(client, owner, issued):
+    client.force_login(owner)
+    assert 'data-testid="overdue-mark"' not in client.get("/invoices/").content.decode()
+
+
+@time_machine.travel("2026-12-01 10:00 +01:00")
+def test_the_portal_shows_a_credit_note_as_money_back(client, acme_user, issued):
+    client.force_login(acme_user)
+    html = client.get("/portal/invoices/").content.decode()
+    assert "1.331,00" in html and "133,10" in html
+    assert "-133,10" in html or "−133,10" in html
+    assert "Te laat" in html  # acme_user reads Dutch
+
+
+def test_drafting_a_month_without_work_makes_no_empty_draft(client, owner, seller, billable_acme):
+    from vadesk.invoicing.models import Invoice
+
+    client.force_login(owner)
+    response = client.post("/invoices/new/", {"client": billable_acme.pk, "month": "2026-11"}, follow=True)
+    assert not Invoice.objects.exists()
+    assert "nothing to invoice for Acme B.V." in response.content.decode()
+
+
+def test_an_empty_draft_for_free_lines_is_made_when_asked(client, owner, seller, billable_acme):
+    from vadesk.invoicing.models import Invoice
+
+    client.force_login(owner)
+    response = client.post("/invoices/new/", {"client": billable_acme.pk, "month": "2026-11", "empty": "1"})
+    draft = Invoice.objects.get()
+    assert response["Location"] == f"/invoices/{draft.pk}/" and not draft.lines.exists()
+
+
+def test_drafting_a_month_with_work_proposes_its_lines(client, owner, seller, october_hours):
+    from vadesk.invoicing.models import Invoice
+
+    client.force_login(owner)
+    client.post("/invoices/new/", {"client": october_hours[0].engagement.client_id, "month": "2026-10"})
+    assert Invoice.objects.get().lines.exists()
