@@ -53,11 +53,9 @@ def monthly_usage(engagements: Iterable[Engagement], on: date) -> dict[int, dict
     month = calc.month_start(on)
     lifetime = [e.pk for e in engagements if e.kind in LIFETIME]
     walked = [
-        e.pk
-        for e in engagements
-        if e.kind == Engagement.Kind.RETAINER and e.rollover_policy != Engagement.Rollover.NONE
+        e for e in engagements if e.kind == Engagement.Kind.RETAINER and e.rollover_policy != Engagement.Rollover.NONE
     ]
-    monthly = [e.pk for e in engagements if e.pk not in set(lifetime) | set(walked)]
+    monthly = [e.pk for e in engagements if e.pk not in set(lifetime) | {w.pk for w in walked}]
     # A bundle or project needs only its total: summed in the database, one row per engagement.
     totals = (
         EngagementPeriodUsage.objects.filter(engagement_id__in=lifetime)
@@ -66,12 +64,23 @@ def monthly_usage(engagements: Iterable[Engagement], on: date) -> dict[int, dict
         .values_list("engagement_id", "first", "total")
         .order_by()
     )
-    months = EngagementPeriodUsage.objects.filter(
-        Q(engagement_id__in=walked, month__lte=month) | Q(engagement_id__in=monthly, month=month)
-    ).values_list("engagement_id", "month", "minutes")
+    # A retainer with rollover walks the months since its rollover began: grouped by that month, so the
+    # condition has one term per distinct start, not per engagement.
+    cells = Q(engagement_id__in=monthly, month=month)
+    for first, ids in _by_first_month(walked).items():
+        cells |= Q(engagement_id__in=ids, month__gte=first, month__lte=month)
+    months = EngagementPeriodUsage.objects.filter(cells).values_list("engagement_id", "month", "minutes")
     for engagement_id, cell_month, minutes in totals.union(months, all=True):
         usage[engagement_id][cell_month] = minutes
     return usage
+
+
+def _by_first_month(retainers: list[Engagement]) -> dict[date, list[int]]:
+    groups: dict[date, list[int]] = defaultdict(list)
+    for retainer in retainers:
+        terms = terms_of(retainer)
+        groups[calc.month_start(max(terms.starts_on, terms.accrues_from or terms.starts_on))].append(retainer.pk)
+    return groups
 
 
 def balance_of(engagement: Engagement, on: date, *, exclude_entry: int | None = None) -> calc.Balance:

@@ -58,6 +58,8 @@ class TimeEntry(models.Model):
             models.Index(fields=["engagement", "work_date"]),
             models.Index(fields=["person", "work_date"]),
             models.Index(fields=["task"]),
+            # Newest-first lists (the API, a client's latest hours) walk this and stop after a page.
+            models.Index(fields=["-work_date", "-id"], name="timeentry_newest_first"),
         ]
         constraints = [
             models.UniqueConstraint(
