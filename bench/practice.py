@@ -1,11 +1,17 @@
-"""Benchmark a large practice: seed it fast, then time the pages an assistant opens all day.
+"""Benchmark a large practice: seed it fast, then time the pages an agency opens all day.
 
-    .venv/bin/python bench/practice.py [--clients 200] [--tasks 20000] [--entries 200000] [--requests 30]
+    .venv/bin/python bench/practice.py [--scale agency] [--clients 200] [--tasks 20000] [--entries 200000]
+                                       [--requests 30]
 
-Runs on a fresh SQLite file in bench/out/ (gitignored), with DEBUG off as in production.
-The seed goes straight in with bulk_create, bypassing the services: this measures reads.
-Each page is timed over --requests requests after a warm-up, and its SQL queries are counted
-on a small and on the large seed: a count that grows with the data is an N+1.
+`--scale agency` is 1,000 clients, 100,000 tasks and 1,000,000 time entries (issue 13).
+Runs on a fresh SQLite file in bench/out/ (gitignored), with DEBUG off as in production; with DATABASE_URL set
+it runs on that PostgreSQL database instead, which it empties first, so its name must start with `bench`
+(`createdb -h 127.0.0.1 -U postgres bench_scale`). The seed goes straight in with bulk_create (COPY for the
+time entries on PostgreSQL), bypassing the services: this measures reads. The kept aggregates are then rebuilt
+by the same command an operator runs after an import.
+Each page is timed as the person who opens it over --requests requests after a warm-up; its SQL queries and
+the rows they return are counted on a small and on the large seed: a count that grows with the data is an N+1,
+rows that grow with it are a page that reads more than it shows.
 """
 
 from __future__ import annotations
@@ -26,6 +32,7 @@ ROOT = Path(__file__).resolve().parent.parent
 OUT = ROOT / "bench" / "out"
 TARGET_MS = 150
 SMALL = {"clients": 20, "tasks": 400, "entries": 2_000}
+SCALES = {"agency": {"clients": 1_000, "tasks": 100_000, "entries": 1_000_000}}
 ASSISTANTS = 10
 CHUNK = 20_000
 
@@ -35,7 +42,9 @@ def configure() -> None:
     sys.path.insert(0, str(ROOT))
     os.environ["DJANGO_SETTINGS_MODULE"] = "config.settings"
     os.environ["VADESK_DATA_DIR"] = str(OUT)
-    os.environ.pop("DATABASE_URL", None)
+    url = os.environ.get("DATABASE_URL", "")
+    if url and not url.rstrip("/").rsplit("/", 1)[-1].startswith("bench"):
+        sys.exit("DATABASE_URL must name a database of its own whose name starts with 'bench': it is emptied first")
     os.environ.setdefault("VADESK_DEBUG", "false")
     os.environ.setdefault("VADESK_SECRET_KEY", "bench-only-not-a-secret")
     os.environ.setdefault("VADESK_LOG_LEVEL", "ERROR")  # keeps django.request's 404 warnings out of the table
@@ -50,6 +59,7 @@ def configure() -> None:
 @dataclass(frozen=True)
 class Seeded:
     assistant_id: int
+    owner_id: int
     client_id: int
     clients: int
     tasks: int
@@ -63,9 +73,13 @@ def fresh_database() -> None:
     from django.db import connections
 
     connections.close_all()
-    OUT.mkdir(parents=True, exist_ok=True)
-    for suffix in ("", "-wal", "-shm"):
-        (OUT / f"vadesk.sqlite3{suffix}").unlink(missing_ok=True)
+    if connections["default"].vendor == "postgresql":
+        with connections["default"].cursor() as cursor:
+            cursor.execute("DROP SCHEMA public CASCADE; CREATE SCHEMA public")
+    else:
+        OUT.mkdir(parents=True, exist_ok=True)
+        for suffix in ("", "-wal", "-shm"):
+            (OUT / f"vadesk.sqlite3{suffix}").unlink(missing_ok=True)
     call_command("migrate", verbosity=0, interactive=False)
 
 
@@ -81,9 +95,12 @@ def seed(*, clients: int, tasks: int, entries: int) -> Seeded:
         engagements = _seed_engagements(client_rows)
         task_rows = _seed_tasks(rng, client_rows, engagements, owner, tasks)
         _seed_entries(rng, task_rows, entries)
+        _rebuild_aggregates()
+    _analyse()
     facts = len(client_rows) * 5
     return Seeded(
         assistants[0].pk,
+        owner.pk,
         client_rows[0][0].pk,
         len(client_rows),
         len(task_rows),
@@ -300,25 +317,60 @@ def _seed_tasks(rng, rows, engagements, owner, count: int) -> list[tuple]:
 
 
 def _seed_entries(rng, task_rows, count: int) -> None:
+    from django.db import connection
+    from django.utils import timezone
+
     from vadesk.lib.rounding import billed_minutes
     from vadesk.timesheets.models import TimeEntry
 
+    now = timezone.now()
+    copy = connection.vendor == "postgresql"
+    columns = "engagement_id, task_id, person_id, work_date, worked_minutes, billed_minutes, note, billable, created_at, updated_at, invoice_reference"
     for start in range(0, count, CHUNK):
-        batch = []
+        rows = []
         for n in range(start, min(count, start + CHUNK)):
             task, person, day = task_rows[n % len(task_rows)]
             worked = rng.choice([5, 10, 15, 20, 30, 45, 60, 90, 120])
-            batch.append(
-                TimeEntry(
-                    engagement_id=task.engagement_id,
-                    task=task,
-                    person=person,
-                    work_date=day - timedelta(days=rng.randint(0, 3)),
-                    worked_minutes=worked,
-                    billed_minutes=billed_minutes(worked, increment=6),
+            rows.append(
+                (
+                    task.engagement_id,
+                    task.pk,
+                    person.pk,
+                    day - timedelta(days=rng.randint(0, 3)),
+                    worked,
+                    billed_minutes(worked, increment=6),
                 )
             )
-        TimeEntry.objects.bulk_create(batch, batch_size=5000)
+        if copy:
+            with (
+                connection.cursor() as cursor,
+                cursor.cursor.copy(f"COPY {TimeEntry._meta.db_table} ({columns}) FROM STDIN") as stream,
+            ):
+                for row in rows:
+                    stream.write_row((*row, "", True, now, now, ""))
+        else:
+            # Straight executemany: a million model instances would cost minutes on their own.
+            marks = ", ".join(["%s"] * 11)
+            with connection.cursor() as cursor:
+                cursor.executemany(
+                    f"INSERT INTO {TimeEntry._meta.db_table} ({columns}) VALUES ({marks})",
+                    [(*row, "", True, now, now, "") for row in rows],
+                )
+
+
+def _rebuild_aggregates() -> None:
+    """The seed bypasses the services: rebuild what they keep, as an operator does after an import."""
+    from django.core.management import call_command, get_commands
+
+    if "usage_rebuild" in get_commands():
+        call_command("usage_rebuild", verbosity=0)
+
+
+def _analyse() -> None:
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        cursor.execute("ANALYZE")
 
 
 # --- measuring --------------------------------------------------------------------------------------
@@ -327,6 +379,7 @@ def _seed_entries(rng, task_rows, count: int) -> None:
 @dataclass(frozen=True)
 class Page:
     label: str
+    who: str  # owner | assistant
     url_name: str | None
     fallback: str
     kwargs: dict | None = None
@@ -343,14 +396,68 @@ class Result:
     median_ms: float = 0.0
     p95_ms: float = 0.0
     queries: int | None = None
+    rows: int | None = None
+    kilobytes: float = 0.0
 
 
-def pages(client_id: int) -> list[Page]:
+def pages(seeded: Seeded) -> list[Page]:
+    client = {"pk": seeded.client_id}
+    deep = _deep_query(seeded)
     return [
-        Page("today", "today", "/"),
-        Page("client page", "client_detail", f"/clients/{client_id}/", kwargs={"pk": client_id}),
-        Page("API task list", None, "/api/v1/tasks", query="?assignee=me", api=True),
+        Page("client list", "owner", "clients", "/clients/"),
+        Page("today", "owner", "today", "/today/"),
+        Page("time sheet", "assistant", "timesheet", "/timesheet/"),
+        Page("client list", "assistant", "clients", "/clients/"),
+        Page("client page", "assistant", "client_detail", f"/clients/{seeded.client_id}/", kwargs=client),
+        Page("task board", "assistant", "board", "/tasks/"),
+        Page("today", "assistant", "today", "/today/"),
+        Page("API tasks", "assistant", None, "/api/v1/tasks", query="?assignee=me", api=True),
+        Page("API entries", "owner", None, "/api/v1/time-entries", api=True),
+        Page("API entries deep", "owner", None, "/api/v1/time-entries", query=deep, api=True),
     ]
+
+
+DEEP = 100_000
+
+
+def _deep_query(seeded: Seeded) -> str:
+    """The page 100,000 entries (or half the seed) down the owner's list: by cursor when the API has one."""
+    from vadesk.timesheets.models import TimeEntry
+
+    position = min(DEEP, seeded.entries // 2)
+    try:
+        from vadesk.api.time_entries import encode_cursor  # type: ignore[attr-defined]
+    except ImportError:
+        return f"?offset={position}"
+    entry = TimeEntry.objects.order_by("-work_date", "-id").values_list("work_date", "id")[position]
+    return f"?cursor={encode_cursor(*entry)}"
+
+
+ROWS = [0]
+
+
+def count_rows() -> None:
+    """Count the rows the database hands back to Django: a page's reads should be bounded by what it shows."""
+    from django.db.backends.utils import CursorWrapper
+
+    def fetchone(self):
+        row = self.cursor.fetchone()
+        ROWS[0] += row is not None
+        return row
+
+    def fetchmany(self, size=None):
+        rows = self.cursor.fetchmany(size) if size else self.cursor.fetchmany()
+        ROWS[0] += len(rows)
+        return rows
+
+    def fetchall(self):
+        rows = self.cursor.fetchall()
+        ROWS[0] += len(rows)
+        return rows
+
+    CursorWrapper.fetchone = fetchone  # type: ignore[method-assign]
+    CursorWrapper.fetchmany = fetchmany  # type: ignore[method-assign]
+    CursorWrapper.fetchall = fetchall  # type: ignore[method-assign]
 
 
 def measure(seeded: Seeded, *, requests: int) -> list[Result]:
@@ -359,13 +466,16 @@ def measure(seeded: Seeded, *, requests: int) -> list[Result]:
     from vadesk.accounts.models import Person
     from vadesk.accounts.services import api_token_create
 
-    assistant = Person.objects.get(pk=seeded.assistant_id)
-    browser = Client()
-    browser.force_login(assistant)
-    _token, secret = api_token_create(person=assistant, name="bench")
-    headers = {"Authorization": f"Bearer {secret}"}
+    browsers, headers = {}, {}
+    for who, pk in (("owner", seeded.owner_id), ("assistant", seeded.assistant_id)):
+        person = Person.objects.get(pk=pk)
+        browsers[who] = Client()
+        browsers[who].force_login(person)
+        _token, secret = api_token_create(person=person, name="bench")
+        headers[who] = {"Authorization": f"Bearer {secret}"}
     return [
-        measure_page(browser, page, seeded, headers if page.api else {}, requests) for page in pages(seeded.client_id)
+        measure_page(browsers[page.who], page, seeded, headers[page.who] if page.api else {}, requests)
+        for page in pages(seeded)
     ]
 
 
@@ -398,9 +508,12 @@ def measure_page(browser, page: Page, seeded: Seeded, headers: dict, requests: i
         return result
     for _ in range(2):
         browser.get(result.path, headers=headers)  # warm-up: templates, URL resolver, SQLite page cache
+    ROWS[0] = 0
     with CaptureQueriesContext(connection) as captured:
-        browser.get(result.path, headers=headers)
+        response = browser.get(result.path, headers=headers)
     result.queries = len(captured)
+    result.rows = ROWS[0]
+    result.kilobytes = len(response.content) / 1024
     samples = []
     for _ in range(requests):
         started = time.perf_counter()
@@ -417,34 +530,46 @@ def measure_page(browser, page: Page, seeded: Seeded, headers: dict, requests: i
 def report(small: list[Result] | None, large: list[Result], seeded: Seeded) -> None:
     from vadesk.clients.models import Assignment
     from vadesk.tasks.models import OPEN_STATUSES, Task
+    from vadesk.timesheets.models import TimeEntry
 
     clients = Assignment.objects.filter(person_id=seeded.assistant_id).count()
     open_tasks = Task.objects.filter(assignees=seeded.assistant_id, status__in=OPEN_STATUSES).count()
+    today = date.today()
+    week = TimeEntry.objects.filter(
+        person_id=seeded.assistant_id, work_date__gte=today - timedelta(days=today.weekday())
+    ).count()
     print(
-        f"\nAs an assistant with {clients} clients and {open_tasks} open tasks; median and p95 over the timed requests:\n"
+        f"\nThe assistant has {clients} clients, {open_tasks} open tasks and {week:,} entries this week; "
+        f"the owner sees all {seeded.clients:,} clients. Median and p95 over the timed requests:\n"
     )
-    header = f"{'page':<14} {'path':<28} {'status':>6} {'median':>9} {'p95':>9}  {'queries small → large':<22} verdict"
+    header = (
+        f"{'page':<17} {'who':<9} {'status':>6} {'median':>9} {'p95':>9} {'KB':>6}  "
+        f"{'queries small → large':<22} {'rows small → large':<20} verdict"
+    )
     print(header)
     print("-" * len(header))
-    small_by_label = {r.page.label: r for r in small or []}
+    small_by_key = {(r.page.label, r.page.who): r for r in small or []}
     for result in large:
-        before = small_by_label.get(result.page.label)
+        before = small_by_key.get((result.page.label, result.page.who))
         if result.skipped:
-            print(
-                f"{result.page.label:<14} {result.path:<28} {result.status or '-':>6} {'':>9} {'':>9}  {'':<22} skipped: {result.skipped}"
-            )
+            print(f"{result.page.label:<17} {result.page.who:<9} {result.status or '-':>6}  skipped: {result.skipped}")
             continue
         queries = f"{before.queries if before and before.queries is not None else '?'} → {result.queries}"
+        rows = f"{before.rows if before and before.rows is not None else '?'} → {result.rows}"
         verdicts = ["ok" if result.median_ms < TARGET_MS else f"SLOW (target {TARGET_MS} ms)"]
         if before and before.queries is not None and result.queries > before.queries:
             verdicts.append("queries grow with data: N+1?")
         print(
-            f"{result.page.label:<14} {result.path:<28} {result.status:>6} {result.median_ms:>6.1f} ms {result.p95_ms:>6.1f} ms  {queries:<22} {', '.join(verdicts)}"
+            f"{result.page.label:<17} {result.page.who:<9} {result.status:>6} {result.median_ms:>6.1f} ms "
+            f"{result.p95_ms:>6.1f} ms {result.kilobytes:>6.0f}  {queries:<22} {rows:<20} {', '.join(verdicts)}"
         )
 
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument(
+        "--scale", choices=sorted(SCALES), help="a named size: agency = 1,000 clients, 100,000 tasks, 1,000,000 entries"
+    )
     parser.add_argument(
         "--clients",
         type=int,
@@ -456,13 +581,22 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--requests", type=int, default=30, help="timed requests per page (default 30)")
     parser.add_argument("--no-small", action="store_true", help="skip the small seed used to compare query counts")
     args = parser.parse_args(argv)
+    for name, value in SCALES.get(args.scale or "", {}).items():
+        setattr(args, name, value)
     if args.clients < ASSISTANTS or args.tasks < args.clients:
         parser.error(f"need at least {ASSISTANTS} clients and one task per client")
     configure()
     import django
+    from django.db import connection
 
+    count_rows()
+    where = (
+        f"PostgreSQL database {connection.settings_dict['NAME']}"
+        if connection.vendor == "postgresql"
+        else f"SQLite file in {OUT.relative_to(ROOT)}/"
+    )
     print(
-        f"vadesk practice benchmark — Django {django.get_version()}, Python {platform.python_version()}, SQLite file in {OUT.relative_to(ROOT)}/, {os.cpu_count()} CPUs"
+        f"vadesk practice benchmark — Django {django.get_version()}, Python {platform.python_version()}, {where}, {os.cpu_count()} CPUs"
     )
     small = None
     if not args.no_small:

@@ -1,5 +1,6 @@
 """Time entries and the timer. Every write goes through the timesheet services, which check the balance."""
 
+from base64 import urlsafe_b64decode, urlsafe_b64encode
 from datetime import date
 
 from django.core.exceptions import ValidationError
@@ -31,7 +32,9 @@ from vadesk.timesheets.scoping import time_entries_for, time_entry_for
 router = Router(tags=["time entries"])
 
 MAX_LIMIT = 200
-MAX_OFFSET = 2**31
+MAX_OFFSET = 10_000  # deeper pages by `cursor`: an offset costs what it skips
+COUNT_CAP = 1_000  # the count stops here, so a page never counts a whole practice's history
+CURSOR_MAX = 40
 
 
 class TimeEntryOut(Schema):
@@ -59,9 +62,11 @@ class TimeEntryOut(Schema):
 
 
 class TimeEntryPage(Schema):
-    count: int
+    count: int = Field(description=f"Matching entries, counted up to {COUNT_CAP:,}")
+    count_capped: bool = Field(description=f"True when more than {COUNT_CAP:,} match: `count` is then {COUNT_CAP:,}")
     limit: int
     offset: int
+    next_cursor: str | None = Field(description="Pass as `cursor` for the next page; null on the last page")
     items: list[TimeEntryOut]
 
 
@@ -72,7 +77,24 @@ class TimeEntryFilters(Input):
     from_: Day | None = Field(None, alias="from", description="First work date, inclusive")
     to: Day | None = Field(None, description="Last work date, inclusive")
     limit: int = Field(50, ge=1, le=MAX_LIMIT)
-    offset: int = Field(0, ge=0, le=MAX_OFFSET)
+    offset: int = Field(0, ge=0, le=MAX_OFFSET, description="Entries to skip; for deep pages use `cursor`")
+    cursor: str | None = Field(
+        None, max_length=CURSOR_MAX, description="`next_cursor` of the previous page: the page after it"
+    )
+
+
+def encode_cursor(work_date: date, pk: int) -> str:
+    """The position after an entry in newest-first order: its date and id, opaque to clients."""
+    return urlsafe_b64encode(f"{work_date.isoformat()}.{pk}".encode()).decode().rstrip("=")
+
+
+def decode_cursor(cursor: str) -> tuple[date, int]:
+    try:
+        text = urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4)).decode()
+        day, pk = text.split(".")
+        return date.fromisoformat(day), int(pk)
+    except (ValueError, UnicodeDecodeError):
+        raise ValidationError({"cursor": _("This cursor is not one a page of time entries gave.")}) from None
 
 
 class TimeEntryIn(Input):
@@ -128,10 +150,27 @@ def list_time_entries(request: HttpRequest, filters: Query[TimeEntryFilters]):
         entries = entries.filter(work_date__gte=filters.from_)
     if filters.to is not None:
         entries = entries.filter(work_date__lte=filters.to)
-    page = entries.select_related("engagement__client", "task", "person").order_by("-work_date", "-id")[
-        filters.offset : filters.offset + filters.limit
-    ]
-    return {"count": entries.count(), "limit": filters.limit, "offset": filters.offset, "items": list(page)}
+    counted = entries.order_by()[: COUNT_CAP + 1].count()
+    if filters.cursor:
+        day, pk = decode_cursor(filters.cursor)
+        # A range on the leading column (not an OR), so both databases start the index walk at the cursor.
+        entries = entries.filter(work_date__lte=day).exclude(work_date=day, id__gte=pk)
+    # Newest first along the (work_date DESC, id DESC) index: a page reads `limit` rows, however deep it is.
+    page = list(
+        entries.select_related("engagement__client", "task", "person").order_by("-work_date", "-id")[
+            filters.offset : filters.offset + filters.limit + 1
+        ]
+    )
+    more = len(page) > filters.limit
+    page = page[: filters.limit]
+    return {
+        "count": min(counted, COUNT_CAP),
+        "count_capped": counted > COUNT_CAP,
+        "limit": filters.limit,
+        "offset": filters.offset,
+        "next_cursor": encode_cursor(page[-1].work_date, page[-1].pk) if more else None,
+        "items": page,
+    }
 
 
 @router.get("/time-entries/{entry_id}", response=TimeEntryOut)

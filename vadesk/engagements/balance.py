@@ -39,6 +39,9 @@ class Terms:
     rollover: str = "none"  # none | capped | all
     rollover_cap: int = 0
     expires_on: date | None = None
+    # The day the engagement was entered: hours roll over only from the months since (a back-dated retainer
+    # has no record of the months before, so it must not credit their unused hours).
+    accrues_from: date | None = None
 
 
 @dataclass(frozen=True)
@@ -90,9 +93,10 @@ def retainer_balance(terms: Terms, usage: dict[date, int], month: date) -> Balan
     3. Usage spends rolled-over hours first, since they expire first.
     4. What is left rolls over by policy: nothing; the month's own unused hours up to
        the cap, for one month only; or everything left, cumulatively.
+    Months before the engagement was entered (`accrues_from`) roll nothing over.
     """
     allowance = terms.allowance or 0
-    current = month_start(terms.starts_on)
+    current = month_start(max(terms.starts_on, terms.accrues_from or terms.starts_on))
     target = month_start(month)
     rolled_in = 0
     while current < target:

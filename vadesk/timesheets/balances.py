@@ -1,4 +1,9 @@
-"""Balances read from the database: one grouped query for any number of engagements."""
+"""Balances read from the kept monthly usage: one query for any number of engagements, whatever their history.
+
+The cells (`EngagementPeriodUsage`) hold each engagement's counted minutes per calendar month; a balance reads
+only the months it needs: the month asked for (hourly, retainer without rollover), the months since the
+rollover began (retainer with rollover), or the total of its life (bundle, project: summed in the database).
+"""
 
 from __future__ import annotations
 
@@ -6,12 +11,14 @@ from collections import defaultdict
 from collections.abc import Iterable
 from datetime import date
 
-from django.db.models import Sum
-from django.db.models.functions import TruncMonth
+from django.db.models import Min, Q, Sum
+from django.utils import timezone
 
 from vadesk.engagements import balance as calc
 from vadesk.engagements.models import Engagement
-from vadesk.timesheets.models import TimeEntry
+from vadesk.timesheets.models import EngagementPeriodUsage, TimeEntry
+
+LIFETIME = (Engagement.Kind.BUNDLE, Engagement.Kind.PROJECT)
 
 
 def terms_of(engagement: Engagement) -> calc.Terms:
@@ -27,50 +34,78 @@ def terms_of(engagement: Engagement) -> calc.Terms:
         rollover=engagement.rollover_policy,
         rollover_cap=calc.hours_to_minutes(engagement.rollover_cap_hours) or 0,
         expires_on=engagement.expires_on,
+        accrues_from=_recorded_on(engagement),
     )
 
 
-def monthly_usage(
-    engagement_ids: Iterable[int], *, until: date | None = None, exclude_entry: int | None = None
-) -> dict[int, dict[date, int]]:
-    """Billed minutes per engagement per calendar month, from one grouped query."""
-    entries = TimeEntry.objects.counted().filter(engagement_id__in=list(engagement_ids))
-    if until is not None:
-        entries = entries.filter(work_date__lte=calc.month_end(until))
-    if exclude_entry is not None:
-        entries = entries.exclude(pk=exclude_entry)
-    rows = (
-        entries.annotate(month=TruncMonth("work_date"))
-        .values("engagement_id", "month")
-        .annotate(minutes=Sum("billed_minutes"))
+def _recorded_on(engagement: Engagement) -> date | None:
+    """The day the engagement was entered: a back-dated retainer rolls nothing over from before it."""
+    return timezone.localdate(engagement.created_at) if engagement.created_at else None
+
+
+def monthly_usage(engagements: Iterable[Engagement], on: date) -> dict[int, dict[date, int]]:
+    """Billed minutes per engagement per calendar month, for the months the balances on `on` need: one query."""
+    engagements = list(engagements)
+    usage: dict[int, dict[date, int]] = defaultdict(dict)
+    if not engagements:
+        return usage
+    # Engagements needing the same months are asked for together, so the query stays small for any number.
+    month = calc.month_start(on)
+    lifetime = [e.pk for e in engagements if e.kind in LIFETIME]
+    walked = [
+        e for e in engagements if e.kind == Engagement.Kind.RETAINER and e.rollover_policy != Engagement.Rollover.NONE
+    ]
+    monthly = [e.pk for e in engagements if e.pk not in set(lifetime) | {w.pk for w in walked}]
+    # A bundle or project needs only its total: summed in the database, one row per engagement.
+    totals = (
+        EngagementPeriodUsage.objects.filter(engagement_id__in=lifetime)
+        .values("engagement_id")
+        .annotate(first=Min("month"), total=Sum("minutes"))
+        .values_list("engagement_id", "first", "total")
         .order_by()
     )
-    usage: dict[int, dict[date, int]] = defaultdict(dict)
-    for row in rows:
-        usage[row["engagement_id"]][row["month"]] = row["minutes"] or 0
+    # A retainer with rollover walks the months since its rollover began: grouped by that month, so the
+    # condition has one term per distinct start, not per engagement.
+    cells = Q(engagement_id__in=monthly, month=month)
+    for first, ids in _by_first_month(walked).items():
+        cells |= Q(engagement_id__in=ids, month__gte=first, month__lte=month)
+    months = EngagementPeriodUsage.objects.filter(cells).values_list("engagement_id", "month", "minutes")
+    for engagement_id, cell_month, minutes in totals.union(months, all=True):
+        usage[engagement_id][cell_month] = minutes
     return usage
 
 
+def _by_first_month(retainers: list[Engagement]) -> dict[date, list[int]]:
+    groups: dict[date, list[int]] = defaultdict(list)
+    for retainer in retainers:
+        terms = terms_of(retainer)
+        groups[calc.month_start(max(terms.starts_on, terms.accrues_from or terms.starts_on))].append(retainer.pk)
+    return groups
+
+
 def balance_of(engagement: Engagement, on: date, *, exclude_entry: int | None = None) -> calc.Balance:
-    usage = monthly_usage([engagement.pk], until=_usage_until(engagement, on), exclude_entry=exclude_entry).get(
-        engagement.pk, {}
-    )
+    usage = dict(monthly_usage([engagement], on).get(engagement.pk, {}))
+    if exclude_entry is not None:
+        _leave_out(usage, engagement, on, exclude_entry)
     return calc.balance(terms_of(engagement), usage, on, ends_on=engagement.ends_on)
 
 
 def balances_of(engagements: Iterable[Engagement], on: date) -> dict[int, calc.Balance]:
     engagements = list(engagements)
-    usage = monthly_usage([e.pk for e in engagements])
-    return {
-        e.pk: calc.balance(terms_of(e), _until(usage.get(e.pk, {}), e, on), on, ends_on=e.ends_on) for e in engagements
-    }
+    usage = monthly_usage(engagements, on)
+    return {e.pk: calc.balance(terms_of(e), usage.get(e.pk, {}), on, ends_on=e.ends_on) for e in engagements}
 
 
-def _usage_until(engagement: Engagement, on: date) -> date | None:
-    # A bundle or project spends one allowance over its whole life, so every month counts.
-    return on if engagement.kind in (Engagement.Kind.RETAINER, Engagement.Kind.HOURLY) else None
-
-
-def _until(usage: dict[date, int], engagement: Engagement, on: date) -> dict[date, int]:
-    limit = _usage_until(engagement, on)
-    return usage if limit is None else {m: v for m, v in usage.items() if m <= limit}
+def _leave_out(usage: dict[date, int], engagement: Engagement, on: date, entry_id: int) -> None:
+    """Take the stored entry (as it is in the database, before a correction) out of its month's cell."""
+    stored = (
+        TimeEntry.objects.counted()
+        .filter(pk=entry_id, engagement_id=engagement.pk)
+        .values_list("work_date", "billed_minutes")
+        .first()
+    )
+    if stored is None:
+        return
+    month = calc.month_start(stored[0])
+    if month in usage:
+        usage[month] = max(0, usage[month] - stored[1])

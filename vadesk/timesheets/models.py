@@ -58,6 +58,8 @@ class TimeEntry(models.Model):
             models.Index(fields=["engagement", "work_date"]),
             models.Index(fields=["person", "work_date"]),
             models.Index(fields=["task"]),
+            # Newest-first lists (the API, a client's latest hours) walk this and stop after a page.
+            models.Index(fields=["-work_date", "-id"], name="timeentry_newest_first"),
         ]
         constraints = [
             models.UniqueConstraint(
@@ -77,3 +79,24 @@ class TimeEntry(models.Model):
     @property
     def is_locked(self) -> bool:
         return self.invoiced_at is not None
+
+
+class EngagementPeriodUsage(models.Model):
+    """Billed minutes of an engagement's counted entries in one calendar month: the sum balances read.
+
+    Kept by `vadesk.timesheets.usage` in the same transaction as every write of an entry; rebuilt from the
+    entries by `manage.py usage_rebuild` after a bulk import. A month without counted minutes has no row.
+    """
+
+    engagement = models.ForeignKey(Engagement, on_delete=models.CASCADE, related_name="period_usage")
+    month = models.DateField(help_text="First day of the calendar month")
+    minutes = models.PositiveBigIntegerField(default=0)
+    entries = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["engagement", "month"], name="one_usage_row_per_engagement_month"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.engagement_id} {self.month:%Y-%m} {self.minutes} min"

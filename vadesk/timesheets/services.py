@@ -19,6 +19,7 @@ from vadesk.lib.rounding import billed_minutes, task_entry_billed_minutes
 from vadesk.tasks.models import Task
 from vadesk.timesheets.balances import balance_of
 from vadesk.timesheets.models import TimeEntry
+from vadesk.timesheets.usage import usage_refresh
 
 MAX_MINUTES_PER_ENTRY = 24 * 60
 KEEP = object()  # "leave this field as it is" in corrections
@@ -50,6 +51,7 @@ def time_entry_log(
         _price(entry)
         _check_allowance(entry)
         entry.save()
+        usage_refresh([(entry.engagement_id, entry.work_date)])
     return entry
 
 
@@ -113,6 +115,7 @@ def timer_stop(*, by: Person, entry: TimeEntry, now: datetime | None = None, bil
         _price(entry)
         _check_allowance(entry)
         entry.save()
+        usage_refresh([(entry.engagement_id, entry.work_date)])
     return entry
 
 
@@ -145,13 +148,16 @@ def time_entry_correct(
     with transaction.atomic():
         entry = TimeEntry.objects.select_for_update().get(pk=entry.pk)
         _check_editable(entry, by)
+        before = (entry.engagement_id, entry.work_date)
         kept_or_new: Task | None = entry.task if task is KEEP else task  # type: ignore[assignment]
+        _lock_engagements({entry.engagement_id, (engagement or entry.engagement).pk})
         engagement = _locked(engagement or entry.engagement, by=by, task=kept_or_new, work_date=work_date)
         entry.engagement, entry.task = engagement, kept_or_new
         entry.work_date, entry.worked_minutes, entry.note, entry.billable = work_date, minutes, note, billable
         _price(entry)
         _check_allowance(entry)
         entry.save()
+        usage_refresh([before, (entry.engagement_id, entry.work_date)])
     return entry
 
 
@@ -159,7 +165,10 @@ def time_entry_delete(*, by: Person, entry: TimeEntry) -> None:
     with transaction.atomic():
         entry = TimeEntry.objects.select_for_update().get(pk=entry.pk)
         _check_editable(entry, by)
+        _lock_engagements({entry.engagement_id})
+        cell = (entry.engagement_id, entry.work_date)
         entry.delete()
+        usage_refresh([cell])
 
 
 def time_entries_lock(*, entries, reference: str) -> int:
@@ -193,6 +202,11 @@ def _check_editable(entry: TimeEntry, by: Person) -> None:
             _("This entry is on invoice %(ref)s and can no longer be changed. Correct it with a credit note."),
             params={"ref": entry.invoice_reference},
         )
+
+
+def _lock_engagements(ids: set[int]) -> None:
+    """Lock engagement rows in one order (no deadlock between two writers), so their usage refreshes queue."""
+    list(Engagement.objects.select_for_update().filter(pk__in=ids).order_by("pk").values_list("pk", flat=True))
 
 
 def _locked(engagement: Engagement, *, by: Person, task: Task | None, work_date: date) -> Engagement:

@@ -1,6 +1,6 @@
 """Engagements of each kind and raw time entries, built inline for balance and time tests."""
 
-from datetime import date
+from datetime import UTC, date, datetime, time
 from decimal import Decimal
 
 from vadesk.accounts.models import Person
@@ -25,6 +25,10 @@ def make_engagement(client: Client, kind: str, *, starts_on: date, **terms) -> E
     engagement = Engagement(client=client, kind=kind, starts_on=starts_on, **fields)
     engagement.full_clean()
     engagement.save()
+    # Entered when it started (not back-dated), so a retainer rolls over from its first month.
+    recorded = datetime.combine(starts_on, time(9), tzinfo=UTC)
+    Engagement.objects.filter(pk=engagement.pk).update(created_at=recorded)
+    engagement.created_at = recorded
     return engagement
 
 
@@ -38,13 +42,16 @@ def make_entry(
     task: Task | None = None,
     running: bool = False,
 ) -> TimeEntry:
-    """A stored entry billed exactly `minutes`, bypassing the services: the balance is what is under test.
+    """A stored entry billed exactly `minutes`, bypassing the services (but keeping the monthly usage, as they do):
+    the balance is what is under test.
 
     A running timer keeps its minutes too (a corrected timer has them), so only the query can leave it out.
     """
     from django.utils import timezone
 
-    return TimeEntry.objects.create(
+    from vadesk.timesheets.usage import usage_refresh
+
+    entry = TimeEntry.objects.create(
         engagement=engagement,
         person=person,
         work_date=work_date,
@@ -54,3 +61,5 @@ def make_entry(
         billed_minutes=minutes if billable else 0,
         started_at=timezone.now() if running else None,
     )
+    usage_refresh([(engagement.pk, work_date)])  # what the services keep in the same transaction
+    return entry

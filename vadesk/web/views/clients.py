@@ -36,28 +36,55 @@ from vadesk.web.forms import (
 )
 from vadesk.web.views.common import organisation_staff
 
+CLIENTS_PER_PAGE = 48
+
 
 @staff_required
 def client_list(request):
+    """A page of clients by name, each with its open-task count and balances: bounded by the page, not the practice."""
     q = request.GET.get("q", "").strip()
-    clients = (
-        clients_for(request.user, write=True, organisation=request.membership.organisation_id)
-        .active()
-        .prefetch_related("assignments__person")
-        .annotate(open_tasks=Count("tasks", filter=Q(tasks__status__in=["new", "planned", "in_progress", "waiting"])))
-    )
+    clients = clients_for(request.user, write=True, organisation=request.membership.organisation_id).active()
     if q:
         clients = clients.filter(
             Q(name__icontains=q) | Q(city__icontains=q) | Q(contacts__name__icontains=q)
         ).distinct()
-    listed = list(clients)
-    engagements = list(Engagement.objects.active().filter(client__in=[c.pk for c in listed]).select_related("client"))
+    total = clients.count()
+    pages = max(1, -(-total // CLIENTS_PER_PAGE))
+    page = request.GET.get("page", "")
+    page = min(pages, int(page)) if page.isdigit() and int(page) > 0 else 1
+    start = (page - 1) * CLIENTS_PER_PAGE
+    listed = list(
+        clients.order_by("name", "id").prefetch_related("assignments__person")[start : start + CLIENTS_PER_PAGE]
+    )
+    ids = [c.pk for c in listed]
+    open_tasks = dict(
+        Task.objects.open()
+        .filter(client_id__in=ids)
+        .values("client_id")
+        .annotate(n=Count("id"))
+        .values_list("client_id", "n")
+    )
+    for client in listed:
+        client.open_tasks = open_tasks.get(client.pk, 0)  # type: ignore[attr-defined]
+    engagements = list(Engagement.objects.active().filter(client_id__in=ids))
     balances = balances_of(engagements, timezone.localdate())
     by_client: dict[int, list] = {}
     for engagement in engagements:
         by_client.setdefault(engagement.client_id, []).append((engagement, balances[engagement.pk]))
     rows = [(c, by_client.get(c.pk, [])) for c in listed]
-    return render(request, "web/client_list.html", {"rows": rows, "q": q})
+    return render(
+        request,
+        "web/client_list.html",
+        {
+            "rows": rows,
+            "q": q,
+            "page": page,
+            "pages": pages,
+            "total": total,
+            "previous_page": page - 1 if page > 1 else None,
+            "next_page": page + 1 if page < pages else None,
+        },
+    )
 
 
 def _month_param(request) -> date:

@@ -1,5 +1,7 @@
 """Task board and the task page: workflow, comments, checklist, timer and hours."""
 
+from datetime import timedelta
+
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Prefetch
@@ -38,6 +40,7 @@ from vadesk.web.views.common import organisation_staff
 
 BOARD_COLUMNS = [Status.NEW, Status.PLANNED, Status.IN_PROGRESS, Status.WAITING, Status.DONE]
 DONE_ON_BOARD = 20
+DONE_DAYS = 14  # the done column shows what was closed in the last two weeks, so it reads a bounded slice
 OPEN_ON_BOARD = 100
 
 
@@ -60,7 +63,9 @@ def board(request):
     for status in BOARD_COLUMNS:
         column = tasks.filter(status=status)
         column = (
-            column.order_by("-closed_at")[:DONE_ON_BOARD]
+            column.filter(closed_at__gte=timezone.now() - timedelta(days=DONE_DAYS)).order_by("-closed_at")[
+                :DONE_ON_BOARD
+            ]
             if status == Status.DONE
             else column.order_by("due_at", "-priority", "id")[:OPEN_ON_BOARD]
         )

@@ -4,7 +4,9 @@ from datetime import date, timedelta
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import Count, Sum
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -22,6 +24,51 @@ from vadesk.timesheets.services import (
 )
 from vadesk.web.forms import TimeEntryForm
 from vadesk.web.views.common import organisation_staff
+
+DAY_DETAIL = 40  # a day with more entries is shown summed per engagement, so the page stays bounded
+
+
+def _week_rows(week, days: list[date]) -> tuple[list[tuple], dict[str, int]]:
+    """Per day: (day, entries, groups, worked total); entries for an ordinary day, per-engagement sums for a
+    day with more than DAY_DETAIL entries. Three queries and at most 7 × DAY_DETAIL rows of entries."""
+    sums = {
+        row["work_date"]: row
+        for row in week.values("work_date")
+        .annotate(worked=Sum("worked_minutes"), billed=Sum("billed_minutes"), n=Count("id"))
+        .order_by()
+    }
+    detailed = [d for d in days if 0 < sums.get(d, {}).get("n", 0) <= DAY_DETAIL]
+    summed = [d for d in days if sums.get(d, {}).get("n", 0) > DAY_DETAIL]
+    # Both reads always run (each excludes the other's days), so the page's query count does not depend on
+    # how busy the week was.
+    entries: dict[date, list] = {}
+    for entry in (
+        week.exclude(work_date__in=summed)
+        .select_related("engagement__client", "task")
+        .order_by("work_date", "started_at", "id")
+    ):
+        entries.setdefault(entry.work_date, []).append(entry)
+    groups: dict[date, list] = {}
+    for row in (
+        week.exclude(work_date__in=detailed)
+        .values("work_date", "engagement_id", "engagement__name", "engagement__client_id", "engagement__client__name")
+        .annotate(worked=Sum("worked_minutes"), billed=Sum("billed_minutes"), n=Count("id"))
+        .order_by("work_date", "engagement__client__name", "engagement_id")
+    ):
+        groups.setdefault(row["work_date"], []).append(row)
+    rows = [(d, entries.get(d, []), groups.get(d, []), sums.get(d, {}).get("worked") or 0) for d in days]
+    totals = {
+        "worked": sum(r.get("worked") or 0 for r in sums.values()),
+        "billed": sum(r.get("billed") or 0 for r in sums.values()),
+    }
+    return rows, totals
+
+
+def _url_parts(name: str) -> tuple[str, str]:
+    """A URL with a pk, reversed once per page: (before the pk, after it), for rows that only add their pk."""
+    url = reverse(name, kwargs={"pk": 0})
+    cut = url.rindex("/0/") + 1
+    return url[:cut], url[cut + 1 :]
 
 
 def _week_start(request) -> date:
@@ -43,20 +90,12 @@ def timesheet(request):
         chosen = request.GET.get("person", "")
         if chosen.isdigit():
             person = staff.filter(pk=int(chosen)).first() or person
-    entries = list(
-        TimeEntry.objects.filter(
-            person=person,
-            work_date__range=(days[0], days[-1]),
-            engagement__client__organisation=request.membership.organisation,
-        )
-        .select_related("engagement__client", "task")
-        .order_by("work_date", "started_at", "id")
+    week = TimeEntry.objects.filter(
+        person=person,
+        work_date__range=(days[0], days[-1]),
+        engagement__client__organisation=request.membership.organisation,
     )
-    by_day = [
-        (day, day_entries, sum(e.worked_minutes for e in day_entries))
-        for day in days
-        for day_entries in [[e for e in entries if e.work_date == day]]
-    ]
+    by_day, totals = _week_rows(week, days)
     form = TimeEntryForm(
         request.POST or None,
         engagements=engagements_for(request.user, write=True, organisation=request.membership.organisation_id).active(),
@@ -88,8 +127,12 @@ def timesheet(request):
             "previous": monday - timedelta(days=7),
             "next": monday + timedelta(days=7),
             "by_day": by_day,
-            "total_worked": sum(e.worked_minutes for e in entries),
-            "total_billed": sum(e.billed_minutes for e in entries),
+            "total_worked": totals["worked"],
+            "total_billed": totals["billed"],
+            "entry_url": _url_parts("entry_edit"),
+            "task_url": _url_parts("task_detail"),
+            "client_url": _url_parts("client_detail"),
+            "day_limit": DAY_DETAIL,
             "form": form,
             "person": person,
             "staff": staff,

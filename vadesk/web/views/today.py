@@ -2,6 +2,7 @@
 
 from datetime import timedelta
 
+from django.db.models import Sum
 from django.shortcuts import redirect, render
 from django.utils import timezone
 
@@ -13,6 +14,7 @@ from vadesk.timesheets.balances import balances_of
 from vadesk.timesheets.models import TimeEntry
 
 TASK_LIMIT = 60
+LOW_SHOWN = 10
 
 
 def home(request):
@@ -43,10 +45,15 @@ def today(request):
     running = (
         TimeEntry.objects.running().filter(person=request.user).select_related("engagement__client", "task").first()
     )
+    low = low_balances(clients, now.date())
     week_start = now.date() - timedelta(days=now.weekday())
-    logged = TimeEntry.objects.filter(
-        person=request.user, work_date__gte=week_start, work_date__lte=now.date()
-    ).values_list("work_date", "worked_minutes")
+    logged = dict(
+        TimeEntry.objects.filter(person=request.user, work_date__gte=week_start, work_date__lte=now.date())
+        .values("work_date")
+        .annotate(minutes=Sum("worked_minutes"))
+        .values_list("work_date", "minutes")
+        .order_by()
+    )
     return render(
         request,
         "web/today.html",
@@ -54,9 +61,10 @@ def today(request):
             "groups": groups,
             "task_count": len(tasks),
             "running": running,
-            "low": low_balances(clients, now.date()),
-            "minutes_today": sum(m for d, m in logged if d == now.date()),
-            "minutes_week": sum(m for _, m in logged),
+            "low": low[:LOW_SHOWN],
+            "low_more": max(0, len(low) - LOW_SHOWN),
+            "minutes_today": logged.get(now.date(), 0),
+            "minutes_week": sum(logged.values()),
             "now": now,
         },
     )

@@ -1,0 +1,185 @@
+"""Every page of issue 13 costs the same number of queries on a small and on a larger practice (no N+1), and
+reads no more rows than it shows (the lists are bounded)."""
+
+from datetime import timedelta
+from decimal import Decimal
+
+import pytest
+from django.db import connection
+from django.test import Client as Browser
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+from django.utils import timezone
+
+from vadesk.accounts.models import ApiToken
+from vadesk.accounts.services import api_token_create
+from vadesk.clients.models import Assignment, Client
+from vadesk.engagements.models import Engagement
+from vadesk.tasks.models import Task
+from vadesk.timesheets.models import TimeEntry
+from vadesk.timesheets.usage import usage_rebuild
+from vadesk.web.views.clients import CLIENTS_PER_PAGE
+from vadesk.web.views.timesheet import DAY_DETAIL
+
+KINDS = [
+    {"kind": "retainer", "monthly_hours": Decimal("20"), "monthly_price": Decimal("1000"), "rollover_policy": "all"},
+    {"kind": "bundle", "bundle_hours": Decimal("1"), "bundle_price": Decimal("100")},
+    {"kind": "hourly", "hourly_rate": Decimal("50")},
+    {"kind": "project", "budget_hours": Decimal("2"), "project_price": Decimal("500")},
+]
+
+
+def grow(org, people, *, clients: int, per_client: int, busy_day: int) -> Client:
+    """Add clients, each with an engagement, open and done tasks and a history of entries; `busy_day` entries
+    on today's date for the first person, so the time sheet has one day over its detail limit."""
+    today = timezone.localdate()
+    now = timezone.now()
+    start = Client.objects.filter(organisation=org).count()
+    made = Client.objects.bulk_create(
+        [Client(organisation=org, name=f"Client {start + i:04d}", country="NL") for i in range(clients)]
+    )
+    Assignment.objects.bulk_create([Assignment(client=c, person=p) for c in made for p in people])
+    engagements = Engagement.objects.bulk_create(
+        [
+            Engagement(client=c, name=f"Terms {c.pk}", starts_on=today - timedelta(days=700), **KINDS[i % 4])
+            for i, c in enumerate(made)
+        ]
+    )
+    tasks = Task.objects.bulk_create(
+        [
+            Task(
+                client=e.client,
+                engagement=e,
+                title=f"Task {n}",
+                status="done" if n % 3 else "new",
+                due_at=now + timedelta(days=n % 20 - 10),
+                closed_at=now - timedelta(days=n % 30) if n % 3 else None,
+                created_by=people[0],
+            )
+            for e in engagements
+            for n in range(per_client // 10 + 3)
+        ]
+    )
+    Task.assignees.through.objects.bulk_create(
+        [Task.assignees.through(task_id=t.pk, person_id=p.pk) for t in tasks for p in people]
+    )
+    entries = [
+        TimeEntry(
+            engagement=e,
+            person=people[n % len(people)],
+            work_date=today - timedelta(days=1 + n * 7 % 600),
+            worked_minutes=30,
+            billed_minutes=30,
+        )
+        for e in engagements
+        for n in range(per_client)
+    ]
+    entries += [
+        TimeEntry(engagement=engagements[0], person=people[0], work_date=today, worked_minutes=5, billed_minutes=6)
+        for _ in range(busy_day)
+    ]
+    TimeEntry.objects.bulk_create(entries, batch_size=2000)
+    usage_rebuild()
+    return made
+
+
+@pytest.fixture
+def practice(org, owner, assistant):
+    return lambda **size: grow(org, [assistant, owner], **size)[0]
+
+
+def pages(client: Client) -> list[tuple[str, str, bool]]:
+    """(who, path, api) for every page of the issue's table."""
+    return [
+        ("owner", reverse("clients"), False),
+        ("owner", reverse("today"), False),
+        ("assistant", reverse("timesheet"), False),
+        ("assistant", reverse("clients"), False),
+        ("assistant", reverse("client_detail", args=[client.pk]), False),
+        ("assistant", reverse("board"), False),
+        ("assistant", reverse("today"), False),
+        ("assistant", "/api/v1/tasks?assignee=me", True),
+        ("owner", "/api/v1/time-entries", True),
+    ]
+
+
+def measure(people: dict, client: Client) -> dict[tuple[str, str], tuple[int, int]]:
+    """Queries and bytes of each page, after one warm-up request (sessions, template caches)."""
+    counts = {}
+    for who, path, api in pages(client):
+        browser, headers = people[who]
+        browser.get(path, headers=headers if api else {})
+        with CaptureQueriesContext(connection) as captured:
+            response = browser.get(path, headers=headers if api else {})
+        assert response.status_code == 200, (who, path)
+        counts[(who, path)] = (len(captured), len(response.content))
+    return counts
+
+
+@pytest.fixture
+def people(owner, assistant):
+    signed_in = {}
+    for who, person in (("owner", owner), ("assistant", assistant)):
+        browser = Browser()
+        browser.force_login(person)
+        token, secret = api_token_create(person=person, name="tests")
+        ApiToken.objects.filter(pk=token.pk).update(last_used_at=timezone.now())
+        signed_in[who] = (browser, {"Authorization": f"Bearer {secret}"})
+    return signed_in
+
+
+def test_every_page_costs_the_same_queries_on_a_small_and_a_larger_practice(practice, people):
+    first = practice(clients=3, per_client=20, busy_day=DAY_DETAIL + 1)
+    small = measure(people, first)
+
+    practice(clients=CLIENTS_PER_PAGE + 10, per_client=60, busy_day=5 * DAY_DETAIL)
+    large = measure(people, first)
+
+    assert {page: q for page, (q, _size) in large.items()} == {page: q for page, (q, _size) in small.items()}
+
+
+def test_the_pages_that_list_are_bounded_by_what_they_show(practice, people):
+    first = practice(clients=3, per_client=20, busy_day=DAY_DETAIL + 1)
+    small = measure(people, first)
+    practice(clients=2 * CLIENTS_PER_PAGE, per_client=60, busy_day=10 * DAY_DETAIL)
+    large = measure(people, first)
+
+    # The owner's client list shows one page of cards, however many clients there are.
+    owner_list = ("owner", reverse("clients"))
+    per_card = small[owner_list][1] / 4
+    assert large[owner_list][1] < (CLIENTS_PER_PAGE + 4) * per_card
+    # The time sheet sums a day over its detail limit per engagement: one row for the 41 entries of the first
+    # practice's engagement, one for the 400 of the second's.
+    browser, _headers = people["assistant"]
+    sheet = browser.get(reverse("timesheet")).content.decode()
+    today_rows = sheet.split('class="day-row"')[timezone.localdate().weekday() + 1].split("</tbody>")[0]
+    assert today_rows.count('class="group-row"') == 2
+    assert "400 entries" in today_rows and "41 entries" in today_rows and '<td class="row-actions">' not in today_rows
+
+
+def test_the_client_list_pages_through_every_client_once(org, owner, assistant, people):
+    grow(org, [assistant, owner], clients=CLIENTS_PER_PAGE + 5, per_client=1, busy_day=0)
+    browser, _headers = people["owner"]
+
+    first = browser.get(reverse("clients")).content.decode()
+    second = browser.get(reverse("clients") + "?page=2").content.decode()
+
+    names = list(Client.objects.filter(organisation=org).order_by("name").values_list("name", flat=True))
+    assert len(names) == CLIENTS_PER_PAGE + 6  # with acme
+    assert [n for n in names if n in first] == names[:CLIENTS_PER_PAGE]
+    assert [n for n in names if n in second] == names[CLIENTS_PER_PAGE:]
+    assert 'rel="next"' in first and 'rel="prev"' in second
+    assert browser.get(reverse("clients") + "?page=99").status_code == 200  # past the end: the last page
+
+
+def test_the_board_shows_only_the_last_two_weeks_of_done_tasks(practice, people, acme, assistant, owner):
+    now = timezone.now()
+    for days, title in ((3, "Closed recently"), (20, "Closed long ago")):
+        task = Task.objects.create(client=acme, title=title, status="done", closed_at=now - timedelta(days=days))
+        task.assignees.add(assistant)
+    browser, _headers = people["assistant"]
+
+    page = browser.get(reverse("board")).content.decode()
+
+    assert "Closed recently" in page
+    assert "Closed long ago" not in page
