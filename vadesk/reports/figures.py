@@ -14,6 +14,7 @@ from datetime import date, datetime, time
 from zoneinfo import ZoneInfo
 
 from django.db.models import Count, Q, Sum
+from django.db.models.functions import TruncMonth
 
 from vadesk.agenda.models import Occurrence
 from vadesk.clients.models import Client
@@ -21,7 +22,7 @@ from vadesk.comms.models import PhoneMessage
 from vadesk.engagements import balance as calc
 from vadesk.engagements.models import Engagement
 from vadesk.tasks.models import Category, Status, Transition
-from vadesk.timesheets.balances import monthly_usage, terms_of
+from vadesk.timesheets.balances import terms_of
 from vadesk.timesheets.models import TimeEntry
 
 
@@ -83,7 +84,7 @@ def month_figures(*, client: Client, month: date) -> MonthFigures:
     before = datetime.combine(calc.next_month(first), time.min, tzinfo=zone)
 
     engagements = list(_engagements_of(client, first, last))
-    usage = monthly_usage([e.pk for e in engagements], until=last)
+    usage = _usage_by_month([e.pk for e in engagements], last)
     by_category = _minutes_by_category([e.pk for e in engagements], first, last)
     return MonthFigures(
         client=client.pk,
@@ -136,6 +137,22 @@ def _engagement_month(
         excess_minutes=excess,
         minutes_by_category=by_category,
     )
+
+
+def _usage_by_month(engagement_ids: list[int], last: date) -> dict[int, dict[date, int]]:
+    """Billed minutes per engagement and month up to `last`, from the entries themselves (one grouped query)."""
+    rows = (
+        TimeEntry.objects.counted()
+        .filter(engagement_id__in=engagement_ids, work_date__lte=last)
+        .annotate(month=TruncMonth("work_date"))
+        .values("engagement_id", "month")
+        .annotate(minutes=Sum("billed_minutes"))
+        .order_by()
+    )
+    usage: dict[int, dict[date, int]] = defaultdict(dict)
+    for row in rows:
+        usage[row["engagement_id"]][row["month"]] = row["minutes"] or 0
+    return usage
 
 
 def _minutes_by_category(engagement_ids: list[int], first: date, last: date) -> dict[int, dict[str, int]]:
