@@ -260,6 +260,8 @@ STORAGES = {
 }
 # Unhashed (development, tests): WhiteNoise finds the files in the apps at each request, no collectstatic needed.
 WHITENOISE_AUTOREFRESH = WHITENOISE_USE_FINDERS = not STATIC_HASHED
+# WhiteNoise reads STATIC_ROOT at start and warns when it is missing (a fresh clone before its first collectstatic).
+Path(STATIC_ROOT).mkdir(parents=True, exist_ok=True)
 
 # Logs: one line per event on stderr; "json" for machines (the default of `vadesk serve`), "text" for people.
 # The request id (X-Request-ID, honoured when a proxy sends a sane one, else made) is in every line of a request.
