@@ -249,7 +249,11 @@ MIDDLEWARE.insert(
     MIDDLEWARE.index("django.middleware.security.SecurityMiddleware") + 1, "whitenoise.middleware.WhiteNoiseMiddleware"
 )
 MEDIA_ROOT = Path(os.environ.get("VADESK_MEDIA_ROOT", DATA_DIR / "media"))  # the file storage, in every backup
-STATIC_HASHED = envbool("VADESK_STATIC_HASHED", "false" if DEBUG else "true")
+# Hashed names need the manifest that collectstatic writes (`vadesk serve` runs it before its workers start); until
+# it exists (a fresh checkout, the test suite) the files are found in the apps, which always works.
+_COLLECTED = (DATA_DIR / "static" / "staticfiles.json").exists()
+STATIC_HASHED_WANTED = envbool("VADESK_STATIC_HASHED", "false" if DEBUG else "true")  # what `vadesk serve` collects
+STATIC_HASHED = STATIC_HASHED_WANTED and _COLLECTED
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {

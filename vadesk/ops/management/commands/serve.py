@@ -11,6 +11,7 @@ from django.conf import settings
 from django.core.management import call_command
 from django.core.management.base import BaseCommand
 from django.db import connections
+from django.test.utils import override_settings
 
 
 def multiproc_dir_fresh() -> Path:
@@ -20,6 +21,10 @@ def multiproc_dir_fresh() -> Path:
         shutil.rmtree(path)
     path.mkdir(parents=True)
     return path
+
+
+HASHED = "whitenoise.storage.CompressedManifestStaticFilesStorage"
+PLAIN = "django.contrib.staticfiles.storage.StaticFilesStorage"
 
 
 class Command(BaseCommand):
@@ -40,7 +45,12 @@ class Command(BaseCommand):
 
     def handle(self, *args, bind, workers, threads, no_collectstatic, **options) -> None:
         if not no_collectstatic:
-            call_command("collectstatic", interactive=False, verbosity=0)
+            backend = HASHED if settings.STATIC_HASHED_WANTED else PLAIN
+            storages = {**settings.STORAGES, "staticfiles": {"BACKEND": backend}}
+            # Collected with the storage the web processes will use: with hashed names this writes the manifest,
+            # whose presence makes the settings that gunicorn loads (a new process) serve the hashed files.
+            with override_settings(STORAGES=storages):
+                call_command("collectstatic", interactive=False, verbosity=0)
         env = dict(os.environ)
         env["PROMETHEUS_MULTIPROC_DIR"] = str(multiproc_dir_fresh())
         env.setdefault("VADESK_LOG_FORMAT", "json")
