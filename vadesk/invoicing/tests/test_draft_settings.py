@@ -97,7 +97,7 @@ def test_billing_settings_apply_to_the_next_draft(client, seller, assistant, own
     assert response.status_code == 302
     billing = ClientBilling.objects.get(client=billable_acme)
     assert (billing.grouping, billing.einvoice_format, billing.payment_days) == ("summary", "xrechnung-ubl", 30)
-    client.post(reverse("invoicing:draft_new"), {"client": billable_acme.pk, "month": "2026-10"})
+    client.post(reverse("invoicing:draft_new"), {"client": billable_acme.pk, "month": "2026-10", "empty": "1"})
     draft = Invoice.objects.get()
     assert draft.buyer_reference == "04011000-1234512345-06" and draft.hours_specification
     from decimal import Decimal

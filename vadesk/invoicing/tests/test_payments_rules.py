@@ -220,7 +220,7 @@ def test_the_invoice_list_shows_what_is_outstanding_and_overdue(client, owner, o
     login(client, owner)
     with time_machine.travel(MIDNIGHT, tick=False):  # due on 16 November
         page = client.get(reverse("invoicing:list")).content.decode()
-    assert "Outstanding: 60.50, of which overdue: 60.50" in page
+    assert "Outstanding: €60.50, of which overdue: €60.50" in page
 
 
 def test_reminders_skip_an_invoice_its_credit_notes_settled(owner, org, invoice):

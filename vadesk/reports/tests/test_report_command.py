@@ -48,12 +48,13 @@ def at(day: date, hour: int = 10):
 @pytest.fixture
 def october(acme, other_client, assistant, outsider):
     """A client's October 2026, with everything around it that must not count."""
-    retainer = engagement(
-        acme, "retainer", starts_on=date(2026, 9, 1), monthly_hours=Decimal("10"), rollover_policy="all"
-    )
-    bundle = engagement(acme, "bundle", starts_on=date(2026, 8, 1), bundle_hours=Decimal("5"))
-    hourly = engagement(acme, "hourly", starts_on=date(2026, 1, 1))
-    engagement(acme, "project", starts_on=date(2026, 12, 1), budget_hours=Decimal("8"))  # starts after October
+    with at(date(2026, 8, 1)):  # entered when they started: a back-dated retainer rolls nothing over
+        retainer = engagement(
+            acme, "retainer", starts_on=date(2026, 9, 1), monthly_hours=Decimal("10"), rollover_policy="all"
+        )
+        bundle = engagement(acme, "bundle", starts_on=date(2026, 8, 1), bundle_hours=Decimal("5"))
+        hourly = engagement(acme, "hourly", starts_on=date(2026, 1, 1))
+        engagement(acme, "project", starts_on=date(2026, 12, 1), budget_hours=Decimal("8"))  # after October
     with at(date(2026, 9, 2)):
         agenda = task_create(by=assistant, client=acme, engagement=retainer, title="Agenda", category="agenda")
         mail = task_create(by=assistant, client=acme, engagement=retainer, title="Inbox", category="email")
