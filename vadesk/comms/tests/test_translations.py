@@ -36,7 +36,7 @@ def test_the_catalog_is_complete_compiled_and_keeps_every_placeholder(language):
     with open(LOCALE / language / "LC_MESSAGES" / "django.mo", "rb") as mo:
         compiled = {tuple(strings(m.id)): strings(m.string) for m in read_mo(mo) if m.id}
     assert all(compiled.get(tuple(strings(m.id))) == strings(m.string) for m in messages), (
-        "run vadesk/comms/locale/fill.py"
+        "run scripts/fill-catalog vadesk/comms/locale/translations.py"
     )
 
 

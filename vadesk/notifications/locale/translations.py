@@ -1,4 +1,4 @@
-# The notifications app's Dutch and German wording; `python vadesk/notifications/locale/fill.py <this file>`.
+# The notifications app's Dutch and German wording; `python scripts/fill-catalog <this file>`.
 NL = {
     "Quiet from": "Rustig vanaf",
     "Quiet until": "Rustig tot",
