@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import timedelta
 from decimal import Decimal
+from functools import partial
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
@@ -63,8 +64,8 @@ from vadesk.invoicing.models import (
 from vadesk.invoicing.pdf.render import render_pdf
 from vadesk.invoicing.scoping import invoice_for, invoices_for
 from vadesk.lib.downloads import content_disposition
-from vadesk.lib.formfields import changed_values, current_values
-from vadesk.lib.pages import apply_validation_error, report_form_errors
+from vadesk.lib.formfields import current_values
+from vadesk.lib.pages import apply_validation_error, changes_saved, report_form_errors
 
 
 def staff_invoices(request) -> InvoiceQuerySet:
@@ -276,14 +277,8 @@ def line_edit(request, pk: int, line_pk: int):
     current = current_values(line, LineEditForm.base_fields)
     form = LineEditForm(request.POST or None, initial=current)
     if request.method == "POST" and form.is_valid():
-        changes = changed_values(current, form.cleaned_data)
-        try:
-            if changes:
-                services.invoice_line_save(by=request.user, invoice=invoice, line=line, **changes)
-        except ValidationError as error:
-            apply_validation_error(form, request, error)
-        else:
-            messages.success(request, _("Line saved.") if changes else _("Nothing changed."))
+        save = partial(services.invoice_line_save, by=request.user, invoice=invoice, line=line)
+        if changes_saved(request, form, current, save, saved=_("Line saved.")):
             return redirect("invoicing:detail", pk=invoice.pk)
     return render(
         request, "web/form_page.html", {"form": form, "title": _("Edit line of %(invoice)s") % {"invoice": invoice}}

@@ -1,11 +1,17 @@
 """What every app's pages do with a service's answer: show its refusal on the form or as a message, go back."""
 
+from collections.abc import Callable, Mapping
+from typing import Any
+
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.forms import BaseForm
 from django.http import HttpResponseRedirect
 from django.shortcuts import redirect
 from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
+
+from vadesk.lib.formfields import changed_values
 
 
 def apply_validation_error(form: BaseForm | None, request, error: ValidationError) -> None:
@@ -19,6 +25,22 @@ def apply_validation_error(form: BaseForm | None, request, error: ValidationErro
             form.add_error(None, message)
         else:
             messages.error(request, message)
+
+
+def changes_saved(
+    request, form: BaseForm, current: Mapping[str, Any], save: Callable[..., object], *, saved: str = ""
+) -> bool:
+    """An edit form's POST: call `save(**changes)` with only what the user changed (nothing at all when nothing
+    changed), say so, and return True; on the service's refusal, show it on the form and return False."""
+    changes = changed_values(current, form.cleaned_data)
+    try:
+        if changes:
+            save(**changes)
+    except ValidationError as error:
+        apply_validation_error(form, request, error)
+        return False
+    messages.success(request, (saved or _("Saved.")) if changes else _("Nothing changed."))
+    return True
 
 
 def back(request, fallback: str, **kwargs) -> HttpResponseRedirect:

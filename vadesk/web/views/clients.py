@@ -1,6 +1,7 @@
 """Client pages: the list, the client's page with dossier, engagements, tasks and hours."""
 
 from datetime import date
+from functools import partial
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
@@ -17,7 +18,7 @@ from vadesk.clients.scoping import client_for, clients_for
 from vadesk.engagements import services as engagement_services
 from vadesk.engagements.models import Engagement
 from vadesk.lib.formfields import changed_values, current_values
-from vadesk.lib.pages import apply_validation_error, report_form_errors, report_refusal
+from vadesk.lib.pages import apply_validation_error, changes_saved, report_form_errors, report_refusal
 from vadesk.tasks.models import RecurringTask, Task
 from vadesk.tasks.recurrence import (
     next_occurrences,
@@ -148,14 +149,8 @@ def client_edit(request, pk: int):
     current = current_values(client, ClientForm.Meta.fields)
     form = ClientForm(request.POST or None, instance=client)
     if request.method == "POST" and form.is_valid():
-        changes = changed_values(current, form.cleaned_data)
-        try:
-            if changes:
-                client_services.client_update(by=request.user, client=client, **changes)
-        except ValidationError as error:
-            apply_validation_error(form, request, error)
-        else:
-            messages.success(request, _("Saved.") if changes else _("Nothing changed."))
+        save = partial(client_services.client_update, by=request.user, client=client)
+        if changes_saved(request, form, current, save):
             return redirect("client_detail", pk=client.pk)
     return render(
         request,
@@ -331,14 +326,8 @@ def contact_edit(request, pk: int, contact_pk: int):
     current = current_values(contact, ContactForm.Meta.fields)
     form = ContactForm(request.POST or None, instance=contact)
     if request.method == "POST" and form.is_valid():
-        changes = changed_values(current, form.cleaned_data)
-        try:
-            if changes:
-                client_services.contact_save(by=request.user, client=client, contact=contact, **changes)
-        except ValidationError as error:
-            apply_validation_error(form, request, error)
-        else:
-            messages.success(request, _("Saved.") if changes else _("Nothing changed."))
+        save = partial(client_services.contact_save, by=request.user, client=client, contact=contact)
+        if changes_saved(request, form, current, save):
             return redirect("client_detail", pk=client.pk)
     return render(
         request,
@@ -354,14 +343,8 @@ def fact_edit(request, pk: int, fact_pk: int):
     current = current_values(fact, DossierFactForm.Meta.fields)
     form = DossierFactForm(request.POST or None, instance=fact)
     if request.method == "POST" and form.is_valid():
-        changes = changed_values(current, form.cleaned_data)
-        try:
-            if changes:
-                client_services.dossier_fact_update(by=request.user, fact=fact, **changes)
-        except ValidationError as error:
-            apply_validation_error(form, request, error)
-        else:
-            messages.success(request, _("Saved.") if changes else _("Nothing changed."))
+        save = partial(client_services.dossier_fact_update, by=request.user, fact=fact)
+        if changes_saved(request, form, current, save):
             return redirect("client_detail", pk=client.pk)
     return render(
         request,
