@@ -14,7 +14,6 @@ from datetime import date, datetime, time
 from zoneinfo import ZoneInfo
 
 from django.db.models import Count, Q, Sum
-from django.db.models.functions import TruncMonth
 
 from vadesk.agenda.models import Occurrence
 from vadesk.clients.models import Client
@@ -23,7 +22,7 @@ from vadesk.engagements import balance as calc
 from vadesk.engagements.models import Engagement
 from vadesk.tasks.models import Category, Status, Transition
 from vadesk.timesheets.balances import terms_of
-from vadesk.timesheets.models import TimeEntry
+from vadesk.timesheets.models import EngagementPeriodUsage, TimeEntry
 
 
 @dataclass(frozen=True)
@@ -140,18 +139,11 @@ def _engagement_month(
 
 
 def _usage_by_month(engagement_ids: list[int], last: date) -> dict[int, dict[date, int]]:
-    """Billed minutes per engagement and month up to `last`, from the entries themselves (one grouped query)."""
-    rows = (
-        TimeEntry.objects.counted()
-        .filter(engagement_id__in=engagement_ids, work_date__lte=last)
-        .annotate(month=TruncMonth("work_date"))
-        .values("engagement_id", "month")
-        .annotate(minutes=Sum("billed_minutes"))
-        .order_by()
-    )
+    """Billed minutes per engagement and month up to `last`: the kept monthly usage the balances read."""
     usage: dict[int, dict[date, int]] = defaultdict(dict)
-    for row in rows:
-        usage[row["engagement_id"]][row["month"]] = row["minutes"] or 0
+    rows = EngagementPeriodUsage.objects.filter(engagement_id__in=engagement_ids, month__lte=last)
+    for engagement_id, month, minutes in rows.values_list("engagement_id", "month", "minutes"):
+        usage[engagement_id][month] = minutes
     return usage
 
 
