@@ -9,6 +9,11 @@ Runs on a fresh SQLite file in bench/out/comms/ (gitignored), DEBUG off.
 2. Times `inbound_receive` over all of it: parse + thread + store, one transaction per message.
 3. Seeds --contacts contacts on a daily digest due now, each client with questions waiting, work
    done, phone messages and a bundle, and times `digests_build_due()` building all of them.
+4. Delivery: queues --deliveries messages (text + HTML, ~3 KB) and times `outbox_run`, what one delivery job
+   does, against an SMTP server on loopback in a process of its own (aiosmtpd, counting what it receives):
+   before, a new SMTP connection per message; after, one connection per batch (the job's session).
+
+    .venv/bin/python bench/comms.py --only delivery [--deliveries 2000]
 """
 
 from __future__ import annotations
@@ -18,6 +23,9 @@ import os
 import platform
 import random
 import shutil
+import signal
+import socket
+import subprocess
 import sys
 import time
 from datetime import date, timedelta
@@ -284,15 +292,107 @@ def bench_digests(contacts: int) -> None:
     )
 
 
+# A loopback SMTP server in a process of its own (so it does not share the benchmark's interpreter), that
+# accepts everything and prints how many messages it received when it is stopped.
+SMTP_SINK = """
+import signal, sys, threading
+from aiosmtpd.controller import Controller
+class Count:
+    received = 0
+    async def handle_DATA(self, server, session, envelope):
+        Count.received += 1
+        return "250 OK"
+controller = Controller(Count(), hostname="127.0.0.1", port=int(sys.argv[1]))
+controller.start()
+print("ready", flush=True)
+stop = threading.Event()
+signal.signal(signal.SIGTERM, lambda *a: stop.set())
+stop.wait()
+controller.stop()
+print(Count.received, flush=True)
+"""
+
+
+def smtp_sink() -> tuple[subprocess.Popen, int]:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    server = subprocess.Popen([sys.executable, "-c", SMTP_SINK, str(port)], stdout=subprocess.PIPE, text=True)
+    assert server.stdout is not None and server.stdout.readline().strip() == "ready"
+    return server, port
+
+
+class OneConnectionPerMessage:
+    """The adapter as it was before batches: `deliver` without a session opens and closes a connection."""
+
+    def __init__(self, adapter) -> None:
+        self.adapter = adapter
+
+    def deliver(self, envelope, handover):
+        return self.adapter.deliver(envelope, handover)
+
+
+def bench_delivery(count: int) -> None:
+    from django.conf import settings
+    from django.db import transaction
+
+    from vadesk.accounts.models import Organisation
+    from vadesk.comms.channels import SmtpAdapter
+    from vadesk.comms.models import OutboxMessage
+    from vadesk.comms.outbox import outbox_enqueue, outbox_run
+
+    org = Organisation.objects.create(name="Bench delivery")
+    text = "Beste klant,\n\n" + "Uw verzoek is in behandeling; we laten het u weten zodra het klaar is.\n" * 30
+    html = "<p>" + text.replace("\n", "<br>") + "</p>"
+    server, port = smtp_sink()
+    settings.SMTP_HOST, settings.SMTP_PORT = "127.0.0.1", port
+    results = {}
+    try:
+        for label, adapter in (
+            ("before (a connection per message)", OneConnectionPerMessage(SmtpAdapter())),
+            ("after (one connection per batch)", SmtpAdapter()),
+        ):
+            OutboxMessage.objects.all().delete()
+            with transaction.atomic():
+                for n in range(count):
+                    outbox_enqueue(
+                        organisation_id=org.pk,
+                        kind="update",
+                        recipient=f"klant{n}@bench.example",
+                        subject=f"Update {n}",
+                        body_text=text,
+                        body_html=html,
+                    )
+            started, cpu = time.perf_counter(), time.process_time()
+            counts = outbox_run(adapters={"email": adapter})
+            seconds, cpu = time.perf_counter() - started, time.process_time() - cpu
+            assert counts.get("sent") == count, counts
+            results[label] = count / seconds
+            print(
+                f"delivery {label}: {count} messages in {seconds:.1f} s = {count / seconds:.0f} messages/s "
+                f"({cpu:.1f} CPU-seconds in the worker; load average {os.getloadavg()[0]:.1f})"
+            )
+    finally:
+        server.send_signal(signal.SIGTERM)
+        received, _ = server.communicate(timeout=60)
+    print(f"delivery: the server received {received.strip()} messages for {2 * count} queued (each once)")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--messages", type=int, default=10_000)
     parser.add_argument("--contacts", type=int, default=1_000)
+    parser.add_argument("--deliveries", type=int, default=2_000)
+    parser.add_argument("--only", choices=["inbound", "digests", "delivery"])
     args = parser.parse_args()
     configure()
     print(f"python {platform.python_version()}, {os.cpu_count()} cores, SQLite")
-    bench_inbound(args.messages)
-    bench_digests(args.contacts)
+    if args.only in (None, "inbound"):
+        bench_inbound(args.messages)
+    if args.only in (None, "digests"):
+        bench_digests(args.contacts)
+    if args.only in (None, "delivery"):
+        bench_delivery(args.deliveries)
 
 
 if __name__ == "__main__":

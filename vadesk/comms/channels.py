@@ -13,7 +13,8 @@ import smtplib
 import ssl
 import urllib.error
 import urllib.request
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Any, Protocol
 
@@ -52,8 +53,13 @@ LEADING_DOT = re.compile(rb"(?m)^\.")
 class SmtpAdapter:
     """RFC 5321 by hand around DATA, so the end-of-data dot is a separate, recorded step."""
 
-    def __init__(self, config: conf.SmtpConfig | None = None) -> None:
+    def __init__(self, config: conf.SmtpConfig | None = None, *, per_connection: int = 100) -> None:
         self.config = config or conf.smtp_config()
+        self.per_connection = per_connection  # messages over one connection before a fresh one (relays cap this)
+        self._smtp: smtplib.SMTP | None = None  # open only inside `session()`
+        self._in_session = False
+        self._used = 0
+        self.unavailable = False  # the relay could not be reached in this session: the batch stops there
 
     def _tls(self) -> ssl.SSLContext:
         # Certificates and host names are always verified (ssl.create_default_context); a private CA may be added.
@@ -85,29 +91,83 @@ class SmtpAdapter:
         else:
             smtp.login(self.config.username, self.config.password)
 
-    def deliver(self, envelope: Envelope, handover: Handover) -> str:
-        smtp = self._connect()
+    @contextmanager
+    def session(self) -> Iterator[SmtpAdapter]:
+        """Deliver a batch over one connection: opened at the first message, closed at the end of the batch.
+
+        Outside a session every message gets its own connection, as before. Inside one, a message that fails
+        is followed by RSET (RFC 5321 §4.1.1.5) so the next one starts a clean transaction; a connection that
+        broke, or that carried `per_connection` messages, is replaced at the next message.
+        """
+        self._in_session, self.unavailable = True, False
         try:
-            self._expect(smtp.mail(envelope.sender), {250})
-            self._expect(smtp.rcpt(envelope.recipient), {250, 251})
-            self._expect(smtp.docmd("DATA"), {354})
-            # RFC 5321 §4.5.2: dot-stuff lines that start with "."; lines end in CRLF.
-            body = LEADING_DOT.sub(b"..", CRLF_FIX.sub(b"\r\n", envelope.data))
-            if not body.endswith(b"\r\n"):
-                body += b"\r\n"
-            smtp.send(body)
-            # RFC 5321 §3.8: a server whose connection closes before the end-of-data indication discards
-            # the transaction. Up to here a crash means "not sent"; from the next line on it may mean "sent".
-            handover()
-            smtp.send(b".\r\n")
-            code, reply = smtp.getreply()
-            self._expect((code, reply), {250})
-            return reply.decode(errors="replace")[:200]
+            yield self
         finally:
-            try:
+            self._in_session = False
+            self._drop(quit=True)
+
+    def _drop(self, *, quit: bool) -> None:
+        smtp, self._smtp, self._used = self._smtp, None, 0
+        if smtp is None:
+            return
+        try:
+            if quit:
                 smtp.quit()
-            except (smtplib.SMTPException, OSError):
+            else:
                 smtp.close()
+        except (smtplib.SMTPException, OSError):
+            smtp.close()
+
+    def _connection(self) -> smtplib.SMTP:
+        if self._smtp is not None and self._used >= self.per_connection:
+            self._drop(quit=True)
+        if self._smtp is None:
+            try:
+                self._smtp = self._connect()
+            except (smtplib.SMTPException, OSError):
+                self.unavailable = self._in_session
+                raise
+        self._used += 1
+        return self._smtp
+
+    def deliver(self, envelope: Envelope, handover: Handover) -> str:
+        smtp = self._connection()
+        clean = False
+        try:
+            reply = self._transaction(smtp, envelope, handover)
+            clean = True
+            return reply
+        except DeliveryError:
+            # The server answered and refused: the connection is sound, only this transaction is spoilt.
+            clean = self._reset(smtp)
+            raise
+        finally:
+            if not (clean and self._in_session):
+                self._drop(quit=clean)
+
+    @staticmethod
+    def _reset(smtp: smtplib.SMTP) -> bool:
+        try:
+            return smtp.rset()[0] == 250
+        except (smtplib.SMTPException, OSError):
+            return False
+
+    def _transaction(self, smtp: smtplib.SMTP, envelope: Envelope, handover: Handover) -> str:
+        self._expect(smtp.mail(envelope.sender), {250})
+        self._expect(smtp.rcpt(envelope.recipient), {250, 251})
+        self._expect(smtp.docmd("DATA"), {354})
+        # RFC 5321 §4.5.2: dot-stuff lines that start with "."; lines end in CRLF.
+        body = LEADING_DOT.sub(b"..", CRLF_FIX.sub(b"\r\n", envelope.data))
+        if not body.endswith(b"\r\n"):
+            body += b"\r\n"
+        smtp.send(body)
+        # RFC 5321 §3.8: a server whose connection closes before the end-of-data indication discards
+        # the transaction. Up to here a crash means "not sent"; from the next line on it may mean "sent".
+        handover()
+        smtp.send(b".\r\n")
+        code, reply = smtp.getreply()
+        self._expect((code, reply), {250})
+        return reply.decode(errors="replace")[:200]
 
     @staticmethod
     def _expect(answer: tuple[int, bytes], codes: set[int]) -> None:

@@ -20,11 +20,12 @@ from __future__ import annotations
 
 import os
 import socket
+from contextlib import ExitStack
 from datetime import datetime, timedelta
 from typing import Any
 
 from django.db import connection, transaction
-from django.db.models import F
+from django.db.models import F, QuerySet
 from django.utils import timezone
 
 from vadesk.comms import conf, mime
@@ -36,6 +37,8 @@ from vadesk.lib.hooks import Hook
 State, Phase = OutboxMessage.State, OutboxMessage.Phase
 # message=, error=: a message that failed for good (a bounce at the SMTP dialogue, or out of attempts).
 delivery_failed = Hook("comms.delivery_failed")
+# message=: a message was written to the outbox, inside the caller's transaction (comms.jobs queues its delivery).
+message_queued = Hook("comms.message_queued")
 
 
 class NotInTransaction(RuntimeError):
@@ -110,6 +113,7 @@ def outbox_enqueue(
                 for name, kind, content in attachments
             ]
         )
+    message_queued.fire(message=message)
     return message
 
 
@@ -117,24 +121,54 @@ def worker_name() -> str:
     return f"{socket.gethostname()}:{os.getpid()}"[:80]
 
 
-def outbox_claim(*, worker: str, now: datetime | None = None) -> OutboxMessage | None:
-    """Take the next due message for this worker, or None when nothing is due."""
-    now = now or timezone.now()
-    due = OutboxMessage.objects.filter(state=State.PENDING, not_before__lte=now).order_by("not_before", "id")
-    claim = dict(
-        state=State.SENDING, phase=Phase.CLAIMED, claimed_at=now, claimed_by=worker, attempts=F("attempts") + 1
+def _due(now: datetime) -> QuerySet[OutboxMessage]:
+    return (
+        OutboxMessage.objects.filter(state=State.PENDING, not_before__lte=now)
+        .order_by("not_before", "id")
+        .prefetch_related("attachments")
     )
+
+
+def _claim_row(row: OutboxMessage, *, worker: str, now: datetime) -> bool:
+    """The conditional UPDATE is the claim: of two workers racing for a row, one updates it, the other 0 rows.
+
+    Conditional on the attempts read too: a row read ahead that another worker tried meanwhile (and put back,
+    to wait out its back-off) is not taken with what this worker read of it.
+    """
+    claim = dict(state=State.SENDING, phase=Phase.CLAIMED, claimed_at=now, claimed_by=worker)
+    unchanged = OutboxMessage.objects.filter(pk=row.pk, state=State.PENDING, attempts=row.attempts)
+    if not unchanged.update(**claim, attempts=F("attempts") + 1):
+        return False
+    for name, value in claim.items():
+        setattr(row, name, value)
+    row.attempts += 1
+    return True
+
+
+def outbox_claim(
+    *, worker: str, now: datetime | None = None, candidates: list[OutboxMessage] | None = None
+) -> OutboxMessage | None:
+    """Take the next due message for this worker, or None when nothing is due.
+
+    `candidates` is the caller's read-ahead of due rows (SQLite): refilled here with one query per 50 messages
+    instead of one per message; each row is still claimed on its own, right before it is sent.
+    """
+    now = now or timezone.now()
     if connection.features.has_select_for_update_skip_locked:
         with transaction.atomic():
-            row = due.select_for_update(skip_locked=True).values_list("pk", flat=True).first()
-            if row is None:
+            row = _due(now).select_for_update(skip_locked=True, of=("self",)).first()
+            if row is None or not _claim_row(row, worker=worker, now=now):
                 return None
-            OutboxMessage.objects.filter(pk=row).update(**claim)
-        return OutboxMessage.objects.get(pk=row)
-    for pk in due.values_list("pk", flat=True)[:20]:
-        # The conditional UPDATE is the claim: of two workers racing for a row, one updates it, the other 0 rows.
-        if OutboxMessage.objects.filter(pk=pk, state=State.PENDING).update(**claim):
-            return OutboxMessage.objects.get(pk=pk)
+        return row
+    if candidates is None:
+        candidates = []
+    for _round in range(2):
+        if not candidates:
+            candidates.extend(_due(now)[:50])
+        while candidates:
+            row = candidates.pop(0)
+            if _claim_row(row, worker=worker, now=now):
+                return row
     return None
 
 
@@ -153,10 +187,7 @@ def envelope_of(message: OutboxMessage) -> Envelope:
                 in_reply_to=message.in_reply_to,
                 auto_submitted=message.kind == OutboxMessage.Kind.DIGEST,
                 calendar=message.body_calendar,
-                attachments=tuple(
-                    (a.filename, a.content_type, bytes(a.content))
-                    for a in OutboxAttachment.objects.filter(message=message)
-                ),
+                attachments=tuple((a.filename, a.content_type, bytes(a.content)) for a in message.attachments.all()),
             )
         )
         return Envelope(sender=conf.from_address(), recipient=message.recipient, data=data)
@@ -262,16 +293,30 @@ def outbox_resolve(*, message: OutboxMessage, resend: bool) -> OutboxMessage:
 
 
 def outbox_run(*, adapters: dict[str, Adapter], worker: str | None = None, limit: int | None = None) -> dict[str, int]:
-    """Recover, then deliver everything due (up to `limit`). Returns a count per resulting state."""
+    """Recover, then deliver everything due (up to `limit`). Returns a count per resulting state.
+
+    The whole run is one session per adapter that has one (SMTP: one connection for the batch, not one per
+    message). Rows are still claimed one at a time, right before each is sent, so no row waits in a claim
+    long enough for its lease to run out. A relay that cannot be reached ends the run: the message that
+    found it so waits out its back-off, the others stay due for the next run.
+    """
     worker = worker or worker_name()
     config = conf.outbox_config()
     counts: dict[str, int] = {"recovered": outbox_recover(config=config)}
     done = 0
-    while limit is None or done < limit:
-        message = outbox_claim(worker=worker)
-        if message is None:
-            break
-        state = outbox_deliver(message=message, worker=worker, adapters=adapters, config=config)
-        counts[state] = counts.get(state, 0) + 1
-        done += 1
+    with ExitStack() as sessions:
+        for adapter in adapters.values():
+            session = getattr(adapter, "session", None)
+            if session is not None:
+                sessions.enter_context(session())
+        candidates: list[OutboxMessage] = []
+        while limit is None or done < limit:
+            message = outbox_claim(worker=worker, candidates=candidates)
+            if message is None:
+                break
+            state = outbox_deliver(message=message, worker=worker, adapters=adapters, config=config)
+            counts[state] = counts.get(state, 0) + 1
+            done += 1
+            if getattr(adapters.get(message.channel), "unavailable", False):
+                break
     return counts

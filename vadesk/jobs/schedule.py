@@ -80,6 +80,12 @@ SCHEDULE: list[Periodic] = [
     ),
     # Follow-ups that fell due, mail held through quiet hours, daily summaries (each at the person's own time).
     Periodic("notifications.mail", "vadesk.notifications.jobs.notifications_mail_job", every=timedelta(minutes=5)),
+    # The comms pipelines (vadesk/comms/jobs.py). The outbox sweep delivers what the on-commit kick did not (retries
+    # after their back-off, messages held through quiet hours, rows of a killed worker); digests go at each contact's
+    # own minute; the IMAP mailbox is read once a minute (nothing happens without VADESK_IMAP_HOST).
+    Periodic("comms.outbox", "vadesk.comms.jobs.outbox_deliver_job", every=timedelta(minutes=1)),
+    Periodic("comms.digests", "vadesk.comms.jobs.digests_build_job", every=timedelta(minutes=1)),
+    Periodic("comms.imap", "vadesk.comms.jobs.inbound_imap_job", every=timedelta(minutes=1)),
 ]
 
 

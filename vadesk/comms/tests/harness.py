@@ -1,6 +1,7 @@
-"""Run as a separate process by test_worker_killed.py: prepares a database with one outbox message, or reads it back.
+"""Run as a separate process by test_worker_killed.py: prepares a database with one outbox message (whose commit
+queues its delivery job, as any change's does), or reads the message and the jobs back.
 
-python -m vadesk.comms.tests.harness setup|enqueue|dump
+python -m vadesk.comms.tests.harness setup|enqueue|dump|jobs
 """
 
 import json
@@ -15,6 +16,7 @@ def main() -> None:
     django.setup()
     from django.core.management import call_command
     from django.db import transaction
+    from django_tasks_db.models import DBTaskResult
 
     from vadesk.accounts.models import Organisation
     from vadesk.comms.models import OutboxMessage
@@ -26,6 +28,7 @@ def main() -> None:
         Organisation.objects.get_or_create(name="Kill test")
     elif action == "enqueue":
         OutboxMessage.objects.all().delete()
+        DBTaskResult.objects.all().delete()
         org = Organisation.objects.get(name="Kill test")
         with transaction.atomic():
             outbox_enqueue(
@@ -37,6 +40,8 @@ def main() -> None:
             )
     elif action == "dump":
         print(json.dumps(list(OutboxMessage.objects.values("state", "phase", "attempts", "message_id", "last_error"))))
+    elif action == "jobs":
+        print(json.dumps(list(DBTaskResult.objects.values("task_path", "status", "worker_ids", "return_value"))))
 
 
 if __name__ == "__main__":

@@ -29,11 +29,20 @@ class Mailbox:
         self.hold_data = threading.Event()
         self.reached = threading.Event()
         self.release = threading.Event()
+        self.refuse: dict[str, str] = {}  # recipient → the answer to its RCPT ("550 …", "451 …")
+        self.hang_up_at: set[str] = set()  # recipients at whose RCPT the server drops the connection
+        self.sessions: set[int] = set()  # one per connection: how many connections the client opened
 
     async def handle_RCPT(self, server, session, envelope, address, rcpt_options):
+        self.sessions.add(id(session))
         if self.hold_rcpt.is_set():
             self.reached.set()
             await _wait(self.release)
+        if address in self.hang_up_at:
+            server.transport.close()
+            return "421 closing"
+        if address in self.refuse:
+            return self.refuse[address]
         if not self.rcpt_reply.startswith("250"):
             return self.rcpt_reply
         envelope.rcpt_tos.append(address)

@@ -55,7 +55,9 @@ def test_an_invitation_made_while_smtp_is_down_is_delivered_once_it_is_back(
 
     rows = OutboxMessage.objects.filter(kind="invitation").order_by("recipient")
     assert [r.recipient for r in rows] == ["jan@supplier.example", "piet@elsewhere.example"]
-    assert deliver() == {"recovered": 0, "pending": 2}  # refused connection: kept, retried later
+    # Refused connection: the run stops at the first message, which waits out its back-off; the other stays due.
+    assert deliver() == {"recovered": 0, "pending": 1}
+    assert sorted(rows.values_list("state", "attempts")) == [("pending", 0), ("pending", 1)]
     assert received(smtp_server) == []
 
     smtp_back(monkeypatch, smtp_server)
@@ -81,7 +83,7 @@ def test_a_cancellation_made_while_smtp_is_down_is_delivered_as_method_cancel(
     smtp_down(monkeypatch)
     event = book(calendar, assistant)
     booking_cancel(by=assistant, event=event)
-    assert deliver()["pending"] == 4
+    assert deliver()["pending"] == 1  # the relay is unreachable: one try, then the run stops
 
     smtp_back(monkeypatch, smtp_server)
     assert deliver()["sent"] == 4

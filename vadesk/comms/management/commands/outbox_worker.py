@@ -1,41 +1,21 @@
-import signal
-import sys
-import time
-
 from django.core.management.base import BaseCommand
 
-from vadesk.comms.channels import adapters
-from vadesk.comms.digests import digests_build_due
-from vadesk.comms.outbox import outbox_run, worker_name
+from vadesk.comms.jobs import digests_build_job, outbox_deliver_job
 
 
 class Command(BaseCommand):
     help = (
-        "Deliver the outbox: build digests that are due, then send every due message by e-mail (SMTP), "
-        "WhatsApp or SMS, with retries and exponential back-off. Runs until stopped; --once does one pass. "
-        "Several workers may run at once: each message is claimed by one."
+        "One pass of the outbox by hand: build the digests that are due, then deliver every due message. "
+        "The job worker (`vadesk worker`) does this by itself: on the commit of each change that queues a message, "
+        "and every minute. --once is accepted for old scripts; the command always does one pass."
     )
 
     def add_arguments(self, parser):
-        parser.add_argument("--once", action="store_true", help="One pass, then exit.")
-        parser.add_argument("--interval", type=float, default=5.0, help="Seconds between passes (default 5).")
+        parser.add_argument("--once", action="store_true", help="One pass (the only mode; kept for old scripts).")
 
-    def handle(self, *args, once: bool = False, interval: float = 5.0, **options):
-        stopping = False
-
-        def stop(signum, frame):  # finish the message in hand, then leave
-            nonlocal stopping
-            stopping = True
-
-        signal.signal(signal.SIGTERM, stop)
-        name = worker_name()
-        channels = adapters()
-        while True:
-            digests = digests_build_due()
-            counts = outbox_run(adapters=channels, worker=name)
-            if once or counts.get("sent") or counts.get("failed") or digests:
-                self.stdout.write(f"digests={digests} " + " ".join(f"{k}={v}" for k, v in sorted(counts.items())))
-                sys.stdout.flush()
-            if once or stopping:
-                return
-            time.sleep(interval)
+    def handle(self, *args, **options):
+        # The jobs' own functions, run in this process: the same claims as the worker's, so running this while
+        # workers run is safe.
+        digests = digests_build_job.call()
+        counts = outbox_deliver_job.call()
+        self.stdout.write(f"digests={digests} " + " ".join(f"{k}={v}" for k, v in sorted(counts.items())))

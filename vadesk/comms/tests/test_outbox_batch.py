@@ -1,0 +1,89 @@
+"""A delivery run sends its batch over one SMTP connection, and a message that fails in it costs the others nothing:
+none lost, none sent twice."""
+
+from collections import Counter
+
+import pytest
+from django.db import transaction
+
+from vadesk.comms.channels import SmtpAdapter
+from vadesk.comms.models import OutboxMessage
+from vadesk.comms.outbox import outbox_enqueue, outbox_run
+from vadesk.comms.tests.delivery import smtp_down
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+
+def queue(org, recipients: list[str]) -> None:
+    with transaction.atomic():
+        for n, recipient in enumerate(recipients):
+            outbox_enqueue(
+                organisation_id=org.pk, kind="update", recipient=recipient, subject=f"Bericht {n}", body_text="Hallo."
+            )
+
+
+def states() -> dict[str, str]:
+    return dict(OutboxMessage.objects.values_list("recipient", "state"))
+
+
+def delivered(server) -> Counter:
+    return Counter(str(mail["To"]) for mail in server.mailbox.parsed())
+
+
+def test_a_batch_goes_over_one_connection(org, smtp_server, smtp_watch):
+    queue(org, [f"c{n}@acme.example" for n in range(12)])
+
+    assert outbox_run(adapters={"email": SmtpAdapter()}) == {"recovered": 0, "sent": 12}
+
+    assert len(smtp_watch.connections) == 1 and len(smtp_server.mailbox.sessions) == 1
+    assert set(delivered(smtp_server).values()) == {1} and len(delivered(smtp_server)) == 12
+
+
+def test_a_relay_that_caps_messages_per_connection_gets_a_fresh_one(org, smtp_server, smtp_watch):
+    queue(org, [f"c{n}@acme.example" for n in range(5)])
+
+    outbox_run(adapters={"email": SmtpAdapter(per_connection=2)})
+
+    assert len(smtp_watch.connections) == 3 and len(delivered(smtp_server)) == 5
+
+
+def test_refused_messages_fail_or_wait_alone_and_the_rest_go_over_the_same_connection(org, smtp_server, smtp_watch):
+    smtp_server.mailbox.refuse = {"gone@acme.example": "550 no such user", "full@acme.example": "452 mailbox full"}
+    queue(org, ["a@acme.example", "gone@acme.example", "b@acme.example", "full@acme.example", "c@acme.example"])
+
+    counts = outbox_run(adapters={"email": SmtpAdapter()})
+
+    assert counts == {"recovered": 0, "sent": 3, "failed": 1, "pending": 1}
+    assert states() == {
+        "a@acme.example": "sent",
+        "gone@acme.example": "failed",  # 5xx: final
+        "b@acme.example": "sent",
+        "full@acme.example": "pending",  # 4xx: again after its back-off
+        "c@acme.example": "sent",
+    }
+    assert len(smtp_watch.connections) == 1  # RSET after each refusal, not a new connection
+    assert delivered(smtp_server) == Counter({"a@acme.example": 1, "b@acme.example": 1, "c@acme.example": 1})
+
+
+def test_a_connection_that_breaks_costs_only_the_message_in_hand(org, smtp_server, smtp_watch):
+    smtp_server.mailbox.hang_up_at = {"b@acme.example"}
+    queue(org, ["a@acme.example", "b@acme.example", "c@acme.example", "d@acme.example"])
+
+    counts = outbox_run(adapters={"email": SmtpAdapter()})
+
+    assert counts == {"recovered": 0, "sent": 3, "pending": 1}
+    assert states()["b@acme.example"] == "pending"  # before the end-of-data: it cannot have arrived, so it goes again
+    assert OutboxMessage.objects.get(recipient="b@acme.example").attempts == 1
+    assert len(smtp_watch.connections) == 2  # the rest went over a fresh connection
+    assert delivered(smtp_server) == Counter({"a@acme.example": 1, "c@acme.example": 1, "d@acme.example": 1})
+
+
+def test_an_unreachable_relay_ends_the_run_after_one_message(org, monkeypatch, smtp_watch):
+    smtp_down(monkeypatch)
+    queue(org, [f"c{n}@acme.example" for n in range(5)])
+
+    assert outbox_run(adapters={"email": SmtpAdapter()}) == {"recovered": 0, "pending": 1}
+
+    assert len(smtp_watch.connections) == 1
+    attempts = sorted(OutboxMessage.objects.values_list("attempts", flat=True))
+    assert attempts == [0, 0, 0, 0, 1]  # the others were not touched: due at the next run
