@@ -26,18 +26,55 @@ from vadesk.engagements.models import Engagement
 from vadesk.tasks.models import Comment, Status, Task
 from vadesk.timesheets.balances import balances_of
 
+State = OutboxMessage.State
+
 
 @dataclass
 class DigestContent:
     questions: list[tuple[Task, str]] = field(default_factory=list)
     done: list[Task] = field(default_factory=list)
-    calls: list[PhoneMessage] = field(default_factory=list)
+    calls: list[tuple[PhoneMessage, str]] = field(default_factory=list)  # the call, and the text held for it
     hours: list[tuple[Engagement, object]] = field(default_factory=list)
+    messages: list[OutboxMessage] = field(default_factory=list)  # held rows that are neither a question nor a call
 
     @property
     def worth_sending(self) -> bool:
         # Hours alone are no news: they are in the portal any time.
-        return bool(self.questions or self.done or self.calls)
+        return bool(self.questions or self.done or self.calls or self.messages)
+
+
+@dataclass
+class Held:
+    """What the outbox holds for a contact since their last digest, by the question's task and the call it tells of.
+
+    A held row's (possibly edited) text stands in for the item; an item whose row was removed, or sent at once,
+    is left out of the digest (the contact was told, or the assistant decided they need not be).
+    """
+
+    tasks: dict[int, OutboxMessage] = field(default_factory=dict)
+    calls: dict[int, OutboxMessage] = field(default_factory=dict)
+    others: list[OutboxMessage] = field(default_factory=list)
+
+
+def held_for(contact: Contact, *, since: datetime) -> Held:
+    held = Held()
+    rows = OutboxMessage.objects.filter(contact=contact, created_at__gt=since).exclude(state=State.IN_DIGEST)
+    for row in rows.exclude(kind=OutboxMessage.Kind.DIGEST).order_by("id"):
+        call = (row.payload or {}).get("phone_message")
+        if row.kind == OutboxMessage.Kind.QUESTION and row.task_id:
+            held.tasks[row.task_id] = row
+        elif row.kind == OutboxMessage.Kind.PHONE and isinstance(call, int):
+            held.calls[call] = row
+        elif row.state == State.HELD:
+            held.others.append(row)
+    return held
+
+
+def _told_in_digest(row: OutboxMessage | None) -> tuple[bool, str]:
+    """(include the item, the text to show for it: '' for the item's own)."""
+    if row is None:
+        return True, ""
+    return row.state == State.HELD, row.body_text if row.state == State.HELD else ""
 
 
 def digest_content(contact: Contact, *, since: datetime, until: datetime) -> DigestContent:
@@ -60,11 +97,23 @@ def digest_content(contact: Contact, *, since: datetime, until: datetime) -> Dig
     )
     engagements = list(Engagement.objects.active().filter(client_id=client_id).exclude(kind=Engagement.Kind.HOURLY))
     balances = balances_of(engagements, timezone.localdate(until))
+    held = held_for(contact, since=since)
+    questions = []
+    for t in waiting:
+        include, text = _told_in_digest(held.tasks.get(t.pk))
+        if include:
+            questions.append((t, text or last_question.get(t.pk, "")))
+    told_calls = []
+    for c in calls:
+        include, text = _told_in_digest(held.calls.get(c.pk))
+        if include:
+            told_calls.append((c, text))
     return DigestContent(
-        questions=[(t, last_question.get(t.pk, "")) for t in waiting],
+        questions=questions,
         done=done,
-        calls=calls,
+        calls=told_calls,
         hours=[(e, balances[e.pk]) for e in engagements],
+        messages=held.others,
     )
 
 
@@ -123,7 +172,7 @@ def digest_send(
     if not content.worth_sending:
         return None
     subject, text, html = digest_render(contact, preference, content, at=slot, templates=templates)
-    return outbox_enqueue(
+    digest = outbox_enqueue(
         organisation_id=contact.client.organisation_id,
         client_id=contact.client_id,
         contact_id=contact.pk,
@@ -136,6 +185,11 @@ def digest_send(
         # One question only: a plain reply lands on its task. Several: each has its own reply link.
         task_id=content.questions[0][0].pk if len(content.questions) == 1 else None,
     )
+    # In the digest's transaction: what it told is no longer waiting (and no longer editable).
+    OutboxMessage.objects.filter(contact=contact, state=State.HELD).update(
+        state=State.IN_DIGEST, provider_id=f"digest {digest.message_id}"[:200]
+    )
+    return digest
 
 
 def digests_build_due(*, now: datetime | None = None) -> int:

@@ -92,6 +92,11 @@ class PreferenceForm(forms.Form):
         choices=WEEKDAYS, required=False, widget=forms.CheckboxSelectMultiple, label=_("Quiet days")
     )
     language = forms.ChoiceField(choices=Language.choices, label=_("Language"))
+    confirmations = forms.BooleanField(
+        required=False,
+        label=_("Confirm new requests at once"),
+        help_text=_("A short mail that a request arrived, also for digest contacts; off: they see it in the portal."),
+    )
 
     def clean_quiet_days(self):
         return "".join(sorted(self.cleaned_data["quiet_days"]))
@@ -129,3 +134,11 @@ class TriageFileForm(forms.Form):
     def __init__(self, *args, clients, **kwargs):
         super().__init__(*args, **kwargs)
         model_choices(self, "client").queryset = clients
+
+
+class DigestItemForm(forms.Form):
+    """Edit, remove or send at once one message held for a contact's digest."""
+
+    action = forms.ChoiceField(choices=[("save", "save"), ("remove", "remove"), ("send", "send")])
+    subject = forms.CharField(max_length=300, required=False, label=_("Subject"))
+    text = forms.CharField(max_length=20000, required=False, widget=forms.Textarea(attrs={"rows": 4}), label=_("Text"))

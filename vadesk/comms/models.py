@@ -54,6 +54,8 @@ class Preference(models.Model):
     # ISO weekdays as digits, Monday = 0: "56" keeps Saturday and Sunday quiet.
     quiet_days = models.CharField(_("quiet days"), max_length=7, blank=True)
     language = models.CharField(_("language"), max_length=2, choices=Language.choices, default=Language.NL)
+    # A confirmation that a new request arrived goes at once, whatever the rhythm, unless the contact said no.
+    confirmations = models.BooleanField(_("confirm new requests"), default=True)
     next_digest_at = models.DateTimeField(null=True, blank=True, db_index=True)
     last_digest_at = models.DateTimeField(null=True, blank=True)
     updated_at = models.DateTimeField(auto_now=True)
@@ -94,6 +96,10 @@ class OutboxMessage(models.Model):
         SENT = "sent", _("Sent")
         UNCERTAIN = "uncertain", _("Maybe sent: check")
         FAILED = "failed", _("Failed")
+        # For a digest contact: waits for their next digest, where it is told (issue 9.3: visible, editable).
+        HELD = "held", _("Waiting for the digest")
+        IN_DIGEST = "in_digest", _("Told in a digest")
+        REMOVED = "removed", _("Removed before it went")
 
     class Phase(models.TextChoices):
         # How far the last attempt got: decides what a recovering worker may safely do (see outbox.py).

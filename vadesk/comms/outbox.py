@@ -66,6 +66,7 @@ def outbox_enqueue(
     body_calendar: str = "",
     attachments: list[tuple[str, str, bytes]] | None = None,
     reply_to: str = "",
+    state: str = State.PENDING,
 ) -> OutboxMessage:
     """Write one message to the outbox as part of the caller's transaction.
 
@@ -100,6 +101,7 @@ def outbox_enqueue(
         payload=payload,
         body_calendar=body_calendar,
         message_id=new_message_id(conf.message_id_domain()),
+        state=state,
     )
     if dedupe_key is not None:
         existing = OutboxMessage.objects.filter(dedupe_key=dedupe_key).first()
@@ -113,7 +115,8 @@ def outbox_enqueue(
                 for name, kind, content in attachments
             ]
         )
-    message_queued.fire(message=message)
+    if message.state == State.PENDING:
+        message_queued.fire(message=message)
     return message
 
 
@@ -276,6 +279,24 @@ def outbox_recover(*, now: datetime | None = None, config: conf.OutboxConfig | N
     else:
         released += handed.update(state=State.UNCERTAIN, phase=Phase.NONE, last_error=UNCERTAIN_NOTE)
     return released
+
+
+def outbox_held_change(*, message: OutboxMessage, action: str, subject: str = "", text: str = "") -> bool:
+    """A message held for a digest: `save` a new subject and text, `remove` it, or `send` it at once.
+
+    Conditional on the row still being held, so an edit that loses the race with the digest that took it
+    changes nothing (and says so: False). Sending at once queues its delivery on commit, like a new message.
+    """
+    held = OutboxMessage.objects.filter(pk=message.pk, state=State.HELD)
+    if action == "save":
+        return bool(held.update(subject=" ".join(subject.split())[:300], body_text=text))
+    if action == "remove":
+        return bool(held.update(state=State.REMOVED))
+    if action != "send" or not held.update(state=State.PENDING, not_before=timezone.now()):
+        return False
+    message.refresh_from_db()
+    message_queued.fire(message=message)
+    return True
 
 
 def outbox_resolve(*, message: OutboxMessage, resend: bool) -> OutboxMessage:

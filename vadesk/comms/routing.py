@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Any
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -29,6 +30,7 @@ class Draft:
     html: str = ""
     task_id: int | None = None
     in_reply_to: str = ""
+    payload: dict[str, Any] | None = None  # e.g. the phone message a held row tells of (digests skip it then)
 
 
 def preference_of(contact: Contact) -> Preference:
@@ -78,18 +80,25 @@ def wants_now(preference: Preference, *, urgent: bool) -> bool:
 
 
 def contact_notify(
-    *, contact: Contact, draft: Draft, urgent: bool = False, override_quiet: bool = False, now: datetime | None = None
+    *,
+    contact: Contact,
+    draft: Draft,
+    urgent: bool = False,
+    override_quiet: bool = False,
+    now: datetime | None = None,
+    skip_digest: bool = False,
 ) -> list[OutboxMessage]:
     """Queue a message for a contact per their preference, inside the caller's transaction.
 
-    Digest contacts get nothing now unless it is urgent: the next digest gathers it from the tasks
-    and phone messages themselves. Quiet hours and days hold a message until they end, even an
+    Digest contacts get nothing now unless it is urgent (or `skip_digest`, a confirmation): the message is held
+    for their next digest (one e-mail row, state *held*, due at the digest's moment), where the assistant can
+    still edit it, remove it or send it at once. Quiet hours and days hold a message until they end, even an
     urgent one, unless the assistant confirmed (`override_quiet`).
     """
     preference = preference_of(contact)
-    if not wants_now(preference, urgent=urgent):
-        return []
     now = now or timezone.now()
+    if not (skip_digest or wants_now(preference, urgent=urgent)):
+        return _hold_for_digest(contact=contact, preference=preference, draft=draft, now=now)
     not_before = None if override_quiet else quiet_ends(now, quiet_of(preference))
     rows = []
     for channel, recipient in channels_for(preference, contact, urgent=urgent):
@@ -108,9 +117,30 @@ def contact_notify(
                 urgent=urgent,
                 not_before=not_before or now,
                 in_reply_to=draft.in_reply_to,
+                payload=draft.payload,
             )
         )
     return rows
+
+
+def _hold_for_digest(*, contact: Contact, preference: Preference, draft: Draft, now: datetime) -> list[OutboxMessage]:
+    if not contact.email:
+        return []  # the digest is an e-mail: without an address the portal is where they see it
+    return [
+        outbox_enqueue(
+            organisation_id=contact.client.organisation_id,
+            client_id=contact.client_id,
+            contact_id=contact.pk,
+            task_id=draft.task_id,
+            kind=draft.kind,
+            recipient=contact.email,
+            subject=draft.subject,
+            body_text=draft.text,
+            not_before=preference.next_digest_at or now,
+            payload=draft.payload,
+            state=OutboxMessage.State.HELD,
+        )
+    ]
 
 
 def contact_remind(

@@ -52,6 +52,14 @@ def outbox_of(person: Person, organisation_id: int) -> QuerySet[OutboxMessage]:
     return OutboxMessage.objects.filter(mine)
 
 
+def digest_item_for_staff(person: Person, pk: int, organisation_id: int | None = None) -> OutboxMessage:
+    """A message held for a digest, of a client this person serves (owners too only through their clients)."""
+    held = OutboxMessage.objects.filter(
+        client__in=staff_clients(person, organisation_id), state=OutboxMessage.State.HELD
+    )
+    return _get(held.select_related("client", "contact"), pk)
+
+
 def triage_of(person: Person, organisation_id: int) -> QuerySet[InboundMessage]:
     """Triage may hold anyone's mail to the organisation, so only its owners see it."""
     if organisation_id not in reach_of(person).owner_of:

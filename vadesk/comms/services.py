@@ -14,6 +14,7 @@ from vadesk.clients.models import Client, Contact, DossierFact
 from vadesk.clients.scoping import is_staff_for
 from vadesk.comms.addresses import task_token
 from vadesk.comms.models import FollowUp, MessageTemplate, OutboxMessage, PhoneMessage, Preference
+from vadesk.comms.outbox import outbox_held_change
 from vadesk.comms.phone import display_number, normalise_number
 from vadesk.comms.placeholders import validate_template_text
 from vadesk.comms.routing import Draft, contact_notify, preference_of
@@ -42,6 +43,7 @@ PREFERENCE_FIELDS = {
     "quiet_until",
     "quiet_days",
     "language",
+    "confirmations",
 }
 
 
@@ -84,6 +86,28 @@ def preference_set(*, by: Person, contact: Contact, **fields) -> Preference:
     with transaction.atomic():
         preference.save()
     return preference
+
+
+def digest_item_change(*, by: Person, message: OutboxMessage, action: str, subject: str = "", text: str = "") -> bool:
+    """The assistant edits, removes or sends at once a message held for a contact's digest (issue 9.3).
+
+    Returns False when the message is no longer held (its digest went, or someone else acted first).
+    """
+    if message.client is None:
+        raise PermissionDenied(_("Only the team working for this client can do this."))
+    require_staff(by, message.client)
+    if action not in {"save", "remove", "send"}:
+        raise ValidationError({"action": _("Choose save, remove or send now.")})
+    if action == "save":
+        errors = {}
+        if not subject.strip():
+            errors["subject"] = [_("Give the message a subject.")]
+        if not text.strip():
+            errors["text"] = [_("Write the message text.")]
+        if errors:
+            raise ValidationError(errors)
+    with transaction.atomic():
+        return outbox_held_change(message=message, action=action, subject=subject, text=text.strip())
 
 
 def _values(task: Task, contact: Contact, by: Person) -> dict[str, str]:
@@ -133,12 +157,16 @@ def question_ask(
 
 
 def request_confirm(*, by: Person, task: Task, contact: Contact | None = None) -> list[OutboxMessage]:
-    """Tell the client their request has arrived."""
+    """Tell the client their request has arrived: at once, whatever their rhythm (quiet hours still hold it),
+    unless they asked for no confirmations."""
     require_staff(by, task.client)
     rows: list[OutboxMessage] = []
     with transaction.atomic():
         for person in _recipients(task.client, contact):
-            language = preference_of(person).language
+            preference = preference_of(person)
+            if not preference.confirmations:
+                continue
+            language = preference.language
             subject, text = compose(
                 "confirmation",
                 organisation_id=task.client.organisation_id,
@@ -150,6 +178,7 @@ def request_confirm(*, by: Person, task: Task, contact: Contact | None = None) -
                 draft=Draft(
                     kind="confirmation", subject=f"{subject} {task_token(task.pk)}", text=text, task_id=task.pk
                 ),
+                skip_digest=True,  # issue 9.3: "it arrived" is worth nothing in tonight's digest
             )
     return rows
 
@@ -232,7 +261,7 @@ def _phone_draft(message: PhoneMessage, contact: Contact, by: Person) -> Draft:
     subject, text = compose(
         "phone", organisation_id=message.client.organisation_id, language=preference.language, values=values
     )
-    return Draft(kind="phone", subject=subject, text=text)
+    return Draft(kind="phone", subject=subject, text=text, payload={"phone_message": message.pk})
 
 
 def phone_callback_done(*, by: Person, message: PhoneMessage) -> PhoneMessage:

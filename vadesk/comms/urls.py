@@ -19,6 +19,7 @@ urlpatterns = [
     path("templates/<str:kind>/<str:language>/", views.template_edit, name="template_edit"),
     path("outbox/", views.outbox, name="outbox"),
     path("outbox/<int:pk>/settle/", views.outbox_settle, name="outbox_settle"),
+    path("digest-items/<int:pk>/", views.digest_item, name="digest_item"),
     path("triage/", views.triage, name="triage"),
     path("triage/<int:pk>/settle/", views.triage_settle, name="triage_settle"),
 ]

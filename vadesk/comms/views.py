@@ -22,6 +22,7 @@ from vadesk.comms import scoping, services
 from vadesk.comms.channels import available_channels
 from vadesk.comms.forms import (
     CallFilterForm,
+    DigestItemForm,
     FollowUpDoneForm,
     FollowUpForm,
     PhoneMessageForm,
@@ -73,6 +74,12 @@ def _delivery_summary(rows: list[OutboxMessage]) -> str:
     now = timezone.now()
     parts = []
     for row in rows:
+        if row.state == OutboxMessage.State.HELD:
+            parts.append(
+                _("in the next digest to %(to)s, %(when)s (edit it on the client's Messages page)")
+                % {"to": row.recipient, "when": formats.date_format(timezone.localtime(row.not_before), "D j M H:i")}
+            )
+            continue
         when = (
             _("now")
             if row.not_before <= now + timedelta(seconds=5)
@@ -173,11 +180,71 @@ def client_comms(request, pk: int):
         {
             "client": client,
             "contacts": contacts,
+            "digests": _digest_queue(client),
             "outbox": OutboxMessage.objects.filter(client=client).select_related("contact")[:30],
             "follow_ups": client.follow_ups.filter(done_at__isnull=True).select_related("task"),
             "inbound": InboundMessage.objects.filter(client=client).select_related("task")[:20],
         },
     )
+
+
+@require_POST
+@staff_required
+def digest_item(request, pk: int):
+    """Edit, remove or send at once a message waiting for the contact's digest (from the client's comms page)."""
+    message = scoping.digest_item_for_staff(request.user, pk, _org(request))
+    form = DigestItemForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("That change could not be made: %(errors)s") % {"errors": _form_errors(form)})
+        return redirect("comms:people", pk=message.client_id)
+    try:
+        done = services.digest_item_change(
+            by=request.user,
+            message=message,
+            action=form.cleaned_data["action"],
+            subject=form.cleaned_data["subject"],
+            text=form.cleaned_data["text"],
+        )
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+        return redirect("comms:people", pk=message.client_id)
+    if not done:
+        messages.info(request, _("This message is no longer waiting: its digest has gone."))
+    else:
+        messages.success(request, DIGEST_ITEM_DONE[form.cleaned_data["action"]]())
+    return redirect("comms:people", pk=message.client_id)
+
+
+DIGEST_ITEM_DONE = {
+    "save": lambda: _("Message saved; it goes in the next digest."),
+    "remove": lambda: _("Message removed from the digest."),
+    "send": lambda: _("Message sent on its own, now."),
+}
+
+
+def _form_errors(form) -> str:
+    return " ".join(str(e) for errors in form.errors.values() for e in errors)
+
+
+def _digest_queue(client) -> list[dict]:
+    """Per digest contact of the client: when their next digest goes and what the outbox holds for it."""
+    held: dict[int, list[OutboxMessage]] = {}
+    for row in OutboxMessage.objects.filter(client=client, state=OutboxMessage.State.HELD).order_by("id"):
+        held.setdefault(row.contact_id or 0, []).append(row)
+    queue = []
+    for contact in client.contacts.all():
+        preference = preference_of(contact)
+        if preference.cadence == Cadence.IMMEDIATE and contact.pk not in held:
+            continue
+        queue.append(
+            {
+                "contact": contact,
+                "preference": preference,
+                "at": preference.next_digest_at,
+                "items": held.get(contact.pk, []),
+            }
+        )
+    return queue
 
 
 @staff_required

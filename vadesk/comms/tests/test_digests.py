@@ -63,7 +63,9 @@ def test_a_daily_digest_goes_at_17_00_local_with_questions_work_done_calls_and_h
     daily, acme, bundle, assistant, cees, smtp_server
 ):
     news_for(acme, bundle, assistant, cees)
-    assert OutboxMessage.objects.filter(contact=cees).count() == 0  # a digest contact is not disturbed per item
+    # A digest contact is not disturbed per item: the question and the call wait, held, for the digest.
+    held = OutboxMessage.objects.filter(contact=cees)
+    assert sorted(held.values_list("kind", "state")) == [("phone", "held"), ("question", "held")]
 
     with time_machine.travel(datetime(2026, 11, 25, 15, 59, tzinfo=UTC), tick=False):  # 16:59 in Amsterdam
         assert digests_build_due() == 0
@@ -71,6 +73,7 @@ def test_a_daily_digest_goes_at_17_00_local_with_questions_work_done_calls_and_h
         assert digests_build_due() == 1
         assert digests_build_due() == 0  # claimed: never built twice
         outbox_run(adapters={"email": SmtpAdapter()})
+    assert set(held.exclude(kind="digest").values_list("state", flat=True)) == {"in_digest"}
 
     [mail] = smtp_server.mailbox.parsed()
     text = mail.get_body(("plain",)).get_content()

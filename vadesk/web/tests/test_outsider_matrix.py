@@ -68,6 +68,7 @@ class World:
     follow_up: FollowUp
     attachment: Attachment
     outbox: OutboxMessage
+    held: OutboxMessage
     inbound: InboundMessage
     statement_line: StatementLine
     buyer: Buyer
@@ -137,6 +138,17 @@ def world(owner, assistant, acme_user, colleague, outsider, globex_user, task, s
             kind="task",
             recipient="ceo@acme.example",
             subject="Hi",
+            not_before=timezone.now(),
+        ),
+        held=OutboxMessage.objects.create(
+            organisation=acme.organisation,
+            client=acme,
+            contact=contact,
+            kind="update",
+            recipient="ceo@acme.example",
+            subject="For the digest",
+            message_id="<held@matrix.test>",
+            state=OutboxMessage.State.HELD,
             not_before=timezone.now(),
         ),
         inbound=inbound,
@@ -226,6 +238,7 @@ MATRIX: dict[str, Entry] = {
     "comms:confirm": lambda w: {"pk": w.task.pk},
     "comms:attachment": lambda w: {"pk": w.attachment.pk},
     "comms:outbox_settle": lambda w: {"pk": w.outbox.pk},
+    "comms:digest_item": lambda w: {"pk": w.held.pk},
     "comms:triage_settle": lambda w: {"pk": w.inbound.pk},
     # invoicing
     "invoicing:bank_resolve": lambda w: {"line_pk": w.statement_line.pk},
