@@ -67,7 +67,7 @@ def run_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @staff_required
-def run_download(request: HttpRequest, pk: int) -> HttpResponse:
+def run_download(request: HttpRequest, pk: int) -> FileResponse:
     run = run_for(_person(request), pk, request.membership.organisation_id)  # type: ignore[attr-defined]
     if run.state != JobRun.State.DONE or not run.result_name:
         raise Http404

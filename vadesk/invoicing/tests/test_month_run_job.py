@@ -20,7 +20,7 @@ pytestmark = pytest.mark.django_db
 
 @pytest.fixture
 def three_clients(billable_acme, hourly, october_hours, assistant, org):
-    """Acme, Beta and Gamma, each with October hours; Idle has none."""
+    """Acme, Beta and Gamma, each with October hours (Gamma also a retainer, billed in advance); Idle has none."""
     for name in ("Beta B.V.", "Gamma GmbH"):
         other = Client.objects.create(organisation=org, name=name, country="NL", street="Weg 1", city="Utrecht")
         Assignment.objects.create(client=other, person=assistant)
@@ -32,6 +32,15 @@ def three_clients(billable_acme, hourly, october_hours, assistant, org):
             hourly_rate=Decimal(60),
         )
         log(engagement, assistant, date(2026, 10, 5), 90)
+    Engagement.objects.create(
+        client=other,
+        name="Retainer 10",
+        kind=Engagement.Kind.RETAINER,
+        starts_on=date(2026, 1, 1),
+        monthly_hours=Decimal("10"),
+        monthly_price=Decimal("500.00"),
+        excess_rate=Decimal("55.00"),
+    )
     Client.objects.create(organisation=org, name="Idle Ltd", country="NL")
 
 
@@ -58,10 +67,12 @@ def test_a_second_run_and_a_run_that_runs_again_make_no_duplicates(
 ):
     login(client, owner)
     first = start_run(client, django_capture_on_commit_callbacks)
+    lines_after_the_first_run = InvoiceLine.objects.count()
     start_run(client, django_capture_on_commit_callbacks)
     # The same job again, as after a worker was killed after its commit:
     assert invoice_month_run_job.call(run_id=first.pk, organisation_id=first.organisation_id, month="2026-10-01") == 0
-    assert Invoice.objects.count() == 3 and InvoiceLine.objects.count() == 3
+    assert Invoice.objects.count() == 3 and InvoiceLine.objects.filter(invoice__client__name="Gamma GmbH").count() > 1
+    assert InvoiceLine.objects.count() == lines_after_the_first_run
 
 
 def test_one_clients_failure_is_reported_and_rolls_back_only_that_client(
