@@ -8,11 +8,12 @@ from zoneinfo import ZoneInfo
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import BooleanField, ExpressionWrapper, Q
-from django.http import Http404
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 from django.views.decorators.http import require_POST
 
 from vadesk.accounts.decorators import client_user_required, staff_required
@@ -20,10 +21,13 @@ from vadesk.agenda import ical, proposals, scoping, services
 from vadesk.agenda.availability import AvailabilityError, hours_text, parse_hours_text, ranges_text
 from vadesk.agenda.caldav_sync import calendar_refresh
 from vadesk.agenda.case import CaseError, parse_working_hours
-from vadesk.agenda.importing import calendar_import_ics
+from vadesk.agenda.jobs import calendar_import_job
 from vadesk.agenda.models import Calendar, Conflict, Occurrence, Party
 from vadesk.agenda.parties import assistant_party, client_party
 from vadesk.clients.scoping import client_for, clients_for
+from vadesk.jobs.models import JobRun
+from vadesk.jobs.runs import run_start
+from vadesk.lib.downloads import filename_clean
 from vadesk.lib.pages import apply_validation_error
 
 
@@ -133,7 +137,9 @@ def calendar_add(request, pk: int):
             password=request.POST.get("password", ""),
         )
         if calendar.source == Calendar.Source.UPLOAD and "file" in request.FILES:
-            _import(request, calendar, request.FILES["file"])
+            started = _import(request, calendar, request.FILES["file"], reverse("agenda_week", args=[client.pk]))
+            if started:
+                return started
         elif calendar.source in (Calendar.Source.CALDAV, Calendar.Source.SUBSCRIPTION):
             error = calendar_refresh(calendar=calendar)
             if error:
@@ -143,23 +149,24 @@ def calendar_add(request, pk: int):
     return redirect("agenda_week", pk=client.pk)
 
 
-def _import(request, calendar: Calendar, upload) -> None:
+def _import(request, calendar: Calendar, upload, back: str) -> HttpResponse | None:
+    """Store the file and start its import as a job (vadesk/agenda/jobs.py); the run's page shows how it went."""
     if upload.size > ical.MAX_ICS_BYTES:
         messages.error(request, _("The file is too large: at most 10 MB is accepted."))
-        return
-    try:
-        report = calendar_import_ics(calendar=calendar, data=upload.read())
-    except ical.IcsError as exc:
-        messages.error(request, str(exc))
-        return
-    if report.partial:
-        messages.warning(
-            request,
-            _("Imported %(n)s events; left out: %(problems)s")
-            % {"n": report.imported, "problems": "; ".join(report.problems[:10])},
-        )
-    else:
-        messages.success(request, _("Imported %(n)s events.") % {"n": report.imported})
+        return None
+    run = run_start(
+        by=request.user,
+        organisation=request.membership.organisation,
+        job=calendar_import_job,
+        title=gettext_noop("Import of %(name)s into %(calendar)s"),
+        params={"name": filename_clean(upload.name)[:100], "calendar": calendar.name[:100]},
+        audience=JobRun.Audience.STARTER,
+        back_url=back,
+        upload=upload,
+        upload_name="calendar.ics",
+        calendar_id=calendar.pk,
+    )
+    return redirect("jobs:run", pk=run.pk)
 
 
 @staff_required
@@ -176,9 +183,12 @@ def calendar_action(request, calendar_pk: int, action: str):
         error = calendar_refresh(calendar=calendar)
         if error:
             messages.error(request, error)
-    elif action == "upload" and "file" in request.FILES and calendar.source == Calendar.Source.UPLOAD:
-        _import(request, calendar, request.FILES["file"])
     client_id = calendar.party.client_id
+    if action == "upload" and "file" in request.FILES and calendar.source == Calendar.Source.UPLOAD:
+        back = reverse("agenda_week", args=[client_id]) if client_id else reverse("agenda_home")
+        started = _import(request, calendar, request.FILES["file"], back)
+        if started:
+            return started
     return redirect("agenda_week", pk=client_id) if client_id else redirect("agenda_home")
 
 
@@ -302,6 +312,7 @@ def party_add(request, pk: int):
     except CaseError as exc:
         messages.error(request, str(exc))
         return redirect("agenda_find", pk=client.pk)
+    find = reverse("agenda_find", args=[client.pk]) + "?" + request.POST.get("query", "")
     party = Party.objects.create(
         organisation=client.organisation,
         client=client,
@@ -313,8 +324,10 @@ def party_add(request, pk: int):
     )
     if "file" in request.FILES:
         calendar = Calendar.objects.create(party=party, name=_("Free/busy"), source=Calendar.Source.UPLOAD)
-        _import(request, calendar, request.FILES["file"])
-    return redirect(reverse("agenda_find", args=[client.pk]) + "?" + request.POST.get("query", ""))
+        started = _import(request, calendar, request.FILES["file"], find)
+        if started:
+            return started
+    return redirect(find)
 
 
 def _party_form(party: Party) -> dict:

@@ -15,7 +15,16 @@ from lxml import etree
 
 
 class StatementError(ValueError):
-    pass
+    """The file cannot be imported; `problems` names each bad entry with its line in the file."""
+
+    def __init__(self, message: str, problems: list[str] | None = None) -> None:
+        super().__init__(message)
+        self.problems = problems or []
+
+
+# StatementLine.amount: max_digits=12, decimal_places=2. Checked here, whatever the database would accept.
+MAX_AMOUNT = Decimal("9999999999.99")
+MAX_PROBLEMS = 100
 
 
 @dataclass(frozen=True)
@@ -74,17 +83,19 @@ def parse(data: bytes) -> Statement:
         raise StatementError("no statement in the file")
     stmt = statement[0]
     entries = []
+    problems: list[str] = []
     for index, ntry in enumerate(_xpath(f"./{ln('Ntry')}")(stmt)):
         if _first(ntry, f"./{ln('CdtDbtInd')}/text()") != "CRDT" or _first(ntry, f"./{ln('RvslInd')}/text()") == "true":
             continue
-        try:
-            amount = Decimal(_first(ntry, f"./{ln('Amt')}/text()"))
-        except InvalidOperation as exc:
-            raise StatementError(f"entry {index + 1}: no amount") from exc
         booked = (
             _first(ntry, f"./{ln('BookgDt')}/{ln('Dt')}/text()")
             or _first(ntry, f"./{ln('BookgDt')}/{ln('DtTm')}/text()")[:10]
         )
+        problem = _entry_problem(_first(ntry, f"./{ln('Amt')}/text()"), booked)
+        if problem:  # every bad entry is named before anything is refused: one import, one list to fix
+            problems.append(f"line {ntry.sourceline}: {problem}")
+            continue
+        amount = Decimal(_first(ntry, f"./{ln('Amt')}/text()"))
         details = f"./{ln('NtryDtls')}/{ln('TxDtls')}"
         remittance = " ".join(
             _xpath(f"{details}/{ln('RmtInf')}//{ln('Ustrd')}/text()|{details}/{ln('RmtInf')}//{ln('Ref')}/text()")(ntry)
@@ -110,11 +121,31 @@ def parse(data: bytes) -> Statement:
                 remittance=" ".join(remittance.split())[:300],
             )
         )
+    if problems:
+        more = f" (and {len(problems) - MAX_PROBLEMS} more)" if len(problems) > MAX_PROBLEMS else ""
+        raise StatementError("; ".join(problems[:3]) + more, problems[:MAX_PROBLEMS])
     return Statement(
         id=_first(stmt, f"./{ln('Id')}/text()") or _first(root, f".//{ln('MsgId')}/text()"),
         iban=_first(stmt, f"./{ln('Acct')}/{ln('Id')}/{ln('IBAN')}/text()"),
         entries=tuple(entries),
     )
+
+
+def _entry_problem(amount_text: str, booked: str) -> str:
+    """Why a credit entry cannot be stored (its amount or its booking date), or ""."""
+    try:
+        amount = Decimal(amount_text)
+    except InvalidOperation:
+        return "no amount" if not amount_text else f"amount {amount_text[:40]!r} is not a number"
+    if not amount.is_finite() or amount <= 0 or amount > MAX_AMOUNT or amount != amount.quantize(Decimal("0.01")):
+        return f"amount {amount_text[:40]} is not an amount of money we can book"
+    if not booked:
+        return "no booking date"
+    try:
+        date.fromisoformat(booked)
+    except ValueError:
+        return f"booking date {booked[:20]!r} is not a date"
+    return ""
 
 
 def _normal(text: str) -> str:

@@ -6,8 +6,10 @@ import csv
 import io
 import re
 import zipfile
+from collections.abc import Callable
 from datetime import date
 from decimal import Decimal
+from typing import IO
 
 from django.db.models import QuerySet
 
@@ -94,13 +96,30 @@ def export_csv(organisation: Organisation, start: date, end: date) -> bytes:
 
 
 def export_zip(organisation: Organisation, start: date, end: date) -> bytes:
-
+    """The ZIP in memory: for tests and small periods; the page's export is a job that uses export_zip_to."""
     buffer = io.BytesIO()
-    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
+    export_zip_to(organisation, start, end, buffer)
+    return buffer.getvalue()
+
+
+def export_zip_to(
+    organisation: Organisation,
+    start: date,
+    end: date,
+    out: IO[bytes],
+    *,
+    on_document: Callable[[], object] = lambda: None,
+) -> int:
+    """Write the ZIP into `out` one document at a time (only one PDF is in memory at once); `on_document` is
+    called after each. Returns the number of documents."""
+    count = 0
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as archive:
         archive.writestr(f"invoices-{start}-{end}.csv", export_csv(organisation, start, end))
-        for invoice in documents_in(organisation, start, end):
+        for invoice in documents_in(organisation, start, end).iterator(chunk_size=100):
             archive.writestr(f"pdf/{invoice.filename_stem}.pdf", render_pdf(invoice))
             for fmt in formats_of(invoice, ("ubl", "cii")):  # no Peppol UBL where a party has no Peppol address
                 content, name, _type = einvoice_bytes(invoice, fmt)
                 archive.writestr(f"{fmt}/{name}", content)
-    return buffer.getvalue()
+            count += 1
+            on_document()
+    return count

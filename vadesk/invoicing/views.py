@@ -9,11 +9,13 @@ from functools import partial
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.db.models import Exists, OuterRef, Q, Sum
-from django.http import Http404, HttpResponse
+from django.http import Http404, HttpResponse, HttpResponseNotAllowed
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST
+from django.utils.translation import gettext_noop
+from django.views.decorators.http import require_http_methods, require_POST
 
 from vadesk.accounts.decorators import client_user_required, owner_required, staff_required
 from vadesk.clients.models import Client
@@ -50,6 +52,7 @@ from vadesk.invoicing.forms import (
     SendForm,
     StatementForm,
 )
+from vadesk.invoicing.jobs import invoice_export_job, invoice_month_run_job, statement_import_job
 from vadesk.invoicing.models import (
     Buyer,
     ClientBilling,
@@ -63,7 +66,8 @@ from vadesk.invoicing.models import (
 )
 from vadesk.invoicing.pdf.render import render_pdf
 from vadesk.invoicing.scoping import invoice_for, invoices_for
-from vadesk.lib.downloads import content_disposition
+from vadesk.jobs.runs import run_start
+from vadesk.lib.downloads import content_disposition, filename_clean
 from vadesk.lib.formfields import current_values
 from vadesk.lib.pages import apply_validation_error, changes_saved, report_form_errors
 
@@ -157,13 +161,23 @@ def draft_new(request):
 @owner_required
 @require_POST
 def run_month(request):
+    """Starts the monthly run as a job (vadesk/invoicing/jobs.py) and shows its progress."""
     form = RunForm(request.POST)
-    if form.is_valid():
-        drafts = services.invoice_run_month(
-            by=request.user, organisation=request.membership.organisation, month=form.cleaned_data["month"]
-        )
-        messages.success(request, _("%(count)s draft(s) made. Review and finalise them.") % {"count": len(drafts)})
-    return redirect("invoicing:list")
+    if not form.is_valid():
+        report_form_errors(request, form)
+        return redirect("invoicing:list")
+    month = form.cleaned_data["month"]
+    run = run_start(
+        by=request.user,
+        organisation=request.membership.organisation,
+        job=invoice_month_run_job,
+        title=gettext_noop("Monthly invoice run for %(month)s"),
+        params={"month": month.strftime("%Y-%m")},
+        back_url=reverse("invoicing:list"),
+        organisation_id=request.membership.organisation_id,
+        month=month.isoformat(),
+    )
+    return redirect("jobs:run", pk=run.pk)
 
 
 @staff_required
@@ -401,19 +415,20 @@ def bank(request):
     organisation = request.membership.organisation
     form = StatementForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
-        try:
-            statement = services.statement_import(
-                by=request.user, organisation=organisation, data=form.cleaned_data["file"].read()
-            )
-        except ValidationError as error:
-            apply_validation_error(form, request, error)
-        else:
-            counts = {s: statement.lines.filter(status=s).count() for s in StatementLine.Status.values}
-            messages.success(
-                request,
-                _("%(matched)s payment(s) booked, %(review)s to review, %(unmatched)s without an invoice.") % counts,
-            )
-            return redirect("invoicing:bank")
+        # The request only stores the file: reading and matching it is a job (vadesk/invoicing/jobs.py).
+        upload = form.cleaned_data["file"]
+        run = run_start(
+            by=request.user,
+            organisation=organisation,
+            job=statement_import_job,
+            title=gettext_noop("Bank statement %(name)s"),
+            params={"name": filename_clean(upload.name)[:100]},
+            back_url=reverse("invoicing:bank"),
+            upload=upload,
+            upload_name="statement.xml",
+            organisation_id=organisation.pk,
+        )
+        return redirect("jobs:run", pk=run.pk)
     lines = StatementLine.objects.filter(organisation=organisation, status__in=["review", "unmatched"]).select_related(
         "invoice"
     )
@@ -443,15 +458,31 @@ def bank_resolve(request, line_pk: int):
 
 
 @owner_required
+@require_http_methods(["GET", "POST"])
 def export_view(request):
-    form = ExportForm(request.GET)
+    """The CSV at once; the ZIP with every PDF and XML (a POST) as a job whose page offers the download."""
+    data = request.POST if request.method == "POST" else request.GET
+    form = ExportForm(data)
     if not form.is_valid():
         report_form_errors(request, form)
         return redirect("invoicing:list")
     start, end = form.cleaned_data["start"], form.cleaned_data["end"]
     organisation = request.membership.organisation
-    if request.GET.get("as") == "zip":
-        return _download(export.export_zip(organisation, start, end), f"invoices-{start}-{end}.zip", "application/zip")
+    if data.get("as") == "zip":
+        if request.method != "POST":  # starting work is a POST (with its CSRF token), never a link
+            return HttpResponseNotAllowed(["POST"])
+        run = run_start(
+            by=request.user,
+            organisation=organisation,
+            job=invoice_export_job,
+            title=gettext_noop("Export for the accountant, %(start)s to %(end)s"),
+            params={"start": start.isoformat(), "end": end.isoformat()},
+            back_url=reverse("invoicing:list"),
+            organisation_id=organisation.pk,
+            start=start.isoformat(),
+            end=end.isoformat(),
+        )
+        return redirect("jobs:run", pk=run.pk)
     return _download(
         export.export_csv(organisation, start, end), f"invoices-{start}-{end}.csv", "text/csv; charset=utf-8"
     )

@@ -55,3 +55,9 @@ def synced_calendar(acme, dav_calendar) -> Calendar:
 def _loopback_fetches_allowed(settings):
     """The agenda's tests fetch from servers they start on loopback: allow those as a self-hoster would."""
     settings.FETCH_ALLOWED = allowed_parse("127.0.0.1,::1,localhost")
+
+
+@pytest.fixture(autouse=True)
+def _file_storage(settings, tmp_path):
+    """Uploads that runs store and the files they make go into the test's own folder."""
+    settings.MEDIA_ROOT = tmp_path / "media"

@@ -17,13 +17,15 @@ from vadesk.invoicing.services.drafts import (
     invoice_draft_create,
     invoice_line_delete,
     invoice_line_save,
+    invoice_month_draft,
     invoice_run_month,
     invoice_update,
+    month_run_clients,
 )
 from vadesk.invoicing.services.finalising import credit_note_create, invoice_finalise, invoice_problems
 from vadesk.invoicing.services.payments import open_amount, payment_delete, payment_record
 from vadesk.invoicing.services.sending import invoice_recipient, invoice_send
-from vadesk.invoicing.services.statements import statement_import, statement_line_resolve
+from vadesk.invoicing.services.statements import statement_import, statement_line_resolve, statement_store
 
 __all__ = [
     "BEHALF_PROFILE_FIELDS",
@@ -43,11 +45,13 @@ __all__ = [
     "invoice_finalise",
     "invoice_line_delete",
     "invoice_line_save",
+    "invoice_month_draft",
     "invoice_problems",
     "invoice_recipient",
     "invoice_run_month",
     "invoice_send",
     "invoice_update",
+    "month_run_clients",
     "open_amount",
     "organisation_today",
     "payment_delete",
@@ -55,4 +59,5 @@ __all__ = [
     "seller_profile_of",
     "statement_import",
     "statement_line_resolve",
+    "statement_store",
 ]

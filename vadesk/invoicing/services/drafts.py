@@ -110,27 +110,47 @@ def client_billing_save(*, by: Person, client: Client, **fields: Any) -> ClientB
 
 
 def invoice_run_month(*, by: Person, organisation: Organisation, month: date) -> list[Invoice]:
-    """Drafts for every active client of the organisation with something to invoice for the month; one action."""
+    """Drafts for every active client of the organisation with something to invoice for the month, one
+    transaction per client (the monthly run's job does the same with progress: vadesk/invoicing/jobs.py)."""
     require_owner(by, organisation.pk)
-    start, end = month_start(month), month_end(month)
     drafts = []
-    with transaction.atomic():
-        for client in Client.objects.for_organisation(organisation).active().order_by("name"):
-            if Invoice.objects.filter(
-                client=client,
-                buyer__isnull=True,
-                kind=Invoice.Kind.INVOICE,
-                status=Invoice.Status.DRAFT,
-                period_start=start,
-                period_end=end,
-            ).exists():
-                continue  # a second run does not duplicate the month's drafts
-            draft = invoice_draft_create(by=by, client=client, period_start=start, period_end=end)
-            if draft.lines.exists():
-                drafts.append(draft)
-            else:
-                draft.delete()
+    for client in month_run_clients(organisation=organisation):
+        draft = invoice_month_draft(by=by, client=client, month=month)
+        if draft is not None:
+            drafts.append(draft)
     return drafts
+
+
+def month_run_clients(*, organisation: Organisation) -> list[Client]:
+    """The clients a monthly run goes through, in the order it does."""
+    return list(Client.objects.for_organisation(organisation).active().order_by("name", "pk"))
+
+
+def invoice_month_draft(*, by: Person, client: Client, month: date) -> Invoice | None:
+    """One client's draft of the month in a transaction of its own; None when there is nothing to invoice or
+    the month's draft exists already (a second run, or a run that runs again, does not duplicate it).
+
+    The client's row is locked first, so that two runs at once (two workers, a retry while a lease ran out)
+    cannot both find no draft and both make one; on SQLite the write lock taken at BEGIN does the same.
+    """
+    require_owner(by, client.organisation_id)
+    start, end = month_start(month), month_end(month)
+    with transaction.atomic():
+        Client.objects.select_for_update().filter(pk=client.pk).first()
+        if Invoice.objects.filter(
+            client=client,
+            buyer__isnull=True,
+            kind=Invoice.Kind.INVOICE,
+            status=Invoice.Status.DRAFT,
+            period_start=start,
+            period_end=end,
+        ).exists():
+            return None
+        draft = invoice_draft_create(by=by, client=client, period_start=start, period_end=end)
+        if draft.lines.exists():
+            return draft
+        draft.delete()
+    return None
 
 
 def invoice_update(*, by: Person, invoice: Invoice, **fields: Any) -> Invoice:

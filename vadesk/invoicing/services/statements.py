@@ -39,6 +39,13 @@ def statement_import(*, by: Person, organisation: Organisation, data: bytes) -> 
         raise ValidationError(
             _("This is not a CAMT.053 bank statement we can read (%(reason)s).") % {"reason": exc}
         ) from None
+    return statement_store(by=by, organisation=organisation, parsed=parsed)
+
+
+def statement_store(*, by: Person, organisation: Organisation, parsed: camt.Statement) -> BankStatement:
+    """Steps 2 to 4 of statement_import, for a statement parsed already (the import job parses it first,
+    outside any transaction, and reports its bad lines)."""
+    require_owner(by, organisation.pk)
     with transaction.atomic():
         statement = BankStatement.objects.create(
             organisation=organisation, statement_id=parsed.id[:100], account_iban=parsed.iban, imported_by=by

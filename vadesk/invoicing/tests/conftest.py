@@ -50,3 +50,9 @@ def log(engagement, person, day, minutes, task=None):
 @pytest.fixture
 def october_hours(hourly, assistant):
     return [log(hourly, assistant, date(2026, 10, 1) + timedelta(days=i), 50) for i in range(4)]
+
+
+@pytest.fixture(autouse=True)
+def _file_storage(settings, tmp_path):
+    """Uploads that runs store and the files they make go into the test's own folder."""
+    settings.MEDIA_ROOT = tmp_path / "media"

@@ -61,10 +61,14 @@ def test_the_draft_page_names_what_blocks_finalising(client, owner, draft, org):
     assert not draft.is_final
 
 
-def test_the_monthly_run_drafts_every_client_once(client, owner, seller, october_hours):
+def test_the_monthly_run_drafts_every_client_once(
+    client, owner, seller, october_hours, django_capture_on_commit_callbacks
+):
     login(client, owner)
-    client.post(reverse("invoicing:run"), {"month": "2026-10"})
-    client.post(reverse("invoicing:run"), {"month": "2026-10"})
+    for _ in range(2):
+        with django_capture_on_commit_callbacks(execute=True):  # the run is a job, enqueued on commit
+            response = client.post(reverse("invoicing:run"), {"month": "2026-10"})
+        assert response.status_code == 302 and response.url.startswith("/jobs/runs/")
     assert Invoice.objects.count() == 1
 
 

@@ -54,3 +54,29 @@ def spawn_then_hold(*, hold: str, reached: str, inside_transaction: bool) -> int
     created = recurring_tasks_spawn()
     pause()
     return created
+
+
+@job(max_attempts=2, backoff_seconds=0)
+def counted_run(*, run_id: int, items: int, fail_at: int | None = None, result: str = "") -> None:
+    """A run with progress: `items` steps, a problem at item `fail_at`, a result file holding `result`."""
+    from vadesk.jobs.runs import run_progress
+
+    with run_progress(run_id) as progress:
+        progress.set_total(items)
+        for n in range(items):
+            if n == fail_at:
+                progress.problem("item %(n)s is bad", n=n)
+            progress.step()
+        if result:
+            with progress.result_file("result.txt", "text/plain") as out:
+                out.write(result.encode())
+
+
+@job(max_attempts=1)
+def crashing_run(*, run_id: int) -> None:
+    from vadesk.jobs.runs import run_progress
+
+    with run_progress(run_id) as progress:
+        progress.set_total(3)
+        progress.step()
+        raise RuntimeError("secret detail of the crash")

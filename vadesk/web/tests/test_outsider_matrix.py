@@ -16,6 +16,8 @@ from typing import Any
 
 import pytest
 from django.apps import apps
+from django.core.files.base import ContentFile
+from django.core.files.storage import default_storage
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from django.urls.converters import IntConverter, StringConverter
 from django.utils import timezone
@@ -31,6 +33,7 @@ from vadesk.comms.services import followup_add, phone_message_take
 from vadesk.invoicing.models import BankStatement, Buyer, Invoice, Payment, SellerProfile, StatementLine
 from vadesk.invoicing.services import invoice_draft_create, invoice_finalise, invoice_line_save, payment_record
 from vadesk.invoicing.tests.conftest import PERIOD, billable_acme, hourly, october_hours, seller  # noqa: F401
+from vadesk.jobs.models import JobRun
 from vadesk.notifications.models import Notification
 from vadesk.tasks.models import ChecklistItem, RecurringTask, Task
 from vadesk.team.models import Absence, Interest
@@ -76,6 +79,11 @@ class World:
     final: Invoice
     payment: Payment
     notification: Notification
+
+
+@pytest.fixture(autouse=True)
+def _file_storage(settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path / "media"  # the runs' result files
 
 
 @pytest.fixture
@@ -185,6 +193,20 @@ def _team_absence(w: World) -> Absence:
     )
 
 
+def _done_run(w: World) -> dict[str, Any]:
+    """A finished run of acme's organisation (an export) with its file; its page and download are the owners'."""
+    name = default_storage.save(f"runs/{w.acme.organisation_id}/m/export.zip", ContentFile(b"PK"))
+    run = JobRun.objects.create(
+        organisation=w.acme.organisation,
+        kind="invoicing.export",
+        title="Export",
+        state=JobRun.State.DONE,
+        result_name=name,
+        result_filename="export.zip",
+    )
+    return {"pk": run.pk}
+
+
 def _team_interest(w: World) -> dict[str, Any]:
     Interest.objects.get_or_create(client=w.acme, person=w.acme.assignments.get().person)
     return {"client_pk": w.acme.pk}
@@ -267,6 +289,9 @@ MATRIX: dict[str, Entry] = {
     "team:profile": lambda w: {"person_pk": w.acme.assignments.get().person_id},
     "team:candidates": lambda w: {"client_pk": w.acme.pk},
     "team:interest": _team_interest,
+    # jobs: a run with progress and its result file
+    "jobs:run": _done_run,
+    "jobs:run_download": _done_run,
     # notifications: the owner's own, about acme
     "notifications:open": lambda w: {"pk": w.notification.pk},
 }
