@@ -80,6 +80,8 @@ SCHEDULE: list[Periodic] = [
     ),
     # Follow-ups that fell due, mail held through quiet hours, daily summaries (each at the person's own time).
     Periodic("notifications.mail", "vadesk.notifications.jobs.notifications_mail_job", every=timedelta(minutes=5)),
+    # Finished jobs, old slots, delivered outbox mail and expired sessions past their retention (VADESK_PRUNE_*).
+    Periodic("ops.prune", "vadesk.ops.jobs.prune_job", at=time(3, 30)),
 ]
 
 
