@@ -33,13 +33,13 @@ def finished_job(status: str, days_ago: float) -> str:
     return str(result.id)
 
 
-def outbox(n: int, state: str, days_ago: float) -> OutboxMessage:
+def outbox(n: int, state: str, days_ago: float, queued_days_ago: float | None = None) -> OutboxMessage:
     sent_at = NOW - timedelta(days=days_ago)
     return OutboxMessage.objects.create(
         kind=OutboxMessage.Kind.UPDATE,
         recipient=f"klant{n}@example.nl",
         message_id=f"<prune-{n}@vadesk.test>",
-        not_before=sent_at,
+        not_before=NOW - timedelta(days=queued_days_ago or days_ago),
         state=state,
         sent_at=sent_at if state == OutboxMessage.State.SENT else None,
     )
@@ -56,7 +56,8 @@ def test_it_deletes_only_what_is_past_its_retention(retention):
     DBTaskResult.objects.filter(pk=ready).update(enqueued_at=NOW - timedelta(days=400))
     ScheduleSlot.objects.create(key="tasks.recurring", slot=NOW - timedelta(days=31))
     young_slot = ScheduleSlot.objects.create(key="tasks.recurring", slot=NOW - timedelta(days=29))
-    sent_old, sent_young = outbox(1, OutboxMessage.State.SENT, 366), outbox(2, OutboxMessage.State.SENT, 300)
+    sent_old = outbox(1, OutboxMessage.State.SENT, 366)
+    sent_young = outbox(2, OutboxMessage.State.SENT, 300, queued_days_ago=400)  # held long, delivered late: by sent
     failed_old = outbox(3, OutboxMessage.State.FAILED, 400)  # needs a person: stays
     uncertain_old = outbox(4, OutboxMessage.State.UNCERTAIN, 400)
     session("expired", -1)
