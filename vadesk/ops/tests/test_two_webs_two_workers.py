@@ -31,15 +31,19 @@ def database_url() -> str:
     return f"postgres://{db['USER']}{password}@{db['HOST'] or '127.0.0.1'}:{db['PORT'] or 5432}/{db['NAME']}"
 
 
-def start_webs(tmp_path: Path, env: dict[str, str]) -> list[tuple[Process, str]]:
-    """Both servers at once, each with a data folder of its own (as on two machines), until /healthz answers."""
-    webs = []
+def start(tmp_path: Path, env: dict[str, str]) -> tuple[list[tuple[Process, str]], list[Process]]:
+    """The four processes at once, each with a data folder of its own (as on two machines each); returns when
+    both servers answer /healthz."""
+    webs, workers = [], []
     for name in ("web-a", "web-b"):
         port, data = free_port(), tmp_path / name
         data.mkdir()
         args = ["serve", "--bind", f"127.0.0.1:{port}", "--workers", "1", "--threads", "2", "--no-collectstatic"]
         process = Process(args, env={**env, "VADESK_DATA_DIR": str(data)}, log_dir=tmp_path, name=name)
         webs.append((process, f"http://127.0.0.1:{port}"))
+    for name in ("worker-1", "worker-2"):
+        worker_env = {**env, "VADESK_DATA_DIR": str(tmp_path / name)}
+        workers.append(Process(["worker", "--no-schedule"], env=worker_env, log_dir=tmp_path, name=name))
     deadline = time.monotonic() + STARTUP_SECONDS
     for process, url in webs:
         while True:
@@ -51,7 +55,7 @@ def start_webs(tmp_path: Path, env: dict[str, str]) -> list[tuple[Process, str]]
             except OSError:
                 pass
             time.sleep(0.3)
-    return webs
+    return webs, workers
 
 
 class Browser:
@@ -85,13 +89,11 @@ def test_two_webs_share_sessions_and_two_workers_run_each_job_once(tmp_path, own
     owner.password = PBKDF2PasswordHasher().encode(PASSWORD, "clustertestsalt", iterations=1000)
     owner.save(update_fields=["password"])
     env = base_env(tmp_path, DATABASE_URL=database_url(), VADESK_JOBS_POLL_MILLISECONDS="50")
-    processes: list[Process] = []
+    began = time.monotonic()
+    webs, workers = start(tmp_path, env)
+    print(f"four processes up in {time.monotonic() - began:.1f} s")
+    processes = [process for process, _ in webs] + workers
     try:
-        webs = start_webs(tmp_path, env)
-        processes += [process for process, _ in webs]
-        for name in ("worker-1", "worker-2"):
-            worker_env = {**env, "VADESK_DATA_DIR": str(tmp_path / name)}
-            processes.append(Process(["worker", "--no-schedule"], env=worker_env, log_dir=tmp_path, name=name))
         (_, web_a), (_, web_b) = webs
 
         # Sign in on A.
@@ -110,6 +112,7 @@ def test_two_webs_share_sessions_and_two_workers_run_each_job_once(tmp_path, own
         with urllib.request.urlopen(request, timeout=30) as response:
             assert response.status == 200 and owner.full_name in response.read().decode()
 
+        print(f"session shared after {time.monotonic() - began:.1f} s")
         # Jobs enqueued here run once each, on both workers.
         settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
         log = tmp_path / "runs.log"
@@ -119,11 +122,12 @@ def test_two_webs_share_sessions_and_two_workers_run_each_job_once(tmp_path, own
         rows = DBTaskResult.objects.filter(pk__in=ids)
         while rows.filter(status="SUCCESSFUL").count() < JOBS:
             assert time.monotonic() < deadline, f"jobs not done: {Counter(rows.values_list('status', flat=True))}"
-            assert all(p.popen.poll() is None for p in processes[2:]), [p.stderr() for p in processes[2:]]
+            assert all(p.popen.poll() is None for p in workers), [p.stderr() for p in workers]
             time.sleep(0.2)
+        print(f"{JOBS} jobs done after {time.monotonic() - began:.1f} s")
         runs = [line.split() for line in log.read_text().splitlines()]
         assert Counter(int(n) for n, _ in runs) == Counter(range(JOBS))  # each job's effect exactly once
-        assert {pid for _, pid in runs} == {str(p.pid) for p in processes[2:]}  # both workers took some
+        assert {pid for _, pid in runs} == {str(p.pid) for p in workers}  # both workers took some
         assert all(len(row.worker_ids) == 1 for row in rows)
     finally:
         for process in processes:
