@@ -96,7 +96,7 @@ def invoice_sequences(using: str) -> list[dict[str, Any]]:
     for seller_id, issue_date in (
         Invoice.objects.using(using).filter(status=Invoice.Status.FINAL).values_list("seller_id", "issue_date")
     ):
-        key = (seller_id, issue_date.year)
+        key = (seller_id, issue_date.year if issue_date else 0)  # finalising always sets the date
         finals[key] = finals.get(key, 0) + 1
     rows = []
     for seller_id, year, last in NumberSequence.objects.using(using).values_list("seller_id", "year", "last"):

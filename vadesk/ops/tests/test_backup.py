@@ -131,8 +131,9 @@ def test_verify_restores_into_a_scratch_database_and_says_it_matches(tmp_path, m
 def test_verify_fails_on_a_damaged_file(tmp_path, media, invoices):
     archive = backup(tmp_path)
     rewrite(archive, **{"files/notes.txt": b"Dossier: de sleutel ligt onder de mat.\n"})
-    code, out = verify(archive)
+    code, out = verify(archive.parent)  # a folder stands for its newest archive
     assert code == 1
+    assert f"archive: {archive} " in out
     assert "PROBLEM: file notes.txt: checksum" in out and "FAILED: 1 problem(s)." in out
 
 

@@ -10,6 +10,7 @@ import urllib.request
 from collections import Counter
 from http.cookiejar import CookieJar
 from pathlib import Path
+from types import SimpleNamespace
 
 import pytest
 from django.contrib.auth.hashers import PBKDF2PasswordHasher
@@ -82,13 +83,46 @@ class NoRedirect(urllib.request.HTTPRedirectHandler):
         return None
 
 
-def test_two_webs_share_sessions_and_two_workers_run_each_job_once(tmp_path, owner, settings):
+def servers_password(*people) -> None:
+    """The servers hash with Argon2 and verify PBKDF2 (not the tests' fast MD5): a hash they accept."""
+    for person in people:
+        person.password = PBKDF2PasswordHasher().encode(PASSWORD, "clustertestsalt", iterations=1000)
+        person.save(update_fields=["password"])
+
+
+def browser_across_the_webs(web_a: str, web_b: str, assistant, task, bundle, acme) -> None:
+    """Chromium: sign in on A, start a task's timer on B, stop it on A, see the bundle drop on B (cookies are per
+    host, not per port: the browser shows both servers the same session)."""
+    from vadesk.web.tests.test_browser import ARGS, CHROMIUM, log_in, playwright
+
+    if not Path(CHROMIUM).exists():
+        pytest.fail("Chromium is missing at /usr/bin/chromium: install Debian's chromium package (make test does).")
+    with playwright.sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=CHROMIUM, headless=True, args=ARGS)
+        page = browser.new_context(viewport={"width": 1280, "height": 860}, locale="en-GB").new_page()
+        page.set_default_timeout(60000)
+        log_in(page, SimpleNamespace(url=web_a), assistant.email)
+        page.wait_for_url(f"{web_a}/today/")
+        page.goto(f"{web_b}/tasks/{task.pk}/")
+        page.click("[data-testid=start-timer]")
+        page.wait_for_selector("[data-testid=stop-timer]")
+        page.goto(f"{web_a}/tasks/{task.pk}/")
+        page.click("[data-testid=stop-timer]")
+        page.wait_for_selector("[data-testid=start-timer]")
+        page.goto(f"{web_b}/clients/{acme.pk}/")
+        assert page.inner_text(f"[data-testid=remaining-{bundle.pk}]").startswith("9:45")
+        browser.close()
+
+
+def test_two_webs_share_sessions_and_two_workers_run_each_job_once(
+    tmp_path, owner, assistant, task, bundle, acme, settings
+):
     if connection.vendor != "postgresql":
         pytest.skip("needs PostgreSQL: several processes on one database (run with DATABASE_URL=postgres://…)")
-    # The servers hash with Argon2 and verify PBKDF2 (not the tests' fast MD5): a hash they accept.
-    owner.password = PBKDF2PasswordHasher().encode(PASSWORD, "clustertestsalt", iterations=1000)
-    owner.save(update_fields=["password"])
-    env = base_env(tmp_path, DATABASE_URL=database_url(), VADESK_JOBS_POLL_MILLISECONDS="50")
+    servers_password(owner, assistant)
+    env = base_env(
+        tmp_path, DATABASE_URL=database_url(), VADESK_JOBS_POLL_MILLISECONDS="50", VADESK_SERVE_GRACEFUL_TIMEOUT="5"
+    )
     began = time.monotonic()
     webs, workers = start(tmp_path, env)
     print(f"four processes up in {time.monotonic() - began:.1f} s")
@@ -113,6 +147,8 @@ def test_two_webs_share_sessions_and_two_workers_run_each_job_once(tmp_path, own
             assert response.status == 200 and owner.full_name in response.read().decode()
 
         print(f"session shared after {time.monotonic() - began:.1f} s")
+        browser_across_the_webs(web_a, web_b, assistant, task, bundle, acme)
+        print(f"browser done after {time.monotonic() - began:.1f} s")
         # Jobs enqueued here run once each, on both workers.
         settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
         log = tmp_path / "runs.log"
@@ -130,5 +166,8 @@ def test_two_webs_share_sessions_and_two_workers_run_each_job_once(tmp_path, own
         assert {pid for _, pid in runs} == {str(p.pid) for p in workers}  # both workers took some
         assert all(len(row.worker_ids) == 1 for row in rows)
     finally:
+        for process in processes:  # all told at once, then waited for: the stops overlap
+            if process.popen.poll() is None:
+                process.popen.terminate()
         for process in processes:
             process.stop()
