@@ -4,7 +4,7 @@ VENV ?= .venv
 PY := $(VENV)/bin/python
 VADESK := $(VENV)/bin/vadesk
 
-.PHONY: run test test-fast test-sqlite test-postgres typecheck lint fmt bench messages clean
+.PHONY: run test test-fast test-sqlite test-postgres test-cluster typecheck lint fmt bench messages clean
 
 $(VENV)/.installed: pyproject.toml
 	@python=$$(scripts/find-python) || exit 1; \
@@ -45,6 +45,12 @@ test-fast: $(VENV)/.installed
 
 test-postgres: $(VENV)/.installed
 	DJANGO_ALLOW_ASYNC_UNSAFE=true $(VENV)/bin/pytest $(PYTEST_ARGS)
+
+# Two `vadesk serve` and two `vadesk worker` processes on one PostgreSQL (docs/operations.md); also part of
+# test-postgres, which fails when this `postgres` test skips.
+test-cluster: $(VENV)/.installed
+	@[ -n "$$DATABASE_URL" ] || { echo "test-cluster needs DATABASE_URL=postgres://…" >&2; exit 1; }
+	DJANGO_ALLOW_ASYNC_UNSAFE=true $(VENV)/bin/pytest vadesk/ops/tests/test_two_webs_two_workers.py $(PYTEST_ARGS)
 
 bench: $(VENV)/.installed
 	$(PY) bench/practice.py

@@ -302,10 +302,17 @@ READY_JOB_AGE_SECONDS = envint("VADESK_READY_JOB_AGE_SECONDS", "600", minimum=1)
 # Prometheus multi-process mode: every gunicorn worker writes its counters here; `vadesk serve` sets and empties it.
 METRICS_MULTIPROC_DIR = os.environ.get("PROMETHEUS_MULTIPROC_DIR", "")
 
-# Backups (`vadesk backup`, `vadesk restore --verify`): archives go here unless --to says otherwise.
+# Backups (`vadesk backup`, `vadesk restore --verify`): archives go here unless --output says otherwise.
 BACKUP_DIR = Path(os.environ.get("VADESK_BACKUP_DIR", DATA_DIR / "backups"))
 PG_DUMP = os.environ.get("VADESK_PG_DUMP", "pg_dump")
 PG_RESTORE = os.environ.get("VADESK_PG_RESTORE", "pg_restore")
+# Retention of the bookkeeping the daily prune job (vadesk/ops/prune.py) deletes, in days.
+PRUNE_JOBS_DAYS = envint("VADESK_PRUNE_JOBS_DAYS", "14", minimum=1)  # jobs that succeeded
+PRUNE_FAILED_JOBS_DAYS = envint("VADESK_PRUNE_FAILED_JOBS_DAYS", "90", minimum=1)  # failed jobs (listed for a retry)
+PRUNE_SCHEDULE_SLOTS_DAYS = envint(
+    "VADESK_PRUNE_SCHEDULE_SLOTS_DAYS", "30", minimum=3
+)  # fired slots (ticks look 2 back)
+PRUNE_OUTBOX_DAYS = envint("VADESK_PRUNE_OUTBOX_DAYS", "365", minimum=1)  # delivered mail, by its sent time
 # --- end of operations ---
 
 # Outbound fetches (calendar subscriptions, CalDAV servers) reach public addresses only (vadesk/lib/net.py).

@@ -86,6 +86,8 @@ SCHEDULE: list[Periodic] = [
     Periodic("comms.outbox", "vadesk.comms.jobs.outbox_deliver_job", every=timedelta(minutes=1)),
     Periodic("comms.digests", "vadesk.comms.jobs.digests_build_job", every=timedelta(minutes=1)),
     Periodic("comms.imap", "vadesk.comms.jobs.inbound_imap_job", every=timedelta(minutes=1)),
+    # Finished jobs, old slots, delivered outbox mail and expired sessions past their retention (VADESK_PRUNE_*).
+    Periodic("ops.prune", "vadesk.ops.jobs.prune_job", at=time(3, 30)),
 ]
 
 
