@@ -9,14 +9,14 @@ from typing import Any
 from vadesk.agenda import services as agenda
 from vadesk.agenda.models import Event
 from vadesk.invoicing.models import Invoice, InvoiceDispatch, Payment
-from vadesk.invoicing.services import finalising, payments, sending
+from vadesk.invoicing.services import finalising, payments, sending, statements
 from vadesk.tasks import services as tasks
 from vadesk.tasks.models import Comment, Status, Task
 from vadesk.timesheets import services as timesheets
 from vadesk.timesheets.models import TimeEntry
 from vadesk.webhooks import payloads
 from vadesk.webhooks.models import EventKind
-from vadesk.webhooks.services import deliveries_create
+from vadesk.webhooks.services import deliveries_create, deliveries_create_many
 
 
 def register() -> None:
@@ -27,6 +27,7 @@ def register() -> None:
     finalising.invoice_finalised.register(on_invoice_finalised)
     sending.invoice_sent.register(on_invoice_sent)
     payments.payment_received.register(on_payment_received)
+    statements.invoices_settled.register(on_invoices_settled)
     agenda.booking_made.register(on_booking_made)
     agenda.booking_moved.register(on_booking_moved)
 
@@ -85,6 +86,20 @@ def on_payment_received(*, payment: Payment, **_event: Any) -> None:
     """Paid: this payment left nothing due (payment_record set the paid date); a part payment is no event."""
     if payment.invoice.paid_at is not None:
         _invoice_event(payment.invoice, EventKind.INVOICE_PAID)
+
+
+def on_invoices_settled(*, organisation_id: int, invoice_ids: list[int], **_event: Any) -> None:
+    """A bank statement's import paid these in full: one query for the endpoints, one for the invoices."""
+    deliveries_create_many(
+        organisation_id=organisation_id,
+        event=EventKind.INVOICE_PAID,
+        data=lambda: [
+            {"invoice": payloads.invoice_data(invoice)}
+            for invoice in Invoice.objects.filter(pk__in=invoice_ids, organisation_id=organisation_id)
+            .select_related("client")
+            .order_by("pk")
+        ],
+    )
 
 
 def _booking_event(event: Event, kind: str, start: datetime, end: datetime) -> None:

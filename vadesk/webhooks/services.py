@@ -143,16 +143,32 @@ def deliveries_create(*, organisation_id: int, event: str, data: Callable[[], di
     """In the event's transaction: a delivery per active endpoint of this organisation (of no other) that chose
     the event, each sent by a job once the transaction commits (nothing goes out for a change rolled back).
     `data` is called only when some endpoint listens: an event nobody subscribed to costs one query."""
+    return deliveries_create_many(organisation_id=organisation_id, event=event, data=lambda: [data()])
+
+
+def deliveries_create_many(
+    *, organisation_id: int, event: str, data: Callable[[], list[dict[str, Any]]]
+) -> list[Delivery]:
+    """The same for several objects at once (a bank statement settling many invoices): one query for the
+    endpoints whatever the number, one delivery per object and endpoint."""
     endpoints = [
         e for e in Endpoint.objects.filter(organisation_id=organisation_id, is_active=True) if event in e.events
     ]
     if not endpoints:
         return []
-    payload = {"type": event, "timestamp": timezone.now().isoformat(), "data": data()}
-    deliveries = [
-        Delivery.objects.create(endpoint=e, event=event, message_id=Delivery.new_message_id(), payload=payload)
-        for e in endpoints
-    ]
+    now = timezone.now().isoformat()
+    deliveries = Delivery.objects.bulk_create(
+        [
+            Delivery(
+                endpoint=e,
+                event=event,
+                message_id=Delivery.new_message_id(),
+                payload={"type": event, "timestamp": now, "data": item},
+            )
+            for item in data()
+            for e in endpoints
+        ]
+    )
     for delivery in deliveries:
         _enqueue_on_commit(delivery, organisation_id)
     return deliveries

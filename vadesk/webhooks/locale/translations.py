@@ -64,6 +64,8 @@ NL = {
     "The endpoint is saved.": "Het endpoint is opgeslagen.",
     "The endpoint is deleted.": "Het endpoint is verwijderd.",
     "The delivery is queued again.": "De aflevering staat weer in de wachtrij.",
+    "Make a new secret? The current one stops working at once.": "Een nieuw geheim maken? Het huidige werkt dan meteen niet meer.",
+    "Delete this endpoint and its deliveries?": "Dit endpoint en zijn afleveringen verwijderen?",
 }
 DE = {
     "URL": "URL",
@@ -130,4 +132,6 @@ DE = {
     "The endpoint is saved.": "Der Endpunkt ist gespeichert.",
     "The endpoint is deleted.": "Der Endpunkt ist gelöscht.",
     "The delivery is queued again.": "Die Zustellung ist wieder eingereiht.",
+    "Make a new secret? The current one stops working at once.": "Ein neues Geheimnis erzeugen? Das jetzige gilt dann sofort nicht mehr.",
+    "Delete this endpoint and its deliveries?": "Diesen Endpunkt und seine Zustellungen löschen?",
 }

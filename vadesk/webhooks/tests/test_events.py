@@ -12,8 +12,16 @@ from vadesk.agenda.models import Calendar
 from vadesk.agenda.parties import client_party
 from vadesk.agenda.services import booking_create, booking_move
 from vadesk.conftest import INTERNAL_MARKERS, leaked
-from vadesk.invoicing.services import invoice_draft_create, invoice_finalise, invoice_send, payment_record
+from vadesk.invoicing.services import (
+    invoice_draft_create,
+    invoice_finalise,
+    invoice_send,
+    payment_record,
+    statement_import,
+)
+from vadesk.invoicing.tests.camt_sample import statement
 from vadesk.invoicing.tests.conftest import PERIOD
+from vadesk.invoicing.tests.test_payments_statement_queries import entries_for, open_invoices
 from vadesk.tasks.models import Status
 from vadesk.tasks.services import comment_add, task_create, task_transition
 from vadesk.timesheets.services import time_entry_log, timer_start, timer_stop
@@ -132,3 +140,11 @@ def test_no_payload_carries_what_the_team_keeps_internal(registered, assistant, 
     task_transition(by=assistant, task=task, to=Status.DONE)
     assert sent()
     assert leaked(str([d.payload for d in sent()])) == []
+
+
+def test_invoices_a_bank_statement_pays_in_full(registered, owner, org, seller, billable_acme):
+    invoices = open_invoices(seller, billable_acme, 1, 6)
+    statement_import(by=owner, organisation=org, data=statement(entries_for(invoices, "W")))
+
+    paid = [d.payload["data"]["invoice"]["number"] for d in sent("invoice.paid")]
+    assert paid == [invoices[0].number, invoices[3].number]  # the exact amounts with their number (every third)
