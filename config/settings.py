@@ -92,6 +92,7 @@ INSTALLED_APPS = [
     "vadesk.reports",
     "vadesk.team",
     "vadesk.notifications",
+    "vadesk.webhooks",
 ]
 
 MIDDLEWARE = [

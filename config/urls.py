@@ -11,5 +11,6 @@ urlpatterns = [
     path("jobs/", include("vadesk.jobs.urls")),
     path("team/", include("vadesk.team.urls")),
     path("notifications/", include("vadesk.notifications.urls")),
+    path("webhooks/", include("vadesk.webhooks.urls")),
     path("", include("vadesk.web.urls")),
 ]

@@ -31,8 +31,12 @@ from vadesk.comms.models import OutboxMessage
 from vadesk.comms.outbox import outbox_enqueue
 from vadesk.comms.routing import Draft, contact_remind, preference_of
 from vadesk.comms.texts import compose
+from vadesk.lib.hooks import Hook
 from vadesk.tasks.models import Task
 from vadesk.timesheets.services import time_entry_log
+
+booking_made = Hook("agenda.booking_made")  # event=, by=, start=, end=: inside the booking's transaction
+booking_moved = Hook("agenda.booking_moved")  # event=, by=, start=, end=: inside the move's transaction
 
 
 def _check_staff(by: Person, calendar: Calendar) -> None:
@@ -180,6 +184,7 @@ def booking_create(
             )
         if send:
             _send(event, meeting, "REQUEST", language=_language(calendar))
+        booking_made.fire(event=event, by=by, start=start, end=end)
     return event
 
 
@@ -215,6 +220,7 @@ def booking_move(*, by: Person, event: Event, start: datetime, end: datetime, se
         reminders_withdraw(event=event)  # a reminder waiting for the old time must not go out
         if send:
             _send(event, meeting, "REQUEST", language=_language(event.calendar))
+        booking_moved.fire(event=event, by=by, start=start, end=end)
     return event
 
 

@@ -29,6 +29,7 @@ from vadesk.api import (
 )
 from vadesk.api import comms as comms_api
 from vadesk.api import notifications as notifications_api
+from vadesk.api import webhooks as webhooks_api
 from vadesk.api.auth import TokenAuth, TokenThrottled
 from vadesk.api.errors import document_errors, install_handlers
 
@@ -125,3 +126,4 @@ for module in (organisations, clients, dossier, engagements, tasks, comments, ti
 api.add_router("", agenda_api.router)
 api.add_router("", comms_api.router)
 api.add_router("", notifications_api.router)
+api.add_router("", webhooks_api.router)

@@ -135,7 +135,8 @@ class _RedirectHandler(urllib.request.HTTPRedirectHandler):
         return super().redirect_request(req, fp, code, msg, headers, newurl)
 
 
-def opener_checked(*, allowed: Allowed) -> urllib.request.OpenerDirector:
+def opener_checked(*, allowed: Allowed, follow_redirects: bool = True) -> urllib.request.OpenerDirector:
+    """Without follow_redirects a 3xx answer raises HTTPError like any other non-2xx (webhook deliveries)."""
     http_conn = _checked_connection(http.client.HTTPConnection, allowed)
     https_conn = _checked_connection(http.client.HTTPSConnection, allowed)
 
@@ -152,7 +153,7 @@ def opener_checked(*, allowed: Allowed) -> urllib.request.OpenerDirector:
         HTTPHandler(),
         HTTPSHandler(),
         urllib.request.HTTPDefaultErrorHandler(),
-        _RedirectHandler(),
+        *([_RedirectHandler()] if follow_redirects else []),
         urllib.request.HTTPErrorProcessor(),
         urllib.request.UnknownHandler(),
     ):

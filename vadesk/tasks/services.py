@@ -23,6 +23,8 @@ task_requested = Hook("tasks.requested")  # task=: a new request from the client
 task_assigned = Hook("tasks.assigned")  # task=, people= (newly assigned), by=
 comment_added = Hook("tasks.comment_added")  # comment=, by= (mentions)
 client_replied = Hook("tasks.client_replied")  # task=, comment=: after a waiting task went back in progress
+task_created = Hook("tasks.created")  # task=, by=: any new task (webhooks)
+task_moved = Hook("tasks.moved")  # task=, previous=, by=: after a status change (webhooks)
 
 
 def task_create(
@@ -100,6 +102,7 @@ def _task_save(
         if by is None or not is_staff_for(by, client):
             task_requested.fire(task=task)
         task_assigned.fire(task=task, people=assignees, by=by)
+        task_created.fire(task=task, by=by)
     return task
 
 
@@ -183,6 +186,7 @@ def _move(*, task: Task, to: str, by: Person | None) -> Task:
         task.closed_at = timezone.now() if to in (Status.DONE, Status.CANCELLED) else None
         task.save(update_fields=["status", "closed_at", "updated_at"])
         Transition.objects.create(task=task, from_status=previous, to_status=to, by=by)
+        task_moved.fire(task=task, previous=previous, by=by)
     return task
 
 

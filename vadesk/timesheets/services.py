@@ -15,6 +15,7 @@ from vadesk.accounts.models import Person
 from vadesk.clients.scoping import is_staff_for
 from vadesk.engagements.models import Engagement
 from vadesk.lib.formatting import format_minutes
+from vadesk.lib.hooks import Hook
 from vadesk.lib.rounding import billed_minutes, task_entry_billed_minutes
 from vadesk.tasks.models import Task
 from vadesk.timesheets.balances import balance_of
@@ -23,6 +24,7 @@ from vadesk.timesheets.usage import usage_refresh
 
 MAX_MINUTES_PER_ENTRY = 24 * 60
 KEEP = object()  # "leave this field as it is" in corrections
+time_logged = Hook("timesheets.time_logged")  # entry=, by=: hours logged or a timer stopped (webhooks)
 
 
 def time_entry_log(
@@ -52,6 +54,7 @@ def time_entry_log(
         _check_allowance(entry)
         entry.save()
         usage_refresh([(entry.engagement_id, entry.work_date)])
+        time_logged.fire(entry=entry, by=by)
     return entry
 
 
@@ -116,6 +119,7 @@ def timer_stop(*, by: Person, entry: TimeEntry, now: datetime | None = None, bil
         _check_allowance(entry)
         entry.save()
         usage_refresh([(entry.engagement_id, entry.work_date)])
+        time_logged.fire(entry=entry, by=by)
     return entry
 
 

@@ -10,8 +10,11 @@ from vadesk.comms.tests.test_api import (
     COMMS_OPERATIONS,  # the communication hub's own endpoints
 )
 from vadesk.notifications.tests.test_api import NOTIFICATION_OPERATIONS  # the notifications app's own
+from vadesk.webhooks.tests.test_api import WEBHOOK_OPERATIONS  # the webhooks app's own
 
-COMMS_PATHS = {operation.split(" ", 1)[1] for operation in COMMS_OPERATIONS | NOTIFICATION_OPERATIONS}
+COMMS_PATHS = {
+    operation.split(" ", 1)[1] for operation in COMMS_OPERATIONS | NOTIFICATION_OPERATIONS | WEBHOOK_OPERATIONS
+}
 
 EXPECTED_PATHS = {
     "/api/v1/me",
@@ -80,8 +83,10 @@ def test_it_declares_bearer_authentication_on_every_operation(client, db):
     document = client.get("/api/v1/openapi.json").json()
     assert document["components"]["securitySchemes"]["TokenAuth"] == {"type": "http", "scheme": "bearer"}
     operations = [op for path in document["paths"].values() for op in path.values()]
-    # core + invoicing + on behalf + agenda + comms + notifications
-    assert len(operations) == 30 + 9 + 6 + 12 + len(COMMS_OPERATIONS) + len(NOTIFICATION_OPERATIONS)
+    # core + invoicing + on behalf + agenda + comms + notifications + webhooks
+    assert len(operations) == 30 + 9 + 6 + 12 + len(COMMS_OPERATIONS) + len(NOTIFICATION_OPERATIONS) + len(
+        WEBHOOK_OPERATIONS
+    )
     assert all(op["security"] == [{"TokenAuth": []}] for op in operations)
 
 

@@ -22,9 +22,12 @@ from vadesk.invoicing.models import (
 )
 from vadesk.invoicing.services.common import require_draft, require_owner, require_staff
 from vadesk.invoicing.vat import VatRefusal
+from vadesk.lib.hooks import Hook
 from vadesk.lib.validators import validate_iban, validate_vat_id
 from vadesk.timesheets.models import TimeEntry
 from vadesk.timesheets.services import time_entries_lock
+
+invoice_finalised = Hook("invoicing.invoice_finalised")  # invoice=, by=: inside the finalising transaction
 
 
 def invoice_problems(invoice: Invoice) -> list[str]:
@@ -191,6 +194,7 @@ def invoice_finalise(*, by: Person, invoice: Invoice, issue_date: date | None = 
         time_entries_lock(
             entries=TimeEntry.objects.filter(invoice_link__line__invoice=invoice), reference=invoice.number
         )
+        invoice_finalised.fire(invoice=invoice, by=by)
     return invoice
 
 

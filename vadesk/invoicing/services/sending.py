@@ -19,8 +19,10 @@ from vadesk.invoicing.models import Invoice, InvoiceDispatch
 from vadesk.invoicing.pdf.render import render_pdf
 from vadesk.invoicing.services.common import require_staff
 from vadesk.lib.formatting import format_money
+from vadesk.lib.hooks import Hook
 
 LOCALES = {"nl": "nl_NL", "de": "de_DE", "en": "en_GB"}
+invoice_sent = Hook("invoicing.invoice_sent")  # dispatch=, by=: inside the sending transaction
 
 
 def invoice_recipient(invoice: Invoice) -> str:
@@ -62,9 +64,11 @@ def invoice_send(
             attachments=attachments,
             reply_to=invoice.seller.email,
         )
-        return InvoiceDispatch.objects.create(
+        dispatch = InvoiceDispatch.objects.create(
             invoice=invoice, recipient=recipient, sent_at=timezone.now(), sent_by=by, message=outbox
         )
+        invoice_sent.fire(dispatch=dispatch, by=by)
+        return dispatch
 
 
 def _recipient(invoice: Invoice, to: str | None) -> str:

@@ -19,6 +19,10 @@ from vadesk.invoicing.models import (
 )
 from vadesk.invoicing.services.common import require_owner
 from vadesk.invoicing.services.payments import payment_record
+from vadesk.lib.hooks import Hook
+
+# organisation_id=, invoice_ids=: paid in full by an import, inside its transaction (webhooks)
+invoices_settled = Hook("invoicing.invoices_settled")
 
 
 def statement_import(*, by: Person, organisation: Organisation, data: bytes) -> BankStatement:
@@ -95,6 +99,10 @@ def statement_store(*, by: Person, organisation: Organisation, parsed: camt.Stat
         Payment.objects.bulk_create(payments)
         for day, settled in paid.items():  # a CAMT.053 is a day's statement: usually one day, one update
             Invoice.objects.filter(pk__in=settled).update(paid_at=day)
+        if paid:
+            invoices_settled.fire(
+                organisation_id=organisation.pk, invoice_ids=[i for ids in paid.values() for i in ids]
+            )
     return statement
 
 

@@ -39,6 +39,8 @@ from vadesk.tasks.models import ChecklistItem, RecurringTask, Task
 from vadesk.team.models import Absence, Interest
 from vadesk.timesheets.models import TimeEntry
 from vadesk.timesheets.services import time_entry_log
+from vadesk.webhooks.models import Delivery
+from vadesk.webhooks.services import endpoint_create
 
 ICS = """BEGIN:VCALENDAR
 VERSION:2.0
@@ -79,6 +81,7 @@ class World:
     final: Invoice
     payment: Payment
     notification: Notification
+    delivery: Delivery
 
 
 @pytest.fixture(autouse=True)
@@ -175,6 +178,17 @@ def world(owner, assistant, acme_user, colleague, outsider, globex_user, task, s
         notification=Notification.objects.create(
             recipient=owner, organisation=acme.organisation, kind="client_message", client=acme, title="Acme replied"
         ),
+        delivery=_webhook_delivery(owner, acme.organisation_id),
+    )
+
+
+def _webhook_delivery(owner, organisation_id: int) -> Delivery:
+    """A failed delivery of an endpoint of acme's organisation (so that the owner may resend it)."""
+    endpoint, _secret = endpoint_create(
+        by=owner, organisation_id=organisation_id, url="https://hooks.example/vadesk", events=["task.done"]
+    )
+    return Delivery.objects.create(
+        endpoint=endpoint, event="task.done", message_id=Delivery.new_message_id(), payload={}, status="failed"
     )
 
 
@@ -294,6 +308,11 @@ MATRIX: dict[str, Entry] = {
     "jobs:run_download": _done_run,
     # notifications: the owner's own, about acme
     "notifications:open": lambda w: {"pk": w.notification.pk},
+    # webhooks: an endpoint of acme's organisation, for its owners only
+    "webhooks:detail": lambda w: {"pk": w.delivery.endpoint_id},
+    "webhooks:rotate": lambda w: {"pk": w.delivery.endpoint_id},
+    "webhooks:delete": lambda w: {"pk": w.delivery.endpoint_id},
+    "webhooks:resend": lambda w: {"pk": w.delivery.endpoint_id, "delivery_pk": w.delivery.pk},
 }
 
 # Who is in reach for the positive control: the owner, or for some pages the assistant or acme's own user.
