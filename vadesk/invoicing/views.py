@@ -66,6 +66,7 @@ from vadesk.invoicing.scoping import invoice_for, invoices_for
 from vadesk.lib.downloads import content_disposition
 from vadesk.lib.formfields import current_values
 from vadesk.lib.pages import apply_validation_error, changes_saved, report_form_errors
+from vadesk.lib.params import param_choice
 
 
 def staff_invoices(request) -> InvoiceQuerySet:
@@ -91,8 +92,8 @@ def invoice_list(request):
         .annotate(is_sent=Exists(InvoiceDispatch.objects.filter(invoice=OuterRef("pk"))))
         .order_by("status", "-issue_date", "-id")
     )
-    status = request.GET.get("status", "")
-    if status in Invoice.Status.values:
+    status = param_choice(request.GET, "status", Invoice.Status.values, "")
+    if status:
         invoices = invoices.filter(status=status)
     today = timezone.localdate()
     last_month = (today.replace(day=1) - timedelta(days=1)).strftime("%Y-%m")
@@ -450,7 +451,7 @@ def export_view(request):
         return redirect("invoicing:list")
     start, end = form.cleaned_data["start"], form.cleaned_data["end"]
     organisation = request.membership.organisation
-    if request.GET.get("as") == "zip":
+    if param_choice(request.GET, "as", ["csv", "zip"], "csv") == "zip":
         return _download(export.export_zip(organisation, start, end), f"invoices-{start}-{end}.zip", "application/zip")
     return _download(
         export.export_csv(organisation, start, end), f"invoices-{start}-{end}.csv", "text/csv; charset=utf-8"
