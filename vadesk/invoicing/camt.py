@@ -11,6 +11,7 @@ from datetime import date
 from decimal import Decimal, InvalidOperation
 from functools import cache
 
+from django.utils.translation import gettext as _
 from lxml import etree
 
 
@@ -74,17 +75,17 @@ def parse(data: bytes) -> Statement:
         raise StatementError("no statement in the file")
     stmt = statement[0]
     entries = []
+    first_seen: dict[str, tuple[Entry, dict]] = {}
     for index, ntry in enumerate(_xpath(f"./{ln('Ntry')}")(stmt)):
         if _first(ntry, f"./{ln('CdtDbtInd')}/text()") != "CRDT" or _first(ntry, f"./{ln('RvslInd')}/text()") == "true":
             continue
-        try:
-            amount = Decimal(_first(ntry, f"./{ln('Amt')}/text()"))
-        except InvalidOperation as exc:
-            raise StatementError(f"entry {index + 1}: no amount") from exc
+        where = {"entry": index + 1, "line": ntry.sourceline}
+        amount = _amount(_first(ntry, f"./{ln('Amt')}/text()"), where)
         booked = (
             _first(ntry, f"./{ln('BookgDt')}/{ln('Dt')}/text()")
             or _first(ntry, f"./{ln('BookgDt')}/{ln('DtTm')}/text()")[:10]
         )
+        booked_on = _booking_date(booked, where)
         details = f"./{ln('NtryDtls')}/{ln('TxDtls')}"
         remittance = " ".join(
             _xpath(f"{details}/{ln('RmtInf')}//{ln('Ustrd')}/text()|{details}/{ln('RmtInf')}//{ln('Ref')}/text()")(ntry)
@@ -97,24 +98,91 @@ def parse(data: bytes) -> Statement:
         )
         if not reference:
             reference = f"{booked}/{amount}/{index}"
-        entries.append(
-            Entry(
-                reference=reference[:100],
-                booked_on=date.fromisoformat(booked),
-                amount=amount,
-                counterparty=_first(ntry, f"{details}/{ln('RltdPties')}/{ln('Dbtr')}/{ln('Nm')}/text()")
-                or _first(ntry, f"{details}/{ln('RltdPties')}/{ln('Dbtr')}/{ln('Pty')}/{ln('Nm')}/text()"),
-                counterparty_iban=_first(
-                    ntry, f"{details}/{ln('RltdPties')}/{ln('DbtrAcct')}/{ln('Id')}/{ln('IBAN')}/text()"
-                ),
-                remittance=" ".join(remittance.split())[:300],
-            )
+        entry = Entry(
+            reference=reference[:100],
+            booked_on=booked_on,
+            amount=amount,
+            counterparty=_first(ntry, f"{details}/{ln('RltdPties')}/{ln('Dbtr')}/{ln('Nm')}/text()")
+            or _first(ntry, f"{details}/{ln('RltdPties')}/{ln('Dbtr')}/{ln('Pty')}/{ln('Nm')}/text()"),
+            counterparty_iban=_iban(
+                _first(ntry, f"{details}/{ln('RltdPties')}/{ln('DbtrAcct')}/{ln('Id')}/{ln('IBAN')}/text()")
+            ),
+            remittance=" ".join(remittance.split())[:300],
         )
+        _check_once(entry, first_seen, where)
+        entries.append(entry)
+    iban = _first(stmt, f"./{ln('Acct')}/{ln('Id')}/{ln('IBAN')}/text()")
+    if iban and not _iban(iban):
+        raise StatementError(_("the account's IBAN is not an IBAN: %(iban)s") % {"iban": iban[:40]})
     return Statement(
         id=_first(stmt, f"./{ln('Id')}/text()") or _first(root, f".//{ln('MsgId')}/text()"),
-        iban=_first(stmt, f"./{ln('Acct')}/{ln('Id')}/{ln('IBAN')}/text()"),
+        iban=_iban(iban),
         entries=tuple(entries),
     )
+
+
+# StatementLine.amount: max_digits=12, decimal_places=2. Checked here, whatever the database (SQLite keeps 1e30).
+MAX_AMOUNT = Decimal("9999999999.99")
+IBAN_MAX = 34  # ISO 13616
+
+
+def _amount(text: str, where: dict) -> Decimal:
+    try:
+        amount = Decimal(text)
+    except InvalidOperation:
+        raise StatementError(_("entry %(entry)s (line %(line)s) has no amount") % where) from None
+    if not amount.is_finite() or amount < 0 or amount > MAX_AMOUNT or amount != amount.quantize(Decimal("0.01")):
+        raise StatementError(
+            _("entry %(entry)s (line %(line)s) has an amount vadesk cannot book: %(amount)s")
+            % {**where, "amount": text[:30]}
+        )
+    return amount.quantize(Decimal("0.01"))
+
+
+def readable_amount(text: str | None) -> Decimal | None:
+    """An amount as stored, if it fits StatementLine.amount; None for what an older version let SQLite keep."""
+    try:
+        amount = Decimal(text or "")
+    except InvalidOperation:
+        return None
+    return amount.quantize(Decimal("0.01")) if amount.is_finite() and abs(amount) <= MAX_AMOUNT else None
+
+
+def _booking_date(text: str, where: dict) -> date:
+    try:
+        return date.fromisoformat(text)
+    except ValueError:
+        raise StatementError(
+            _("entry %(entry)s (line %(line)s) has no booking date or an impossible one: “%(date)s”")
+            % {**where, "date": text[:30]}
+        ) from None
+
+
+def _iban(text: str) -> str:
+    compact = "".join(text.split()).upper()
+    return compact if len(compact) <= IBAN_MAX and compact.isalnum() else ""
+
+
+def _check_once(entry: Entry, first_seen: dict[str, tuple[Entry, dict]], where: dict) -> None:
+    """A reference listed twice with the same content is one credit (banks do repeat entries); with another
+    amount or date it is a broken file: refused, naming both entries."""
+    if entry.reference not in first_seen:
+        first_seen[entry.reference] = (entry, where)
+        return
+    earlier, earlier_where = first_seen[entry.reference]
+    if (earlier.amount, earlier.booked_on) != (entry.amount, entry.booked_on):
+        raise StatementError(
+            _(
+                "entry %(entry)s (line %(line)s) has the bank reference %(reference)s of entry %(first)s "
+                "(line %(first_line)s) with another amount or date"
+            )
+            % {
+                **where,
+                "reference": entry.reference,
+                "first": earlier_where["entry"],
+                "first_line": earlier_where["line"],
+            }
+        )
 
 
 def _normal(text: str) -> str:

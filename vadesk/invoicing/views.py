@@ -8,7 +8,8 @@ from functools import partial
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.db.models import Exists, OuterRef, Q, Sum
+from django.db.models import CharField, Exists, OuterRef, Q, Sum
+from django.db.models.functions import Cast
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -22,6 +23,7 @@ from vadesk.einvoice.model import money
 from vadesk.einvoice.totals import document_totals
 from vadesk.engagements.balance import month_end
 from vadesk.invoicing import export, services
+from vadesk.invoicing.camt import readable_amount
 from vadesk.invoicing.documents import document_of
 from vadesk.invoicing.einvoices import (
     FORMATS,
@@ -415,9 +417,15 @@ def bank(request):
                 _("%(matched)s payment(s) booked, %(review)s to review, %(unmatched)s without an invoice.") % counts,
             )
             return redirect("invoicing:bank")
-    lines = StatementLine.objects.filter(organisation=organisation, status__in=["review", "unmatched"]).select_related(
-        "invoice"
+    lines = list(
+        StatementLine.objects.filter(organisation=organisation, status__in=["review", "unmatched"])
+        .select_related("invoice")
+        # Read as text: a line SQLite kept before amounts were checked (1e30) must not take the page down.
+        .defer("amount")
+        .annotate(stored_amount=Cast("amount", output_field=CharField()))
     )
+    for line in lines:
+        line.amount = readable_amount(line.stored_amount)  # type: ignore[attr-defined,assignment]
     open_invoices = Invoice.objects.for_organisation(organisation).unpaid().with_amount_due().select_related("client")
     return render(request, "invoicing/bank.html", {"form": form, "lines": lines, "open_invoices": open_invoices})
 

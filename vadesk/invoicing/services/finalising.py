@@ -26,6 +26,8 @@ from vadesk.lib.validators import validate_iban, validate_vat_id
 from vadesk.timesheets.models import TimeEntry
 from vadesk.timesheets.services import time_entries_lock
 
+QUANTUM = Decimal("0.0001")  # InvoiceLine.quantity: decimal_places=4
+
 
 def invoice_problems(invoice: Invoice) -> list[str]:
     """Everything that stops this draft from being finalised, in words the owner can act on."""
@@ -228,7 +230,8 @@ def credit_note_create(*, by: Person, invoice: Invoice, quantities: dict[int, De
         position = 0
         for line in invoice.lines.all():
             quantity = line.quantity if quantities is None else Decimal(quantities.get(line.pk, 0))
-            if quantity < 0 or quantity > line.quantity:
+            # NaN and 1E+30 come in as Decimals too: finite, 0 ≤ quantity ≤ the line's, at most four decimals.
+            if not quantity.is_finite() or not 0 <= quantity <= line.quantity or quantity != quantity.quantize(QUANTUM):
                 raise ValidationError(
                     _("Credit between 0 and %(max)s of “%(line)s”.") % {"max": line.quantity, "line": line.description}
                 )
