@@ -15,6 +15,7 @@ from vadesk.accounts.models import Person
 from vadesk.clients.scoping import is_staff_for
 from vadesk.engagements.models import Engagement
 from vadesk.lib.formatting import format_minutes
+from vadesk.lib.hooks import Hook
 from vadesk.lib.rounding import billed_minutes, task_entry_billed_minutes
 from vadesk.tasks.models import Task
 from vadesk.timesheets.balances import balance_of
@@ -23,6 +24,9 @@ from vadesk.timesheets.usage import usage_refresh
 
 MAX_MINUTES_PER_ENTRY = 24 * 60
 KEEP = object()  # "leave this field as it is" in corrections
+# entry=, deleted=: inside the correction's transaction, after the save (or before the delete). Invoicing listens so
+# that a draft never bills what the entry no longer says (issue 10.6); raising ValidationError refuses the change.
+time_entry_changed = Hook("timesheets.time_entry_changed")
 
 
 def time_entry_log(
@@ -157,6 +161,7 @@ def time_entry_correct(
         _price(entry)
         _check_allowance(entry)
         entry.save()
+        time_entry_changed.fire(entry=entry, deleted=False)
         usage_refresh([before, (entry.engagement_id, entry.work_date)])
     return entry
 
@@ -167,6 +172,7 @@ def time_entry_delete(*, by: Person, entry: TimeEntry) -> None:
         _check_editable(entry, by)
         _lock_engagements({entry.engagement_id})
         cell = (entry.engagement_id, entry.work_date)
+        time_entry_changed.fire(entry=entry, deleted=True)
         entry.delete()
         usage_refresh([cell])
 

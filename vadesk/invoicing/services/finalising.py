@@ -14,6 +14,7 @@ from vadesk.accounts.models import Person
 from vadesk.einvoice.totals import document_totals
 from vadesk.invoicing import documents
 from vadesk.invoicing.einvoices import preferred_format
+from vadesk.invoicing.hours import line_drift
 from vadesk.invoicing.models import (
     Invoice,
     InvoiceLine,
@@ -171,6 +172,9 @@ def invoice_finalise(*, by: Person, invoice: Invoice, issue_date: date | None = 
                     "Some hours on this invoice were invoiced elsewhere meanwhile. Discard this draft and draft it again."
                 )
             )
+        drift = line_drift(invoice)  # the entries are locked: nobody corrects them until this commits
+        if drift:
+            raise ValidationError(drift)
         issue_date = issue_date or timezone.localdate()
         seller, buyer = documents.seller_party(invoice.seller), documents.buyer_party(invoice)
         doc = documents.document_of(invoice, lines=lines)
