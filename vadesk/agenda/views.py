@@ -6,7 +6,7 @@ from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import BadRequest, PermissionDenied, ValidationError
 from django.db.models import BooleanField, ExpressionWrapper, Q
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
@@ -29,17 +29,15 @@ from vadesk.jobs.models import JobRun
 from vadesk.jobs.runs import run_start
 from vadesk.lib.downloads import filename_clean
 from vadesk.lib.pages import apply_validation_error
+from vadesk.lib.params import param_choice, param_date, param_ids, param_int, param_text
 
 
 def _zone(request) -> ZoneInfo:
     return ZoneInfo(request.membership.organisation.time_zone)
 
 
-def _day(value: str | None, zone: ZoneInfo) -> date:
-    try:
-        return date.fromisoformat(value or "")
-    except ValueError:
-        return timezone.now().astimezone(zone).date()
+def _today(zone: ZoneInfo) -> date:
+    return timezone.now().astimezone(zone).date()
 
 
 def _calendars(request, client) -> list[Calendar]:
@@ -70,8 +68,8 @@ def agenda_home(request):
 def client_agenda(request, pk: int):
     client = client_for(request.user, pk, write=True, organisation=request.membership.organisation_id)
     zone = _zone(request)
-    month = request.GET.get("view") == "month"
-    on = _day(request.GET.get("on"), zone)
+    month = param_choice(request.GET, "view", ["week", "month"], "week") == "month"
+    on = param_date(request.GET, "on", _today(zone))
     if month:
         first = on.replace(day=1)
         start_day = first - timedelta(days=first.weekday())
@@ -200,31 +198,34 @@ def _parties(request, client) -> list[Party]:
     )
 
 
+FIND_FIELDS = ("duration", "from", "days", "buffer", "travel", "notice")
+
+
 @staff_required
 def find_time(request, pk: int):
     client = client_for(request.user, pk, write=True, organisation=request.membership.organisation_id)
     zone = _zone(request)
     parties = _parties(request, client)
     found, error = None, None
-    chosen = [int(p) for p in request.GET.getlist("party") if p.isdigit()]
-    if request.GET.get("duration"):
+    chosen = param_ids(request.GET, "party")
+    if param_text(request.GET, "duration"):
         try:
-            first = _day(request.GET.get("from"), zone)
-            days = max(1, min(int(request.GET.get("days", "14")), 92))
+            first = param_date(request.GET, "from", _today(zone))
+            days = param_int(request.GET, "days", 14, lo=1, hi=92, strict=True)
             req = proposals.Request(
                 [p for p in parties if p.pk in chosen] or parties,
                 datetime.combine(first, time(), zone),
                 datetime.combine(first + timedelta(days=days), time(), zone),
-                max(5, min(int(request.GET["duration"]), 1440)),
+                param_int(request.GET, "duration", 60, lo=5, hi=1440, strict=True),
                 15,
-                max(0, min(int(request.GET.get("buffer") or 0), 240)),
-                max(0, min(int(request.GET.get("travel") or 0), 480)),
-                max(0, min(int(request.GET.get("notice") or 0), 60 * 24 * 30)),
+                param_int(request.GET, "buffer", 0, lo=0, hi=240, strict=True),
+                param_int(request.GET, "travel", 0, lo=0, hi=480, strict=True),
+                param_int(request.GET, "notice", 0, lo=0, hi=60 * 24 * 30, strict=True),
             )
             found = [
                 (p, p.start.astimezone(zone), p.end.astimezone(zone)) for p in proposals.propose(req, timezone.now())
             ]
-        except ValueError:
+        except (BadRequest, ValueError):
             error = _("Give whole numbers for the minutes and days.")
     calendars = [c for c in _calendars(request, client) if c.writable and c.party.client_id == client.pk]
     searched = [p for p in parties if p.pk in chosen] or parties
@@ -238,7 +239,8 @@ def find_time(request, pk: int):
         "calendars": calendars,
         "tasks": client.tasks.exclude(status__in=["done", "cancelled"]),
         "zone": zone,
-        "params": request.GET,
+        # What was typed, back on the form (cut short: it is shown, not used).
+        "params": {name: param_text(request.GET, name, max_length=20) for name in FIND_FIELDS},
     }
     context["default_buffer"], context["default_travel"] = proposals.defaults(parties)
     return render(request, "agenda/find.html", context)
@@ -404,7 +406,7 @@ def move(request, event_pk: int):
         except (KeyError, ValueError):
             messages.error(request, _("That slot could not be read; choose it again."))
         return redirect("agenda_move", event_pk=event.pk)
-    days = max(1, min(int(request.GET.get("days", "14")) if request.GET.get("days", "14").isdigit() else 14, 92))
+    days = param_int(request.GET, "days", 14, lo=1, hi=92)
     move = proposals.for_move(
         event, by=request.user, organisation=request.membership.organisation, now=timezone.now(), zone=zone, days=days
     )
@@ -459,7 +461,7 @@ def portal_week(request):
     client = request.portal_client
     party = Party.objects.filter(client=client, kind=Party.Kind.CLIENT).first()
     zone = ZoneInfo(party.time_zone if party else client.organisation.time_zone)
-    on = _day(request.GET.get("on"), zone)
+    on = param_date(request.GET, "on", _today(zone))
     start_day = on - timedelta(days=on.weekday())
     start, end = (
         datetime.combine(start_day, time(), zone),

@@ -63,7 +63,7 @@ class CallFilterForm(forms.Form):
         choices=[("", _("all")), *list(PhoneMessage.Urgency.choices)], required=False, label=_("Urgency")
     )
     open_callbacks = forms.BooleanField(required=False, label=_("only open callbacks"))
-    q = forms.CharField(required=False, label=_("Search"))
+    q = forms.CharField(required=False, max_length=200, label=_("Search"))
 
 
 WEEKDAYS = [(str(value), label) for value, label in Weekday.choices]

@@ -41,6 +41,7 @@ from vadesk.comms.texts import default_text
 from vadesk.lib.downloads import content_disposition
 from vadesk.lib.formfields import changed_values
 from vadesk.lib.pages import apply_validation_error, back
+from vadesk.lib.params import param_choice, param_id
 from vadesk.tasks.models import Comment
 from vadesk.tasks.scoping import task_for
 
@@ -96,7 +97,7 @@ def _delivery_summary(rows: list[OutboxMessage]) -> str:
 def call_new(request):
     clients = clients_for(request.user, write=True, organisation=request.membership.organisation_id).active()
     contacts = scoping.contacts_of(request.user, _org(request)).select_related("client")
-    initial = {"client": request.GET.get("client")}
+    initial = {"client": param_id(request.GET, "client")}
     form = PhoneMessageForm(request.POST or None, clients=clients, contacts=contacts, initial=initial)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
@@ -279,31 +280,35 @@ def preference_edit(request, pk: int):
 def _follow_up_source(request):
     """The task, comment or dossier fact a follow-up starts from, each loaded within reach."""
     task = comment = fact = None
-    if request.GET.get("comment"):
+    ids = {
+        "comment": param_id(request.GET, "comment"),
+        "fact": param_id(request.GET, "fact"),
+        "task": param_id(request.GET, "task"),
+        "client": param_id(request.GET, "client"),
+    }
+    if ids["comment"]:
         try:
             comment = Comment.objects.select_related("task__client").get(
-                pk=request.GET["comment"],
+                pk=ids["comment"],
                 task__client__in=clients_for(request.user, write=True, organisation=request.membership.organisation_id),
             )
         except (Comment.DoesNotExist, ValueError):
             raise Http404 from None
         client = comment.task.client
-    elif request.GET.get("fact"):
+    elif ids["fact"]:
         try:
             fact = DossierFact.objects.select_related("client").get(
-                pk=request.GET["fact"],
+                pk=ids["fact"],
                 client__in=clients_for(request.user, write=True, organisation=request.membership.organisation_id),
             )
         except (DossierFact.DoesNotExist, ValueError):
             raise Http404 from None
         client = fact.client
-    elif request.GET.get("task"):
-        task = task_for(request.user, request.GET["task"], write=True, organisation=request.membership.organisation_id)
+    elif ids["task"]:
+        task = task_for(request.user, ids["task"], write=True, organisation=request.membership.organisation_id)
         client = task.client
     else:
-        client = client_for(
-            request.user, request.GET.get("client"), write=True, organisation=request.membership.organisation_id
-        )
+        client = client_for(request.user, ids["client"], write=True, organisation=request.membership.organisation_id)
     return client, task, comment, fact
 
 
@@ -437,9 +442,9 @@ def template_edit(request, kind: str, language: str):
 
 @staff_required
 def outbox(request):
-    state = request.GET.get("state", "")
+    state = param_choice(request.GET, "state", OutboxMessage.State.values, "")
     rows = scoping.outbox_of(request.user, _org(request)).select_related("client", "contact")
-    if state in OutboxMessage.State.values:
+    if state:
         rows = rows.filter(state=state)
     return render(
         request, "comms/outbox.html", {"rows": rows[:200], "state": state, "states": OutboxMessage.State.choices}

@@ -11,6 +11,7 @@ from datetime import date
 from decimal import Decimal, InvalidOperation
 from functools import cache
 
+from django.utils.translation import gettext as _
 from lxml import etree
 
 
@@ -22,8 +23,6 @@ class StatementError(ValueError):
         self.problems = problems or []
 
 
-# StatementLine.amount: max_digits=12, decimal_places=2. Checked here, whatever the database would accept.
-MAX_AMOUNT = Decimal("9999999999.99")
 MAX_PROBLEMS = 100
 
 
@@ -83,69 +82,128 @@ def parse(data: bytes) -> Statement:
         raise StatementError("no statement in the file")
     stmt = statement[0]
     entries = []
+    first_seen: dict[str, tuple[Entry, dict]] = {}
     problems: list[str] = []
     for index, ntry in enumerate(_xpath(f"./{ln('Ntry')}")(stmt)):
         if _first(ntry, f"./{ln('CdtDbtInd')}/text()") != "CRDT" or _first(ntry, f"./{ln('RvslInd')}/text()") == "true":
             continue
-        booked = (
-            _first(ntry, f"./{ln('BookgDt')}/{ln('Dt')}/text()")
-            or _first(ntry, f"./{ln('BookgDt')}/{ln('DtTm')}/text()")[:10]
-        )
-        problem = _entry_problem(_first(ntry, f"./{ln('Amt')}/text()"), booked)
-        if problem:  # every bad entry is named before anything is refused: one import, one list to fix
-            problems.append(f"line {ntry.sourceline}: {problem}")
+        where = {"entry": index + 1, "line": ntry.sourceline}
+        try:
+            entry = _entry(ntry, index, where)
+            _check_once(entry, first_seen, where)
+        except StatementError as problem:  # every bad entry is named before anything is refused: one list to fix
+            problems.append(str(problem))
             continue
-        amount = Decimal(_first(ntry, f"./{ln('Amt')}/text()"))
-        details = f"./{ln('NtryDtls')}/{ln('TxDtls')}"
-        remittance = " ".join(
-            _xpath(f"{details}/{ln('RmtInf')}//{ln('Ustrd')}/text()|{details}/{ln('RmtInf')}//{ln('Ref')}/text()")(ntry)
-        )
-        remittance = remittance or _first(ntry, f"./{ln('AddtlNtryInf')}/text()")
-        reference = (
-            _first(ntry, f"./{ln('AcctSvcrRef')}/text()")
-            or _first(ntry, f"./{ln('NtryRef')}/text()")
-            or _first(ntry, f"{details}/{ln('Refs')}/{ln('EndToEndId')}/text()")
-        )
-        if not reference:
-            reference = f"{booked}/{amount}/{index}"
-        entries.append(
-            Entry(
-                reference=reference[:100],
-                booked_on=date.fromisoformat(booked),
-                amount=amount,
-                counterparty=_first(ntry, f"{details}/{ln('RltdPties')}/{ln('Dbtr')}/{ln('Nm')}/text()")
-                or _first(ntry, f"{details}/{ln('RltdPties')}/{ln('Dbtr')}/{ln('Pty')}/{ln('Nm')}/text()"),
-                counterparty_iban=_first(
-                    ntry, f"{details}/{ln('RltdPties')}/{ln('DbtrAcct')}/{ln('Id')}/{ln('IBAN')}/text()"
-                ),
-                remittance=" ".join(remittance.split())[:300],
-            )
-        )
+        entries.append(entry)
     if problems:
-        more = f" (and {len(problems) - MAX_PROBLEMS} more)" if len(problems) > MAX_PROBLEMS else ""
+        more = _(" (and %(n)s more)") % {"n": len(problems) - 3} if len(problems) > 3 else ""
         raise StatementError("; ".join(problems[:3]) + more, problems[:MAX_PROBLEMS])
+    iban = _first(stmt, f"./{ln('Acct')}/{ln('Id')}/{ln('IBAN')}/text()")
+    if iban and not _iban(iban):
+        raise StatementError(_("the account's IBAN is not an IBAN: %(iban)s") % {"iban": iban[:40]})
     return Statement(
         id=_first(stmt, f"./{ln('Id')}/text()") or _first(root, f".//{ln('MsgId')}/text()"),
-        iban=_first(stmt, f"./{ln('Acct')}/{ln('Id')}/{ln('IBAN')}/text()"),
+        iban=_iban(iban),
         entries=tuple(entries),
     )
 
 
-def _entry_problem(amount_text: str, booked: str) -> str:
-    """Why a credit entry cannot be stored (its amount or its booking date), or ""."""
+def _entry(ntry, index: int, where: dict) -> Entry:
+    """One credit entry, checked by the rules of the line it becomes; StatementError names what is wrong."""
+    amount = _amount(_first(ntry, f"./{ln('Amt')}/text()"), where)
+    booked = (
+        _first(ntry, f"./{ln('BookgDt')}/{ln('Dt')}/text()")
+        or _first(ntry, f"./{ln('BookgDt')}/{ln('DtTm')}/text()")[:10]
+    )
+    booked_on = _booking_date(booked, where)
+    details = f"./{ln('NtryDtls')}/{ln('TxDtls')}"
+    remittance = " ".join(
+        _xpath(f"{details}/{ln('RmtInf')}//{ln('Ustrd')}/text()|{details}/{ln('RmtInf')}//{ln('Ref')}/text()")(ntry)
+    )
+    remittance = remittance or _first(ntry, f"./{ln('AddtlNtryInf')}/text()")
+    reference = (
+        _first(ntry, f"./{ln('AcctSvcrRef')}/text()")
+        or _first(ntry, f"./{ln('NtryRef')}/text()")
+        or _first(ntry, f"{details}/{ln('Refs')}/{ln('EndToEndId')}/text()")
+    )
+    if not reference:
+        reference = f"{booked}/{amount}/{index}"
+    entry = Entry(
+        reference=reference[:100],
+        booked_on=booked_on,
+        amount=amount,
+        counterparty=_first(ntry, f"{details}/{ln('RltdPties')}/{ln('Dbtr')}/{ln('Nm')}/text()")
+        or _first(ntry, f"{details}/{ln('RltdPties')}/{ln('Dbtr')}/{ln('Pty')}/{ln('Nm')}/text()"),
+        counterparty_iban=_iban(
+            _first(ntry, f"{details}/{ln('RltdPties')}/{ln('DbtrAcct')}/{ln('Id')}/{ln('IBAN')}/text()")
+        ),
+        remittance=" ".join(remittance.split())[:300],
+    )
+    return entry
+
+
+# StatementLine.amount: max_digits=12, decimal_places=2. Checked here, whatever the database (SQLite keeps 1e30).
+MAX_AMOUNT = Decimal("9999999999.99")
+IBAN_MAX = 34  # ISO 13616
+
+
+def _amount(text: str, where: dict) -> Decimal:
     try:
-        amount = Decimal(amount_text)
+        amount = Decimal(text)
     except InvalidOperation:
-        return "no amount" if not amount_text else f"amount {amount_text[:40]!r} is not a number"
-    if not amount.is_finite() or amount <= 0 or amount > MAX_AMOUNT or amount != amount.quantize(Decimal("0.01")):
-        return f"amount {amount_text[:40]} is not an amount of money we can book"
-    if not booked:
-        return "no booking date"
+        raise StatementError(_("entry %(entry)s (line %(line)s) has no amount") % where) from None
+    if not amount.is_finite() or amount < 0 or amount > MAX_AMOUNT or amount != amount.quantize(Decimal("0.01")):
+        raise StatementError(
+            _("entry %(entry)s (line %(line)s) has an amount vadesk cannot book: %(amount)s")
+            % {**where, "amount": text[:30]}
+        )
+    return amount.quantize(Decimal("0.01"))
+
+
+def readable_amount(text: str | None) -> Decimal | None:
+    """An amount as stored, if it fits StatementLine.amount; None for what an older version let SQLite keep."""
     try:
-        date.fromisoformat(booked)
+        amount = Decimal(text or "")
+    except InvalidOperation:
+        return None
+    return amount.quantize(Decimal("0.01")) if amount.is_finite() and abs(amount) <= MAX_AMOUNT else None
+
+
+def _booking_date(text: str, where: dict) -> date:
+    try:
+        return date.fromisoformat(text)
     except ValueError:
-        return f"booking date {booked[:20]!r} is not a date"
-    return ""
+        raise StatementError(
+            _("entry %(entry)s (line %(line)s) has no booking date or an impossible one: “%(date)s”")
+            % {**where, "date": text[:30]}
+        ) from None
+
+
+def _iban(text: str) -> str:
+    compact = "".join(text.split()).upper()
+    return compact if len(compact) <= IBAN_MAX and compact.isalnum() else ""
+
+
+def _check_once(entry: Entry, first_seen: dict[str, tuple[Entry, dict]], where: dict) -> None:
+    """A reference listed twice with the same content is one credit (banks do repeat entries); with another
+    amount or date it is a broken file: refused, naming both entries."""
+    if entry.reference not in first_seen:
+        first_seen[entry.reference] = (entry, where)
+        return
+    earlier, earlier_where = first_seen[entry.reference]
+    if (earlier.amount, earlier.booked_on) != (entry.amount, entry.booked_on):
+        raise StatementError(
+            _(
+                "entry %(entry)s (line %(line)s) has the bank reference %(reference)s of entry %(first)s "
+                "(line %(first_line)s) with another amount or date"
+            )
+            % {
+                **where,
+                "reference": entry.reference,
+                "first": earlier_where["entry"],
+                "first_line": earlier_where["line"],
+            }
+        )
 
 
 def _normal(text: str) -> str:

@@ -17,6 +17,7 @@ from vadesk.clients.models import Client
 from vadesk.einvoice.model import money
 from vadesk.engagements.models import Engagement
 from vadesk.invoicing.vat import RateKind
+from vadesk.lib.svg import SvgError, sanitise_svg
 from vadesk.lib.validators import normalise_iban, normalise_vat_id, validate_iban, validate_vat_id
 from vadesk.timesheets.models import TimeEntry
 
@@ -111,6 +112,14 @@ class SellerProfile(models.Model):
             self.iban = normalise_iban(self.iban)
         if self.bic:
             self.bic = "".join(self.bic.split()).upper()
+        if self.logo_svg.strip():
+            # Parsed and rebuilt from an allow-list at upload: a stored logo never runs, fetches or breaks a PDF.
+            try:
+                self.logo_svg = sanitise_svg(self.logo_svg)
+            except SvgError as error:
+                raise ValidationError(
+                    {"logo_svg": _("This logo cannot be used: %(reason)s.") % {"reason": error}}
+                ) from None
         if self.reminder_first_days and not (
             self.reminder_first_days < self.reminder_second_days < self.reminder_final_days
         ):

@@ -12,6 +12,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 
 from vadesk.lib.formfields import changed_values
+from vadesk.lib.params import param_text
 
 
 def apply_validation_error(form: BaseForm | None, request, error: ValidationError) -> None:
@@ -45,7 +46,7 @@ def changes_saved(
 
 def back(request, fallback: str, **kwargs) -> HttpResponseRedirect:
     """Return to the page the form was on (a local `next`), else to the fallback view."""
-    target = request.POST.get("next") or request.GET.get("next")
+    target = request.POST.get("next") or param_text(request.GET, "next", max_length=2000)
     if target and url_has_allowed_host_and_scheme(
         target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
     ):

@@ -10,6 +10,7 @@ from django.views.decorators.http import require_POST
 
 from vadesk.accounts.decorators import staff_required
 from vadesk.lib.pages import apply_validation_error
+from vadesk.lib.params import param_choice, param_int
 from vadesk.notifications.forms import PreferencesForm
 from vadesk.notifications.models import Kind
 from vadesk.notifications.scoping import notification_for, notifications_for
@@ -22,15 +23,18 @@ from vadesk.notifications.services import (
 )
 
 PAGE_SIZE = 50
+MAX_PAGE = 10_000
 
 
 @staff_required
 def notification_list(request):
     found = notifications_for(request.user, organisation=request.membership.organisation_id)
-    unread_only = request.GET.get("show") != "all"
+    unread_only = param_choice(request.GET, "show", ["unread", "all"], "unread") != "all"
     if unread_only:
         found = found.unread()
-    page = Paginator(found.select_related("client"), PAGE_SIZE).get_page(request.GET.get("page"))
+    page = Paginator(found.select_related("client"), PAGE_SIZE).get_page(
+        param_int(request.GET, "page", 1, lo=1, hi=MAX_PAGE)
+    )
     return render(request, "notifications/list.html", {"page": page, "unread_only": unread_only})
 
 

@@ -28,6 +28,7 @@ from vadesk.invoicing.models import Invoice
 from vadesk.invoicing.scoping import invoices_for
 from vadesk.lib.formatting import format_minutes
 from vadesk.lib.pages import report_form_errors, report_refusal
+from vadesk.lib.params import param_month
 from vadesk.tasks.models import Comment, Status, Task
 from vadesk.tasks.scoping import task_for
 from vadesk.tasks.services import comment_add, task_request
@@ -53,10 +54,7 @@ class ReplyForm(forms.Form):
 
 
 def _month(request) -> date:
-    try:
-        return date.fromisoformat(request.GET["month"] + "-01")
-    except (KeyError, ValueError):
-        return timezone.localdate()
+    return param_month(request.GET, "month", timezone.localdate())
 
 
 @dataclass(frozen=True)

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import calendar as calendar_module
-from datetime import date, timedelta
+from datetime import timedelta
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -16,6 +16,7 @@ from vadesk.accounts.decorators import owner_required, staff_required
 from vadesk.accounts.models import Membership, Person
 from vadesk.clients.scoping import client_for
 from vadesk.lib.pages import apply_validation_error, report_refusal
+from vadesk.lib.params import param_month
 from vadesk.team import candidates, scoping, services
 from vadesk.team.capacity import capacity
 from vadesk.team.forms import AbsenceForm, AnswerForm, NeedsForm, PatternForm, ProfileForm, pairs_text
@@ -35,19 +36,11 @@ def _staff(organisation) -> list[Person]:
     ]
 
 
-def _month(value: str | None) -> date:
-    try:
-        year, month = (int(x) for x in (value or "").split("-"))
-        return date(year, month, 1)
-    except ValueError:
-        return timezone.localdate().replace(day=1)
-
-
 @staff_required
 def team_calendar(request):
     """Who is away when, one month, everyone of the organisation; the type for owners (and one's own) only."""
     organisation = request.membership.organisation
-    first = _month(request.GET.get("month"))
+    first = param_month(request.GET, "month", timezone.localdate().replace(day=1))
     last = first.replace(day=calendar_module.monthrange(first.year, first.month)[1])
     people = _staff(organisation)
     absences = list(

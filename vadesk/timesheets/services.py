@@ -25,6 +25,9 @@ from vadesk.timesheets.usage import usage_refresh
 MAX_MINUTES_PER_ENTRY = 24 * 60
 KEEP = object()  # "leave this field as it is" in corrections
 time_logged = Hook("timesheets.time_logged")  # entry=, by=: hours logged or a timer stopped (webhooks)
+# entry=, deleted=: inside the correction's transaction, after the save (or before the delete). Invoicing listens so
+# that a draft never bills what the entry no longer says (issue 10.6); raising ValidationError refuses the change.
+time_entry_changed = Hook("timesheets.time_entry_changed")
 
 
 def time_entry_log(
@@ -161,6 +164,7 @@ def time_entry_correct(
         _price(entry)
         _check_allowance(entry)
         entry.save()
+        time_entry_changed.fire(entry=entry, deleted=False)
         usage_refresh([before, (entry.engagement_id, entry.work_date)])
     return entry
 
@@ -171,6 +175,7 @@ def time_entry_delete(*, by: Person, entry: TimeEntry) -> None:
         _check_editable(entry, by)
         _lock_engagements({entry.engagement_id})
         cell = (entry.engagement_id, entry.work_date)
+        time_entry_changed.fire(entry=entry, deleted=True)
         entry.delete()
         usage_refresh([cell])
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 import json
+import logging
 import threading
 from decimal import Decimal
 from functools import lru_cache
@@ -25,12 +26,14 @@ from vadesk.einvoice.totals import document_totals
 from vadesk.invoicing.documents import document_of, parties
 from vadesk.invoicing.models import Invoice, InvoiceLine
 from vadesk.lib.formatting import format_minutes
+from vadesk.lib.svg import usable_svg
 from vadesk.lib.validators import format_iban
 from vadesk.timesheets.models import TimeEntry
 
 TEMPLATE = Path(__file__).with_name("invoice.typ")
 LOCALES = {"nl": "nl_NL", "de": "de_DE", "en": "en_GB"}
 _local = threading.local()
+logger = logging.getLogger("vadesk.invoicing")
 
 
 def _compiler() -> typst.Compiler:
@@ -68,6 +71,17 @@ def render_pdf(invoice: Invoice, *, pdf_a: bool = True) -> bytes:
     lines = list(invoice.lines.all())  # read once, for the document and the PDF's rows
     doc = document_of(invoice, lines=lines)
     data = pdf_data(invoice, doc, rows=lines)
+    try:
+        return _compile(data, pdf_a=pdf_a)
+    except typst.TypstError:
+        if not data["logo_svg"]:
+            raise
+        # A logo typst cannot draw (it passed the allow-list, or was stored before it) never costs the invoice.
+        logger.warning("logo_not_rendered", extra={"invoice": invoice.pk, "seller": invoice.seller_id})
+        return _compile({**data, "logo_svg": ""}, pdf_a=pdf_a)
+
+
+def _compile(data: dict[str, Any], *, pdf_a: bool) -> bytes:
     pdf, _warnings = _compiler().compile_with_warnings(
         sys_inputs={"data": json.dumps(data)}, pdf_standards=["a-3b"] if pdf_a else []
     )
@@ -206,7 +220,7 @@ def pdf_data(invoice: Invoice, doc: Document, *, rows: list[InvoiceLine] | None 
             "payment": payment,
             "bank": bank,
             "qr_svg": qr,
-            "logo_svg": invoice.seller.logo_svg,
+            "logo_svg": usable_svg(invoice.seller.logo_svg or ""),
             "footer": " · ".join(
                 p
                 for p in (

@@ -14,6 +14,7 @@ from vadesk.accounts.models import Person
 from vadesk.einvoice.totals import document_totals
 from vadesk.invoicing import documents
 from vadesk.invoicing.einvoices import preferred_format
+from vadesk.invoicing.hours import line_drift
 from vadesk.invoicing.models import (
     Invoice,
     InvoiceLine,
@@ -28,6 +29,7 @@ from vadesk.timesheets.models import TimeEntry
 from vadesk.timesheets.services import time_entries_lock
 
 invoice_finalised = Hook("invoicing.invoice_finalised")  # invoice=, by=: inside the finalising transaction
+QUANTUM = Decimal("0.0001")  # InvoiceLine.quantity: decimal_places=4
 
 
 def invoice_problems(invoice: Invoice) -> list[str]:
@@ -172,6 +174,9 @@ def invoice_finalise(*, by: Person, invoice: Invoice, issue_date: date | None = 
                     "Some hours on this invoice were invoiced elsewhere meanwhile. Discard this draft and draft it again."
                 )
             )
+        drift = line_drift(invoice)  # the entries are locked: nobody corrects them until this commits
+        if drift:
+            raise ValidationError(drift)
         issue_date = issue_date or timezone.localdate()
         seller, buyer = documents.seller_party(invoice.seller), documents.buyer_party(invoice)
         doc = documents.document_of(invoice, lines=lines)
@@ -232,7 +237,8 @@ def credit_note_create(*, by: Person, invoice: Invoice, quantities: dict[int, De
         position = 0
         for line in invoice.lines.all():
             quantity = line.quantity if quantities is None else Decimal(quantities.get(line.pk, 0))
-            if quantity < 0 or quantity > line.quantity:
+            # NaN and 1E+30 come in as Decimals too: finite, 0 ≤ quantity ≤ the line's, at most four decimals.
+            if not quantity.is_finite() or not 0 <= quantity <= line.quantity or quantity != quantity.quantize(QUANTUM):
                 raise ValidationError(
                     _("Credit between 0 and %(max)s of “%(line)s”.") % {"max": line.quantity, "line": line.description}
                 )

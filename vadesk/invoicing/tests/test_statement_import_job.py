@@ -70,9 +70,9 @@ def test_bad_lines_are_named_by_line_number_and_nothing_is_written(
     run = upload(client, data, django_capture_on_commit_callbacks)
     reasons = [m["params"]["reason"] for m in run.messages if m["level"] == "error"]
     assert reasons == [
-        "line 22: amount 1e30 is not an amount of money we can book",
-        "line 36: booking date '2026-02-30' is not a date",
-        "line 50: amount -5.00 is not an amount of money we can book",
+        "entry 2 (line 22) has an amount vadesk cannot book: 1e30",
+        "entry 3 (line 36) has no booking date or an impossible one: “2026-02-30”",
+        "entry 4 (line 50) has an amount vadesk cannot book: -5.00",
     ]
     assert data.decode().splitlines()[21].strip() == "<Ntry>"  # line 22 is where the second entry begins
     assert not BankStatement.objects.exists() and not StatementLine.objects.exists() and not Payment.objects.exists()
@@ -83,7 +83,7 @@ def test_the_parser_lists_every_bad_entry(invoice):
     bad = [{"ref": f"B{n}", "amount": "", "text": "x"} for n in range(3)]
     with pytest.raises(camt.StatementError) as caught:
         camt.parse(statement(bad))
-    assert [p.split(":")[0] for p in caught.value.problems] == ["line 8", "line 22", "line 36"]
+    assert [p.split(")")[0] for p in caught.value.problems] == ["entry 1 (line 8", "entry 2 (line 22", "entry 3 (line 36"]
 
 
 def test_a_file_that_is_no_statement_is_reported(client, owner, invoice, django_capture_on_commit_callbacks):

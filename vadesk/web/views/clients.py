@@ -19,6 +19,7 @@ from vadesk.engagements import services as engagement_services
 from vadesk.engagements.models import Engagement
 from vadesk.lib.formfields import changed_values, current_values
 from vadesk.lib.pages import apply_validation_error, changes_saved, report_form_errors, report_refusal
+from vadesk.lib.params import param_choice, param_int, param_month, param_text
 from vadesk.tasks.models import RecurringTask, Task
 from vadesk.tasks.recurrence import (
     next_occurrences,
@@ -43,7 +44,7 @@ CLIENTS_PER_PAGE = 48
 @staff_required
 def client_list(request):
     """A page of clients by name, each with its open-task count and balances: bounded by the page, not the practice."""
-    q = request.GET.get("q", "").strip()
+    q = param_text(request.GET, "q")
     clients = clients_for(request.user, write=True, organisation=request.membership.organisation_id).active()
     if q:
         clients = clients.filter(
@@ -51,8 +52,7 @@ def client_list(request):
         ).distinct()
     total = clients.count()
     pages = max(1, -(-total // CLIENTS_PER_PAGE))
-    page = request.GET.get("page", "")
-    page = min(pages, int(page)) if page.isdigit() and int(page) > 0 else 1
+    page = param_int(request.GET, "page", 1, lo=1, hi=pages)
     start = (page - 1) * CLIENTS_PER_PAGE
     listed = list(
         clients.order_by("name", "id").prefetch_related("assignments__person")[start : start + CLIENTS_PER_PAGE]
@@ -89,10 +89,7 @@ def client_list(request):
 
 
 def _month_param(request) -> date:
-    try:
-        return date.fromisoformat(request.GET["month"] + "-01")
-    except (KeyError, ValueError):
-        return timezone.localdate()
+    return param_month(request.GET, "month", timezone.localdate())
 
 
 @staff_required
@@ -101,7 +98,7 @@ def client_detail(request, pk: int):
     on = _month_param(request)
     engagements = list(client.engagements.all())
     balances = balances_of(engagements, on)
-    q = request.GET.get("q", "").strip()
+    q = param_text(request.GET, "q")
     tasks = Task.objects.filter(client=client).select_related("client").prefetch_related("assignees")
     context = {
         "client": client,
@@ -122,7 +119,7 @@ def client_detail(request, pk: int):
         .select_related("person", "task", "engagement")
         .order_by("-work_date", "-id")[:20],
     }
-    if request.htmx and request.GET.get("part") == "dossier":
+    if request.htmx and param_choice(request.GET, "part", ["dossier"], "") == "dossier":
         return render(request, "web/_dossier.html", context)
     return render(request, "web/client_detail.html", context)
 

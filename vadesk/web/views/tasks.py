@@ -17,6 +17,7 @@ from vadesk.engagements.scoping import engagements_for
 from vadesk.lib.formatting import format_minutes
 from vadesk.lib.formfields import changed_values
 from vadesk.lib.pages import apply_validation_error, back, report_refusal
+from vadesk.lib.params import param_choice, param_id
 from vadesk.tasks.models import ChecklistItem, Status, Task
 from vadesk.tasks.scoping import task_for
 from vadesk.tasks.services import (
@@ -46,7 +47,7 @@ OPEN_ON_BOARD = 100
 
 @staff_required
 def board(request):
-    scope = request.GET.get("scope", "mine")
+    scope = param_choice(request.GET, "scope", ["mine", "all"], "mine")
     tasks = (
         Task.objects.filter(
             client__in=clients_for(request.user, write=True, organisation=request.membership.organisation_id)
@@ -56,9 +57,9 @@ def board(request):
     )
     if scope == "mine":
         tasks = tasks.filter(assignees=request.user)
-    client_id = request.GET.get("client")
-    if client_id and client_id.isdigit():
-        tasks = tasks.filter(client_id=int(client_id))
+    client_id = param_id(request.GET, "client")
+    if client_id is not None:
+        tasks = tasks.filter(client_id=client_id)
     columns = []
     for status in BOARD_COLUMNS:
         column = tasks.filter(status=status)
@@ -88,7 +89,7 @@ def board(request):
 @staff_required
 def task_new(request):
     clients = clients_for(request.user, write=True, organisation=request.membership.organisation_id)
-    initial = {"client": request.GET.get("client"), "assignees": [request.user.pk]}
+    initial = {"client": param_id(request.GET, "client"), "assignees": [request.user.pk]}
     form = TaskForm(request.POST or None, clients=clients, staff=organisation_staff(request), initial=initial)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data

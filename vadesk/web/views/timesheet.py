@@ -15,6 +15,7 @@ from vadesk.accounts.decorators import staff_required
 from vadesk.engagements.scoping import engagements_for
 from vadesk.lib.formfields import changed_values
 from vadesk.lib.pages import apply_validation_error, back, report_refusal
+from vadesk.lib.params import param_date, param_id
 from vadesk.timesheets.models import TimeEntry
 from vadesk.timesheets.scoping import time_entry_for
 from vadesk.timesheets.services import (
@@ -72,10 +73,7 @@ def _url_parts(name: str) -> tuple[str, str]:
 
 
 def _week_start(request) -> date:
-    try:
-        day = date.fromisoformat(request.GET.get("week", ""))
-    except ValueError:
-        day = timezone.localdate()
+    day = param_date(request.GET, "week", timezone.localdate())
     return day - timedelta(days=day.weekday())
 
 
@@ -87,9 +85,9 @@ def timesheet(request):
     staff = None
     if request.membership.is_owner:
         staff = organisation_staff(request)
-        chosen = request.GET.get("person", "")
-        if chosen.isdigit():
-            person = staff.filter(pk=int(chosen)).first() or person
+        chosen = param_id(request.GET, "person")
+        if chosen is not None:
+            person = staff.filter(pk=chosen).first() or person
     week = TimeEntry.objects.filter(
         person=person,
         work_date__range=(days[0], days[-1]),
