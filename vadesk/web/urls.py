@@ -1,11 +1,14 @@
 from django.contrib.auth import views as auth_views
 from django.urls import path
 
-from vadesk.web.views import account, clients, organisation, tasks, timesheet, today
+from vadesk.web.views import account, clients, dashboard, organisation, search, tasks, timesheet, today
 
 urlpatterns = [
     path("", today.home, name="home"),
     path("today/", today.today, name="today"),
+    path("today/setup/dismiss/", today.setup_dismiss, name="setup_dismiss"),
+    path("dashboard/", dashboard.dashboard, name="dashboard"),
+    path("search/", search.search_page, name="search"),
     path("login/", account.LoginView.as_view(), name="login"),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("language/", account.set_language, name="set_language"),
@@ -29,6 +32,7 @@ urlpatterns = [
     path("clients/<int:pk>/recurring/<int:recurring_pk>/stop/", clients.recurring_stop, name="recurring_stop"),
     path("tasks/", tasks.board, name="board"),
     path("tasks/new/", tasks.task_new, name="task_new"),
+    path("tasks/bulk/", tasks.board_bulk, name="board_bulk"),
     path("tasks/<int:pk>/", tasks.task_detail, name="task_detail"),
     path("tasks/<int:pk>/edit/", tasks.task_edit, name="task_edit"),
     path("tasks/<int:pk>/move/", tasks.task_move, name="task_move"),

@@ -4,10 +4,13 @@ from datetime import timedelta
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
 from django.db.models import Prefetch
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy, ngettext
 from django.views.decorators.http import require_POST
 
 from vadesk.accounts.decorators import staff_required
@@ -18,8 +21,8 @@ from vadesk.lib.formatting import format_minutes
 from vadesk.lib.formfields import changed_values
 from vadesk.lib.pages import apply_validation_error, back, report_refusal
 from vadesk.lib.params import param_choice, param_id
-from vadesk.tasks.models import ChecklistItem, Status, Task
-from vadesk.tasks.scoping import task_for
+from vadesk.tasks.models import Category, ChecklistItem, Priority, Status, Task
+from vadesk.tasks.scoping import task_for, tasks_for
 from vadesk.tasks.services import (
     checklist_item_add,
     checklist_item_toggle,
@@ -47,19 +50,16 @@ OPEN_ON_BOARD = 100
 
 @staff_required
 def board(request):
-    scope = param_choice(request.GET, "scope", ["mine", "all"], "mine")
+    organisation_id = request.membership.organisation_id
+    clients = clients_for(request.user, write=True, organisation=organisation_id)
+    staff = organisation_staff(request)
+    filters = board_filters(request.GET, staff)
     tasks = (
-        Task.objects.filter(
-            client__in=clients_for(request.user, write=True, organisation=request.membership.organisation_id)
-        )
+        Task.objects.filter(client__in=clients)
         .select_related("client")
         .prefetch_related(Prefetch("assignees", queryset=Person.objects.only("id", "full_name", "email")))
     )
-    if scope == "mine":
-        tasks = tasks.filter(assignees=request.user)
-    client_id = param_id(request.GET, "client")
-    if client_id is not None:
-        tasks = tasks.filter(client_id=client_id)
+    tasks = filter_tasks(tasks, filters, request.user)
     columns = []
     for status in BOARD_COLUMNS:
         column = tasks.filter(status=status)
@@ -77,13 +77,126 @@ def board(request):
         {
             "columns": columns,
             "status_labels": dict(Status.choices),
-            "scope": scope,
-            "clients": clients_for(request.user, write=True, organisation=request.membership.organisation_id).only(
-                "id", "name"
-            ),
-            "client_id": client_id,
+            "statuses": [(s, Status(s).label) for s in [*BOARD_COLUMNS, Status.CANCELLED]],
+            "scope": filters["scope"],
+            "filters": filters,
+            "clients": clients.only("id", "name").order_by("name"),
+            "client_id": filters["client"],
+            "staff": staff,
+            "categories": Category.choices,
+            "priorities": Priority.choices,
+            "due_choices": DUE_CHOICES,
+            "filtered": any(filters[k] for k in ("client", "assignee", "category", "priority", "due")),
         },
     )
+
+
+DUE_CHOICES = [
+    ("overdue", gettext_lazy("Overdue")),
+    ("today", gettext_lazy("Due today")),
+    ("week", gettext_lazy("Due within 7 days")),
+    ("none", gettext_lazy("No due date")),
+]
+
+
+def board_filters(params, staff) -> dict:
+    """The board's filters from the query string (read by vadesk.lib.params); anything malformed is no filter."""
+    scope = param_choice(params, "scope", ["mine", "all"], "mine")
+    client = param_id(params, "client")
+    assignee = param_id(params, "assignee")
+    priority = param_id(params, "priority")
+    staff_ids = set(staff.values_list("pk", flat=True)) if assignee else set()
+    return {
+        # A chosen assignee means everyone's tasks on my clients, filtered to theirs.
+        "scope": "all" if assignee in staff_ids else scope,
+        "client": str(client) if client else "",
+        "assignee": str(assignee) if assignee in staff_ids else "",
+        "category": param_choice(params, "category", Category.values, ""),
+        "priority": str(priority) if priority in Priority.values else "",
+        "due": param_choice(params, "due", [key for key, _label in DUE_CHOICES], ""),
+    }
+
+
+def filter_tasks(tasks, filters: dict, person: Person):
+    if filters["scope"] == "mine":
+        tasks = tasks.filter(assignees=person)
+    if filters["assignee"]:
+        tasks = tasks.filter(assignees=int(filters["assignee"]))
+    if filters["client"]:
+        tasks = tasks.filter(client_id=int(filters["client"]))
+    if filters["category"]:
+        tasks = tasks.filter(category=filters["category"])
+    if filters["priority"]:
+        tasks = tasks.filter(priority=int(filters["priority"]))
+    if filters["due"]:
+        now = timezone.localtime()
+        end_of_today = now.replace(hour=23, minute=59, second=59, microsecond=999999)
+        tasks = {
+            "overdue": lambda: tasks.filter(due_at__lt=now),
+            "today": lambda: tasks.filter(
+                due_at__gte=now.replace(hour=0, minute=0, second=0), due_at__lte=end_of_today
+            ),
+            "week": lambda: tasks.filter(due_at__gte=now, due_at__lte=now + timedelta(days=7)),
+            "none": lambda: tasks.filter(due_at__isnull=True),
+        }[filters["due"]]()
+    return tasks
+
+
+BULK_LIMIT = 100
+
+
+@staff_required
+@require_POST
+def board_bulk(request):
+    """Assign, move or close the ticked tasks, all or none: each through the tasks service, which decides."""
+    organisation_id = request.membership.organisation_id
+    ids = {int(pk) for pk in request.POST.getlist("tasks")[: BULK_LIMIT + 1] if pk.isdigit()}
+    action = request.POST.get("action", "")
+    if not ids:
+        messages.error(request, _("Tick the tasks first."))
+        return back(request, "board")
+    if len(ids) > BULK_LIMIT:
+        messages.error(request, _("At most %(limit)d tasks at a time.") % {"limit": BULK_LIMIT})
+        return back(request, "board")
+    tasks = list(
+        tasks_for(request.user, write=True, organisation=organisation_id)
+        .filter(pk__in=ids)
+        .select_related("client")
+        .prefetch_related("assignees")
+    )
+    if len(tasks) != len(ids):
+        raise Http404  # an id out of reach: the same answer as for one that does not exist
+    try:
+        with transaction.atomic():
+            for task in tasks:
+                _bulk_apply(request, task, action)
+    except (ValidationError, PermissionDenied) as error:
+        report_refusal(request, error)
+        return back(request, "board")
+    messages.success(
+        request,
+        ngettext("%(count)d task changed.", "%(count)d tasks changed.", len(tasks)) % {"count": len(tasks)},
+    )
+    return back(request, "board")
+
+
+def _bulk_apply(request, task: Task, action: str) -> None:
+    kind, _sep, value = action.partition(":")
+    if kind == "assign" and value.isdigit():
+        person = organisation_staff(request).filter(pk=int(value)).first()
+        if person is None:
+            raise ValidationError(_("Choose someone of the team."))
+        current = list(task.assignees.all())
+        if person not in current:
+            task_update(by=request.user, task=task, assignees=[*current, person])
+    elif kind == "move" and value in Status.values:
+        if task.status != value:
+            task_transition(by=request.user, task=task, to=value)
+    elif kind == "close":
+        if task.status != Status.DONE:
+            task_transition(by=request.user, task=task, to=Status.DONE)
+    else:
+        raise ValidationError(_("Choose what to do with the ticked tasks."))
 
 
 @staff_required

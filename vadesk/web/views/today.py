@@ -2,19 +2,26 @@
 
 from datetime import timedelta
 
+from django.core import signing
 from django.db.models import Sum
 from django.shortcuts import redirect, render
 from django.utils import timezone
+from django.views.decorators.http import require_POST
 
-from vadesk.accounts.decorators import staff_required
+from vadesk.accounts.decorators import owner_required, staff_required
 from vadesk.clients.scoping import clients_for
 from vadesk.engagements.models import Engagement
+from vadesk.reports.first_run import setup_steps
+from vadesk.reports.overview import overview
 from vadesk.tasks.models import Task
 from vadesk.timesheets.balances import balances_of
 from vadesk.timesheets.models import TimeEntry
 
 TASK_LIMIT = 60
 LOW_SHOWN = 10
+SETUP_COOKIE = "vadesk_setup_dismissed"  # signed: the organisations whose first-run checklist this browser closed
+SETUP_COOKIE_AGE = 365 * 24 * 3600
+SETUP_SALT = "vadesk.setup-dismissed"
 
 
 def home(request):
@@ -45,7 +52,9 @@ def today(request):
     running = (
         TimeEntry.objects.running().filter(person=request.user).select_related("engagement__client", "task").first()
     )
-    low = low_balances(clients, now.date())
+    owner = request.membership.is_owner
+    practice = overview(request.user, request.membership.organisation, charts=False) if owner else None
+    low = practice.running_low if practice else low_balances(clients, now.date())
     week_start = now.date() - timedelta(days=now.weekday())
     logged = dict(
         TimeEntry.objects.filter(person=request.user, work_date__gte=week_start, work_date__lte=now.date())
@@ -66,8 +75,44 @@ def today(request):
             "minutes_today": logged.get(now.date(), 0),
             "minutes_week": sum(logged.values()),
             "now": now,
+            "practice": practice,
+            "setup": _setup(request) if owner else None,
         },
     )
+
+
+def _dismissed(request) -> set[int]:
+    try:
+        value = request.get_signed_cookie(SETUP_COOKIE, default="", salt=SETUP_SALT)
+    except signing.BadSignature:
+        return set()
+    return {int(part) for part in value.split(",") if part.isdigit()}
+
+
+def _setup(request):
+    """The first-run checklist, while a step is open and the owner has not dismissed it."""
+    organisation_id = request.membership.organisation_id
+    if organisation_id in _dismissed(request):
+        return None
+    steps = setup_steps(request.membership.organisation)
+    return None if all(step.done for step in steps) else steps
+
+
+@require_POST
+@owner_required
+def setup_dismiss(request):
+    dismissed = sorted(_dismissed(request) | {request.membership.organisation_id})[-50:]  # bounded cookie
+    response = redirect("today")
+    response.set_signed_cookie(
+        SETUP_COOKIE,
+        ",".join(map(str, dismissed)),
+        salt=SETUP_SALT,
+        max_age=SETUP_COOKIE_AGE,
+        httponly=True,
+        samesite="Lax",
+        secure=request.is_secure(),
+    )
+    return response
 
 
 def low_balances(clients, on):

@@ -1,0 +1,314 @@
+"""The owner's overview of the whole practice: what needs acting on, read in a fixed number of queries.
+
+Every figure is read through the scoping helper of its noun for the person who asks (an owner reaches the whole
+organisation), so the same function shown to anyone else would show only their own reach. Lists are bounded
+(`SHOWN`); counts are counted in the database. The number of queries does not grow with clients, tasks or hours:
+it grows only with nothing (the team's capacity is read for all assistants at once).
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+from datetime import date, datetime, timedelta
+from decimal import Decimal
+from zoneinfo import ZoneInfo
+
+from django.db.models import Count, Q, Sum
+from django.utils import timezone
+
+from vadesk.accounts.models import Membership, Organisation, Person
+from vadesk.agenda.models import Calendar
+from vadesk.agenda.scoping import staff_calendars
+from vadesk.clients.models import Client
+from vadesk.clients.scoping import clients_for
+from vadesk.comms.models import OutboxMessage
+from vadesk.comms.scoping import outbox_of
+from vadesk.engagements import balance as calc
+from vadesk.engagements.models import Engagement
+from vadesk.invoicing.models import Invoice
+from vadesk.invoicing.scoping import invoices_for
+from vadesk.tasks.models import Task
+from vadesk.tasks.scoping import tasks_for
+from vadesk.team.capacity import absent_hours, pattern_for, public_holiday
+from vadesk.team.models import Absence, Profile
+from vadesk.timesheets.balances import balances_of, terms_of
+from vadesk.timesheets.models import EngagementPeriodUsage, TimeEntry
+
+SHOWN = 10  # lines per list; the count says how many more there are
+WEEKS = 12
+MONTHS = 12
+UNBILLED_MONTHS = 12  # hourly work older than a year is a bookkeeping question, not today's
+
+
+@dataclass(frozen=True)
+class AssistantLoad:
+    person: Person
+    open_tasks: int
+    overdue_tasks: int
+    minutes_this_week: int
+    capacity_hours: Decimal | None  # None: neither a work pattern nor a weekly capacity is known
+
+    @property
+    def percent(self) -> int | None:
+        if not self.capacity_hours:
+            return None
+        return int(self.minutes_this_week * 100 // int(self.capacity_hours * 60))
+
+
+@dataclass(frozen=True)
+class Overview:
+    open_tasks: int
+    overdue_count: int
+    overdue: list[Task]
+    running_low: list[tuple[Engagement, calc.Balance]]
+    excess: list[tuple[Engagement, calc.Balance]]
+    unbilled: list[tuple[Client, int]]  # minutes of hourly work not yet invoiced
+    unbilled_count: int
+    invoices_overdue: list[Invoice]
+    invoices_overdue_count: int
+    invoices_overdue_amount: Decimal
+    outbox_waiting: int
+    outbox_failed: int
+    sync_failures: list[Calendar]
+    team: list[AssistantLoad]
+    week_start: date
+    hours_per_week: list[tuple[date, int]] = field(default_factory=list)  # Monday, minutes
+    revenue_per_month: list[tuple[date, Decimal]] = field(default_factory=list)  # first day, net
+
+
+def overview(
+    person: Person, organisation: Organisation, *, now: datetime | None = None, charts: bool = True
+) -> Overview:
+    """What the practice must act on today, seen by `person` in `organisation` (`charts`: also the last weeks
+    and months, which only the dashboard draws)."""
+    now = timezone.localtime(now or timezone.now(), ZoneInfo(organisation.time_zone))
+    today = now.date()
+    clients = clients_for(person, write=True, organisation=organisation.pk)
+    tasks = tasks_for(person, write=True, organisation=organisation.pk).open()
+    overdue = tasks.filter(due_at__lt=now)
+    low, excess = _balances(clients, today)
+    unbilled, unbilled_count = _unbilled(clients, today)
+    invoices = invoices_for(person, write=True, organisation=organisation.pk).unpaid().filter(due_date__lt=today)
+    due = invoices.with_amount_due().filter(amount_due__gt=0)
+    outbox = outbox_of(person, organisation.pk).aggregate(
+        waiting=Count("pk", filter=Q(state=OutboxMessage.State.PENDING, not_before__lte=now)),
+        failed=Count("pk", filter=Q(state__in=[OutboxMessage.State.FAILED, OutboxMessage.State.UNCERTAIN])),
+    )
+    monday = today - timedelta(days=today.weekday())
+    return Overview(
+        open_tasks=tasks.count(),
+        overdue_count=overdue.count(),
+        overdue=list(overdue.select_related("client").prefetch_related("assignees").order_by("due_at", "id")[:SHOWN]),
+        running_low=low,
+        excess=excess,
+        unbilled=unbilled,
+        unbilled_count=unbilled_count,
+        invoices_overdue=list(due.select_related("client").order_by("due_date", "id")[:SHOWN]),
+        invoices_overdue_count=due.count(),
+        invoices_overdue_amount=due.aggregate(total=Sum("amount_due"))["total"] or Decimal("0.00"),
+        outbox_waiting=outbox["waiting"],
+        outbox_failed=outbox["failed"],
+        sync_failures=list(
+            staff_calendars(person, organisation.pk)
+            .filter(Q(sync_failures__gt=0) | ~Q(last_error=""))
+            .exclude(source=Calendar.Source.LOCAL)
+            .select_related("party__client")
+            .order_by("-sync_failures", "id")[:SHOWN]
+        ),
+        team=_team(organisation, clients, now, monday),
+        week_start=monday,
+        hours_per_week=hours_per_week(clients, monday) if charts else [],
+        revenue_per_month=revenue_per_month(person, organisation, today) if charts else [],
+    )
+
+
+def _balances(clients, on: date) -> tuple[list, list]:
+    """Engagements at 80 % or more of their hours (worst first), and those with hours beyond them."""
+    engagements = list(
+        Engagement.objects.active()
+        .filter(client__in=clients)
+        .exclude(kind=Engagement.Kind.HOURLY)
+        .select_related("client")
+    )
+    balances = balances_of(engagements, on)
+    pairs = [(e, balances[e.pk]) for e in engagements]
+    low = sorted((p for p in pairs if p[1].level != "ok"), key=lambda p: -(p[1].percent_used or 0))
+    excess = sorted((p for p in pairs if p[1].excess > 0), key=lambda p: -p[1].excess)
+    return low, excess
+
+
+def _unbilled(clients, today: date) -> tuple[list[tuple[Client, int]], int]:
+    """Minutes of hourly work not yet on an invoice, per client, most first (retainers and bundles are prepaid)."""
+    since = calc.month_start(today.replace(day=1) - timedelta(days=31 * (UNBILLED_MONTHS - 1)))
+    rows = (
+        TimeEntry.objects.counted()
+        .uninvoiced()
+        .filter(engagement__client__in=clients, engagement__kind=Engagement.Kind.HOURLY, work_date__gte=since)
+        .values("engagement__client_id")
+        .annotate(minutes=Sum("billed_minutes"))
+        .filter(minutes__gt=0)
+        .order_by("-minutes")
+    )
+    minutes = [(row["engagement__client_id"], row["minutes"]) for row in rows]
+    shown = Client.objects.in_bulk([pk for pk, _ in minutes[:SHOWN]])
+    return [(shown[pk], m) for pk, m in minutes[:SHOWN]], len(minutes)
+
+
+def _team(organisation: Organisation, clients, now: datetime, monday: date) -> list[AssistantLoad]:
+    """Each owner and assistant: open and overdue work on the clients in reach, this week's hours, capacity."""
+    memberships = list(
+        Membership.objects.filter(
+            organisation=organisation,
+            is_active=True,
+            role__in=[Membership.Role.OWNER, Membership.Role.ASSISTANT],
+        )
+        .select_related("person")
+        .order_by("person__full_name")
+    )
+    people = [m.person for m in memberships]
+    work = dict.fromkeys((p.pk for p in people), (0, 0))
+    rows = (
+        Task.objects.open()
+        .filter(client__in=clients, assignees__in=people)
+        .values("assignees")
+        .annotate(open=Count("pk"), overdue=Count("pk", filter=Q(due_at__lt=now)))
+        .order_by()
+    )
+    for row in rows:
+        work[row["assignees"]] = (row["open"], row["overdue"])
+    minutes = dict(
+        TimeEntry.objects.filter(
+            person__in=people, engagement__client__organisation=organisation, work_date__range=(monday, now.date())
+        )
+        .values("person")
+        .annotate(minutes=Sum("worked_minutes"))
+        .values_list("person", "minutes")
+        .order_by()
+    )
+    capacities = week_capacities(organisation, memberships, monday)
+    return [
+        AssistantLoad(p, work[p.pk][0], work[p.pk][1], minutes.get(p.pk) or 0, capacities.get(p.pk)) for p in people
+    ]
+
+
+def week_capacities(organisation: Organisation, memberships: list[Membership], monday: date) -> dict[int, Decimal]:
+    """Hours available in the week per person, for the whole team in two queries (team.capacity, batched).
+
+    1. A person with a work pattern: pattern − approved absences − public holidays, day by day.
+    2. Without one: the membership's weekly capacity, when set.
+    """
+    sunday = monday + timedelta(days=6)
+    people = [m.person_id for m in memberships]
+    profiles = {
+        p.person_id: p
+        for p in Profile.objects.filter(organisation=organisation, person__in=people).prefetch_related("patterns")
+    }
+    absences: dict[int, list[Absence]] = defaultdict(list)
+    for absence in Absence.objects.filter(
+        organisation=organisation, person__in=people, status=Absence.Status.APPROVED
+    ).overlapping(monday, sunday):
+        absences[absence.person_id].append(absence)
+    out: dict[int, Decimal] = {}
+    for membership in memberships:
+        profile = profiles.get(membership.person_id)
+        patterns = sorted(profile.patterns.all(), key=lambda p: p.valid_from, reverse=True) if profile else []
+        if not patterns:
+            if membership.weekly_capacity_hours is not None:
+                out[membership.person_id] = membership.weekly_capacity_hours
+            continue
+        country = profile.holiday_country if profile else organisation.country
+        subdivision = profile.holiday_subdivision if profile else ""
+        total = Decimal(0)
+        for offset in range(7):
+            day = monday + timedelta(days=offset)
+            pattern = pattern_for(patterns, day)
+            hours = pattern.hours_on(day) if pattern else Decimal(0)
+            if country in ("NL", "BE", "DE") and public_holiday(country, subdivision, day):
+                continue
+            taken = sum((absent_hours(a, hours) for a in absences[membership.person_id] if a.covers(day)), Decimal(0))
+            total += max(Decimal(0), hours - min(hours, taken))
+        out[membership.person_id] = total
+    return out
+
+
+def hours_per_week(clients, monday: date, weeks: int = WEEKS) -> list[tuple[date, int]]:
+    """Worked minutes per ISO week on the clients in reach, the last `weeks` weeks up to this one."""
+    first = monday - timedelta(weeks=weeks - 1)
+    rows = (
+        TimeEntry.objects.filter(
+            engagement__client__in=clients, work_date__gte=first, work_date__lt=monday + timedelta(7)
+        )
+        .values("work_date")
+        .annotate(minutes=Sum("worked_minutes"))
+        .values_list("work_date", "minutes")
+        .order_by()
+    )
+    totals = {first + timedelta(weeks=n): 0 for n in range(weeks)}
+    for day, minutes in rows:
+        totals[day - timedelta(days=day.weekday())] += minutes or 0
+    return sorted(totals.items())
+
+
+def revenue_per_month(person: Person, organisation: Organisation, today: date, months: int = MONTHS):
+    """Net invoiced per month of issue, the last `months` months: final invoices less final credit notes."""
+    first = calc.month_start(today)
+    for _ in range(months - 1):
+        first = calc.month_start(first - timedelta(days=1))
+    totals = {}
+    month = first
+    for _ in range(months):
+        totals[month] = Decimal("0.00")
+        month = calc.next_month(month)
+    rows = (
+        invoices_for(person, write=True, organisation=organisation.pk)
+        .final()
+        .filter(issue_date__gte=first)
+        .values_list("issue_date", "kind", "net_total")
+    )
+    for issued, kind, net in rows:
+        sign = -1 if kind == Invoice.Kind.CREDIT_NOTE else 1
+        totals[calc.month_start(issued)] += sign * abs(net)
+    return sorted(totals.items())
+
+
+@dataclass(frozen=True)
+class BurnPoint:
+    month: date
+    used: int  # minutes used in the month
+    left: int | None  # minutes left after it (a bundle or project), or of the month (a retainer)
+    available: int | None
+
+
+def burn_down(engagement: Engagement, today: date, months: int = MONTHS) -> list[BurnPoint]:
+    """Month by month: what an engagement's hours came to, up to this month (one query, the kept usage).
+
+    A bundle or project spends one allowance over its life: `left` falls month by month. A retainer offers
+    each month anew (plus what rolled over): `left` is that month's remainder.
+    """
+    usage = dict(
+        EngagementPeriodUsage.objects.filter(engagement=engagement, month__lte=today).values_list("month", "minutes")
+    )
+    terms = terms_of(engagement)
+    first = max(calc.month_start(engagement.starts_on), _months_back(today, months - 1))
+    points, month = [], first
+    while month <= calc.month_start(today):
+        used = usage.get(month, 0)
+        if engagement.kind == Engagement.Kind.RETAINER:
+            balance = calc.retainer_balance(terms, usage, month)
+            points.append(BurnPoint(month, used, balance.remaining, balance.available))
+        elif engagement.kind in (Engagement.Kind.BUNDLE, Engagement.Kind.PROJECT):
+            through = sum(m for k, m in usage.items() if k <= month)
+            allowance = terms.allowance or 0
+            points.append(BurnPoint(month, used, max(0, allowance - through), allowance))
+        else:
+            points.append(BurnPoint(month, used, None, None))
+        month = calc.next_month(month)
+    return points
+
+
+def _months_back(today: date, months: int) -> date:
+    month = calc.month_start(today)
+    for _ in range(months):
+        month = calc.month_start(month - timedelta(days=1))
+    return month

@@ -1,0 +1,126 @@
+"""The owner's dashboard: the whole practice, owners only, each line where it is acted on, queries flat."""
+
+from datetime import date, timedelta
+from decimal import Decimal
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+from django.utils import timezone
+
+from vadesk.agenda.models import Calendar
+from vadesk.agenda.parties import client_party
+from vadesk.comms.models import OutboxMessage
+from vadesk.engagements.models import Engagement
+from vadesk.tasks.models import Task
+from vadesk.tasks.services import task_create
+from vadesk.timesheets.services import time_entry_log
+
+
+@pytest.fixture
+def hourly_acme(acme):
+    return Engagement.objects.create(
+        client=acme, name="Hourly", kind=Engagement.Kind.HOURLY, starts_on=date(2026, 1, 1), hourly_rate=Decimal(50)
+    )
+
+
+def test_an_assistant_may_not_open_the_dashboard(client, assistant):
+    client.force_login(assistant)
+    assert client.get(reverse("dashboard")).status_code == 403
+
+
+def test_a_client_user_is_sent_to_the_portal(client, acme_user):
+    client.force_login(acme_user)
+    assert client.get(reverse("dashboard")).status_code == 302
+
+
+def test_it_shows_overdue_work_of_every_assistant(client, owner, assistant, acme, bundle):
+    task_create(
+        by=assistant,
+        client=acme,
+        title="Book the notary",
+        due_at=timezone.now() - timedelta(days=2),
+        assignees=[assistant],
+    )
+    client.force_login(owner)
+    page = client.get(reverse("dashboard")).content.decode()
+    assert "Book the notary" in page
+    assert "1 overdue task" in page
+    assert reverse("board") + "?scope=all&amp;due=overdue" in page
+
+
+def test_it_lists_unbilled_hourly_work_per_client(client, owner, assistant, acme, hourly_acme):
+    time_entry_log(by=assistant, engagement=hourly_acme, work_date=timezone.localdate(), minutes=90)
+    client.force_login(owner)
+    page = client.get(reverse("dashboard")).content.decode()
+    assert "1 client with unbilled hours" in page
+    assert "1:30" in page
+
+
+def test_it_counts_outbox_failures_and_calendar_sync_failures(client, owner, acme):
+    OutboxMessage.objects.create(
+        organisation=acme.organisation,
+        client=acme,
+        kind="update",
+        recipient="x@acme.example",
+        message_id="<f@x>",
+        not_before=timezone.now(),
+        state=OutboxMessage.State.FAILED,
+    )
+    Calendar.objects.create(
+        party=client_party(acme),
+        name="Office CalDAV",
+        source=Calendar.Source.CALDAV,
+        sync_failures=3,
+        last_error="401",
+    )
+    client.force_login(owner)
+    page = client.get(reverse("dashboard")).content.decode()
+    assert "1 failed" in page
+    assert "Office CalDAV" in page and "3 failures" in page
+
+
+def test_it_shows_nothing_of_another_organisation(client, outsider, owner, acme, assistant, bundle):
+    task_create(by=assistant, client=acme, title="Secret acme work", due_at=timezone.now() - timedelta(days=1))
+    client.force_login(outsider)
+    page = client.get(reverse("dashboard")).content.decode()
+    assert "Secret acme work" not in page
+    assert "0 overdue tasks" in page
+
+
+def test_its_query_count_does_not_grow_with_the_practice(client, owner, assistant, acme, bundle, hourly_acme):
+    client.force_login(owner)
+
+    def queries() -> int:
+        with CaptureQueriesContext(connection) as captured:
+            assert client.get(reverse("dashboard")).status_code == 200
+        return len(captured)
+
+    def add(n: int) -> None:
+        task_create(
+            by=owner, client=acme, title=f"T{n}", due_at=timezone.now() - timedelta(days=n + 1), assignees=[assistant]
+        )
+        time_entry_log(
+            by=assistant, engagement=hourly_acme, work_date=timezone.localdate() - timedelta(days=7 * n), minutes=60
+        )
+
+    add(0)  # one of everything first: an empty list skips its prefetch
+    before = queries()
+    for n in range(1, 6):
+        add(n)
+    assert Task.objects.count() == 6
+    assert queries() == before
+
+
+def test_the_charts_are_svg_without_style_attributes(client, owner, assistant, hourly_acme):
+    time_entry_log(by=assistant, engagement=hourly_acme, work_date=timezone.localdate(), minutes=60)
+    client.force_login(owner)
+    client.cookies["vadesk_language"] = "nl"
+    page = client.get(reverse("dashboard")).content.decode()
+    assert 'data-testid="chart-hours"' in page
+    chart = page[page.index('data-testid="chart-hours"') :]
+    chart = chart[: chart.index("</svg>")]
+    assert chart.count("<rect") == 12
+    assert "style=" not in chart
+    assert 'height="0,' not in chart and 'x="0,' not in chart  # numbers in SVG are never localised

@@ -1,0 +1,36 @@
+"""The owner's dashboard: the whole practice on one page, each line linking to where it is acted on."""
+
+from django.shortcuts import render
+from django.utils import formats
+from django.utils.translation import gettext as _
+
+from vadesk.accounts.decorators import owner_required
+from vadesk.lib.charts import bar_chart
+from vadesk.lib.formatting import format_hours, format_money
+from vadesk.reports.overview import overview
+
+
+@owner_required
+def dashboard(request):
+    figures = overview(request.user, request.membership.organisation)
+    return render(
+        request,
+        "web/dashboard.html",
+        {
+            "o": figures,
+            "hours_chart": bar_chart(
+                [
+                    (formats.date_format(monday, "j M"), minutes, format_hours(minutes))
+                    for monday, minutes in figures.hours_per_week
+                ]
+            ),
+            "revenue_chart": bar_chart(
+                [
+                    (formats.date_format(month, "M"), amount, format_money(amount))
+                    for month, amount in figures.revenue_per_month
+                ]
+            ),
+            "hours_title": _("Hours worked per week"),
+            "revenue_title": _("Invoiced per month (net)"),
+        },
+    )
