@@ -66,6 +66,33 @@ class Seeded:
     entries: int
     facts: int
     seconds: float
+    task_id: int = 0
+    client_user_id: int = 0
+    draft_id: int = 0
+    draft_client_id: int = 0
+
+
+BASE_NAME: list[str] = []
+
+
+def use_database(name: str) -> None:
+    """The small and the large seed live in databases of their own, so that --reuse can keep both."""
+    from django.db import connections
+
+    connection = connections["default"]
+    if not BASE_NAME:
+        BASE_NAME.append(str(connection.settings_dict["NAME"]))
+    base = BASE_NAME[0]
+    target = base if name == "large" else (f"{base}_{name}" if connection.vendor == "postgresql" else f"{base}-{name}")
+    if connection.vendor == "postgresql" and target != base:
+        connection.settings_dict["NAME"] = base
+        connection.close()
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT 1 FROM pg_database WHERE datname = %s", [target])
+            if cursor.fetchone() is None:
+                cursor.execute(f'CREATE DATABASE "{target}"')
+    connections.close_all()
+    connection.settings_dict["NAME"] = target
 
 
 def fresh_database() -> None:
@@ -78,8 +105,9 @@ def fresh_database() -> None:
             cursor.execute("DROP SCHEMA public CASCADE; CREATE SCHEMA public")
     else:
         OUT.mkdir(parents=True, exist_ok=True)
+        name = Path(connections["default"].settings_dict["NAME"])
         for suffix in ("", "-wal", "-shm"):
-            (OUT / f"vadesk.sqlite3{suffix}").unlink(missing_ok=True)
+            name.with_name(name.name + suffix).unlink(missing_ok=True)
     call_command("migrate", verbosity=0, interactive=False)
 
 
@@ -95,10 +123,14 @@ def seed(*, clients: int, tasks: int, entries: int) -> Seeded:
         engagements = _seed_engagements(client_rows)
         task_rows = _seed_tasks(rng, client_rows, engagements, owner, tasks)
         _seed_entries(rng, task_rows, entries)
+        _seed_comms(rng, client_rows, assistants)
+        _seed_agenda(organisation, client_rows[0][0])
         _rebuild_aggregates()
+        client_user = _seed_client_user(organisation, client_rows[0][0])
+        _seed_invoice_history(organisation, client_rows, owner)
     _analyse()
     facts = len(client_rows) * 5
-    return Seeded(
+    seeded = Seeded(
         assistants[0].pk,
         owner.pk,
         client_rows[0][0].pk,
@@ -107,7 +139,10 @@ def seed(*, clients: int, tasks: int, entries: int) -> Seeded:
         entries,
         facts,
         time.perf_counter() - started,
+        task_id=_busiest_task(client_rows[0][0]),
+        client_user_id=client_user.pk,
     )
+    return _seed_invoicing_runs(seeded, organisation, owner, assistants)
 
 
 def _seed_people():
@@ -358,6 +393,305 @@ def _seed_entries(rng, task_rows, count: int) -> None:
                 )
 
 
+def _seed_comms(rng, rows, assistants) -> None:
+    """Per client: 20 outbox messages, 5 phone messages (one open call-back), 2 follow-ups (one due)."""
+    from django.utils import timezone
+
+    from vadesk.comms.models import FollowUp, OutboxMessage, PhoneMessage
+
+    now = timezone.now()
+    outbox = []
+    for client, _team in rows:
+        for k in range(20):
+            sent = k > 0
+            outbox.append(
+                OutboxMessage(
+                    organisation_id=client.organisation_id,
+                    client=client,
+                    kind="update",
+                    recipient=client.email,
+                    subject=f"Update {k}",
+                    body_text="Your task moved on.",
+                    message_id=f"<bench-{client.pk}-{k}@bench.example>",
+                    state="sent" if sent else "failed",
+                    not_before=now - timedelta(days=k),
+                    sent_at=now - timedelta(days=k) if sent else None,
+                )
+            )
+    OutboxMessage.objects.bulk_create(outbox, batch_size=5000)
+    PhoneMessage.objects.bulk_create(
+        [
+            PhoneMessage(
+                client=client,
+                caller_name=f"Caller {k}",
+                reason="Asks to be called back about the offer.",
+                callback=k == 0,
+                taken_by=team[0],
+                taken_at=now - timedelta(days=k * 7, hours=rng.randint(0, 8)),
+                called_back_at=None if k == 0 else now - timedelta(days=k * 7),
+            )
+            for client, team in rows
+            for k in range(5)
+        ],
+        batch_size=5000,
+    )
+    FollowUp.objects.bulk_create(
+        [
+            FollowUp(
+                client=client,
+                text=f"Ask how the move went ({k})",
+                due_at=now + timedelta(days=k * 10 - 5),
+                created_by=team[0],
+            )
+            for client, team in rows
+            for k in range(2)
+        ],
+        batch_size=5000,
+    )
+
+
+def _seed_agenda(organisation, client) -> None:
+    """The measured client's own calendar: two appointments a working day over a year around today."""
+    from django.utils import timezone
+
+    from vadesk.agenda.models import Calendar, Event, Occurrence, Party
+
+    party = Party.objects.create(organisation=organisation, client=client, kind="client", name=client.name)
+    calendar = Calendar.objects.create(party=party, name="Office")
+    start = timezone.now().replace(hour=9, minute=0, second=0, microsecond=0) - timedelta(days=182)
+    slots = [
+        start + timedelta(days=d, hours=h)
+        for d in range(365)
+        for h in (0, 5)
+        if (start + timedelta(days=d)).weekday() < 5
+    ]
+    events = Event.objects.bulk_create(
+        [
+            Event(calendar=calendar, uid=f"bench-{n}@bench.example", ics="", summary=f"Meeting {n}")
+            for n in range(len(slots))
+        ]
+    )
+    Occurrence.objects.bulk_create(
+        [
+            Occurrence(
+                calendar=calendar, event=e, recurrence_id="", start=at, end=at + timedelta(hours=1), summary=e.summary
+            )
+            for e, at in zip(events, slots)
+        ],
+        batch_size=5000,
+    )
+
+
+def _seed_client_user(organisation, client):
+    from django.contrib.auth.hashers import make_password
+
+    from vadesk.accounts.models import Membership, Person
+
+    person = Person.objects.create(
+        email="portal@bench.example", full_name="Pia Portal", password=make_password("bench-password-not-used")
+    )
+    Membership.objects.create(person=person, organisation=organisation, role="client", client=client)
+    return person
+
+
+def _seed_invoice_history(organisation, rows, owner) -> None:
+    """Twelve final monthly invoices per client with one line each, the last two still open."""
+    from vadesk.invoicing.models import Invoice, InvoiceLine, Payment
+    from vadesk.invoicing.services import seller_profile_of
+
+    Organisation = type(organisation)
+    Organisation.objects.filter(pk=organisation.pk).update(
+        street="Oudegracht 1", postal_code="3511 AA", city="Utrecht", vat_id="NL123456782B01", iban="NL91ABNA0417164300"
+    )
+    seller = seller_profile_of(organisation)
+    first = date.today().replace(day=1)
+    invoices = []
+    for n, (client, _team) in enumerate(rows):
+        for m in range(1, 13):
+            start = _months_back(first, m)
+            end = _months_back(first, m - 1) - timedelta(days=1)
+            invoices.append(
+                Invoice(
+                    organisation=organisation,
+                    seller=seller,
+                    client=client,
+                    status="final",
+                    number=f"B-{n:04d}-{m:02d}",
+                    issue_date=end + timedelta(days=1),
+                    due_date=end + timedelta(days=15),
+                    period_start=start,
+                    period_end=end,
+                    net_total=Decimal("1000.00"),
+                    vat_total=Decimal("210.00"),
+                    gross_total=Decimal("1210.00"),
+                    created_by=owner,
+                    paid_at=None if m <= 2 else end + timedelta(days=10),
+                )
+            )
+    invoices = Invoice.objects.bulk_create(invoices, batch_size=5000)
+    InvoiceLine.objects.bulk_create(
+        [
+            InvoiceLine(invoice=i, position=1, description="Retainer", quantity=Decimal("20"), unit_price=Decimal("50"))
+            for i in invoices
+        ],
+        batch_size=5000,
+    )
+    Payment.objects.bulk_create(
+        [Payment(invoice=i, amount=i.gross_total, paid_on=i.paid_at, recorded_by=owner) for i in invoices if i.paid_at],
+        batch_size=5000,
+    )
+
+
+def _months_back(first: date, months: int) -> date:
+    index = first.year * 12 + first.month - 1 - months
+    return date(index // 12, index % 12 + 1, 1)
+
+
+def _busiest_task(client) -> int:
+    from django.db.models import Count
+
+    from vadesk.tasks.models import Task
+
+    return (
+        Task.objects.filter(client=client)
+        .annotate(n=Count("time_entries"))
+        .order_by("-n", "id")
+        .values_list("pk", flat=True)[0]
+    )
+
+
+DRAFT_ENTRIES = 2_000
+DRAFT_TASKS = 400
+STATEMENT_LINES = 20
+
+
+def _seed_invoicing_runs(seeded: Seeded, organisation, owner, assistants) -> Seeded:
+    """A client with DRAFT_ENTRIES entries on DRAFT_TASKS tasks in each of the last two months: the draft of
+    the month before last is made here (the draft page shows it), last month's is timed by `measure_actions`."""
+    from dataclasses import replace
+
+    from django.utils import timezone
+
+    from vadesk.clients.models import Assignment, Client
+    from vadesk.engagements.models import Engagement
+    from vadesk.invoicing.services import invoice_draft_create
+    from vadesk.tasks.models import Task
+    from vadesk.timesheets.models import TimeEntry
+
+    client = Client.objects.create(organisation=organisation, name="Big Month B.V.", country="NL", city="Utrecht")
+    Assignment.objects.create(client=client, person=assistants[1], role="lead")
+    engagement = Engagement.objects.create(
+        client=client,
+        kind="hourly",
+        name="Hourly",
+        hourly_rate=Decimal("58"),
+        starts_on=date.today() - timedelta(days=400),
+    )
+    now = timezone.now()
+    tasks = Task.objects.bulk_create(
+        [
+            Task(client=client, engagement=engagement, title=f"Job {n}", status="done", created_by=owner, closed_at=now)
+            for n in range(DRAFT_TASKS)
+        ]
+    )
+    first = date.today().replace(day=1)
+    TimeEntry.objects.bulk_create(
+        [
+            TimeEntry(
+                engagement=engagement,
+                task=tasks[n % DRAFT_TASKS],
+                person=assistants[1],
+                work_date=_months_back(first, months) + timedelta(days=n % 28),
+                worked_minutes=30,
+                billed_minutes=30,
+                note=f"Work {n}",
+                created_at=now,
+                updated_at=now,
+            )
+            for months in (1, 2)
+            for n in range(DRAFT_ENTRIES)
+        ],
+        batch_size=5000,
+    )
+    owner.refresh_from_db()
+    start = _months_back(first, 2)
+    draft = invoice_draft_create(
+        by=owner, client=client, period_start=start, period_end=_months_back(first, 1) - timedelta(days=1)
+    )
+    return replace(seeded, draft_id=draft.pk, draft_client_id=client.pk)
+
+
+@dataclass(frozen=True)
+class Action:
+    label: str
+    median_ms: float
+    queries: int
+
+
+def measure_actions(seeded: Seeded, *, requests: int) -> list[Action]:
+    """Time the invoice draft of last month and a bank-statement import, each rolled back after it ran."""
+    from django.db import connection, transaction
+    from django.test.utils import CaptureQueriesContext
+
+    from vadesk.accounts.models import Person
+    from vadesk.clients.models import Client
+    from vadesk.invoicing.models import Invoice
+    from vadesk.invoicing.services import invoice_draft_create, statement_import
+
+    first = date.today().replace(day=1)
+    client = Client.objects.get(pk=seeded.draft_client_id)
+    owner = Person.objects.get(pk=seeded.owner_id)
+    open_invoices = list(
+        Invoice.objects.filter(client__organisation=client.organisation_id, status="final", paid_at__isnull=True)
+        .exclude(client=client)
+        .order_by("id")[:STATEMENT_LINES]
+    )
+    entries = "".join(
+        STATEMENT_ENTRY.format(ref=f"BENCH-{n}", amount=f"{i.gross_total:.2f}", text=f"Factuur {i.number}")
+        for n, i in enumerate(open_invoices)
+    )
+    statement = STATEMENT.format(entries=entries).encode()
+
+    def draft() -> None:
+        invoice_draft_create(
+            by=Person.objects.get(pk=owner.pk),
+            client=client,
+            period_start=_months_back(first, 1),
+            period_end=first - timedelta(days=1),
+        )
+
+    def imported() -> None:
+        statement_import(by=Person.objects.get(pk=owner.pk), organisation=client.organisation, data=statement)
+
+    results = []
+    for label, action in (
+        (f"invoice draft, a month of {DRAFT_ENTRIES:,} entries on {DRAFT_TASKS} tasks", draft),
+        (f"bank statement import, {STATEMENT_LINES} lines × {len(open_invoices)} open invoices", imported),
+    ):
+        samples, queries = [], 0
+        for _ in range(max(3, requests // 5)):
+            with transaction.atomic():
+                started = time.perf_counter()
+                with CaptureQueriesContext(connection) as captured:
+                    action()
+                samples.append((time.perf_counter() - started) * 1000)
+                queries = len(captured)
+                transaction.set_rollback(True)
+        results.append(Action(label, statistics.median(samples), queries))
+    return results
+
+
+STATEMENT_ENTRY = """<Ntry><Amt Ccy="EUR">{amount}</Amt><CdtDbtInd>CRDT</CdtDbtInd><Sts>BOOK</Sts>
+<BookgDt><Dt>2026-11-10</Dt></BookgDt><AcctSvcrRef>{ref}</AcctSvcrRef><NtryDtls><TxDtls>
+<RltdPties><Dbtr><Nm>Client</Nm></Dbtr><DbtrAcct><Id><IBAN>NL02RABO0123456789</IBAN></Id></DbtrAcct></RltdPties>
+<RmtInf><Ustrd>{text}</Ustrd></RmtInf></TxDtls></NtryDtls></Ntry>"""
+STATEMENT = (
+    '<?xml version="1.0" encoding="UTF-8"?><Document xmlns="urn:iso:std:iso:20022:tech:xsd:camt.053.001.02">'
+    "<BkToCstmrStmt><GrpHdr><MsgId>BENCH</MsgId></GrpHdr><Stmt><Id>BENCH-1</Id>"
+    "<Acct><Id><IBAN>NL91ABNA0417164300</IBAN></Id></Acct>{entries}</Stmt></BkToCstmrStmt></Document>"
+)
+
+
 def _rebuild_aggregates() -> None:
     """The seed bypasses the services: rebuild what they keep, as an operator does after an import."""
     from django.core.management import call_command, get_commands
@@ -401,19 +735,44 @@ class Result:
 
 
 def pages(seeded: Seeded) -> list[Page]:
+    """Every page and API list of issue 13, as the person who opens it."""
     client = {"pk": seeded.client_id}
     deep = _deep_query(seeded)
     return [
-        Page("client list", "owner", "clients", "/clients/"),
         Page("today", "owner", "today", "/today/"),
-        Page("time sheet", "assistant", "timesheet", "/timesheet/"),
-        Page("client list", "assistant", "clients", "/clients/"),
-        Page("client page", "assistant", "client_detail", f"/clients/{seeded.client_id}/", kwargs=client),
-        Page("task board", "assistant", "board", "/tasks/"),
         Page("today", "assistant", "today", "/today/"),
+        Page("client list", "owner", "clients", "/clients/"),
+        Page("client list", "assistant", "clients", "/clients/"),
+        Page("client page", "owner", "client_detail", f"/clients/{seeded.client_id}/", kwargs=client),
+        Page("client page", "assistant", "client_detail", f"/clients/{seeded.client_id}/", kwargs=client),
+        Page("task board", "owner", "board", "/tasks/"),
+        Page("task board", "assistant", "board", "/tasks/"),
+        Page("task page", "assistant", "task_detail", f"/tasks/{seeded.task_id}/", kwargs={"pk": seeded.task_id}),
+        Page("time sheet", "assistant", "timesheet", "/timesheet/"),
+        Page("team", "owner", "team", "/team/"),
+        Page("team calendar", "owner", "team:calendar", "/team/calendar/"),
+        Page("invoices", "owner", "invoicing:list", "/invoices/"),
+        Page("invoice draft", "owner", "invoicing:detail", f"/invoices/{seeded.draft_id}/", {"pk": seeded.draft_id}),
+        Page("bank statement", "owner", "invoicing:bank", "/invoices/bank/"),
+        Page("agenda week", "assistant", "agenda_week", f"/agenda/clients/{seeded.client_id}/", kwargs=client),
+        Page("comms hub", "assistant", "comms:hub", "/comms/"),
+        Page("comms client", "assistant", "comms:people", f"/comms/clients/{seeded.client_id}/", kwargs=client),
+        Page("outbox", "owner", "comms:outbox", "/comms/outbox/"),
+        Page("triage", "owner", "comms:triage", "/comms/triage/"),
+        Page("portal home", "client", "portal:home", "/portal/"),
+        Page("portal hours", "client", "portal:hours", "/portal/hours/"),
+        Page("portal task", "client", "portal:task", f"/portal/tasks/{seeded.task_id}/", {"pk": seeded.task_id}),
+        Page("portal invoices", "client", "invoicing:portal_list", "/portal/invoices/"),
+        Page("portal agenda", "client", "agenda_portal", "/agenda/portal/"),
         Page("API tasks", "assistant", None, "/api/v1/tasks", query="?assignee=me", api=True),
+        Page("API tasks", "owner", None, "/api/v1/tasks", api=True),
         Page("API entries", "owner", None, "/api/v1/time-entries", api=True),
         Page("API entries deep", "owner", None, "/api/v1/time-entries", query=deep, api=True),
+        Page("API entries", "assistant", None, "/api/v1/time-entries", query="?person=me", api=True),
+        Page("API clients", "owner", None, "/api/v1/clients", api=True),
+        Page("API invoices", "owner", None, "/api/v1/invoices", api=True),
+        Page("API follow-ups", "assistant", None, "/api/v1/follow-ups", api=True),
+        Page("API outbox", "owner", None, "/api/v1/outbox", api=True),
     ]
 
 
@@ -460,22 +819,27 @@ def count_rows() -> None:
     CursorWrapper.fetchall = fetchall  # type: ignore[method-assign]
 
 
-def measure(seeded: Seeded, *, requests: int) -> list[Result]:
+def measure(seeded: Seeded, *, requests: int, only: list[str] | None = None) -> list[Result]:
     from django.test import Client
 
     from vadesk.accounts.models import Person
     from vadesk.accounts.services import api_token_create
 
     browsers, headers = {}, {}
-    for who, pk in (("owner", seeded.owner_id), ("assistant", seeded.assistant_id)):
+    people = (("owner", seeded.owner_id), ("assistant", seeded.assistant_id), ("client", seeded.client_user_id))
+    for who, pk in people:
         person = Person.objects.get(pk=pk)
         browsers[who] = Client()
         browsers[who].force_login(person)
-        _token, secret = api_token_create(person=person, name="bench")
+        try:
+            _token, secret = api_token_create(person=person, name="bench")
+        except Exception:
+            secret = ""
         headers[who] = {"Authorization": f"Bearer {secret}"}
     return [
         measure_page(browsers[page.who], page, seeded, headers[page.who] if page.api else {}, requests)
         for page in pages(seeded)
+        if not only or any(word in page.label for word in only)
     ]
 
 
@@ -565,6 +929,41 @@ def report(small: list[Result] | None, large: list[Result], seeded: Seeded) -> N
         )
 
 
+def seeded_file(name: str) -> Path:
+    from django.db import connection
+
+    return OUT / f"seeded-{name}-{connection.vendor}.json"
+
+
+def seed_or_reuse(name: str, sizes: dict, *, reuse: bool) -> Seeded:
+    """A fresh seed, or with --reuse the one left by the last run of the same sizes (migrated, analysed)."""
+    import json
+    from dataclasses import asdict
+
+    from django.core.management import call_command
+
+    use_database(name)
+    path = seeded_file(name)
+    if reuse and path.exists():
+        stored = json.loads(path.read_text())
+        if stored.pop("sizes") == sizes:
+            call_command("migrate", verbosity=0, interactive=False)
+            _analyse()
+            return Seeded(**stored)
+    fresh_database()
+    seeded = seed(**sizes)
+    OUT.mkdir(parents=True, exist_ok=True)
+    path.write_text(json.dumps({"sizes": sizes, **asdict(seeded)}))
+    return seeded
+
+
+def load_average() -> str:
+    try:
+        return " / ".join(f"{v:.2f}" for v in os.getloadavg())
+    except OSError:
+        return "?"
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument(
@@ -580,6 +979,10 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--entries", type=int, default=200_000, help="time entries in the large seed (default 200,000)")
     parser.add_argument("--requests", type=int, default=30, help="timed requests per page (default 30)")
     parser.add_argument("--no-small", action="store_true", help="skip the small seed used to compare query counts")
+    parser.add_argument(
+        "--reuse", action="store_true", help="measure the seed the last run of the same sizes left (no new seed)"
+    )
+    parser.add_argument("--only", nargs="*", help="time only the pages whose label holds one of these words")
     args = parser.parse_args(argv)
     for name, value in SCALES.get(args.scale or "", {}).items():
         setattr(args, name, value)
@@ -598,21 +1001,27 @@ def main(argv: list[str] | None = None) -> int:
     print(
         f"vadesk practice benchmark — Django {django.get_version()}, Python {platform.python_version()}, {where}, {os.cpu_count()} CPUs"
     )
-    small = None
+    small, small_actions = None, {}
     if not args.no_small:
-        fresh_database()
-        seeded = seed(**SMALL)
+        seeded = seed_or_reuse("small", SMALL, reuse=args.reuse)
         print(
             f"Small seed: {seeded.clients} clients, {seeded.tasks:,} tasks, {seeded.entries:,} time entries in {seeded.seconds:.1f} s"
         )
-        small = measure(seeded, requests=3)
-    fresh_database()
-    seeded = seed(clients=args.clients, tasks=args.tasks, entries=args.entries)
+        small = measure(seeded, requests=3, only=args.only)
+        small_actions = {a.label: a for a in measure_actions(seeded, requests=3)}
+    sizes = {"clients": args.clients, "tasks": args.tasks, "entries": args.entries}
+    seeded = seed_or_reuse("large", sizes, reuse=args.reuse)
     print(
         f"Large seed: {seeded.clients} clients, {seeded.tasks:,} tasks, {seeded.entries:,} time entries, {seeded.facts:,} dossier facts "
         f"in {seeded.seconds:.1f} s ({(seeded.tasks + seeded.entries) / seeded.seconds:,.0f} tasks+entries/s)"
     )
-    report(small, measure(seeded, requests=args.requests), seeded)
+    print(f"Load average before timing (1/5/15 min): {load_average()}")
+    report(small, measure(seeded, requests=args.requests, only=args.only), seeded)
+    print(f"Load average after timing (1/5/15 min): {load_average()}")
+    print("\nactions (each rolled back)                                         median     queries small → large")
+    for action in measure_actions(seeded, requests=args.requests):
+        before = small_actions.get(action.label)
+        print(f"{action.label:<66} {action.median_ms:>6.0f} ms  {before.queries if before else '?'} → {action.queries}")
     return 0
 
 

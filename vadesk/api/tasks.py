@@ -1,5 +1,7 @@
 """Tasks: the team's work queue and the client's requests, with their workflow."""
 
+from base64 import urlsafe_b64decode, urlsafe_b64encode
+from datetime import datetime
 from typing import Annotated, Literal
 
 from django.core.exceptions import ValidationError
@@ -32,7 +34,9 @@ from vadesk.tasks.scoping import task_for, tasks_for
 router = Router(tags=["tasks"])
 
 MAX_LIMIT = 200
-MAX_OFFSET = 2**31
+MAX_OFFSET = 10_000  # deeper pages by `cursor`: an offset costs what it skips
+COUNT_CAP = 1_000  # the count stops here, so a page never counts a whole practice's tasks
+CURSOR_MAX = 80
 
 Title = Annotated[str, Field(max_length=200)]
 
@@ -70,9 +74,11 @@ class TaskDetailOut(TaskOut):
 
 
 class TaskPage(Schema):
-    count: int
+    count: int = Field(description=f"Matching tasks, counted up to {COUNT_CAP:,}")
+    count_capped: bool = Field(description=f"True when more than {COUNT_CAP:,} match: `count` is then {COUNT_CAP:,}")
     limit: int
     offset: int
+    next_cursor: str | None = Field(description="Pass as `cursor` for the next page; null on the last page")
     items: list[TaskOut]
 
 
@@ -84,7 +90,55 @@ class TaskFilters(Input):
     assignee: MeOrId | None = Field(None, description="`me` or a person's id")
     q: str = Field("", description="Part of the title")
     limit: int = Field(50, ge=1, le=MAX_LIMIT)
-    offset: int = Field(0, ge=0, le=MAX_OFFSET)
+    offset: int = Field(0, ge=0, le=MAX_OFFSET, description="Tasks to skip; for deep pages use `cursor`")
+    cursor: str | None = Field(
+        None, max_length=CURSOR_MAX, description="`next_cursor` of the previous page: the page after it"
+    )
+
+
+# The list's order, due date first (undated last), then priority high to low, then id: a cursor is the
+# position after one task in it.
+Position = tuple[datetime | None, int, int]
+
+
+def encode_cursor(due_at: datetime | None, priority: int, pk: int) -> str:
+    text = f"{due_at.isoformat() if due_at else ''}|{priority}|{pk}"
+    return urlsafe_b64encode(text.encode()).decode().rstrip("=")
+
+
+def decode_cursor(cursor: str) -> Position:
+    try:
+        text = urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4)).decode()
+        due, priority, pk = text.split("|")
+        due_at = datetime.fromisoformat(due) if due else None
+        if due_at is not None and due_at.tzinfo is None:
+            raise ValueError(due)
+        return due_at, int(priority), int(pk)
+    except (ValueError, UnicodeDecodeError):
+        raise ValidationError({"cursor": _("This cursor is not one a page of tasks gave.")}) from None
+
+
+def _keys_after(tasks: QuerySet[Task], position: Position | None, wanted: int) -> list[Position]:
+    """The positions of the next `wanted` tasks after `position`, in at most two index walks.
+
+    1. Dated tasks first: a range on `due_at` from the cursor's date (the leading column of `task_due_first`),
+       without the tasks of that same date the cursor has passed.
+    2. If the dated ones run out, the undated tasks, by priority and id, after the cursor if it is among them.
+    Each walk orders along the index and stops after `wanted` rows, however deep the cursor is."""
+    keys: list[Position] = []
+    due, priority, pk = position if position else (None, 0, 0)
+    if position is None or due is not None:
+        dated = tasks.filter(due_at__isnull=False)
+        if due is not None:
+            dated = dated.filter(due_at__gte=due).exclude(due_at=due, priority__gt=priority)
+            dated = dated.exclude(due_at=due, priority=priority, id__lte=pk)
+        keys += dated.order_by("due_at", "-priority", "id").values_list("due_at", "priority", "id")[:wanted]
+    if len(keys) < wanted:
+        undated = tasks.filter(due_at__isnull=True)
+        if position is not None and due is None:
+            undated = undated.exclude(priority__gt=priority).exclude(priority=priority, id__lte=pk)
+        keys += undated.order_by("-priority", "id").values_list("due_at", "priority", "id")[: wanted - len(keys)]
+    return keys
 
 
 class TaskIn(Input):
@@ -141,9 +195,26 @@ def list_tasks(request: HttpRequest, filters: Query[TaskFilters]):
         tasks = tasks.filter(assignees=person.pk if filters.assignee == "me" else int(filters.assignee))
     if filters.q.strip():
         tasks = tasks.filter(Q(title__icontains=filters.q.strip()))
-    ordered = _listed(tasks.order_by(F("due_at").asc(nulls_last=True), "-priority", "id")).defer("description")
-    page = ordered[filters.offset : filters.offset + filters.limit]
-    return {"count": tasks.count(), "limit": filters.limit, "offset": filters.offset, "items": list(page)}
+    counted = tasks.order_by()[: COUNT_CAP + 1].count()
+    if filters.offset and not filters.cursor:
+        ordered = tasks.order_by(F("due_at").asc(nulls_last=True), "-priority", "id")
+        keys = list(
+            ordered.values_list("due_at", "priority", "id")[filters.offset : filters.offset + filters.limit + 1]
+        )
+    else:
+        position = decode_cursor(filters.cursor) if filters.cursor else None
+        keys = _keys_after(tasks, position, filters.limit + 1)
+    more = len(keys) > filters.limit
+    keys = keys[: filters.limit]
+    shown = {task.pk: task for task in _listed(Task.objects.filter(pk__in=[k[2] for k in keys])).defer("description")}
+    return {
+        "count": min(counted, COUNT_CAP),
+        "count_capped": counted > COUNT_CAP,
+        "limit": filters.limit,
+        "offset": filters.offset,
+        "next_cursor": encode_cursor(*keys[-1]) if more else None,
+        "items": [shown[k[2]] for k in keys],
+    }
 
 
 @router.get("/tasks/{task_id}", response=TaskDetailOut)

@@ -104,7 +104,13 @@ class Task(models.Model):
         verbose_name = _("task")
         # Undated tasks last on every database (SQLite and PostgreSQL sort NULL differently).
         ordering = [models.F("due_at").asc(nulls_last=True), "-priority", "id"]
-        indexes = [models.Index(fields=["client", "status"]), models.Index(fields=["status", "due_at"])]
+        indexes = [
+            models.Index(fields=["client", "status"]),
+            models.Index(fields=["status", "due_at"]),
+            # The API's task list walks this in its order (dated by due date, then priority, then id) and stops
+            # after a page, from the start or from a cursor.
+            models.Index(fields=["due_at", "-priority", "id"], name="task_due_first"),
+        ]
         constraints = [
             models.UniqueConstraint(fields=["recurrence", "occurrence_at"], name="one_task_per_occurrence"),
         ]
