@@ -110,6 +110,7 @@ def parse(data: bytes) -> Statement:
 
 def _entry(ntry, index: int, where: dict) -> Entry:
     """One credit entry, checked by the rules of the line it becomes; StatementError names what is wrong."""
+    ln = "*[local-name()='{}']".format
     amount = _amount(_first(ntry, f"./{ln('Amt')}/text()"), where)
     booked = (
         _first(ntry, f"./{ln('BookgDt')}/{ln('Dt')}/text()")

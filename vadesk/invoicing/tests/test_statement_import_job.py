@@ -83,7 +83,11 @@ def test_the_parser_lists_every_bad_entry(invoice):
     bad = [{"ref": f"B{n}", "amount": "", "text": "x"} for n in range(3)]
     with pytest.raises(camt.StatementError) as caught:
         camt.parse(statement(bad))
-    assert [p.split(")")[0] for p in caught.value.problems] == ["entry 1 (line 8", "entry 2 (line 22", "entry 3 (line 36"]
+    assert [p.split(")")[0] for p in caught.value.problems] == [
+        "entry 1 (line 8",
+        "entry 2 (line 22",
+        "entry 3 (line 36",
+    ]
 
 
 def test_a_file_that_is_no_statement_is_reported(client, owner, invoice, django_capture_on_commit_callbacks):
