@@ -80,6 +80,8 @@ SCHEDULE: list[Periodic] = [
     ),
     # Follow-ups that fell due, mail held through quiet hours, daily summaries (each at the person's own time).
     Periodic("notifications.mail", "vadesk.notifications.jobs.notifications_mail_job", every=timedelta(minutes=5)),
+    # The coverage check: clients nobody of their team can serve in the next 14 days, teams with too little room.
+    Periodic("team.coverage", "vadesk.team.jobs.coverage_check_job", at=time(6, 0), per_organisation=True),
 ]
 
 
