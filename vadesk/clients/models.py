@@ -62,6 +62,13 @@ class Client(models.Model):
             self.vat_id = normalise_vat_id(self.vat_id)
 
 
+class AssignmentQuerySet(models.QuerySet["Assignment"]):
+    def in_cover_order(self) -> "AssignmentQuerySet":
+        """Lead first, then backup 1, backup 2, …: who gets the work when the one before is away."""
+        lead_first = models.Case(models.When(role="lead", then=0), default=1)
+        return self.order_by(lead_first, "position", "created_at", "pk")
+
+
 class Assignment(models.Model):
     """An assistant on a client's team. Agencies put two or three on one client."""
 
@@ -72,7 +79,11 @@ class Assignment(models.Model):
     client = models.ForeignKey(Client, on_delete=models.CASCADE, related_name="assignments")
     person = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="assignments")
     role = models.CharField(_("role"), max_length=10, choices=Role.choices, default=Role.LEAD)
+    # The order of cover: leads first, then the backups by position (backup 1, backup 2, …).
+    position = models.PositiveSmallIntegerField(_("order of cover"), default=0)
     created_at = models.DateTimeField(auto_now_add=True)
+
+    objects = AssignmentQuerySet.as_manager()
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["client", "person"], name="one_assignment_per_person")]

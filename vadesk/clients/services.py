@@ -76,8 +76,12 @@ def dossier_fact_delete(*, by: Person, fact: DossierFact) -> None:
     fact.delete()
 
 
-def client_team_set(*, by: Person, client: Client, roles: dict[int, str]) -> None:
-    """The client's team becomes exactly `roles` (person id → role): others are taken off the client."""
+def client_team_set(*, by: Person, client: Client, roles: dict[int, str], order: dict[int, int] | None = None) -> None:
+    """The client's team becomes exactly `roles` (person id → role): others are taken off the client.
+
+    `order` (person id → 1, 2, 3 …) is the order of cover: who gets the work when the one before is away.
+    Leads come first whatever their number; people left without a number keep theirs.
+    """
     check_owner(by, client.organisation_id)
     staff = set(
         Membership.objects.filter(
@@ -89,7 +93,12 @@ def client_team_set(*, by: Person, client: Client, roles: dict[int, str]) -> Non
     )
     if set(roles) - staff or set(roles.values()) - set(Assignment.Role.values):
         raise ValidationError(_("Only the organisation's staff can be on a client's team."))
+    if order and any(not 0 < n <= 99 for n in order.values()):
+        raise ValidationError(_("The order of cover is a number from 1 to 99."))
     with transaction.atomic():
         client.assignments.exclude(person_id__in=roles).delete()
         for person_id, role in roles.items():
-            Assignment.objects.update_or_create(client=client, person_id=person_id, defaults={"role": role})
+            defaults: dict[str, object] = {"role": role}
+            if order and person_id in order:
+                defaults["position"] = order[person_id]
+            Assignment.objects.update_or_create(client=client, person_id=person_id, defaults=defaults)

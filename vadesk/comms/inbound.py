@@ -37,7 +37,7 @@ from vadesk.comms import conf
 from vadesk.comms.addresses import organisation_from_address, task_from_address, task_from_subject
 from vadesk.comms.models import Attachment, InboundMessage, OutboxMessage
 from vadesk.tasks.models import Comment, Source, Task
-from vadesk.tasks.services import task_client_reply, task_create
+from vadesk.tasks.services import task_client_reply, task_create, task_request
 
 log = logging.getLogger(__name__)
 Outcome = InboundMessage.Outcome
@@ -394,34 +394,16 @@ def _as_calendar_reply(
     return _store(key, raw, parsed, Outcome.CALENDAR, organisation_id=organisation_id, note=done)
 
 
-def _leads(client: Client) -> list[Person]:
-    """The client's lead assistants who are still staff for it, in one query.
-
-    Same rule as clients.scoping.is_staff_for (an active owner of the organisation, or an active assistant
-    there who is assigned to the client — the lead assignment is that assignment), without a query per lead.
-    """
-    staff = Membership.objects.filter(
-        organisation_id=client.organisation_id,
-        is_active=True,
-        role__in=[Membership.Role.OWNER, Membership.Role.ASSISTANT],
-    ).values("person_id")
-    return list(
-        Person.objects.filter(pk__in=client.assignments.filter(role="lead").values("person_id"))
-        .filter(pk__in=staff)
-        .order_by("pk")
-    )
-
-
 def _as_task(key: str, raw: bytes, parsed: Parsed, client: Client, *, author_id: int | None) -> InboundMessage:
-    author = Person.objects.get(pk=author_id) if author_id else None
-    task = task_create(
-        by=author,
-        client=client,
-        title=parsed.subject or "(no subject)",
-        description=parsed.text[:20000],
-        source=Source.EMAIL,
-        assignees=_leads(client),
-    )
+    title = parsed.subject or "(no subject)"
+    description = parsed.text[:20000]
+    if author_id:  # the client's own portal user wrote: a request of theirs, as if asked in the portal
+        author = Person.objects.get(pk=author_id)
+        task = task_request(by=author, client=client, title=title, description=description, source=Source.EMAIL)
+    else:  # a contact without a login: the routing rule chooses who gets it
+        task = task_create(
+            by=None, client=client, title=title, description=description, source=Source.EMAIL, routed=True
+        )
     return _store(
         key, raw, parsed, Outcome.TASK, organisation_id=client.organisation_id, task_id=task.pk, client_id=client.pk
     )

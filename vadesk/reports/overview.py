@@ -31,7 +31,8 @@ from vadesk.invoicing.scoping import invoices_for
 from vadesk.tasks.models import Task
 from vadesk.tasks.scoping import tasks_for
 from vadesk.team.capacity import absent_hours, pattern_for, public_holiday
-from vadesk.team.models import Absence, Profile
+from vadesk.team.models import Absence, CoverageWarning, Profile
+from vadesk.team.scoping import coverage_warnings_for
 from vadesk.timesheets.balances import balances_of, terms_of
 from vadesk.timesheets.models import EngagementPeriodUsage, TimeEntry
 
@@ -72,6 +73,7 @@ class Overview:
     outbox_failed: int
     sync_failures: list[Calendar]
     team: list[AssistantLoad]
+    coverage: list[CoverageWarning]  # the coverage check's findings (owners only; vadesk/team/coverage.py)
     week_start: date
     hours_per_week: list[tuple[date, int]] = field(default_factory=list)  # Monday, minutes
     revenue_per_month: list[tuple[date, Decimal]] = field(default_factory=list)  # first day, net
@@ -117,6 +119,7 @@ def overview(
             .order_by("-sync_failures", "id")[:SHOWN]
         ),
         team=_team(organisation, clients, now, monday),
+        coverage=list(coverage_warnings_for(person, organisation.pk)[:SHOWN]),
         week_start=monday,
         hours_per_week=hours_per_week(clients, monday) if charts else [],
         revenue_per_month=revenue_per_month(person, organisation, today) if charts else [],

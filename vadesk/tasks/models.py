@@ -199,3 +199,18 @@ class RecurringTask(models.Model):
     def clean(self) -> None:
         if self.rrule and self.first_due_at:
             parse_rrule(self.rrule, self.first_due_at)
+
+
+class RoutingNote(models.Model):
+    """Why a task that arrived went to whom: one line of its history, written when the work was routed.
+
+    `reason` holds the facts, not a sentence, so that each reader sees it in their own language
+    (`vadesk.tasks.routing.describe`): the rule that decided, who was away until when, who got it.
+    """
+
+    task = models.ForeignKey(Task, on_delete=models.CASCADE, related_name="routing_notes")
+    reason = models.JSONField(default=dict)
+    at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["at", "id"]

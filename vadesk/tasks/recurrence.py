@@ -14,7 +14,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from vadesk.clients.scoping import is_staff_for
-from vadesk.tasks.models import RecurringTask, Source, Status, Task, Transition
+from vadesk.tasks import routing
+from vadesk.tasks.models import RecurringTask, RoutingNote, Source, Status, Task, Transition
 from vadesk.tasks.rrule import parse_rrule as parse_rrule
 
 MAX_OCCURRENCES_PER_RUN = 60
@@ -79,8 +80,13 @@ def _spawn(template: RecurringTask, due: datetime) -> int:
                 recurrence=template,
                 occurrence_at=due,
             )
-            task.assignees.set(template.assignees.all())
+            # Who does it is decided for the day it is due: a named assistant away then hands it to the cover.
+            route = routing.route(
+                client=template.client, category=template.category, at=due, preferred=template.assignees.all()
+            )
+            task.assignees.set(route.people)
             Transition.objects.create(task=task, from_status="", to_status=Status.NEW, by=None)
+            RoutingNote.objects.create(task=task, reason=route.reason())
     except IntegrityError:
         return 0  # another worker created this occurrence first
     return 1

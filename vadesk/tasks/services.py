@@ -16,7 +16,8 @@ from vadesk.clients.models import Client
 from vadesk.clients.scoping import is_staff_for
 from vadesk.engagements.models import Engagement
 from vadesk.lib.hooks import Hook
-from vadesk.tasks.models import TRANSITIONS, ChecklistItem, Comment, Source, Status, Task, Transition
+from vadesk.tasks import routing
+from vadesk.tasks.models import TRANSITIONS, ChecklistItem, Comment, RoutingNote, Source, Status, Task, Transition
 
 # Events others act on (notifications registers in its AppConfig.ready()); fired inside the change's transaction.
 task_requested = Hook("tasks.requested")  # task=: a new request from the client's side (portal or mail)
@@ -40,9 +41,13 @@ def task_create(
     engagement: Engagement | None = None,
     assignees: Iterable[Person] = (),
     checklist: Iterable[str] = (),
+    routed: bool = False,  # work that arrived (mail, phone): the routing rule chooses who gets it
 ) -> Task:
     if by is not None:
         _check_team(by, client)
+    assignees = list(assignees)
+    if routed and assignees:
+        raise ValueError("a routed task takes its assignees from the routing rule")
     return _task_save(
         by=by,
         client=client,
@@ -55,6 +60,7 @@ def task_create(
         engagement=engagement,
         assignees=assignees,
         checklist=checklist,
+        route=routing.route(client=client, category=category, at=timezone.now()) if routed else None,
     )
 
 
@@ -71,14 +77,19 @@ def _task_save(
     engagement: Engagement | None,
     assignees: Iterable[Person],
     checklist: Iterable[str],
+    route: routing.Route | None = None,
 ) -> Task:
+    """`route`: the routing rule's decision, whose people become the assignees (already checked to be staff)."""
     if not title.strip():
         raise ValidationError({"title": _("Give the task a title.")})
     if engagement is not None and engagement.client_id != client.pk:
         raise ValidationError({"engagement": _("This engagement belongs to another client.")})
     engagement = engagement or default_engagement(client)
-    assignees = list(assignees)
-    _check_assignees(client, assignees)
+    if route is not None:
+        assignees = route.people
+    else:
+        assignees = list(assignees)
+        _check_assignees(client, assignees)
     task = Task(
         client=client,
         engagement=engagement,
@@ -96,6 +107,8 @@ def _task_save(
         task.save()
         task.assignees.set(assignees)
         Transition.objects.create(task=task, from_status="", to_status=Status.NEW, by=by)
+        if route is not None:
+            RoutingNote.objects.create(task=task, reason=route.reason())
         ChecklistItem.objects.bulk_create(
             [ChecklistItem(task=task, text=t.strip(), position=i) for i, t in enumerate(checklist) if t.strip()]
         )
@@ -106,16 +119,18 @@ def _task_save(
     return task
 
 
-def task_request(*, by: Person, client: Client, title: str, description: str, due_at: datetime | None = None) -> Task:
-    """A client user's request from the portal: it lands as a new task with the client's lead assistants."""
+def task_request(
+    *,
+    by: Person,
+    client: Client,
+    title: str,
+    description: str,
+    due_at: datetime | None = None,
+    source: str = Source.PORTAL,
+) -> Task:
+    """A client user's request from the portal: the routing rule chooses who gets it (by default the leads)."""
     if not _may_read(by, client):
         raise PermissionDenied(_("You cannot ask for work for this client."))
-    # A lead whose membership ended keeps a stale assignment; skip them rather than refuse the client's request.
-    leads = [
-        a.person
-        for a in client.assignments.select_related("person").filter(role="lead")
-        if is_staff_for(a.person, client)
-    ]
     return _task_save(
         by=by,
         client=client,
@@ -124,10 +139,11 @@ def task_request(*, by: Person, client: Client, title: str, description: str, du
         category="other",
         priority=2,
         due_at=due_at,
-        source=Source.PORTAL,
+        source=source,
         engagement=None,
-        assignees=leads,
+        assignees=(),
         checklist=(),
+        route=routing.route(client=client, category="other", at=timezone.now()),
     )
 
 

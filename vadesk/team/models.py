@@ -182,3 +182,24 @@ class Interest(models.Model):
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["client", "person"], name="one_interest_per_client_person")]
+
+
+class CoverageWarning(models.Model):
+    """One finding of the daily coverage check (`vadesk.team.coverage`), kept until the next check."""
+
+    class Kind(models.TextChoices):
+        NOBODY_THERE = "nobody", _("Nobody of the team is there")
+        TOO_LITTLE_ROOM = "room", _("The team has too little room")
+
+    organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="coverage_warnings")
+    client = models.ForeignKey("clients.Client", on_delete=models.CASCADE, related_name="coverage_warnings")
+    kind = models.CharField(max_length=6, choices=Kind.choices)
+    start_date = models.DateField()
+    end_date = models.DateField()
+    needed = models.DecimalField(max_digits=6, decimal_places=2, null=True)  # hours a week, for "too little room"
+    free = models.DecimalField(max_digits=6, decimal_places=2, null=True)
+    checked_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["start_date", "client_id", "kind"]
+        indexes = [models.Index(fields=["organisation", "start_date"], name="coverage_org_start")]

@@ -6,13 +6,14 @@ special-category data) only owners and the absent person themself see. Client us
 
 from __future__ import annotations
 
+from django.db.models import QuerySet
 from django.http import Http404
 from django.utils.translation import gettext as _
 
 from vadesk.accounts.access import reach_of
 from vadesk.accounts.models import Membership, Person
 from vadesk.clients.scoping import get_in_reach
-from vadesk.team.models import Absence, AbsenceQuerySet, Interest
+from vadesk.team.models import Absence, AbsenceQuerySet, CoverageWarning, Interest
 
 
 def absences_for(person: Person, organisation_id: int) -> AbsenceQuerySet:
@@ -63,3 +64,10 @@ def interest_for(person: Person, client_pk: object) -> Interest:
         return rows.select_related("client").get(client_id=int(str(client_pk)))
     except (Interest.DoesNotExist, ValueError, TypeError):
         raise Http404 from None
+
+
+def coverage_warnings_for(person: Person, organisation_id: int) -> QuerySet[CoverageWarning]:
+    """The kept findings of the coverage check: for the organisation's owners only."""
+    if organisation_id not in reach_of(person).owner_of:
+        return CoverageWarning.objects.none()
+    return CoverageWarning.objects.filter(organisation_id=organisation_id).select_related("client")

@@ -15,6 +15,7 @@ from vadesk.accounts.access import reach_of
 from vadesk.accounts.models import Membership, Organisation, Person
 from vadesk.team import matching
 from vadesk.team.capacity import subdivisions
+from vadesk.team.jobs import coverage_check_job
 from vadesk.team.models import (
     WEEKDAY_KEYS,
     Absence,
@@ -269,7 +270,14 @@ def absence_request(
     _check_overlap(absence)
     absence.full_clean()
     absence.save()
+    if absence.status == Absence.Status.APPROVED:
+        _recheck_coverage(absence.organisation_id)
     return absence
+
+
+def _recheck_coverage(organisation_id: int) -> None:
+    """An absence that stands (or no longer does) changes who is there: check the coming days again, after commit."""
+    transaction.on_commit(lambda: coverage_check_job.enqueue(organisation_id=organisation_id))
 
 
 @transaction.atomic
@@ -287,6 +295,8 @@ def absence_decide(*, by: Person, absence: Absence, approve: bool) -> Absence:
     absence.decided_by = by
     absence.decided_at = timezone.now()
     absence.save(update_fields=["status", "decided_by", "decided_at"])
+    if approve:
+        _recheck_coverage(absence.organisation_id)
     return absence
 
 
@@ -297,8 +307,11 @@ def absence_cancel(*, by: Person, absence: Absence) -> Absence:
     if absence.status not in (Absence.Status.REQUESTED, Absence.Status.APPROVED):
         raise ValidationError(_("This absence no longer stands."))
     _check_dates(absence.organisation, absence.start_date, absence.end_date)
+    was_approved = absence.status == Absence.Status.APPROVED
     absence.status = Absence.Status.CANCELLED
     absence.save(update_fields=["status"])
+    if was_approved:
+        _recheck_coverage(absence.organisation_id)
     return absence
 
 

@@ -73,6 +73,7 @@ def team_calendar(request):
             "rows": rows,
             "previous": previous.strftime("%Y-%m"),
             "following": following.strftime("%Y-%m"),
+            "coverage": list(scoping.coverage_warnings_for(request.user, organisation.pk)[:50]),
         },
     )
 

@@ -36,3 +36,32 @@ def test_someone_outside_the_organisation_cannot_join_the_team(owner, assistant,
             client_team_set(by=owner, client=acme, roles={assistant.pk: "lead", person.pk: "backup"})
 
     assert _team(acme) == before
+
+
+def test_the_team_page_sets_the_order_of_cover(client, owner, assistant, colleague, acme):
+    client.force_login(owner)
+    response = client.post(
+        reverse("client_team", args=[acme.pk]),
+        {
+            f"role-{assistant.pk}": "backup",
+            f"order-{assistant.pk}": "3",
+            f"role-{colleague.pk}": "backup",
+            f"order-{colleague.pk}": "2",
+        },
+    )
+    assert response.status_code == 302
+    assert [a.person_id for a in acme.assignments.in_cover_order()] == [colleague.pk, assistant.pk]
+    page = client.get(reverse("client_team", args=[acme.pk])).content.decode()
+    assert page.index(str(colleague)) < page.index(str(assistant))  # shown in the order of cover
+
+
+def test_a_lead_comes_first_whatever_its_number_and_nonsense_numbers_are_refused(owner, assistant, colleague, acme):
+    client_team_set(
+        by=owner,
+        client=acme,
+        roles={assistant.pk: "backup", colleague.pk: "lead"},
+        order={assistant.pk: 1, colleague.pk: 5},
+    )
+    assert [a.person_id for a in acme.assignments.in_cover_order()] == [colleague.pk, assistant.pk]
+    with pytest.raises(ValidationError):
+        client_team_set(by=owner, client=acme, roles={assistant.pk: "backup"}, order={assistant.pk: 0})

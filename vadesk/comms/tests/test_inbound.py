@@ -235,7 +235,7 @@ def test_raw_bytes_are_kept_for_triage_and_on_request_for_filed_mail(org, task, 
     assert bytes(inbound_receive(raw=unknown.as_bytes()).raw) == unknown.as_bytes()
 
 
-def test_a_new_task_goes_to_the_leads_who_are_still_staff_for_the_client(
+def test_a_new_task_goes_to_the_first_lead_who_is_still_staff_for_the_client(
     acme, assistant, owner, colleague, outsider, cees
 ):
     from vadesk.accounts.models import Membership
@@ -249,4 +249,7 @@ def test_a_new_task_goes_to_the_leads_who_are_still_staff_for_the_client(
     inbound_receive(raw=mail(subject="Wie pakt dit op?").as_bytes(), envelope_recipients=[BASE])
 
     task = Task.objects.get(title="Wie pakt dit op?")
-    assert set(task.assignees.all()) == {assistant, owner}
+    assert list(task.assignees.all()) == [assistant]  # the first in the order of cover (docs/team.md)
+    Membership.objects.filter(person=assistant).update(is_active=False)
+    inbound_receive(raw=mail(subject="En dit?").as_bytes(), envelope_recipients=[BASE])
+    assert list(Task.objects.get(title="En dit?").assignees.all()) == [owner]  # never the ended or the outsider

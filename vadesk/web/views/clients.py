@@ -254,21 +254,27 @@ def engagement_edit(request, pk: int, engagement_pk: int | None = None):
 def team_edit(request, pk: int):
     client = client_for(request.user, pk, write=True, organisation=request.membership.organisation_id)
     staff = list(organisation_staff(request))
-    current = {a.person_id: a.role for a in client.assignments.all()}
+    assignments = {a.person_id: a for a in client.assignments.in_cover_order()}
     if request.method == "POST":
         roles = {p.pk: request.POST.get(f"role-{p.pk}", "") for p in staff}
+        order = {p.pk: request.POST.get(f"order-{p.pk}", "").strip() for p in staff}
         try:
             client_services.client_team_set(
                 by=request.user,
                 client=client,
                 roles={person_id: role for person_id, role in roles.items() if role in Assignment.Role.values},
+                order={person_id: int(n) for person_id, n in order.items() if n.isdigit() and len(n) <= 2},
             )
         except ValidationError as error:
             report_refusal(request, error)
         else:
             messages.success(request, _("Team saved."))
         return redirect("client_detail", pk=client.pk)
-    rows = [(p, current.get(p.pk, "")) for p in staff]
+    ranked = {person_id: n for n, person_id in enumerate(assignments, start=1)}
+    rows = [
+        (p, assignments[p.pk].role if p.pk in assignments else "", ranked.get(p.pk, ""))
+        for p in sorted(staff, key=lambda p: (ranked.get(p.pk, 999), str(p)))
+    ]
     return render(request, "web/team_edit.html", {"client": client, "rows": rows, "roles": Assignment.Role.choices})
 
 

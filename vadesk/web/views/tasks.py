@@ -22,6 +22,7 @@ from vadesk.lib.formfields import changed_values
 from vadesk.lib.pages import apply_validation_error, back, report_refusal
 from vadesk.lib.params import param_choice, param_id
 from vadesk.tasks.models import Category, ChecklistItem, Priority, Status, Task
+from vadesk.tasks.routing import describe as describe_routing
 from vadesk.tasks.scoping import task_for, tasks_for
 from vadesk.tasks.services import (
     checklist_item_add,
@@ -272,6 +273,7 @@ def _task_context(request, task: Task) -> dict:
         "comments": task.comments.select_related("author"),
         "checklist": task.checklist.all(),
         "transitions": task.transitions.select_related("by"),
+        "routing": [(note.at, describe_routing(note.reason)) for note in task.routing_notes.all()],
         "entries": task.time_entries.select_related("person").order_by("-work_date", "-id"),
         "running": running,
         "running_here": running is not None and running.task_id == task.pk,
