@@ -440,7 +440,7 @@ def bank(request):
         .annotate(stored_amount=Cast("amount", output_field=CharField()))
     )
     for line in lines:
-        line.amount = readable_amount(line.stored_amount)  # type: ignore[attr-defined,assignment]
+        line.amount = readable_amount(line.stored_amount)  # type: ignore[assignment]
     open_invoices = Invoice.objects.for_organisation(organisation).unpaid().with_amount_due().select_related("client")
     return render(request, "invoicing/bank.html", {"form": form, "lines": lines, "open_invoices": open_invoices})
 
@@ -470,14 +470,18 @@ def bank_resolve(request, line_pk: int):
 @require_http_methods(["GET", "POST"])
 def export_view(request):
     """The CSV at once; the ZIP with every PDF and XML (a POST) as a job whose page offers the download."""
-    data = request.POST if request.method == "POST" else request.GET
-    form = ExportForm(data)
+    if request.method == "POST":
+        form = ExportForm(request.POST)
+        wanted = param_choice(request.POST, "as", ["csv", "zip"], "csv")
+    else:
+        form = ExportForm(request.GET)
+        wanted = param_choice(request.GET, "as", ["csv", "zip"], "csv")
     if not form.is_valid():
         report_form_errors(request, form)
         return redirect("invoicing:list")
     start, end = form.cleaned_data["start"], form.cleaned_data["end"]
     organisation = request.membership.organisation
-    if data.get("as") == "zip":
+    if wanted == "zip":
         if request.method != "POST":  # starting work is a POST (with its CSRF token), never a link
             return HttpResponseNotAllowed(["POST"])
         run = run_start(

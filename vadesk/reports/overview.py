@@ -92,7 +92,8 @@ def overview(
     low, excess = _balances(clients, today)
     unbilled, unbilled_count = _unbilled(clients, today)
     invoices = invoices_for(person, write=True, organisation=organisation.pk).unpaid().filter(due_date__lt=today)
-    due = invoices.with_amount_due().filter(amount_due__gt=0)
+    # django-stubs cannot see with_amount_due's annotations (amount_due), as in invoicing.reminders.
+    due = invoices.with_amount_due().filter(amount_due__gt=0)  # type: ignore[misc]
     outbox = outbox_of(person, organisation.pk).aggregate(
         waiting=Count("pk", filter=Q(state=OutboxMessage.State.PENDING, not_before__lte=now)),
         failed=Count("pk", filter=Q(state__in=[OutboxMessage.State.FAILED, OutboxMessage.State.UNCERTAIN])),
@@ -270,6 +271,8 @@ def revenue_per_month(person: Person, organisation: Organisation, today: date, m
         .values_list("issue_date", "kind", "net_total")
     )
     for issued, kind, net in rows:
+        if issued is None:
+            continue
         sign = -1 if kind == Invoice.Kind.CREDIT_NOTE else 1
         totals[calc.month_start(issued)] += sign * abs(net)
     return sorted(totals.items())

@@ -7,6 +7,7 @@ from decimal import Decimal
 
 import pytest
 import time_machine
+from django.urls import reverse
 
 from vadesk.accounts.models import Membership
 from vadesk.clients.models import Assignment, Client
@@ -134,8 +135,8 @@ def test_the_owners_today_page_and_dashboard_show_the_warnings(client, org, acme
         away(org, owner, person, date(2026, 12, 7), date(2026, 12, 8))
     coverage_refresh(organisation=org, today=TODAY)
     login(client, owner)
-    for url in ("/", "/dashboard/"):
+    for url in (reverse("today"), reverse("dashboard")):
         page = client.get(url).content.decode()
         assert "Acme B.V.: nobody of the team is there from 7 December to 8 December" in page, url
     login(client, pair[0])
-    assert "nobody of the team is there" not in client.get("/").content.decode()
+    assert "nobody of the team is there" not in client.get(reverse("today")).content.decode()

@@ -3,12 +3,13 @@
 from django.shortcuts import render
 
 from vadesk.accounts.decorators import staff_required
+from vadesk.lib.params import param_text
 from vadesk.reports.search import MAX_LENGTH, MIN_LENGTH, search
 
 
 @staff_required
 def search_page(request):
-    text = request.GET.get("q", "")
+    text = param_text(request.GET, "q", max_length=MAX_LENGTH * 2)
     results = search(request.user, request.membership.organisation_id, text)
     return render(
         request,

@@ -54,7 +54,7 @@ def board(request):
     organisation_id = request.membership.organisation_id
     clients = clients_for(request.user, write=True, organisation=organisation_id)
     staff = organisation_staff(request)
-    filters = board_filters(request.GET, staff)
+    filters = _board_filters(request, staff)
     tasks = (
         Task.objects.filter(client__in=clients)
         .select_related("client")
@@ -100,21 +100,21 @@ DUE_CHOICES = [
 ]
 
 
-def board_filters(params, staff) -> dict:
+def _board_filters(request, staff) -> dict:
     """The board's filters from the query string (read by vadesk.lib.params); anything malformed is no filter."""
-    scope = param_choice(params, "scope", ["mine", "all"], "mine")
-    client = param_id(params, "client")
-    assignee = param_id(params, "assignee")
-    priority = param_id(params, "priority")
+    scope = param_choice(request.GET, "scope", ["mine", "all"], "mine")
+    client = param_id(request.GET, "client")
+    assignee = param_id(request.GET, "assignee")
+    priority = param_id(request.GET, "priority")
     staff_ids = set(staff.values_list("pk", flat=True)) if assignee else set()
     return {
         # A chosen assignee means everyone's tasks on my clients, filtered to theirs.
         "scope": "all" if assignee in staff_ids else scope,
         "client": str(client) if client else "",
         "assignee": str(assignee) if assignee in staff_ids else "",
-        "category": param_choice(params, "category", Category.values, ""),
+        "category": param_choice(request.GET, "category", Category.values, ""),
         "priority": str(priority) if priority in Priority.values else "",
-        "due": param_choice(params, "due", [key for key, _label in DUE_CHOICES], ""),
+        "due": param_choice(request.GET, "due", [key for key, _label in DUE_CHOICES], ""),
     }
 
 
