@@ -18,11 +18,11 @@ def agenda_sync_job() -> str:
 
 
 @job(max_attempts=3)
-def calendar_import_job(*, run_id: int, calendar_id: int) -> int:
+def calendar_import_job(*, run_id: int, calendar_id: int, organisation_id: int) -> int:
     """An uploaded .ics the page stored, put into its calendar: parsed, checked and expanded before the one
     short transaction that writes it (vadesk/agenda/importing.py); a file that cannot be used changes nothing,
     and each event left out is named on the run's page. Idempotent: a second import of a file adds nothing.
-    Returns the number of events imported."""
+    Returns the number of events imported. (`organisation_id` lists a failed import for the owners on /jobs/.)"""
     try:
         with run_progress(run_id) as progress:
             person = progress.run.started_by
@@ -30,7 +30,7 @@ def calendar_import_job(*, run_id: int, calendar_id: int) -> int:
             calendar = (
                 staff_calendars(person, progress.run.organisation_id).filter(pk=calendar_id).first() if person else None
             )
-            if calendar is None:
+            if calendar is None or progress.run.organisation_id != organisation_id:
                 progress.problem(gettext_noop("This calendar is no longer within your reach."))
                 return 0
             progress.set_total(1)

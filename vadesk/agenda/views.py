@@ -163,6 +163,7 @@ def _import(request, calendar: Calendar, upload, back: str) -> HttpResponse | No
         upload=upload,
         upload_name="calendar.ics",
         calendar_id=calendar.pk,
+        organisation_id=request.membership.organisation_id,
     )
     return redirect("jobs:run", pk=run.pk)
 
