@@ -6,7 +6,7 @@ import time
 
 import pytest
 
-from vadesk.ops.tests.servers import base_env, children, get, manage, serve
+from vadesk.ops.tests.servers import START_SECONDS, base_env, children, get, manage, serve
 
 pytestmark = pytest.mark.slow
 TOKEN = "serve-test-token"
@@ -86,10 +86,10 @@ def test_hup_replaces_the_workers_and_the_server_keeps_answering(web):
     before_count = scrape(url)[HEALTHZ]
     old = children(process.pid)
     process.popen.send_signal(signal.SIGHUP)
-    deadline = time.monotonic() + 60
+    deadline = time.monotonic() + START_SECONDS
     while time.monotonic() < deadline:
         # Not one request lost: while the new workers boot, connections wait in the listen queue.
-        assert get(f"{url}/healthz", timeout=60)[0] == 200
+        assert get(f"{url}/healthz", timeout=START_SECONDS)[0] == 200
         now = children(process.pid)
         if len(now) == 2 and not now & old:
             break
