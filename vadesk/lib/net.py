@@ -14,6 +14,7 @@ from __future__ import annotations
 import http.client
 import ipaddress
 import socket
+import ssl
 import urllib.error
 import urllib.request
 from dataclasses import dataclass
@@ -135,8 +136,11 @@ class _RedirectHandler(urllib.request.HTTPRedirectHandler):
         return super().redirect_request(req, fp, code, msg, headers, newurl)
 
 
-def opener_checked(*, allowed: Allowed, follow_redirects: bool = True) -> urllib.request.OpenerDirector:
-    """Without follow_redirects a 3xx answer raises HTTPError like any other non-2xx (webhook deliveries)."""
+def opener_checked(
+    *, allowed: Allowed, follow_redirects: bool = True, context: ssl.SSLContext | None = None
+) -> urllib.request.OpenerDirector:
+    """Without follow_redirects a 3xx answer raises HTTPError like any other non-2xx (webhook deliveries).
+    `context`: a TLS context to reuse; a new default one loads the system's CA certificates (some 10-300 ms)."""
     http_conn = _checked_connection(http.client.HTTPConnection, allowed)
     https_conn = _checked_connection(http.client.HTTPSConnection, allowed)
 
@@ -151,7 +155,7 @@ def opener_checked(*, allowed: Allowed, follow_redirects: bool = True) -> urllib
     opener = urllib.request.OpenerDirector()  # not build_opener: that adds the proxy, ftp and file handlers
     for handler in (
         HTTPHandler(),
-        HTTPSHandler(),
+        HTTPSHandler(context=context),
         urllib.request.HTTPDefaultErrorHandler(),
         *([_RedirectHandler()] if follow_redirects else []),
         urllib.request.HTTPErrorProcessor(),

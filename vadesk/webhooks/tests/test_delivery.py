@@ -2,9 +2,18 @@
 
 from __future__ import annotations
 
+import http.server
+import ipaddress
+import ssl
+import threading
 import time
+from datetime import UTC, datetime, timedelta
 
 import pytest
+from cryptography import x509
+from cryptography.hazmat.primitives import hashes, serialization
+from cryptography.hazmat.primitives.asymmetric import ec
+from cryptography.x509.oid import NameOID
 from django.db import transaction
 from django_tasks_db.models import DBTaskResult
 
@@ -14,7 +23,7 @@ from vadesk.tasks.services import task_create
 from vadesk.webhooks import sending
 from vadesk.webhooks.jobs import webhook_deliver_job
 from vadesk.webhooks.models import EXCERPT_BYTES, Delivery
-from vadesk.webhooks.services import endpoint_secret_rotate
+from vadesk.webhooks.services import endpoint_create, endpoint_secret_rotate
 from vadesk.webhooks.signing import signature
 
 pytestmark = pytest.mark.django_db
@@ -163,3 +172,61 @@ def test_a_paused_endpoint_gets_nothing(registered, receiver, assistant, acme):
     registered.endpoint.save(update_fields=["is_active"])
     make_task(assistant, acme)
     assert Delivery.objects.count() == 0
+
+
+def _self_signed(tmp_path) -> tuple[str, str]:
+    """A certificate for 127.0.0.1 that no authority signed: a verifying client must refuse it."""
+    key = ec.generate_private_key(ec.SECP256R1())
+    name = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, "127.0.0.1")])
+    now = datetime.now(UTC)
+    cert = (
+        x509.CertificateBuilder()
+        .subject_name(name)
+        .issuer_name(name)
+        .public_key(key.public_key())
+        .serial_number(x509.random_serial_number())
+        .not_valid_before(now - timedelta(days=1))
+        .not_valid_after(now + timedelta(days=1))
+        .add_extension(x509.SubjectAlternativeName([x509.IPAddress(ipaddress.ip_address("127.0.0.1"))]), False)
+        .sign(key, hashes.SHA256())
+    )
+    cert_path, key_path = tmp_path / "cert.pem", tmp_path / "key.pem"
+    cert_path.write_bytes(cert.public_bytes(serialization.Encoding.PEM))
+    key_path.write_bytes(
+        key.private_bytes(serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, serialization.NoEncryption())
+    )
+    return str(cert_path), str(key_path)
+
+
+def test_an_https_endpoint_with_a_certificate_nobody_signed_is_refused(owner, org, assistant, acme, tmp_path, settings):
+    settings.FETCH_ALLOWED = allowed_parse("127.0.0.1")
+    received: list[bytes] = []
+
+    class Handler(http.server.BaseHTTPRequestHandler):
+        def do_POST(self) -> None:
+            received.append(self.rfile.read(int(self.headers.get("Content-Length", "0"))))
+            self.send_response(200)
+            self.end_headers()
+
+        def log_message(self, *args: object) -> None:
+            pass
+
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+    tls = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+    tls.load_cert_chain(*_self_signed(tmp_path))
+    server.socket = tls.wrap_socket(server.socket, server_side=True)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    try:
+        endpoint_create(
+            by=owner,
+            organisation_id=org.pk,
+            url=f"https://127.0.0.1:{server.server_address[1]}/",
+            events=["task.created"],
+        )
+        make_task(assistant, acme)
+        assert sending.delivery_attempt(delivery_id=Delivery.objects.get().pk) == "pending"
+    finally:
+        server.shutdown()
+        server.server_close()
+    assert received == []
+    assert "CERTIFICATE_VERIFY_FAILED" in Delivery.objects.get().error.upper().replace(" ", "_")
