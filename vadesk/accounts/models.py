@@ -241,3 +241,29 @@ class SignInFailure(models.Model):
             models.Index(fields=["scope", "key", "failed_at"], name="signin_failure_lookup"),
             models.Index(fields=["failed_at"], name="signin_failure_age"),
         ]
+
+
+class Invitation(models.Model):
+    """An offer of a role to someone who already has a vadesk account (issue 10.7): no membership, and nothing of
+    the account shown to the inviting organisation, until the person accepts through the signed link."""
+
+    organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="invitations")
+    email = models.EmailField()
+    full_name = models.CharField(max_length=150, blank=True)  # as the inviting owner typed it: all they see
+    role = models.CharField(max_length=10, choices=Membership.Role.choices)
+    client = models.ForeignKey("clients.Client", null=True, blank=True, on_delete=models.CASCADE, related_name="+")
+    invited_by = models.ForeignKey(Person, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    created_at = models.DateTimeField(default=timezone.now)
+    expires_at = models.DateTimeField()
+    accepted_at = models.DateTimeField(null=True, blank=True)
+    declined_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        indexes = [models.Index(fields=["organisation", "email"])]
+
+    def __str__(self) -> str:
+        return self.full_name or self.email
+
+    @property
+    def is_open(self) -> bool:
+        return self.accepted_at is None and self.declined_at is None and timezone.now() < self.expires_at

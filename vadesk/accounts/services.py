@@ -6,19 +6,22 @@ from collections.abc import Callable
 from datetime import timedelta
 from typing import TYPE_CHECKING
 
+from django.core import signing
 from django.core.exceptions import ValidationError
 from django.core.mail import EmailMessage
 from django.db import transaction
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
-from vadesk.accounts.models import ApiToken, Membership, Organisation, Person
+from vadesk.accounts.models import ApiToken, Invitation, Membership, Organisation, Person
 
 if TYPE_CHECKING:
     from vadesk.clients.models import Client
 
 # A message sent through Django's mail API on behalf of one organisation carries its id here (comms/mailbackend.py).
 ORGANISATION_HEADER = "X-Vadesk-Organisation"
+INVITATION_DAYS = 14
+_INVITATION_SALT = "vadesk.accounts.invitation"
 
 
 def api_token_create(*, person: Person, name: str) -> tuple[ApiToken, str]:
@@ -57,10 +60,14 @@ def member_add(
     client: Client | None = None,
     language: str = "nl",
     invite_url: Callable[[Person], str] | None = None,
-) -> Membership:
-    """Give a person a role in the organisation, creating them if new, and invite them to set a password.
+    accept_url: Callable[[str], str] | None = None,
+    by: Person | None = None,
+) -> Membership | Invitation:
+    """Give a new person a role in the organisation and invite them to set a password.
 
-    One person may belong to several organisations, so an existing e-mail address gains a membership.
+    An address that already has an account (in another organisation) gets no membership: an Invitation is sent
+    through the outbox (`accept_url(token)` is its signed link), and the person joins only by accepting it.
+    Until then the organisation knows only what its owner typed (issue 10.7).
     """
     email = (email or "").strip().lower()
     if role not in Membership.Role.values:
@@ -72,14 +79,15 @@ def member_add(
         client = None
     with transaction.atomic():
         existing = Person.objects.filter(email__iexact=email).first()
-        if existing is None:
-            if not full_name.strip():
-                raise ValidationError({"full_name": _("Enter the person's name.")})
-            person = Person.objects.create_user(email, None, full_name=full_name.strip(), language=language)
-        else:
-            person = existing
-        if Membership.objects.filter(person=person, organisation=organisation).exists():
-            raise ValidationError({"email": _("%(email)s already belongs to this organisation.") % {"email": email}})
+        if existing is not None:
+            if Membership.objects.filter(person=existing, organisation=organisation).exists():
+                raise ValidationError(
+                    {"email": _("%(email)s already belongs to this organisation.") % {"email": email}}
+                )
+            return _invite(organisation, existing, email, full_name, role, client, by, accept_url)
+        if not full_name.strip():
+            raise ValidationError({"full_name": _("Enter the person's name.")})
+        person = Person.objects.create_user(email, None, full_name=full_name.strip(), language=language)
         membership = Membership.objects.create(person=person, organisation=organisation, role=role, client=client)
         if invite_url is not None:
             # Queued with the membership (the comms outbox delivers it after commit), so no SMTP in this transaction.
@@ -102,3 +110,93 @@ def _send_invitation(person: Person, organisation: Organisation, url: str, *, ne
     EmailMessage(
         subject, "\n".join(lines), to=[person.email], headers={ORGANISATION_HEADER: str(organisation.pk)}
     ).send()
+
+
+def _invite(
+    organisation: Organisation,
+    person: Person,
+    email: str,
+    full_name: str,
+    role: str,
+    client: Client | None,
+    by: Person | None,
+    accept_url: Callable[[str], str] | None,
+) -> Invitation:
+    """An invitation to an existing account, mailed through the outbox in the caller's transaction."""
+    if Invitation.objects.filter(
+        organisation=organisation, email=email, accepted_at=None, declined_at=None, expires_at__gt=timezone.now()
+    ).exists():
+        raise ValidationError({"email": _("%(email)s has already been invited.") % {"email": email}})
+    now = timezone.now()
+    invitation = Invitation.objects.create(
+        organisation=organisation,
+        email=email,
+        full_name=full_name.strip()[:150],
+        role=role,
+        client=client,
+        invited_by=by,
+        created_at=now,
+        expires_at=now + timedelta(days=INVITATION_DAYS),
+    )
+    if accept_url is not None:
+        url = accept_url(invitation_token(invitation))
+        with translation.override(person.language):
+            subject = _("%(organisation)s invites you on vadesk") % {"organisation": organisation.name}
+            body = "\n".join(
+                [
+                    _("Hello,"),
+                    "",
+                    _("%(organisation)s invites you to work with them on vadesk as %(role)s.")
+                    % {"organisation": organisation.name, "role": invitation.get_role_display()},
+                    _("Sign in with your existing account and accept or decline here (valid for %(days)s days):")
+                    % {"days": INVITATION_DAYS},
+                    url,
+                    "",
+                    _("Until you accept, %(organisation)s sees nothing of your account.")
+                    % {"organisation": organisation.name},
+                ]
+            )
+        EmailMessage(subject, body, to=[person.email], headers={ORGANISATION_HEADER: str(organisation.pk)}).send()
+    return invitation
+
+
+def invitation_token(invitation: Invitation) -> str:
+    return signing.dumps(invitation.pk, salt=_INVITATION_SALT)
+
+
+def invitation_for(*, person: Person, token: str) -> Invitation:
+    """The open invitation this signed token names, addressed to this person; ValidationError otherwise."""
+    refused = ValidationError(_("This invitation link is not valid, has expired or has been used."))
+    try:
+        pk = signing.loads(token, salt=_INVITATION_SALT, max_age=timedelta(days=INVITATION_DAYS))
+    except signing.BadSignature:
+        raise refused from None
+    invitation = Invitation.objects.select_related("organisation").filter(pk=pk).first()
+    if invitation is None or not invitation.is_open or invitation.email.lower() != person.email.lower():
+        raise refused
+    return invitation
+
+
+def invitation_accept(*, person: Person, token: str) -> Membership:
+    """Single use: the invitation is claimed atomically, then the membership made."""
+    with transaction.atomic():
+        invitation = invitation_for(person=person, token=token)
+        claimed = Invitation.objects.filter(pk=invitation.pk, accepted_at=None, declined_at=None).update(
+            accepted_at=timezone.now()
+        )
+        if not claimed:
+            raise ValidationError(_("This invitation link is not valid, has expired or has been used."))
+        membership, _created = Membership.objects.get_or_create(
+            person=person,
+            organisation=invitation.organisation,
+            defaults={"role": invitation.role, "client": invitation.client},
+        )
+    return membership
+
+
+def invitation_decline(*, person: Person, token: str) -> None:
+    with transaction.atomic():
+        invitation = invitation_for(person=person, token=token)
+        Invitation.objects.filter(pk=invitation.pk, accepted_at=None, declined_at=None).update(
+            declined_at=timezone.now()
+        )

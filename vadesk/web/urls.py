@@ -48,6 +48,7 @@ urlpatterns = [
     path("timesheet/<int:pk>/delete/", timesheet.entry_delete, name="entry_delete"),
     path("team/", organisation.team, name="team"),
     path("team/new/", organisation.member_new, name="member_new"),
+    path("invitations/<str:token>/", organisation.invitation, name="invitation"),
     path("organisation/settings/", organisation.organisation_settings, name="organisation"),
     path("password/reset/", auth_views.PasswordResetView.as_view(), name="password_reset"),
     path("password/reset/sent/", auth_views.PasswordResetDoneView.as_view(), name="password_reset_done"),

@@ -41,6 +41,7 @@ KWARGS: dict[str, Callable] = {
     "comms:template_edit": lambda w: {"kind": "task_update", "language": "en"},
     "agenda_feed": lambda w: {"token": "0" * 43},
     "password_reset_confirm": lambda w: {"uidb64": "MQ", "token": "set-password"},
+    "invitation": lambda w: {"token": "not-a-signed-token"},
     "jobs:retry": lambda w: {"pk": "00000000-0000-4000-8000-000000000000"},
 }
 

@@ -50,13 +50,14 @@ def test_an_invited_assistant_chooses_a_password_through_the_emailed_link_and_lo
     assert client.login(username="nina@assist.example", password="a-long-new-secret-42")
 
 
-def test_a_person_of_another_organisation_gains_a_second_membership(client, owner, outsider, org):
+def test_a_person_of_another_organisation_is_invited_not_silently_made_a_member(client, owner, outsider, org):
     client.force_login(owner)
     client.post(
         reverse("member_new"), {"email": outsider.email, "full_name": "", "role": "assistant", "language": "en"}
     )
-    assert set(outsider.memberships.values_list("organisation__name", flat=True)) == {"Assist & Co", "Büro Schmidt"}
+    assert set(outsider.memberships.values_list("organisation__name", flat=True)) == {"Büro Schmidt"}
     assert Person.objects.filter(email=outsider.email).count() == 1
+    assert OutboxMessage.objects.filter(recipient=outsider.email, kind="account").exists()
 
 
 def test_a_client_user_needs_a_client_and_a_duplicate_is_refused(client, owner, assistant):

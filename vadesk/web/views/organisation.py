@@ -4,9 +4,10 @@ from datetime import timedelta
 
 from django import forms
 from django.contrib import messages
+from django.contrib.auth.decorators import login_required
 from django.contrib.auth.tokens import default_token_generator
 from django.core.exceptions import ValidationError
-from django.db.models import Count, Sum
+from django.db.models import Count, Q, Sum
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -16,8 +17,9 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from vadesk.accounts.decorators import owner_required
-from vadesk.accounts.models import Language, Membership, Organisation, Person
-from vadesk.accounts.services import member_add
+from vadesk.accounts.middleware import SESSION_KEY
+from vadesk.accounts.models import Invitation, Language, Membership, Organisation, Person
+from vadesk.accounts.services import invitation_accept, invitation_decline, invitation_for, member_add
 from vadesk.clients.models import Client
 from vadesk.lib.formfields import model_choices
 from vadesk.lib.pages import apply_validation_error
@@ -102,13 +104,22 @@ def member_new(request):
                 client=data["client"],
                 language=data["language"],
                 invite_url=lambda p: invitation_link(request, p),
+                accept_url=lambda token: request.build_absolute_uri(reverse("invitation", args=[token])),
+                by=request.user,
             )
         except ValidationError as error:
             apply_validation_error(form, request, error)
         else:
-            messages.success(
-                request, _("%(name)s was added and has been e-mailed an invitation.") % {"name": membership.person}
-            )
+            if isinstance(membership, Invitation):
+                # What the owner typed, never the account's own name (issue 10.7).
+                messages.success(
+                    request,
+                    _("%(name)s has been e-mailed an invitation and joins once they accept it.") % {"name": membership},
+                )
+            else:
+                messages.success(
+                    request, _("%(name)s was added and has been e-mailed an invitation.") % {"name": membership.person}
+                )
             return redirect("team")
     return render(request, "web/form_page.html", {"form": form, "title": _("Add a person")})
 
@@ -118,7 +129,11 @@ def team(request):
     """Owners see every assistant: their clients and hours this week and month."""
     today = timezone.localdate()
     monday, first = today - timedelta(days=today.weekday()), today.replace(day=1)
-    staff = organisation_staff(request).annotate(client_count=Count("assignments", distinct=True))
+    organisation = request.membership.organisation
+    # Clients of this organisation only: a member of two agencies shows here with this one's count.
+    staff = organisation_staff(request).annotate(
+        client_count=Count("assignments", filter=Q(assignments__client__organisation=organisation), distinct=True)
+    )
     hours = TimeEntry.objects.filter(
         engagement__client__organisation=request.membership.organisation, work_date__gte=min(monday, first)
     )
@@ -129,4 +144,33 @@ def team(request):
     client_users = request.membership.organisation.memberships.filter(role="client", is_active=True).select_related(
         "person", "client"
     )
-    return render(request, "web/team.html", {"rows": rows, "client_users": client_users})
+    invited = organisation.invitations.filter(accepted_at=None, declined_at=None, expires_at__gt=timezone.now())
+    return render(
+        request,
+        "web/team.html",
+        {"rows": rows, "client_users": client_users, "invited": invited.order_by("-created_at")},
+    )
+
+
+@login_required
+def invitation(request, token: str):
+    """The invited person, signed in with the invited address, accepts or declines; anyone else learns nothing."""
+    try:
+        found = invitation_for(person=request.user, token=token)
+    except ValidationError as error:
+        return render(request, "web/invitation.html", {"error": error.messages[0]}, status=404)
+    if request.method == "POST":
+        try:
+            if request.POST.get("answer") == "accept":
+                membership = invitation_accept(person=request.user, token=token)
+                request.session[SESSION_KEY] = membership.pk
+                messages.success(
+                    request, _("You now work with %(organisation)s.") % {"organisation": found.organisation}
+                )
+                return redirect("home")
+            invitation_decline(person=request.user, token=token)
+            messages.success(request, _("Invitation declined."))
+            return redirect("home")
+        except ValidationError as error:
+            return render(request, "web/invitation.html", {"error": error.messages[0]}, status=404)
+    return render(request, "web/invitation.html", {"invitation": found})
