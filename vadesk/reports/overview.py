@@ -89,8 +89,14 @@ def overview(
     overdue = tasks.filter(due_at__lt=now)
     low, excess = _balances(clients, today)
     unbilled, unbilled_count = _unbilled(clients, today)
-    invoices = invoices_for(person, write=True, organisation=organisation.pk).unpaid().filter(due_date__lt=today)
-    due = invoices.with_amount_due().filter(amount_due__gt=0)
+    # The agency's own receivables: invoices issued on a client's behalf (with a buyer) are the client's.
+    invoices = (
+        invoices_for(person, write=True, organisation=organisation.pk)
+        .unpaid()
+        .filter(due_date__lt=today, buyer__isnull=True)
+    )
+    # django-stubs cannot see with_amount_due's annotations (amount_due), as in invoicing/views.py.
+    due = invoices.with_amount_due().filter(amount_due__gt=0)  # type: ignore[misc]
     outbox = outbox_of(person, organisation.pk).aggregate(
         waiting=Count("pk", filter=Q(state=OutboxMessage.State.PENDING, not_before__lte=now)),
         failed=Count("pk", filter=Q(state__in=[OutboxMessage.State.FAILED, OutboxMessage.State.UNCERTAIN])),
@@ -263,10 +269,12 @@ def revenue_per_month(person: Person, organisation: Organisation, today: date, m
     rows = (
         invoices_for(person, write=True, organisation=organisation.pk)
         .final()
-        .filter(issue_date__gte=first)
+        .filter(issue_date__gte=first, buyer__isnull=True)  # on a client's behalf: the client's revenue
         .values_list("issue_date", "kind", "net_total")
     )
     for issued, kind, net in rows:
+        if issued is None:
+            continue
         sign = -1 if kind == Invoice.Kind.CREDIT_NOTE else 1
         totals[calc.month_start(issued)] += sign * abs(net)
     return sorted(totals.items())
@@ -280,19 +288,25 @@ class BurnPoint:
     available: int | None
 
 
-def burn_down(engagement: Engagement, today: date, months: int = MONTHS) -> list[BurnPoint]:
-    """Month by month: what an engagement's hours came to, up to this month (one query, the kept usage).
+def burn_downs(engagements: list[Engagement], today: date, months: int = MONTHS) -> dict[int, list[BurnPoint]]:
+    """Month by month: what each engagement's hours came to, up to this month (one query, the kept usage).
 
     A bundle or project spends one allowance over its life: `left` falls month by month. A retainer offers
-    each month anew (plus what rolled over): `left` is that month's remainder.
+    each month anew (plus what rolled over): `left` is that month's remainder. Hourly work only has `used`.
     """
-    usage = dict(
-        EngagementPeriodUsage.objects.filter(engagement=engagement, month__lte=today).values_list("month", "minutes")
-    )
+    usage: dict[int, dict[date, int]] = defaultdict(dict)
+    rows = EngagementPeriodUsage.objects.filter(engagement__in=[e.pk for e in engagements], month__lte=today)
+    for engagement_id, month, minutes in rows.values_list("engagement_id", "month", "minutes"):
+        usage[engagement_id][month] = minutes
+    return {e.pk: _burn_down(e, usage[e.pk], today, months) for e in engagements}
+
+
+def _burn_down(engagement: Engagement, usage: dict[date, int], today: date, months: int) -> list[BurnPoint]:
     terms = terms_of(engagement)
-    first = max(calc.month_start(engagement.starts_on), _months_back(today, months - 1))
+    last = calc.month_start(min(today, engagement.ends_on or today))
+    first = max(calc.month_start(engagement.starts_on), _months_back(last, months - 1))
     points, month = [], first
-    while month <= calc.month_start(today):
+    while month <= last:
         used = usage.get(month, 0)
         if engagement.kind == Engagement.Kind.RETAINER:
             balance = calc.retainer_balance(terms, usage, month)
