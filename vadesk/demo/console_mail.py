@@ -15,7 +15,7 @@ import socket
 import sys
 import threading
 import time
-from typing import TextIO
+from typing import Protocol
 
 from aiosmtpd.controller import Controller
 from django.conf import settings
@@ -27,11 +27,20 @@ from vadesk.comms.outbox import outbox_run, worker_name
 
 logger = logging.getLogger(__name__)
 
+
+class Output(Protocol):
+    """A text stream: sys.stdout, or a management command's self.stdout."""
+
+    def write(self, text: str) -> object: ...
+
+    def flush(self) -> object: ...
+
+
 BODY_LINES = 12  # enough to read a digest's first items; the rest is in the outbox
 
 
 class Printer:
-    def __init__(self, out: TextIO):
+    def __init__(self, out: Output):
         self.out = out
 
     async def handle_DATA(self, server, session, envelope) -> str:
@@ -39,7 +48,7 @@ class Printer:
         body = message.get_body(preferencelist=("plain",))
         text = body.get_content() if body is not None else ""
         lines = text.strip().splitlines()
-        attachments = [part.get_filename() for part in message.iter_attachments() if part.get_filename()]
+        attachments = [name for part in message.iter_attachments() if (name := part.get_filename())]
         self.out.write(
             "\n── mail (not sent: printed by vadesk run) ──\n"
             f"From: {envelope.mail_from}\nTo: {', '.join(envelope.rcpt_tos)}\nSubject: {message['Subject']}\n"
@@ -52,7 +61,7 @@ class Printer:
         return "250 OK"
 
 
-def console_mail_start(out: TextIO = sys.stdout) -> Controller:
+def console_mail_start(out: Output = sys.stdout) -> Controller:
     """Serve SMTP on a free loopback port and point the outbox at it; returns the running controller."""
     controller = Controller(Printer(out), hostname="127.0.0.1", port=free_port())
     controller.start()
