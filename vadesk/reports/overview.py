@@ -65,7 +65,7 @@ class Overview:
     running_low: list[tuple[Engagement, calc.Balance]]
     excess: list[tuple[Engagement, calc.Balance]]
     unbilled: list[tuple[Client, int]]  # minutes of hourly work not yet invoiced
-    unbilled_count: int
+    unbilled_count: int | None  # None: not read (the short form)
     invoices_overdue: list[Invoice]
     invoices_overdue_count: int
     invoices_overdue_amount: Decimal
@@ -82,17 +82,24 @@ class Overview:
 def overview(
     person: Person, organisation: Organisation, *, now: datetime | None = None, charts: bool = True
 ) -> Overview:
-    """What the practice must act on today, seen by `person` in `organisation` (`charts`: also the last weeks
-    and months, which only the dashboard draws)."""
+    """What the practice must act on today, seen by `person` in `organisation`; `charts=False` is the short
+    form of the owner's *today* (no charts, team table or unbilled hours)."""
     now = timezone.localtime(now or timezone.now(), ZoneInfo(organisation.time_zone))
     today = now.date()
     clients = clients_for(person, write=True, organisation=organisation.pk)
     tasks = tasks_for(person, write=True, organisation=organisation.pk).open()
     overdue = tasks.filter(due_at__lt=now)
     low, excess = _balances(clients, today)
-    unbilled, unbilled_count = _unbilled(clients, today)
-    invoices = invoices_for(person, write=True, organisation=organisation.pk).unpaid().filter(due_date__lt=today)
-    # django-stubs cannot see with_amount_due's annotations (amount_due), as in invoicing.reminders.
+    # The owner's *today* shows the short form: no charts, no team table, no unbilled hours (each reads a window
+    # of time entries); the dashboard reads everything.
+    unbilled, unbilled_count = _unbilled(clients, today) if charts else ([], None)
+    # The agency's own receivables: invoices issued on a client's behalf (with a buyer) are the client's.
+    invoices = (
+        invoices_for(person, write=True, organisation=organisation.pk)
+        .unpaid()
+        .filter(due_date__lt=today, buyer__isnull=True)
+    )
+    # django-stubs cannot see with_amount_due's annotations (amount_due), as in invoicing/views.py.
     due = invoices.with_amount_due().filter(amount_due__gt=0)  # type: ignore[misc]
     outbox = outbox_of(person, organisation.pk).aggregate(
         waiting=Count("pk", filter=Q(state=OutboxMessage.State.PENDING, not_before__lte=now)),
@@ -119,7 +126,7 @@ def overview(
             .select_related("party__client")
             .order_by("-sync_failures", "id")[:SHOWN]
         ),
-        team=_team(organisation, clients, now, monday),
+        team=_team(organisation, clients, now, monday) if charts else [],
         coverage=list(coverage_warnings_for(person, organisation.pk)[:SHOWN]),
         week_start=monday,
         hours_per_week=hours_per_week(clients, monday) if charts else [],
@@ -145,16 +152,23 @@ def _balances(clients, on: date) -> tuple[list, list]:
 def _unbilled(clients, today: date) -> tuple[list[tuple[Client, int]], int]:
     """Minutes of hourly work not yet on an invoice, per client, most first (retainers and bundles are prepaid)."""
     since = calc.month_start(today.replace(day=1) - timedelta(days=31 * (UNBILLED_MONTHS - 1)))
+    # The engagements first (a few hundred ids), so the database checks each entry against a small set
+    # instead of joining every entry of the year to its engagement.
+    client_of = dict(
+        Engagement.objects.filter(client__in=clients, kind=Engagement.Kind.HOURLY).values_list("pk", "client_id")
+    )
     rows = (
         TimeEntry.objects.counted()
         .uninvoiced()
-        .filter(engagement__client__in=clients, engagement__kind=Engagement.Kind.HOURLY, work_date__gte=since)
-        .values("engagement__client_id")
+        .filter(engagement_id__in=list(client_of), work_date__gte=since)
+        .values_list("engagement_id")
         .annotate(minutes=Sum("billed_minutes"))
-        .filter(minutes__gt=0)
-        .order_by("-minutes")
+        .order_by()
     )
-    minutes = [(row["engagement__client_id"], row["minutes"]) for row in rows]
+    per_client: dict[int, int] = defaultdict(int)
+    for engagement_id, billed in rows:
+        per_client[client_of[engagement_id]] += billed or 0
+    minutes = sorted(((pk, m) for pk, m in per_client.items() if m > 0), key=lambda pair: (-pair[1], pair[0]))
     shown = Client.objects.in_bulk([pk for pk, _ in minutes[:SHOWN]])
     return [(shown[pk], m) for pk, m in minutes[:SHOWN]], len(minutes)
 
@@ -241,7 +255,9 @@ def hours_per_week(clients, monday: date, weeks: int = WEEKS) -> list[tuple[date
     first = monday - timedelta(weeks=weeks - 1)
     rows = (
         TimeEntry.objects.filter(
-            engagement__client__in=clients, work_date__gte=first, work_date__lt=monday + timedelta(7)
+            engagement_id__in=list(Engagement.objects.filter(client__in=clients).values_list("pk", flat=True)),
+            work_date__gte=first,
+            work_date__lt=monday + timedelta(7),
         )
         .values("work_date")
         .annotate(minutes=Sum("worked_minutes"))
@@ -267,7 +283,7 @@ def revenue_per_month(person: Person, organisation: Organisation, today: date, m
     rows = (
         invoices_for(person, write=True, organisation=organisation.pk)
         .final()
-        .filter(issue_date__gte=first)
+        .filter(issue_date__gte=first, buyer__isnull=True)  # on a client's behalf: the client's revenue
         .values_list("issue_date", "kind", "net_total")
     )
     for issued, kind, net in rows:
@@ -286,19 +302,25 @@ class BurnPoint:
     available: int | None
 
 
-def burn_down(engagement: Engagement, today: date, months: int = MONTHS) -> list[BurnPoint]:
-    """Month by month: what an engagement's hours came to, up to this month (one query, the kept usage).
+def burn_downs(engagements: list[Engagement], today: date, months: int = MONTHS) -> dict[int, list[BurnPoint]]:
+    """Month by month: what each engagement's hours came to, up to this month (one query, the kept usage).
 
     A bundle or project spends one allowance over its life: `left` falls month by month. A retainer offers
-    each month anew (plus what rolled over): `left` is that month's remainder.
+    each month anew (plus what rolled over): `left` is that month's remainder. Hourly work only has `used`.
     """
-    usage = dict(
-        EngagementPeriodUsage.objects.filter(engagement=engagement, month__lte=today).values_list("month", "minutes")
-    )
+    usage: dict[int, dict[date, int]] = defaultdict(dict)
+    rows = EngagementPeriodUsage.objects.filter(engagement__in=[e.pk for e in engagements], month__lte=today)
+    for engagement_id, month, minutes in rows.values_list("engagement_id", "month", "minutes"):
+        usage[engagement_id][month] = minutes
+    return {e.pk: _burn_down(e, usage[e.pk], today, months) for e in engagements}
+
+
+def _burn_down(engagement: Engagement, usage: dict[date, int], today: date, months: int) -> list[BurnPoint]:
     terms = terms_of(engagement)
-    first = max(calc.month_start(engagement.starts_on), _months_back(today, months - 1))
+    last = calc.month_start(min(today, engagement.ends_on or today))
+    first = max(calc.month_start(engagement.starts_on), _months_back(last, months - 1))
     points, month = [], first
-    while month <= calc.month_start(today):
+    while month <= last:
         used = usage.get(month, 0)
         if engagement.kind == Engagement.Kind.RETAINER:
             balance = calc.retainer_balance(terms, usage, month)

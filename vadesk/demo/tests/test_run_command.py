@@ -27,6 +27,10 @@ def loads(monkeypatch) -> list[bool]:
 def served(monkeypatch) -> list[str]:
     addresses: list[str] = []
     monkeypatch.setattr(run, "serve", addresses.append)
+    monkeypatch.setattr(run, "worker_thread_start", lambda: None)
+    monkeypatch.setattr(run, "outbox_thread_start", lambda: None)
+    monkeypatch.setattr(run, "console_mail_start", lambda out: None)  # its own test is test_console_mail
+    monkeypatch.delenv("VADESK_SMTP_HOST", raising=False)
     return addresses
 
 
@@ -73,6 +77,17 @@ def test_run_migrates_prints_the_demo_logins_and_serves_on_the_address(db, setti
     assert served == ["127.0.0.1:8123"]
     assert settings.DATA_DIR.is_dir()
     assert owner.email in out.getvalue() and "http://127.0.0.1:8123/" in out.getvalue()
+    assert "Mail goes to this terminal" in out.getvalue()
+    assert "run inside this process" in out.getvalue()
+
+
+def test_run_says_where_mail_goes_with_a_relay_and_how_to_start_the_worker(db, settings, tmp_path, served, monkeypatch):
+    settings.DATA_DIR = tmp_path / "var"
+    monkeypatch.setenv("VADESK_SMTP_HOST", "relay.example")
+    out = StringIO()
+    call_command("run", "--no-demo", "--no-worker", stdout=out)
+    assert "delivered through the SMTP relay" in out.getvalue()
+    assert "start `vadesk worker` and `vadesk outbox_worker` in a second terminal" in out.getvalue()
 
 
 def test_run_serves_with_the_static_files_and_without_the_reloader(monkeypatch):

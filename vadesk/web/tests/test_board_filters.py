@@ -74,9 +74,13 @@ def test_bulk_close_and_assign(client, owner, assistant, tasks):
 
 def test_bulk_writes_nothing_when_one_task_refuses(client, owner, tasks):
     client.force_login(owner)
-    Task.objects.filter(pk=tasks["late"].pk).update(status=Status.DONE)  # done cannot become planned
-    client.post(reverse("board_bulk"), {"tasks": [tasks["soon"].pk, tasks["late"].pk], "action": "move:planned"})
-    assert Task.objects.get(pk=tasks["soon"].pk).status == Status.NEW
+    # The last task in the bulk's order (by id) refuses: done cannot become planned; the two before it
+    # were moved already when it refuses, and must be moved back.
+    Task.objects.filter(pk=tasks["free"].pk).update(status=Status.DONE)
+    ids = [tasks["late"].pk, tasks["soon"].pk, tasks["free"].pk]
+    response = client.post(reverse("board_bulk"), {"tasks": ids, "action": "move:planned"}, follow=True)
+    assert "cannot become" in response.content.decode()
+    assert set(Task.objects.filter(pk__in=ids[:2]).values_list("status", flat=True)) == {Status.NEW}
 
 
 def test_bulk_refuses_someone_off_the_clients_team(client, owner, colleague, tasks):

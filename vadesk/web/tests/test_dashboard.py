@@ -1,6 +1,7 @@
 """The owner's dashboard: the whole practice, owners only, each line where it is acted on, queries flat."""
 
-from datetime import date, timedelta
+import re
+from datetime import date, datetime, timedelta
 from decimal import Decimal
 
 import pytest
@@ -9,10 +10,13 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
+from vadesk.accounts.models import Membership
 from vadesk.agenda.models import Calendar
 from vadesk.agenda.parties import client_party
 from vadesk.comms.models import OutboxMessage
 from vadesk.engagements.models import Engagement
+from vadesk.invoicing.tests.conftest import billable_acme, hourly, october_hours, seller  # noqa: F401
+from vadesk.reports.overview import burn_downs, overview
 from vadesk.tasks.models import Task
 from vadesk.tasks.services import task_create
 from vadesk.timesheets.services import time_entry_log
@@ -123,4 +127,44 @@ def test_the_charts_are_svg_without_style_attributes(client, owner, assistant, h
     chart = chart[: chart.index("</svg>")]
     assert chart.count("<rect") == 12
     assert "style=" not in chart
-    assert 'height="0,' not in chart and 'x="0,' not in chart  # numbers in SVG are never localised
+    assert not re.search(r'="-?\d+,\d', chart)  # numbers in SVG are never localised (no "12,5")
+
+
+def test_overdue_invoices_and_revenue_are_the_agencys_own(client, owner, assistant, seller, october_hours):
+    from vadesk.invoicing.services import invoice_draft_create, invoice_finalise
+    from vadesk.invoicing.tests.conftest import PERIOD
+
+    acme = october_hours[0].engagement.client
+    invoice = invoice_finalise(
+        by=owner,
+        invoice=invoice_draft_create(by=owner, client=acme, period_start=PERIOD[0], period_end=PERIOD[1]),
+        issue_date=date(2026, 11, 2),
+    )
+    figures = overview(owner, acme.organisation, now=timezone.make_aware(datetime(2026, 12, 2, 10)))
+    assert [i.pk for i in figures.invoices_overdue] == [invoice.pk]
+    assert figures.invoices_overdue_amount == invoice.gross_total
+    assert dict(figures.revenue_per_month)[date(2026, 11, 1)] == invoice.net_total
+    assert figures.unbilled_count == 0  # October's hours are on the invoice now
+    client.force_login(owner)
+    page = client.get(reverse("dashboard")).content.decode()
+    assert reverse("invoicing:detail", args=[invoice.pk]) in page
+
+
+def test_the_team_line_shows_hours_against_capacity(owner, assistant, acme, hourly_acme):
+    Membership.objects.filter(person=assistant).update(weekly_capacity_hours=Decimal("20"))
+    time_entry_log(by=assistant, engagement=hourly_acme, work_date=timezone.localdate(), minutes=600)
+    figures = overview(owner, acme.organisation)
+    load = next(line for line in figures.team if line.person == assistant)
+    assert (load.minutes_this_week, load.capacity_hours, load.percent) == (600, Decimal("20"), 50)
+
+
+def test_the_client_page_draws_a_burn_down_per_engagement(client, owner, assistant, acme, bundle):
+    today = timezone.localdate()
+    last_month = today.replace(day=1) - timedelta(days=1)
+    time_entry_log(by=assistant, engagement=bundle, work_date=max(last_month, bundle.starts_on), minutes=120)
+    time_entry_log(by=assistant, engagement=bundle, work_date=today, minutes=60)
+    points = burn_downs([bundle], today)[bundle.pk]
+    assert [p.left for p in points][-2:] == [600 - 120, 600 - 180]
+    client.force_login(owner)
+    page = client.get(reverse("client_detail", args=[acme.pk])).content.decode()
+    assert 'data-testid="burn-down"' in page

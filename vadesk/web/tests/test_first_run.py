@@ -82,3 +82,12 @@ def test_a_finished_organisation_sees_no_checklist(client, owner, acme, bundle, 
     page = client.get(reverse("today")).content.decode()
     assert 'data-testid="setup-checklist"' not in page
     assert 'data-testid="practice"' in page
+
+
+@pytest.mark.slow
+def test_the_demo_organisations_are_set_up(db):
+    from vadesk.demo.loader import demo_load
+
+    demo_load()
+    for organisation in Organisation.objects.all():
+        assert all(step.done for step in setup_steps(organisation)), organisation.name

@@ -20,6 +20,7 @@ from vadesk.engagements.models import Engagement
 from vadesk.lib.formfields import changed_values, current_values
 from vadesk.lib.pages import apply_validation_error, changes_saved, report_form_errors, report_refusal
 from vadesk.lib.params import param_choice, param_int, param_month, param_text
+from vadesk.reports.overview import burn_downs
 from vadesk.tasks.models import RecurringTask, Task
 from vadesk.tasks.recurrence import (
     next_occurrences,
@@ -37,6 +38,7 @@ from vadesk.web.forms import (
     RecurringTaskForm,
 )
 from vadesk.web.views.common import organisation_staff
+from vadesk.web.views.dashboard import burn_chart
 
 CLIENTS_PER_PAGE = 48
 
@@ -98,12 +100,14 @@ def client_detail(request, pk: int):
     on = _month_param(request)
     engagements = list(client.engagements.all())
     balances = balances_of(engagements, on)
+    burn = burn_downs(engagements, on)
     q = param_text(request.GET, "q")
     tasks = Task.objects.filter(client=client).select_related("client").prefetch_related("assignees")
     context = {
         "client": client,
         "on": on,
         "engagement_rows": [(e, balances[e.pk]) for e in engagements],
+        "burn_charts": {pk: burn_chart(points) for pk, points in burn.items() if len(points) > 1},
         "facts": client.dossier.search(q).select_related("author"),
         "q": q,
         "fact_form": DossierFactForm(),

@@ -5,9 +5,9 @@ from django.utils import formats
 from django.utils.translation import gettext as _
 
 from vadesk.accounts.decorators import owner_required
-from vadesk.lib.charts import bar_chart
-from vadesk.lib.formatting import format_hours, format_money
-from vadesk.reports.overview import overview
+from vadesk.lib.charts import Chart, bar_chart
+from vadesk.lib.formatting import format_hours, format_minutes, format_money
+from vadesk.reports.overview import BurnPoint, overview
 
 
 @owner_required
@@ -33,4 +33,19 @@ def dashboard(request):
             "hours_title": _("Hours worked per week"),
             "revenue_title": _("Invoiced per month (net)"),
         },
+    )
+
+
+def burn_chart(points: list[BurnPoint]) -> Chart:
+    """Hours left after each month (a bundle, project or retainer), or used in it (hourly work)."""
+    return bar_chart(
+        [
+            (
+                formats.date_format(p.month, "M"),
+                p.used if p.left is None else p.left,
+                format_minutes(p.used if p.left is None else p.left),
+            )
+            for p in points
+        ],
+        height=120,
     )

@@ -164,6 +164,7 @@ def board_bulk(request):
         .filter(pk__in=ids)
         .select_related("client")
         .prefetch_related("assignees")
+        .order_by("pk")  # one order for every request: row locks taken in the same sequence
     )
     if len(tasks) != len(ids):
         raise Http404  # an id out of reach: the same answer as for one that does not exist

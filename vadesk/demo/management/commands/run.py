@@ -1,8 +1,11 @@
+import os
+
 from django.conf import settings
 from django.core.management import call_command
 from django.core.management.base import BaseCommand
 from django.db import connection
 
+from vadesk.demo.console_mail import console_mail_start, outbox_thread_start
 from vadesk.demo.logins import demo_logins_text
 from vadesk.demo.startup import data_dir_ensure, database_migrate, practice_prepare
 from vadesk.jobs.worker import worker_thread_start
@@ -59,7 +62,23 @@ class Command(BaseCommand):
             self.stdout.write(
                 self.style.WARNING("VADESK_DEBUG is off: the development server will not serve static files.")
             )
+        if not os.environ.get("VADESK_SMTP_HOST"):
+            console_mail_start(self.stdout)
+            self.stdout.write(
+                "Mail goes to this terminal: the outbox delivers to a loopback SMTP server that prints each message "
+                "(nothing leaves this machine). Set VADESK_SMTP_HOST to deliver through a real relay."
+            )
+        else:
+            self.stdout.write(f"Mail is delivered through the SMTP relay {settings.SMTP_HOST}:{settings.SMTP_PORT}.")
         if not no_worker:
             worker_thread_start()
-            self.stdout.write("Background jobs run in this process (a worker thread).")
+            outbox_thread_start()
+            self.stdout.write(
+                "Background jobs (the outbox and digests, reminders, notification mail, recurring tasks, calendar "
+                "sync) run inside this process: no separate worker is needed."
+            )
+        else:
+            self.stdout.write(
+                "No background jobs run here: start `vadesk worker` and `vadesk outbox_worker` in a second terminal."
+            )
         serve(addr)
