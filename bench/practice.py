@@ -988,6 +988,7 @@ def main(argv: list[str] | None = None) -> int:
         setattr(args, name, value)
     if args.clients < ASSISTANTS or args.tasks < args.clients:
         parser.error(f"need at least {ASSISTANTS} clients and one task per client")
+    sys.stdout.reconfigure(line_buffering=True)  # type: ignore[union-attr]  # a long run shows its rows as they come
     configure()
     import django
     from django.db import connection
