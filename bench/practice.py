@@ -766,6 +766,7 @@ def pages(seeded: Seeded) -> list[Page]:
         Page("portal agenda", "client", "agenda_portal", "/agenda/portal/"),
         Page("API tasks", "assistant", None, "/api/v1/tasks", query="?assignee=me", api=True),
         Page("API tasks", "owner", None, "/api/v1/tasks", api=True),
+        Page("API tasks deep", "owner", None, "/api/v1/tasks", query=_deep_task_query(seeded), api=True),
         Page("API entries", "owner", None, "/api/v1/time-entries", api=True),
         Page("API entries deep", "owner", None, "/api/v1/time-entries", query=deep, api=True),
         Page("API entries", "assistant", None, "/api/v1/time-entries", query="?person=me", api=True),
@@ -790,6 +791,17 @@ def _deep_query(seeded: Seeded) -> str:
         return f"?offset={position}"
     entry = TimeEntry.objects.order_by("-work_date", "-id").values_list("work_date", "id")[position]
     return f"?cursor={encode_cursor(*entry)}"
+
+
+def _deep_task_query(seeded: Seeded) -> str:
+    """The page half the owner's tasks down the API's list, by its cursor."""
+    from django.db.models import F
+
+    from vadesk.api.tasks import encode_cursor
+    from vadesk.tasks.models import Task
+
+    ordered = Task.objects.order_by(F("due_at").asc(nulls_last=True), "-priority", "id")
+    return f"?cursor={encode_cursor(*ordered.values_list('due_at', 'priority', 'id')[seeded.tasks // 2])}"
 
 
 ROWS = [0]
