@@ -773,6 +773,7 @@ def pages(seeded: Seeded) -> list[Page]:
         Page("board filtered", "owner", "board", "/tasks/", query="?scope=all&due=overdue&priority=4"),
         Page("API tasks", "assistant", None, "/api/v1/tasks", query="?assignee=me", api=True),
         Page("API tasks", "owner", None, "/api/v1/tasks", api=True),
+        Page("API tasks deep", "owner", None, "/api/v1/tasks", query=_deep_task_query(seeded), api=True),
         Page("API entries", "owner", None, "/api/v1/time-entries", api=True),
         Page("API entries deep", "owner", None, "/api/v1/time-entries", query=deep, api=True),
         Page("API entries", "assistant", None, "/api/v1/time-entries", query="?person=me", api=True),
@@ -797,6 +798,17 @@ def _deep_query(seeded: Seeded) -> str:
         return f"?offset={position}"
     entry = TimeEntry.objects.order_by("-work_date", "-id").values_list("work_date", "id")[position]
     return f"?cursor={encode_cursor(*entry)}"
+
+
+def _deep_task_query(seeded: Seeded) -> str:
+    """The page half the owner's tasks down the API's list, by its cursor."""
+    from django.db.models import F
+
+    from vadesk.api.tasks import encode_cursor
+    from vadesk.tasks.models import Task
+
+    ordered = Task.objects.order_by(F("due_at").asc(nulls_last=True), "-priority", "id")
+    return f"?cursor={encode_cursor(*ordered.values_list('due_at', 'priority', 'id')[seeded.tasks // 2])}"
 
 
 ROWS = [0]
@@ -996,6 +1008,7 @@ def main(argv: list[str] | None = None) -> int:
         setattr(args, name, value)
     if args.clients < ASSISTANTS or args.tasks < args.clients:
         parser.error(f"need at least {ASSISTANTS} clients and one task per client")
+    sys.stdout.reconfigure(line_buffering=True)  # type: ignore[union-attr]  # a long run shows its rows as they come
     configure()
     import django
     from django.db import connection

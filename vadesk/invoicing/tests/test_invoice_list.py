@@ -1,6 +1,6 @@
 """The invoice lists: money in the reader's notation with the currency, credit notes negative, overdue marked."""
 
-from datetime import date
+from datetime import date, timedelta
 from decimal import Decimal
 
 import pytest
@@ -79,3 +79,50 @@ def test_drafting_a_month_with_work_proposes_its_lines(client, owner, seller, oc
     client.force_login(owner)
     client.post("/invoices/new/", {"client": october_hours[0].engagement.client_id, "month": "2026-10"})
     assert Invoice.objects.get().lines.exists()
+
+
+def _final_invoices(seller, client, count: int, first: int = 0) -> None:
+    from vadesk.invoicing.models import Invoice
+
+    Invoice.objects.bulk_create(
+        Invoice(
+            organisation_id=seller.organisation_id,
+            seller=seller,
+            client=client,
+            status=Invoice.Status.FINAL,
+            number=f"P-{n:04d}",
+            issue_date=date(2026, 1, 1) + timedelta(days=n % 300),
+            due_date=date(2026, 1, 15) + timedelta(days=n % 300),
+            period_start=PERIOD[0],
+            period_end=PERIOD[1],
+            gross_total=Decimal("100.00"),
+        )
+        for n in range(first, first + count)
+    )
+
+
+def _list_counting(client, path: str) -> tuple[int, str]:
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get(path)
+    assert response.status_code == 200
+    return len(queries.captured_queries), response.content.decode()
+
+
+def test_the_staff_list_shows_a_page_of_fifty_in_the_same_queries_however_many_there_are(client, owner, seller, acme):
+    client.force_login(owner)
+    _final_invoices(seller, acme, 3)
+    few, _html = _list_counting(client, "/invoices/")
+    _final_invoices(seller, acme, 297, first=3)
+    many, html = _list_counting(client, "/invoices/")
+
+    assert many == few, (few, many)
+    assert html.count('href="/invoices/', html.index('data-testid="invoice-table"'), html.index("</table>")) == 50
+    assert 'data-testid="invoice-pager"' in html and "1 / 6 · 300" in html
+    last, last_html = _list_counting(client, "/invoices/?page=6&status=final")
+    assert last == many
+    table = last_html[last_html.index('data-testid="invoice-table"') : last_html.index("</table>")]
+    assert table.count('href="/invoices/') == 50 and "P-0000" in table  # the oldest last
+    assert 'href="?page=5&amp;status=final"' in last_html
