@@ -80,6 +80,8 @@ SCHEDULE: list[Periodic] = [
     ),
     # Follow-ups that fell due, mail held through quiet hours, daily summaries (each at the person's own time).
     Periodic("notifications.mail", "vadesk.notifications.jobs.notifications_mail_job", every=timedelta(minutes=5)),
+    # Issue 11: last month's monthly reports, from the first working day at 07:00 where the organisation is.
+    Periodic("reports.monthly", "vadesk.reports.jobs.monthly_reports_job", at=time(7, 0), per_organisation=True),
 ]
 
 

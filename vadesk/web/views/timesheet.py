@@ -110,6 +110,7 @@ def timesheet(request):
                 work_date=data["work_date"],
                 minutes=data["duration"],
                 note=data["note"],
+                client_note=data["client_note"],
                 billable=data["billable"],
             )
         except (ValidationError, PermissionDenied) as error:
@@ -151,6 +152,7 @@ def entry_edit(request, pk: int):
         "work_date": entry.work_date,
         "duration": f"{entry.worked_minutes // 60}:{entry.worked_minutes % 60:02d}",
         "note": entry.note,
+        "client_note": entry.client_note,
         "billable": entry.billable,
     }
     form = TimeEntryForm(request.POST or None, engagements=engagements, initial=initial)
@@ -169,6 +171,7 @@ def entry_edit(request, pk: int):
                 work_date=data["work_date"],
                 minutes=data["duration"],
                 note=data["note"],
+                client_note=data["client_note"],
                 billable=data["billable"],
             )
         except (ValidationError, PermissionDenied) as error:
