@@ -33,6 +33,7 @@ from vadesk.portal.exports import worklog_csv, worklog_pdf
 from vadesk.reports.models import MonthlyReport
 from vadesk.reports.monthly import report_for, reports_for
 from vadesk.reports.pdf import report_data, report_pdf
+from vadesk.reports.ratings import rating_give
 from vadesk.tasks.models import Comment, Status, Task
 from vadesk.tasks.scoping import task_for
 from vadesk.tasks.services import comment_add, task_request
@@ -265,7 +266,12 @@ def task_detail(request, pk: int):
         (entry, who(entry.person, names))
         for entry in task.time_entries.counted().select_related("person").order_by("work_date", "id")[:500]
     ]
-    return render(request, "portal/task.html", {"task": task, "comments": comments, "entries": entries, "form": form})
+    mine = task.ratings.filter(by=request.user).first()
+    return render(
+        request,
+        "portal/task.html",
+        {"task": task, "comments": comments, "entries": entries, "form": form, "my_rating": mine},
+    )
 
 
 @client_user_required
@@ -334,7 +340,8 @@ def reports(request):
 @client_user_required
 def report_detail(request, pk: int):
     report = _portal_report(request, pk)
-    return render(request, "portal/report.html", {"report": report, "data": report_data(report)})
+    mine = report.ratings.filter(by=request.user).first()
+    return render(request, "portal/report.html", {"report": report, "data": report_data(report), "my_rating": mine})
 
 
 @client_user_required
@@ -343,3 +350,36 @@ def report_download(request, pk: int):
     response = HttpResponse(report_pdf(report), content_type="application/pdf")
     response["Content-Disposition"] = content_disposition("-".join((_("report"), f"{report.month:%Y-%m}.pdf")))
     return response
+
+
+def _score(request) -> int:
+    value = request.POST.get("score", "")
+    return int(value) if value.isdigit() and len(value) == 1 else 0
+
+
+@client_user_required
+@require_POST
+def task_rate(request, pk: int):
+    """A word back on a task that is done: one to five and a comment."""
+    task = task_for(request.user, pk)
+    if task.client_id != request.portal_client.pk:
+        raise Http404
+    _rate(request, task=task)
+    return redirect("portal:task", pk=task.pk)
+
+
+@client_user_required
+@require_POST
+def report_rate(request, pk: int):
+    report = _portal_report(request, pk)
+    _rate(request, report=report)
+    return redirect("portal:report", pk=report.pk)
+
+
+def _rate(request, **rated) -> None:
+    try:
+        rating_give(by=request.user, score=_score(request), comment=request.POST.get("comment", "")[:2000], **rated)
+    except (ValidationError, PermissionDenied) as error:
+        report_refusal(request, error)
+    else:
+        messages.success(request, _("Thank you for your rating."))

@@ -47,6 +47,8 @@ def portal_pages(task):
         "portal:report": reverse("portal:report", args=[report.pk]),
         # The report PDF is compressed: vadesk/reports/tests/test_monthly_report.py reads its text.
         "portal:report_pdf": None,
+        "portal:report_rate": None,  # POST only: the report page's rating form
+        "portal:task_rate": None,  # POST only: a done task's rating form
         "agenda_portal": reverse("agenda_portal"),
         "invoicing:portal_list": reverse("invoicing:portal_list"),
         # The invoice files have their own test: test_privacy_invoice_pdf.py.

@@ -229,6 +229,8 @@ MATRIX: dict[str, Entry] = {
     "portal:consent": lambda w: {"pk": _consent(w).pk},
     "portal:report": lambda w: {"pk": _report(w).pk},
     "portal:report_pdf": lambda w: {"pk": _report(w).pk},
+    "portal:report_rate": lambda w: {"pk": _report(w).pk},
+    "portal:task_rate": lambda w: {"pk": w.task.pk},
     # agenda
     "agenda_week": lambda w: {"pk": w.acme.pk},
     "agenda_calendar_add": lambda w: {"pk": w.acme.pk},
@@ -289,6 +291,8 @@ INSIDERS = {
     "portal:consent": "acme_user",
     "portal:report": "acme_user",
     "portal:report_pdf": "acme_user",
+    "portal:report_rate": "acme_user",
+    "portal:task_rate": "acme_user",
     "invoicing:portal_download": "acme_user",
     "team:interest": "assistant",
 }
