@@ -8,6 +8,7 @@ from django.http import HttpRequest
 from django.utils.translation import gettext as _
 from ninja import Field, Query, Router, Schema
 
+from vadesk.accounts.access import reach_of
 from vadesk.accounts.models import Person
 from vadesk.api.auth import person_of
 from vadesk.api.types import (
@@ -49,7 +50,8 @@ class TimeEntryOut(Schema):
     is_running: bool
     worked_minutes: int
     billed_minutes: int
-    note: str
+    note: str = Field(description="Internal to the team: empty for the client's own users")
+    client_note: str = Field(description="The note for the client, as their work log shows it")
     billable: bool
     invoiced_at: Timestamp | None
     invoice_reference: str
@@ -59,6 +61,12 @@ class TimeEntryOut(Schema):
     @staticmethod
     def resolve_client(entry: TimeEntry) -> Client:
         return entry.engagement.client
+
+    @staticmethod
+    def resolve_note(entry: TimeEntry, context) -> str:
+        # Issue 11: the internal note never reaches the client; only the client's organisation's staff read it.
+        person = person_of(context["request"])
+        return entry.note if entry.engagement.client.organisation_id in reach_of(person).staff_of else ""
 
 
 class TimeEntryPage(Schema):
@@ -102,7 +110,8 @@ class TimeEntryIn(Input):
     work_date: Day
     minutes: int = Field(description="Minutes worked; billing rounds them by the engagement's terms")
     task: Id | None = None
-    note: str = Field("", max_length=500)
+    note: str = Field("", max_length=500, description="Internal to the team")
+    client_note: str = Field("", max_length=500, description="What the client reads in their work log")
     billable: bool = True
 
 
@@ -114,6 +123,7 @@ class TimeEntryPatch(Input):
     minutes: int | None = None
     task: Id | None = None
     note: str | None = Field(None, max_length=500)
+    client_note: str | None = Field(None, max_length=500)
     billable: bool | None = None
 
 
@@ -121,6 +131,7 @@ class TimerStartIn(Input):
     engagement: Id
     task: Id | None = None
     note: str = Field("", max_length=500)
+    client_note: str = Field("", max_length=500)
 
 
 class TimerStopIn(Input):
@@ -188,6 +199,7 @@ def log_time(request: HttpRequest, payload: TimeEntryIn):
         minutes=payload.minutes,
         task=_task(person, payload.task),
         note=payload.note,
+        client_note=payload.client_note,
         billable=payload.billable,
     )
     return _shown(person, entry)
@@ -207,6 +219,7 @@ def correct_time_entry(request: HttpRequest, entry_id: Id, payload: TimeEntryPat
         minutes=payload.minutes if payload.minutes is not None else entry.worked_minutes,
         work_date=payload.work_date or entry.work_date,
         note=payload.note if payload.note is not None else entry.note,
+        client_note=payload.client_note if payload.client_note is not None else entry.client_note,
         billable=payload.billable if payload.billable is not None else entry.billable,
     )
     return _shown(person, entry)
@@ -228,6 +241,7 @@ def start_timer(request: HttpRequest, payload: TimerStartIn):
         engagement=engagement_for(person, payload.engagement),
         task=_task(person, payload.task),
         note=payload.note,
+        client_note=payload.client_note,
     )
     return _shown(person, entry)
 

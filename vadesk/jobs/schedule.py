@@ -90,6 +90,8 @@ SCHEDULE: list[Periodic] = [
     Periodic("ops.prune", "vadesk.ops.jobs.prune_job", at=time(3, 30)),
     # The coverage check: clients nobody of their team can serve in the next 14 days, teams with too little room.
     Periodic("team.coverage", "vadesk.team.jobs.coverage_check_job", at=time(6, 0), per_organisation=True),
+    # Issue 11: last month's monthly reports, from the first working day at 07:00 where the organisation is.
+    Periodic("reports.monthly", "vadesk.reports.jobs.monthly_reports_job", at=time(7, 0), per_organisation=True),
 ]
 
 

@@ -6,9 +6,9 @@ from datetime import date
 
 from django import forms
 from django.contrib import messages
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Case, Prefetch, When
-from django.http import Http404
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.formats import date_format
@@ -21,20 +21,27 @@ from vadesk.accounts.models import Membership
 from vadesk.agenda.scoping import client_occurrences
 from vadesk.clients.models import Assignment
 from vadesk.engagements import balance as calc
-from vadesk.engagements.balance import month_end, month_start
+from vadesk.engagements.balance import month_start
 from vadesk.engagements.models import Engagement
 from vadesk.engagements.pace import Projection
 from vadesk.invoicing.models import Invoice
 from vadesk.invoicing.scoping import invoices_for
+from vadesk.lib.downloads import content_disposition
 from vadesk.lib.formatting import format_minutes
 from vadesk.lib.pages import report_form_errors, report_refusal
 from vadesk.lib.params import param_month
+from vadesk.portal.exports import worklog_csv, worklog_pdf
+from vadesk.reports.models import MonthlyReport
+from vadesk.reports.monthly import report_for, reports_for
+from vadesk.reports.pdf import report_data, report_pdf
+from vadesk.reports.ratings import rating_give
 from vadesk.tasks.models import Comment, Status, Task
 from vadesk.tasks.scoping import task_for
 from vadesk.tasks.services import comment_add, task_request
 from vadesk.timesheets.balances import balances_of, terms_of
-from vadesk.timesheets.models import TimeEntry
+from vadesk.timesheets.consent import consent_answer, consent_for, waiting_consents
 from vadesk.timesheets.pace import projections_of
+from vadesk.timesheets.worklog import WorkLog, who, work_log, work_log_policy_of
 
 
 class RequestForm(forms.Form):
@@ -134,6 +141,8 @@ def home(request):
                 for e in engagements
             ],
             "waiting": _waiting_on(client),
+            "consents": waiting_consents(client),
+            "reports": _sent_reports(request)[:3],
             "team": client.assignments.select_related("person").order_by(
                 Case(When(role=Assignment.Role.LEAD, then=0), default=1), "created_at"
             ),
@@ -199,29 +208,44 @@ def _state(invoice: Invoice, today: date) -> str:
     return "open"
 
 
+def _work_log(request) -> WorkLog:
+    return work_log(request.portal_client, _month(request), grouping=request.GET.get("group", "task"))
+
+
 @client_user_required
 def hours(request):
+    """The work log in plain words: the month's hours by task or category, with the notes meant for the client."""
     client = request.portal_client
-    on = _month(request)
-    entries = (
-        TimeEntry.objects.counted()
-        .filter(engagement__client=client, work_date__range=(month_start(on), month_end(on)))
-        .select_related("person", "task", "engagement")
-        .order_by("-work_date", "-id")
-    )
+    log = _work_log(request)
     engagements = list(client.engagements.exclude(status="draft"))
-    balances = balances_of(engagements, on)
+    balances = balances_of(engagements, log.month)
     return render(
         request,
         "portal/hours.html",
         {
             "client": client,
-            "on": on,
-            "entries": entries,
+            "on": log.month,
+            "log": log,
+            "groupings": [("task", _("By task")), ("category", _("By category"))],
             "engagement_rows": [(e, balances[e.pk]) for e in engagements],
-            "total": sum(e.billed_minutes for e in entries),
         },
     )
+
+
+@client_user_required
+def hours_export(request, fmt: str):
+    """The month's work log as CSV or PDF, for the client's own administration."""
+    log = _work_log(request)
+    stem = "-".join((_("work-log"), log.client.name, f"{log.month:%Y-%m}"))
+    if fmt == "csv":
+        content, name, kind = worklog_csv(log), f"{stem}.csv", "text/csv; charset=utf-8"
+    elif fmt == "pdf":
+        content, name, kind = worklog_pdf(log), f"{stem}.pdf", "application/pdf"
+    else:
+        raise Http404
+    response = HttpResponse(content, content_type=kind)
+    response["Content-Disposition"] = content_disposition(name)
+    return response
 
 
 @client_user_required
@@ -235,8 +259,17 @@ def task_detail(request, pk: int):
         messages.success(request, _("Thank you, your reply was sent to your assistant."))
         return redirect("portal:task", pk=task.pk)
     comments = task.comments.filter(visibility=Comment.Visibility.CLIENT).select_related("author")
-    entries = task.time_entries.counted().select_related("person")
-    return render(request, "portal/task.html", {"task": task, "comments": comments, "entries": entries, "form": form})
+    names = work_log_policy_of(task.client.organisation_id).names
+    entries = [
+        (entry, who(entry.person, names))
+        for entry in task.time_entries.counted().select_related("person").order_by("work_date", "id")[:500]
+    ]
+    mine = task.ratings.filter(by=request.user).first()
+    return render(
+        request,
+        "portal/task.html",
+        {"task": task, "comments": comments, "entries": entries, "form": form, "my_rating": mine},
+    )
 
 
 @client_user_required
@@ -262,3 +295,89 @@ def request_new(request):
     else:
         report_form_errors(request, form)
     return redirect("portal:home")
+
+
+@client_user_required
+@require_POST
+def consent_answer_view(request, pk: int):
+    """The client's answer to "may we go on beyond your hours this month?"."""
+    consent = consent_for(request.user, pk)
+    if consent.engagement.client_id != request.portal_client.pk:
+        raise Http404  # the portal answers for one client at a time: the membership's
+    try:
+        consent_answer(
+            by=request.user,
+            consent=consent,
+            answer=request.POST.get("answer", "")[:10],
+            extra_hours=request.POST.get("extra_hours", "")[:10],
+        )
+    except (ValidationError, PermissionDenied) as error:
+        report_refusal(request, error)
+    else:
+        messages.success(request, _("Thank you, your team knows your answer."))
+    return redirect("portal:home")
+
+
+def _portal_report(request, pk: int) -> MonthlyReport:
+    report = report_for(request.user, pk)
+    if report.client_id != request.portal_client.pk or report.sent_at is None:
+        raise Http404  # the portal shows one client's reports, once they went out
+    return report
+
+
+def _sent_reports(request):
+    return reports_for(request.user).filter(client=request.portal_client, sent_at__isnull=False).order_by("-month")
+
+
+@client_user_required
+def reports(request):
+    """Every monthly report that went out to the client, newest first."""
+    return render(request, "portal/reports.html", {"reports": _sent_reports(request)[:120]})
+
+
+@client_user_required
+def report_detail(request, pk: int):
+    report = _portal_report(request, pk)
+    mine = report.ratings.filter(by=request.user).first()
+    return render(request, "portal/report.html", {"report": report, "data": report_data(report), "my_rating": mine})
+
+
+@client_user_required
+def report_download(request, pk: int):
+    report = _portal_report(request, pk)
+    response = HttpResponse(report_pdf(report), content_type="application/pdf")
+    response["Content-Disposition"] = content_disposition("-".join((_("report"), f"{report.month:%Y-%m}.pdf")))
+    return response
+
+
+def _score(request) -> int:
+    value = request.POST.get("score", "")
+    return int(value) if value.isdigit() and len(value) == 1 else 0
+
+
+@client_user_required
+@require_POST
+def task_rate(request, pk: int):
+    """A word back on a task that is done: one to five and a comment."""
+    task = task_for(request.user, pk)
+    if task.client_id != request.portal_client.pk:
+        raise Http404
+    _rate(request, task=task)
+    return redirect("portal:task", pk=task.pk)
+
+
+@client_user_required
+@require_POST
+def report_rate(request, pk: int):
+    report = _portal_report(request, pk)
+    _rate(request, report=report)
+    return redirect("portal:report", pk=report.pk)
+
+
+def _rate(request, **rated) -> None:
+    try:
+        rating_give(by=request.user, score=_score(request), comment=request.POST.get("comment", "")[:2000], **rated)
+    except (ValidationError, PermissionDenied) as error:
+        report_refusal(request, error)
+    else:
+        messages.success(request, _("Thank you for your rating."))

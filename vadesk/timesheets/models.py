@@ -4,6 +4,7 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from vadesk.accounts.models import Organisation
 from vadesk.engagements.models import Engagement
 
 
@@ -40,7 +41,9 @@ class TimeEntry(models.Model):
     ended_at = models.DateTimeField(null=True, blank=True)
     worked_minutes = models.PositiveIntegerField(_("minutes worked"), default=0)
     billed_minutes = models.PositiveIntegerField(_("minutes billed"), default=0)
-    note = models.CharField(_("note"), max_length=500, blank=True)
+    note = models.CharField(_("internal note"), max_length=500, blank=True)
+    # What the client reads in the portal's work log, its exports and the API; `note` stays with the team.
+    client_note = models.CharField(_("note for the client"), max_length=500, blank=True)
     billable = models.BooleanField(_("billable"), default=True)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
@@ -100,3 +103,62 @@ class EngagementPeriodUsage(models.Model):
 
     def __str__(self) -> str:
         return f"{self.engagement_id} {self.month:%Y-%m} {self.minutes} min"
+
+
+class WorkLogPolicy(models.Model):
+    """What an organisation's clients see in the portal's work log: whose work, and whether at what rate.
+
+    An organisation without a row shows full names and no rates (`work_log_policy_of`)."""
+
+    class Names(models.TextChoices):
+        FULL = "full", _("Full names")
+        FIRST = "first", _("First names only")
+        TEAM = "team", _("“Your team”, no names")
+
+    organisation = models.OneToOneField(Organisation, on_delete=models.CASCADE, related_name="work_log_policy")
+    names = models.CharField(_("names in the work log"), max_length=10, choices=Names.choices, default=Names.FULL)
+    show_rates = models.BooleanField(_("show rates and amounts to clients"), default=False)
+
+    class Meta:
+        verbose_name = _("work log policy")
+        verbose_name_plural = _("work log policies")
+
+    def __str__(self) -> str:
+        return f"{self.organisation_id} {self.names}"
+
+
+class OverageConsent(models.Model):
+    """The client's answer to "your hours for this period are nearly (80 %) or fully (100 %) used: may we go on?".
+
+    One question per engagement, month and threshold (asked by `vadesk.timesheets.consent`). An answer drives what
+    the time-entry service accepts in that month, whatever the engagement's overdraft policy; no answer by
+    `answer_by` leaves the policy in charge."""
+
+    class Answer(models.TextChoices):
+        PENDING = "pending", _("Waiting for the client")
+        STOP = "stop", _("Stop at the limit")
+        ALLOW = "allow", _("Extra hours allowed")
+
+    engagement = models.ForeignKey(Engagement, on_delete=models.CASCADE, related_name="consents")
+    month = models.DateField(help_text="First day of the calendar month the answer holds for")
+    threshold = models.PositiveSmallIntegerField(help_text="Percent of the period's hours used when asked: 80 or 100")
+    asked_at = models.DateTimeField()
+    answer_by = models.DateTimeField()
+    answer = models.CharField(max_length=10, choices=Answer.choices, default=Answer.PENDING)
+    extra_minutes = models.PositiveIntegerField(default=0)
+    answered_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    answered_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("consent to extra hours")
+        verbose_name_plural = _("consents to extra hours")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["engagement", "month", "threshold"], name="one_consent_per_engagement_month_threshold"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.engagement_id} {self.month:%Y-%m} {self.threshold}% {self.answer}"

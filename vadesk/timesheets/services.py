@@ -19,10 +19,18 @@ from vadesk.lib.hooks import Hook
 from vadesk.lib.rounding import billed_minutes, task_entry_billed_minutes
 from vadesk.tasks.models import Task
 from vadesk.timesheets.balances import balance_of
-from vadesk.timesheets.models import TimeEntry
+from vadesk.timesheets.consent import (
+    Decision,
+    consent_ask_if_due,
+    consent_decision,
+    consent_limit,
+    consent_status_text,
+)
+from vadesk.timesheets.models import OverageConsent, TimeEntry
 from vadesk.timesheets.usage import usage_refresh
 
 MAX_MINUTES_PER_ENTRY = 24 * 60
+NOTE_MAX = 500
 KEEP = object()  # "leave this field as it is" in corrections
 time_logged = Hook("timesheets.time_logged")  # entry=, by=: hours logged or a timer stopped (webhooks)
 # entry=, deleted=: inside the correction's transaction, after the save (or before the delete). Invoicing listens so
@@ -38,10 +46,14 @@ def time_entry_log(
     minutes: int,
     task: Task | None = None,
     note: str = "",
+    client_note: str = "",
     billable: bool = True,
 ) -> TimeEntry:
-    """Record time worked, rounded by the engagement's terms, refusing an overdraft the engagement blocks."""
+    """Record time worked, rounded by the engagement's terms, refusing an overdraft the engagement blocks.
+
+    `note` is internal to the team; `client_note` is what the client reads in the portal's work log."""
     _check_minutes(minutes)
+    _check_notes(note, client_note)
     with transaction.atomic():
         engagement = _locked(engagement, by=by, task=task, work_date=work_date)
         entry = TimeEntry(
@@ -51,6 +63,7 @@ def time_entry_log(
             work_date=work_date,
             worked_minutes=minutes,
             note=note,
+            client_note=client_note.strip(),
             billable=billable,
         )
         _price(entry)
@@ -58,14 +71,22 @@ def time_entry_log(
         entry.save()
         usage_refresh([(entry.engagement_id, entry.work_date)])
         time_logged.fire(entry=entry, by=by)
+        _ask_consent(entry)
     return entry
 
 
 def timer_start(
-    *, by: Person, engagement: Engagement, task: Task | None = None, note: str = "", now: datetime | None = None
+    *,
+    by: Person,
+    engagement: Engagement,
+    task: Task | None = None,
+    note: str = "",
+    client_note: str = "",
+    now: datetime | None = None,
 ) -> TimeEntry:
     """Start a timer; a timer already running for this person is stopped and saved first."""
     now = now or timezone.now()
+    _check_notes(note, client_note)
     try:
         with transaction.atomic():
             running = TimeEntry.objects.select_for_update().filter(person=by).running().first()
@@ -79,14 +100,27 @@ def timer_start(
                 timer_stop(by=by, entry=running, now=now)
             day = _work_day(engagement, now)
             engagement = _locked(engagement, by=by, task=task, work_date=day)
-            if engagement.blocks_overdraft:
+            decision = consent_decision(engagement, day) if engagement.kind != Engagement.Kind.HOURLY else None
+            if decision is not None:
+                if not consent_limit(engagement, day, balance_of(engagement, day)):
+                    raise ValidationError(
+                        _("No hours left this month by the client's answer. %(status)s")
+                        % {"status": consent_status_text(engagement, day)}
+                    )
+            elif engagement.blocks_overdraft:
                 remaining = balance_of(engagement, day).remaining
                 if remaining is not None and remaining <= 0:
                     raise ValidationError(
                         _("This bundle is used up. Log the time on another engagement or ask the owner to top it up.")
                     )
             return TimeEntry.objects.create(
-                engagement=engagement, task=task, person=by, work_date=day, started_at=now, note=note
+                engagement=engagement,
+                task=task,
+                person=by,
+                work_date=day,
+                started_at=now,
+                note=note,
+                client_note=client_note.strip(),
             )
     except IntegrityError:
         # The one-running-timer constraint: a second start at the same moment (a double click) lost the race.
@@ -123,6 +157,7 @@ def timer_stop(*, by: Person, entry: TimeEntry, now: datetime | None = None, bil
         entry.save()
         usage_refresh([(entry.engagement_id, entry.work_date)])
         time_logged.fire(entry=entry, by=by)
+        _ask_consent(entry)
     return entry
 
 
@@ -147,11 +182,13 @@ def time_entry_correct(
     billable: bool,
     engagement: Engagement | None = None,
     task: Task | object | None = KEEP,
+    client_note: str | object = KEEP,
 ) -> TimeEntry:
     """Change an entry that is not yet invoiced; the balance is checked again as if it were new.
 
-    Leaving out `task` keeps the entry's task; pass None to detach it."""
+    Leaving out `task` keeps the entry's task; pass None to detach it. Leaving out `client_note` keeps it."""
     _check_minutes(minutes)
+    _check_notes(note, "" if client_note is KEEP else client_note)  # type: ignore[arg-type]
     with transaction.atomic():
         entry = TimeEntry.objects.select_for_update().get(pk=entry.pk)
         _check_editable(entry, by)
@@ -161,11 +198,14 @@ def time_entry_correct(
         engagement = _locked(engagement or entry.engagement, by=by, task=kept_or_new, work_date=work_date)
         entry.engagement, entry.task = engagement, kept_or_new
         entry.work_date, entry.worked_minutes, entry.note, entry.billable = work_date, minutes, note, billable
+        if client_note is not KEEP:
+            entry.client_note = str(client_note).strip()
         _price(entry)
         _check_allowance(entry)
         entry.save()
         time_entry_changed.fire(entry=entry, deleted=False)
         usage_refresh([before, (entry.engagement_id, entry.work_date)])
+        _ask_consent(entry)
     return entry
 
 
@@ -196,6 +236,20 @@ def _check_minutes(minutes: int) -> None:
         raise ValidationError({"minutes": _("Enter the time worked, more than zero minutes.")})
     if minutes > MAX_MINUTES_PER_ENTRY:
         raise ValidationError({"minutes": _("One entry cannot be longer than 24 hours.")})
+
+
+def _check_notes(note: str, client_note: str) -> None:
+    for field, text in (("note", note), ("client_note", client_note)):
+        if len(text or "") > NOTE_MAX:
+            raise ValidationError({field: _("A note can be at most %(n)d characters.") % {"n": NOTE_MAX}})
+
+
+def client_note_default(task: Task | None) -> str:
+    """The note for the client a new entry on this task starts with: the one its latest entry gave them."""
+    if task is None or task.pk is None:
+        return ""
+    latest = TimeEntry.objects.filter(task=task).exclude(client_note="").order_by("-work_date", "-id").first()
+    return latest.client_note if latest else ""
 
 
 def _check_editable(entry: TimeEntry, by: Person) -> None:
@@ -258,8 +312,19 @@ def _price(entry: TimeEntry) -> None:
 
 
 def _check_allowance(entry: TimeEntry) -> None:
+    """The client's answer for the month rules (see consent.py); without one, the engagement's overdraft policy."""
     engagement = entry.engagement
-    if not (engagement.blocks_overdraft and entry.billable):
+    if not entry.billable or engagement.kind == Engagement.Kind.HOURLY:
+        return
+    decision = consent_decision(engagement, entry.work_date)
+    if decision is not None:
+        limit = consent_limit(
+            engagement, entry.work_date, balance_of(engagement, entry.work_date, exclude_entry=entry.pk)
+        )
+        if limit is not None and entry.billed_minutes > limit:
+            raise ValidationError(_consent_refusal(decision, limit, entry.billed_minutes), code="consent_limit")
+        return
+    if not engagement.blocks_overdraft:
         return
     remaining = balance_of(engagement, entry.work_date, exclude_entry=entry.pk).remaining or 0
     if entry.billed_minutes > remaining:
@@ -270,3 +335,21 @@ def _check_allowance(entry: TimeEntry) -> None:
             params={"remaining": format_minutes(remaining), "needed": format_minutes(entry.billed_minutes)},
             code="bundle_exhausted",
         )
+
+
+def _consent_refusal(decision: Decision, limit: int, needed: int) -> str:
+    if decision.consent.answer == OverageConsent.Answer.STOP:
+        return _(
+            "The client asked to stop at the limit this month: %(left)s left, this entry needs %(needed)s. Make it non-billable or ask the client."
+        ) % {"left": format_minutes(limit), "needed": format_minutes(needed)}
+    return _("The client allowed %(extra)s extra hours this month: %(left)s left, this entry needs %(needed)s.") % {
+        "extra": format_minutes(decision.extra_minutes),
+        "left": format_minutes(limit),
+        "needed": format_minutes(needed),
+    }
+
+
+def _ask_consent(entry: TimeEntry) -> None:
+    """At 80 % and 100 % of the period's hours the client is asked whether to go on (consent.py)."""
+    if entry.billable and entry.engagement.kind != Engagement.Kind.HOURLY and not entry.is_running:
+        consent_ask_if_due(entry.engagement, entry.work_date)

@@ -164,7 +164,13 @@ class TimeEntryForm(forms.Form):
     duration = DurationField(
         label=_("Time"), widget=forms.TextInput(attrs={"placeholder": "1:30", "inputmode": "text", "size": 6})
     )
-    note = forms.CharField(max_length=500, required=False, label=_("Note"))
+    note = forms.CharField(max_length=500, required=False, label=_("Internal note"))
+    client_note = forms.CharField(
+        max_length=500,
+        required=False,
+        label=_("Note for the client"),
+        help_text=_("The client reads this in their work log; the internal note stays with the team."),
+    )
     billable = forms.BooleanField(required=False, initial=True, label=_("Billable"))
 
     def __init__(self, *args, engagements, **kwargs):
@@ -174,7 +180,8 @@ class TimeEntryForm(forms.Form):
 
 
 class TimerForm(forms.Form):
-    note = forms.CharField(max_length=500, required=False, label=_("Note"))
+    note = forms.CharField(max_length=500, required=False, label=_("Internal note"))
+    client_note = forms.CharField(max_length=500, required=False, label=_("Note for the client"))
 
 
 class RecurringTaskForm(forms.Form):

@@ -50,6 +50,7 @@ urlpatterns = [
     path("team/new/", organisation.member_new, name="member_new"),
     path("invitations/<str:token>/", organisation.invitation, name="invitation"),
     path("organisation/settings/", organisation.organisation_settings, name="organisation"),
+    path("organisation/work-log/", organisation.work_log_policy_edit, name="work_log_policy"),
     path("password/reset/", auth_views.PasswordResetView.as_view(), name="password_reset"),
     path("password/reset/sent/", auth_views.PasswordResetDoneView.as_view(), name="password_reset_done"),
     path(

@@ -129,9 +129,11 @@ def test_a_client_user_sees_their_clients_entries_only(api_as, assistant, owner,
     globex_hours = Engagement.objects.create(
         client=globex, name="Globex", kind="hourly", starts_on=today, hourly_rate=50
     )
-    time_entry_log(by=assistant, engagement=bundle, work_date=today, minutes=30, note="for acme")
+    time_entry_log(by=assistant, engagement=bundle, work_date=today, minutes=30, note="for acme", client_note="acme")
     time_entry_log(by=owner, engagement=globex_hours, work_date=today, minutes=30, note="for globex")
-    assert _notes(api_as(acme_user).get("/time-entries")) == ["for acme"]
+    mine = api_as(acme_user).get("/time-entries").json()["items"]
+    # Issue 11: the client reads the note meant for them; the internal note is the team's only.
+    assert [(e["note"], e["client_note"]) for e in mine] == [("", "acme")]
     assert _notes(api_as(assistant).get("/time-entries")) == ["for acme"]
 
 
@@ -214,9 +216,11 @@ def test_the_author_deletes_an_entry(api_as, assistant, bundle, today):
 
 
 def test_a_client_user_reads_but_may_not_change_or_delete_an_entry(api_as, assistant, acme_user, bundle, today):
-    entry = time_entry_log(by=assistant, engagement=bundle, work_date=today, minutes=20, note="call")
+    entry = time_entry_log(
+        by=assistant, engagement=bundle, work_date=today, minutes=20, note="call", client_note="Belde"
+    )
     api = api_as(acme_user)
-    assert api.get(f"/time-entries/{entry.pk}").json()["note"] == "call"
+    assert api.get(f"/time-entries/{entry.pk}").json()["client_note"] == "Belde"
     assert api.patch(f"/time-entries/{entry.pk}", {"minutes": 1}).status_code == 403
     assert api.delete(f"/time-entries/{entry.pk}").status_code == 403
     entry.refresh_from_db()

@@ -22,7 +22,8 @@ def acme_work(task, assistant, bundle):
         task=task,
         work_date=timezone.localdate(),
         minutes=40,
-        note="Agenda's vergeleken",
+        note="Klant wil alles gisteren",
+        client_note="Agenda's vergeleken",
     )
     return task
 
@@ -36,6 +37,7 @@ def test_it_shows_tasks_client_visible_comments_and_hours_but_no_internal_commen
     assert "Klant is lastig" not in page
     hours = client.get(reverse("portal:hours")).content.decode()
     assert "Agenda&#x27;s vergeleken" in hours and "0:45" in hours
+    assert "Klant wil alles gisteren" not in hours  # the internal note stays with the team
 
 
 def test_a_client_user_submits_a_request_that_reaches_the_lead_assistant(client, acme_user, acme, assistant):

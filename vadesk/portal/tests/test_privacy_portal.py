@@ -7,8 +7,10 @@ pages is checked against the URL configuration, so a new portal page must be add
 
 import pytest
 from django.urls import URLResolver, get_resolver, reverse
+from django.utils import timezone
 
 from vadesk.conftest import leaked, login
+from vadesk.reports.monthly import report_build, report_send
 
 pytestmark = pytest.mark.django_db
 
@@ -23,12 +25,30 @@ def portal_routes(patterns=None, prefix="", namespace=""):
             yield f"{namespace}{pattern.name}"
 
 
+def sent_report(task):
+    """acme's report of this month, built from its work and sent: the portal shows it."""
+    report = report_build(client=task.client, month=timezone.localdate())
+    report_send(report=report)
+    return report
+
+
 def portal_pages(task):
+    report = sent_report(task)
     return {
         "portal:home": reverse("portal:home"),
         "portal:hours": reverse("portal:hours"),
+        "portal:hours_csv": reverse("portal:hours_csv"),
+        # A compressed PDF hides any marker from a byte search: test_work_log.py reads its text with pdftotext.
+        "portal:hours_pdf": None,
         "portal:task": reverse("portal:task", args=[task.pk]),
         "portal:request": None,  # POST only: the home page's request form posts here
+        "portal:consent": None,  # POST only: the home page's consent question posts here
+        "portal:reports": reverse("portal:reports"),
+        "portal:report": reverse("portal:report", args=[report.pk]),
+        # The report PDF is compressed: vadesk/reports/tests/test_monthly_report.py reads its text.
+        "portal:report_pdf": None,
+        "portal:report_rate": None,  # POST only: the report page's rating form
+        "portal:task_rate": None,  # POST only: a done task's rating form
         "agenda_portal": reverse("agenda_portal"),
         "invoicing:portal_list": reverse("invoicing:portal_list"),
         # The invoice files have their own test: test_privacy_invoice_pdf.py.

@@ -10,7 +10,7 @@ table are compared before and after. The same request by someone in reach is the
 
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 from decimal import Decimal
 from typing import Any
 
@@ -35,9 +35,10 @@ from vadesk.invoicing.services import invoice_draft_create, invoice_finalise, in
 from vadesk.invoicing.tests.conftest import PERIOD, billable_acme, hourly, october_hours, seller  # noqa: F401
 from vadesk.jobs.models import JobRun
 from vadesk.notifications.models import Notification
+from vadesk.reports.models import MonthlyReport
 from vadesk.tasks.models import ChecklistItem, RecurringTask, Task
 from vadesk.team.models import Absence, Interest
-from vadesk.timesheets.models import TimeEntry
+from vadesk.timesheets.models import OverageConsent, TimeEntry
 from vadesk.timesheets.services import time_entry_log
 from vadesk.webhooks.models import Delivery
 from vadesk.webhooks.services import endpoint_create
@@ -221,6 +222,26 @@ def _done_run(w: World) -> dict[str, Any]:
     return {"pk": run.pk}
 
 
+def _consent(w: World) -> OverageConsent:
+    """A waiting question to acme's user: may the team go beyond the engagement's hours this month?"""
+    now = timezone.now()
+    return OverageConsent.objects.create(
+        engagement=w.entry.engagement,
+        month=timezone.localdate().replace(day=1),
+        threshold=80,
+        asked_at=now,
+        answer_by=now + timedelta(days=3),
+    )
+
+
+def _report(w: World) -> MonthlyReport:
+    """A monthly report of acme that went out (the portal shows only those)."""
+    now = timezone.now()
+    return MonthlyReport.objects.get_or_create(
+        client=w.acme, month=date(2026, 11, 1), defaults={"content": {}, "built_at": now, "sent_at": now}
+    )[0]
+
+
 def _team_interest(w: World) -> dict[str, Any]:
     Interest.objects.get_or_create(client=w.acme, person=w.acme.assignments.get().person)
     return {"client_pk": w.acme.pk}
@@ -253,6 +274,11 @@ MATRIX: dict[str, Entry] = {
     "entry_edit": lambda w: {"pk": w.entry.pk},
     "entry_delete": lambda w: {"pk": w.entry.pk},
     "portal:task": lambda w: {"pk": w.task.pk},
+    "portal:consent": lambda w: {"pk": _consent(w).pk},
+    "portal:report": lambda w: {"pk": _report(w).pk},
+    "portal:report_pdf": lambda w: {"pk": _report(w).pk},
+    "portal:report_rate": lambda w: {"pk": _report(w).pk},
+    "portal:task_rate": lambda w: {"pk": w.task.pk},
     # agenda
     "agenda_week": lambda w: {"pk": w.acme.pk},
     "agenda_calendar_add": lambda w: {"pk": w.acme.pk},
@@ -319,6 +345,11 @@ MATRIX: dict[str, Entry] = {
 INSIDERS = {
     "token_revoke": "assistant",
     "portal:task": "acme_user",
+    "portal:consent": "acme_user",
+    "portal:report": "acme_user",
+    "portal:report_pdf": "acme_user",
+    "portal:report_rate": "acme_user",
+    "portal:task_rate": "acme_user",
     "invoicing:portal_download": "acme_user",
     "team:interest": "assistant",
 }

@@ -23,7 +23,8 @@ from vadesk.accounts.services import invitation_accept, invitation_decline, invi
 from vadesk.clients.models import Client
 from vadesk.lib.formfields import model_choices
 from vadesk.lib.pages import apply_validation_error
-from vadesk.timesheets.models import TimeEntry
+from vadesk.timesheets.models import TimeEntry, WorkLogPolicy
+from vadesk.timesheets.worklog import work_log_policy_of, work_log_policy_set
 from vadesk.web.views.common import organisation_staff
 
 
@@ -69,6 +70,26 @@ def organisation_settings(request):
         messages.success(request, _("Saved."))
         return redirect("organisation")
     return render(request, "web/form_page.html", {"form": form, "title": _("Organisation details")})
+
+
+class WorkLogPolicyForm(forms.Form):
+    names = forms.ChoiceField(
+        choices=WorkLogPolicy.Names.choices, label=gettext_lazy("Who worked, in the client's log")
+    )
+    show_rates = forms.BooleanField(required=False, label=gettext_lazy("Show rates and amounts to clients"))
+
+
+@owner_required
+def work_log_policy_edit(request):
+    """What the organisation's clients see in their work log: names, first names or "your team"; rates or not."""
+    organisation = request.membership.organisation
+    policy = work_log_policy_of(organisation)
+    form = WorkLogPolicyForm(request.POST or None, initial={"names": policy.names, "show_rates": policy.show_rates})
+    if request.method == "POST" and form.is_valid():
+        work_log_policy_set(by=request.user, organisation=organisation, **form.cleaned_data)
+        messages.success(request, _("Saved."))
+        return redirect("work_log_policy")
+    return render(request, "web/form_page.html", {"form": form, "title": _("What clients see in their work log")})
 
 
 def invitation_link(request, person: Person) -> str:

@@ -32,14 +32,16 @@ from vadesk.tasks.services import (
     task_transition,
     task_update,
 )
+from vadesk.timesheets.consent import consent_status_text
 from vadesk.timesheets.models import TimeEntry
-from vadesk.timesheets.services import time_entry_log, timer_discard, timer_start, timer_stop
+from vadesk.timesheets.services import client_note_default, time_entry_log, timer_discard, timer_start, timer_stop
 from vadesk.web.forms import (
     ChecklistItemForm,
     CommentForm,
     TaskEditForm,
     TaskForm,
     TimeEntryForm,
+    TimerForm,
 )
 from vadesk.web.views.common import organisation_staff
 
@@ -282,8 +284,16 @@ def _task_context(request, task: Task) -> dict:
         "checklist_form": ChecklistItemForm(),
         "time_form": TimeEntryForm(
             engagements=engagements,
-            initial={"engagement": task.engagement_id, "work_date": timezone.localdate(), "billable": True},
+            initial={
+                "engagement": task.engagement_id,
+                "work_date": timezone.localdate(),
+                "billable": True,
+                "client_note": client_note_default(task),
+            },
         ),
+        "timer_form": TimerForm(initial={"client_note": client_note_default(task)}),
+        # Issue 11: what the client decided about extra hours this month, where the assistant logs time.
+        "consent_status": consent_status_text(task.engagement, timezone.localdate()) if task.engagement else "",
         "status_choices": [(s, Status(s).label) for s in task.allowed_transitions()],
     }
 
@@ -361,7 +371,11 @@ def task_timer_start(request, pk: int):
         messages.error(request, _("Link this task to an engagement before timing it."))
         return redirect("task_detail", pk=task.pk)
     try:
-        timer_start(by=request.user, engagement=engagement, task=task, note=request.POST.get("note", "")[:500])
+        form = TimerForm(request.POST)
+        notes = form.cleaned_data if form.is_valid() else {"note": "", "client_note": ""}
+        timer_start(
+            by=request.user, engagement=engagement, task=task, note=notes["note"], client_note=notes["client_note"]
+        )
     except (ValidationError, PermissionDenied) as error:
         report_refusal(request, error)
     return back(request, "task_detail", pk=task.pk)
@@ -424,6 +438,7 @@ def task_log_time(request, pk: int):
                 work_date=data["work_date"],
                 minutes=data["duration"],
                 note=data["note"],
+                client_note=data["client_note"],
                 billable=data["billable"],
             )
         except (ValidationError, PermissionDenied) as error:

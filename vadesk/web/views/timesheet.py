@@ -108,6 +108,7 @@ def timesheet(request):
                 work_date=data["work_date"],
                 minutes=data["duration"],
                 note=data["note"],
+                client_note=data["client_note"],
                 billable=data["billable"],
             )
         except (ValidationError, PermissionDenied) as error:
@@ -149,6 +150,7 @@ def entry_edit(request, pk: int):
         "work_date": entry.work_date,
         "duration": f"{entry.worked_minutes // 60}:{entry.worked_minutes % 60:02d}",
         "note": entry.note,
+        "client_note": entry.client_note,
         "billable": entry.billable,
     }
     form = TimeEntryForm(request.POST or None, engagements=engagements, initial=initial)
@@ -167,6 +169,7 @@ def entry_edit(request, pk: int):
                 work_date=data["work_date"],
                 minutes=data["duration"],
                 note=data["note"],
+                client_note=data["client_note"],
                 billable=data["billable"],
             )
         except (ValidationError, PermissionDenied) as error:

@@ -1,0 +1,40 @@
+"""What the portal's events tell the team: a low rating reaches the client's lead and the owners."""
+
+from __future__ import annotations
+
+from django.urls import reverse
+from django.utils.translation import gettext as _
+
+from vadesk.clients.models import Assignment
+from vadesk.notifications.hooks import owners_of
+from vadesk.notifications.models import Kind
+from vadesk.notifications.services import notify
+from vadesk.reports.models import Rating
+from vadesk.reports.ratings import rating_low
+
+
+def register() -> None:
+    rating_low.register(on_rating_low)
+
+
+def on_rating_low(*, rating: Rating) -> None:
+    client = rating.client
+    leads = [a.person for a in client.assignments.filter(role=Assignment.Role.LEAD).select_related("person")]
+    what = rating.task.title if rating.task else _("the monthly report")
+    notify(
+        kind=Kind.CLIENT_MESSAGE,
+        recipients=leads + owners_of(client.organisation_id),
+        organisation_id=client.organisation_id,
+        client=client,
+        task=rating.task,
+        by=rating.by,
+        key=f"rating:{rating.pk}:{rating.score}",
+        url=reverse("task_detail", args=[rating.task_id])
+        if rating.task_id
+        else reverse("client_detail", args=[client.pk]),
+        text=lambda: (
+            _("%(client)s rated %(what)s %(score)s of 5")
+            % {"client": client.name, "what": what, "score": rating.score},
+            rating.comment,
+        ),
+    )

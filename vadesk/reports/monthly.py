@@ -1,0 +1,194 @@
+"""Monthly reports: built from `figures.month_figures` once per client and month, then sent through the outbox.
+
+1. `report_build` freezes the month into a `MonthlyReport` row: the figures, the tasks done with the notes meant
+   for the client, what is open and waiting, and the hours per week. The unique (client, month) constraint makes
+   a second builder (another worker, a retried job) read the first one's row instead of writing its own.
+2. `report_send` claims the row (`sent_at` from NULL, a conditional UPDATE) and, in the same transaction, writes
+   one outbox message with the PDF to each primary contact with an e-mail address whose preference keeps e-mail
+   on, in the contact's language. A claim that loses sends nothing, so a report goes out once.
+3. `monthly_reports_job` (jobs.py) runs every morning per organisation; from the month's first working day in the
+   organisation's time zone it builds and sends last month's reports that have not gone yet.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from datetime import date, datetime, time, timedelta
+from zoneinfo import ZoneInfo
+
+from django.db import IntegrityError, transaction
+from django.db.models import Q
+from django.utils import timezone, translation
+from django.utils.formats import date_format
+from django.utils.translation import gettext as _
+
+from vadesk.accounts.models import Person
+from vadesk.clients.models import Client, Contact
+from vadesk.clients.scoping import clients_for, get_in_reach
+from vadesk.comms.models import OutboxMessage
+from vadesk.comms.outbox import outbox_enqueue
+from vadesk.engagements import balance as calc
+from vadesk.reports.figures import month_figures
+from vadesk.reports.models import MonthlyReport
+from vadesk.reports.pdf import report_pdf
+from vadesk.tasks.models import Status, Task, Transition
+from vadesk.timesheets.models import TimeEntry
+
+MAX_LISTED = 50  # tasks per list in a report: a month is read, not searched
+
+
+def reports_for(person: Person):
+    """Reports of the clients in the person's reach; a client's own users see only those that went out."""
+    reports = MonthlyReport.objects.filter(client__in=clients_for(person, write=True))
+    portal = MonthlyReport.objects.filter(client__in=clients_for(person), sent_at__isnull=False)
+    return reports | portal
+
+
+def report_for(person: Person, pk: object) -> MonthlyReport:
+    return get_in_reach(reports_for(person).select_related("client__organisation"), pk)
+
+
+def first_working_day(month: date) -> date:
+    """The first Monday-to-Friday of the month (public holidays are not known to vadesk)."""
+    day = calc.month_start(month)
+    while day.weekday() >= 5:
+        day += timedelta(days=1)
+    return day
+
+
+def previous_month(day: date) -> date:
+    return calc.month_start(calc.month_start(day) - timedelta(days=1))
+
+
+def report_content(client: Client, month: date) -> dict:
+    """Everything the report shows, as JSON: figures, names, lists; nothing internal (no internal note)."""
+    first, last = calc.month_start(month), calc.month_end(month)
+    figures = month_figures(client=client, month=first)
+    zone = ZoneInfo(client.organisation.time_zone)
+    since = datetime.combine(first, time.min, tzinfo=zone)
+    before = datetime.combine(calc.next_month(first), time.min, tzinfo=zone)
+    done_ids = list(
+        Transition.objects.filter(task__client=client, to_status=Status.DONE, at__gte=since, at__lt=before)
+        .values_list("task_id", flat=True)
+        .distinct()[:MAX_LISTED]
+    )
+    notes: dict[int, list[str]] = defaultdict(list)
+    for task_id, note in (
+        TimeEntry.objects.counted()
+        .filter(task_id__in=done_ids, work_date__range=(first, last))
+        .exclude(client_note="")
+        .order_by("work_date", "id")
+        .values_list("task_id", "client_note")
+    ):
+        if note not in notes[task_id]:
+            notes[task_id].append(note)
+    done = Task.objects.filter(pk__in=done_ids).order_by("title")
+    open_tasks = Task.objects.filter(client=client).open()
+    weeks: dict[str, int] = defaultdict(int)
+    for work_date, minutes in (
+        TimeEntry.objects.counted()
+        .filter(engagement__client=client, work_date__range=(first, last))
+        .values_list("work_date", "billed_minutes")
+    ):
+        weeks[f"{work_date.isocalendar()[1]:02d}"] += minutes
+    names = dict(client.engagements.values_list("pk", "name"))
+    content = figures.as_json()
+    for engagement in content["engagements"]:
+        engagement["name"] = names.get(engagement["id"], "")
+    content.update(
+        {
+            "client_name": client.name,
+            "organisation": client.organisation.name,
+            "done": [{"title": t.title, "notes": notes.get(t.pk, [])} for t in done],
+            "open": list(
+                open_tasks.exclude(status=Status.WAITING)
+                .order_by("due_at", "pk")
+                .values_list("title", flat=True)[:MAX_LISTED]
+            ),
+            "waiting": list(
+                open_tasks.filter(status=Status.WAITING).order_by("pk").values_list("title", flat=True)[:MAX_LISTED]
+            ),
+            "minutes_by_week": dict(sorted(weeks.items())),
+        }
+    )
+    return content
+
+
+def report_build(*, client: Client, month: date, now: datetime | None = None) -> MonthlyReport:
+    """The client's report of the month: the existing one, or a new one frozen now."""
+    first = calc.month_start(month)
+    existing = MonthlyReport.objects.filter(client=client, month=first).first()
+    if existing is not None:
+        return existing
+    content = report_content(client, first)
+    try:
+        with transaction.atomic():
+            return MonthlyReport.objects.create(
+                client=client,
+                month=first,
+                language=_language_of(client),
+                content=content,
+                built_at=now or timezone.now(),
+            )
+    except IntegrityError:  # another worker built it a moment ago: theirs is the report
+        return MonthlyReport.objects.get(client=client, month=first)
+
+
+def _language_of(client: Client) -> str:
+    primary = client.contacts.order_by("-is_primary", "pk").first()
+    return primary.preferred_language if primary else "nl"
+
+
+def recipients(client: Client) -> list[Contact]:
+    """Primary contacts with an e-mail address whose preference (if any) keeps e-mail on."""
+    return list(
+        client.contacts.filter(is_primary=True)
+        .exclude(email="")
+        .filter(Q(comms_preference__isnull=True) | Q(comms_preference__by_email=True))
+        .select_related("comms_preference")
+        .order_by("pk")
+    )
+
+
+def report_send(*, report: MonthlyReport, now: datetime | None = None) -> list[OutboxMessage]:
+    """Send the report once: the claim and the outbox messages commit together, or neither does."""
+    now = now or timezone.now()
+    client = report.client
+    with transaction.atomic():
+        if not MonthlyReport.objects.filter(pk=report.pk, sent_at__isnull=True).update(sent_at=now):
+            return []  # sent already, by this worker or another
+        sent = []
+        for contact in recipients(client):
+            language = getattr(getattr(contact, "comms_preference", None), "language", "") or contact.preferred_language
+            with translation.override(language):
+                month = _month_name(report.month)
+                subject = _("Your monthly report for %(month)s") % {"month": month}
+                body = _(
+                    "Dear %(name)s,\n\nattached is what %(organisation)s did for %(client)s in %(month)s. "
+                    "You can read it, and every earlier report, in your portal.\n"
+                ) % {
+                    "name": contact.name,
+                    "organisation": client.organisation.name,
+                    "client": client.name,
+                    "month": month,
+                }
+                pdf = report_pdf(report)
+                filename = "-".join((_("report"), f"{report.month:%Y-%m}.pdf"))
+            sent.append(
+                outbox_enqueue(
+                    organisation_id=client.organisation_id,
+                    kind="report",
+                    recipient=contact.email,
+                    subject=subject,
+                    body_text=body,
+                    client_id=client.pk,
+                    contact_id=contact.pk,
+                    dedupe_key=f"monthly-report:{report.pk}:{contact.pk}",
+                    attachments=[(filename, "application/pdf", pdf)],
+                )
+            )
+    return sent
+
+
+def _month_name(month: date) -> str:
+    return date_format(month, "F Y")
