@@ -63,7 +63,7 @@ def outbox_kick(*, message: OutboxMessage) -> None:
     """
     if message.not_before > timezone.now() + KICK_WINDOW or not task_backends["default"].supports_defer:
         return
-    if any(entry[1] is _deliver_now for entry in connection.run_on_commit):
+    if any(entry[1] is _deliver_now for entry in connection.run_on_commit):  # (savepoints, callback, robust)
         return
     # robust: a kick that cannot be queued must not fail the change that committed; the sweep delivers it.
     transaction.on_commit(_deliver_now, robust=True)

@@ -56,7 +56,7 @@ def harness(action: str, directory: Path, port: int = 25) -> str:
         env=environment(directory, port),
         capture_output=True,
         text=True,
-        timeout=120,
+        timeout=300,  # a fresh database's migrations take minutes on a loaded 2-core machine
     )
     assert done.returncode == 0, done.stderr
     return done.stdout
