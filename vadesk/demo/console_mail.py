@@ -10,22 +10,12 @@ from __future__ import annotations
 
 import email
 import email.policy
-import logging
 import socket
 import sys
-import threading
-import time
 from typing import Protocol
 
 from aiosmtpd.controller import Controller
 from django.conf import settings
-from django.db import close_old_connections
-
-from vadesk.comms.channels import adapters
-from vadesk.comms.digests import digests_build_due
-from vadesk.comms.outbox import outbox_run, worker_name
-
-logger = logging.getLogger(__name__)
 
 
 class Output(Protocol):
@@ -76,33 +66,3 @@ def free_port() -> int:
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
         return probe.getsockname()[1]
-
-
-OUTBOX_INTERVAL = 5.0  # seconds between passes, as `vadesk outbox_worker`'s default
-
-
-def outbox_thread_start(interval: float = OUTBOX_INTERVAL) -> threading.Thread:
-    """Deliver the outbox from a daemon thread of `vadesk run`, as `vadesk outbox_worker` does in production:
-    due digests are built, then due messages sent. Several deliverers may run at once (each message is claimed
-    by one), so a worker started apart does no harm."""
-
-    def deliver() -> None:
-        name, channels = worker_name(), adapters()
-        while True:
-            try:
-                outbox_pass(channels, name)
-            except Exception:  # a bad pass is logged and the next one tries again, as the worker command would
-                logger.exception("outbox pass failed")
-            finally:
-                close_old_connections()
-            time.sleep(interval)
-
-    thread = threading.Thread(target=deliver, daemon=True, name="vadesk-outbox")
-    thread.start()
-    return thread
-
-
-def outbox_pass(channels, name: str) -> dict[str, int]:
-    """One pass of `vadesk outbox_worker`: build the due digests, then send the due messages."""
-    digests_build_due()
-    return outbox_run(adapters=channels, worker=name)

@@ -28,7 +28,6 @@ def served(monkeypatch) -> list[str]:
     addresses: list[str] = []
     monkeypatch.setattr(run, "serve", addresses.append)
     monkeypatch.setattr(run, "worker_thread_start", lambda: None)
-    monkeypatch.setattr(run, "outbox_thread_start", lambda: None)
     monkeypatch.setattr(run, "console_mail_start", lambda out: None)  # its own test is test_console_mail
     monkeypatch.delenv("VADESK_SMTP_HOST", raising=False)
     return addresses
@@ -87,7 +86,7 @@ def test_run_says_where_mail_goes_with_a_relay_and_how_to_start_the_worker(db, s
     out = StringIO()
     call_command("run", "--no-demo", "--no-worker", stdout=out)
     assert "delivered through the SMTP relay" in out.getvalue()
-    assert "start `vadesk worker` and `vadesk outbox_worker` in a second terminal" in out.getvalue()
+    assert "start `vadesk worker` in a second terminal" in out.getvalue()
 
 
 def test_run_serves_with_the_static_files_and_without_the_reloader(monkeypatch):

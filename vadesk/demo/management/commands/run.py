@@ -5,7 +5,7 @@ from django.core.management import call_command
 from django.core.management.base import BaseCommand
 from django.db import connection
 
-from vadesk.demo.console_mail import console_mail_start, outbox_thread_start
+from vadesk.demo.console_mail import console_mail_start
 from vadesk.demo.logins import demo_logins_text
 from vadesk.demo.startup import data_dir_ensure, database_migrate, practice_prepare
 from vadesk.jobs.worker import worker_thread_start
@@ -71,14 +71,11 @@ class Command(BaseCommand):
         else:
             self.stdout.write(f"Mail is delivered through the SMTP relay {settings.SMTP_HOST}:{settings.SMTP_PORT}.")
         if not no_worker:
-            worker_thread_start()
-            outbox_thread_start()
+            worker_thread_start()  # the outbox and the digests are jobs too (vadesk/comms/jobs.py)
             self.stdout.write(
                 "Background jobs (the outbox and digests, reminders, notification mail, recurring tasks, calendar "
                 "sync) run inside this process: no separate worker is needed."
             )
         else:
-            self.stdout.write(
-                "No background jobs run here: start `vadesk worker` and `vadesk outbox_worker` in a second terminal."
-            )
+            self.stdout.write("No background jobs run here: start `vadesk worker` in a second terminal.")
         serve(addr)
