@@ -26,6 +26,7 @@ from vadesk.api import (
     organisations,
     tasks,
     time_entries,
+    transparency,
 )
 from vadesk.api import comms as comms_api
 from vadesk.api import notifications as notifications_api
@@ -121,7 +122,18 @@ def throttled(request: HttpRequest, exc: TokenThrottled) -> HttpResponse:
 
 api.add_exception_handler(TokenThrottled, throttled)  # type: ignore[arg-type]
 
-for module in (organisations, clients, dossier, engagements, tasks, comments, time_entries, invoices, behalf):
+for module in (
+    organisations,
+    clients,
+    dossier,
+    engagements,
+    tasks,
+    comments,
+    time_entries,
+    invoices,
+    behalf,
+    transparency,
+):
     api.add_router("", module.router)
 api.add_router("", agenda_api.router)
 api.add_router("", comms_api.router)

@@ -6,6 +6,7 @@ import pytest
 from django.urls import reverse
 
 from vadesk.api.main import api
+from vadesk.api.tests.test_transparency import TRANSPARENCY_OPERATIONS
 from vadesk.comms.tests.test_api import (
     COMMS_OPERATIONS,  # the communication hub's own endpoints
 )
@@ -64,6 +65,9 @@ EXPECTED_PATHS |= {
 }
 
 
+TRANSPARENCY_PATHS = {op.split(" ", 1)[1] for op in TRANSPARENCY_OPERATIONS}
+
+
 @pytest.fixture(autouse=True)
 def _public_docs(settings):
     """The document and the docs page need a signed-in person unless made public (test_api_docs_access.py)."""
@@ -76,17 +80,17 @@ def test_it_serves_the_openapi_document_at_api_v1_openapi_json(client, db):
     assert response["Content-Type"].startswith("application/json")
     document = json.loads(response.content)
     assert document["openapi"].startswith("3.")
-    assert set(document["paths"]) == EXPECTED_PATHS | COMMS_PATHS
+    assert set(document["paths"]) == EXPECTED_PATHS | COMMS_PATHS | TRANSPARENCY_PATHS
 
 
 def test_it_declares_bearer_authentication_on_every_operation(client, db):
     document = client.get("/api/v1/openapi.json").json()
     assert document["components"]["securitySchemes"]["TokenAuth"] == {"type": "http", "scheme": "bearer"}
     operations = [op for path in document["paths"].values() for op in path.values()]
-    # core + invoicing + on behalf + agenda + comms + notifications + webhooks
+    # core + invoicing + on behalf + agenda + comms + notifications + webhooks + consents and reports (issue 11)
     assert len(operations) == 30 + 9 + 6 + 12 + len(COMMS_OPERATIONS) + len(NOTIFICATION_OPERATIONS) + len(
         WEBHOOK_OPERATIONS
-    )
+    ) + len(TRANSPARENCY_OPERATIONS)
     assert all(op["security"] == [{"TokenAuth": []}] for op in operations)
 
 

@@ -16,6 +16,7 @@ from vadesk.agenda.tests.test_api import (
     AGENDA_OPERATIONS,  # the agenda keeps its own outsider matrix
 )
 from vadesk.api.main import api
+from vadesk.api.tests.test_transparency import TRANSPARENCY_OPERATIONS  # consents and reports: outsider tests there
 from vadesk.clients.models import Client, Contact, DossierFact
 from vadesk.comms.tests.test_api import (
     COMMS_OPERATIONS,  # the hub keeps its own outsider matrix
@@ -171,6 +172,7 @@ def test_the_matrix_covers_every_operation_of_the_api():
         | COMMS_OPERATIONS
         | NOTIFICATION_OPERATIONS
         | WEBHOOK_OPERATIONS
+        | TRANSPARENCY_OPERATIONS
     )
     for where in ELSEWHERE.values():
         module, test = where.split(".py::")

@@ -291,7 +291,8 @@ def _specification(invoice: Invoice, locale: str) -> list[list[str]]:
         [
             format_date(e.work_date, format="short", locale=locale),
             e.person.full_name,
-            (e.task.title if e.task else "") + (f" – {e.note}" if e.note else ""),
+            # The note for the client, never the internal one: the client reads this PDF.
+            (e.task.title if e.task else "") + (f" – {e.client_note}" if e.client_note else ""),
             format_minutes(e.billed_minutes),
         ]
         for e in entries
