@@ -31,7 +31,7 @@ from vadesk.lib.formatting import format_minutes
 from vadesk.lib.pages import report_form_errors, report_refusal
 from vadesk.lib.params import param_month
 from vadesk.portal.exports import worklog_csv, worklog_pdf
-from vadesk.reports.models import MonthlyReport
+from vadesk.reports.models import MonthlyReport, Rating
 from vadesk.reports.monthly import report_for, reports_for
 from vadesk.reports.pdf import report_data, report_pdf
 from vadesk.reports.ratings import rating_give
@@ -264,7 +264,7 @@ def task_detail(request, pk: int):
         (entry, who(entry.person, names))
         for entry in task.time_entries.counted().select_related("person").order_by("work_date", "id")[:500]
     ]
-    mine = task.ratings.filter(by=request.user).first()
+    mine = Rating.objects.filter(task=task, by=request.user).first()
     return render(
         request,
         "portal/task.html",
