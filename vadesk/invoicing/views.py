@@ -425,7 +425,7 @@ def bank(request):
         .annotate(stored_amount=Cast("amount", output_field=CharField()))
     )
     for line in lines:
-        line.amount = readable_amount(line.stored_amount)  # type: ignore[attr-defined,assignment]
+        line.amount = readable_amount(line.stored_amount)  # type: ignore[assignment]
     open_invoices = Invoice.objects.for_organisation(organisation).unpaid().with_amount_due().select_related("client")
     return render(request, "invoicing/bank.html", {"form": form, "lines": lines, "open_invoices": open_invoices})
 
