@@ -123,7 +123,8 @@ def _keys_after(tasks: QuerySet[Task], position: Position | None, wanted: int) -
 
     1. Dated tasks first: a range on `due_at` from the cursor's date (the leading column of `task_due_first`),
        without the tasks of that same date the cursor has passed.
-    2. If the dated ones run out, the undated tasks, by priority and id, after the cursor if it is among them.
+    2. The undated tasks, by priority and id, after the cursor if it is among them; read even when the dated ones
+       fill the page, so that a page costs the same queries whether the dated tasks run out on it or not.
     Each walk orders along the index and stops after `wanted` rows, however deep the cursor is."""
     keys: list[Position] = []
     due, priority, pk = position if position else (None, 0, 0)
@@ -133,12 +134,11 @@ def _keys_after(tasks: QuerySet[Task], position: Position | None, wanted: int) -
             dated = dated.filter(due_at__gte=due).exclude(due_at=due, priority__gt=priority)
             dated = dated.exclude(due_at=due, priority=priority, id__lte=pk)
         keys += dated.order_by("due_at", "-priority", "id").values_list("due_at", "priority", "id")[:wanted]
-    if len(keys) < wanted:
-        undated = tasks.filter(due_at__isnull=True)
-        if position is not None and due is None:
-            undated = undated.exclude(priority__gt=priority).exclude(priority=priority, id__lte=pk)
-        keys += undated.order_by("-priority", "id").values_list("due_at", "priority", "id")[: wanted - len(keys)]
-    return keys
+    undated = tasks.filter(due_at__isnull=True)
+    if position is not None and due is None:
+        undated = undated.exclude(priority__gt=priority).exclude(priority=priority, id__lte=pk)
+    keys += undated.order_by("-priority", "id").values_list("due_at", "priority", "id")[:wanted]
+    return keys[:wanted]
 
 
 class TaskIn(Input):

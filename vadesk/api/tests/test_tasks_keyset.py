@@ -84,7 +84,8 @@ def test_a_deep_page_costs_the_queries_of_the_first(api_as, owner, acme):
     seed(acme, 300)
     api = api_as(owner)
     order = expected_order(acme)
-    deep = Task.objects.get(pk=order[250])
+    deep = Task.objects.get(pk=order[200])  # dated: the page reads both walks, as the first does
+    assert deep.due_at is not None
 
     def queries(params):
         with CaptureQueriesContext(connection) as captured:
@@ -96,6 +97,10 @@ def test_a_deep_page_costs_the_queries_of_the_first(api_as, owner, acme):
     deep_count, body = queries({"limit": 20, "cursor": api_module.encode_cursor(deep.due_at, deep.priority, deep.pk)})
 
     assert deep_count == first_count
+    assert [t["id"] for t in body["items"]] == order[201:221]
+    undated = Task.objects.get(pk=order[250])  # among the undated: one walk only
+    undated_count, body = queries({"limit": 20, "cursor": api_module.encode_cursor(None, undated.priority, undated.pk)})
+    assert undated_count <= first_count
     assert [t["id"] for t in body["items"]] == order[251:271]
 
 
