@@ -195,6 +195,7 @@ DEFAULT_FROM_EMAIL = os.environ.get("VADESK_FROM_EMAIL", "vadesk@localhost")
 
 # Outgoing mail: the SMTP relay the outbox delivers e-mail to (vadesk/comms/conf.py: smtp_config).
 SMTP_HOST = os.environ.get("VADESK_SMTP_HOST", "127.0.0.1").strip()
+SMTP_HOST_GIVEN = "VADESK_SMTP_HOST" in os.environ  # `vadesk run` prints mail to the terminal unless a relay is named
 if not SMTP_HOST:
     raise ImproperlyConfigured("VADESK_SMTP_HOST must name the SMTP relay the outbox delivers through")
 SMTP_PORT = envint("VADESK_SMTP_PORT", "25", minimum=1, maximum=65535)

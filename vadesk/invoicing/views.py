@@ -72,7 +72,7 @@ from vadesk.jobs.runs import run_start
 from vadesk.lib.downloads import content_disposition, filename_clean
 from vadesk.lib.formfields import current_values
 from vadesk.lib.pages import apply_validation_error, changes_saved, report_form_errors
-from vadesk.lib.params import param_choice
+from vadesk.lib.params import param_choice, param_int
 
 
 def staff_invoices(request) -> InvoiceQuerySet:
@@ -107,8 +107,7 @@ def invoice_list(request):
         invoices = invoices.filter(status=status)
     total = invoices.count()
     pages = max(1, -(-total // INVOICES_PER_PAGE))
-    page = request.GET.get("page", "")
-    page = min(pages, int(page)) if page.isdigit() and int(page) > 0 else 1
+    page = param_int(request.GET, "page", 1, lo=1, hi=pages)
     start = (page - 1) * INVOICES_PER_PAGE
     today = timezone.localdate()
     last_month = (today.replace(day=1) - timedelta(days=1)).strftime("%Y-%m")

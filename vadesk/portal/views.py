@@ -29,7 +29,7 @@ from vadesk.invoicing.scoping import invoices_for
 from vadesk.lib.downloads import content_disposition
 from vadesk.lib.formatting import format_minutes
 from vadesk.lib.pages import report_form_errors, report_refusal
-from vadesk.lib.params import param_month
+from vadesk.lib.params import param_choice, param_month
 from vadesk.portal.exports import worklog_csv, worklog_pdf
 from vadesk.reports.models import MonthlyReport, Rating
 from vadesk.reports.monthly import report_for, reports_for
@@ -41,7 +41,7 @@ from vadesk.tasks.services import comment_add, task_request
 from vadesk.timesheets.balances import balances_of, terms_of
 from vadesk.timesheets.consent import consent_answer, consent_for, waiting_consents
 from vadesk.timesheets.pace import projections_of
-from vadesk.timesheets.worklog import WorkLog, who, work_log, work_log_policy_of
+from vadesk.timesheets.worklog import GROUPINGS, WorkLog, who, work_log, work_log_policy_of
 
 
 class RequestForm(forms.Form):
@@ -209,7 +209,9 @@ def _state(invoice: Invoice, today: date) -> str:
 
 
 def _work_log(request) -> WorkLog:
-    return work_log(request.portal_client, _month(request), grouping=request.GET.get("group", "task"))
+    return work_log(
+        request.portal_client, _month(request), grouping=param_choice(request.GET, "group", GROUPINGS, "task")
+    )
 
 
 @client_user_required

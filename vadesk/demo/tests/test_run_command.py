@@ -29,7 +29,6 @@ def served(monkeypatch) -> list[str]:
     monkeypatch.setattr(run, "serve", addresses.append)
     monkeypatch.setattr(run, "worker_thread_start", lambda: None)
     monkeypatch.setattr(run, "console_mail_start", lambda out: None)  # its own test is test_console_mail
-    monkeypatch.delenv("VADESK_SMTP_HOST", raising=False)
     return addresses
 
 
@@ -82,7 +81,7 @@ def test_run_migrates_prints_the_demo_logins_and_serves_on_the_address(db, setti
 
 def test_run_says_where_mail_goes_with_a_relay_and_how_to_start_the_worker(db, settings, tmp_path, served, monkeypatch):
     settings.DATA_DIR = tmp_path / "var"
-    monkeypatch.setenv("VADESK_SMTP_HOST", "relay.example")
+    settings.SMTP_HOST, settings.SMTP_HOST_GIVEN = "relay.example", True
     out = StringIO()
     call_command("run", "--no-demo", "--no-worker", stdout=out)
     assert "delivered through the SMTP relay" in out.getvalue()

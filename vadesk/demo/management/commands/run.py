@@ -1,5 +1,3 @@
-import os
-
 from django.conf import settings
 from django.core.management import call_command
 from django.core.management.base import BaseCommand
@@ -62,7 +60,7 @@ class Command(BaseCommand):
             self.stdout.write(
                 self.style.WARNING("VADESK_DEBUG is off: the development server will not serve static files.")
             )
-        if not os.environ.get("VADESK_SMTP_HOST"):
+        if not settings.SMTP_HOST_GIVEN:
             console_mail_start(self.stdout)
             self.stdout.write(
                 "Mail goes to this terminal: the outbox delivers to a loopback SMTP server that prints each message "
