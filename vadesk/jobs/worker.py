@@ -233,6 +233,13 @@ class JobWorker(Worker):
             task_finished.send(sender=type(db_task_result.task.get_backend()), task_result=db_task_result.task_result)
 
 
+def job_logs_at(verbosity: int) -> None:
+    """django.tasks logs each job's start and end at INFO: shown with -v 2, not by default (two lines per job)."""
+    level = logging.INFO if verbosity > 1 else logging.WARNING
+    for name in ("django.tasks", "django_tasks_db", "vadesk.jobs"):
+        logging.getLogger(name).setLevel(level)
+
+
 def worker_thread_start() -> JobWorker | None:
     """A worker in a daemon thread of this process, for `vadesk run` on a laptop; none when the task backend
     runs jobs by itself (the immediate backend tests use) and there is no queue to poll."""

@@ -1,5 +1,6 @@
 """`vadesk run`: its preparation steps, without starting a server."""
 
+import logging
 from datetime import timedelta
 from io import StringIO
 
@@ -93,3 +94,15 @@ def test_run_serves_with_the_static_files_and_without_the_reloader(monkeypatch):
     monkeypatch.setattr(run, "call_command", lambda *args, **kwargs: calls.append((args, kwargs)))
     run.serve("127.0.0.1:8000")
     assert calls == [(("runserver", "127.0.0.1:8000"), {"use_reloader": False})]
+
+
+@pytest.mark.parametrize(("verbosity", "level"), [(1, logging.WARNING), (2, logging.INFO)])
+def test_run_logs_a_line_per_job_only_when_asked(db, settings, tmp_path, served, verbosity, level):
+    settings.DATA_DIR = tmp_path / "var"
+    tasks_log = logging.getLogger("django.tasks")
+    before = tasks_log.level
+    try:
+        call_command("run", "--no-demo", verbosity=verbosity, stdout=StringIO())
+        assert tasks_log.level == level
+    finally:
+        tasks_log.setLevel(before)

@@ -6,7 +6,7 @@ from django.db import connection
 from vadesk.demo.console_mail import console_mail_start
 from vadesk.demo.logins import demo_logins_text
 from vadesk.demo.startup import data_dir_ensure, database_migrate, practice_prepare
-from vadesk.jobs.worker import worker_thread_start
+from vadesk.jobs.worker import job_logs_at, worker_thread_start
 
 
 def serve(addr: str) -> None:
@@ -69,6 +69,7 @@ class Command(BaseCommand):
         else:
             self.stdout.write(f"Mail is delivered through the SMTP relay {settings.SMTP_HOST}:{settings.SMTP_PORT}.")
         if not no_worker:
+            job_logs_at(options.get("verbosity", 1))  # a line per job only with -v 2, as `vadesk worker`
             worker_thread_start()  # the outbox and the digests are jobs too (vadesk/comms/jobs.py)
             self.stdout.write(
                 "Background jobs (the outbox and digests, reminders, notification mail, recurring tasks, calendar "

@@ -1,12 +1,11 @@
 """`vadesk worker`: run background jobs and fire the schedule; start as many as you like, on any machine."""
 
-import logging
 import signal
 import sys
 
 from django.core.management.base import BaseCommand
 
-from vadesk.jobs.worker import JobWorker
+from vadesk.jobs.worker import JobWorker, job_logs_at
 
 
 class Command(BaseCommand):
@@ -21,10 +20,7 @@ class Command(BaseCommand):
         parser.add_argument("--worker-id", default=None, help="A name unique among the workers (default: random).")
 
     def handle(self, *args, batch: bool, no_schedule: bool, worker_id: str | None, verbosity: int, **options) -> None:
-        # django.tasks logs each job's start and end at INFO: with -v 2, not by default (two lines per job).
-        level = logging.INFO if verbosity > 1 else logging.WARNING
-        for name in ("django.tasks", "django_tasks_db", "vadesk.jobs"):
-            logging.getLogger(name).setLevel(level)
+        job_logs_at(verbosity)
         worker = JobWorker(worker_id=worker_id, schedule=not no_schedule, batch=batch)
 
         def stop(signum, frame):
