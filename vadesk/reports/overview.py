@@ -30,7 +30,7 @@ from vadesk.invoicing.models import Invoice
 from vadesk.invoicing.scoping import invoices_for
 from vadesk.tasks.models import Task
 from vadesk.tasks.scoping import tasks_for
-from vadesk.team.capacity import absent_hours, pattern_for, public_holiday
+from vadesk.team.capacity import week_capacity
 from vadesk.team.models import Absence, CoverageWarning, Profile
 from vadesk.team.scoping import coverage_warnings_for
 from vadesk.timesheets.balances import balances_of, terms_of
@@ -237,15 +237,7 @@ def week_capacities(organisation: Organisation, memberships: list[Membership], m
             continue
         country = profile.holiday_country if profile else organisation.country
         subdivision = profile.holiday_subdivision if profile else ""
-        total = Decimal(0)
-        for offset in range(7):
-            day = monday + timedelta(days=offset)
-            pattern = pattern_for(patterns, day)
-            hours = pattern.hours_on(day) if pattern else Decimal(0)
-            if country in ("NL", "BE", "DE") and public_holiday(country, subdivision, day):
-                continue
-            taken = sum((absent_hours(a, hours) for a in absences[membership.person_id] if a.covers(day)), Decimal(0))
-            total += max(Decimal(0), hours - min(hours, taken))
+        total = week_capacity(patterns, absences[membership.person_id], country, subdivision, monday)
         out[membership.person_id] = total
     return out
 

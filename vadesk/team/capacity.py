@@ -81,6 +81,14 @@ def days(organisation: Organisation, person: Person, start: date, end: date) -> 
     )
     country = profile.holiday_country if profile else organisation.country
     subdivision = profile.holiday_subdivision if profile else ""
+    return days_of(patterns, absences, country, subdivision, start, end)
+
+
+def days_of(
+    patterns: list[WorkPattern], absences: list[Absence], country: str, subdivision: str, start: date, end: date
+) -> list[Day]:
+    """The rule of `days`, on rows already read (patterns newest first, the approved absences): no query, so a
+    whole team's capacity can be read in a few queries (the coverage check, the owner's overview)."""
     out = []
     day = start
     while day <= end:
@@ -92,6 +100,16 @@ def days(organisation: Organisation, person: Person, start: date, end: date) -> 
         out.append(Day(day, hours, name, taken, todays))
         day += timedelta(days=1)
     return out
+
+
+def week_capacity(
+    patterns: list[WorkPattern], absences: list[Absence], country: str, subdivision: str, monday: date
+) -> Decimal:
+    """Hours available in the week from `monday`, on rows already read: pattern − absences − holidays."""
+    return sum(
+        (d.capacity for d in days_of(patterns, absences, country, subdivision, monday, monday + timedelta(days=6))),
+        Decimal(0),
+    )
 
 
 def week_start(year: int, week: int) -> date:

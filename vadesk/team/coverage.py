@@ -25,7 +25,7 @@ from django.db import transaction
 from vadesk.accounts.models import Membership, Organisation
 from vadesk.clients.models import Assignment, Client
 from vadesk.team import presence
-from vadesk.team.capacity import absent_hours, pattern_for, public_holiday
+from vadesk.team.capacity import pattern_for, public_holiday, week_capacity
 from vadesk.team.models import Absence, ClientNeeds, CoverageWarning, Profile, WorkPattern
 
 DAYS_AHEAD = 14
@@ -53,18 +53,7 @@ class _Person:
         )
 
     def capacity(self, monday: date) -> Decimal:
-        total = Decimal(0)
-        for offset in range(7):
-            day = monday + timedelta(days=offset)
-            pattern = pattern_for(self.patterns, day)
-            hours = pattern.hours_on(day) if pattern else Decimal(0)
-            if not hours or (
-                self.country in presence.HOLIDAY_COUNTRIES and public_holiday(self.country, self.subdivision, day)
-            ):
-                continue
-            taken = sum((absent_hours(a, hours) for a in self.absences if a.covers(day)), Decimal(0))
-            total += max(Decimal(0), hours - taken)
-        return total
+        return week_capacity(self.patterns, self.absences, self.country, self.subdivision, monday)
 
 
 def coverage_check(organisation: Organisation, *, today: date) -> list[CoverageWarning]:
