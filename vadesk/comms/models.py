@@ -89,6 +89,7 @@ class OutboxMessage(models.Model):
         INVITATION = "invitation", _("Appointment invitation")
         PAYMENT = "payment", _("Payment reminder")
         ACCOUNT = "account", _("Account (invitation, password)")
+        REPORT = "report", _("Monthly report")
 
     class State(models.TextChoices):
         PENDING = "pending", _("Waiting to be sent")

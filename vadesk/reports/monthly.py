@@ -177,7 +177,7 @@ def report_send(*, report: MonthlyReport, now: datetime | None = None) -> list[O
             sent.append(
                 outbox_enqueue(
                     organisation_id=client.organisation_id,
-                    kind="report",
+                    kind=OutboxMessage.Kind.REPORT,
                     recipient=contact.email,
                     subject=subject,
                     body_text=body,

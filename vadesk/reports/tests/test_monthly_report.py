@@ -88,6 +88,8 @@ def test_it_goes_once_to_the_primary_contact_with_its_pdf(acme, july):
     report = report_build(client=acme, month=date(2026, 7, 1))
     (message,) = report_send(report=report)
     assert (message.recipient, message.kind, message.client_id) == ("ceo@acme.example", "report", acme.pk)
+    message.full_clean()  # a kind the outbox knows: the outbox page names it ("Monthly report"), not its code
+    assert message.get_kind_display() == "Monthly report"
     assert "juli 2026" in message.subject  # the contact's language (Dutch)
     (attachment,) = message.attachments.all()
     assert attachment.content_type == "application/pdf" and bytes(attachment.content).startswith(b"%PDF")
