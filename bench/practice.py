@@ -361,7 +361,7 @@ def _seed_entries(rng, task_rows, count: int) -> None:
 
     now = timezone.now()
     copy = connection.vendor == "postgresql"
-    columns = "engagement_id, task_id, person_id, work_date, worked_minutes, billed_minutes, note, billable, created_at, updated_at, invoice_reference"
+    columns = "engagement_id, task_id, person_id, work_date, worked_minutes, billed_minutes, note, client_note, billable, created_at, updated_at, invoice_reference"
     for start in range(0, count, CHUNK):
         rows = []
         for n in range(start, min(count, start + CHUNK)):
@@ -383,14 +383,14 @@ def _seed_entries(rng, task_rows, count: int) -> None:
                 cursor.cursor.copy(f"COPY {TimeEntry._meta.db_table} ({columns}) FROM STDIN") as stream,
             ):
                 for row in rows:
-                    stream.write_row((*row, "", True, now, now, ""))
+                    stream.write_row((*row, "", "", True, now, now, ""))
         else:
             # Straight executemany: a million model instances would cost minutes on their own.
-            marks = ", ".join(["%s"] * 11)
+            marks = ", ".join(["%s"] * 12)
             with connection.cursor() as cursor:
                 cursor.executemany(
                     f"INSERT INTO {TimeEntry._meta.db_table} ({columns}) VALUES ({marks})",
-                    [(*row, "", True, now, now, "") for row in rows],
+                    [(*row, "", "", True, now, now, "") for row in rows],
                 )
 
 
