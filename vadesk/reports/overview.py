@@ -34,7 +34,7 @@ from vadesk.team.capacity import week_capacity
 from vadesk.team.models import Absence, CoverageWarning, Profile
 from vadesk.team.scoping import coverage_warnings_for
 from vadesk.timesheets.balances import balances_of, terms_of
-from vadesk.timesheets.models import EngagementPeriodUsage, TimeEntry
+from vadesk.timesheets.models import EngagementPeriodUsage, EngagementWeekUsage
 
 SHOWN = 10  # lines per list; the count says how many more there are
 WEEKS = 12
@@ -150,19 +150,21 @@ def _balances(clients, on: date) -> tuple[list, list]:
 
 
 def _unbilled(clients, today: date) -> tuple[list[tuple[Client, int]], int]:
-    """Minutes of hourly work not yet on an invoice, per client, most first (retainers and bundles are prepaid)."""
+    """Minutes of hourly work not yet on an invoice, per client, most first (retainers and bundles are prepaid).
+
+    Read from the kept weekly usage (`EngagementWeekUsage`), not the entries: the weeks from the one holding the
+    first day of the window (a year back) on, grouped in the database per engagement."""
     since = calc.month_start(today.replace(day=1) - timedelta(days=31 * (UNBILLED_MONTHS - 1)))
-    # The engagements first (a few hundred ids), so the database checks each entry against a small set
-    # instead of joining every entry of the year to its engagement.
+    # The engagements first (a few hundred ids), so the database checks each cell against a small set.
     client_of = dict(
         Engagement.objects.filter(client__in=clients, kind=Engagement.Kind.HOURLY).values_list("pk", "client_id")
     )
     rows = (
-        TimeEntry.objects.counted()
-        .uninvoiced()
-        .filter(engagement_id__in=list(client_of), work_date__gte=since)
+        EngagementWeekUsage.objects.filter(
+            engagement_id__in=list(client_of), week__gte=since - timedelta(days=since.weekday()), unbilled_minutes__gt=0
+        )
         .values_list("engagement_id")
-        .annotate(minutes=Sum("billed_minutes"))
+        .annotate(minutes=Sum("unbilled_minutes"))
         .order_by()
     )
     per_client: dict[int, int] = defaultdict(int)
@@ -195,9 +197,9 @@ def _team(organisation: Organisation, clients, now: datetime, monday: date) -> l
     )
     for row in rows:
         work[row["assignees"]] = (row["open"], row["overdue"])
-    minutes = dict(
-        TimeEntry.objects.filter(
-            person__in=people, engagement__client__organisation=organisation, work_date__range=(monday, now.date())
+    minutes = dict(  # this week's minutes, from the kept weekly usage
+        EngagementWeekUsage.objects.filter(
+            person__in=people, engagement__client__organisation=organisation, week=monday
         )
         .values("person")
         .annotate(minutes=Sum("worked_minutes"))
@@ -243,22 +245,22 @@ def week_capacities(organisation: Organisation, memberships: list[Membership], m
 
 
 def hours_per_week(clients, monday: date, weeks: int = WEEKS) -> list[tuple[date, int]]:
-    """Worked minutes per ISO week on the clients in reach, the last `weeks` weeks up to this one."""
+    """Worked minutes per ISO week on the clients in reach, the last `weeks` weeks up to this one (kept weekly
+    usage: a cell per engagement, person and week, summed per week in the database)."""
     first = monday - timedelta(weeks=weeks - 1)
     rows = (
-        TimeEntry.objects.filter(
+        EngagementWeekUsage.objects.filter(
             engagement_id__in=list(Engagement.objects.filter(client__in=clients).values_list("pk", flat=True)),
-            work_date__gte=first,
-            work_date__lt=monday + timedelta(7),
+            week__range=(first, monday),
         )
-        .values("work_date")
+        .values("week")
         .annotate(minutes=Sum("worked_minutes"))
-        .values_list("work_date", "minutes")
+        .values_list("week", "minutes")
         .order_by()
     )
     totals = {first + timedelta(weeks=n): 0 for n in range(weeks)}
-    for day, minutes in rows:
-        totals[day - timedelta(days=day.weekday())] += minutes or 0
+    for week, minutes in rows:
+        totals[week] += minutes or 0
     return sorted(totals.items())
 
 

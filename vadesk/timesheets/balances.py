@@ -55,7 +55,8 @@ def monthly_usage(engagements: Iterable[Engagement], on: date) -> dict[int, dict
     walked = [
         e for e in engagements if e.kind == Engagement.Kind.RETAINER and e.rollover_policy != Engagement.Rollover.NONE
     ]
-    monthly = [e.pk for e in engagements if e.pk not in set(lifetime) | {w.pk for w in walked}]
+    elsewhere = set(lifetime) | {w.pk for w in walked}  # once, not per engagement (it was quadratic)
+    monthly = [e.pk for e in engagements if e.pk not in elsewhere]
     # A bundle or project needs only its total: summed in the database, one row per engagement.
     totals = (
         EngagementPeriodUsage.objects.filter(engagement_id__in=lifetime)

@@ -105,6 +105,33 @@ class EngagementPeriodUsage(models.Model):
         return f"{self.engagement_id} {self.month:%Y-%m} {self.minutes} min"
 
 
+class EngagementWeekUsage(models.Model):
+    """What one person worked on one engagement in one ISO week, and the billed minutes not yet invoiced.
+
+    The owner's dashboard reads its hours per week and its unbilled hourly work from these cells instead of the
+    entries. Kept by `vadesk.timesheets.usage` in the same transaction as every write of an entry and every
+    invoicing lock (recomputed from the week's entries, as the monthly cells are); rebuilt by
+    `manage.py usage_rebuild`. A week in which the person has neither minutes worked nor unbilled has no row.
+    """
+
+    engagement = models.ForeignKey(Engagement, on_delete=models.CASCADE, related_name="week_usage")
+    person = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    week = models.DateField(help_text="Monday of the ISO week")
+    worked_minutes = models.PositiveBigIntegerField(default=0)  # every entry, as the time sheet counts
+    unbilled_minutes = models.PositiveBigIntegerField(default=0)  # billed minutes of counted, uninvoiced entries
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["engagement", "week", "person"], name="one_week_usage_row_per_engagement_person"
+            ),
+        ]
+        indexes = [models.Index(fields=["week", "engagement"], name="week_usage_by_week")]
+
+    def __str__(self) -> str:
+        return f"{self.engagement_id} {self.person_id} {self.week:%G-W%V} {self.worked_minutes} min"
+
+
 class WorkLogPolicy(models.Model):
     """What an organisation's clients see in the portal's work log: whose work, and whether at what rate.
 

@@ -27,7 +27,7 @@ from vadesk.timesheets.consent import (
     consent_status_text,
 )
 from vadesk.timesheets.models import OverageConsent, TimeEntry
-from vadesk.timesheets.usage import usage_refresh
+from vadesk.timesheets.usage import usage_refresh, usage_refresh_weeks
 
 MAX_MINUTES_PER_ENTRY = 24 * 60
 NOTE_MAX = 500
@@ -223,12 +223,17 @@ def time_entry_delete(*, by: Person, entry: TimeEntry) -> None:
 def time_entries_lock(*, entries, reference: str) -> int:
     """Mark entries as invoiced. Invoicing calls this when an invoice is finalised.
 
-    A running timer is left alone: it bills nothing yet, and stopping it later must not change an invoiced entry."""
-    return (
-        entries.filter(invoiced_at__isnull=True)
-        .exclude(started_at__isnull=False, ended_at__isnull=True)
-        .update(invoiced_at=timezone.now(), invoice_reference=reference)
-    )
+    A running timer is left alone: it bills nothing yet, and stopping it later must not change an invoiced entry.
+    The weeks of the locked entries are refreshed (what is unbilled), under their engagements' row locks."""
+    lockable = entries.filter(invoiced_at__isnull=True).exclude(started_at__isnull=False, ended_at__isnull=True)
+    with transaction.atomic():
+        cells = set(lockable.values_list("engagement_id", "work_date").distinct().order_by())
+        if not cells:
+            return 0
+        _lock_engagements({engagement_id for engagement_id, _day in cells})
+        locked = lockable.update(invoiced_at=timezone.now(), invoice_reference=reference)
+        usage_refresh_weeks(cells)
+    return locked
 
 
 def _check_minutes(minutes: int) -> None:

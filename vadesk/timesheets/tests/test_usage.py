@@ -14,7 +14,7 @@ from vadesk.engagements import balance as calc
 from vadesk.engagements.models import Engagement
 from vadesk.engagements.tests.factories import make_engagement, make_entry
 from vadesk.timesheets.balances import balance_of, balances_of, terms_of
-from vadesk.timesheets.models import EngagementPeriodUsage, TimeEntry
+from vadesk.timesheets.models import EngagementPeriodUsage, EngagementWeekUsage, TimeEntry
 from vadesk.timesheets.services import (
     time_entries_lock,
     time_entry_correct,
@@ -23,7 +23,7 @@ from vadesk.timesheets.services import (
     timer_start,
     timer_stop,
 )
-from vadesk.timesheets.usage import usage_from_entries, usage_rebuild
+from vadesk.timesheets.usage import usage_from_entries, usage_rebuild, week_usage_from_entries
 
 Kind = Engagement.Kind
 
@@ -34,6 +34,17 @@ def kept() -> dict:
 
 def summed(engagements) -> dict:
     return usage_from_entries([e.pk for e in engagements])
+
+
+def kept_weeks() -> dict:
+    return {
+        (c.engagement_id, c.week, c.person_id): (c.worked_minutes, c.unbilled_minutes)
+        for c in EngagementWeekUsage.objects.all()
+    }
+
+
+def summed_weeks(engagements) -> dict:
+    return week_usage_from_entries([e.pk for e in engagements])
 
 
 def balance_from_entries(engagement: Engagement, on: date) -> calc.Balance:
@@ -118,7 +129,10 @@ def test_the_kept_usage_equals_the_sums_after_any_sequence_of_writes(seed, engag
         done.append(step(rng, engagements, [assistant, owner], task))
         if n % 5 == 4:
             assert kept() == summed(engagements), done
+            assert kept_weeks() == summed_weeks(engagements), done
     assert kept() == summed(engagements), done
+    assert kept_weeks() == summed_weeks(engagements), done
+    assert any(unbilled for _worked, unbilled in kept_weeks().values())
     # A balance read from the kept usage is the one read from the entries themselves, in any month.
     today = timezone.localdate()
     for on in (today, today - timedelta(days=35), today - timedelta(days=80)):
@@ -126,9 +140,10 @@ def test_the_kept_usage_equals_the_sums_after_any_sequence_of_writes(seed, engag
         assert balances_of(fresh, on) == {e.pk: balance_from_entries(e, on) for e in fresh}
     assert {"log", "correct", "delete", "lock", "timer"} <= {d for d in done if "refused" not in d}
     # Rebuilding from scratch gives the same cells.
-    before = kept()
+    before, weeks = kept(), kept_weeks()
     usage_rebuild()
     assert kept() == before
+    assert kept_weeks() == weeks
 
 
 def test_invoicing_locks_entries_without_changing_their_usage(engagements, assistant, today):
@@ -137,9 +152,14 @@ def test_invoicing_locks_entries_without_changing_their_usage(engagements, assis
         time_entry_log(by=assistant, engagement=hourly, work_date=today, minutes=minutes)
     before = kept()
 
+    monday = today - timedelta(days=today.weekday())
+    assert kept_weeks() == {(hourly.pk, monday, assistant.pk): (135, 30 + 48 + 60)}
+
     assert time_entries_lock(entries=TimeEntry.objects.filter(engagement=hourly), reference="2026-0001") == 3
     assert kept() == before == summed([hourly])
     assert balance_of(hourly, today).used == 30 + 48 + 60
+    # What was worked stays; nothing is unbilled any more.
+    assert kept_weeks() == summed_weeks([hourly]) == {(hourly.pk, monday, assistant.pk): (135, 0)}
 
 
 def test_a_correction_moves_the_minutes_between_months_and_engagements(engagements, assistant, today):
@@ -152,8 +172,11 @@ def test_a_correction_moves_the_minutes_between_months_and_engagements(engagemen
     )
 
     assert kept() == {(retainer.pk, last_month.replace(day=1)): (90, 1)}
+    week = last_month - timedelta(days=last_month.weekday())
+    assert kept_weeks() == {(retainer.pk, week, assistant.pk): (90, 90)}
     time_entry_delete(by=assistant, entry=TimeEntry.objects.get(pk=entry.pk))
     assert kept() == {}
+    assert kept_weeks() == {}
 
 
 def test_a_running_timer_and_unbillable_time_draw_nothing(engagements, assistant, today):
@@ -162,6 +185,8 @@ def test_a_running_timer_and_unbillable_time_draw_nothing(engagements, assistant
     time_entry_log(by=assistant, engagement=hourly, work_date=today, minutes=30, billable=False)
 
     assert kept() == {}
+    # Unbillable time was worked (the dashboard's hours per week count it) but bills nothing.
+    assert kept_weeks() == {(hourly.pk, today - timedelta(days=today.weekday()), assistant.pk): (30, 0)}
 
 
 def test_the_rebuild_command_repairs_usage_written_around_the_services(engagements, assistant, today):
@@ -172,9 +197,13 @@ def test_the_rebuild_command_repairs_usage_written_around_the_services(engagemen
     )
     assert kept() != summed([hourly])
 
+    assert kept_weeks() != summed_weeks([hourly])
+
     call_command("usage_rebuild", verbosity=0)
 
     assert kept() == summed([hourly]) == {(hourly.pk, today.replace(day=1)): (48, 4)}
+    monday = today - timedelta(days=today.weekday())
+    assert kept_weeks() == summed_weeks([hourly]) == {(hourly.pk, monday, assistant.pk): (45, 48)}
 
 
 def test_balances_read_a_bounded_number_of_rows_whatever_the_history(acme, assistant, django_assert_num_queries):
