@@ -149,6 +149,9 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
 else:
     # Lets several test runs share one PostgreSQL server without clobbering each other's test database.
     DATABASES["default"]["TEST"] = {"NAME": os.environ.get("VADESK_TEST_DB_NAME", "test_vadesk")}
+    # No JIT: a page's queries run in milliseconds, and PostgreSQL compiling one that its planner guesses is dear
+    # (a hundred invoices with two sums each) took 60-80 ms of a 100 ms query (docs/performance.md).
+    DATABASES["default"].setdefault("OPTIONS", {}).setdefault("options", "-c jit=off")
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 AUTH_USER_MODEL = "accounts.Person"

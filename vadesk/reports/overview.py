@@ -14,7 +14,20 @@ from datetime import date, datetime, timedelta
 from decimal import Decimal
 from zoneinfo import ZoneInfo
 
-from django.db.models import Count, Q, Sum
+from django.db.models import (
+    BigIntegerField,
+    Case,
+    Count,
+    DecimalField,
+    ExpressionWrapper,
+    F,
+    OuterRef,
+    Q,
+    Subquery,
+    Sum,
+    When,
+)
+from django.db.models.functions import Abs, Coalesce
 from django.utils import timezone
 
 from vadesk.accounts.models import Membership, Organisation, Person
@@ -89,7 +102,7 @@ def overview(
     clients = clients_for(person, write=True, organisation=organisation.pk)
     tasks = tasks_for(person, write=True, organisation=organisation.pk).open()
     overdue = tasks.filter(due_at__lt=now)
-    low, excess = _balances(clients, today)
+    low, excess = balances_at_risk(clients, today)
     # The owner's *today* shows the short form: no charts, no team table, no unbilled hours (each reads a window
     # of time entries); the dashboard reads everything.
     unbilled, unbilled_count = _unbilled(clients, today) if charts else ([], None)
@@ -134,19 +147,78 @@ def overview(
     )
 
 
-def _balances(clients, on: date) -> tuple[list, list]:
-    """Engagements at 80 % or more of their hours (worst first), and those with hours beyond them."""
+def balances_at_risk(clients, on: date) -> tuple[list, list]:
+    """Engagements at 80 % or more of their hours (worst first), and those with hours beyond them.
+
+    Only the candidates are read and balanced: the database keeps those whose kept usage (this month's for a
+    retainer, the lifetime's for a bundle or project) is at least 80 % of the allowance alone. What rolls over
+    only adds to what is available, so an engagement below that can be neither at 80 % nor beyond its hours."""
     engagements = list(
         Engagement.objects.active()
         .filter(client__in=clients)
         .exclude(kind=Engagement.Kind.HOURLY)
-        .select_related("client")
+        .alias(gap=_usage_gap(on))
+        .filter(gap__gte=-WARNING_SLACK)
+        .only(*BALANCE_FIELDS)
     )
     balances = balances_of(engagements, on)
     pairs = [(e, balances[e.pk]) for e in engagements]
-    low = sorted((p for p in pairs if p[1].level != "ok"), key=lambda p: -(p[1].percent_used or 0))
-    excess = sorted((p for p in pairs if p[1].excess > 0), key=lambda p: -p[1].excess)
+    low = sorted((p for p in pairs if p[1].level != "ok"), key=lambda p: (-(p[1].percent_used or 0), p[0].pk))
+    excess = sorted((p for p in pairs if p[1].excess > 0), key=lambda p: (-p[1].excess, p[0].pk))
+    # Only the lines shown name their client (the rest are counted): one query for those, not a join for all.
+    shown = [e for e, _balance in low[:SHOWN] + excess[:SHOWN]]
+    names = Client.objects.in_bulk({e.client_id for e in shown})
+    for engagement in shown:
+        engagement.client = names[engagement.client_id]
     return low, excess
+
+
+# What a balance and a line of the overview read of an engagement (terms_of, balances_of, the templates).
+BALANCE_FIELDS = (
+    "client_id",
+    "name",
+    "kind",
+    "status",
+    "starts_on",
+    "ends_on",
+    "expires_on",
+    "created_at",
+    "bundle_hours",
+    "monthly_hours",
+    "budget_hours",
+    "rollover_policy",
+    "rollover_cap_hours",
+)
+
+
+# Minutes × 100 of leeway in the candidates' test: an allowance in minutes is rounded from hours × 60 (± 0.5).
+WARNING_SLACK = 100
+
+
+def _usage_gap(on: date):
+    """100 × the minutes used less 80 × the allowance alone (hours × 60): negative is below the warning level."""
+    this_month = EngagementPeriodUsage.objects.filter(engagement=OuterRef("pk"), month=calc.month_start(on)).values(
+        "minutes"
+    )
+    lifetime = (
+        EngagementPeriodUsage.objects.filter(engagement=OuterRef("pk"))
+        .values("engagement")
+        .annotate(total=Sum("minutes"))
+        .values("total")
+    )
+    used = Case(
+        When(kind__in=[Engagement.Kind.BUNDLE, Engagement.Kind.PROJECT], then=Coalesce(Subquery(lifetime), 0)),
+        default=Coalesce(Subquery(this_month), 0),
+        output_field=BigIntegerField(),
+    )
+    hours = Case(
+        When(kind=Engagement.Kind.BUNDLE, then=F("bundle_hours")),
+        When(kind=Engagement.Kind.PROJECT, then=F("budget_hours")),
+        default=F("monthly_hours"),
+    )
+    return ExpressionWrapper(
+        used * 100 - hours * 60 * calc.WARNING_PERCENT, output_field=DecimalField(max_digits=20, decimal_places=2)
+    )
 
 
 def _unbilled(clients, today: date) -> tuple[list[tuple[Client, int]], int]:
@@ -250,7 +322,7 @@ def hours_per_week(clients, monday: date, weeks: int = WEEKS) -> list[tuple[date
     first = monday - timedelta(weeks=weeks - 1)
     rows = (
         EngagementWeekUsage.objects.filter(
-            engagement_id__in=list(Engagement.objects.filter(client__in=clients).values_list("pk", flat=True)),
+            engagement_id__in=Engagement.objects.filter(client__in=clients).values("pk"),
             week__range=(first, monday),
         )
         .values("week")
@@ -278,13 +350,15 @@ def revenue_per_month(person: Person, organisation: Organisation, today: date, m
         invoices_for(person, write=True, organisation=organisation.pk)
         .final()
         .filter(issue_date__gte=first, buyer__isnull=True)  # on a client's behalf: the client's revenue
-        .values_list("issue_date", "kind", "net_total")
+        .values_list("issue_date", "kind")
+        .annotate(net=Sum(Abs("net_total")))  # summed per day in the database: at most a year of days
+        .order_by()
     )
     for issued, kind, net in rows:
         if issued is None:
             continue
         sign = -1 if kind == Invoice.Kind.CREDIT_NOTE else 1
-        totals[calc.month_start(issued)] += sign * abs(net)
+        totals[calc.month_start(issued)] += sign * (net or 0)
     return sorted(totals.items())
 
 

@@ -110,6 +110,9 @@ class Task(models.Model):
             # The API's task list walks this in its order (dated by due date, then priority, then id) and stops
             # after a page, from the start or from a cursor.
             models.Index(fields=["due_at", "-priority", "id"], name="task_due_first"),
+            # Open work by due date (overdue lists, counts of open tasks): done tasks, most of a practice's
+            # history, are not in it, so "the oldest overdue" does not walk past years of closed ones.
+            models.Index(fields=["due_at", "id"], condition=models.Q(status__in=OPEN_STATUSES), name="task_open_due"),
         ]
         constraints = [
             models.UniqueConstraint(fields=["recurrence", "occurrence_at"], name="one_task_per_occurrence"),

@@ -10,15 +10,13 @@ from django.views.decorators.http import require_POST
 
 from vadesk.accounts.decorators import owner_required, staff_required
 from vadesk.clients.scoping import clients_for
-from vadesk.engagements.models import Engagement
 from vadesk.reports.first_run import setup_steps
-from vadesk.reports.overview import overview
+from vadesk.reports.overview import SHOWN, balances_at_risk, overview
 from vadesk.tasks.models import Task
-from vadesk.timesheets.balances import balances_of
 from vadesk.timesheets.models import TimeEntry
 
 TASK_LIMIT = 60
-LOW_SHOWN = 10
+LOW_SHOWN = SHOWN  # the overview names the client of this many lines
 SETUP_COOKIE = "vadesk_setup_dismissed"  # signed: the organisations whose first-run checklist this browser closed
 SETUP_COOKIE_AGE = 365 * 24 * 3600
 SETUP_SALT = "vadesk.setup-dismissed"
@@ -116,13 +114,6 @@ def setup_dismiss(request):
 
 
 def low_balances(clients, on):
-    """Engagements at 80 % or more of their hours, worst first."""
-    engagements = list(
-        Engagement.objects.active()
-        .filter(client__in=clients)
-        .exclude(kind=Engagement.Kind.HOURLY)
-        .select_related("client")
-    )
-    balances = balances_of(engagements, on)
-    low = [(e, balances[e.pk]) for e in engagements if balances[e.pk].level != "ok"]
-    return sorted(low, key=lambda pair: -(pair[1].percent_used or 0))
+    """Engagements at 80 % or more of their hours, worst first: the overview's rule (the first lines name their
+    client; the rest are counted)."""
+    return balances_at_risk(clients, on)[0]
