@@ -44,6 +44,7 @@ class PreferenceOut(Schema):
     quiet_until: time | None
     quiet_days: str
     language: Language
+    confirmations: bool = Field(description="Confirm a new request at once when it arrives")
     next_digest_at: Timestamp | None
 
 
@@ -67,6 +68,7 @@ class PreferenceIn(Input):
         | None
     ) = None
     language: Language | None = None
+    confirmations: bool | None = Field(None, description="Confirm a new request at once when it arrives")
 
 
 def _preference_out(contact) -> PreferenceOut:

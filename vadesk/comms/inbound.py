@@ -36,6 +36,7 @@ from vadesk.clients.models import Client, Contact
 from vadesk.comms import conf
 from vadesk.comms.addresses import organisation_from_address, task_from_address, task_from_subject
 from vadesk.comms.models import Attachment, InboundMessage, OutboxMessage
+from vadesk.comms.services import request_arrived
 from vadesk.tasks.models import Comment, Source, Task
 from vadesk.tasks.services import task_client_reply, task_create, task_request
 
@@ -399,10 +400,23 @@ def _as_task(key: str, raw: bytes, parsed: Parsed, client: Client, *, author_id:
     description = parsed.text[:20000]
     if author_id:  # the client's own portal user wrote: a request of theirs, as if asked in the portal
         author = Person.objects.get(pk=author_id)
-        task = task_request(by=author, client=client, title=title, description=description, source=Source.EMAIL)
+        task = task_request(
+            by=author,
+            client=client,
+            title=title,
+            description=description,
+            source=Source.EMAIL,
+            requester=parsed.sender,
+        )
     else:  # a contact without a login: the routing rule chooses who gets it
         task = task_create(
-            by=None, client=client, title=title, description=description, source=Source.EMAIL, routed=True
+            by=None,
+            client=client,
+            title=title,
+            description=description,
+            source=Source.EMAIL,
+            routed=True,
+            requester=parsed.sender,
         )
     return _store(
         key, raw, parsed, Outcome.TASK, organisation_id=client.organisation_id, task_id=task.pk, client_id=client.pk
@@ -492,6 +506,8 @@ def triage_file(
                 source=Source.EMAIL,
             )
             message.client = client
+            if Contact.objects.filter(client=client, email__iexact=message.sender).exists():
+                request_arrived(task=message.task, requester=message.sender)  # a contact's new request (9.3)
         message.attachments.update(task=message.task)
         message.outcome = Outcome.DONE
         message.save(update_fields=["comment", "task", "client", "outcome"])

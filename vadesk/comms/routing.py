@@ -87,8 +87,11 @@ def contact_notify(
     override_quiet: bool = False,
     now: datetime | None = None,
     skip_digest: bool = False,
+    dedupe_key: str | None = None,
 ) -> list[OutboxMessage]:
     """Queue a message for a contact per their preference, inside the caller's transaction.
+
+    With `dedupe_key` a second call for the same contact and channel queues nothing and returns the first row.
 
     Digest contacts get nothing now unless it is urgent (or `skip_digest`, a confirmation): the message is held
     for their next digest (one e-mail row, state *held*, due at the digest's moment), where the assistant can
@@ -118,6 +121,7 @@ def contact_notify(
                 not_before=not_before or now,
                 in_reply_to=draft.in_reply_to,
                 payload=draft.payload,
+                dedupe_key=f"{dedupe_key}:c{contact.pk}:{channel}" if dedupe_key else None,
             )
         )
     return rows

@@ -4,8 +4,10 @@ from __future__ import annotations
 
 from datetime import datetime
 
+from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.urls import reverse
 from django.utils import formats, timezone, translation
 from django.utils.translation import gettext as _
 
@@ -117,8 +119,13 @@ def _values(task: Task, contact: Contact, by: Person) -> dict[str, str]:
         "task": task.title,
         "assistant": by.full_name,
         "organisation": task.client.organisation.name,
-        "link": "",
+        "link": _portal_link(task),
     }
+
+
+def _portal_link(task: Task) -> str:
+    """Where the client follows the task: its portal page (the portal asks a contact without a session to sign in)."""
+    return settings.SITE_URL + reverse("portal:task", args=[task.pk])
 
 
 def _recipients(client: Client, contact: Contact | None) -> list[Contact]:
@@ -157,29 +164,58 @@ def question_ask(
 
 
 def request_confirm(*, by: Person, task: Task, contact: Contact | None = None) -> list[OutboxMessage]:
-    """Tell the client their request has arrived: at once, whatever their rhythm (quiet hours still hold it),
-    unless they asked for no confirmations."""
+    """The assistant tells the client their request has arrived (the button on the task). Once per task and
+    contact: if the confirmation went already when the request arrived, nothing new is queued."""
     require_staff(by, task.client)
-    rows: list[OutboxMessage] = []
     with transaction.atomic():
-        for person in _recipients(task.client, contact):
-            preference = preference_of(person)
-            if not preference.confirmations:
-                continue
-            language = preference.language
-            subject, text = compose(
-                "confirmation",
-                organisation_id=task.client.organisation_id,
-                language=language,
-                values=_values(task, person, by),
-            )
-            rows += contact_notify(
-                contact=person,
-                draft=Draft(
-                    kind="confirmation", subject=f"{subject} {task_token(task.pk)}", text=text, task_id=task.pk
-                ),
-                skip_digest=True,  # issue 9.3: "it arrived" is worth nothing in tonight's digest
-            )
+        return _confirm(task=task, contacts=_recipients(task.client, contact), signature=by.full_name)
+
+
+def request_arrived(*, task: Task, requester: str = "") -> list[OutboxMessage]:
+    """A new request came in from the client's side (portal, mail, API): confirm it at once (issue 9.3).
+
+    It goes to the contact who asked (the requester's address among the client's contacts), else to the
+    client's primary contact; signed by the first assignee the routing rule chose. Runs in the caller's
+    transaction (the `tasks.requested` hook, or filing a mail as a new task from triage).
+    """
+    asked = None
+    if requester:
+        asked = Contact.objects.filter(client=task.client, email__iexact=requester.strip()).order_by("pk").first()
+    first = task.assignees.order_by("pk").first()
+    return _confirm(
+        task=task,
+        contacts=[asked] if asked is not None else _recipients(task.client, None),
+        signature=first.full_name if first is not None else "",
+    )
+
+
+def _confirm(*, task: Task, contacts: list[Contact], signature: str) -> list[OutboxMessage]:
+    """At once whatever the contact's rhythm (quiet hours still hold it), unless they asked for no
+    confirmations; in their language; one per task, contact and channel (`dedupe_key`)."""
+    rows: list[OutboxMessage] = []
+    for person in contacts:
+        preference = preference_of(person)
+        if not preference.confirmations:
+            continue
+        subject, text = compose(
+            "confirmation",
+            organisation_id=task.client.organisation_id,
+            language=preference.language,
+            values={
+                "contact": person.name,
+                "client": task.client.name,
+                "task": task.title,
+                "assistant": signature,
+                "organisation": task.client.organisation.name,
+                "link": _portal_link(task),
+            },
+        )
+        rows += contact_notify(
+            contact=person,
+            draft=Draft(kind="confirmation", subject=f"{subject} {task_token(task.pk)}", text=text, task_id=task.pk),
+            skip_digest=True,  # issue 9.3: "it arrived" is worth nothing in tonight's digest
+            dedupe_key=f"confirmation:{task.pk}",
+        )
     return rows
 
 

@@ -67,7 +67,7 @@ def _task_url(task: Task) -> str:
     return reverse("task_detail", args=[task.pk])
 
 
-def on_task_requested(*, task: Task) -> None:
+def on_task_requested(*, task: Task, requester: str = "") -> None:
     notify(
         kind=Kind.CLIENT_MESSAGE,
         recipients=_task_people(task),

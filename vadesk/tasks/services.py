@@ -20,7 +20,9 @@ from vadesk.tasks import routing
 from vadesk.tasks.models import TRANSITIONS, ChecklistItem, Comment, RoutingNote, Source, Status, Task, Transition
 
 # Events others act on (notifications registers in its AppConfig.ready()); fired inside the change's transaction.
-task_requested = Hook("tasks.requested")  # task=: a new request from the client's side (portal or mail)
+task_requested = Hook(
+    "tasks.requested"
+)  # task=, requester= (e-mail of who asked): a new request from the client's side
 task_assigned = Hook("tasks.assigned")  # task=, people= (newly assigned), by=
 comment_added = Hook("tasks.comment_added")  # comment=, by= (mentions)
 client_replied = Hook("tasks.client_replied")  # task=, comment=: after a waiting task went back in progress
@@ -42,6 +44,7 @@ def task_create(
     assignees: Iterable[Person] = (),
     checklist: Iterable[str] = (),
     routed: bool = False,  # work that arrived (mail, phone): the routing rule chooses who gets it
+    requester: str = "",  # the address a request by mail came from (`by` is None then): it gets the confirmation
 ) -> Task:
     if by is not None:
         _check_team(by, client)
@@ -61,6 +64,7 @@ def task_create(
         assignees=assignees,
         checklist=checklist,
         route=routing.route(client=client, category=category, at=timezone.now()) if routed else None,
+        requester=requester,
     )
 
 
@@ -78,6 +82,7 @@ def _task_save(
     assignees: Iterable[Person],
     checklist: Iterable[str],
     route: routing.Route | None = None,
+    requester: str = "",
 ) -> Task:
     """`route`: the routing rule's decision, whose people become the assignees (already checked to be staff)."""
     if not title.strip():
@@ -113,7 +118,7 @@ def _task_save(
             [ChecklistItem(task=task, text=t.strip(), position=i) for i, t in enumerate(checklist) if t.strip()]
         )
         if by is None or not is_staff_for(by, client):
-            task_requested.fire(task=task)
+            task_requested.fire(task=task, requester=requester or (by.email if by is not None else ""))
         task_assigned.fire(task=task, people=assignees, by=by)
         task_created.fire(task=task, by=by)
     return task
@@ -127,6 +132,7 @@ def task_request(
     description: str,
     due_at: datetime | None = None,
     source: str = Source.PORTAL,
+    requester: str = "",  # the address a request by mail came from, if not `by`'s own
 ) -> Task:
     """A client user's request from the portal: the routing rule chooses who gets it (by default the leads)."""
     if not _may_read(by, client):
@@ -144,6 +150,7 @@ def task_request(
         assignees=(),
         checklist=(),
         route=routing.route(client=client, category="other", at=timezone.now()),
+        requester=requester,
     )
 
 

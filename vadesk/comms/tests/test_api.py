@@ -235,3 +235,13 @@ def test_preferences_round_trip_and_bad_values_are_refused(world, api_as, assist
     assert bad.status_code == 422 and "time_zone" in bad.json()["errors"]
     bad_days = api.patch(f"/contacts/{world.contact.pk}/preference", {"quiet_days": "78"})
     assert bad_days.status_code == 422
+
+
+def test_preference_confirmations_can_be_read_and_switched_off(world, api_as, assistant):
+    api = api_as(assistant)
+    assert api.get(f"/contacts/{world.contact.pk}/preference").json()["confirmations"] is True
+    off = api.patch(f"/contacts/{world.contact.pk}/preference", {"confirmations": False})
+    assert off.status_code == 200 and off.json()["confirmations"] is False
+    assert Preference.objects.get(contact=world.contact).confirmations is False
+    untouched = api.patch(f"/contacts/{world.contact.pk}/preference", {"cadence": "daily"})
+    assert untouched.json()["confirmations"] is False
