@@ -9,7 +9,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import MinValueValidator
 from django.db import models
-from django.db.models.functions import Coalesce
+from django.db.models.functions import Cast, Coalesce
 from django.utils.translation import gettext_lazy as _
 
 from vadesk.accounts.models import Country, Language, Organisation
@@ -464,6 +464,13 @@ class BankStatement(models.Model):
         ordering = ["-imported_at"]
 
 
+class StatementLineQuerySet(models.QuerySet):
+    def readable(self) -> StatementLineQuerySet:
+        """The lines with their amount read as text (`stored_amount`): a line SQLite kept before amounts were
+        checked (1e30) cannot be turned into a decimal of the field's digits, and must not take a page down."""
+        return self.defer("amount").annotate(stored_amount=Cast("amount", output_field=models.CharField()))
+
+
 class StatementLine(models.Model):
     class Status(models.TextChoices):
         MATCHED = "matched", _("Matched")
@@ -483,9 +490,18 @@ class StatementLine(models.Model):
     invoice = models.ForeignKey(Invoice, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
     reason = models.CharField(max_length=200, blank=True)
 
+    objects = StatementLineQuerySet.as_manager()
+
     class Meta:
         ordering = ["booked_on", "id"]
         constraints = [models.UniqueConstraint(fields=["organisation", "bank_reference"], name="statement_entry_once")]
+
+    @property
+    def readable_amount(self) -> Decimal | None:
+        """The amount of a line read with `readable()`; None when what is stored is no amount vadesk can book."""
+        from vadesk.invoicing.camt import readable_amount
+
+        return readable_amount(self.stored_amount)  # type: ignore[attr-defined]
 
 
 class Reminder(models.Model):

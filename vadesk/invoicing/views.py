@@ -8,8 +8,7 @@ from functools import partial
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.db.models import CharField, Exists, OuterRef, Q, Sum
-from django.db.models.functions import Cast
+from django.db.models import Exists, OuterRef, Q, Sum
 from django.http import Http404, HttpResponse, HttpResponseNotAllowed
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -25,7 +24,6 @@ from vadesk.einvoice.model import money
 from vadesk.einvoice.totals import document_totals
 from vadesk.engagements.balance import month_end
 from vadesk.invoicing import export, services
-from vadesk.invoicing.camt import readable_amount
 from vadesk.invoicing.documents import document_of
 from vadesk.invoicing.einvoices import (
     FORMATS,
@@ -448,12 +446,8 @@ def bank(request):
     lines = list(
         StatementLine.objects.filter(organisation=organisation, status__in=["review", "unmatched"])
         .select_related("invoice")
-        # Read as text: a line SQLite kept before amounts were checked (1e30) must not take the page down.
-        .defer("amount")
-        .annotate(stored_amount=Cast("amount", output_field=CharField()))
+        .readable()
     )
-    for line in lines:
-        line.amount = readable_amount(line.stored_amount)  # type: ignore[assignment]
     open_invoices = Invoice.objects.for_organisation(organisation).unpaid().with_amount_due().select_related("client")
     return render(request, "invoicing/bank.html", {"form": form, "lines": lines, "open_invoices": open_invoices})
 
@@ -463,7 +457,7 @@ def bank(request):
 def bank_resolve(request, line_pk: int):
     organisation = request.membership.organisation
     try:
-        line = StatementLine.objects.get(pk=line_pk, organisation=organisation)
+        line = StatementLine.objects.readable().get(pk=line_pk, organisation=organisation)
     except (StatementLine.DoesNotExist, ValueError):
         raise Http404 from None
     invoice = None

@@ -126,7 +126,7 @@ def statement_line_resolve(*, by: Person, line: StatementLine, invoice: Invoice 
     """The owner's verdict on an uncertain credit: book it on this invoice, or ignore it (invoice=None)."""
     require_owner(by, line.organisation_id)
     with transaction.atomic():
-        line = StatementLine.objects.select_for_update().get(pk=line.pk)
+        line = StatementLine.objects.readable().select_for_update().get(pk=line.pk)
         if line.status in (StatementLine.Status.MATCHED, StatementLine.Status.IGNORED):
             raise ValidationError(_("This bank entry was already dealt with."))
         if invoice is None:
@@ -135,6 +135,9 @@ def statement_line_resolve(*, by: Person, line: StatementLine, invoice: Invoice 
             return
         if invoice.organisation_id != line.organisation_id:
             raise PermissionDenied
-        payment_record(by=by, invoice=invoice, amount=line.amount, paid_on=line.booked_on, statement_line=line)
+        amount = line.readable_amount
+        if amount is None:  # kept by an older version that did not check amounts: it can only be ignored
+            raise ValidationError(_("This bank entry's amount cannot be read; ignore it and book the payment by hand."))
+        payment_record(by=by, invoice=invoice, amount=amount, paid_on=line.booked_on, statement_line=line)
         line.status, line.invoice = StatementLine.Status.MATCHED, invoice
         line.save(update_fields=["status", "invoice"])

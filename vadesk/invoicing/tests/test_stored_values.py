@@ -93,6 +93,26 @@ def test_the_bank_page_renders_a_line_stored_before_the_checks(client, owner, or
     assert ("unreadable amount" in page) == (connection.vendor == "sqlite")
 
 
+@pytest.mark.skipif(connection.vendor != "sqlite", reason="only SQLite ever kept such an amount")
+def test_a_line_stored_before_the_checks_can_be_ignored_but_not_booked(client, owner, org, invoice):
+    statement_import(by=owner, organisation=org, data=statement([{"ref": "A1", "amount": "10.00", "text": "x"}]))
+    line = StatementLine.objects.get()
+    with connection.cursor() as cursor:
+        cursor.execute(f"UPDATE {StatementLine._meta.db_table} SET amount = %s WHERE id = %s", [1e30, line.pk])
+    client.force_login(owner)
+    url = reverse("invoicing:bank_resolve", args=[line.pk])
+
+    booked = client.post(url, {"invoice": invoice.pk}, follow=True)
+    assert booked.status_code == 200
+    assert "amount cannot be read; ignore it" in booked.content.decode()
+    assert not invoice.payments.exists()
+    assert StatementLine.objects.filter(pk=line.pk, status=StatementLine.Status.UNMATCHED).exists()
+
+    ignored = client.post(url, {}, follow=True)
+    assert ignored.status_code == 200
+    assert StatementLine.objects.filter(pk=line.pk, status=StatementLine.Status.IGNORED).exists()
+
+
 def test_a_logo_is_sanitised_at_upload(seller):
     seller.logo_svg = LOGO.replace("<rect", '<rect onclick="alert(1)"')
     seller.full_clean()
