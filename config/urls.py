@@ -14,3 +14,9 @@ urlpatterns = [
     path("webhooks/", include("vadesk.webhooks.urls")),
     path("", include("vadesk.web.urls")),
 ]
+
+# What a person sees when a request is refused, points at nothing or breaks (with debug off).
+handler400 = "vadesk.web.views.errors.bad_request"
+handler403 = "vadesk.web.views.errors.permission_denied"
+handler404 = "vadesk.web.views.errors.page_not_found"
+handler500 = "vadesk.web.views.errors.server_error"
