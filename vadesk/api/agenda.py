@@ -3,17 +3,22 @@
 from datetime import timedelta
 
 from django.core.exceptions import ValidationError
+from django.core.files.base import ContentFile
 from django.db import transaction
 from django.http import HttpRequest
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 from ninja import Field, Query, Router, Schema
 
 from vadesk.agenda import ical, proposals, scoping, services, slots
-from vadesk.agenda.importing import calendar_import_ics
+from vadesk.agenda.jobs import calendar_import_job
 from vadesk.agenda.models import Calendar, Event
 from vadesk.api.auth import person_of
+from vadesk.api.runs import RunOut, run_out
 from vadesk.api.types import Id, Input, Instant, Timestamp
+from vadesk.jobs.models import JobRun
+from vadesk.jobs.runs import run_start
 from vadesk.tasks.scoping import task_for
 
 router = Router(tags=["agenda"])
@@ -80,26 +85,35 @@ def list_occurrences(request: HttpRequest, calendar_id: Id, window: Query[Window
 
 
 class ImportIn(Input):
-    ics: str = Field(description="The whole .ics file as text")
+    # The request body is bounded first (DATA_UPLOAD_MAX_MEMORY_SIZE, 2.5 MB unless configured: a 413); the
+    # pages take a file of up to 10 MB.
+    ics: str = Field(max_length=ical.MAX_ICS_BYTES, description="The whole .ics file as text")
 
 
-class ImportOut(Schema):
-    imported: int
-    removed: int
-    partial: bool
-    problems: list[str]
-
-
-@router.post("/calendars/{calendar_id}/import", response=ImportOut)
+@router.post("/calendars/{calendar_id}/import", response={202: RunOut})
 def import_calendar(request: HttpRequest, calendar_id: Id, payload: ImportIn):
-    calendar = scoping.calendar_staffed(person_of(request), calendar_id)
+    """Put an .ics file into an uploaded-file calendar, as background work: the answer is the run to follow
+    (`status_url`), whose messages name each event left out. A file that cannot be used changes nothing."""
+    person = person_of(request)
+    calendar = scoping.calendar_staffed(person, calendar_id)
     if calendar.source != Calendar.Source.UPLOAD:
         raise ValidationError({"ics": [_("Only an uploaded-file calendar takes a file.")]})
-    try:
-        report = calendar_import_ics(calendar=calendar, data=payload.ics.encode())
-    except ical.IcsError as exc:
-        raise ValidationError({"ics": [str(exc)]}) from None
-    return ImportOut(imported=report.imported, removed=report.removed, partial=report.partial, problems=report.problems)
+    data = payload.ics.encode()
+    if len(data) > ical.MAX_ICS_BYTES:
+        raise ValidationError({"ics": [_("The file is too large: at most 10 MB is accepted.")]})
+    run = run_start(
+        by=person,
+        organisation=calendar.party.organisation,
+        job=calendar_import_job,
+        title=gettext_noop("Import into %(calendar)s"),
+        params={"calendar": calendar.name[:100]},
+        audience=JobRun.Audience.STARTER,
+        upload=ContentFile(data),
+        upload_name="calendar.ics",
+        calendar_id=calendar.pk,
+        organisation_id=calendar.party.organisation_id,
+    )
+    return run_out(request, run)
 
 
 class FeedOut(Schema):

@@ -8,7 +8,8 @@ through gettext, so they follow the request's Accept-Language.
 from collections.abc import Iterable
 from typing import Any
 
-from django.core.exceptions import NON_FIELD_ERRORS, PermissionDenied
+from django.conf import settings
+from django.core.exceptions import NON_FIELD_ERRORS, PermissionDenied, RequestDataTooBig
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import IntegrityError
 from django.http import Http404, HttpRequest, HttpResponse
@@ -78,7 +79,16 @@ def install_handlers(api: NinjaAPI) -> None:
             request, {"detail": _("This conflicts with a change made at the same time. Try again.")}, status=409
         )
 
+    def too_big(request: HttpRequest, exc: RequestDataTooBig) -> HttpResponse:
+        limit = round(settings.DATA_UPLOAD_MAX_MEMORY_SIZE / 1024 / 1024, 1)
+        return api.create_response(
+            request,
+            {"detail": _("The request body is too large: at most %(max)s MB is accepted.") % {"max": limit}},
+            status=413,
+        )
+
     # ninja's stub types a handler's exception as instance-or-class; ours get instances.
+    api.add_exception_handler(RequestDataTooBig, too_big)  # type: ignore[arg-type]
     api.add_exception_handler(AuthenticationError, unauthorised)  # type: ignore[arg-type]
     api.add_exception_handler(Http404, not_found)  # type: ignore[arg-type]
     api.add_exception_handler(PermissionDenied, forbidden)  # type: ignore[arg-type]

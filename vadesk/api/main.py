@@ -30,6 +30,7 @@ from vadesk.api import (
 )
 from vadesk.api import comms as comms_api
 from vadesk.api import notifications as notifications_api
+from vadesk.api import runs as runs_api
 from vadesk.api import webhooks as webhooks_api
 from vadesk.api.auth import TokenAuth, TokenThrottled
 from vadesk.api.errors import document_errors, install_handlers
@@ -139,3 +140,4 @@ api.add_router("", agenda_api.router)
 api.add_router("", comms_api.router)
 api.add_router("", notifications_api.router)
 api.add_router("", webhooks_api.router)
+api.add_router("", runs_api.router)

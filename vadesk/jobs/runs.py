@@ -41,6 +41,14 @@ class RunGone(Exception):
     """The run was deleted (or never was): the job has nothing to report to and does nothing."""
 
 
+def run_text(text: str, params: dict) -> str:
+    """A run's stored text in the reader's language (a catalogue with a broken placeholder falls back to English)."""
+    try:
+        return translation.gettext(text) % params
+    except (KeyError, ValueError, TypeError):
+        return text % params
+
+
 def runs_for(person: Person, organisation_id: int | None = None) -> QuerySet[JobRun]:
     """The runs `person` may see (in one organisation when given): deny by default."""
     reach = reach_of(person)

@@ -10,7 +10,7 @@ from django.views.decorators.http import require_POST
 from vadesk.accounts.decorators import owner_required, staff_required
 from vadesk.accounts.models import Person
 from vadesk.jobs.models import JobRun
-from vadesk.jobs.runs import run_for
+from vadesk.jobs.runs import run_for, run_text
 from vadesk.jobs.services import JobNotFound, failed_jobs, job_retry
 from vadesk.lib.downloads import content_disposition
 
@@ -39,21 +39,13 @@ def retry(request: HttpRequest, pk: str) -> HttpResponse:
     return redirect("jobs:failed")
 
 
-def _translated(text: str, params: dict) -> str:
-    """A run's stored text in the reader's language (a catalogue with a broken placeholder falls back to English)."""
-    try:
-        return _(text) % params
-    except (KeyError, ValueError, TypeError):
-        return text % params
-
-
 @staff_required
 def run_detail(request: HttpRequest, pk: int) -> HttpResponse:
     run = run_for(_person(request), pk, request.membership.organisation_id)  # type: ignore[attr-defined]
-    shown = [(m["level"], _translated(m["text"], m.get("params", {}))) for m in run.messages]
+    shown = [(m["level"], run_text(m["text"], m.get("params", {}))) for m in run.messages]
     context = {
         "run": run,
-        "title": _translated(run.title, run.params),
+        "title": run_text(run.title, run.params),
         "messages_shown": shown,
         "problems": sum(1 for level, _text in shown if level == "error") + run.params.get("messages_dropped", 0),
         "dropped": run.params.get("messages_dropped", 0),

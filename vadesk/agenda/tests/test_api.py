@@ -10,6 +10,7 @@ from vadesk.agenda.parties import assistant_party, client_party
 from vadesk.agenda.tests.conftest import ICS
 from vadesk.api.tests.conftest import api_as, globex, globex_user  # noqa: F401 (fixtures)
 from vadesk.comms.models import OutboxMessage
+from vadesk.jobs.models import JobRun
 
 NOW = datetime(2026, 3, 10, tzinfo=UTC)
 WINDOW = {"start": "2026-03-16T00:00:00Z", "end": "2026-03-23T00:00:00Z"}
@@ -78,7 +79,7 @@ def _call(api, method, path, body):
 
 
 def _snapshot():
-    return [list(m.objects.order_by("pk").values()) for m in (Calendar, Event, Occurrence, Attendee, Party)]
+    return [list(m.objects.order_by("pk").values()) for m in (Calendar, Event, Occurrence, Attendee, Party, JobRun)]
 
 
 @pytest.mark.parametrize("who", ["outsider", "colleague", "globex_user", "acme_user"])
@@ -174,10 +175,11 @@ def test_bad_input_gets_422_with_field_errors(acme_calendar, upload_calendar, as
         {"calendar": acme_calendar.pk, "start": "2026-03-18T10:00:00Z", "end": "2026-03-18T09:00:00Z", "summary": "x"},
     )
     assert response.status_code == 422 and "end" in response.json()["errors"]
-    response = api.post(f"/calendars/{upload_calendar.pk}/import", {"ics": "garbage"})
-    assert response.status_code == 422 and "readable iCalendar" in response.json()["errors"]["ics"][0]
-    response = api.post(f"/calendars/{upload_calendar.pk}/import", {"ics": (ICS / "hostile.ics").read_text()})
-    assert response.status_code == 200 and response.json()["partial"] and len(response.json()["problems"]) == 5
+    response = api.post(f"/calendars/{acme_calendar.pk}/import", {"ics": "BEGIN:VCALENDAR\r\nEND:VCALENDAR\r\n"})
+    assert response.status_code == 422 and "uploaded-file calendar" in response.json()["errors"]["ics"][0]
+    response = api.post(f"/calendars/{upload_calendar.pk}/import", {"ics": "x" * (3 * 1024 * 1024)})
+    assert response.status_code == 413 and "at most 2.5 MB" in response.json()["detail"]
+    assert not JobRun.objects.exists()
     response = api.post(
         "/slots",
         {
@@ -188,6 +190,52 @@ def test_bad_input_gets_422_with_field_errors(acme_calendar, upload_calendar, as
         },
     )
     assert response.status_code == 422
+
+
+def test_an_import_is_a_run_that_names_what_it_left_out(
+    upload_calendar, assistant, api_as, django_capture_on_commit_callbacks
+):
+    api = api_as(assistant)
+    with django_capture_on_commit_callbacks(execute=False) as queued:
+        started = api.post(f"/calendars/{upload_calendar.pk}/import", {"ics": (ICS / "hostile.ics").read_text()})
+    assert started.status_code == 202 and started.json()["state"] == "queued"
+    assert not upload_calendar.events.exists()  # the request only stored the file
+    for job in queued:  # what a worker does once the request's transaction has committed
+        job()
+    run = started.json()
+    assert run["title"] == "Import into Imported" and run["status_url"].endswith(f"/api/v1/runs/{run['id']}")
+    read = api.get(f"/runs/{run['id']}").json()
+    assert read["state"] == "done" and read["problems"] == 5
+    left_out = [m["text"] for m in read["messages"] if m["level"] == "error"]
+    assert len(left_out) == 5 and all(text.startswith("Left out: ") for text in left_out)
+    assert "Imported 3 events." in [m["text"] for m in read["messages"]]
+    assert upload_calendar.events.count() == 3
+
+
+def test_a_file_that_cannot_be_read_ends_its_run_with_the_reason_and_changes_nothing(
+    upload_calendar, assistant, api_as, django_capture_on_commit_callbacks
+):
+    api = api_as(assistant)
+    with django_capture_on_commit_callbacks(execute=True):
+        run = api.post(f"/calendars/{upload_calendar.pk}/import", {"ics": "garbage"}).json()
+    read = api.get(f"/runs/{run['id']}").json()
+    assert read["problems"] == 1 and "readable iCalendar" in read["messages"][0]["text"]
+    assert not upload_calendar.events.exists()
+
+
+def test_a_run_is_read_in_the_readers_language(upload_calendar, assistant, api_as):
+    run = api_as(assistant).post(f"/calendars/{upload_calendar.pk}/import", {"ics": "garbage"}).json()
+    assert api_as(assistant, "nl").get(f"/runs/{run['id']}").json()["title"] == "Import in Imported"
+
+
+@pytest.mark.parametrize(
+    ("who", "status"), [("assistant", 200), ("owner", 200), ("colleague", 404), ("outsider", 404), ("acme_user", 404)]
+)
+def test_a_run_is_read_only_by_who_started_it_and_the_owners(
+    who, status, request, upload_calendar, assistant, owner, colleague, outsider, acme_user, api_as
+):
+    run = api_as(assistant).post(f"/calendars/{upload_calendar.pk}/import", {"ics": "garbage"}).json()
+    assert api_as(request.getfixturevalue(who)).get(f"/runs/{run['id']}").status_code == status
 
 
 def test_the_feed_is_secret_and_revocable(acme_calendar, booked, api_as, assistant, client):

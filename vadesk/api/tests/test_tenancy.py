@@ -119,6 +119,7 @@ ELSEWHERE = {
     "GET /api/v1/organisations/{organisation_id}": "test_organisations.py::test_it_hides_an_organisation_the_person_is_not_in",
     "POST /api/v1/clients": "test_clients.py::test_it_hides_another_organisation_from_client_creation",
     "POST /api/v1/timer/stop": "test_timer.py::test_stopping_only_ever_touches_the_callers_own_timer",
+    "GET /api/v1/runs/{run_id}": "vadesk.agenda.tests.test_api.py::test_a_run_is_read_only_by_who_started_it_and_the_owners",
     # invoicing: outsider tests live with the app (a dotted module path)
     **{
         f"{method} /api/v1/invoices{path}": "vadesk.invoicing.tests.test_api.py::test_outsiders_get_404_on_every_invoice_endpoint"
