@@ -106,7 +106,10 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "vadesk.accounts.middleware.CurrentMembershipMiddleware",
+    "vadesk.web.middleware.RequestSizeLimitMiddleware",  # after the membership: its 413 page has the person's layout
 ]
+# No request body larger than this is read (vadesk/web/middleware.py); uploads have their own, smaller limits.
+MAX_REQUEST_BYTES = envint("VADESK_MAX_REQUEST_MB", "30", minimum=1, maximum=1024) * 1024 * 1024
 
 ROOT_URLCONF = "config.urls"
 WSGI_APPLICATION = "config.wsgi.application"

@@ -24,6 +24,10 @@ class StatementError(ValueError):
 
 
 MAX_PROBLEMS = 100
+# A month of a busy account is a few thousand entries; these bound the work (and the parsed tree in memory) that a
+# file can ask for, before it is read.
+MAX_STATEMENT_BYTES = 25 * 1024 * 1024
+MAX_ENTRIES = 40_000
 
 
 @dataclass(frozen=True)
@@ -70,6 +74,8 @@ def _first(node: etree._Element, path: str) -> str:
 
 def parse(data: bytes) -> Statement:
     """Read a camt.053; credit entries only (debits are not payments to us). Raises StatementError on anything else."""
+    if len(data) > MAX_STATEMENT_BYTES:
+        raise StatementError(too_large_message())
     try:
         root = etree.fromstring(data, parser=etree.XMLParser(resolve_entities=False, no_network=True))
     except etree.XMLSyntaxError as exc:
@@ -84,7 +90,13 @@ def parse(data: bytes) -> Statement:
     entries = []
     first_seen: dict[str, tuple[Entry, dict]] = {}
     problems: list[str] = []
-    for index, ntry in enumerate(_xpath(f"./{ln('Ntry')}")(stmt)):
+    all_entries = _xpath(f"./{ln('Ntry')}")(stmt)
+    if len(all_entries) > MAX_ENTRIES:
+        raise StatementError(
+            _("the statement has %(n)s entries; vadesk reads at most %(max)s in one file: export a shorter period")
+            % {"n": len(all_entries), "max": f"{MAX_ENTRIES:,}"}
+        )
+    for index, ntry in enumerate(all_entries):
         if _first(ntry, f"./{ln('CdtDbtInd')}/text()") != "CRDT" or _first(ntry, f"./{ln('RvslInd')}/text()") == "true":
             continue
         where = {"entry": index + 1, "line": ntry.sourceline}
@@ -159,6 +171,10 @@ def _amount(text: str, where: dict) -> Decimal:
             % {**where, "amount": text[:30]}
         )
     return amount.quantize(Decimal("0.01"))
+
+
+def too_large_message() -> str:
+    return _("The file is too large: at most %(max)s MB is accepted.") % {"max": MAX_STATEMENT_BYTES // 1024 // 1024}
 
 
 def readable_amount(text: str | None) -> Decimal | None:

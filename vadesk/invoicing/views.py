@@ -23,7 +23,7 @@ from vadesk.clients.scoping import clients_for
 from vadesk.einvoice.model import money
 from vadesk.einvoice.totals import document_totals
 from vadesk.engagements.balance import month_end
-from vadesk.invoicing import export, services
+from vadesk.invoicing import camt, export, services
 from vadesk.invoicing.documents import document_of
 from vadesk.invoicing.einvoices import (
     FORMATS,
@@ -428,7 +428,9 @@ def invoice_einvoice(request, pk: int, fmt: str):
 def bank(request):
     organisation = request.membership.organisation
     form = StatementForm(request.POST or None, request.FILES or None)
-    if request.method == "POST" and form.is_valid():
+    if request.method == "POST" and form.is_valid() and form.cleaned_data["file"].size > camt.MAX_STATEMENT_BYTES:
+        messages.error(request, camt.too_large_message())
+    elif request.method == "POST" and form.is_valid():
         # The request only stores the file: reading and matching it is a job (vadesk/invoicing/jobs.py).
         upload = form.cleaned_data["file"]
         run = run_start(

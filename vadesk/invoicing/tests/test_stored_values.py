@@ -176,3 +176,30 @@ def test_a_good_logo_is_printed(seller, invoice):
     type(seller).objects.filter(pk=seller.pk).update(logo_svg="")
     invoice.refresh_from_db()
     assert len(without) != len(render_pdf(invoice, pdf_a=False))
+
+
+def test_a_statement_over_its_bounds_is_refused_before_it_is_read(owner, org, monkeypatch):
+    from vadesk.invoicing import camt
+
+    monkeypatch.setattr(camt, "MAX_ENTRIES", 3)
+    data = statement([{"ref": f"A{n}", "amount": "10.00", "text": "x"} for n in range(4)])
+    with pytest.raises(ValidationError, match="the statement has 4 entries; vadesk reads at most 3 in one file"):
+        statement_import(by=owner, organisation=org, data=data)
+    monkeypatch.setattr(camt, "MAX_STATEMENT_BYTES", len(data) - 1)
+    with pytest.raises(ValidationError, match="The file is too large"):
+        statement_import(by=owner, organisation=org, data=data)
+    assert not StatementLine.objects.exists()
+
+
+def test_the_bank_page_refuses_a_file_over_the_limit_before_storing_it(client, owner, monkeypatch):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from vadesk.invoicing import camt
+    from vadesk.jobs.models import JobRun
+
+    data = statement([{"ref": "A1", "amount": "10.00", "text": "x"}])
+    monkeypatch.setattr(camt, "MAX_STATEMENT_BYTES", len(data) - 1)
+    client.force_login(owner)
+    response = client.post(reverse("invoicing:bank"), {"file": SimpleUploadedFile("big.xml", data)}, follow=True)
+    assert "The file is too large: at most" in response.content.decode()
+    assert not JobRun.objects.exists()

@@ -37,6 +37,11 @@ def page_not_found(request, exception=None):
     return _page(request, 404, _("Page not found"), _("This page does not exist, or it is not yours to see."))
 
 
+def too_large(request, limit_mb: int):
+    text = _("At most %(max)s MB can be sent at once. Nothing was saved.") % {"max": limit_mb}
+    return _page(request, 413, _("This is too large"), text)
+
+
 def server_error(request):
     return HttpResponseServerError(loader.get_template("web/error_500.html").render())
 
