@@ -4,6 +4,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_noop
 
 from vadesk.agenda import ical
+from vadesk.agenda.caldav_sync import calendar_refresh
 from vadesk.agenda.importing import calendar_import_ics
 from vadesk.agenda.scoping import staff_calendars
 from vadesk.agenda.upkeep import agenda_upkeep
@@ -48,3 +49,30 @@ def calendar_import_job(*, run_id: int, calendar_id: int, organisation_id: int) 
     except RunGone:
         return 0
     return report.imported
+
+
+@job(max_attempts=3)
+def calendar_sync_job(*, run_id: int, calendar_id: int, organisation_id: int) -> int:
+    """A sync a person asked for (adding a CalDAV calendar or a subscription, *sync now*, keeping their own
+    version of a conflict): fetched and written as the schedule's sync does it, outside the request, with its
+    outcome on the run's page. A failure is this calendar's alone: noted on it and retried later by the schedule
+    (vadesk/agenda/caldav_sync.py). Returns 1 when the calendar synced."""
+    try:
+        with run_progress(run_id) as progress:
+            person = progress.run.started_by
+            calendar = (
+                staff_calendars(person, progress.run.organisation_id).filter(pk=calendar_id).first() if person else None
+            )
+            if calendar is None or progress.run.organisation_id != organisation_id:
+                progress.problem(gettext_noop("This calendar is no longer within your reach."))
+                return 0
+            progress.set_total(1)
+            error = calendar_refresh(calendar=calendar)
+            progress.step()
+            if error:
+                progress.problem("%(problem)s", problem=error)
+                return 0
+            progress.note(gettext_noop("Synced (events in the calendar: %(n)s)."), n=calendar.events.count())
+    except RunGone:
+        return 0
+    return 1

@@ -19,9 +19,8 @@ from django.views.decorators.http import require_POST
 from vadesk.accounts.decorators import client_user_required, staff_required
 from vadesk.agenda import ical, proposals, scoping, services
 from vadesk.agenda.availability import AvailabilityError, hours_text, parse_hours_text, ranges_text
-from vadesk.agenda.caldav_sync import calendar_refresh
 from vadesk.agenda.case import CaseError, parse_working_hours
-from vadesk.agenda.jobs import calendar_import_job
+from vadesk.agenda.jobs import calendar_import_job, calendar_sync_job
 from vadesk.agenda.models import Calendar, Conflict, Occurrence, Party
 from vadesk.agenda.parties import assistant_party, client_party
 from vadesk.clients.scoping import client_for, clients_for
@@ -139,12 +138,27 @@ def calendar_add(request, pk: int):
             if started:
                 return started
         elif calendar.source in (Calendar.Source.CALDAV, Calendar.Source.SUBSCRIPTION):
-            error = calendar_refresh(calendar=calendar)
-            if error:
-                messages.warning(request, _("Added, but not synced yet: %(error)s") % {"error": error})
+            return _sync(request, calendar, reverse("agenda_week", args=[client.pk]))
     except ValidationError as error:
         apply_validation_error(None, request, error)
     return redirect("agenda_week", pk=client.pk)
+
+
+def _sync(request, calendar: Calendar, back: str) -> HttpResponse:
+    """Sync a CalDAV calendar or re-read a subscription as a job (a server may take its time answering); the run's
+    page shows how it went and leads back."""
+    run = run_start(
+        by=request.user,
+        organisation=request.membership.organisation,
+        job=calendar_sync_job,
+        title=gettext_noop("Sync of %(calendar)s"),
+        params={"calendar": calendar.name[:100]},
+        audience=JobRun.Audience.STARTER,
+        back_url=back,
+        calendar_id=calendar.pk,
+        organisation_id=request.membership.organisation_id,
+    )
+    return redirect("jobs:run", pk=run.pk)
 
 
 def _import(request, calendar: Calendar, upload, back: str) -> HttpResponse | None:
@@ -178,13 +192,11 @@ def calendar_action(request, calendar_pk: int, action: str):
     elif action == "revoke":
         services.calendar_feed_revoke(calendar=calendar)
         messages.success(request, _("The feed address no longer works."))
-    elif action == "sync":
-        error = calendar_refresh(calendar=calendar)
-        if error:
-            messages.error(request, error)
     client_id = calendar.party.client_id
+    back = reverse("agenda_week", args=[client_id]) if client_id else reverse("agenda_home")
+    if action == "sync" and calendar.source in (Calendar.Source.CALDAV, Calendar.Source.SUBSCRIPTION):
+        return _sync(request, calendar, back)
     if action == "upload" and "file" in request.FILES and calendar.source == Calendar.Source.UPLOAD:
-        back = reverse("agenda_week", args=[client_id]) if client_id else reverse("agenda_home")
         started = _import(request, calendar, request.FILES["file"], back)
         if started:
             return started
@@ -436,15 +448,11 @@ def conflict_resolve(request, event_pk: int, choice: str):
     try:
         if choice == "mine":
             services.conflict_keep_mine(by=request.user, event=event)
-            error = (
-                calendar_refresh(calendar=event.calendar) if event.calendar.source == Calendar.Source.CALDAV else None
-            )
-            if error:
-                messages.warning(
-                    request, _("Kept yours; it goes to the server at the next sync: %(error)s") % {"error": error}
-                )
-            else:
-                messages.success(request, _("Kept your version."))
+            messages.success(request, _("Kept your version."))
+            if event.calendar.source == Calendar.Source.CALDAV:  # it goes up to the server now, as a job
+                client_id = event.calendar.party.client_id
+                back = reverse("agenda_week", args=[client_id]) if client_id else reverse("agenda_home")
+                return _sync(request, event.calendar, back)
         elif choice == "theirs":
             services.conflict_take_theirs(by=request.user, event=event)
             messages.success(request, _("Took the server's version."))

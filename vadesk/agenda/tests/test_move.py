@@ -163,12 +163,16 @@ def _conflict(synced_calendar, dav_calendar):
     return event
 
 
-def test_keep_mine_sends_our_version_to_the_server(client, assistant, acme, synced_calendar, dav_calendar):
+def test_keep_mine_sends_our_version_to_the_server(
+    client, assistant, acme, synced_calendar, dav_calendar, django_capture_on_commit_callbacks
+):
     event = _conflict(synced_calendar, dav_calendar)
     login(client, assistant)
     page = client.get(reverse("agenda_week", args=[acme.pk])).content.decode()
     assert "Keep mine" in page and "Take theirs" in page
-    client.post(reverse("agenda_conflict", args=[event.pk, "mine"]))
+    with django_capture_on_commit_callbacks(execute=True):  # the sync that sends it up is a job
+        response = client.post(reverse("agenda_conflict", args=[event.pk, "mine"]))
+    assert response.url.startswith("/jobs/runs/")
     event.refresh_from_db()
     assert event.summary == "Changed in vadesk" and not event.pending_push
     assert "Changed in vadesk" in dav_calendar.event_by_uid("remote-1").data

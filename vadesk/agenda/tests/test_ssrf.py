@@ -160,3 +160,54 @@ def test_an_smtp_banner_does_not_stop_the_upkeep_of_the_next_calendar(acme, web,
         calendar.refresh_from_db()
         assert calendar.last_error and "ESMTP" not in calendar.last_error and calendar.sync_failures == 1
         assert calendar.name in err.getvalue()
+
+
+def _sync_run(client, capture, path, data):
+    """A sync someone asks for is a job: the request only starts it and leads to the run's page."""
+    from vadesk.jobs.models import JobRun
+
+    with capture(execute=False) as queued:
+        response = client.post(path, data)
+    assert response.status_code == 302 and response.url.startswith("/jobs/runs/"), response
+    run = JobRun.objects.get(pk=response.url.split("/")[-2])
+    assert run.state == JobRun.State.QUEUED  # nothing fetched in the request
+    for job in queued:
+        job()
+    run.refresh_from_db()
+    return run, client.get(response.url).content.decode()
+
+
+def test_adding_a_subscription_syncs_it_as_a_job(client, assistant, acme, web, django_capture_on_commit_callbacks):
+    from django.urls import reverse
+
+    from vadesk.conftest import login
+
+    web.pages["/team.ics"] = (200, ics(summary="Standup").encode(), {})
+    login(client, assistant)
+    run, page = _sync_run(
+        client,
+        django_capture_on_commit_callbacks,
+        reverse("agenda_calendar_add", args=[acme.pk]),
+        {"name": "Team", "source": "subscription", "url": f"{web.url}/team.ics"},
+    )
+    assert run.state == "done" and run.audience == "starter"
+    assert "Sync of Team" in page and "Synced (events in the calendar: 1)." in page
+    assert Calendar.objects.get(name="Team").events.get().summary == "Standup"
+
+
+def test_sync_now_that_fails_names_the_reason_on_the_run_and_keeps_the_calendar(
+    client, assistant, acme, web, django_capture_on_commit_callbacks
+):
+    from django.urls import reverse
+
+    from vadesk.conftest import login
+
+    web.pages["/team.ics"] = (500, SECRET, {})
+    calendar = _calendar(acme, f"{web.url}/team.ics")
+    login(client, assistant)
+    run, page = _sync_run(
+        client, django_capture_on_commit_callbacks, reverse("agenda_calendar_action", args=[calendar.pk, "sync"]), {}
+    )
+    assert run.messages[0]["level"] == "error" and "s3cr3t" not in page
+    calendar.refresh_from_db()
+    assert calendar.sync_failures == 1 and calendar.last_error
