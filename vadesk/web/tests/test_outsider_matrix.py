@@ -357,6 +357,7 @@ INSIDERS = {
 # Patterns with an id that are not an object of a client; where their outsider test is, or why they need none.
 ELSEWHERE = {
     "password_reset_confirm": "a signed one-time token, checked by Django's PasswordResetConfirmView",
+    "portal:signin_link": "a one-time sign-in secret for one person: vadesk/portal/tests/test_signin_link.py",
     "invitation": "a signed single-use token for one address: vadesk/web/tests/test_invitations.py",
     "agenda_feed": "a capability URL (the secret is the token): test_an_unknown_feed_token_is_404 below",
     "comms:template_edit": "a kind and a language, not an object: each organisation edits only its own wording",
