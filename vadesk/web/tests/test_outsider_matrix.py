@@ -275,6 +275,12 @@ MATRIX: dict[str, Entry] = {
     "entry_delete": lambda w: {"pk": w.entry.pk},
     "portal:task": lambda w: {"pk": w.task.pk},
     "portal:consent": lambda w: {"pk": _consent(w).pk},
+    # the team's side of the monthly report: the client's team and the owners
+    "client_reports": lambda w: {"pk": w.acme.pk},
+    "report_detail": lambda w: {"pk": _report(w).pk},
+    "report_pdf": lambda w: {"pk": _report(w).pk},
+    "report_notes": lambda w: {"pk": _report(w).pk},
+    "report_rebuild": lambda w: {"pk": _report(w).pk},
     "portal:report": lambda w: {"pk": _report(w).pk},
     "portal:report_pdf": lambda w: {"pk": _report(w).pk},
     "portal:report_rate": lambda w: {"pk": _report(w).pk},
