@@ -13,7 +13,7 @@ import csv
 import io
 import json
 import subprocess
-from datetime import date, timedelta
+from datetime import timedelta
 from decimal import Decimal
 
 import pytest
@@ -103,12 +103,19 @@ def practice(org, acme, owner, assistant, task, bundle, internal_notes, other_cl
     )
     sister = Client.objects.create(organisation=org, name=MARKERS["other_client"], preferred_language="nl")
     sister_bundle = Engagement.objects.create(
-        client=sister, name="Zuster", kind=Engagement.Kind.HOURLY, starts_on=today - timedelta(days=30),
+        client=sister,
+        name="Zuster",
+        kind=Engagement.Kind.HOURLY,
+        starts_on=today - timedelta(days=30),
         hourly_rate=Decimal("50"),
     )
     sister_task = task_create(by=owner, client=sister, engagement=sister_bundle, title=MARKERS["other_client_task"])
     time_entry_log(
-        by=owner, engagement=sister_bundle, task=sister_task, work_date=today, minutes=30,
+        by=owner,
+        engagement=sister_bundle,
+        task=sister_task,
+        work_date=today,
+        minutes=30,
         client_note=MARKERS["other_client_note"],
     )
     consent_ask_if_due(bundle, today)  # 9 of its 10 hours: the 80 % question waits on the client
@@ -134,7 +141,9 @@ def test_every_portal_page_and_export_shows_nothing_internal_field_by_field(clie
     export = client.get(reverse("portal:hours_csv")).content.decode("utf-8-sig")
     rows = list(csv.reader(io.StringIO(export), delimiter=";"))  # Dutch: semicolons, as Excel there reads them
     assert all(len(row) == 7 for row in rows)  # no rate and no amount columns: the organisation shows none
-    assert [row[1:5] for row in rows[1:]] == [["Uw team", "Plan board meeting", "Agenda", "Bestuursagenda vergeleken"]] * 2
+    assert [row[1:5] for row in rows[1:]] == [
+        ["Uw team", "Plan board meeting", "Agenda", "Bestuursagenda vergeleken"]
+    ] * 2
     assert "Plan board meeting" in pdf_text(client.get(pages["portal:report_pdf"]).content)
 
 
