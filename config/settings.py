@@ -397,6 +397,12 @@ SIGNIN_WINDOW_SECONDS = envint("VADESK_SIGNIN_WINDOW_SECONDS", "900", minimum=1)
 SIGNIN_ACCOUNT_FAILURES = envint("VADESK_SIGNIN_ACCOUNT_FAILURES", "5", minimum=1)
 SIGNIN_ADDRESS_FAILURES = envint("VADESK_SIGNIN_ADDRESS_FAILURES", "20", minimum=1)
 AUTHENTICATION_BACKENDS = ["vadesk.accounts.backends.ThrottledModelBackend"]
+# A client user may ask for a one-time sign-in link by e-mail (vadesk/accounts/signin_links.py): valid this many
+# minutes, and at most so many requests per address typed and per client address within the window.
+SIGNIN_LINK_MINUTES = envint("VADESK_SIGNIN_LINK_MINUTES", "15", minimum=1, maximum=60)
+SIGNIN_LINK_WINDOW_SECONDS = envint("VADESK_SIGNIN_LINK_WINDOW_SECONDS", "3600", minimum=60)
+SIGNIN_LINK_ACCOUNT_REQUESTS = envint("VADESK_SIGNIN_LINK_ACCOUNT_REQUESTS", "3", minimum=1)
+SIGNIN_LINK_ADDRESS_REQUESTS = envint("VADESK_SIGNIN_LINK_ADDRESS_REQUESTS", "10", minimum=1)
 
 # Argon2id with parameters measured on a 2-core machine (bench/signin.py, docs/security.md); OWASP's floor is
 # m=19 MiB, t=2, p=1. A process hashes at most PASSWORD_HASH_CONCURRENCY passwords at once, so a storm of sign-ins

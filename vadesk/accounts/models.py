@@ -267,3 +267,35 @@ class Invitation(models.Model):
     @property
     def is_open(self) -> bool:
         return self.accepted_at is None and self.declined_at is None and timezone.now() < self.expires_at
+
+
+class SignInLink(models.Model):
+    """A one-time sign-in link e-mailed to a client user (accounts/signin_links.py). Only the secret's SHA-256 is
+    stored; the link dies when used (`used_at`) or at `expires_at`, whichever comes first."""
+
+    person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="+")
+    digest = models.CharField(max_length=64, unique=True, editable=False)
+    created_at = models.DateTimeField(default=timezone.now)
+    expires_at = models.DateTimeField()
+    used_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("sign-in link")
+        indexes = [models.Index(fields=["expires_at"], name="signin_link_age")]
+
+
+class SignInLinkRequest(models.Model):
+    """One request for a sign-in link, counted per address typed and per client address, whether or not the
+    address has an account: the limit then tells nobody which addresses exist. Keys are SHA-256 digests."""
+
+    account_key = models.CharField(max_length=64)
+    address_key = models.CharField(max_length=64)
+    requested_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        verbose_name = _("sign-in link request")
+        indexes = [
+            models.Index(fields=["account_key", "requested_at"], name="signin_link_req_account"),
+            models.Index(fields=["address_key", "requested_at"], name="signin_link_req_address"),
+            models.Index(fields=["requested_at"], name="signin_link_req_age"),
+        ]

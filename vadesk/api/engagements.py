@@ -7,6 +7,7 @@ from django.http import HttpRequest
 from django.utils import timezone
 from ninja import Field, Query, Router, Schema
 
+from vadesk.accounts.access import reach_of
 from vadesk.api.auth import person_of
 from vadesk.api.patching import changes
 from vadesk.api.types import Day, Id, Input, Money, Timestamp
@@ -16,6 +17,7 @@ from vadesk.engagements import services
 from vadesk.engagements.models import Engagement
 from vadesk.engagements.scoping import engagement_for
 from vadesk.timesheets.balances import balance_of, balances_of
+from vadesk.timesheets.worklog import work_log_policy_of
 
 router = Router(tags=["engagements"])
 
@@ -44,7 +46,7 @@ class EngagementOut(Schema):
     ends_on: date | None
     billing_increment_minutes: int
     minimum_minutes_per_task: int
-    hourly_rate: Money | None
+    hourly_rate: Money | None = Field(description="null for the client's users unless the organisation shows rates")
     bundle_hours: Money | None
     bundle_price: Money | None
     expires_on: date | None
@@ -53,11 +55,30 @@ class EngagementOut(Schema):
     monthly_price: Money | None
     rollover_policy: Engagement.Rollover
     rollover_cap_hours: Money | None
-    excess_rate: Money | None
+    excess_rate: Money | None = Field(description="null for the client's users unless the organisation shows rates")
     budget_hours: Money | None
     project_price: Money | None
     created_at: Timestamp
     balance: BalanceOut
+
+    @staticmethod
+    def resolve_hourly_rate(engagement: Engagement, context) -> Decimal | None:
+        return engagement.hourly_rate if _rates_shown(context["request"], engagement) else None
+
+    @staticmethod
+    def resolve_excess_rate(engagement: Engagement, context) -> Decimal | None:
+        return engagement.excess_rate if _rates_shown(context["request"], engagement) else None
+
+
+def _rates_shown(request: HttpRequest, engagement: Engagement) -> bool:
+    """Issue 11: rates reach the client's users only when the organisation chose to show them (its work-log
+    policy); its own staff always read them. Decided once per organisation and request."""
+    organisation_id = engagement.client.organisation_id
+    shown: dict[int, bool] = request.__dict__.setdefault("vadesk_rates_shown", {})
+    if organisation_id not in shown:
+        staff = organisation_id in reach_of(person_of(request)).staff_of
+        shown[organisation_id] = staff or work_log_policy_of(organisation_id).show_rates
+    return shown[organisation_id]
 
 
 class EngagementIn(Input):

@@ -16,6 +16,8 @@ from pydantic import (
     field_validator,
 )
 
+from vadesk.api.names import shown_name
+
 # "550.00", never a float that turns 0.1 + 0.2 into 0.30000000000000004.
 Money = Annotated[Decimal, PlainSerializer(str, return_type=str)]
 
@@ -65,7 +67,14 @@ MeOrId = Annotated[str, AfterValidator(_me_or_id)]
 
 class PersonRef(Schema):
     id: int
-    full_name: str
+    full_name: str = Field(
+        description="For a client's users, as the organisation shows names: full, first name only or “Your team”"
+    )
+
+    @staticmethod
+    def resolve_full_name(person: Any, context: Any) -> str:
+        request = (context or {}).get("request")
+        return shown_name(request, person) if request is not None else person.full_name
 
 
 class ClientRef(Schema):

@@ -51,6 +51,7 @@ from vadesk.invoicing.demo import invoicing_demo
 from vadesk.lib.rounding import billed_minutes
 from vadesk.notifications.demo import notifications_demo
 from vadesk.notifications.services import notifications_silenced
+from vadesk.reports.demo import reports_demo
 from vadesk.tasks.models import (
     ChecklistItem,
     Comment,
@@ -122,6 +123,7 @@ def demo_load(*, now: datetime | None = None, seed: int = DEMO_SEED) -> DemoSumm
 
             agenda_demo(organisations, now=loader.now)
             comms_demo_load(organisations=organisations, now=loader.now)
+            reports_demo(organisations, now=loader.now)
         notifications_demo(organisations, now=loader.now)
     return _summary(organisations)
 

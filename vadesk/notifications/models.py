@@ -21,6 +21,7 @@ class Kind(models.TextChoices):
     PAYMENT = "payment", _("A payment received")
     CALENDAR_CONFLICT = "calendar_conflict", _("A calendar conflict after a sync")
     BOUNCE = "bounce", _("A message that could not be delivered")
+    REPORT_DRAFT = "report_draft", _("A monthly report to look over before it goes")
 
 
 class Delivery(models.TextChoices):
@@ -38,6 +39,7 @@ DEFAULT_DELIVERY: dict[str, str] = {
     Kind.PAYMENT: Delivery.SUMMARY,
     Kind.CALENDAR_CONFLICT: Delivery.IN_APP,
     Kind.BOUNCE: Delivery.MAIL,
+    Kind.REPORT_DRAFT: Delivery.MAIL,
 }
 
 

@@ -1,10 +1,12 @@
 from django.urls import path
 
-from vadesk.portal import views
+from vadesk.portal import signin, views
 
 app_name = "portal"
 urlpatterns = [
     path("", views.home, name="home"),
+    path("sign-in/", signin.link_request, name="signin"),
+    path("sign-in/<str:secret>/", signin.link_use, name="signin_link"),
     path("hours/", views.hours, name="hours"),
     path("hours/log.csv", views.hours_export, {"fmt": "csv"}, name="hours_csv"),
     path("hours/log.pdf", views.hours_export, {"fmt": "pdf"}, name="hours_pdf"),

@@ -76,6 +76,40 @@ class EngagementRow:
 class Waiting:
     task: Task
     question: Comment | None  # the team's latest client-visible comment: what they asked
+    asked_by: str = ""  # who asked, as the organisation shows names
+
+
+@dataclass(frozen=True)
+class TeamMember:
+    name: str  # as the organisation shows names: full, first name only, or "your team"
+    initials: str
+    role: str
+
+
+def shown_name(person, names: str, client_users: set[int]) -> str:
+    """A person's name as the client may read it: the client's own users by name, the team by the policy."""
+    if person is None:
+        return _("Your team")
+    return person.full_name if person.pk in client_users else who(person, names)
+
+
+def _client_users(client) -> set[int]:
+    return set(
+        Membership.objects.filter(client=client, role=Membership.Role.CLIENT).values_list("person_id", flat=True)
+    )
+
+
+def _team(client, names: str) -> list[TeamMember]:
+    """The client's team, lead first; with names hidden, only what each one does."""
+    assignments = client.assignments.select_related("person").order_by(
+        Case(When(role=Assignment.Role.LEAD, then=0), default=1), "created_at"
+    )
+    team = []
+    for assignment in assignments:
+        name = who(assignment.person, names)
+        initials = assignment.person.initials if names == "full" else name[:1].upper()
+        team.append(TeamMember(name, initials, assignment.get_role_display()))
+    return team
 
 
 def pace_text(engagement: Engagement, projection: Projection | None) -> str:
@@ -124,6 +158,7 @@ def home(request):
     current = month_start(on) == month_start(today)
     projections = projections_of(engagements, balances, today) if current else {}
     tasks = Task.objects.filter(client=client).prefetch_related("assignees")
+    names = work_log_policy_of(client.organisation_id).names
     return render(
         request,
         "portal/home.html",
@@ -140,12 +175,11 @@ def home(request):
                 )
                 for e in engagements
             ],
-            "waiting": _waiting_on(client),
+            "waiting": _waiting_on(client, names),
             "consents": waiting_consents(client),
             "reports": _sent_reports(request)[:3],
-            "team": client.assignments.select_related("person").order_by(
-                Case(When(role=Assignment.Role.LEAD, then=0), default=1), "created_at"
-            ),
+            "team": _team(client, names),
+            "names": names,
             "appointments": (
                 client_occurrences(client).filter(start__gte=timezone.now()).exclude(status="CANCELLED")[:5]
             ),
@@ -171,7 +205,7 @@ def _expiring(engagement: Engagement, balance: calc.Balance, on: date) -> int:
     return 0
 
 
-def _waiting_on(client) -> list[Waiting]:
+def _waiting_on(client, names: str) -> list[Waiting]:
     """Tasks waiting for the client, each with the question the team asked (never an internal comment)."""
     asked = Prefetch(
         "comments",
@@ -182,7 +216,11 @@ def _waiting_on(client) -> list[Waiting]:
         to_attr="asked",
     )
     tasks = Task.objects.filter(client=client, status=Status.WAITING).prefetch_related(asked).order_by("due_at", "pk")
-    return [Waiting(task, task.asked[0] if task.asked else None) for task in tasks[:20]]
+    found = []
+    for task in tasks[:20]:
+        question = task.asked[0] if task.asked else None
+        found.append(Waiting(task, question, who(question.author, names) if question and question.author else ""))
+    return found
 
 
 def _latest_invoices(request) -> list[tuple[Invoice, str]]:
@@ -260,8 +298,12 @@ def task_detail(request, pk: int):
         comment_add(by=request.user, task=task, body=form.cleaned_data["body"], visibility=Comment.Visibility.CLIENT)
         messages.success(request, _("Thank you, your reply was sent to your assistant."))
         return redirect("portal:task", pk=task.pk)
-    comments = task.comments.filter(visibility=Comment.Visibility.CLIENT).select_related("author")
     names = work_log_policy_of(task.client.organisation_id).names
+    client_users = _client_users(task.client)
+    comments = [
+        (comment, shown_name(comment.author, names, client_users))
+        for comment in task.comments.filter(visibility=Comment.Visibility.CLIENT).select_related("author")
+    ]
     entries = [
         (entry, who(entry.person, names))
         for entry in task.time_entries.counted().select_related("person").order_by("work_date", "id")[:500]

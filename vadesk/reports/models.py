@@ -20,6 +20,14 @@ class MonthlyReport(models.Model):
     content = models.JSONField(default=dict)
     built_at = models.DateTimeField()
     sent_at = models.DateTimeField(null=True, blank=True)
+    # Written by the client's lead (or an owner) on the draft, shown in the report; never rebuilt from records.
+    highlights = models.TextField(_("highlights"), max_length=2000, blank=True)
+    next_focus = models.TextField(_("next month's focus"), max_length=2000, blank=True)
+    notes_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    notes_at = models.DateTimeField(null=True, blank=True)
+    draft_told_at = models.DateTimeField(null=True, blank=True)  # when the lead was told the draft is ready
 
     class Meta:
         verbose_name = _("monthly report")

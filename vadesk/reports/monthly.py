@@ -8,6 +8,11 @@
    on, in the contact's language. A claim that loses sends nothing, so a report goes out once.
 3. `monthly_reports_job` (jobs.py) runs every morning per organisation; from the month's first working day in the
    organisation's time zone it builds and sends last month's reports that have not gone yet.
+4. Before that, from DRAFT_DAYS days before the next month's first working day, the job builds this month's
+   report as a draft and tells the client's lead once (`report_drafted`). Until it goes, the lead or an owner
+   writes its highlights and next month's focus (`report_notes_edit`), and an owner can rebuild its figures
+   (`report_regenerate`); a draft built before the month was over is rebuilt when it goes, so it counts the
+   whole month. If nobody edits it, it goes out by itself all the same.
 """
 
 from __future__ import annotations
@@ -16,18 +21,20 @@ from collections import defaultdict
 from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import Q
 from django.utils import timezone, translation
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
-from vadesk.accounts.models import Person
-from vadesk.clients.models import Client, Contact
+from vadesk.accounts.models import Membership, Person
+from vadesk.clients.models import Assignment, Client, Contact
 from vadesk.clients.scoping import clients_for, get_in_reach
 from vadesk.comms.models import OutboxMessage
 from vadesk.comms.outbox import outbox_enqueue
 from vadesk.engagements import balance as calc
+from vadesk.lib.hooks import Hook
 from vadesk.reports.figures import month_figures
 from vadesk.reports.models import MonthlyReport
 from vadesk.reports.pdf import report_pdf
@@ -35,6 +42,10 @@ from vadesk.tasks.models import Status, Task, Transition
 from vadesk.timesheets.models import TimeEntry
 
 MAX_LISTED = 50  # tasks per list in a report: a month is read, not searched
+DRAFT_DAYS = 3  # the lead gets the draft this many days before the report goes
+MAX_NOTES = 2000
+# report=: a draft was built and its lead should look it over (the portal's listener tells them).
+report_drafted = Hook("reports.report_drafted")
 
 
 def reports_for(person: Person):
@@ -132,6 +143,84 @@ def report_build(*, client: Client, month: date, now: datetime | None = None) ->
             )
     except IntegrityError:  # another worker built it a moment ago: theirs is the report
         return MonthlyReport.objects.get(client=client, month=first)
+
+
+def send_day(month: date) -> date:
+    """The day the report of `month` goes out: the first working day of the next month."""
+    return first_working_day(calc.next_month(calc.month_start(month)))
+
+
+def may_write_notes(person: Person, report: MonthlyReport) -> bool:
+    """The client's lead assistant and the organisation's owners write a report's highlights and focus."""
+    return (
+        is_owner(person, report)
+        or Assignment.objects.filter(
+            client_id=report.client_id,
+            person=person,
+            role=Assignment.Role.LEAD,
+            person__memberships__organisation_id=report.client.organisation_id,
+            person__memberships__is_active=True,
+        ).exists()
+    )
+
+
+def is_owner(person: Person, report: MonthlyReport) -> bool:
+    return Membership.objects.filter(
+        person=person, organisation_id=report.client.organisation_id, role=Membership.Role.OWNER, is_active=True
+    ).exists()
+
+
+def _gone_out() -> ValidationError:
+    return ValidationError(_("This report has gone out: it stays as it was sent."), code="sent")
+
+
+def report_refresh(*, report: MonthlyReport, now: datetime | None = None) -> MonthlyReport:
+    """Rebuild a report that has not gone out from what is recorded now; its highlights and focus stay."""
+    content = report_content(report.client, report.month)
+    changed = MonthlyReport.objects.filter(pk=report.pk, sent_at__isnull=True).update(
+        content=content, language=_language_of(report.client), built_at=now or timezone.now()
+    )
+    if not changed:
+        raise _gone_out()
+    report.refresh_from_db()
+    return report
+
+
+def report_regenerate(*, by: Person, report: MonthlyReport) -> MonthlyReport:
+    """An owner rebuilds the figures of a report before it goes (after a correction of the month's hours)."""
+    if not is_owner(by, report):
+        raise PermissionDenied(_("Only an owner can rebuild a report."))
+    return report_refresh(report=report)
+
+
+def report_notes_edit(*, by: Person, report: MonthlyReport, highlights: str, next_focus: str) -> MonthlyReport:
+    """The lead's (or an owner's) highlights of the month and focus for the next, on a report not yet sent."""
+    if not may_write_notes(by, report):
+        raise PermissionDenied(_("Only the client's lead assistant or an owner can write this."))
+    highlights, next_focus = (highlights or "").strip(), (next_focus or "").strip()
+    for field, text in (("highlights", highlights), ("next_focus", next_focus)):
+        if len(text) > MAX_NOTES:
+            raise ValidationError({field: _("At most %(n)d characters.") % {"n": MAX_NOTES}})
+    now = timezone.now()
+    changed = MonthlyReport.objects.filter(pk=report.pk, sent_at__isnull=True).update(
+        highlights=highlights, next_focus=next_focus, notes_by=by, notes_at=now
+    )
+    if not changed:
+        raise _gone_out()
+    report.refresh_from_db()
+    return report
+
+
+def report_draft(*, client: Client, month: date, now: datetime | None = None) -> MonthlyReport:
+    """This month's report as a draft, and its lead told once (a claim of `draft_told_at`)."""
+    now = now or timezone.now()
+    report = report_build(client=client, month=month, now=now)
+    if report.sent_at is None and report.content.get("engagements"):
+        with transaction.atomic():
+            if MonthlyReport.objects.filter(pk=report.pk, draft_told_at__isnull=True).update(draft_told_at=now):
+                report.draft_told_at = now
+                report_drafted.fire(report=report)
+    return report
 
 
 def _language_of(client: Client) -> str:

@@ -72,7 +72,12 @@ def report_data(report: MonthlyReport) -> dict[str, Any]:
         "done": content.get("done", []),
         "open": content.get("open", []),
         "waiting": content.get("waiting", []),
+        # The lead's own words, written on the draft: kept on the row, never rebuilt from records.
+        "highlights": report.highlights,
+        "next_focus": report.next_focus,
         "labels": {
+            "highlights": _("Highlights of the month"),
+            "next_focus": _("Next month's focus"),
             "hours": _("Hours this month"),
             "by_category": _("Hours by category"),
             "by_week": _("Hours by week"),

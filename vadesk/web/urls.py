@@ -1,7 +1,7 @@
 from django.contrib.auth import views as auth_views
 from django.urls import path
 
-from vadesk.web.views import account, clients, dashboard, organisation, search, tasks, timesheet, today
+from vadesk.web.views import account, clients, dashboard, organisation, reports, search, tasks, timesheet, today
 
 urlpatterns = [
     path("", today.home, name="home"),
@@ -28,6 +28,11 @@ urlpatterns = [
     path("clients/<int:pk>/dossier/<int:fact_pk>/delete/", clients.fact_delete, name="fact_delete"),
     path("clients/<int:pk>/engagements/new/", clients.engagement_edit, name="engagement_create"),
     path("clients/<int:pk>/engagements/<int:engagement_pk>/", clients.engagement_edit, name="engagement_edit"),
+    path("clients/<int:pk>/reports/", reports.client_reports, name="client_reports"),
+    path("reports/<int:pk>/", reports.report_detail, name="report_detail"),
+    path("reports/<int:pk>/pdf", reports.report_download, name="report_pdf"),
+    path("reports/<int:pk>/notes/", reports.report_notes, name="report_notes"),
+    path("reports/<int:pk>/rebuild/", reports.report_rebuild, name="report_rebuild"),
     path("clients/<int:pk>/recurring/new/", clients.recurring_new, name="recurring_new"),
     path("clients/<int:pk>/recurring/<int:recurring_pk>/stop/", clients.recurring_stop, name="recurring_stop"),
     path("tasks/", tasks.board, name="board"),

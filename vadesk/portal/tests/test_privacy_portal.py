@@ -36,6 +36,8 @@ def portal_pages(task):
     report = sent_report(task)
     return {
         "portal:home": reverse("portal:home"),
+        "portal:signin": reverse("portal:signin"),
+        "portal:signin_link": None,  # a one-time secret, nothing of a client's: test_signin_link.py
         "portal:hours": reverse("portal:hours"),
         "portal:hours_csv": reverse("portal:hours_csv"),
         # A compressed PDF hides any marker from a byte search: test_work_log.py reads its text with pdftotext.

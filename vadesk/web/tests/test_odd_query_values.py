@@ -42,6 +42,7 @@ KWARGS: dict[str, Callable] = {
     "agenda_feed": lambda w: {"token": "0" * 43},
     "password_reset_confirm": lambda w: {"uidb64": "MQ", "token": "set-password"},
     "invitation": lambda w: {"token": "not-a-signed-token"},
+    "portal:signin_link": lambda w: {"secret": "not-a-sign-in-secret"},
     "jobs:retry": lambda w: {"pk": "00000000-0000-4000-8000-000000000000"},
 }
 

@@ -275,6 +275,12 @@ MATRIX: dict[str, Entry] = {
     "entry_delete": lambda w: {"pk": w.entry.pk},
     "portal:task": lambda w: {"pk": w.task.pk},
     "portal:consent": lambda w: {"pk": _consent(w).pk},
+    # the team's side of the monthly report: the client's team and the owners
+    "client_reports": lambda w: {"pk": w.acme.pk},
+    "report_detail": lambda w: {"pk": _report(w).pk},
+    "report_pdf": lambda w: {"pk": _report(w).pk},
+    "report_notes": lambda w: {"pk": _report(w).pk},
+    "report_rebuild": lambda w: {"pk": _report(w).pk},
     "portal:report": lambda w: {"pk": _report(w).pk},
     "portal:report_pdf": lambda w: {"pk": _report(w).pk},
     "portal:report_rate": lambda w: {"pk": _report(w).pk},
@@ -357,6 +363,7 @@ INSIDERS = {
 # Patterns with an id that are not an object of a client; where their outsider test is, or why they need none.
 ELSEWHERE = {
     "password_reset_confirm": "a signed one-time token, checked by Django's PasswordResetConfirmView",
+    "portal:signin_link": "a one-time sign-in secret for one person: vadesk/portal/tests/test_signin_link.py",
     "invitation": "a signed single-use token for one address: vadesk/web/tests/test_invitations.py",
     "agenda_feed": "a capability URL (the secret is the token): test_an_unknown_feed_token_is_404 below",
     "comms:template_edit": "a kind and a language, not an object: each organisation edits only its own wording",

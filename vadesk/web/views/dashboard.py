@@ -1,18 +1,24 @@
 """The owner's dashboard: the whole practice on one page, each line linking to where it is acted on."""
 
+from zoneinfo import ZoneInfo
+
 from django.shortcuts import render
-from django.utils import formats
+from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 
 from vadesk.accounts.decorators import owner_required
+from vadesk.clients.scoping import clients_for
 from vadesk.lib.charts import Chart, bar_chart
 from vadesk.lib.formatting import format_hours, format_minutes, format_money
 from vadesk.reports.overview import BurnPoint, overview
+from vadesk.reports.ratings import rating_trends
 
 
 @owner_required
 def dashboard(request):
-    figures = overview(request.user, request.membership.organisation)
+    organisation = request.membership.organisation
+    figures = overview(request.user, organisation)
+    zone = organisation.time_zone
     return render(
         request,
         "web/dashboard.html",
@@ -32,6 +38,11 @@ def dashboard(request):
             ),
             "hours_title": _("Hours worked per week"),
             "revenue_title": _("Invoiced per month (net)"),
+            "ratings": rating_trends(
+                clients_for(request.user, write=True, organisation=organisation.pk),
+                time_zone=zone,
+                today=timezone.localdate(timezone=ZoneInfo(zone)),
+            ),
         },
     )
 
