@@ -15,6 +15,7 @@ from vadesk.accounts.models import ApiToken
 from vadesk.accounts.services import api_token_create
 from vadesk.clients.models import Assignment, Client
 from vadesk.engagements.models import Engagement
+from vadesk.invoicing.views import CLIENTS_SHOWN
 from vadesk.tasks.models import Task
 from vadesk.timesheets.models import TimeEntry
 from vadesk.timesheets.usage import usage_rebuild
@@ -100,6 +101,8 @@ def pages(client: Client) -> list[tuple[str, str, bool]]:
         ("assistant", reverse("today"), False),
         ("assistant", "/api/v1/tasks?assignee=me", True),
         ("owner", "/api/v1/time-entries", True),
+        ("owner", reverse("team"), False),
+        ("owner", reverse("invoicing:list"), False),
     ]
 
 
@@ -148,6 +151,10 @@ def test_the_pages_that_list_are_bounded_by_what_they_show(practice, people):
     owner_list = ("owner", reverse("clients"))
     per_card = small[owner_list][1] / 4
     assert large[owner_list][1] < (CLIENTS_PER_PAGE + 4) * per_card
+    # The invoice list's side panels name a bounded number of clients, however many the practice has.
+    owner_browser, _headers = people["owner"]
+    invoices = owner_browser.get(reverse("invoicing:list")).content.decode()
+    assert invoices.count("/billing/") == CLIENTS_SHOWN < Client.objects.count()
     # The time sheet sums a day over its detail limit per engagement: one row for the 41 entries of the first
     # practice's engagement, one for the 400 of the second's.
     browser, _headers = people["assistant"]
