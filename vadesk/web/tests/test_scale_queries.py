@@ -103,6 +103,10 @@ def pages(client: Client) -> list[tuple[str, str, bool]]:
         ("owner", "/api/v1/time-entries", True),
         ("owner", reverse("team"), False),
         ("owner", reverse("invoicing:list"), False),
+        ("owner", "/api/v1/clients", True),
+        ("owner", "/api/v1/invoices", True),
+        ("assistant", "/api/v1/follow-ups", True),
+        ("owner", "/api/v1/outbox", True),
     ]
 
 
