@@ -103,6 +103,7 @@ def pages(client: Client) -> list[tuple[str, str, bool]]:
         ("owner", "/api/v1/time-entries", True),
         ("owner", reverse("team"), False),
         ("owner", reverse("invoicing:list"), False),
+        ("owner", reverse("comms:outbox"), False),
         ("owner", "/api/v1/clients", True),
         ("owner", "/api/v1/invoices", True),
         ("assistant", "/api/v1/follow-ups", True),
