@@ -195,3 +195,31 @@ def test_the_board_shows_only_the_last_two_weeks_of_done_tasks(practice, people,
 
     assert "Closed recently" in page
     assert "Closed long ago" not in page
+
+
+def test_a_board_column_shows_its_first_cards_and_how_many_more(people, acme, assistant):
+    from vadesk.web.views.tasks import OPEN_ON_BOARD
+
+    now = timezone.now()
+    tasks = Task.objects.bulk_create(
+        Task(client=acme, title=f"Planned {n:03d}", status="planned", due_at=now + timedelta(hours=n))
+        for n in range(OPEN_ON_BOARD + 7)
+    )
+    Task.assignees.through.objects.bulk_create(
+        Task.assignees.through(task_id=t.pk, person_id=assistant.pk) for t in tasks
+    )
+    browser, _headers = people["assistant"]
+
+    page = browser.get(reverse("board")).content.decode()
+    column = page[page.index("status-col-planned") :].split("</section>")[0]
+
+    assert column.count('class="card task-card') == OPEN_ON_BOARD
+    assert f"Planned {OPEN_ON_BOARD - 1:03d}" in column and f"Planned {OPEN_ON_BOARD:03d}" not in column
+    assert f'<span class="count">{OPEN_ON_BOARD} + 7</span>' in column
+    assert "7 more, due later" in column
+    # Every card's move buttons submit the one shared form to their own task's URL.
+    first = tasks[0]
+    assert f'form="move" formaction="{reverse("task_move", args=[first.pk])}" name="to" value="in_progress"' in column
+    assert 'id="move"' in page and page.count('name="csrfmiddlewaretoken"') < 10  # not one per card
+    response = browser.post(reverse("task_move", args=[first.pk]), {"to": "in_progress", "next": reverse("board")})
+    assert response.status_code == 302 and Task.objects.get(pk=first.pk).status == "in_progress"

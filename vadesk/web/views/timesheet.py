@@ -6,7 +6,6 @@ from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Count, Sum
 from django.shortcuts import redirect, render
-from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -24,7 +23,7 @@ from vadesk.timesheets.services import (
     time_entry_log,
 )
 from vadesk.web.forms import TimeEntryForm
-from vadesk.web.views.common import organisation_staff
+from vadesk.web.views.common import organisation_staff, url_parts
 
 DAY_DETAIL = 40  # a day with more entries is shown summed per engagement, so the page stays bounded
 
@@ -63,13 +62,6 @@ def _week_rows(week, days: list[date]) -> tuple[list[tuple], dict[str, int]]:
         "billed": sum(r.get("billed") or 0 for r in sums.values()),
     }
     return rows, totals
-
-
-def _url_parts(name: str) -> tuple[str, str]:
-    """A URL with a pk, reversed once per page: (before the pk, after it), for rows that only add their pk."""
-    url = reverse(name, kwargs={"pk": 0})
-    cut = url.rindex("/0/") + 1
-    return url[:cut], url[cut + 1 :]
 
 
 def _week_start(request) -> date:
@@ -128,9 +120,9 @@ def timesheet(request):
             "by_day": by_day,
             "total_worked": totals["worked"],
             "total_billed": totals["billed"],
-            "entry_url": _url_parts("entry_edit"),
-            "task_url": _url_parts("task_detail"),
-            "client_url": _url_parts("client_detail"),
+            "entry_url": url_parts("entry_edit"),
+            "task_url": url_parts("task_detail"),
+            "client_url": url_parts("client_detail"),
             "day_limit": DAY_DETAIL,
             "form": form,
             "person": person,
