@@ -223,3 +223,37 @@ def test_a_board_column_shows_its_first_cards_and_how_many_more(people, acme, as
     assert 'id="move"' in page and page.count('name="csrfmiddlewaretoken"') < 10  # not one per card
     response = browser.post(reverse("task_move", args=[first.pk]), {"to": "in_progress", "next": reverse("board")})
     assert response.status_code == 302 and Task.objects.get(pk=first.pk).status == "in_progress"
+
+
+def test_the_time_sheet_sums_a_busy_day_per_engagement_and_its_week_total_is_the_entries_sum(
+    people, acme, assistant, outsider, other_client
+):
+    from vadesk.web.views.timesheet import _week_rows
+
+    today = timezone.localdate()
+    monday = today - timedelta(days=today.weekday())
+    mine = Engagement.objects.create(client=acme, name="Hours", kind="hourly", starts_on=monday, hourly_rate=50)
+    spare = Engagement.objects.create(client=acme, name="Spare", kind="hourly", starts_on=monday, hourly_rate=50)
+    foreign = Engagement.objects.create(client=other_client, name="X", kind="hourly", starts_on=monday, hourly_rate=5)
+    TimeEntry.objects.bulk_create(
+        [TimeEntry(engagement=mine, person=assistant, work_date=monday, worked_minutes=10, billed_minutes=12)]
+        * (DAY_DETAIL + 1)
+        + [TimeEntry(engagement=spare, person=assistant, work_date=monday, worked_minutes=7, billed_minutes=9)]
+        + [TimeEntry(engagement=spare, person=assistant, work_date=monday + timedelta(days=1), worked_minutes=30)]
+        + [TimeEntry(engagement=foreign, person=assistant, work_date=monday, worked_minutes=999)]
+    )
+    days = [monday + timedelta(days=n) for n in range(7)]
+    week = TimeEntry.objects.filter(
+        person=assistant, work_date__range=(days[0], days[-1]), engagement__client__organisation=acme.organisation
+    )
+
+    rows, totals = _week_rows(week, days)
+
+    busy, ordinary = rows[0], rows[1]
+    assert [(g["engagement__name"], g["n"], g["worked"], g["billed"]) for g in busy[2]] == [
+        ("Hours", DAY_DETAIL + 1, 10 * (DAY_DETAIL + 1), 12 * (DAY_DETAIL + 1)),
+        ("Spare", 1, 7, 9),
+    ]
+    assert busy[1] == [] and busy[3] == 10 * (DAY_DETAIL + 1) + 7
+    assert [e.worked_minutes for e in ordinary[1]] == [30] and ordinary[2] == []
+    assert totals == {"worked": 10 * (DAY_DETAIL + 1) + 37, "billed": 12 * (DAY_DETAIL + 1) + 9}
