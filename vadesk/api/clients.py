@@ -5,6 +5,7 @@ from django.shortcuts import get_object_or_404
 from ninja import Field, Query, Router, Schema
 
 from vadesk.accounts.models import Country, Language, Organisation
+from vadesk.api import paging
 from vadesk.api.auth import person_of
 from vadesk.api.patching import changes
 from vadesk.api.types import Id, Input, Timestamp
@@ -78,20 +79,38 @@ class ClientPatch(Input):
     city: str | None = None
 
 
+# A client's name is at most 200 characters: its cursor, the name and id as base64 of JSON, fits in 2,000 even when
+# every character is escaped (6 bytes each).
+CURSOR_MAX = 2_000
+
+
+class ClientPage(Schema):
+    count: int = paging.count_field()
+    count_capped: bool = paging.capped_field()
+    limit: int
+    next_cursor: str | None = paging.next_cursor_field()
+    items: list[ClientOut]
+
+
 class ClientFilters(Input):
     q: str = Field("", description="Part of the name")
     organisation: Id | None = None
     archived: bool = Field(False, description="List archived clients instead of active ones")
+    limit: int = paging.limit_field()
+    cursor: str | None = paging.cursor_field(CURSOR_MAX)
 
 
-@router.get("/clients", response=list[ClientOut])
+@router.get("/clients", response=ClientPage)
 def list_clients(request: HttpRequest, filters: Query[ClientFilters]):
+    """By name, a page at a time: pass `next_cursor` as `cursor` for the next one."""
     clients = clients_for(person_of(request)).filter(archived_at__isnull=not filters.archived)
     if filters.q:
         clients = clients.filter(name__icontains=filters.q)
     if filters.organisation is not None:
         clients = clients.filter(organisation_id=filters.organisation)
-    return clients.order_by("name", "id")
+    return paging.page_of(
+        clients, "name", descending=False, cursor=filters.cursor, limit=filters.limit, parse=paging.text
+    )
 
 
 @router.get("/clients/{client_id}", response=ClientDetailOut)

@@ -13,6 +13,7 @@ from ninja import Field, Query, Router, Schema
 
 from vadesk.accounts.access import reach_of
 from vadesk.accounts.models import Language
+from vadesk.api import paging
 from vadesk.api.auth import person_of
 from vadesk.api.types import ClientRef, Id, Input, Instant, PersonRef, TaskRef, Timestamp
 from vadesk.clients.scoping import client_for, dossier_fact_for, staff_clients
@@ -27,6 +28,7 @@ from vadesk.tasks.scoping import task_for
 router = Router(tags=["comms"])
 
 Text = Annotated[str, Field(max_length=300)]
+CURSOR_MAX = 100  # a moment with its offset and an id, as base64 of JSON
 
 
 class PreferenceOut(Schema):
@@ -229,12 +231,35 @@ class FollowUpDoneIn(Input):
     to_dossier: bool = False
 
 
-@router.get("/follow-ups", response=list[FollowUpOut])
-def list_follow_ups(request: HttpRequest, client: Id | None = None, done: bool = False):
-    rows = scoping.follow_ups_of(person_of(request)).filter(done_at__isnull=not done).select_related("client", "task")
-    if client:
-        rows = rows.filter(client_id=client)
-    return rows[:500]
+class FollowUpPage(Schema):
+    count: int = paging.count_field()
+    count_capped: bool = paging.capped_field()
+    limit: int
+    next_cursor: str | None = paging.next_cursor_field()
+    items: list[FollowUpOut]
+
+
+class FollowUpFilters(Input):
+    client: Id | None = None
+    done: bool = False
+    limit: int = paging.limit_field()
+    cursor: str | None = paging.cursor_field(CURSOR_MAX)
+
+
+@router.get("/follow-ups", response=FollowUpPage)
+def list_follow_ups(request: HttpRequest, filters: Query[FollowUpFilters]):
+    """Soonest due first, a page at a time: pass `next_cursor` as `cursor` for the next one."""
+    rows = scoping.follow_ups_of(person_of(request)).filter(done_at__isnull=not filters.done)
+    if filters.client:
+        rows = rows.filter(client_id=filters.client)
+    return paging.page_of(
+        rows.select_related("client", "task"),
+        "due_at",
+        descending=False,
+        cursor=filters.cursor,
+        limit=filters.limit,
+        parse=paging.instant,
+    )
 
 
 @router.post("/follow-ups", response={201: FollowUpOut})
@@ -292,18 +317,36 @@ def ask_question(request: HttpRequest, task_id: Id, payload: QuestionIn):
     return QuestionOut.model_validate({"comment_id": comment.pk, "outbox": rows}, from_attributes=True)
 
 
-@router.get("/outbox", response=list[OutboxOut])
-def list_outbox(request: HttpRequest, state: OutboxMessage.State | None = None, client: Id | None = None):
+class OutboxPage(Schema):
+    count: int = paging.count_field()
+    count_capped: bool = paging.capped_field()
+    limit: int
+    next_cursor: str | None = paging.next_cursor_field()
+    items: list[OutboxOut]
+
+
+class OutboxFilters(Input):
+    state: OutboxMessage.State | None = None
+    client: Id | None = None
+    limit: int = paging.limit_field()
+    cursor: str | None = paging.cursor_field(CURSOR_MAX)
+
+
+@router.get("/outbox", response=OutboxPage)
+def list_outbox(request: HttpRequest, filters: Query[OutboxFilters]):
+    """Newest first, a page at a time: pass `next_cursor` as `cursor` for the next one."""
     person = person_of(request)
     organisations = reach_of(person).staff_of
     rows = OutboxMessage.objects.none()
     for organisation_id in organisations:
         rows = rows | scoping.outbox_of(person, organisation_id)
-    if state:
-        rows = rows.filter(state=state)
-    if client:
-        rows = rows.filter(client_id=client)
-    return rows.order_by("-created_at", "-id")[:500]
+    if filters.state:
+        rows = rows.filter(state=filters.state)
+    if filters.client:
+        rows = rows.filter(client_id=filters.client)
+    return paging.page_of(
+        rows, "created_at", descending=True, cursor=filters.cursor, limit=filters.limit, parse=paging.instant
+    )
 
 
 class TemplateOut(Schema):

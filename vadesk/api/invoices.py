@@ -3,9 +3,11 @@
 from datetime import date
 from decimal import Decimal
 
+from django.db.models import QuerySet, prefetch_related_objects
 from django.http import Http404, HttpRequest, HttpResponse
-from ninja import Field, Router, Schema
+from ninja import Field, Query, Router, Schema
 
+from vadesk.api import paging
 from vadesk.api.auth import person_of
 from vadesk.api.types import Day, Id, Input, Money, Timestamp
 from vadesk.clients.scoping import client_for
@@ -17,6 +19,8 @@ from vadesk.invoicing.scoping import invoice_for, invoices_for
 from vadesk.lib.downloads import content_disposition
 
 router = Router(tags=["invoices"])
+
+CURSOR_MAX = 60  # an issue date (or null) and an id, as base64 of JSON
 
 
 class LineOut(Schema):
@@ -104,14 +108,65 @@ def _out(invoice: Invoice) -> dict:
     return data
 
 
-@router.get("/invoices", response=list[InvoiceOut])
-def list_invoices(request: HttpRequest, status: Invoice.Status | None = None, client_id: Id | None = None):
-    invoices = invoices_for(person_of(request)).prefetch_related("lines").order_by("-issue_date", "-id")
-    if status:
-        invoices = invoices.filter(status=status)
-    if client_id:
-        invoices = invoices.filter(client_id=client_id)
-    return [_out(i) for i in invoices[:500]]
+class InvoicePage(Schema):
+    count: int = paging.count_field()
+    count_capped: bool = paging.capped_field()
+    limit: int
+    next_cursor: str | None = paging.next_cursor_field()
+    items: list[InvoiceOut]
+
+
+class InvoiceFilters(Input):
+    status: Invoice.Status | None = None
+    client_id: Id | None = None
+    limit: int = paging.limit_field()
+    cursor: str | None = paging.cursor_field(CURSOR_MAX)
+
+
+@router.get("/invoices", response=InvoicePage)
+def list_invoices(request: HttpRequest, filters: Query[InvoiceFilters]):
+    """Newest issued first, then the drafts, newest first: a page at a time, by `cursor`."""
+    invoices = invoices_for(person_of(request))
+    if filters.status:
+        invoices = invoices.filter(status=filters.status)
+    if filters.client_id:
+        invoices = invoices.filter(client_id=filters.client_id)
+    count, capped = paging.counted(invoices)
+    position = paging.decode_cursor(filters.cursor, paging.day_or_none) if filters.cursor else None
+    page = _invoices_after(invoices, position, filters.limit + 1)
+    more = len(page) > filters.limit
+    page = page[: filters.limit]
+    prefetch_related_objects(page, "lines")
+    last = page[-1] if page else None
+    return {
+        "count": count,
+        "count_capped": capped,
+        "limit": filters.limit,
+        "next_cursor": paging.encode_cursor(last.issue_date and last.issue_date.isoformat(), last.pk)
+        if more and last
+        else None,
+        "items": [_out(i) for i in page],
+    }
+
+
+def _invoices_after(invoices: QuerySet[Invoice], position: paging.Position | None, wanted: int) -> list[Invoice]:
+    """The next `wanted` invoices after `position`, in at most two walks of `invoice_newest_first`.
+
+    1. The issued ones, newest first: a range on the issue date from the cursor's.
+    2. The drafts (no issue date yet), newest first, after the cursor if it is among them; read even when the
+       issued ones fill the page, so that a page costs the same queries wherever the issued ones end."""
+    day, pk = position if position else (None, 0)
+    found: list[Invoice] = []
+    if position is None or day is not None:
+        issued = invoices.filter(issue_date__isnull=False)
+        if position is not None:
+            issued = paging.after(issued, "issue_date", (day, pk), descending=True)
+        found += issued.order_by("-issue_date", "-id")[:wanted]
+    drafts = invoices.filter(issue_date__isnull=True)
+    if position is not None and day is None:
+        drafts = drafts.filter(id__lt=pk)
+    found += drafts.order_by("-id")[:wanted]
+    return found[:wanted]
 
 
 @router.get("/invoices/{invoice_id}", response=InvoiceOut)

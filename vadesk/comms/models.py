@@ -148,7 +148,11 @@ class OutboxMessage(models.Model):
     class Meta:
         verbose_name = _("outbox message")
         ordering = ["-created_at", "-id"]
-        indexes = [models.Index(fields=["state", "not_before"])]
+        indexes = [
+            models.Index(fields=["state", "not_before"]),
+            # Newest first, the order of the outbox page and the API's list: a page walks it and stops.
+            models.Index(fields=["-created_at", "-id"], name="outbox_newest_first"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.kind} → {self.recipient} ({self.state})"
@@ -276,7 +280,11 @@ class FollowUp(models.Model):
     class Meta:
         verbose_name = _("follow-up")
         ordering = ["due_at", "id"]
-        indexes = [models.Index(fields=["client", "done_at", "due_at"])]
+        indexes = [
+            models.Index(fields=["client", "done_at", "due_at"]),
+            # The API's list by due date: its cursor starts a walk here.
+            models.Index(fields=["due_at", "id"], name="follow_up_due_first"),
+        ]
 
     def __str__(self) -> str:
         return self.text

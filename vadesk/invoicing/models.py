@@ -340,7 +340,13 @@ class Invoice(models.Model):
                 condition=models.Q(status="draft") | ~models.Q(number=""), name="final_invoices_have_a_number"
             ),
         ]
-        indexes = [models.Index(fields=["organisation", "status", "issue_date"])]
+        indexes = [
+            models.Index(fields=["organisation", "status", "issue_date"]),
+            # The invoice list's order (drafts first, newest first): a page walks it and stops.
+            models.Index(fields=["organisation", "status", "-issue_date", "-id"], name="invoice_list_order"),
+            # The API's list, newest issued first (drafts after them): its cursor starts a walk here.
+            models.Index(fields=["-issue_date", "-id"], name="invoice_newest_first"),
+        ]
 
     def __str__(self) -> str:
         return self.number or str(_("Draft %(id)s") % {"id": self.pk})

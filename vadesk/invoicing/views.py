@@ -70,7 +70,7 @@ from vadesk.jobs.runs import run_start
 from vadesk.lib.downloads import content_disposition, filename_clean
 from vadesk.lib.formfields import current_values
 from vadesk.lib.pages import apply_validation_error, changes_saved, report_form_errors
-from vadesk.lib.params import param_choice, param_int
+from vadesk.lib.params import param_choice, param_int, param_text
 
 
 def staff_invoices(request) -> InvoiceQuerySet:
@@ -90,6 +90,7 @@ def _download(content: bytes, filename: str, content_type: str) -> HttpResponse:
 
 # A page of invoices, newest first per status (issue 13: the list rendered 300 of a practice's 12,000 at once).
 INVOICES_PER_PAGE = 50
+CLIENTS_SHOWN = 20  # the side panels' clients: a search finds the others
 
 
 @staff_required
@@ -109,6 +110,8 @@ def invoice_list(request):
     start = (page - 1) * INVOICES_PER_PAGE
     today = timezone.localdate()
     last_month = (today.replace(day=1) - timedelta(days=1)).strftime("%Y-%m")
+    client_q = param_text(request.GET, "client_q")
+    found, more_clients = _clients_found(request, client_q)
     # What clients owe the organisation (on-behalf invoices are owed to the client), credit notes included,
     # in one query: the same amount due as on each invoice.
     owed = (
@@ -133,16 +136,27 @@ def invoice_list(request):
             "outstanding": money(owed["outstanding"] or Decimal("0")),
             "overdue": money(owed["overdue"] or Decimal("0")),
             "draft_form": DraftForm(
-                clients=clients_for(request.user, write=True, organisation=request.membership.organisation_id).active(),
+                clients=Client.objects.filter(pk__in=[c.pk for c in found]).order_by("name", "id"),
                 initial={"month": last_month},
             ),
             "run_form": RunForm(initial={"month": last_month}),
             "export_form": ExportForm(),
-            "behalf_clients": clients_for(request.user, write=True, organisation=request.membership.organisation_id)
-            .active()
-            .order_by("name"),
+            "client_q": client_q,
+            "behalf_clients": found,
+            "more_clients": more_clients,
         },
     )
+
+
+def _clients_found(request, q: str) -> tuple[list[Client], bool]:
+    """The side panels' clients: the first CLIENTS_SHOWN by name (those matching `q`), and whether there are more.
+
+    A practice of a thousand clients got every one of them as a choice and twice as a link on every page."""
+    clients = clients_for(request.user, write=True, organisation=request.membership.organisation_id).active()
+    if q:
+        clients = clients.filter(name__icontains=q)
+    found = list(clients.order_by("name", "id")[: CLIENTS_SHOWN + 1])
+    return found[:CLIENTS_SHOWN], len(found) > CLIENTS_SHOWN
 
 
 @staff_required

@@ -113,6 +113,8 @@ class Task(models.Model):
             # Open work by due date (overdue lists, counts of open tasks): done tasks, most of a practice's
             # history, are not in it, so "the oldest overdue" does not walk past years of closed ones.
             models.Index(fields=["due_at", "id"], condition=models.Q(status__in=OPEN_STATUSES), name="task_open_due"),
+            # The board's done column: a client's tasks closed in the last two weeks, a range, not every done task.
+            models.Index(fields=["client", "closed_at"], condition=models.Q(status="done"), name="task_done_by_client"),
         ]
         constraints = [
             models.UniqueConstraint(fields=["recurrence", "occurrence_at"], name="one_task_per_occurrence"),

@@ -213,3 +213,37 @@ def week_usage_from_entries(engagement_ids: Iterable[int]) -> dict[tuple[int, da
     """What the week cells must hold, summed from the entries (weeks with nothing left out): the test's oracle."""
     summed = _weeks_of(TimeEntry.objects.filter(engagement_id__in=list(engagement_ids)))
     return {cell: value for cell, value in summed.items() if any(value)}
+
+
+EDGE_DAYS = 3  # at most this many days of a partial week are read from the entries
+
+
+def worked_per_person(organisation_id: int, since: date) -> dict[int, int]:
+    """Minutes worked per person on the organisation's engagements from `since` on (no end, as the entries).
+
+    1. The whole weeks come from the kept weekly cells (one per engagement, person and week).
+    2. The week holding `since`, when `since` is not its Monday, is split at `since`: a start of the week (Tuesday
+       to Thursday) takes its whole cell less the entries before `since`, a later start only the entries from
+       `since` to Sunday; so at most EDGE_DAYS days of entries are read, whatever the size of the practice."""
+    monday = week_start(since)
+    days_before = since.weekday()
+    cells = EngagementWeekUsage.objects.filter(engagement__client__organisation_id=organisation_id)
+    entries = TimeEntry.objects.filter(engagement__client__organisation_id=organisation_id)
+    if days_before <= EDGE_DAYS:
+        totals = _per_person(cells.filter(week__gte=monday), "worked_minutes")
+        if days_before:
+            before = _per_person(entries.filter(work_date__range=(monday, since - timedelta(days=1))), "worked_minutes")
+            for person_id, minutes in before.items():
+                totals[person_id] = totals.get(person_id, 0) - minutes
+        return totals
+    totals = _per_person(cells.filter(week__gt=monday), "worked_minutes")
+    for person_id, minutes in _per_person(
+        entries.filter(work_date__range=(since, monday + timedelta(days=6))), "worked_minutes"
+    ).items():
+        totals[person_id] = totals.get(person_id, 0) + minutes
+    return totals
+
+
+def _per_person(rows, field: str) -> dict[int, int]:
+    summed = rows.values_list("person_id").annotate(minutes=Sum(field)).order_by()
+    return {person_id: minutes or 0 for person_id, minutes in summed}

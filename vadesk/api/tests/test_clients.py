@@ -7,7 +7,7 @@ from vadesk.clients.models import Assignment, Client, Contact
 
 def _names(response) -> list[str]:
     assert response.status_code == 200
-    return [c["name"] for c in response.json()]
+    return [c["name"] for c in response.json()["items"]]
 
 
 def test_an_owner_lists_every_client_of_their_organisation(api_as, owner, acme, globex, other_client):

@@ -247,7 +247,7 @@ def test_filtering_a_list_by_an_unreachable_id_finds_nothing(
     assert api.get("/time-entries", {"client": world.acme.pk}).json()["count"] == 0
     assert api.get("/time-entries", {"engagement": world.bundle.pk}).json()["count"] == 0
     assert world.acme.pk not in [
-        c["id"] for c in api.get("/clients", {"organisation": world.acme.organisation_id}).json()
+        c["id"] for c in api.get("/clients", {"organisation": world.acme.organisation_id}).json()["items"]
     ]
 
 

@@ -362,3 +362,48 @@ def test_attachments_from_e_mail_show_on_the_task_and_download_only_for_the_team
     for person in (outsider, colleague):
         client.force_login(person)
         assert client.get(reverse("comms:attachment", args=[attachment.pk])).status_code == 404
+
+
+def _outbox(org, acme, count: int, first: int = 0) -> None:
+    start = timezone.now()
+    rows = OutboxMessage.objects.bulk_create(
+        OutboxMessage(
+            organisation=org,
+            client=acme,
+            kind="phone",
+            recipient="a@acme.example",
+            subject=f"Message {n:04d}",
+            message_id=f"<{n}@test>",
+            not_before=start,
+        )
+        for n in range(first, first + count)
+    )
+    for row in rows:  # newer the higher its number
+        OutboxMessage.objects.filter(pk=row.pk).update(created_at=start + timedelta(seconds=int(row.subject[-4:])))
+
+
+def test_the_outbox_shows_a_page_of_fifty_in_the_same_queries_however_long_it_is(client, owner, org, acme):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from vadesk.comms.views import OUTBOX_PER_PAGE
+
+    login(client, owner)
+
+    def shown(params: dict) -> tuple[int, str]:
+        with CaptureQueriesContext(connection) as captured:
+            response = client.get(reverse("comms:outbox"), params)
+        assert response.status_code == 200
+        return len(captured), response.content.decode()
+
+    _outbox(org, acme, 3)
+    few, _html = shown({})
+    _outbox(org, acme, 117, first=3)
+    many, html = shown({})
+    last, last_html = shown({"page": 3})
+
+    assert few == many == last
+    assert html.count("Message 0") == OUTBOX_PER_PAGE and "Message 0119" in html and "Message 0069" not in html
+    assert "1 / 3 · 120" in html and 'href="?page=2"' in html
+    assert last_html.count("Message 0") == 20 and "Message 0000" in last_html and "Message 0020" not in last_html
+    assert 'href="?page=2"' in last_html

@@ -86,7 +86,7 @@ def test_a_client_user_reads_only_their_own_final_invoices(api_as, acme_user, fi
     draft = invoice_draft_create(
         by=owner, client=billable_acme, period_start=PERIOD[0], period_end=PERIOD[1], from_work=False
     )
-    listed = api_as(acme_user).get("/invoices").json()
+    listed = api_as(acme_user).get("/invoices").json()["items"]
     assert [i["id"] for i in listed] == [final.pk]
     assert api_as(acme_user).get(f"/invoices/{draft.pk}").status_code == 404
     assert api_as(acme_user).get(f"/invoices/{final.pk}/pdf").status_code == 200
@@ -116,7 +116,7 @@ def test_outsiders_get_404_on_every_invoice_endpoint(api_as, final, outsider, co
         body = {"description": "x", "quantity": "1", "unit_price": "1"} if path.endswith("lines") else {}
         response = api.get(path.format(id=final.pk)) if method == "get" else api.post(path.format(id=final.pk), body)
         assert response.status_code == 404, (person, path)
-    assert api_as(outsider).get("/invoices").json() == []
+    assert api_as(outsider).get("/invoices").json()["items"] == []
 
 
 def test_outsiders_cannot_draft_for_a_client_out_of_reach(api_as, outsider, colleague, billable_acme, seller):
@@ -125,7 +125,7 @@ def test_outsiders_cannot_draft_for_a_client_out_of_reach(api_as, outsider, coll
             "/invoices", {"client_id": billable_acme.pk, "period_start": "2026-10-01", "period_end": "2026-10-31"}
         )
         assert response.status_code == 404
-    assert Decimal("0") == Decimal(len(api_as(outsider).get("/invoices").json()))
+    assert Decimal("0") == Decimal(len(api_as(outsider).get("/invoices").json()["items"]))
 
 
 def test_anonymous_is_refused(anonymous):

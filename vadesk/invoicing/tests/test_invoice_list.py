@@ -126,3 +126,37 @@ def test_the_staff_list_shows_a_page_of_fifty_in_the_same_queries_however_many_t
     table = last_html[last_html.index('data-testid="invoice-table"') : last_html.index("</table>")]
     assert table.count('href="/invoices/') == 50 and "P-0000" in table  # the oldest last
     assert 'href="?page=5&amp;status=final"' in last_html
+
+
+def test_the_side_panels_list_a_bounded_number_of_clients_and_find_the_others(client, owner, seller, org, acme):
+    from vadesk.clients.models import Client
+    from vadesk.invoicing.views import CLIENTS_SHOWN
+
+    Client.objects.bulk_create(Client(organisation=org, name=f"Client {n:03d}", country="NL") for n in range(60))
+    client.force_login(owner)
+    few_queries, _html = _list_counting(client, "/invoices/")
+    Client.objects.bulk_create(Client(organisation=org, name=f"Later {n:03d}", country="NL") for n in range(200))
+    queries, html = _list_counting(client, "/invoices/")
+
+    assert queries == few_queries
+    panel = html[html.index('data-testid="behalf-clients"') :].split("</ul>")[0]
+    assert panel.count("<li>") == CLIENTS_SHOWN and "Acme B.V." in panel and "Later" not in panel
+    choices = html[html.index('name="client"') :].split("</select>")[0]
+    assert choices.count("<option value=") - choices.count('<option value=""') == CLIENTS_SHOWN
+    assert 'data-testid="more-clients"' in html
+
+    found = client.get("/invoices/", {"client_q": "later 19"}).content.decode()
+    panel = found[found.index('data-testid="behalf-clients"') :].split("</ul>")[0]
+    assert panel.count("<li>") == 10 and "Later 190" in panel and "Acme" not in panel
+    assert 'data-testid="more-clients"' not in found
+    # The draft form still takes any client in reach, not only those shown.
+    response = client.post("/invoices/new/", {"client": Client.objects.get(name="Later 042").pk, "month": "2026-11"})
+    assert response.status_code == 302
+
+
+def test_the_client_search_shows_no_other_organisations_client(client, owner, seller, other_client):
+    client.force_login(owner)
+    html = client.get("/invoices/", {"client_q": other_client.name}).content.decode()
+    panels = html[html.index('data-testid="client-finder"') :]
+    assert panels.count(other_client.name) == 1  # the search box's own value, no client
+    assert "No active client matches." in html

@@ -15,6 +15,7 @@ from vadesk.accounts.models import ApiToken
 from vadesk.accounts.services import api_token_create
 from vadesk.clients.models import Assignment, Client
 from vadesk.engagements.models import Engagement
+from vadesk.invoicing.views import CLIENTS_SHOWN
 from vadesk.tasks.models import Task
 from vadesk.timesheets.models import TimeEntry
 from vadesk.timesheets.usage import usage_rebuild
@@ -100,6 +101,13 @@ def pages(client: Client) -> list[tuple[str, str, bool]]:
         ("assistant", reverse("today"), False),
         ("assistant", "/api/v1/tasks?assignee=me", True),
         ("owner", "/api/v1/time-entries", True),
+        ("owner", reverse("team"), False),
+        ("owner", reverse("invoicing:list"), False),
+        ("owner", reverse("comms:outbox"), False),
+        ("owner", "/api/v1/clients", True),
+        ("owner", "/api/v1/invoices", True),
+        ("assistant", "/api/v1/follow-ups", True),
+        ("owner", "/api/v1/outbox", True),
     ]
 
 
@@ -148,6 +156,10 @@ def test_the_pages_that_list_are_bounded_by_what_they_show(practice, people):
     owner_list = ("owner", reverse("clients"))
     per_card = small[owner_list][1] / 4
     assert large[owner_list][1] < (CLIENTS_PER_PAGE + 4) * per_card
+    # The invoice list's side panels name a bounded number of clients, however many the practice has.
+    owner_browser, _headers = people["owner"]
+    invoices = owner_browser.get(reverse("invoicing:list")).content.decode()
+    assert invoices.count("/billing/") == CLIENTS_SHOWN < Client.objects.count()
     # The time sheet sums a day over its detail limit per engagement: one row for the 41 entries of the first
     # practice's engagement, one for the 400 of the second's.
     browser, _headers = people["assistant"]
@@ -183,3 +195,65 @@ def test_the_board_shows_only_the_last_two_weeks_of_done_tasks(practice, people,
 
     assert "Closed recently" in page
     assert "Closed long ago" not in page
+
+
+def test_a_board_column_shows_its_first_cards_and_how_many_more(people, acme, assistant):
+    from vadesk.web.views.tasks import OPEN_ON_BOARD
+
+    now = timezone.now()
+    tasks = Task.objects.bulk_create(
+        Task(client=acme, title=f"Planned {n:03d}", status="planned", due_at=now + timedelta(hours=n))
+        for n in range(OPEN_ON_BOARD + 7)
+    )
+    Task.assignees.through.objects.bulk_create(
+        Task.assignees.through(task_id=t.pk, person_id=assistant.pk) for t in tasks
+    )
+    browser, _headers = people["assistant"]
+
+    page = browser.get(reverse("board")).content.decode()
+    column = page[page.index("status-col-planned") :].split("</section>")[0]
+
+    assert column.count('class="card task-card') == OPEN_ON_BOARD
+    assert f"Planned {OPEN_ON_BOARD - 1:03d}" in column and f"Planned {OPEN_ON_BOARD:03d}" not in column
+    assert f'<span class="count">{OPEN_ON_BOARD} + 7</span>' in column
+    assert "7 more, due later" in column
+    # Every card's move buttons submit the one shared form to their own task's URL.
+    first = tasks[0]
+    assert f'form="move" formaction="{reverse("task_move", args=[first.pk])}" name="to" value="in_progress"' in column
+    assert 'id="move"' in page and page.count('name="csrfmiddlewaretoken"') < 10  # not one per card
+    response = browser.post(reverse("task_move", args=[first.pk]), {"to": "in_progress", "next": reverse("board")})
+    assert response.status_code == 302 and Task.objects.get(pk=first.pk).status == "in_progress"
+
+
+def test_the_time_sheet_sums_a_busy_day_per_engagement_and_its_week_total_is_the_entries_sum(
+    people, acme, assistant, outsider, other_client
+):
+    from vadesk.web.views.timesheet import _week_rows
+
+    today = timezone.localdate()
+    monday = today - timedelta(days=today.weekday())
+    mine = Engagement.objects.create(client=acme, name="Hours", kind="hourly", starts_on=monday, hourly_rate=50)
+    spare = Engagement.objects.create(client=acme, name="Spare", kind="hourly", starts_on=monday, hourly_rate=50)
+    foreign = Engagement.objects.create(client=other_client, name="X", kind="hourly", starts_on=monday, hourly_rate=5)
+    TimeEntry.objects.bulk_create(
+        [TimeEntry(engagement=mine, person=assistant, work_date=monday, worked_minutes=10, billed_minutes=12)]
+        * (DAY_DETAIL + 1)
+        + [TimeEntry(engagement=spare, person=assistant, work_date=monday, worked_minutes=7, billed_minutes=9)]
+        + [TimeEntry(engagement=spare, person=assistant, work_date=monday + timedelta(days=1), worked_minutes=30)]
+        + [TimeEntry(engagement=foreign, person=assistant, work_date=monday, worked_minutes=999)]
+    )
+    days = [monday + timedelta(days=n) for n in range(7)]
+    week = TimeEntry.objects.filter(
+        person=assistant, work_date__range=(days[0], days[-1]), engagement__client__organisation=acme.organisation
+    )
+
+    rows, totals = _week_rows(week, days)
+
+    busy, ordinary = rows[0], rows[1]
+    assert [(g["engagement__name"], g["n"], g["worked"], g["billed"]) for g in busy[2]] == [
+        ("Hours", DAY_DETAIL + 1, 10 * (DAY_DETAIL + 1), 12 * (DAY_DETAIL + 1)),
+        ("Spare", 1, 7, 9),
+    ]
+    assert busy[1] == [] and busy[3] == 10 * (DAY_DETAIL + 1) + 7
+    assert [e.worked_minutes for e in ordinary[1]] == [30] and ordinary[2] == []
+    assert totals == {"worked": 10 * (DAY_DETAIL + 1) + 37, "billed": 12 * (DAY_DETAIL + 1) + 9}

@@ -1,6 +1,7 @@
 """What several staff pages need: the staff of the organisation worked in."""
 
 from django.db.models import QuerySet
+from django.urls import reverse
 
 from vadesk.accounts.models import Membership, Person
 
@@ -11,3 +12,10 @@ def organisation_staff(request) -> QuerySet[Person]:
         memberships__role__in=[Membership.Role.OWNER, Membership.Role.ASSISTANT],
         memberships__is_active=True,
     ).order_by("full_name")
+
+
+def url_parts(name: str) -> tuple[str, str]:
+    """A URL with a pk, reversed once per page: (before the pk, after it), for rows that only add their pk."""
+    url = reverse(name, kwargs={"pk": 0})
+    cut = url.rindex("/0/") + 1
+    return url[:cut], url[cut + 1 :]

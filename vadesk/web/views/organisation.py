@@ -7,7 +7,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.tokens import default_token_generator
 from django.core.exceptions import ValidationError
-from django.db.models import Count, Q, Sum
+from django.db.models import Count, Q
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -23,7 +23,8 @@ from vadesk.accounts.services import invitation_accept, invitation_decline, invi
 from vadesk.clients.models import Client
 from vadesk.lib.formfields import model_choices
 from vadesk.lib.pages import apply_validation_error
-from vadesk.timesheets.models import TimeEntry, WorkLogPolicy
+from vadesk.timesheets.models import WorkLogPolicy
+from vadesk.timesheets.usage import worked_per_person
 from vadesk.timesheets.worklog import work_log_policy_of, work_log_policy_set
 from vadesk.web.views.common import organisation_staff
 
@@ -155,11 +156,8 @@ def team(request):
     staff = organisation_staff(request).annotate(
         client_count=Count("assignments", filter=Q(assignments__client__organisation=organisation), distinct=True)
     )
-    hours = TimeEntry.objects.filter(
-        engagement__client__organisation=request.membership.organisation, work_date__gte=min(monday, first)
-    )
-    week = dict(hours.filter(work_date__gte=monday).values_list("person").annotate(s=Sum("worked_minutes")))
-    month = dict(hours.filter(work_date__gte=first).values_list("person").annotate(s=Sum("worked_minutes")))
+    # From the kept weekly usage, not every entry of the month: the cost of the team, not of its history.
+    week, month = worked_per_person(organisation.pk, monday), worked_per_person(organisation.pk, first)
     memberships = {m.person_id: m for m in request.membership.organisation.memberships.all()}
     rows = [(p, memberships.get(p.pk), week.get(p.pk, 0), month.get(p.pk, 0)) for p in staff]
     client_users = request.membership.organisation.memberships.filter(role="client", is_active=True).select_related(

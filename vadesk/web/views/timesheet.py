@@ -6,12 +6,12 @@ from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Count, Sum
 from django.shortcuts import redirect, render
-from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from vadesk.accounts.decorators import staff_required
+from vadesk.engagements.models import Engagement
 from vadesk.engagements.scoping import engagements_for
 from vadesk.lib.formfields import changed_values
 from vadesk.lib.pages import apply_validation_error, back, report_refusal
@@ -24,52 +24,64 @@ from vadesk.timesheets.services import (
     time_entry_log,
 )
 from vadesk.web.forms import TimeEntryForm
-from vadesk.web.views.common import organisation_staff
+from vadesk.web.views.common import organisation_staff, url_parts
 
 DAY_DETAIL = 40  # a day with more entries is shown summed per engagement, so the page stays bounded
 
 
 def _week_rows(week, days: list[date]) -> tuple[list[tuple], dict[str, int]]:
     """Per day: (day, entries, groups, worked total); entries for an ordinary day, per-engagement sums for a
-    day with more than DAY_DETAIL entries. Three queries and at most 7 × DAY_DETAIL rows of entries."""
-    sums = {
-        row["work_date"]: row
-        for row in week.values("work_date")
+    day with more than DAY_DETAIL entries. Three queries and at most 7 × DAY_DETAIL rows of entries.
+
+    1. The week's sums per day and engagement, grouped in the database without joins (a busy week is thousands
+       of entries: joining each to its engagement and client to sort them by name cost more than the sums).
+    2. The entries of the ordinary days, by their dates (only those rows, not every entry of the week).
+    3. The names of the engagements summed on the busy days."""
+    cells = list(
+        week.values("work_date", "engagement_id")
         .annotate(worked=Sum("worked_minutes"), billed=Sum("billed_minutes"), n=Count("id"))
         .order_by()
-    }
+    )
+    sums: dict[date, dict[str, int]] = {}
+    for cell in cells:
+        day = sums.setdefault(cell["work_date"], {"worked": 0, "billed": 0, "n": 0})
+        for key in ("worked", "billed", "n"):
+            day[key] += cell[key] or 0
     detailed = [d for d in days if 0 < sums.get(d, {}).get("n", 0) <= DAY_DETAIL]
-    summed = [d for d in days if sums.get(d, {}).get("n", 0) > DAY_DETAIL]
-    # Both reads always run (each excludes the other's days), so the page's query count does not depend on
-    # how busy the week was.
+    summed = {d for d in days if sums.get(d, {}).get("n", 0) > DAY_DETAIL}
+    # Both reads always run (a day outside the week stands in for none), so the page's query count does not
+    # depend on how busy the week was.
     entries: dict[date, list] = {}
     for entry in (
-        week.exclude(work_date__in=summed)
+        week.filter(work_date__in=detailed or [days[0] - timedelta(days=1)])
         .select_related("engagement__client", "task")
         .order_by("work_date", "started_at", "id")
     ):
         entries.setdefault(entry.work_date, []).append(entry)
+    busy = [c for c in cells if c["work_date"] in summed]
+    named = {
+        e.pk: e
+        for e in Engagement.objects.filter(pk__in={c["engagement_id"] for c in busy} or [0]).select_related("client")
+    }
     groups: dict[date, list] = {}
-    for row in (
-        week.exclude(work_date__in=detailed)
-        .values("work_date", "engagement_id", "engagement__name", "engagement__client_id", "engagement__client__name")
-        .annotate(worked=Sum("worked_minutes"), billed=Sum("billed_minutes"), n=Count("id"))
-        .order_by("work_date", "engagement__client__name", "engagement_id")
-    ):
-        groups.setdefault(row["work_date"], []).append(row)
+    for cell in busy:
+        engagement = named[cell["engagement_id"]]
+        groups.setdefault(cell["work_date"], []).append(
+            {
+                **cell,
+                "engagement__name": engagement.name,
+                "engagement__client_id": engagement.client_id,
+                "engagement__client__name": engagement.client.name,
+            }
+        )
+    for rows in groups.values():
+        rows.sort(key=lambda g: (g["engagement__client__name"], g["engagement_id"]))
     rows = [(d, entries.get(d, []), groups.get(d, []), sums.get(d, {}).get("worked") or 0) for d in days]
     totals = {
         "worked": sum(r.get("worked") or 0 for r in sums.values()),
         "billed": sum(r.get("billed") or 0 for r in sums.values()),
     }
     return rows, totals
-
-
-def _url_parts(name: str) -> tuple[str, str]:
-    """A URL with a pk, reversed once per page: (before the pk, after it), for rows that only add their pk."""
-    url = reverse(name, kwargs={"pk": 0})
-    cut = url.rindex("/0/") + 1
-    return url[:cut], url[cut + 1 :]
 
 
 def _week_start(request) -> date:
@@ -91,7 +103,8 @@ def timesheet(request):
     week = TimeEntry.objects.filter(
         person=person,
         work_date__range=(days[0], days[-1]),
-        engagement__client__organisation=request.membership.organisation,
+        # The organisation's engagements as a subquery: no join from every entry of the week to its client.
+        engagement_id__in=Engagement.objects.filter(client__organisation=request.membership.organisation).values("pk"),
     )
     by_day, totals = _week_rows(week, days)
     form = TimeEntryForm(
@@ -128,9 +141,9 @@ def timesheet(request):
             "by_day": by_day,
             "total_worked": totals["worked"],
             "total_billed": totals["billed"],
-            "entry_url": _url_parts("entry_edit"),
-            "task_url": _url_parts("task_detail"),
-            "client_url": _url_parts("client_detail"),
+            "entry_url": url_parts("entry_edit"),
+            "task_url": url_parts("task_detail"),
+            "client_url": url_parts("client_detail"),
             "day_limit": DAY_DETAIL,
             "form": form,
             "person": person,
