@@ -31,7 +31,6 @@ import platform
 import random
 import re
 import socket
-import statistics
 import subprocess
 import sys
 import threading
@@ -96,7 +95,6 @@ def prepare(*, reuse: bool) -> dict[str, list[Persona]]:
         + ("(reused)" if seeded.seconds and reuse else f"({seeded.seconds:.0f} s)")
     )
     from django.db import connections
-
     from django_tasks_db.models import DBTaskResult
 
     # A queue another run left (a schedule's catch-up, kicks of logged time) is not this run's load.
@@ -158,7 +156,9 @@ def _portal_people() -> list[Persona]:
         membership = Membership.objects.filter(role="client", client=client).select_related("person").first()
         if membership is None:
             person = Person.objects.create(email=f"portal{n}@load.example", full_name=f"Portal {n}", password=password)
-            Membership.objects.create(person=person, organisation_id=client.organisation_id, role="client", client=client)
+            Membership.objects.create(
+                person=person, organisation_id=client.organisation_id, role="client", client=client
+            )
         else:
             person = membership.person
         tasks = list(Task.objects.filter(client=client).order_by("?").values_list("pk", flat=True)[:50])
@@ -372,13 +372,11 @@ def cast_for(level: int, cast: dict[str, list[Persona]]) -> list[Persona]:
     return people[:level]
 
 
-def cpu_ticks() -> dict[str, int]:
-    """CPU ticks per kind of process, and the machine's busy and total ticks (from /proc)."""
-    ticks = {"web": 0, "worker": 0, "postgres": 0, "client": 0, "busy": 0, "all": 0}
+def cpu_ticks(database: str) -> dict:
+    """The machine's busy and total CPU ticks, and each process's ticks with its kind (from /proc)."""
     with open("/proc/stat") as stat:
         fields = [int(v) for v in stat.readline().split()[1:]]
-    ticks["all"] = sum(fields[:8])
-    ticks["busy"] = ticks["all"] - fields[3] - fields[4]
+    processes = {}
     for entry in os.scandir("/proc"):
         if not entry.name.isdigit():
             continue
@@ -389,16 +387,29 @@ def cpu_ticks() -> dict[str, int]:
                 command = f.read().replace(b"\0", b" ")
         except OSError:
             continue
-        used = int(parts[11]) + int(parts[12])
         if int(entry.name) == os.getpid():
-            ticks["client"] += used
+            kind = "client"
         elif b"gunicorn" in command:
-            ticks["web"] += used
+            kind = "web"
         elif b"vadesk worker" in command:
-            ticks["worker"] += used
-        elif command.startswith(b"postgres"):
-            ticks["postgres"] += used
-    return ticks
+            kind = "worker"
+        elif command.startswith(b"postgres:") and f" {database} ".encode() in command:
+            kind = "postgres"
+        else:
+            kind = "other"
+        processes[int(entry.name)] = (kind, int(parts[11]) + int(parts[12]))
+    return {"all": sum(fields[:8]), "busy": sum(fields[:8]) - fields[3] - fields[4], "processes": processes}
+
+
+def cpu_used(before: dict, after: dict) -> dict[str, int]:
+    """Ticks per kind between two samples; a process that ended in between is not counted (the machine's busy
+    total still is)."""
+    used = {"web": 0, "worker": 0, "postgres": 0, "client": 0, "all": after["all"] - before["all"]}
+    used["busy"] = after["busy"] - before["busy"]
+    for pid, (kind, ticks) in after["processes"].items():
+        if kind in used:
+            used[kind] += ticks - before["processes"].get(pid, (kind, 0))[1]
+    return used
 
 
 def web_workers(master: int) -> list[int]:
@@ -411,8 +422,10 @@ def profile_start(pids: list[int], seconds: float, out: Path) -> list[subprocess
     """py-spy on every web worker for the measured window: collapsed stacks, idle threads included (wall time)."""
     return [
         subprocess.Popen(
-            ["py-spy", "record", "--pid", str(pid), "--duration", str(int(seconds)), "--rate", "50", "--idle"]
-            + ["--format", "raw", "--output", str(out.with_suffix(f".{pid}.txt")), "--nonblocking"],
+            [
+                *("py-spy", "record", "--pid", str(pid), "--duration", str(int(seconds)), "--rate", "50", "--idle"),
+                *("--format", "raw", "--output", str(out.with_suffix(f".{pid}.txt")), "--nonblocking"),
+            ],
             stdout=subprocess.DEVNULL,
             stderr=subprocess.DEVNULL,
         )
@@ -446,16 +459,17 @@ def run_level(
     for thread in threads:
         thread.start()
     time.sleep(max(0.0, window[0] - time.monotonic()))
-    before = cpu_ticks()
+    database = os.environ["DATABASE_URL"].rstrip("/").rsplit("/", 1)[-1]
+    before = cpu_ticks(database)
     spies = profile_start(profile, duration, practice.OUT / f"load-profile-{level}") if profile else []
     time.sleep(max(0.0, window[1] - time.monotonic()))
-    after = cpu_ticks()
+    after = cpu_ticks(database)
     load = os.getloadavg()
     for thread in threads:
         thread.join(timeout=TIMEOUT + think * 2)
     for spy in spies:
         spy.wait(timeout=60)
-    used = {k: after[k] - before[k] for k in after}
+    used = cpu_used(before, after)
     return {"level": level, "samples": list(out), "cpu": used, "load": load, "duration": duration}
 
 
@@ -475,11 +489,13 @@ def report(result: dict) -> None:
     cores = os.cpu_count() or 1
     busy = 100 * cpu["busy"] / max(1, cpu["all"])
     share = {k: 100 * cpu[k] / max(1, cpu["all"]) * cores for k in ("web", "worker", "postgres", "client")}
+    share["other"] = 100 * cpu["busy"] / max(1, cpu["all"]) * cores - sum(share.values())
     print(
         f"\n{level} people: {len(pages) / duration:.1f} requests/s, "
         f"{sum(not s.ok for s in pages)} errors of {len(pages)}, load average {result['load'][0]:.2f}, "
-        f"CPUs {busy:.0f} % busy (of one core: web {share['web']:.0f} %, worker {share['worker']:.0f} %, "
-        f"PostgreSQL {share['postgres']:.0f} %, this client {share['client']:.0f} %)"
+        f"CPUs {busy:.0f} % busy; in % of one core: web {share['web']:.0f}, worker {share['worker']:.0f}, "
+        f"PostgreSQL {share['postgres']:.0f}, this client {share['client']:.0f}, "
+        f"everything else on the machine {share['other']:.0f}"
     )
     header = f"  {'page':<18} {'requests':>8} {'per s':>6} {'p50':>7} {'p95':>7} {'p99':>7} {'max':>7} {'errors':>6}"
     print(header)
