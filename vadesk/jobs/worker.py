@@ -104,7 +104,7 @@ def connections_refresh() -> None:
 # (BEGIN, SET, SELECT … FOR UPDATE, UPDATE, INSERT, COMMIT): a trivial job cost about 11 round trips before.
 _TABLE, _LEASES = DBTaskResult._meta.db_table, JobLease._meta.db_table
 _FIELDS = DBTaskResult._meta.concrete_fields
-_COLUMNS = ", ".join(field.column for field in _FIELDS)
+_COLUMNS = ", ".join(str(field.column) for field in _FIELDS)
 CLAIM_SQL = f"""
 SET LOCAL synchronous_commit TO off;
 WITH picked AS (
@@ -136,7 +136,7 @@ def claim_postgresql(*, worker_id: str, backend_name: str) -> DBTaskResult | Non
     run_after, enqueued_at: its partial index), skipping rows other workers hold, marked RUNNING with this
     worker appended to its attempts, and its lease taken (over a lease a recovered attempt left)."""
     now = timezone.now()
-    params = {
+    params: dict[str, Any] = {
         "never": get_date_max(),
         "now": now,
         "backend": backend_name,
