@@ -25,11 +25,20 @@ def _postgresql(database_backend):
 
 
 def test_it_claims_the_first_due_job_by_priority_and_takes_its_lease_in_one_query():
-    with time_machine.travel(START, tick=False):
-        later = noop.using(run_after=START + timedelta(minutes=5)).enqueue()  # not due yet
-        low = noop.using(priority=-10).enqueue()
-        first, second = noop.enqueue(), noop.enqueue()
-        urgent = noop.using(priority=10).enqueue()
+    enqueued = []
+    with time_machine.travel(START - timedelta(seconds=10), tick=False) as clock:
+        for job in (
+            noop.using(run_after=START + timedelta(minutes=5)),  # not due yet
+            noop.using(priority=-10),
+            noop,
+            noop,
+            noop.using(priority=10),
+            noop.using(run_after=START - timedelta(seconds=30)),  # a retry whose back-off is over: before "now" jobs
+        ):
+            enqueued.append(job.enqueue())
+            clock.shift(timedelta(seconds=1))  # in this order: the oldest first among equals
+        later, low, first, second, urgent, retry = enqueued
+        clock.move_to(START)
         worker = JobWorker(worker_id="w1", schedule=False)
         with CaptureQueriesContext(connection) as queries:
             claimed = worker.claim()
@@ -43,9 +52,9 @@ def test_it_claims_the_first_due_job_by_priority_and_takes_its_lease_in_one_quer
     lease = JobLease.objects.get(task_id=claimed.pk)
     assert (lease.worker_id, lease.heartbeat_at) == ("w1", START)
     with time_machine.travel(START + timedelta(seconds=1), tick=False):
-        order = [worker.claim().pk for _ in range(3)]
+        order = [worker.claim().pk for _ in range(4)]
         assert worker.claim() is None
-    assert order == [row(first).pk, row(second).pk, row(low).pk]
+    assert order == [row(retry).pk, row(first).pk, row(second).pk, row(low).pk]
     assert row(later).status == "READY"
 
 
