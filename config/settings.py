@@ -321,6 +321,10 @@ PRUNE_SCHEDULE_SLOTS_DAYS = envint(
     "VADESK_PRUNE_SCHEDULE_SLOTS_DAYS", "30", minimum=3
 )  # fired slots (ticks look 2 back)
 PRUNE_OUTBOX_DAYS = envint("VADESK_PRUNE_OUTBOX_DAYS", "365", minimum=1)  # delivered mail, by its sent time
+# Webhook deliveries delivered or failed, by their last attempt (the endpoint's page lists the newest 50).
+PRUNE_WEBHOOK_DELIVERIES_DAYS = envint("VADESK_PRUNE_WEBHOOK_DELIVERIES_DAYS", "30", minimum=1)
+# Finished runs (invoice runs, exports, imports) with their uploaded and result files, by their finish.
+PRUNE_JOB_RUNS_DAYS = envint("VADESK_PRUNE_JOB_RUNS_DAYS", "30", minimum=1)
 # --- end of operations ---
 
 # Outbound fetches (calendar subscriptions, CalDAV servers) reach public addresses only (vadesk/lib/net.py).

@@ -86,7 +86,7 @@ SCHEDULE: list[Periodic] = [
     Periodic("comms.outbox", "vadesk.comms.jobs.outbox_deliver_job", every=timedelta(minutes=1)),
     Periodic("comms.digests", "vadesk.comms.jobs.digests_build_job", every=timedelta(minutes=1)),
     Periodic("comms.imap", "vadesk.comms.jobs.inbound_imap_job", every=timedelta(minutes=1)),
-    # Finished jobs, old slots, delivered outbox mail and expired sessions past their retention (VADESK_PRUNE_*).
+    # Finished jobs and runs, old slots, delivered mail and webhooks, expired sessions past their retention (VADESK_PRUNE_*).
     Periodic("ops.prune", "vadesk.ops.jobs.prune_job", at=time(3, 30)),
     # The coverage check: clients nobody of their team can serve in the next 14 days, teams with too little room.
     Periodic("team.coverage", "vadesk.team.jobs.coverage_check_job", at=time(6, 0), per_organisation=True),

@@ -28,7 +28,7 @@ from django.utils import timezone
 from django.utils.crypto import get_random_string
 from django_tasks_db.backend import DatabaseBackend
 from django_tasks_db.management.commands.db_worker import Worker
-from django_tasks_db.models import DBTaskResult
+from django_tasks_db.models import DBTaskResult, get_date_max
 from django_tasks_db.utils import exclusive_transaction, is_locked_database_exception
 
 from vadesk.jobs.models import JobLease
@@ -99,6 +99,73 @@ def connections_refresh() -> None:
         close_old_connections()
 
 
+# On PostgreSQL a claim and a success are one round trip each: one multi-statement query (psycopg's client-side
+# binding sends it as one message, which PostgreSQL runs as one transaction) instead of the ORM's six and five
+# (BEGIN, SET, SELECT … FOR UPDATE, UPDATE, INSERT, COMMIT): a trivial job cost about 11 round trips before.
+_TABLE, _LEASES = DBTaskResult._meta.db_table, JobLease._meta.db_table
+_FIELDS = DBTaskResult._meta.concrete_fields
+_COLUMNS = ", ".join(str(field.column) for field in _FIELDS)
+CLAIM_SQL = f"""
+SET LOCAL synchronous_commit TO off;
+WITH picked AS (
+    SELECT id FROM {_TABLE}
+    WHERE status = 'READY' AND (run_after = %(never)s OR run_after <= %(now)s) AND backend_name = %(backend)s
+    ORDER BY priority DESC, run_after, enqueued_at
+    LIMIT 1 FOR UPDATE SKIP LOCKED
+), claimed AS (
+    UPDATE {_TABLE} AS t SET status = 'RUNNING', started_at = %(now)s, worker_ids = t.worker_ids || %(appended)s::jsonb
+    FROM picked WHERE t.id = picked.id
+    RETURNING t.*
+), leased AS (
+    INSERT INTO {_LEASES} (task_id, worker_id, heartbeat_at) SELECT id, %(worker)s, %(now)s FROM claimed
+    ON CONFLICT (task_id) DO UPDATE SET worker_id = EXCLUDED.worker_id, heartbeat_at = EXCLUDED.heartbeat_at
+)
+SELECT {_COLUMNS} FROM claimed
+"""
+SUCCESS_SQL = f"""
+SET LOCAL synchronous_commit TO off;
+UPDATE {_TABLE} SET status = 'SUCCESSFUL', finished_at = %(now)s, return_value = %(value)s::jsonb,
+    exception_class_path = '', traceback = ''
+WHERE id = %(id)s;
+DELETE FROM {_LEASES} WHERE task_id = %(id)s
+"""
+
+
+def claim_postgresql(*, worker_id: str, backend_name: str) -> DBTaskResult | None:
+    """What `JobWorker.claim` does, in one round trip: the first READY job by the backend's order (priority,
+    run_after, enqueued_at: its partial index), skipping rows other workers hold, marked RUNNING with this
+    worker appended to its attempts, and its lease taken (over a lease a recovered attempt left)."""
+    now = timezone.now()
+    params: dict[str, Any] = {
+        "never": get_date_max(),
+        "now": now,
+        "backend": backend_name,
+        "appended": json.dumps([worker_id]),
+        "worker": worker_id,
+    }
+    with connection.cursor() as cursor:
+        cursor.execute(CLAIM_SQL, params)
+        results: Any = cursor.cursor  # psycopg's: one result per statement, the SET's first
+        results.nextset()
+        row = results.fetchone()
+    if row is None:
+        return None
+    values = [
+        field.from_db_value(value, None, connection) if hasattr(field, "from_db_value") else value
+        for field, value in zip(_FIELDS, row, strict=True)
+    ]
+    return DBTaskResult.from_db(connection.alias, [field.attname for field in _FIELDS], values)
+
+
+def success_record_postgresql(row: DBTaskResult, value: Any) -> None:
+    """`set_successful` and the lease's removal in one round trip; `value` is known to be JSON."""
+    now = timezone.now()
+    with connection.cursor() as cursor:
+        cursor.execute(SUCCESS_SQL, {"now": now, "value": None if value is None else json.dumps(value), "id": row.pk})
+    row.status, row.finished_at, row.return_value = TaskResultStatus.SUCCESSFUL, now, value
+    row.exception_class_path = row.traceback = ""
+
+
 class Heartbeat(threading.Thread):
     """Beats the lease of the job the worker is running, every third of the lease."""
 
@@ -158,6 +225,8 @@ class JobWorker(Worker):
                 raise
 
     def claim(self) -> DBTaskResult | None:
+        if connection.vendor == "postgresql" and not connection.in_atomic_block:
+            return claim_postgresql(worker_id=self.worker_id, backend_name=self.backend_name)
         ready = DBTaskResult.objects.ready().filter(backend_name=self.backend_name)
         try:
             with exclusive_transaction(ready.db):
@@ -213,6 +282,15 @@ class JobWorker(Worker):
             self.heartbeat.task_id = None
             self.running_task = False
             self._run_tasks += 1
+        if error is None and connection.vendor == "postgresql" and not connection.in_atomic_block:
+            try:
+                json.dumps(value)
+            except TypeError as exc:  # a return value JSON cannot hold: recorded as the job's failure below
+                error = exc
+            else:
+                success_record_postgresql(db_task_result, value)
+                self.finished_send(db_task_result)
+                return
         with transaction.atomic():
             bookkeeping_without_fsync()
             if error is None:
@@ -229,6 +307,10 @@ class JobWorker(Worker):
             JobLease.objects.filter(task_id=db_task_result.pk).delete()
         if error is not None:
             connections_refresh()
+        self.finished_send(db_task_result)
+
+    @staticmethod
+    def finished_send(db_task_result: DBTaskResult) -> None:
         with suppress(ImportError, SuspiciousOperation):
             task_finished.send(sender=type(db_task_result.task.get_backend()), task_result=db_task_result.task_result)
 

@@ -6,5 +6,6 @@ from vadesk.ops.prune import prune_run
 
 @job(max_attempts=3)
 def prune_job() -> dict[str, int]:
-    """Delete finished jobs, old schedule slots, delivered outbox mail and expired sessions past their retention."""
+    """Delete finished jobs and runs (with their files), old schedule slots, delivered outbox mail, settled webhook
+    deliveries and expired sessions past their retention."""
     return prune_run().as_dict()

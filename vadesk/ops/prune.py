@@ -1,4 +1,5 @@
-"""Old bookkeeping out of the database: finished jobs, fired schedule slots, delivered outbox mail, expired sessions.
+"""Old bookkeeping out of the database: finished jobs and runs (with their files), fired schedule slots, delivered
+outbox mail, finished webhook deliveries, expired sessions.
 
 Each kind has its retention (`VADESK_PRUNE_*_DAYS`, docs/operations.md). Rows go in batches of a few hundred,
 one short transaction each, so that a first run over years of rows never holds a lock for long (SQLite has one
@@ -13,13 +14,16 @@ from importlib import import_module
 
 from django.conf import settings
 from django.contrib.sessions.models import Session
+from django.core.files.storage import default_storage
 from django.db import models, transaction
+from django.db.models import Q
 from django.tasks import TaskResultStatus
 from django.utils import timezone
 from django_tasks_db.models import DBTaskResult
 
 from vadesk.comms.models import OutboxMessage
-from vadesk.jobs.models import ScheduleSlot
+from vadesk.jobs.models import JobRun, ScheduleSlot
+from vadesk.webhooks.models import Delivery
 
 BATCH = 500
 DATABASE_SESSIONS = {"django.contrib.sessions.backends.db", "django.contrib.sessions.backends.cached_db"}
@@ -31,6 +35,8 @@ class Pruned:
     failed_jobs: int
     schedule_slots: int
     outbox: int
+    webhook_deliveries: int
+    job_runs: int
     sessions: int
 
     def as_dict(self) -> dict[str, int]:
@@ -70,9 +76,36 @@ def prune_run(*, now: datetime | None = None) -> Pruned:
         failed_jobs=delete_in_batches(failed),
         schedule_slots=delete_in_batches(slots),
         outbox=delete_in_batches(outbox),
+        webhook_deliveries=delete_in_batches(deliveries_past(before(settings.PRUNE_WEBHOOK_DELIVERIES_DAYS))),
+        job_runs=job_runs_prune(before(settings.PRUNE_JOB_RUNS_DAYS)),
         sessions=sessions_prune(now),
     )
     return counts
+
+
+def deliveries_past(cutoff: datetime) -> models.QuerySet[Delivery]:
+    """Deliveries that are settled (delivered or failed) and were last tried before the cutoff; a pending one (a
+    retry or a resend under way) stays, however old."""
+    settled = [Delivery.Status.DELIVERED, Delivery.Status.FAILED]
+    last_tried_before = Q(last_attempt_at__lt=cutoff) | Q(last_attempt_at__isnull=True, created_at__lt=cutoff)
+    return Delivery.objects.filter(last_tried_before, status__in=settled)
+
+
+def job_runs_prune(cutoff: datetime) -> int:
+    """Finished runs before the cutoff, and their uploaded and result files (an export's ZIP).
+
+    The files go first, then the rows: a prune stopped in between leaves rows whose files are gone, which the
+    next prune deletes (deleting a missing file is no error); the other order could leave files nobody names."""
+    finished = JobRun.objects.filter(state__in=[JobRun.State.DONE, JobRun.State.FAILED], finished_at__lt=cutoff)
+    deleted = 0
+    while batch := list(finished.values_list("pk", "input_name", "result_name")[:BATCH]):
+        for _pk, *names in batch:
+            for name in filter(None, names):
+                default_storage.delete(name)
+        with transaction.atomic():
+            JobRun.objects.filter(pk__in=[pk for pk, *_names in batch]).delete()
+        deleted += len(batch)
+    return deleted
 
 
 def sessions_prune(now: datetime) -> int:

@@ -28,6 +28,11 @@ class EventKind(models.TextChoices):
     BOOKING_MOVED = "booking.moved", _("Booking moved")
 
 
+# What an owner's "Send test event" sends: no endpoint subscribes to it, every endpoint can be sent one.
+TEST_EVENT = "webhook.test"
+DELIVERY_EVENTS = [*EventKind.choices, (TEST_EVENT, _("Test event"))]
+
+
 class Endpoint(models.Model):
     """An HTTPS address of the organisation's own (n8n, Zapier, a script) that hears of the events it chose."""
 
@@ -68,7 +73,7 @@ class Delivery(models.Model):
         FAILED = "failed", _("Failed")
 
     endpoint = models.ForeignKey(Endpoint, on_delete=models.CASCADE, related_name="deliveries")
-    event = models.CharField(_("event"), max_length=40, choices=EventKind.choices)
+    event = models.CharField(_("event"), max_length=40, choices=DELIVERY_EVENTS)
     # The `webhook-id` header: the same on every attempt and resend, so a receiver can drop a repeat.
     message_id = models.CharField(max_length=40, unique=True)
     payload = models.JSONField()

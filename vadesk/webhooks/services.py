@@ -17,7 +17,7 @@ from django.utils.translation import gettext as _
 from vadesk.accounts.access import reach_of
 from vadesk.accounts.models import Person
 from vadesk.webhooks.jobs import webhook_deliver_job
-from vadesk.webhooks.models import Delivery, Endpoint, EventKind
+from vadesk.webhooks.models import TEST_EVENT, Delivery, Endpoint, EventKind
 
 MAX_ENDPOINTS = 20  # per organisation
 MAX_URL = 500
@@ -136,6 +136,26 @@ def delivery_resend(*, by: Person, delivery: Delivery) -> Delivery:
             raise ValidationError(_("This delivery is still being tried. Wait for its outcome."))
         _enqueue_on_commit(delivery, delivery.endpoint.organisation_id)
     delivery.refresh_from_db()
+    return delivery
+
+
+def endpoint_test_send(*, by: Person, endpoint: Endpoint) -> Delivery:
+    """A `webhook.test` event for this endpoint only, through the normal delivery job (signed, retried, listed),
+    so that an owner sees whether the receiver accepts vadesk's signature. A paused endpoint gets nothing, as
+    for a real event."""
+    _require_owner(by, endpoint.organisation_id)
+    if not endpoint.is_active:
+        raise ValidationError(_("This endpoint is paused. Make it active to send it a test event."))
+    payload = {
+        "type": TEST_EVENT,
+        "timestamp": timezone.now().isoformat(),
+        "data": {"endpoint": {"id": endpoint.pk}},
+    }
+    with transaction.atomic():
+        delivery = Delivery.objects.create(
+            endpoint=endpoint, event=TEST_EVENT, message_id=Delivery.new_message_id(), payload=payload
+        )
+        _enqueue_on_commit(delivery, endpoint.organisation_id)
     return delivery
 
 

@@ -18,6 +18,7 @@ from vadesk.webhooks.services import (
     endpoint_create,
     endpoint_delete,
     endpoint_secret_rotate,
+    endpoint_test_send,
     endpoint_update,
 )
 
@@ -86,6 +87,20 @@ def endpoint_remove(request: HttpRequest, pk: int) -> HttpResponse:
     endpoint_delete(by=person, endpoint=endpoint)
     messages.success(request, _("The endpoint is deleted."))
     return redirect("webhooks:list")
+
+
+@require_POST
+@owner_required
+def endpoint_test_view(request: HttpRequest, pk: int) -> HttpResponse:
+    person, organisation_id = _owner(request)
+    endpoint = endpoint_for(person, pk, organisation=organisation_id)
+    try:
+        endpoint_test_send(by=person, endpoint=endpoint)
+    except ValidationError as error:
+        report_refusal(request, error)
+    else:
+        messages.success(request, _("A test event is on its way. Its delivery is listed below."))
+    return redirect("webhooks:detail", pk=pk)
 
 
 @require_POST

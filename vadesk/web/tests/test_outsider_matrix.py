@@ -344,6 +344,7 @@ MATRIX: dict[str, Entry] = {
     "webhooks:detail": lambda w: {"pk": w.delivery.endpoint_id},
     "webhooks:rotate": lambda w: {"pk": w.delivery.endpoint_id},
     "webhooks:delete": lambda w: {"pk": w.delivery.endpoint_id},
+    "webhooks:test": lambda w: {"pk": w.delivery.endpoint_id},
     "webhooks:resend": lambda w: {"pk": w.delivery.endpoint_id, "delivery_pk": w.delivery.pk},
 }
 

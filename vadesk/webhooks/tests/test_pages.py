@@ -1,4 +1,4 @@
-"""The owners' pages: register an endpoint (its secret shown once), change it, rotate, delete, resend."""
+"""The owners' pages: register an endpoint (its secret shown once), change it, rotate, delete, resend, test."""
 
 from __future__ import annotations
 
@@ -10,6 +10,7 @@ from vadesk.conftest import login
 from vadesk.tasks.services import task_create
 from vadesk.webhooks import sending
 from vadesk.webhooks.models import Delivery, Endpoint
+from vadesk.webhooks.services import endpoint_test_send
 from vadesk.webhooks.signing import signature_valid
 
 pytestmark = pytest.mark.django_db
@@ -115,3 +116,56 @@ def test_another_organisations_owner_gets_404(client, outsider, registered):
     assert client.post(reverse("webhooks:delete", args=[registered.endpoint.pk])).status_code == 404
     assert registered.endpoint.url not in client.get(reverse("webhooks:list")).content.decode()
     assert Endpoint.objects.count() == 1
+
+
+def test_an_owner_sends_a_test_event_through_the_delivery_job(
+    client, owner, registered, receiver, django_capture_on_commit_callbacks
+):
+    login(client, owner)
+    with django_capture_on_commit_callbacks(execute=True) as callbacks:  # the immediate backend runs the job
+        response = client.post(reverse("webhooks:test", args=[registered.endpoint.pk]), follow=True)
+
+    assert len(callbacks) == 1
+    delivery = Delivery.objects.get()
+    assert (delivery.endpoint, delivery.event, delivery.status, delivery.attempts) == (
+        registered.endpoint,
+        "webhook.test",
+        "delivered",
+        1,
+    )
+    (received,) = receiver.received
+    assert received.json["type"] == "webhook.test"
+    assert received.json["data"] == {"endpoint": {"id": registered.endpoint.pk}}
+    assert received.headers["webhook-id"] == delivery.message_id and received.signed_with(registered.secret)
+    page = response.content.decode()
+    assert "A test event is on its way" in page and "webhook.test" in page
+
+
+def test_a_failing_test_event_is_retried_like_any_delivery(owner, registered, receiver):
+    receiver.answer(503, b"not yet")
+    delivery = endpoint_test_send(by=owner, endpoint=registered.endpoint)
+    assert sending.delivery_attempt(delivery_id=delivery.pk) == "pending"
+    assert sending.delivery_attempt(delivery_id=delivery.pk) == "delivered"
+    assert [r.headers["webhook-id"] for r in receiver.received] == [delivery.message_id] * 2
+
+
+def test_a_paused_endpoint_gets_no_test_event(client, owner, registered):
+    Endpoint.objects.filter(pk=registered.endpoint.pk).update(is_active=False)
+    login(client, owner)
+    response = client.post(reverse("webhooks:test", args=[registered.endpoint.pk]), follow=True)
+    assert "paused" in response.content.decode()
+    assert not Delivery.objects.exists()
+
+
+@pytest.mark.parametrize("who", ["outsider", "assistant", "acme_user"])
+def test_nobody_but_the_owners_sends_a_test_event(client, registered, receiver, who, request):
+    login(client, request.getfixturevalue(who))
+    response = client.post(reverse("webhooks:test", args=[registered.endpoint.pk]))
+    assert response.status_code in ((404,) if who == "outsider" else (302, 403))
+    assert not Delivery.objects.exists() and not receiver.received
+
+
+def test_the_test_event_is_not_an_event_to_subscribe_to(client, owner, receiver):
+    login(client, owner)
+    response = client.post(reverse("webhooks:list"), {"url": receiver.url, "events": ["webhook.test"]})
+    assert response.status_code == 200 and not Endpoint.objects.exists()
