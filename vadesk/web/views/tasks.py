@@ -4,6 +4,7 @@ from datetime import timedelta
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
 from django.db import transaction
 from django.db.models import Prefetch
 from django.http import Http404
@@ -20,7 +21,7 @@ from vadesk.engagements.scoping import engagements_for
 from vadesk.lib.formatting import format_minutes
 from vadesk.lib.formfields import changed_values
 from vadesk.lib.pages import apply_validation_error, back, report_refusal
-from vadesk.lib.params import param_choice, param_id
+from vadesk.lib.params import param_choice, param_id, param_int
 from vadesk.tasks.models import Category, ChecklistItem, Priority, Status, Task
 from vadesk.tasks.routing import describe as describe_routing
 from vadesk.tasks.scoping import task_for, tasks_for
@@ -79,6 +80,7 @@ def board(request):
         "web/board.html",
         {
             "columns": columns,
+            "done_days": DONE_DAYS,
             "status_labels": dict(Status.choices),
             "statuses": [(s, Status(s).label) for s in [*BOARD_COLUMNS, Status.CANCELLED]],
             "scope": filters["scope"],
@@ -92,6 +94,28 @@ def board(request):
             "filtered": any(filters[k] for k in ("client", "assignee", "category", "priority", "due")),
         },
     )
+
+
+DONE_PAGE_SIZE = 50
+MAX_PAGE = 10_000
+
+
+@staff_required
+def done_list(request):
+    """Every done task of the board's scope and filters, newest first, a page at a time: the rest of the done column."""
+    organisation_id = request.membership.organisation_id
+    clients = clients_for(request.user, write=True, organisation=organisation_id)
+    filters = _board_filters(request, organisation_staff(request))
+    tasks = filter_tasks(Task.objects.filter(client__in=clients, status=Status.DONE), filters, request.user)
+    page = Paginator(
+        tasks.select_related("client")
+        .prefetch_related(Prefetch("assignees", queryset=Person.objects.only("id", "full_name", "email")))
+        .order_by("-closed_at", "-id"),
+        DONE_PAGE_SIZE,
+    ).get_page(param_int(request.GET, "page", 1, lo=1, hi=MAX_PAGE))
+    query = request.GET.copy()
+    query.pop("page", None)
+    return render(request, "web/done_list.html", {"page": page, "query": query.urlencode(), "filters": filters})
 
 
 DUE_CHOICES = [
