@@ -49,7 +49,7 @@ def test_it_pages_fifty_at_a_time(client, assistant, acme):
     client.force_login(assistant)
     first = client.get(reverse("done_list")).content.decode()
     assert first.count('data-testid="done-task"') == 50 and "Old task 00" in first and "Old task 50" not in first
-    assert "Page 1 of 2" in first and "?page=2" in first
+    assert "Page 1 of 2" in first and "?scope=mine&amp;page=2" in first
     second = client.get(reverse("done_list"), {"page": "2"}).content.decode()
     assert second.count('data-testid="done-task"') == 2 and "Old task 51" in second
     assert client.get(reverse("done_list"), {"page": "abc"}).status_code == 200  # nonsense is page one

@@ -1,6 +1,7 @@
 """Task board and the task page: workflow, comments, checklist, timer and hours."""
 
 from datetime import timedelta
+from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -81,6 +82,7 @@ def board(request):
         {
             "columns": columns,
             "done_days": DONE_DAYS,
+            "filter_query": filter_query(filters),
             "status_labels": dict(Status.choices),
             "statuses": [(s, Status(s).label) for s in [*BOARD_COLUMNS, Status.CANCELLED]],
             "scope": filters["scope"],
@@ -113,9 +115,12 @@ def done_list(request):
         .order_by("-closed_at", "-id"),
         DONE_PAGE_SIZE,
     ).get_page(param_int(request.GET, "page", 1, lo=1, hi=MAX_PAGE))
-    query = request.GET.copy()
-    query.pop("page", None)
-    return render(request, "web/done_list.html", {"page": page, "query": query.urlencode(), "filters": filters})
+    return render(request, "web/done_list.html", {"page": page, "query": filter_query(filters), "filters": filters})
+
+
+def filter_query(filters: dict) -> str:
+    """The board's filters as a query string, from their checked values only."""
+    return urlencode({name: value for name, value in filters.items() if value})
 
 
 DUE_CHOICES = [
