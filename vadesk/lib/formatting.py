@@ -62,6 +62,7 @@ DAY_STYLES: dict[str, tuple[str, bool]] = {
     "l j F Y": ("yMMMMEEEEd", False),
     "F Y": ("yMMMM", False),
     "F": ("LLLL", False),
+    "M": ("LLL", False),
 }
 
 
@@ -71,7 +72,7 @@ DAY_LOCALES = {"nl": "nl_NL", "de": "de_DE", "en": "en_GB"}
 
 @lru_cache(maxsize=256)
 def _day_pattern(skeleton: str, locale: str) -> str:
-    if skeleton == "LLLL":
+    if skeleton.startswith("L"):
         return skeleton  # the month's name on its own (CLDR stand-alone form)
     if "EEEE" in skeleton:
         # CLDR has no skeleton with the full weekday: take the short one's pattern and widen its weekday.
