@@ -17,7 +17,7 @@ from vadesk.invoicing import services
 from vadesk.invoicing.models import ClientBilling, InvoiceDispatch
 from vadesk.invoicing.services import invoice_draft_create, invoice_finalise, invoice_line_save, sending
 from vadesk.invoicing.tests.conftest import PERIOD, billable_acme, seller  # noqa: F401 - fixtures
-from vadesk.tasks.models import Status
+from vadesk.tasks.models import Status, Task
 from vadesk.web.tests.test_browser import ARTIFACTS, log_in, page  # noqa: F401 - fixture
 from vadesk.web.tests.unchanged import rows_of
 
@@ -186,3 +186,67 @@ def test_a_clients_portal_reply_reaches_the_assistants_badge_and_today_page(
     page.screenshot(path=str(ARTIFACTS / "today-client-replied.png"), full_page=True)
     task.refresh_from_db()
     assert task.status == Status.IN_PROGRESS  # the reply takes the task off "waiting for client"
+
+
+@pytest.fixture
+def booked(assistant, acme):
+    """Two appointments this month in a local calendar of acme's: the month agenda has something to show."""
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from vadesk.agenda.models import Calendar
+    from vadesk.agenda.parties import client_party
+    from vadesk.agenda.services import booking_create
+
+    calendar = Calendar.objects.create(party=client_party(acme), name="Work", source=Calendar.Source.LOCAL)
+    today = timezone.localtime().replace(hour=10, minute=0, second=0, microsecond=0)
+    first = today.replace(day=min(today.day, 20))
+    for start in (first, first + timedelta(days=2)):
+        booking_create(
+            by=assistant, calendar=calendar, start=start, end=start + timedelta(hours=1), summary="Kwartaaloverleg"
+        )
+    return calendar
+
+
+@pytest.mark.parametrize("language", ["nl", "de", "en"])
+def test_on_a_phone_the_navigation_the_month_agenda_and_the_dashboard_fit(
+    page, live_server, owner, assistant, acme, booked, task, language
+):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    # A row in "overdue work", with the long German names that pushed its columns out of a phone's card.
+    Task.objects.filter(pk=task.pk).update(
+        due_at=timezone.now() - timedelta(days=2), title="Abwesenheitsnotiz für den Urlaub einrichten"
+    )
+    acme.name = "Müller & Partner Steuerberatungsgesellschaft mbH"
+    acme.save(update_fields=["name"])
+    assistant.full_name = "Annemarie Assistent-Vermeulen"
+    assistant.save(update_fields=["full_name"])
+    owner.language = language
+    owner.save(update_fields=["language"])
+    page.set_viewport_size({"width": 390, "height": 844})
+    log_in(page, live_server, owner.email)
+    page.wait_for_url(f"{live_server.url}/today/")
+    # Every section of the top navigation is on screen, none scrolled out of sight.
+    boxes = page.eval_on_selector_all("nav.mainnav a", "links => links.map(a => a.getBoundingClientRect().right)")
+    assert len(boxes) >= 8 and max(boxes) <= 390, boxes
+
+    page.goto(f"{live_server.url}/agenda/clients/{acme.pk}/?view=month")
+    days = page.eval_on_selector_all(
+        ".agenda-day", "days => days.filter(d => d.offsetParent).map(d => d.getBoundingClientRect().width)"
+    )
+    assert days and min(days) > 300, days  # one day a row, not seven squeezed columns
+    assert page.is_visible("text=Kwartaaloverleg")
+    page.screenshot(path=str(ARTIFACTS / f"agenda-month-phone-{language}.png"), full_page=True)
+
+    page.goto(f"{live_server.url}/dashboard/")
+    assert page.is_visible("[data-testid=overdue-tasks] >> text=Abwesenheitsnotiz")
+    hidden = page.eval_on_selector_all(
+        ".card", "cards => cards.filter(c => c.scrollWidth > c.clientWidth + 1).map(c => c.innerText.slice(0, 40))"
+    )
+    assert hidden == [], hidden  # no card hides a column to the right
+    assert page.evaluate("document.documentElement.scrollWidth") <= 390
+    page.screenshot(path=str(ARTIFACTS / f"dashboard-phone-{language}.png"), full_page=True)
