@@ -31,6 +31,7 @@ from vadesk.comms.models import OutboxMessage
 from vadesk.comms.outbox import outbox_enqueue
 from vadesk.comms.routing import Draft, contact_remind, preference_of
 from vadesk.comms.texts import compose
+from vadesk.lib.formatting import DAY_LOCALES, format_day
 from vadesk.lib.hooks import Hook
 from vadesk.tasks.models import Task
 from vadesk.timesheets.services import time_entry_log
@@ -105,7 +106,7 @@ def _send(event: Event, meeting: itip.Meeting, method: str, *, language: str) ->
     if not meeting.attendees:
         return
     with translation.override(language):
-        when = timezone.localtime(meeting.start).strftime("%Y-%m-%d %H:%M")
+        when = format_day(timezone.localtime(meeting.start), "D j M Y H:i")
         if method == "CANCEL":
             subject = _("Cancelled: %(summary)s (%(when)s)") % {"summary": meeting.summary, "when": when}
             body = _("This appointment is cancelled: %(summary)s on %(when)s.") % {
@@ -319,7 +320,7 @@ def _reminder_prefix(reminder: ReminderSent) -> str:
 
 
 def _reminder_draft(occurrence: Occurrence, *, client, contact_name: str, language: str, zone: str) -> Draft:
-    when = occurrence.start.astimezone(ZoneInfo(zone)).strftime("%d-%m-%Y %H:%M")
+    when = format_day(occurrence.start.astimezone(ZoneInfo(zone)), "D j M Y H:i", DAY_LOCALES.get(language, "en_GB"))
     values = {
         "contact": contact_name,
         "client": client.name,

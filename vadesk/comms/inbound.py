@@ -30,6 +30,7 @@ from typing import Protocol
 
 import nh3
 from django.db import IntegrityError, connection, transaction
+from django.utils.translation import gettext_noop
 
 from vadesk.accounts.models import Membership, Person
 from vadesk.clients.models import Client, Contact
@@ -270,7 +271,7 @@ def inbound_receive(*, raw: bytes, envelope_recipients: list[str] | None = None)
                     raw,
                     None,
                     Outcome.TRIAGE,
-                    note="The message could not be read (malformed MIME).",
+                    note=gettext_noop("The message could not be read (malformed MIME)."),
                     organisation_id=_organisation_of(envelope_recipients),
                 )
             return _file(key, raw, parsed, envelope_recipients)
@@ -320,7 +321,7 @@ def _file(key: str, raw: bytes, parsed: Parsed, envelope_recipients: list[str]) 
             parsed,
             Outcome.TRIAGE,
             organisation_id=organisation_id,
-            note="Too large: only the first part is kept and the attachments were not stored.",
+            note=gettext_noop("Too large: only the first part is kept and the attachments were not stored."),
             keep_attachments=False,
         )
     if parsed.failed_auth:
@@ -330,7 +331,7 @@ def _file(key: str, raw: bytes, parsed: Parsed, envelope_recipients: list[str]) 
             parsed,
             Outcome.TRIAGE,
             organisation_id=organisation_id,
-            note="The receiving server recorded a failed SPF/DMARC check: the sender may be forged.",
+            note=gettext_noop("The receiving server recorded a failed SPF/DMARC check: the sender may be forged."),
         )
     calendar_parts = [data for _name, kind, data in parsed.attachments if kind in CALENDAR_TYPES]
     if calendar_parts:
@@ -349,7 +350,7 @@ def _file(key: str, raw: bytes, parsed: Parsed, envelope_recipients: list[str]) 
                 organisation_id=organisation_id,
                 task_id=task_id,
                 client_id=task_client_id,
-                note="A reply to a task from an address that is not one of this client's contacts.",
+                note=gettext_noop("A reply to a task from an address that is not one of this client's contacts."),
             )
         return _as_comment(
             key, raw, parsed, task_id, task_client_id, organisation_id, author_id=spoken_for[task_client_id]
@@ -357,7 +358,10 @@ def _file(key: str, raw: bytes, parsed: Parsed, envelope_recipients: list[str]) 
     clients = senders_clients(spoken_for, organisation_id)
     if len(clients) == 1:
         return _as_task(key, raw, parsed, clients[0], author_id=spoken_for.get(clients[0].pk))
-    note = "Unknown sender." if not clients else "The sender is a contact of several clients."
+    # Stored in English, shown in the reader's language (comms/triage.html translates the fixed notes).
+    note = (
+        gettext_noop("Unknown sender.") if not clients else gettext_noop("The sender is a contact of several clients.")
+    )
     return _store(key, raw, parsed, Outcome.TRIAGE, organisation_id=organisation_id, note=note)
 
 

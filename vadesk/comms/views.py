@@ -10,7 +10,7 @@ from django.db.models import Q
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils import formats, timezone
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -39,6 +39,7 @@ from vadesk.comms.placeholders import PLACEHOLDERS
 from vadesk.comms.routing import preference_of
 from vadesk.comms.texts import default_text
 from vadesk.lib.downloads import content_disposition
+from vadesk.lib.formatting import format_day
 from vadesk.lib.formfields import changed_values
 from vadesk.lib.pages import apply_validation_error, back
 from vadesk.lib.params import param_choice, param_id, param_int
@@ -80,13 +81,13 @@ def _delivery_summary(rows: list[OutboxMessage]) -> str:
         if row.state == OutboxMessage.State.HELD:
             parts.append(
                 _("in the next digest to %(to)s, %(when)s (edit it on the client's Messages page)")
-                % {"to": row.recipient, "when": formats.date_format(timezone.localtime(row.not_before), "D j M H:i")}
+                % {"to": row.recipient, "when": format_day(timezone.localtime(row.not_before), "D j M H:i")}
             )
             continue
         when = (
             _("now")
             if row.not_before <= now + timedelta(seconds=5)
-            else formats.date_format(timezone.localtime(row.not_before), "D j M H:i")
+            else format_day(timezone.localtime(row.not_before), "D j M H:i")
         )
         parts.append(
             _("%(channel)s to %(to)s %(when)s")

@@ -15,7 +15,7 @@ from vadesk.invoicing.documents import buyer_party
 from vadesk.invoicing.einvoices import einvoice_bytes, formats_of, preferred_format
 from vadesk.invoicing.models import Invoice, Reminder
 from vadesk.invoicing.pdf.render import render_pdf
-from vadesk.lib.formatting import format_money
+from vadesk.lib.formatting import format_day, format_money
 
 # A client who gets a reminder gets at least this long to react before the next one.
 SPACING_DAYS = 7
@@ -101,7 +101,7 @@ def _mail(invoice: Invoice, level: int, pdf: bytes) -> tuple[str, str, list[tupl
             3: _(
                 "This is our final notice: invoice %(number)s of %(date)s is still unpaid. If we do not receive payment within 7 days, we will have to take further steps."
             ),
-        }[level] % {"number": invoice.number, "date": invoice.issue_date.isoformat() if invoice.issue_date else ""}
+        }[level] % {"number": invoice.number, "date": format_day(invoice.issue_date, "j F Y", locale)}
         body = "\n\n".join(
             [
                 _("Dear %(client)s,") % {"client": invoice.buyer_snapshot.get("name", "")},

@@ -5,7 +5,9 @@ from __future__ import annotations
 from datetime import timedelta
 from decimal import Decimal
 from functools import partial
+from urllib.parse import urlencode
 
+from babel.numbers import format_decimal
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.db.models import Exists, OuterRef, Q, Sum
@@ -14,13 +16,13 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_noop
+from django.utils.translation import gettext_lazy, gettext_noop
 from django.views.decorators.http import require_http_methods, require_POST
 
 from vadesk.accounts.decorators import client_user_required, owner_required, staff_required
 from vadesk.clients.models import Client
 from vadesk.clients.scoping import clients_for
-from vadesk.einvoice.model import money
+from vadesk.einvoice.model import EXEMPT, REVERSE_CHARGE, money
 from vadesk.einvoice.totals import document_totals
 from vadesk.engagements.balance import month_end
 from vadesk.invoicing import camt, export, services
@@ -36,6 +38,7 @@ from vadesk.invoicing.einvoices import (
     preferred_format,
 )
 from vadesk.invoicing.forms import (
+    RATE_CHOICES,
     BehalfClientForm,
     BehalfDraftForm,
     BehalfProfileForm,
@@ -68,9 +71,10 @@ from vadesk.invoicing.pdf.render import render_pdf
 from vadesk.invoicing.scoping import invoice_for, invoices_for
 from vadesk.jobs.runs import run_start
 from vadesk.lib.downloads import content_disposition, filename_clean
+from vadesk.lib.formatting import current_locale
 from vadesk.lib.formfields import current_values
 from vadesk.lib.pages import apply_validation_error, changes_saved, report_form_errors
-from vadesk.lib.params import param_choice, param_int, param_text
+from vadesk.lib.params import param_choice, param_id, param_int, param_text
 
 
 def staff_invoices(request) -> InvoiceQuerySet:
@@ -104,6 +108,16 @@ def invoice_list(request):
     status = param_choice(request.GET, "status", Invoice.Status.values, "")
     if status:
         invoices = invoices.filter(status=status)
+    # One client's invoices (the client page links here); a client out of reach shows nothing, like an unknown one.
+    client_id = param_id(request.GET, "client")
+    client = None
+    if client_id:
+        client = (
+            clients_for(request.user, write=True, organisation=request.membership.organisation_id)
+            .filter(pk=client_id)
+            .first()
+        )
+        invoices = invoices.filter(client=client) if client else invoices.none()
     total = invoices.count()
     pages = max(1, -(-total // INVOICES_PER_PAGE))
     page = param_int(request.GET, "page", 1, lo=1, hi=pages)
@@ -128,6 +142,10 @@ def invoice_list(request):
         {
             "invoices": [(i, i.is_overdue(today)) for i in invoices[start : start + INVOICES_PER_PAGE]],
             "status": status,
+            "client": client,
+            "filter_query": urlencode(
+                {k: v for k, v in (("status", status), ("client", client.pk if client else "")) if v}
+            ),
             "page": page,
             "pages": pages,
             "total": total,
@@ -208,10 +226,28 @@ def run_month(request):
     return redirect("jobs:run", pk=run.pk)
 
 
+def vat_text(line: InvoiceLine, *, final: bool) -> str:
+    """The line's VAT as a reader says it: the chosen rate on a draft, the percentage (and why it is 0 %) once final."""
+    if not final:
+        return str(dict(RATE_CHOICES).get(line.rate_kind, line.rate_kind))
+    rate = f"{format_decimal(line.vat_rate or 0, format='#,##0.##', locale=current_locale())} %"
+    why = VAT_CATEGORY_TEXT.get(line.vat_category)
+    return f"{rate} · {why}" if why else rate
+
+
+# UNCL5305 codes (EN 16931 BT-151) other than S, whose rate says it all.
+VAT_CATEGORY_TEXT = {
+    REVERSE_CHARGE: gettext_lazy("reverse charge"),
+    EXEMPT: gettext_lazy("exempt"),
+}
+
+
 @staff_required
 def invoice_detail(request, pk: int):
     invoice = invoice_in_reach(request, pk)
     lines = list(invoice.lines.all())
+    for line in lines:
+        line.vat_text = vat_text(line, final=invoice.is_final)  # type: ignore[attr-defined]
     preview = None
     problems: list[str] = []
     if not invoice.is_final:
@@ -235,9 +271,12 @@ def invoice_detail(request, pk: int):
             "payment_form": PaymentForm(
                 initial={"amount": due, "paid_on": services.organisation_today(request.membership.organisation)}
             ),
-            "formats": formats_in_order(
-                formats_of(invoice) if invoice.is_final else FORMATS, preferred_format(invoice)
-            ),
+            "formats": [
+                (f, LABELS[f])
+                for f in formats_in_order(
+                    formats_of(invoice) if invoice.is_final else FORMATS, preferred_format(invoice)
+                )
+            ],
             "preferred_format": preferred_format(invoice),
             "peppol_refusal": peppol_refusal(document_of(invoice)) if invoice.is_final else "",
             "open_amount": due,

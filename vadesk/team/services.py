@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 
 from vadesk.accounts.access import reach_of
 from vadesk.accounts.models import Membership, Organisation, Person
+from vadesk.lib.formatting import format_day
 from vadesk.team import matching
 from vadesk.team.capacity import subdivisions
 from vadesk.team.jobs import coverage_check_job
@@ -225,7 +226,7 @@ def _check_overlap(absence: Absence) -> None:
             continue
         raise ValidationError(
             _("This overlaps an absence from %(start)s to %(end)s.")
-            % {"start": other.start_date, "end": other.end_date}
+            % {"start": format_day(other.start_date), "end": format_day(other.end_date)}
         )
 
 

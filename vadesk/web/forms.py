@@ -13,6 +13,7 @@ from vadesk.lib.formfields import label_choices_with, model_choices
 from vadesk.lib.validators import normalise_vat_id
 from vadesk.lib.widgets import DateInput, DateTimeInput
 from vadesk.tasks.models import Category, Comment, Priority, Source
+from vadesk.tasks.rrule import WEEKDAY_CODES, WORKDAYS, monthly_on
 
 # Django ships no Dutch or German text for the empty choice of every dropdown; keep it in our catalog.
 gettext_noop("- Select an option -")
@@ -195,8 +196,6 @@ class RecurringTaskForm(forms.Form):
         ("quarterly", _("Every quarter")),
         ("custom", _("Custom (iCalendar RRULE)")),
     ]
-    WEEKDAYS = ["MO", "TU", "WE", "TH", "FR", "SA", "SU"]
-
     title = forms.CharField(max_length=200, label=_("Title"))
     description = forms.CharField(widget=forms.Textarea(attrs={"rows": 3}), required=False, label=_("Description"))
     category = forms.ChoiceField(choices=Category.choices, initial=Category.OTHER, label=_("Category"))
@@ -204,7 +203,11 @@ class RecurringTaskForm(forms.Form):
         choices=Priority.choices, coerce=int, initial=Priority.NORMAL, label=_("Priority")
     )
     first_due_at = forms.DateTimeField(widget=DateTimeInput(), label=_("First due"))
-    repeats = forms.ChoiceField(choices=PRESETS, label=_("Repeats"))
+    repeats = forms.ChoiceField(
+        choices=PRESETS,
+        label=_("Repeats"),
+        help_text=_("A monthly day from the 29th on falls on the last day of a shorter month (30 April, 28 February)."),
+    )
     rrule = forms.CharField(
         max_length=300,
         required=False,
@@ -227,13 +230,13 @@ class RecurringTaskForm(forms.Form):
         data = self.cleaned_data
         first, repeats = data.get("first_due_at"), data.get("repeats")
         if first and repeats:
-            day = self.WEEKDAYS[first.weekday()]
+            day = WEEKDAY_CODES[first.weekday()]
             data["rrule"] = {
-                "monthly": f"FREQ=MONTHLY;BYMONTHDAY={first.day}",
+                "monthly": monthly_on(first.day),
                 "weekly": f"FREQ=WEEKLY;BYDAY={day}",
                 "biweekly": f"FREQ=WEEKLY;INTERVAL=2;BYDAY={day}",
-                "workdays": "FREQ=WEEKLY;BYDAY=MO,TU,WE,TH,FR",
-                "quarterly": f"FREQ=MONTHLY;INTERVAL=3;BYMONTHDAY={first.day}",
+                "workdays": f"FREQ=WEEKLY;BYDAY={WORKDAYS}",
+                "quarterly": monthly_on(first.day, interval=3),
             }.get(repeats, data.get("rrule", ""))
             if repeats == "custom" and not data["rrule"]:
                 self.add_error("rrule", _("Enter the RRULE for a custom rhythm."))

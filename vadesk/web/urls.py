@@ -37,6 +37,7 @@ urlpatterns = [
     path("clients/<int:pk>/recurring/<int:recurring_pk>/stop/", clients.recurring_stop, name="recurring_stop"),
     path("tasks/", tasks.board, name="board"),
     path("tasks/new/", tasks.task_new, name="task_new"),
+    path("tasks/done/", tasks.done_list, name="done_list"),
     path("tasks/bulk/", tasks.board_bulk, name="board_bulk"),
     path("tasks/<int:pk>/", tasks.task_detail, name="task_detail"),
     path("tasks/<int:pk>/edit/", tasks.task_edit, name="task_edit"),

@@ -157,3 +157,10 @@ def test_booking_in_a_caldav_calendar_reaches_the_server(
     event.refresh_from_db()
     assert not event.pending_push and event.etag
     assert "SUMMARY:Kick-off" in dav_calendar.event_by_uid(event.uid).data
+
+
+def test_the_invitation_names_the_day_in_words_not_an_iso_date(acme_calendar, assistant):
+    book(acme_calendar, assistant)
+    subjects = set(OutboxMessage.objects.filter(kind="invitation").values_list("subject", flat=True))
+    assert subjects and all("2026-03-17" not in s for s in subjects), subjects
+    assert any("17 Mar 2026" in s or "17 mrt 2026" in s or "17. März 2026" in s for s in subjects), subjects

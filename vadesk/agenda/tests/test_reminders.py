@@ -68,9 +68,11 @@ def test_each_contact_with_a_preference_gets_it_once_in_their_language_even_a_di
 
     cees, dora = reminders()
     assert (cees.recipient, cees.channel, cees.client_id) == ("ceo@acme.example", "email", acme.pk)
-    assert cees.subject == "Herinnering: Kick-off op 17-03-2026 10:00"
+    assert cees.subject == "Herinnering: Kick-off op di 17 mrt 2026, 10:00"
     assert "Beste Cees Acme" in cees.body_text and "afspraak “Kick-off”" in cees.body_text
-    assert dora.subject == "Erinnerung: Kick-off am 17-03-2026 10:00" and "Guten Tag Dora Acme" in dora.body_text
+    assert (
+        dora.subject == "Erinnerung: Kick-off am Di., 17. März 2026, 10:00" and "Guten Tag Dora Acme" in dora.body_text
+    )
     # A day ahead, not in a digest: the digest contact has a row of its own.
     assert cees.not_before == dora.not_before == START - timedelta(hours=24)
     assert ReminderSent.objects.count() == 1
@@ -90,7 +92,7 @@ def test_without_contact_preferences_the_clients_own_address_gets_it_in_the_clie
     assert reminders_send(now=START - timedelta(hours=2)) == 1
     assert reminders_send(now=START - timedelta(hours=1)) == 0
     [row] = reminders()
-    assert row.recipient == "ceo@acme.example" and row.subject == "Reminder: Kick-off on 17-03-2026 10:00"
+    assert row.recipient == "ceo@acme.example" and row.subject == "Reminder: Kick-off on Tue, 17 Mar 2026, 10:00"
     assert row.not_before == START - timedelta(hours=2)  # booked late: at once
 
 
@@ -174,7 +176,9 @@ def test_moving_or_cancelling_takes_back_a_waiting_reminder(acme_calendar, assis
     assert not OutboxMessage.objects.filter(pk=old.pk).exists() and not ReminderSent.objects.exists()
     assert reminders_send(now=now) == 1
     [new] = reminders()
-    assert new.subject == "Herinnering: Kick-off op 17-03-2026 12:00" and new.not_before == START - timedelta(hours=22)
+    assert new.subject == "Herinnering: Kick-off op di 17 mrt 2026, 12:00" and new.not_before == START - timedelta(
+        hours=22
+    )
     booking_cancel(by=assistant, event=event, send=False)
     assert reminders() == [] and reminders_send(now=now) == 0
 
@@ -204,7 +208,7 @@ def test_the_organisations_own_template_is_used(acme_calendar, assistant, acme):
     [row] = reminders()
     assert (
         row.subject == "Niet vergeten: Kick-off"
-        and row.body_text == "Hoi Cees Acme, {{ settings.SECRET_KEY }} 17-03-2026 10:00"
+        and row.body_text == "Hoi Cees Acme, {{ settings.SECRET_KEY }} di 17 mrt 2026, 10:00"
     )
 
 

@@ -52,7 +52,7 @@ def test_the_clients_messages_page_shows_the_queue_and_when_it_goes(asked, acme,
     client.force_login(assistant)
     page = client.get(reverse("comms:people", args=[acme.pk])).content.decode()
     assert 'data-testid="digest-queue"' in page and f'data-testid="digest-item-{asked.pk}"' in page
-    assert "Wed 25 Nov 17:00 (Europe/Amsterdam)" in page  # the contact's own time
+    assert "Wed 25 Nov, 17:00 (Europe/Amsterdam)" in page  # the contact's own time
     assert "Wil je een kamer met ontbijt?" in page
 
 

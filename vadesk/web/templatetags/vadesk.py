@@ -2,9 +2,10 @@ from datetime import datetime
 from decimal import Decimal
 
 from django import template
+from django.template.defaultfilters import date as date_filter
 from django.utils import timezone
 
-from vadesk.lib.formatting import format_hours, format_minutes, format_money
+from vadesk.lib.formatting import DAY_STYLES, format_ago, format_day, format_hours, format_minutes, format_money
 from vadesk.lib.validators import format_iban
 
 register = template.Library()
@@ -24,6 +25,21 @@ def hours(minutes):
 @register.filter
 def money(amount, currency="EUR"):
     return format_money(amount, currency)
+
+
+@register.filter(expects_localtime=True)
+def day(value, style="j M Y"):
+    """A day, or a day and its time, the way the language writes it and the PDFs print it ("1. Dez. 2026", "1 dec
+    2026"): `style` names the Django date format it replaces (see lib.formatting.DAY_STYLES)."""
+    if style not in DAY_STYLES:
+        return date_filter(value, style)
+    return format_day(value, style)
+
+
+@register.filter
+def ago(value: datetime | None) -> str:
+    """A past moment relative to now: "just now", "5 minutes ago", or its day and time when over a day old."""
+    return format_ago(value, timezone.now()) if value else ""
 
 
 @register.filter

@@ -34,7 +34,7 @@ def test_monthly_on_the_25th_creates_the_first_task_within_the_lead_time(client,
     assert task.due_at == datetime(2026, 11, 25, 9, 0, tzinfo=AMSTERDAM)
     assert list(task.assignees.all()) == [assistant]
     page = client.get(reverse("client_detail", args=[acme.pk])).content.decode()
-    assert "Fri 25 Dec 2026 09:00" in page
+    assert "Fri, 25 Dec 2026, 09:00" in page
 
 
 def test_a_custom_rule_that_is_not_an_rrule_is_refused(client, assistant, acme):
@@ -76,3 +76,29 @@ def test_stopping_keeps_existing_tasks_and_creates_no_more(client, assistant, ac
     with time_machine.travel(datetime(2026, 11, 23, 8, 0, tzinfo=AMSTERDAM) + timedelta(days=14), tick=False):
         assert recurring_tasks_spawn() == 0
     assert Task.objects.filter(recurrence=template).count() == 1
+
+
+@time_machine.travel(datetime(2027, 1, 20, 8, 0, tzinfo=AMSTERDAM), tick=False)
+def test_monthly_on_the_31st_skips_no_month_and_reads_as_words(client, assistant, acme, bundle):
+    assistant.language = "nl"
+    assistant.save(update_fields=["language"])
+    client.force_login(assistant)
+    form = client.get(reverse("recurring_new", args=[acme.pk])).content.decode()
+    assert "valt in een kortere maand op de laatste dag" in form  # the preset says what it does before it is chosen
+    response = client.post(
+        reverse("recurring_new", args=[acme.pk]),
+        {
+            "title": "Maandafsluiting",
+            "category": "bookkeeping",
+            "priority": 2,
+            "first_due_at": "2027-01-31T09:00",
+            "repeats": "monthly",
+            "lead_days": 3,
+        },
+    )
+    assert response.status_code == 302
+    assert RecurringTask.objects.get().rrule == "FREQ=MONTHLY;BYMONTHDAY=-1"
+    page = client.get(reverse("client_detail", args=[acme.pk])).content.decode()
+    assert "Elke maand op de laatste dag" in page and "BYMONTHDAY" not in page.split('title="')[0]
+    assert ">FREQ=" not in page  # the rule itself is only a tooltip
+    assert "zo 28 feb 2027, 09:00" in page and "wo 31 mrt 2027, 09:00" in page  # February is not skipped

@@ -28,6 +28,7 @@ from vadesk.tasks.recurrence import (
     recurring_task_stop,
     recurring_tasks_spawn,
 )
+from vadesk.tasks.rrule import describe_rrule
 from vadesk.timesheets.balances import balances_of
 from vadesk.timesheets.models import TimeEntry
 from vadesk.web.forms import (
@@ -116,7 +117,7 @@ def client_detail(request, pk: int):
         "open_tasks": tasks.open().order_by("due_at", "-priority")[:30],
         "done_tasks": tasks.filter(status__in=["done", "cancelled"]).order_by("-closed_at")[:10],
         "recurring": [
-            (r, next_occurrences(r))
+            (r, describe_rrule(r.rrule), next_occurrences(r))
             for r in client.recurring_tasks.filter(active=True).select_related("client__organisation")
         ],
         "entries": TimeEntry.objects.filter(engagement__client=client)

@@ -3,13 +3,13 @@
 from zoneinfo import ZoneInfo
 
 from django.shortcuts import render
-from django.utils import formats, timezone
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from vadesk.accounts.decorators import owner_required
 from vadesk.clients.scoping import clients_for
 from vadesk.lib.charts import Chart, bar_chart
-from vadesk.lib.formatting import format_hours, format_minutes, format_money
+from vadesk.lib.formatting import format_day, format_hours, format_minutes, format_money
 from vadesk.reports.overview import BurnPoint, overview
 from vadesk.reports.ratings import rating_trends
 
@@ -26,15 +26,12 @@ def dashboard(request):
             "o": figures,
             "hours_chart": bar_chart(
                 [
-                    (formats.date_format(monday, "j M"), minutes, format_hours(minutes))
+                    (format_day(monday, "j M"), minutes, format_hours(minutes))
                     for monday, minutes in figures.hours_per_week
                 ]
             ),
             "revenue_chart": bar_chart(
-                [
-                    (formats.date_format(month, "M"), amount, format_money(amount))
-                    for month, amount in figures.revenue_per_month
-                ]
+                [(format_day(month, "M"), amount, format_money(amount)) for month, amount in figures.revenue_per_month]
             ),
             "hours_title": _("Hours worked per week"),
             "revenue_title": _("Invoiced per month (net)"),
@@ -52,7 +49,7 @@ def burn_chart(points: list[BurnPoint]) -> Chart:
     return bar_chart(
         [
             (
-                formats.date_format(p.month, "M"),
+                format_day(p.month, "M"),
                 p.used if p.left is None else p.left,
                 format_minutes(p.used if p.left is None else p.left),
             )

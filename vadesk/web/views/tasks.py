@@ -1,9 +1,11 @@
 """Task board and the task page: workflow, comments, checklist, timer and hours."""
 
 from datetime import timedelta
+from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
 from django.db import transaction
 from django.db.models import Count, Prefetch
 from django.http import Http404
@@ -20,7 +22,7 @@ from vadesk.engagements.scoping import engagements_for
 from vadesk.lib.formatting import format_minutes
 from vadesk.lib.formfields import changed_values
 from vadesk.lib.pages import apply_validation_error, back, report_refusal
-from vadesk.lib.params import param_choice, param_id
+from vadesk.lib.params import param_choice, param_id, param_int
 from vadesk.tasks.models import OPEN_STATUSES, Category, ChecklistItem, Priority, Status, Task
 from vadesk.tasks.routing import describe as describe_routing
 from vadesk.tasks.scoping import task_for, tasks_for
@@ -91,6 +93,8 @@ def board(request):
         "web/board.html",
         {
             "columns": columns,
+            "done_days": DONE_DAYS,
+            "filter_query": filter_query(filters),
             "status_labels": dict(Status.choices),
             "statuses": [(s, Status(s).label) for s in [*BOARD_COLUMNS, Status.CANCELLED]],
             "scope": filters["scope"],
@@ -107,6 +111,31 @@ def board(request):
             "move_url": url_parts("task_move"),
         },
     )
+
+
+DONE_PAGE_SIZE = 50
+MAX_PAGE = 10_000
+
+
+@staff_required
+def done_list(request):
+    """Every done task of the board's scope and filters, newest first, a page at a time: the rest of the done column."""
+    organisation_id = request.membership.organisation_id
+    clients = clients_for(request.user, write=True, organisation=organisation_id)
+    filters = _board_filters(request, organisation_staff(request))
+    tasks = filter_tasks(Task.objects.filter(client__in=clients, status=Status.DONE), filters, request.user)
+    page = Paginator(
+        tasks.select_related("client")
+        .prefetch_related(Prefetch("assignees", queryset=Person.objects.only("id", "full_name", "email")))
+        .order_by("-closed_at", "-id"),
+        DONE_PAGE_SIZE,
+    ).get_page(param_int(request.GET, "page", 1, lo=1, hi=MAX_PAGE))
+    return render(request, "web/done_list.html", {"page": page, "query": filter_query(filters), "filters": filters})
+
+
+def filter_query(filters: dict) -> str:
+    """The board's filters as a query string, from their checked values only."""
+    return urlencode({name: value for name, value in filters.items() if value})
 
 
 DUE_CHOICES = [
