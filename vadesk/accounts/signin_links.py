@@ -2,10 +2,12 @@
 
 1. `signin_link_request` counts the request per address typed and per client address, whether or not the
    address has an account, and refuses past SIGNIN_LINK_*_REQUESTS within the window; the answer is otherwise
-   the same for every address, so the form tells nobody which ones exist.
-2. Only an active client user gets a link: a random secret, of which only the SHA-256 is kept, valid for
-   SIGNIN_LINK_MINUTES, mailed through the outbox (Django's mail API is the outbox, settings.MAILERS) in the
-   request's transaction.
+   the same for every address, so the form tells nobody which ones exist. It does the same work for every
+   address: whether one has an account is looked at later, in a job (`portal.jobs.signin_link_job`), so the
+   answer does not take longer for a known address either (bench/signin_link.py).
+2. `signin_link_send`, in that job: only an active client user gets a link, a random secret of which only the
+   SHA-256 is kept, valid for SIGNIN_LINK_MINUTES, mailed through the outbox (Django's mail API is the outbox,
+   settings.MAILERS) in the same transaction.
 3. `signin_link_use` claims the link with a conditional UPDATE (so two tabs, or a replay, cannot both sign in)
    and retires the person's other open links with it.
 """
@@ -53,29 +55,34 @@ def _over_limit(account_key: str, address_key: str) -> bool:
     )
 
 
-def signin_link_request(*, email: str, address: str, link_url: Callable[[str], str]) -> None:
-    """Mail a one-time sign-in link to `email` if it is an active client user's; `link_url(secret)` is the link.
-
-    Raises ValidationError (code `throttled`) past the limits, for any address alike.
-    """
+def signin_link_request(*, email: str, address: str) -> None:
+    """Count a request for a sign-in link to `email` from the client `address`; ValidationError (code `throttled`)
+    past the limits, for any address alike. The link itself is `signin_link_send`'s business."""
     account_key, address_key = _digest(email), _digest(address)
     now = timezone.now()
     with transaction.atomic():
-        # Requests older than the window count for nothing any more, links a day past their end neither.
+        # Requests older than the window count for nothing any more.
         SignInLinkRequest.objects.filter(
             requested_at__lt=now - timedelta(seconds=settings.SIGNIN_LINK_WINDOW_SECONDS)
         ).delete()
-        SignInLink.objects.filter(expires_at__lt=now - timedelta(days=1)).delete()
         if _over_limit(account_key, address_key):
             raise ValidationError(
                 _("Too many sign-in links were asked for. Wait a while, or sign in with your password."),
                 code="throttled",
             )
         SignInLinkRequest.objects.create(account_key=account_key, address_key=address_key, requested_at=now)
+
+
+def signin_link_send(*, email: str, link_url: Callable[[str], str]) -> bool:
+    """Mail a one-time sign-in link to `email` if it is an active client user's (`link_url(secret)` is the link);
+    whether it did, for the job's log only."""
+    now = timezone.now()
+    with transaction.atomic():
+        SignInLink.objects.filter(expires_at__lt=now - timedelta(days=1)).delete()  # a day past their end
         person = Person.objects.filter(email__iexact=email.strip(), is_active=True).first()
         membership = _portal_membership(person) if person is not None else None
         if person is None or membership is None:
-            return  # the same answer as for a client user: nothing tells the caller the address is unknown
+            return False
         secret = secrets.token_urlsafe(32)
         SignInLink.objects.create(
             person=person,
@@ -84,6 +91,7 @@ def signin_link_request(*, email: str, address: str, link_url: Callable[[str], s
             expires_at=now + timedelta(minutes=settings.SIGNIN_LINK_MINUTES),
         )
         _send(person, membership, link_url(secret))
+    return True
 
 
 def _send(person: Person, membership: Membership, url: str) -> None:

@@ -50,6 +50,8 @@ class ReportOut(Schema):
     month: date
     sent_at: Timestamp | None
     figures: dict = Field(description="The figures of `vadesk report CLIENT_ID YYYY-MM --json`, and the report's lists")
+    highlights: str = Field(description="The lead's highlights of the month, as the report shows them")
+    next_focus: str = Field(description="The lead's focus for the next month")
 
     @staticmethod
     def resolve_figures(report) -> dict:

@@ -5,6 +5,7 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import login
 from django.core.exceptions import ValidationError
+from django.db import transaction
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -14,6 +15,7 @@ from django.views.decorators.cache import never_cache
 from vadesk.accounts.middleware import SESSION_KEY
 from vadesk.accounts.signin_links import signin_link_check, signin_link_request, signin_link_use
 from vadesk.accounts.throttle import client_address
+from vadesk.portal.jobs import SECRET, signin_link_job
 
 
 class LinkForm(forms.Form):
@@ -27,14 +29,13 @@ def link_request(request):
     if request.method == "POST" and form.is_valid():
         email = form.cleaned_data["email"]
         try:
-            signin_link_request(
-                email=email,
-                address=client_address(request),
-                link_url=lambda secret: request.build_absolute_uri(reverse("portal:signin_link", args=[secret])),
-            )
+            signin_link_request(email=email, address=client_address(request))
         except ValidationError as error:
             form.add_error(None, error)
         else:
+            url = request.build_absolute_uri(reverse("portal:signin_link", args=["x"])).replace("/x/", f"/{SECRET}/")
+            # Every address gets the job: whether it has an account is the job's question, not the answer's.
+            transaction.on_commit(lambda: signin_link_job.enqueue(email=email, url=url))
             messages.success(
                 request,
                 _(

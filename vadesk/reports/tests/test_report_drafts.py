@@ -8,6 +8,7 @@ import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.urls import reverse
 
+from vadesk.api.tests.conftest import api_as  # noqa: F401  (the API's token client)
 from vadesk.clients.models import Assignment
 from vadesk.conftest import login
 from vadesk.notifications.models import Notification
@@ -81,6 +82,15 @@ def test_the_leads_words_go_out_with_the_whole_months_figures(org, acme, july, l
     login(client, acme_user)
     page = client.get(reverse("portal:report", args=[report.pk])).content.decode()
     assert "Bestuur rond<br>Zaal geboekt" in page and "Jaarplanning" in page
+
+
+def test_the_api_gives_the_leads_words_with_the_figures(org, acme, july, lead, acme_user, api_as):
+    run(org, DRAFT_DAY)
+    report_notes_edit(by=lead, report=july_report(), highlights="Bestuur rond", next_focus="Jaarplanning")
+    run(org, SEND_DAY)
+    body = api_as(acme_user).get(f"/reports/{july_report().pk}").json()
+    assert (body["highlights"], body["next_focus"]) == ("Bestuur rond", "Jaarplanning")
+    assert body["figures"]["engagements"][0]["used_minutes"] == 180
 
 
 def test_it_goes_out_by_itself_when_nobody_writes_anything(org, acme, july, lead):
