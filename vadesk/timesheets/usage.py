@@ -247,3 +247,18 @@ def worked_per_person(organisation_id: int, since: date) -> dict[int, int]:
 def _per_person(rows, field: str) -> dict[int, int]:
     summed = rows.values_list("person_id").annotate(minutes=Sum(field)).order_by()
     return {person_id: minutes or 0 for person_id, minutes in summed}
+
+
+def worked_today_and_this_week(person_id: int, today: date) -> tuple[int, int]:
+    """A person's minutes worked today and this week up to today, in two small reads: the week from the kept weekly
+    cells, less what is entered for the days after today; today's own entries (not the whole week's)."""
+    monday = week_start(today)
+    week = EngagementWeekUsage.objects.filter(person_id=person_id, week=monday).aggregate(s=Sum("worked_minutes"))
+    days = dict(
+        TimeEntry.objects.filter(person_id=person_id, work_date__range=(today, monday + timedelta(days=6)))
+        .values_list("work_date")
+        .annotate(minutes=Sum("worked_minutes"))
+        .order_by()
+    )
+    ahead = sum(minutes or 0 for day, minutes in days.items() if day > today)
+    return days.get(today) or 0, (week["s"] or 0) - ahead

@@ -232,15 +232,20 @@ INDEXES = {
 @pytest.mark.skipif(connection.vendor != "postgresql", reason="the plan is PostgreSQL's")
 @pytest.mark.parametrize("name", sorted(LISTS))
 def test_a_page_walks_the_lists_index_without_sorting(name, seeded, owner):
+    model = _reach(owner, name).model
     seeded(name, 20_000)
     with connection.cursor() as cursor:
-        cursor.execute("ANALYZE")
+        cursor.execute(f"ANALYZE {model._meta.db_table}")
     page = _reach(owner, name)[:51]
     sql, params = page.query.sql_with_params()
 
     with connection.cursor() as cursor:
         cursor.execute("EXPLAIN " + sql, params)
         plan = "\n".join(row[0] for row in cursor.fetchall())
+        # ANALYZE's row estimate outlives the test's rollback: measure the emptied table again, so that the plans
+        # of the tests after this one are not made for 20,000 rows that are gone.
+        model.objects.all().delete()
+        cursor.execute(f"ANALYZE {model._meta.db_table}")
 
     assert INDEXES[name] in plan, plan
     assert "Sort" not in plan.split(INDEXES[name])[0], plan  # no sort of every row above the walk

@@ -160,3 +160,25 @@ def test_the_client_search_shows_no_other_organisations_client(client, owner, se
     panels = html[html.index('data-testid="client-finder"') :]
     assert panels.count(other_client.name) == 1  # the search box's own value, no client
     assert "No active client matches." in html
+
+
+def test_a_drafts_lines_share_one_remove_form_that_removes_the_line_asked(client, owner, seller, billable_acme):
+    from django.urls import reverse
+
+    draft = invoice_draft_create(
+        by=owner, client=billable_acme, period_start=PERIOD[0], period_end=PERIOD[1], from_work=False
+    )
+    for n in range(3):
+        invoice_line_save(
+            by=owner, invoice=draft, description=f"Line {n}", quantity=Decimal("1"), unit="C62", unit_price=Decimal("5")
+        )
+    first, *others = list(draft.lines.order_by("id"))
+    client.force_login(owner)
+    html = client.get(f"/invoices/{draft.pk}/").content.decode()
+
+    delete = reverse("invoicing:line_delete", args=[draft.pk, first.pk])
+    assert f'form="line-delete" formaction="{delete}"' in html and 'id="line-delete"' in html
+    assert f'href="{reverse("invoicing:line_edit", args=[draft.pk, first.pk])}"' in html
+    assert html.count('name="csrfmiddlewaretoken"') < 3 + 10  # the page's own forms, not one per line
+    client.post(delete)
+    assert list(draft.lines.order_by("id")) == others

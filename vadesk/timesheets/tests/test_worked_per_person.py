@@ -124,3 +124,27 @@ def test_the_team_page_shows_this_week_and_this_month(client, org, owner, assist
     html = client.get("/team/").content.decode()
     row = html[html.index("anna@assist.example") :].split("</tr>")[0]
     assert '<td class="num">2:30</td><td class="num">1:30</td>' in row  # week: Mon 30 Nov + Wed; month: Wed
+
+
+def test_today_and_this_week_are_the_sums_of_the_entries_up_to_today(org, acme, hourly, bundle, assistant, owner):
+    from vadesk.timesheets.usage import worked_today_and_this_week
+
+    rng = random.Random(5)
+    TimeEntry.objects.bulk_create(
+        TimeEntry(
+            engagement=rng.choice([hourly, bundle]),
+            person=rng.choice([assistant, owner]),
+            work_date=START + timedelta(days=rng.randint(-3, 17)),  # last week, this week ahead of today, next week
+            worked_minutes=rng.choice([0, 5, 30, 90]),
+        )
+        for _ in range(300)
+    )
+    usage_rebuild()
+
+    for offset in range(14):
+        today = START + timedelta(days=offset)
+        monday = today - timedelta(days=today.weekday())
+        mine = TimeEntry.objects.filter(person=assistant)
+        expected_today = mine.filter(work_date=today).aggregate(s=Sum("worked_minutes"))["s"] or 0
+        expected_week = mine.filter(work_date__range=(monday, today)).aggregate(s=Sum("worked_minutes"))["s"] or 0
+        assert worked_today_and_this_week(assistant.pk, today) == (expected_today, expected_week), today

@@ -4,7 +4,7 @@ from datetime import date, timedelta
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db.models import Count, Sum
+from django.db.models import Count, ExpressionWrapper, F, IntegerField, Sum
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -100,11 +100,14 @@ def timesheet(request):
         chosen = param_id(request.GET, "person")
         if chosen is not None:
             person = staff.filter(pk=chosen).first() or person
-    week = TimeEntry.objects.filter(
-        person=person,
-        work_date__range=(days[0], days[-1]),
-        # The organisation's engagements as a subquery: no join from every entry of the week to its client.
-        engagement_id__in=Engagement.objects.filter(client__organisation=request.membership.organisation).values("pk"),
+    # The organisation's engagements as a subquery, not a join from every entry of the week to its client; tested
+    # as `engagement_id + 0` so that SQLite walks the person's week (person, work_date) instead of probing every
+    # engagement's (as in timesheets.scoping).
+    reach = ExpressionWrapper(F("engagement_id") + 0, output_field=IntegerField())
+    week = (
+        TimeEntry.objects.alias(reach=reach)
+        .filter(person=person, work_date__range=(days[0], days[-1]))
+        .filter(reach__in=Engagement.objects.filter(client__organisation=request.membership.organisation).values("pk"))
     )
     by_day, totals = _week_rows(week, days)
     form = TimeEntryForm(

@@ -1,9 +1,6 @@
 """The assistant's day: my open tasks by due date, my running timer, clients whose hours run low."""
 
-from datetime import timedelta
-
 from django.core import signing
-from django.db.models import Sum
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
@@ -14,6 +11,7 @@ from vadesk.reports.first_run import setup_steps
 from vadesk.reports.overview import SHOWN, balances_at_risk, overview
 from vadesk.tasks.models import Task
 from vadesk.timesheets.models import TimeEntry
+from vadesk.timesheets.usage import worked_today_and_this_week
 
 TASK_LIMIT = 60
 LOW_SHOWN = SHOWN  # the overview names the client of this many lines
@@ -53,14 +51,8 @@ def today(request):
     owner = request.membership.is_owner
     practice = overview(request.user, request.membership.organisation, charts=False) if owner else None
     low = practice.running_low if practice else low_balances(clients, now.date())
-    week_start = now.date() - timedelta(days=now.weekday())
-    logged = dict(
-        TimeEntry.objects.filter(person=request.user, work_date__gte=week_start, work_date__lte=now.date())
-        .values("work_date")
-        .annotate(minutes=Sum("worked_minutes"))
-        .values_list("work_date", "minutes")
-        .order_by()
-    )
+    # The week from the kept weekly cells: a busy week is thousands of entries.
+    minutes_today, minutes_week = worked_today_and_this_week(request.user.pk, now.date())
     return render(
         request,
         "web/today.html",
@@ -70,8 +62,8 @@ def today(request):
             "running": running,
             "low": low[:LOW_SHOWN],
             "low_more": max(0, len(low) - LOW_SHOWN),
-            "minutes_today": logged.get(now.date(), 0),
-            "minutes_week": sum(logged.values()),
+            "minutes_today": minutes_today,
+            "minutes_week": minutes_week,
             "now": now,
             "practice": practice,
             "setup": _setup(request) if owner else None,
