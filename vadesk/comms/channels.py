@@ -10,6 +10,7 @@ from __future__ import annotations
 import json
 import re
 import smtplib
+import socket
 import ssl
 import urllib.error
 import urllib.request
@@ -74,6 +75,11 @@ class SmtpAdapter:
             smtp: smtplib.SMTP = smtplib.SMTP_SSL(c.host, c.port, timeout=c.timeout, context=self._tls())
         else:
             smtp = smtplib.SMTP(c.host, c.port, timeout=c.timeout)
+        # The end-of-data line goes in a write of its own after the body (see `_transaction`): with Nagle's
+        # algorithm (RFC 896) it waited for the ACK of the body's last segment, which the server delays
+        # (RFC 1122 §4.2.3.2, 40 ms on Linux) as it has nothing to send: 70 ms a message, 14 a second.
+        if smtp.sock is not None:
+            smtp.sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
         smtp.ehlo()
         if c.security == "starttls":
             smtp.starttls(context=self._tls())

@@ -148,6 +148,48 @@ def _claim_row(row: OutboxMessage, *, worker: str, now: datetime) -> bool:
     return True
 
 
+# PostgreSQL: the claim and the outcome *sent* are one round trip each (a multi-statement query, which
+# PostgreSQL runs as one transaction), and their commits do not wait for the disk flush (5 ms each here, on
+# top of the handover's, which must wait: 30 messages/s a worker). That is safe: the handover's own commit
+# flushes the claim before anything irreversible, and a claim lost in a database crash is a message still
+# pending; a *sent* lost in one leaves the row handed over, which recovery flags *uncertain*, never sends
+# again. A killed worker loses neither: only the database server's own crash can.
+_CLAIM_SQL = f"""
+SET LOCAL synchronous_commit TO off;
+UPDATE {OutboxMessage._meta.db_table}
+SET state = %(sending)s, phase = %(claimed)s, claimed_at = %(now)s, claimed_by = %(worker)s, attempts = attempts + 1
+WHERE id = (
+    SELECT id FROM {OutboxMessage._meta.db_table} WHERE state = %(pending)s AND not_before <= %(now)s
+    ORDER BY not_before, id LIMIT 1 FOR UPDATE SKIP LOCKED
+)
+RETURNING id
+"""
+_SENT_SQL = f"""
+SET LOCAL synchronous_commit TO off;
+UPDATE {OutboxMessage._meta.db_table}
+SET state = %(sent)s, phase = %(none)s, sent_at = %(now)s, provider_id = %(provider_id)s, last_error = ''
+WHERE id = %(id)s AND claimed_by = %(worker)s AND state = %(sending)s
+"""
+
+
+def _one_round_trip() -> bool:
+    return connection.vendor == "postgresql" and not connection.in_atomic_block
+
+
+def _claim_postgresql(*, worker: str, now: datetime) -> OutboxMessage | None:
+    params: dict[str, Any] = dict(
+        sending=State.SENDING, claimed=Phase.CLAIMED, pending=State.PENDING, now=now, worker=worker
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(_CLAIM_SQL, params)
+        results: Any = cursor.cursor  # psycopg's: one result per statement, the SET's first
+        results.nextset()
+        claimed = results.fetchone()
+    if claimed is None:
+        return None
+    return OutboxMessage.objects.prefetch_related("attachments").get(pk=claimed[0])
+
+
 def outbox_claim(
     *, worker: str, now: datetime | None = None, candidates: list[OutboxMessage] | None = None
 ) -> OutboxMessage | None:
@@ -157,6 +199,8 @@ def outbox_claim(
     instead of one per message; each row is still claimed on its own, right before it is sent.
     """
     now = now or timezone.now()
+    if _one_round_trip():
+        return _claim_postgresql(worker=worker, now=now)
     if connection.features.has_select_for_update_skip_locked:
         with transaction.atomic():
             row = _due(now).select_for_update(skip_locked=True, of=("self",)).first()
@@ -227,8 +271,18 @@ def outbox_deliver(
             # The connection broke after the end-of-data dot: the provider may have the message.
             return _uncertain(mine, f"{type(error).__name__}: {error}", config=config)
         return _failed(mine, message, f"{type(error).__name__}: {error}", permanent=False, config=config)
-    mine.update(state=State.SENT, phase=Phase.NONE, sent_at=timezone.now(), provider_id=provider_id, last_error="")
+    _sent(mine, message, worker=worker, provider_id=provider_id)
     return State.SENT
+
+
+def _sent(mine: QuerySet[OutboxMessage], message: OutboxMessage, *, worker: str, provider_id: str) -> None:
+    now = timezone.now()
+    if not _one_round_trip():
+        mine.update(state=State.SENT, phase=Phase.NONE, sent_at=now, provider_id=provider_id, last_error="")
+        return
+    params: dict[str, Any] = dict(sent=State.SENT, none=Phase.NONE, sending=State.SENDING, now=now, worker=worker)
+    with connection.cursor() as cursor:
+        cursor.execute(_SENT_SQL, {**params, "provider_id": provider_id, "id": message.pk})
 
 
 def _failed(mine, message: OutboxMessage, error: str, *, permanent: bool, config: conf.OutboxConfig) -> str:
