@@ -5,9 +5,11 @@ No iCalendar is parsed here: busy time comes from the stored Occurrence rows (se
 
 from __future__ import annotations
 
+from bisect import bisect_right
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
+from itertools import groupby
 from zoneinfo import ZoneInfo
 
 from django.utils.translation import gettext as _
@@ -149,7 +151,45 @@ def propose(request: Request, now: datetime) -> list[Proposal]:
             reasons.append(_("%(m)s minutes free before and after") % {"m": request.buffer})
         proposals.append(Proposal(start, start + timedelta(minutes=request.duration), score, reasons))
     proposals.sort(key=lambda p: (-p.score, p.start))
-    return proposals[: request.limit]
+    zone = ZoneInfo(client.time_zone) if client else request.start.tzinfo or UTC
+    return spread(proposals, request.limit, zone)
+
+
+# Parts of the day (minutes after midnight, local time) that real alternatives differ in.
+PARTS_OF_DAY = (12 * 60, 17 * 60)  # morning until 12:00, afternoon until 17:00, then evening
+
+
+def spread(ranked: list[Proposal], limit: int, zone) -> list[Proposal]:
+    """The best `limit` proposals spread over days and times of day, not the first `limit` quarter-hours of one morning.
+
+    1. A better score always goes first: the spreading happens within each score, in the ranking's order.
+    2. Within a score, the proposals fall into buckets of (day, part of day) in `zone`; each bucket offers its
+       earliest start first.
+    3. Round one takes one proposal a day, its part of the day turning from day to day (morning, afternoon,
+       evening, where the day has one); the next rounds take the days' other parts, then the buckets' later starts,
+       so that nothing is lost when few days fit.
+    4. The chosen ones are returned best score first, then by start.
+    """
+    chosen: list[Proposal] = []
+    for _score, tier in groupby(ranked, key=lambda p: p.score):
+        if len(chosen) >= limit:
+            break
+        buckets: dict[tuple, list[Proposal]] = {}
+        for p in tier:
+            local = p.start.astimezone(zone)
+            part = bisect_right(PARTS_OF_DAY, local.hour * 60 + local.minute)
+            buckets.setdefault((local.date(), part), []).append(p)
+        days = sorted({day for day, _part in buckets})
+        order = []
+        for n, day in enumerate(days):
+            parts = sorted(part for d, part in buckets if d == day)
+            turned = parts[n % len(parts) :] + parts[: n % len(parts)]  # step 3: the part turns from day to day
+            for round_in_day, part in enumerate(turned):
+                for depth, p in enumerate(buckets[(day, part)]):
+                    order.append(((depth, round_in_day, p.start), p))
+        order.sort(key=lambda item: item[0])
+        chosen.extend(p for _key, p in order[: limit - len(chosen)])
+    return sorted(chosen, key=lambda p: (-p.score, p.start))
 
 
 def _meetings_per_day(client: Party, request: Request) -> dict:
