@@ -46,9 +46,20 @@ def test_a_single_free_morning_still_gives_ten_times():
 
 
 def test_a_better_score_comes_first_however_the_days_fall():
-    preferred = [p for p in quarter_hours(1, score=100) if local(p).hour == 10]  # four starts, one morning
+    preferred = [p for p in quarter_hours(1, score=100) if local(p).hour in (10, 14) and local(p).minute == 0]
     chosen = spread(preferred + quarter_hours(5), 6, AMSTERDAM)
-    assert [p.score for p in chosen] == [100, 100, 100, 100, 0, 0]
+    assert [p.score for p in chosen] == [100, 100, 0, 0, 0, 0]
+
+
+def test_near_duplicates_of_a_preferred_time_wait_until_no_real_alternative_is_left():
+    """The walk-through's case: the client prefers Tuesday 9 to 12, so nine quarter-hours of that morning led."""
+    preferred = [p for p in quarter_hours(2, score=100)[32:] if local(p).hour < 12]  # Tuesday 9:00–11:45
+    chosen = spread(preferred + quarter_hours(7), 10, AMSTERDAM)
+    tuesday = [local(p).strftime("%H:%M") for p in chosen if p.score == 100]
+    assert tuesday == ["09:00", "10:00", "11:00"]  # an hour apart: three real choices that morning
+    assert len({local(p).date() for p in chosen}) == 7
+    few = spread(preferred, 10, AMSTERDAM)  # nothing else fits: the in-between times are offered too
+    assert len(few) == 10 and [local(p).strftime("%H:%M") for p in few][:2] == ["09:00", "09:15"]
 
 
 def test_the_find_page_offers_times_on_several_days_and_both_halves_of_the_day(client, assistant, acme):
