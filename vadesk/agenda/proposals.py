@@ -5,12 +5,15 @@ No iCalendar is parsed here: busy time comes from the stored Occurrence rows (se
 
 from __future__ import annotations
 
+from bisect import bisect_right
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
+from itertools import groupby
 from zoneinfo import ZoneInfo
 
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from vadesk.agenda import scoping, slots
 from vadesk.agenda.case import CaseError, parse_working_hours
@@ -143,13 +146,60 @@ def propose(request: Request, now: datetime) -> list[Proposal]:
                 score += 100
                 reasons.append(_("inside %(name)s's preferred hours") % {"name": client.name})
             if count:
-                reasons.append(_("%(n)s other meeting(s) that day") % {"n": count})
+                reasons.append(
+                    ngettext("%(n)s other meeting that day", "%(n)s other meetings that day", count) % {"n": count}
+                )
                 score -= 10 * count
         if request.buffer:
             reasons.append(_("%(m)s minutes free before and after") % {"m": request.buffer})
         proposals.append(Proposal(start, start + timedelta(minutes=request.duration), score, reasons))
     proposals.sort(key=lambda p: (-p.score, p.start))
-    return proposals[: request.limit]
+    zone = ZoneInfo(client.time_zone) if client else request.start.tzinfo or UTC
+    return spread(proposals, request.limit, zone)
+
+
+# Parts of the day (minutes after midnight, local time) that real alternatives differ in.
+PARTS_OF_DAY = (12 * 60, 17 * 60)  # morning until 12:00, afternoon until 17:00, then evening
+
+
+def spread(ranked: list[Proposal], limit: int, zone) -> list[Proposal]:
+    """The best `limit` proposals as real alternatives, not the first `limit` quarter-hours of one morning.
+
+    1. Within each score, in the ranking's order, the proposals fall into buckets of (day, part of day) in `zone`.
+    2. In a bucket only starts at least a meeting's length (and an hour) apart are alternatives; the starts in
+       between are near-duplicates, kept aside.
+    3. Round one takes one alternative a day, its part of the day turning from day to day (morning, afternoon,
+       evening, where the day has one); the next rounds take the days' other parts, then the buckets' later
+       alternatives. A better score goes first.
+    4. Only when fewer than `limit` alternatives exist are the near-duplicates added, best first, so that nothing
+       is lost when little fits.
+    5. The chosen ones are returned best score first, then by start.
+    """
+    chosen: list[Proposal] = []
+    aside: list[Proposal] = []
+    alternatives: dict[tuple, list[datetime]] = {}  # every score's alternatives per bucket: a worse score's
+    for _score, tier in groupby(ranked, key=lambda p: p.score):  # 11:15 is no alternative to a better 11:00
+        buckets: dict[tuple, list[Proposal]] = {}
+        for p in tier:
+            local = p.start.astimezone(zone)
+            key = (local.date(), bisect_right(PARTS_OF_DAY, local.hour * 60 + local.minute))
+            gap = max(p.end - p.start, timedelta(hours=1))
+            if any(abs(p.start - other) < gap for other in alternatives.get(key, [])):
+                aside.append(p)  # step 2
+            else:
+                alternatives.setdefault(key, []).append(p.start)
+                buckets.setdefault(key, []).append(p)
+        order = []
+        for n, day in enumerate(sorted({day for day, _part in buckets})):
+            parts = sorted(part for d, part in buckets if d == day)
+            turned = parts[n % len(parts) :] + parts[: n % len(parts)]  # step 3: the part turns from day to day
+            for round_in_day, part in enumerate(turned):
+                for depth, p in enumerate(buckets[(day, part)]):
+                    order.append(((depth, round_in_day, p.start), p))
+        order.sort(key=lambda item: item[0])
+        chosen.extend(p for _key, p in order[: max(0, limit - len(chosen))])
+    chosen.extend(aside[: max(0, limit - len(chosen))])  # step 4: `aside` is in the ranking's order
+    return sorted(chosen, key=lambda p: (-p.score, p.start))
 
 
 def _meetings_per_day(client: Party, request: Request) -> dict:

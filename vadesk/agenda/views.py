@@ -246,6 +246,8 @@ def find_time(request, pk: int):
         "client": client,
         "parties": parties,
         "unread": proposals.unread_calendars(searched) if found is not None else [],
+        # The people the time was found for are the ones to invite: their addresses, once each, ready to edit.
+        "invitees": "\n".join(dict.fromkeys(p.email for p in searched if p.email)),
         "chosen": chosen,
         "found": found,
         "error": error,
