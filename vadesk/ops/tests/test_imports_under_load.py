@@ -206,14 +206,19 @@ def test_two_large_imports_run_while_someone_signs_in_and_logs_time(tmp_path: Pa
         calendar_page, statement_page = owner.open(calendar_run)[2], owner.open(statement_run)[2]
         assert f"Imported {EVENTS} events." in calendar_page, calendar_page[-2000:]
         assert f"{STATEMENT_LINES} without an invoice" in statement_page, statement_page[-2000:]
-        counted = manage(
-            "shell",
-            "-c",
-            "from vadesk.timesheets.models import TimeEntry; from vadesk.agenda.models import Event; "
-            "from vadesk.invoicing.models import StatementLine; "
-            "print(TimeEntry.objects.count(), Event.objects.count(), StatementLine.objects.count())",
-            env=env,
-        ).stdout.strip().splitlines()[-1].split()
+        counted = (
+            manage(
+                "shell",
+                "-c",
+                "from vadesk.timesheets.models import TimeEntry; from vadesk.agenda.models import Event; "
+                "from vadesk.invoicing.models import StatementLine; "
+                "print(TimeEntry.objects.count(), Event.objects.count(), StatementLine.objects.count())",
+                env=env,
+            )
+            .stdout.strip()
+            .splitlines()[-1]
+            .split()
+        )
         assert counted == [str(logged), str(EVENTS), str(STATEMENT_LINES)]
         print(f"{logged} sign-ins with a time entry each, {during} of them while an import ran")
     finally:
