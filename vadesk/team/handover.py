@@ -10,13 +10,15 @@ day; the owners when nobody is) acknowledges it, and the time is kept.
 
 from __future__ import annotations
 
-from datetime import datetime, time, timedelta
+from dataclasses import dataclass
+from datetime import date, datetime, time, timedelta
+from decimal import Decimal
 from typing import Any
 from zoneinfo import ZoneInfo
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.utils import timezone
+from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 
 from vadesk.accounts.access import reach_of
@@ -78,6 +80,7 @@ def draft_for(absence: Absence, client: Client) -> dict[str, Any]:
             end__gt=start,
         )
         .exclude(status="CANCELLED")
+        .select_related("event")
         .order_by("start")[:SHOWN]
     )
     facts = DossierFact.objects.filter(client=client, pinned=True).order_by("-noted_on", "-id")[:SHOWN]
@@ -93,7 +96,7 @@ def draft_for(absence: Absence, client: Client) -> dict[str, Any]:
         "tasks": [task_line(t) for t in tasks if t.status != Status.WAITING][:SHOWN],
         "waiting": [task_line(t) for t in tasks if t.status == Status.WAITING][:SHOWN],
         "appointments": [
-            {"start": o.start.isoformat(), "all_day": o.kind != Occurrence.Kind.FIXED, "summary": o.summary}
+            {"start": o.start.isoformat(), "all_day": o.kind != Occurrence.Kind.FIXED, "summary": o.summary or o.event.summary}
             for o in occurrences
         ],
         "facts": [{"topic": f.topic, "text": f.text} for f in facts],
@@ -136,3 +139,64 @@ def handover_note_acknowledge(*, by: Person, note: HandoverNote) -> HandoverNote
         note.acknowledged_at = timezone.now()
         note.save(update_fields=["acknowledged_by", "acknowledged_at", "updated_at"])
     return note
+
+
+@dataclass(frozen=True)
+class Section:
+    key: str
+    heading: str
+    lines: list[str]
+
+
+def _hours(minutes: int | None) -> str:
+    if minutes is None:
+        return _("no limit (by the hour)")
+    return _("%(hours)s h left") % {"hours": formats.number_format(Decimal(minutes) / 60, 1)}
+
+
+def _day(text: str) -> str:
+    return formats.date_format(date.fromisoformat(text), "SHORT_DATE_FORMAT") if text else ""
+
+
+def _task(line: dict[str, Any]) -> str:
+    status = Status(line["status"]).label if line["status"] in Status.values else line["status"]
+    due = _("due %(date)s") % {"date": _day(line["due"])} if line["due"] else _("no due date")
+    return f"{line['title']} · {status} · {due}"
+
+
+def _appointment(line: dict[str, Any], zone: ZoneInfo) -> str:
+    start = datetime.fromisoformat(line["start"])
+    if line.get("all_day"):
+        return f"{formats.date_format(start.date(), 'SHORT_DATE_FORMAT')} · {line['summary']}"
+    return f"{formats.date_format(start.astimezone(zone), 'SHORT_DATETIME_FORMAT')} · {line['summary']}"
+
+
+def sections(note: HandoverNote) -> list[Section]:
+    """The draft in the reader's language, section by section (an empty one says so)."""
+    draft = note.draft
+    zone = ZoneInfo(note.absence.organisation.time_zone)
+    topics = dict(DossierFact.Topic.choices)
+    return [
+        Section("tasks", _("Open tasks"), [_task(t) for t in draft.get("tasks", [])]),
+        Section("waiting", _("Waiting for the client"), [_task(t) for t in draft.get("waiting", [])]),
+        Section(
+            "appointments",
+            _("Appointments during the absence"),
+            [_appointment(a, zone) for a in draft.get("appointments", [])],
+        ),
+        Section(
+            "facts",
+            _("Pinned dossier facts"),
+            [f"{topics.get(f['topic'], f['topic'])}: {f['text']}" for f in draft.get("facts", [])],
+        ),
+        Section(
+            "follow_ups",
+            _("Open follow-ups"),
+            [f"{f['text']} · {_('due %(date)s') % {'date': _day(f['due'])}}" for f in draft.get("follow_ups", [])],
+        ),
+        Section(
+            "hours",
+            _("Hours left per engagement"),
+            [f"{h['name']}: {_hours(h['remaining'])}" for h in draft.get("hours", [])],
+        ),
+    ]
