@@ -90,10 +90,12 @@ class AbsenceForm(forms.Form):
     part = forms.ChoiceField(label=_("Part of the day"), choices=Absence.Part.choices)
     hours = forms.DecimalField(label=_("Hours per day"), required=False, max_digits=4, decimal_places=2)
     note = forms.CharField(label=_("Note"), required=False, max_length=300)
-    open_work = forms.ChoiceField(
+    open_work = forms.TypedChoiceField(
         label=_("Open tasks meanwhile"),
         choices=Absence.OpenWork.choices,
         initial=Absence.OpenWork.COVER,
+        required=False,
+        empty_value=Absence.OpenWork.COVER,
         help_text=_("Whole days only; what is untouched comes back when the absence ends."),
     )
 

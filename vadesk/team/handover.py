@@ -96,7 +96,11 @@ def draft_for(absence: Absence, client: Client) -> dict[str, Any]:
         "tasks": [task_line(t) for t in tasks if t.status != Status.WAITING][:SHOWN],
         "waiting": [task_line(t) for t in tasks if t.status == Status.WAITING][:SHOWN],
         "appointments": [
-            {"start": o.start.isoformat(), "all_day": o.kind != Occurrence.Kind.FIXED, "summary": o.summary or o.event.summary}
+            {
+                "start": o.start.isoformat(),
+                "all_day": o.kind != Occurrence.Kind.FIXED,
+                "summary": o.summary or o.event.summary,
+            }
             for o in occurrences
         ],
         "facts": [{"topic": f.topic, "text": f.text} for f in facts],

@@ -182,7 +182,10 @@ def test_the_pages_write_acknowledge_and_show_the_time(client, org, acme, owner,
 
 @pytest.mark.parametrize(
     ("language", "heading", "waiting"),
-    [("nl", "Openstaande taken", "Wacht op de klant"), ("de", "Offene Aufgaben", "Wartet auf den Kunden")],
+    [
+        ("nl", "Resterende uren per opdracht", "Wacht op de klant"),
+        ("de", "Verbleibende Stunden je Auftrag", "Wartet auf den Kunden"),
+    ],
 )
 def test_the_note_is_in_the_readers_language(client, org, acme, owner, team, dossier, language, heading, waiting):
     away(org, owner, team["a"])
@@ -216,15 +219,25 @@ def test_the_backups_today_page_shows_the_cover_and_the_note(client, org, acme, 
     assert "Covering" not in client.get(reverse("today")).content.decode()
 
 
-def test_the_client_sees_who_helps_until_when_never_the_type(client, org, acme, owner, team, acme_user):
+@pytest.mark.parametrize(
+    ("language", "line", "kind"),
+    [
+        ("en", "Anna is away until 14 December; Bram helps you in the meantime.", "sick"),
+        ("nl", "Anna is afwezig tot 14 december; Bram helpt u in de tussentijd.", "ziek"),
+        ("de", "Anna ist bis 14 Dezember abwesend; Bram hilft Ihnen in der Zwischenzeit.", "krank"),
+    ],
+)
+def test_the_client_sees_who_helps_until_when_never_the_type(
+    client, org, acme, owner, team, acme_user, language, line, kind
+):
     away(org, owner, team["a"], start=date(2026, 12, 1), end=date(2026, 12, 14))
     covers_refresh(organisation=org, today=TODAY)
-    acme_user.language = "en"
+    acme_user.language = language
     acme_user.save(update_fields=["language"])
     client.force_login(acme_user)
     page = client.get(reverse("portal:home")).content.decode()
-    assert "Anna is away until 14 December; Bram helps you in the meantime." in page
-    assert "Sick" not in page and "sick" not in page
+    assert line in page
+    assert kind not in page.lower()
 
 
 def test_the_absences_page_links_the_notes(client, org, acme, owner, team):
