@@ -88,6 +88,8 @@ SCHEDULE: list[Periodic] = [
     Periodic("comms.imap", "vadesk.comms.jobs.inbound_imap_job", every=timedelta(minutes=1)),
     # Finished jobs and runs, old slots, delivered mail and webhooks, expired sessions past their retention (VADESK_PRUNE_*).
     Periodic("ops.prune", "vadesk.ops.jobs.prune_job", at=time(3, 30)),
+    # Issue 14 point 5: open work of absences that start (cover or hand over) and back when they end, before 06:00.
+    Periodic("team.cover", "vadesk.team.jobs.covers_refresh_job", at=time(5, 30), per_organisation=True),
     # The coverage check: clients nobody of their team can serve in the next 14 days, teams with too little room.
     Periodic("team.coverage", "vadesk.team.jobs.coverage_check_job", at=time(6, 0), per_organisation=True),
     # Issue 11: last month's monthly reports, from the first working day at 07:00 where the organisation is.

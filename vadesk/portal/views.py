@@ -38,6 +38,7 @@ from vadesk.reports.ratings import rating_give
 from vadesk.tasks.models import Comment, Status, Task
 from vadesk.tasks.scoping import task_for
 from vadesk.tasks.services import comment_add, task_request
+from vadesk.team.cover import help_lines_for_client
 from vadesk.timesheets.balances import balances_of, terms_of
 from vadesk.timesheets.consent import consent_answer, consent_for, waiting_consents
 from vadesk.timesheets.pace import projections_of
@@ -180,6 +181,7 @@ def home(request):
             "reports": _sent_reports(request)[:3],
             "team": _team(client, names),
             "names": names,
+            "help_lines": help_lines_for_client(client, today),
             "appointments": (
                 client_occurrences(client).filter(start__gte=timezone.now()).exclude(status="CANCELLED")[:5]
             ),

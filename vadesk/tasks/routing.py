@@ -25,6 +25,11 @@ class Rule:
     FIRST_PRESENT = "first_present"  # the first present member of the team, in the order of cover
     KEPT = "kept"  # the people a recurring task names, all present
     OWNERS = "owners"  # nobody on the team fits: the owners' queue
+    # Open work at the start and end of an absence (issue 14 point 5, vadesk.team.cover):
+    COVER = "cover"  # the cover was added beside the absent assignee
+    HAND_OVER = "hand_over"  # the cover took the task over from the absent assignee
+    RETURNED = "returned"  # the absence ended and the untouched task went back
+    KEPT_BY_COVER = "kept_by_cover"  # the absence ended but the cover worked on it: it stays as it is
 
 
 @dataclass(frozen=True)
@@ -118,6 +123,14 @@ def describe(reason: dict[str, Any]) -> str:
         text = _("→ %(names)s, first present in the order of cover") % {"names": names}
     elif rule == Rule.KEPT:
         text = _("→ %(names)s, as the recurring task says") % {"names": names}
+    elif rule == Rule.COVER:
+        text = _("→ %(names)s added to cover, the assignee stays") % {"names": names}
+    elif rule == Rule.HAND_OVER:
+        text = _("→ handed over to %(names)s for the absence") % {"names": names}
+    elif rule == Rule.RETURNED:
+        text = _("the absence is over → back to %(names)s") % {"names": names}
+    elif rule == Rule.KEPT_BY_COVER:
+        text = _("the absence is over; worked on meanwhile, so it stays with %(names)s") % {"names": names}
     else:
         text = _("→ %(names)s, the client's lead") % {"names": names}
     if reason.get("skill"):

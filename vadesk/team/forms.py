@@ -90,6 +90,14 @@ class AbsenceForm(forms.Form):
     part = forms.ChoiceField(label=_("Part of the day"), choices=Absence.Part.choices)
     hours = forms.DecimalField(label=_("Hours per day"), required=False, max_digits=4, decimal_places=2)
     note = forms.CharField(label=_("Note"), required=False, max_length=300)
+    open_work = forms.TypedChoiceField(
+        label=_("Open tasks meanwhile"),
+        choices=Absence.OpenWork.choices,
+        initial=Absence.OpenWork.COVER,
+        required=False,
+        empty_value=Absence.OpenWork.COVER,
+        help_text=_("Whole days only; what is untouched comes back when the absence ends."),
+    )
 
     def __init__(self, *args, people: list, **kwargs) -> None:
         super().__init__(*args, **kwargs)
@@ -121,4 +129,31 @@ class AnswerForm(forms.Form):
     note = forms.CharField(label=_("Note"), required=False, max_length=300)
 
 
-__all__ = ["AbsenceForm", "AnswerForm", "NeedsForm", "PatternForm", "ProfileForm", "pairs_text"]
+class HandoverLinesForm(forms.Form):
+    own_lines = forms.CharField(
+        label=_("My own notes for the backup"),
+        required=False,
+        max_length=5000,
+        widget=forms.Textarea(attrs={"rows": 6}),
+    )
+
+
+class HandoverDaysForm(forms.Form):
+    handover_note_days = forms.IntegerField(
+        label=_("Handover note from (days of absence)"),
+        min_value=1,
+        max_value=366,
+        help_text=_("An approved absence this long or longer drafts a handover note per client."),
+    )
+
+
+__all__ = [
+    "AbsenceForm",
+    "AnswerForm",
+    "HandoverDaysForm",
+    "HandoverLinesForm",
+    "NeedsForm",
+    "PatternForm",
+    "ProfileForm",
+    "pairs_text",
+]

@@ -104,6 +104,10 @@ class Absence(models.Model):
         AFTERNOON = "afternoon", _("Afternoon (half day)")
         HOURS = "hours", _("Hours")
 
+    class OpenWork(models.TextChoices):
+        COVER = "cover", _("Cover: the backup helps, the tasks stay mine too")
+        HAND_OVER = "hand_over", _("Hand over: the backup takes my tasks")
+
     class Status(models.TextChoices):
         REQUESTED = "requested", _("Requested")
         APPROVED = "approved", _("Approved")
@@ -119,6 +123,10 @@ class Absence(models.Model):
     hours = models.DecimalField(_("hours per day"), max_digits=4, decimal_places=2, null=True, blank=True)
     note = models.CharField(_("note"), max_length=300, blank=True)
     status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.REQUESTED)
+    # Issue 14 point 5: what happens to the person's open tasks while they are away (vadesk.team.cover).
+    open_work = models.CharField(
+        _("my open tasks meanwhile"), max_length=10, choices=OpenWork.choices, default=OpenWork.COVER
+    )
     requested_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="absences_requested"
     )
@@ -146,6 +154,8 @@ class TeamSettings(models.Model):
 
     organisation = models.OneToOneField(Organisation, on_delete=models.CASCADE, related_name="team_settings")
     absences_closed_until = models.DateField(_("absences closed until"), null=True, blank=True)
+    # Issue 14 point 6: an absence of this many calendar days or more gets a handover note per client.
+    handover_note_days = models.PositiveSmallIntegerField(_("handover note from (days of absence)"), default=3)
 
 
 class ClientNeeds(models.Model):
@@ -203,3 +213,64 @@ class CoverageWarning(models.Model):
     class Meta:
         ordering = ["start_date", "client_id", "kind"]
         indexes = [models.Index(fields=["organisation", "start_date"], name="coverage_org_start")]
+
+
+class Cover(models.Model):
+    """Who helps a client while a member of its team is away: the first present one in the order of cover
+    (the owners when nobody is), set when the absence starts and ended when it ends (`vadesk.team.cover`)."""
+
+    absence = models.ForeignKey(Absence, on_delete=models.CASCADE, related_name="client_covers")
+    client = models.ForeignKey("clients.Client", on_delete=models.CASCADE, related_name="team_covers")
+    person = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="team_covers")
+    started_at = models.DateTimeField(auto_now_add=True)
+    ended_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["absence_id", "client_id", "pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["absence", "client", "person"], name="one_cover_per_absence_client_person")
+        ]
+
+
+class CoverChange(models.Model):
+    """What the start of an absence did to one open task, so that its end can undo exactly that.
+
+    `added`: the cover was not an assignee before and was added; `removed_absent`: the absent person was taken
+    off (hand over). One row per (cover, task): running the start twice finds the row and changes nothing."""
+
+    cover = models.ForeignKey(Cover, on_delete=models.CASCADE, related_name="changes")
+    task = models.ForeignKey("tasks.Task", on_delete=models.CASCADE, related_name="cover_changes")
+    added = models.BooleanField(default=False)
+    removed_absent = models.BooleanField(default=False)
+    applied_at = models.DateTimeField(auto_now_add=True)
+    undone_at = models.DateTimeField(null=True, blank=True)
+    kept = models.BooleanField(default=False)  # worked on during the absence: left as it is at the end
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["cover", "task"], name="one_cover_change_per_task")]
+
+
+class HandoverNote(models.Model):
+    """Issue 14 point 6: what the backup must know about a client for the time someone is away.
+
+    `draft` is generated when a long absence stands (open tasks, what waits for the client, appointments in
+    the period, pinned dossier facts, open follow-ups, hours left per engagement): facts, not sentences, so
+    that each reader sees it in their language. The absent person adds `own_lines`; the backup acknowledges."""
+
+    absence = models.ForeignKey(Absence, on_delete=models.CASCADE, related_name="handover_notes")
+    client = models.ForeignKey("clients.Client", on_delete=models.CASCADE, related_name="handover_notes")
+    backup = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="handover_notes"
+    )
+    draft = models.JSONField(default=dict)
+    own_lines = models.TextField(_("my own notes for the backup"), blank=True, max_length=5000)
+    acknowledged_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    acknowledged_at = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["absence_id", "client__name", "pk"]
+        constraints = [models.UniqueConstraint(fields=["absence", "client"], name="one_handover_note_per_client")]

@@ -6,14 +6,14 @@ special-category data) only owners and the absent person themself see. Client us
 
 from __future__ import annotations
 
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 from django.http import Http404
 from django.utils.translation import gettext as _
 
 from vadesk.accounts.access import reach_of
 from vadesk.accounts.models import Membership, Person
 from vadesk.clients.scoping import get_in_reach
-from vadesk.team.models import Absence, AbsenceQuerySet, CoverageWarning, Interest
+from vadesk.team.models import Absence, AbsenceQuerySet, CoverageWarning, HandoverNote, Interest
 
 
 def absences_for(person: Person, organisation_id: int) -> AbsenceQuerySet:
@@ -71,3 +71,22 @@ def coverage_warnings_for(person: Person, organisation_id: int) -> QuerySet[Cove
     if organisation_id not in reach_of(person).owner_of:
         return CoverageWarning.objects.none()
     return CoverageWarning.objects.filter(organisation_id=organisation_id).select_related("client")
+
+
+def handover_notes_for(person: Person, organisation_id: int) -> QuerySet[HandoverNote]:
+    """Handover notes the person may read: all of the organisation for an owner; for an assistant those of
+    their own absences and those they are the backup of. Nothing for anyone else (a client user)."""
+    reach = reach_of(person)
+    rows = HandoverNote.objects.filter(absence__organisation_id=organisation_id)
+    if organisation_id in reach.owner_of:
+        return rows
+    if organisation_id in reach.assistant_in:
+        return rows.filter(Q(absence__person=person) | Q(backup=person))
+    return rows.none()
+
+
+def handover_note_for(person: Person, pk: object, *, organisation_id: int) -> HandoverNote:
+    rows = handover_notes_for(person, organisation_id).select_related(
+        "absence__person", "absence__organisation", "client", "backup", "acknowledged_by"
+    )
+    return get_in_reach(rows, pk)

@@ -16,7 +16,8 @@ from vadesk.accounts.models import Membership, Organisation, Person
 from vadesk.lib.formatting import format_day
 from vadesk.team import matching
 from vadesk.team.capacity import subdivisions
-from vadesk.team.jobs import coverage_check_job
+from vadesk.team.handover import handover_notes_draft
+from vadesk.team.jobs import coverage_check_job, covers_refresh_job
 from vadesk.team.models import (
     WEEKDAY_KEYS,
     Absence,
@@ -242,6 +243,7 @@ def absence_request(
     part: str = Absence.Part.WHOLE,
     hours: Any = None,
     note: str = "",
+    open_work: str = Absence.OpenWork.COVER,
 ) -> Absence:
     """Register an absence. An owner's registration, or a solo VA's own, needs no approval."""
     check_self_or_owner(by, organisation, person)
@@ -252,6 +254,8 @@ def absence_request(
         raise ValidationError({"kind": _("Choose holiday, sick, training or other.")})
     if part not in Absence.Part.values:
         raise ValidationError({"part": _("Choose whole days, a half day or hours.")})
+    if open_work not in Absence.OpenWork.values:
+        raise ValidationError({"open_work": _("Choose cover or hand over for your open tasks.")})
     _check_dates(organisation, start_date, end_date)
     absence = Absence(
         organisation=organisation,
@@ -262,6 +266,7 @@ def absence_request(
         part=part,
         hours=_clean_hours(part, hours),
         note=str(note)[:300],
+        open_work=open_work,
         requested_by=by,
     )
     if is_owner(by, organisation.pk) or organisation.kind == Organisation.Kind.SOLO:
@@ -272,13 +277,16 @@ def absence_request(
     absence.full_clean()
     absence.save()
     if absence.status == Absence.Status.APPROVED:
+        handover_notes_draft(absence=absence)
         _recheck_coverage(absence.organisation_id)
     return absence
 
 
 def _recheck_coverage(organisation_id: int) -> None:
-    """An absence that stands (or no longer does) changes who is there: check the coming days again, after commit."""
+    """An absence that stands (or no longer does) changes who is there: check the coming days again, and move
+    open work if it has started (or give it back), after commit."""
     transaction.on_commit(lambda: coverage_check_job.enqueue(organisation_id=organisation_id))
+    transaction.on_commit(lambda: covers_refresh_job.enqueue(organisation_id=organisation_id))
 
 
 @transaction.atomic
@@ -297,6 +305,7 @@ def absence_decide(*, by: Person, absence: Absence, approve: bool) -> Absence:
     absence.decided_at = timezone.now()
     absence.save(update_fields=["status", "decided_by", "decided_at"])
     if approve:
+        handover_notes_draft(absence=absence)
         _recheck_coverage(absence.organisation_id)
     return absence
 
@@ -322,6 +331,25 @@ def absences_close(*, by: Person, organisation: Organisation, until: date) -> Te
         raise PermissionDenied(_("Only an owner of the organisation can do this."))
     row, _created = TeamSettings.objects.update_or_create(
         organisation=organisation, defaults={"absences_closed_until": until}
+    )
+    return row
+
+
+@transaction.atomic
+def handover_note_days_set(*, by: Person, organisation: Organisation, days: Any) -> TeamSettings:
+    """From how many calendar days of absence on a handover note is drafted per client."""
+    if not is_owner(by, organisation.pk):
+        raise PermissionDenied(_("Only an owner of the organisation can do this."))
+    try:
+        value = int(str(days))
+    except ValueError:
+        value = 0
+    if not 1 <= value <= MAX_ABSENCE_DAYS:
+        raise ValidationError(
+            {"handover_note_days": _("Give a number of days from 1 to %(max)d.") % {"max": MAX_ABSENCE_DAYS}}
+        )
+    row, _created = TeamSettings.objects.update_or_create(
+        organisation=organisation, defaults={"handover_note_days": value}
     )
     return row
 

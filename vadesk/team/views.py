@@ -17,9 +17,18 @@ from vadesk.accounts.models import Membership, Person
 from vadesk.clients.scoping import client_for
 from vadesk.lib.pages import apply_validation_error, report_refusal
 from vadesk.lib.params import param_month
-from vadesk.team import candidates, scoping, services
+from vadesk.team import candidates, handover, scoping, services
 from vadesk.team.capacity import capacity
-from vadesk.team.forms import AbsenceForm, AnswerForm, NeedsForm, PatternForm, ProfileForm, pairs_text
+from vadesk.team.forms import (
+    AbsenceForm,
+    AnswerForm,
+    HandoverDaysForm,
+    HandoverLinesForm,
+    NeedsForm,
+    PatternForm,
+    ProfileForm,
+    pairs_text,
+)
 from vadesk.team.models import WEEKDAY_KEYS, Absence, Interest, WorkPattern
 
 
@@ -149,7 +158,22 @@ def absences(request):
     is_owner = request.membership.is_owner
     people = _staff(organisation) if is_owner else [request.user]
     form = AbsenceForm(people=people, initial={"person": request.user.pk})
-    if request.method == "POST":
+    days_form = HandoverDaysForm(initial={"handover_note_days": handover.note_days(organisation.pk)})
+    if request.method == "POST" and request.POST.get("form") == "handover_days":
+        days_form = HandoverDaysForm(request.POST)
+        if days_form.is_valid():
+            try:
+                services.handover_note_days_set(
+                    by=request.user, organisation=organisation, days=days_form.cleaned_data["handover_note_days"]
+                )
+            except ValidationError as exc:
+                apply_validation_error(days_form, request, exc)
+            except PermissionDenied as exc:
+                report_refusal(request, exc)
+            else:
+                messages.success(request, _("Saved."))
+                return redirect("team:absences")
+    elif request.method == "POST":
         form = AbsenceForm(request.POST, people=people)
         if form.is_valid():
             data = form.cleaned_data
@@ -165,6 +189,7 @@ def absences(request):
                     part=data["part"],
                     hours=data["hours"],
                     note=data["note"],
+                    open_work=data["open_work"],
                 )
             except ValidationError as exc:
                 apply_validation_error(form, request, exc)
@@ -180,7 +205,56 @@ def absences(request):
     if not is_owner:
         rows = rows.filter(person=request.user)
     listed = [(a, scoping.absence_label(request.user, a)) for a in rows[:200]]
-    return render(request, "team/absences.html", {"form": form, "rows": listed, "is_owner": is_owner})
+    notes: dict[int, list] = {}
+    shown = [a.pk for a, _label in listed]
+    for note in (
+        scoping.handover_notes_for(request.user, organisation.pk).filter(absence_id__in=shown).select_related("client")
+    ):
+        notes.setdefault(note.absence_id, []).append(note)
+    return render(
+        request,
+        "team/absences.html",
+        {
+            "form": form,
+            "rows": [(a, label, notes.get(a.pk, [])) for a, label in listed],
+            "is_owner": is_owner,
+            "days_form": days_form if is_owner else None,
+        },
+    )
+
+
+@staff_required
+def handover_note(request, pk: int):
+    """One handover note: the generated draft, the absent person's own lines, the backup's acknowledgement."""
+    organisation = request.membership.organisation
+    note = scoping.handover_note_for(request.user, pk, organisation_id=organisation.pk)
+    form = HandoverLinesForm(initial={"own_lines": note.own_lines})
+    if request.method == "POST":
+        try:
+            if request.POST.get("action") == "acknowledge":
+                handover.handover_note_acknowledge(by=request.user, note=note)
+                messages.success(request, _("Acknowledged."))
+                return redirect("team:handover", pk=note.pk)
+            form = HandoverLinesForm(request.POST)
+            if form.is_valid():
+                handover.handover_note_write(by=request.user, note=note, own_lines=form.cleaned_data["own_lines"])
+                messages.success(request, _("Your notes are saved."))
+                return redirect("team:handover", pk=note.pk)
+        except ValidationError as exc:
+            apply_validation_error(form, request, exc)
+        except PermissionDenied as exc:
+            report_refusal(request, exc)
+    return render(
+        request,
+        "team/handover.html",
+        {
+            "note": note,
+            "form": form,
+            "sections": handover.sections(note),
+            "may_write": note.absence.person_id == request.user.pk,
+            "may_acknowledge": handover.may_acknowledge(request.user, note),
+        },
+    )
 
 
 @require_POST

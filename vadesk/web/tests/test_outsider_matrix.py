@@ -37,7 +37,7 @@ from vadesk.jobs.models import JobRun
 from vadesk.notifications.models import Notification
 from vadesk.reports.models import MonthlyReport
 from vadesk.tasks.models import ChecklistItem, RecurringTask, Task
-from vadesk.team.models import Absence, Interest
+from vadesk.team.models import Absence, HandoverNote, Interest
 from vadesk.timesheets.models import OverageConsent, TimeEntry
 from vadesk.timesheets.services import time_entry_log
 from vadesk.webhooks.models import Delivery
@@ -242,6 +242,12 @@ def _report(w: World) -> MonthlyReport:
     )[0]
 
 
+def _handover_note(w: World) -> dict[str, Any]:
+    """A handover note on acme for its assistant's absence; the owner is the positive control."""
+    note = HandoverNote.objects.create(absence=_team_absence(w), client=w.acme, draft={})
+    return {"pk": note.pk}
+
+
 def _team_interest(w: World) -> dict[str, Any]:
     Interest.objects.get_or_create(client=w.acme, person=w.acme.assignments.get().person)
     return {"client_pk": w.acme.pk}
@@ -335,6 +341,7 @@ MATRIX: dict[str, Entry] = {
     "team:profile": lambda w: {"person_pk": w.acme.assignments.get().person_id},
     "team:candidates": lambda w: {"client_pk": w.acme.pk},
     "team:interest": _team_interest,
+    "team:handover": _handover_note,
     # jobs: a run with progress and its result file
     "jobs:run": _done_run,
     "jobs:run_download": _done_run,

@@ -1,6 +1,7 @@
 """The assistant's day: my open tasks by due date, my running timer, clients whose hours run low."""
 
 from django.core import signing
+from django.db.models import Q
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
@@ -10,6 +11,8 @@ from vadesk.clients.scoping import clients_for
 from vadesk.reports.first_run import setup_steps
 from vadesk.reports.overview import SHOWN, balances_at_risk, overview
 from vadesk.tasks.models import Task
+from vadesk.team.cover import covering_for
+from vadesk.team.scoping import handover_notes_for
 from vadesk.timesheets.models import TimeEntry
 from vadesk.timesheets.usage import worked_today_and_this_week
 
@@ -67,7 +70,20 @@ def today(request):
             "now": now,
             "practice": practice,
             "setup": _setup(request) if owner else None,
+            "covering": covering_for(request.user, request.membership.organisation_id, now.date()),
+            "handovers": _handovers(request, now.date()),
         },
+    )
+
+
+def _handovers(request, today):
+    """Handover notes of absences not over yet that the person is the backup of, or wrote as the one away."""
+    return list(
+        handover_notes_for(request.user, request.membership.organisation_id)
+        .filter(absence__end_date__gte=today)
+        .filter(Q(backup=request.user) | Q(absence__person=request.user))
+        .select_related("client", "absence__person")
+        .order_by("absence__start_date", "client__name")[:20]
     )
 
 
