@@ -137,3 +137,18 @@ def test_the_routing_line_is_in_the_readers_language(org, acme, owner, team):
 def test_a_call_that_is_only_a_message_makes_no_task(org, acme, owner, team):
     message, _rows = phone_message_take(by=owner, client=acme, caller_name="Piet", reason="Groeten")
     assert message.routed_task is None and not Task.objects.exists()
+
+
+def test_a_call_taken_as_a_task_over_the_api_names_the_task(org, acme, owner, team):
+    from vadesk.accounts.services import api_token_create
+    from vadesk.api.tests.conftest import Api
+
+    away(org, owner, team["a"])
+    _token, secret = api_token_create(person=owner, name="tests")
+    with time_machine.travel(NOW, tick=False):
+        response = Api(secret).post(
+            f"/clients/{acme.pk}/phone-messages", {"caller_name": "Piet", "reason": "Nieuwe offerte", "as_task": True}
+        )
+    assert response.status_code == 201, response.content
+    task = Task.objects.get(pk=response.json()["task_id"])
+    assert list(task.assignees.all()) == [team["b"]] and task.source == Source.PHONE
