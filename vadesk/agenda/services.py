@@ -5,7 +5,7 @@ from __future__ import annotations
 import email
 import uuid
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
 from email.utils import parseaddr
 from zoneinfo import ZoneInfo
@@ -14,7 +14,7 @@ import icalendar
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.utils import timezone, translation
+from django.utils import formats, timezone, translation
 from django.utils.translation import gettext as _
 
 from vadesk.accounts.models import Person
@@ -25,7 +25,7 @@ from vadesk.agenda.case import CaseError, parse_working_hours
 from vadesk.agenda.importing import _describe
 from vadesk.agenda.materialise import calendar_materialise
 from vadesk.agenda.models import Attendee, Calendar, Event, Occurrence, Party, ReminderSent
-from vadesk.clients.models import Contact
+from vadesk.clients.models import Client, Contact
 from vadesk.clients.scoping import is_staff_for
 from vadesk.comms.models import OutboxMessage
 from vadesk.comms.outbox import outbox_enqueue
@@ -33,7 +33,9 @@ from vadesk.comms.routing import Draft, contact_remind, preference_of
 from vadesk.comms.texts import compose
 from vadesk.lib.formatting import DAY_LOCALES, format_day
 from vadesk.lib.hooks import Hook
-from vadesk.tasks.models import Task
+from vadesk.tasks import routing
+from vadesk.tasks.models import Category, Priority, Source, Task
+from vadesk.tasks.services import task_create
 from vadesk.timesheets.services import time_entry_log
 
 booking_made = Hook("agenda.booking_made")  # event=, by=, start=, end=: inside the booking's transaction
@@ -332,6 +334,42 @@ def _reminder_draft(occurrence: Occurrence, *, client, contact_name: str, langua
     return Draft(kind=OutboxMessage.Kind.REMINDER, subject=subject, text=text)
 
 
+def appointment_cover(*, occurrence: Occurrence, client: Client) -> Task | None:
+    """When the assistant who booked a client's appointment will be away at its start, the appointment goes
+    through the routing rule like any work that arrives: a task for the first present member of the client's
+    team in the order of cover (the owners' queue when nobody fits), its history saying why. Runs when the
+    appointment's reminder is claimed, so once per occurrence; None when the booker is there (or unknown)."""
+    holder = occurrence.event.booked_by
+    if holder is None or not is_staff_for(holder, client):
+        return None
+    route = routing.route(client=client, category=Category.AGENDA, at=occurrence.start, preferred=[holder])
+    if route.rule == routing.Rule.KEPT:
+        return None
+    zone = ZoneInfo(client.organisation.time_zone)
+    with translation.override(route.people[0].language if route.people else None):
+        when = formats.date_format(occurrence.start.astimezone(zone), "DATETIME_FORMAT")
+        name = holder.first_name or str(holder)
+        title = _("Take over the appointment “%(appointment)s” on %(when)s: %(name)s is away") % {
+            "appointment": occurrence.summary or occurrence.event.summary,
+            "when": when,
+            "name": name,
+        }
+        lines = [_("Booked by %(name)s, who is away then.") % {"name": holder}]
+        if occurrence.event.location:
+            lines.append(_("Where: %(location)s") % {"location": occurrence.event.location})
+    return task_create(
+        by=holder,
+        client=client,
+        title=title[:200],
+        description="\n".join(lines),
+        category=Category.AGENDA,
+        priority=Priority.HIGH,
+        due_at=occurrence.start,
+        source=Source.MESSAGE,
+        route=replace(route, channel=routing.Channel.APPOINTMENT),
+    )
+
+
 def reminders_withdraw(*, now: datetime | None = None, event: Event | None = None) -> int:
     """Take back reminders still waiting in the outbox for an occurrence that moved, was cancelled or vanished.
 
@@ -377,7 +415,7 @@ def reminders_send(
         busy=True,
         start__gt=now,
         start__lte=now + horizon,
-    ).select_related("event", "calendar__party__client__organisation")
+    ).select_related("event__booked_by", "calendar__party__client__organisation")
     done = set(ReminderSent.objects.filter(start__gt=now, start__lte=now + horizon).values_list("event_id", "start"))
     queued = 0
     for occurrence in due:
@@ -397,6 +435,7 @@ def reminders_send(
             if not created:
                 continue  # another run got here first
             prefix = _reminder_prefix(reminder)
+            appointment_cover(occurrence=occurrence, client=client)
             for contact in contacts:
                 preference = preference_of(contact)
                 draft = _reminder_draft(

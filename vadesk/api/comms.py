@@ -140,11 +140,17 @@ class PhoneMessageIn(Input):
     override_quiet: bool = Field(
         False, description="Urgent and it cannot wait: send even during the contact's quiet hours"
     )
+    as_task: bool = Field(
+        False,
+        description="The call asks for work: it also becomes a task, routed to the first present member of the "
+        "client's team in the order of cover (the owners' queue when nobody fits)",
+    )
 
 
 class PhoneMessageTaken(Schema):
     phone_message: PhoneMessageOut
     outbox: list[OutboxOut]
+    task_id: int | None = Field(None, description="The task the call became, when taken `as_task`")
 
 
 class PhoneFilters(Input):
@@ -195,7 +201,10 @@ def take_phone_message(request: HttpRequest, client_id: Id, payload: PhoneMessag
     contact = scoping.contact_for_staff(person, payload.contact) if payload.contact else None
     data = payload.model_dump(exclude={"contact"})
     message, rows = services.phone_message_take(by=person, client=client, contact=contact, **data)
-    return PhoneMessageTaken.model_validate({"phone_message": message, "outbox": rows}, from_attributes=True)
+    task_id = message.routed_task.pk if message.routed_task is not None else None
+    return PhoneMessageTaken.model_validate(
+        {"phone_message": message, "outbox": rows, "task_id": task_id}, from_attributes=True
+    )
 
 
 @router.post("/phone-messages/{message_id}/called-back", response=PhoneMessageOut)

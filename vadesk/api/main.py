@@ -25,6 +25,7 @@ from vadesk.api import (
     invoices,
     organisations,
     tasks,
+    team,
     time_entries,
     transparency,
 )
@@ -141,3 +142,4 @@ api.add_router("", comms_api.router)
 api.add_router("", notifications_api.router)
 api.add_router("", webhooks_api.router)
 api.add_router("", runs_api.router)
+api.add_router("", team.router)

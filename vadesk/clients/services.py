@@ -12,6 +12,10 @@ from vadesk.accounts.access import reach_of
 from vadesk.accounts.models import Membership, Organisation, Person
 from vadesk.clients.models import Assignment, Client, Contact, DossierFact
 from vadesk.clients.scoping import is_staff_for
+from vadesk.lib.hooks import Hook
+
+# Fired inside the change's transaction; the team app registers (onboarding checklist, handover request).
+team_joined = Hook("clients.team_joined")  # client=, people= (newly on the client's team), by=
 
 
 def check_owner(person: Person, organisation_id: int) -> None:
@@ -96,9 +100,14 @@ def client_team_set(*, by: Person, client: Client, roles: dict[int, str], order:
     if order and any(not 0 < n <= 99 for n in order.values()):
         raise ValidationError(_("The order of cover is a number from 1 to 99."))
     with transaction.atomic():
+        before = set(client.assignments.values_list("person_id", flat=True))
         client.assignments.exclude(person_id__in=roles).delete()
         for person_id, role in roles.items():
             defaults: dict[str, object] = {"role": role}
             if order and person_id in order:
                 defaults["position"] = order[person_id]
             Assignment.objects.update_or_create(client=client, person_id=person_id, defaults=defaults)
+        joined = [person_id for person_id in roles if person_id not in before]
+        if joined:
+            people = Person.objects.filter(pk__in=joined).order_by("pk")
+            team_joined.fire(client=client, people=list(people), by=by)

@@ -40,6 +40,10 @@ class PhoneMessageForm(forms.Form):
     override_quiet = forms.BooleanField(
         label=_("Urgent and it cannot wait: send even during the contact's quiet hours"), required=False
     )
+    as_task = forms.BooleanField(
+        label=_("The call asks for work: make it a task for the team (the first present in the order of cover)"),
+        required=False,
+    )
 
     def __init__(self, *args, clients, contacts, **kwargs):
         super().__init__(*args, **kwargs)

@@ -245,6 +245,7 @@ class PhoneMessage(models.Model):
     taken_at = models.DateTimeField(db_index=True)
 
     objects = PhoneMessageQuerySet.as_manager()
+    routed_task: Task | None = None  # not stored: the task the call became, when it was taken `as_task`
 
     class Meta:
         verbose_name = _("phone message")

@@ -22,8 +22,8 @@ from vadesk.comms.placeholders import validate_template_text
 from vadesk.comms.routing import Draft, contact_notify, preference_of
 from vadesk.comms.schedule import next_digest
 from vadesk.comms.texts import compose
-from vadesk.tasks.models import TRANSITIONS, Comment, Status, Task
-from vadesk.tasks.services import comment_add, task_transition
+from vadesk.tasks.models import TRANSITIONS, Category, Comment, Priority, Source, Status, Task
+from vadesk.tasks.services import comment_add, task_create, task_transition
 
 
 def require_staff(by: Person, client: Client) -> None:
@@ -233,8 +233,14 @@ def phone_message_take(
     contact: Contact | None = None,
     override_quiet: bool = False,
     taken_at: datetime | None = None,
+    as_task: bool = False,
 ) -> tuple[PhoneMessage, list[OutboxMessage]]:
-    """Note a call for a client and pass it on as they like it: urgent now by the fastest channel, else per rhythm."""
+    """Note a call for a client and pass it on as they like it: urgent now by the fastest channel, else per rhythm.
+
+    `as_task`: the call asks for work, so it also becomes a task for the team, which the routing rule gives to
+    the first present member in the order of cover (the owners' queue when nobody fits), the decision in its
+    history; the task is `message.routed_task`.
+    """
     require_staff(by, client)
     errors = {}
     if not caller_name.strip():
@@ -272,7 +278,28 @@ def phone_message_take(
                 urgent=message.is_urgent,
                 override_quiet=override_quiet,
             )
+        if as_task:
+            message.routed_task = _phone_task(message, by)
     return message, rows
+
+
+def _phone_task(message: PhoneMessage, by: Person) -> Task:
+    caller = f"{message.caller_name} ({message.company})" if message.company else message.caller_name
+    lines = [message.reason]
+    if message.number:
+        lines.append(_("Number: %(number)s") % {"number": display_number(message.number)})
+    if message.callback:
+        lines.append(_("Please call back") + (f": {message.callback_when}" if message.callback_when else "."))
+    return task_create(
+        by=by,
+        client=message.client,
+        title=(_("Call from %(caller)s: %(reason)s") % {"caller": caller, "reason": message.reason})[:200],
+        description="\n".join(lines),
+        category=Category.PHONE,
+        priority=Priority.URGENT if message.is_urgent else Priority.NORMAL,
+        source=Source.PHONE,
+        routed=True,
+    )
 
 
 def _phone_draft(message: PhoneMessage, contact: Contact, by: Person) -> Draft:

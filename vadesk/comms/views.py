@@ -117,6 +117,7 @@ def call_new(request):
                 callback=data["callback"],
                 callback_when=data["callback_when"],
                 override_quiet=data["override_quiet"],
+                as_task=data["as_task"],
             )
         except ValidationError as error:
             apply_validation_error(form, request, error)
@@ -126,6 +127,15 @@ def call_new(request):
                 _("Phone message for %(client)s noted: %(delivery)s")
                 % {"client": message.client, "delivery": _delivery_summary(rows)},
             )
+            if message.routed_task is not None:
+                messages.info(
+                    request,
+                    _("Task “%(task)s” made for %(people)s.")
+                    % {
+                        "task": message.routed_task.title,
+                        "people": ", ".join(str(p) for p in message.routed_task.assignees.all()),
+                    },
+                )
             if not rows and not message.client.contacts.exclude(email="").exists():
                 messages.warning(
                     request,

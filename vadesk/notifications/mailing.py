@@ -7,6 +7,7 @@ of its mail state before its mail is queued (in the same transaction), and a dai
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
@@ -16,11 +17,12 @@ from django.utils.translation import gettext as _
 
 from vadesk.accounts.models import Organisation
 from vadesk.comms.models import FollowUp
-from vadesk.notifications.hooks import team_of
 from vadesk.notifications.models import Kind, MailState, Notification, NotificationSettings, SummarySent
 from vadesk.notifications.scoping import may_be_told
 from vadesk.notifications.services import mail_one, notify, summary_mail
 from vadesk.notifications.timing import summary_slot
+from vadesk.tasks import routing
+from vadesk.tasks.models import RoutingNote
 
 BATCH = 500  # per run; the next tick takes the rest
 FOLLOW_UP_LOOKBACK = timedelta(days=2)  # a follow-up due longer ago than this was seen on the today page
@@ -101,11 +103,12 @@ def _summary(person_id: int, organisation_id: int, slot: datetime, now: datetime
 
 
 def follow_ups_due(*, now: datetime) -> int:
-    """A follow-up that fell due tells whoever wrote it (else the client's team), once."""
+    """A follow-up that fell due tells whoever wrote it, once; when they are away (or off the client's team)
+    the routing rule passes it to the first present member in the order of cover, else to the owners' queue."""
     told = 0
     due = (
         FollowUp.objects.filter(done_at__isnull=True, due_at__lte=now, due_at__gte=now - FOLLOW_UP_LOOKBACK)
-        .select_related("client", "created_by", "task")
+        .select_related("client__organisation", "created_by", "task")
         .order_by("due_at", "pk")[:BATCH]
     )
     for follow_up in due:
@@ -116,15 +119,31 @@ def follow_ups_due(*, now: datetime) -> int:
 
 def _tell_follow_up(follow_up: FollowUp) -> int:
     client, writer = follow_up.client, follow_up.created_by
+    key = f"follow_up:{follow_up.pk}"
+    if Notification.objects.filter(key=key).exists():
+        return 0  # routed and told once: an absence registered later does not tell a second person
     mine = writer is not None and may_be_told(writer, organisation_id=client.organisation_id, client=client)
+    category = follow_up.task.category if follow_up.task is not None else "other"
+    route = routing.route(
+        client=client, category=category, at=follow_up.due_at, preferred=[writer] if mine and writer else []
+    )
+    reason = replace(route, channel=routing.Channel.FOLLOW_UP).reason()
+    passed_on = route.rule != routing.Rule.KEPT
+
+    def text() -> tuple[str, str]:
+        title = _("Follow-up due for %(client)s") % {"client": client.name}
+        return title, (follow_up.text + "\n" + routing.describe(reason)) if passed_on else follow_up.text
+
     made = notify(
         kind=Kind.FOLLOW_UP,
-        recipients=[writer] if mine and writer is not None else team_of(client),
+        recipients=route.people,
         organisation_id=client.organisation_id,
         client=client,
         task=follow_up.task,
         url=reverse("client_detail", args=[client.pk]),
-        key=f"follow_up:{follow_up.pk}",
-        text=lambda: (_("Follow-up due for %(client)s") % {"client": client.name}, follow_up.text),
+        key=key,
+        text=text,
     )
+    if made and passed_on and follow_up.task is not None:
+        RoutingNote.objects.create(task=follow_up.task, reason=reason)  # the task's history says who has it now
     return len(made)

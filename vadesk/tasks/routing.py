@@ -32,6 +32,13 @@ class Rule:
     KEPT_BY_COVER = "kept_by_cover"  # the absence ended but the cover worked on it: it stays as it is
 
 
+class Channel:
+    """What arrived, when it is not a new task (kept in the reason, so that the history can say it)."""
+
+    FOLLOW_UP = "follow_up"  # a follow-up that fell due, for whoever wrote it
+    APPOINTMENT = "appointment"  # a client's appointment coming up, for whoever booked it
+
+
 @dataclass(frozen=True)
 class Away:
     name: str
@@ -44,14 +51,16 @@ class Route:
     rule: str
     away: list[Away] = field(default_factory=list)
     skill: str = ""  # the skill the category needed, when it decided
+    channel: str = ""  # `Channel`, when what arrived was not a new task
 
     def reason(self) -> dict[str, Any]:
-        return {
+        reason = {
             "rule": self.rule,
             "to": [str(p) for p in self.people],
             "away": [[a.name, a.until.isoformat() if a.until else ""] for a in self.away],
             "skill": self.skill,
         }
+        return {**reason, "channel": self.channel} if self.channel else reason
 
 
 Router = Callable[..., Route]
@@ -121,6 +130,10 @@ def describe(reason: dict[str, Any]) -> str:
         text = _("nobody on the team can take it → the owners' queue (%(names)s)") % {"names": names}
     elif rule == Rule.FIRST_PRESENT:
         text = _("→ %(names)s, first present in the order of cover") % {"names": names}
+    elif rule == Rule.KEPT and reason.get("channel") == Channel.FOLLOW_UP:
+        text = _("→ %(names)s, who wrote the follow-up") % {"names": names}
+    elif rule == Rule.KEPT and reason.get("channel") == Channel.APPOINTMENT:
+        text = _("→ %(names)s, who booked the appointment") % {"names": names}
     elif rule == Rule.KEPT:
         text = _("→ %(names)s, as the recurring task says") % {"names": names}
     elif rule == Rule.COVER:
@@ -135,4 +148,5 @@ def describe(reason: dict[str, Any]) -> str:
         text = _("→ %(names)s, the client's lead") % {"names": names}
     if reason.get("skill"):
         text += " · " + _("needs %(skill)s") % {"skill": reason["skill"]}
-    return " · ".join([*away, text])
+    what = {Channel.FOLLOW_UP: [_("follow-up due")], Channel.APPOINTMENT: [_("appointment")]}
+    return " · ".join([*what.get(reason.get("channel") or "", []), *away, text])

@@ -45,12 +45,15 @@ def task_create(
     checklist: Iterable[str] = (),
     routed: bool = False,  # work that arrived (mail, phone): the routing rule chooses who gets it
     requester: str = "",  # the address a request by mail came from (`by` is None then): it gets the confirmation
+    route: routing.Route | None = None,  # the routing rule's decision, made by the caller for a later moment
 ) -> Task:
     if by is not None:
         _check_team(by, client)
     assignees = list(assignees)
-    if routed and assignees:
+    if (routed or route is not None) and assignees:
         raise ValueError("a routed task takes its assignees from the routing rule")
+    if routed and route is None:
+        route = routing.route(client=client, category=category, at=timezone.now())
     return _task_save(
         by=by,
         client=client,
@@ -63,7 +66,7 @@ def task_create(
         engagement=engagement,
         assignees=assignees,
         checklist=checklist,
-        route=routing.route(client=client, category=category, at=timezone.now()) if routed else None,
+        route=route,
         requester=requester,
     )
 

@@ -11,6 +11,7 @@ from vadesk.comms.tests.test_api import (
     COMMS_OPERATIONS,  # the communication hub's own endpoints
 )
 from vadesk.notifications.tests.test_api import NOTIFICATION_OPERATIONS  # the notifications app's own
+from vadesk.team.tests.test_api import TEAM_OPERATIONS  # the team app's own (issue 14.10)
 from vadesk.webhooks.tests.test_api import WEBHOOK_OPERATIONS  # the webhooks app's own
 
 COMMS_PATHS = {
@@ -67,6 +68,7 @@ EXPECTED_PATHS |= {
 
 
 TRANSPARENCY_PATHS = {op.split(" ", 1)[1] for op in TRANSPARENCY_OPERATIONS}
+TEAM_PATHS = {op.split(" ", 1)[1] for op in TEAM_OPERATIONS}
 
 
 @pytest.fixture(autouse=True)
@@ -81,7 +83,7 @@ def test_it_serves_the_openapi_document_at_api_v1_openapi_json(client, db):
     assert response["Content-Type"].startswith("application/json")
     document = json.loads(response.content)
     assert document["openapi"].startswith("3.")
-    assert set(document["paths"]) == EXPECTED_PATHS | COMMS_PATHS | TRANSPARENCY_PATHS
+    assert set(document["paths"]) == EXPECTED_PATHS | COMMS_PATHS | TRANSPARENCY_PATHS | TEAM_PATHS
 
 
 def test_it_declares_bearer_authentication_on_every_operation(client, db):
@@ -89,9 +91,11 @@ def test_it_declares_bearer_authentication_on_every_operation(client, db):
     assert document["components"]["securitySchemes"]["TokenAuth"] == {"type": "http", "scheme": "bearer"}
     operations = [op for path in document["paths"].values() for op in path.values()]
     # core + invoicing + on behalf + agenda + comms + notifications + webhooks + consents and reports (issue 11)
+    # + team (issue 14: 9)
     assert len(operations) == 31 + 9 + 6 + 12 + len(COMMS_OPERATIONS) + len(NOTIFICATION_OPERATIONS) + len(
         WEBHOOK_OPERATIONS
-    ) + len(TRANSPARENCY_OPERATIONS)
+    ) + len(TRANSPARENCY_OPERATIONS) + len(TEAM_OPERATIONS)
+    assert len(TEAM_OPERATIONS) == 9
     assert all(op["security"] == [{"TokenAuth": []}] for op in operations)
 
 

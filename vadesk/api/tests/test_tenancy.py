@@ -25,6 +25,7 @@ from vadesk.engagements.models import Engagement
 from vadesk.notifications.tests.test_api import NOTIFICATION_OPERATIONS  # its outsider tests live with the app
 from vadesk.tasks.models import Comment, Task, Transition
 from vadesk.tasks.services import comment_add
+from vadesk.team.tests.test_api import TEAM_OPERATIONS  # profiles, absences, cover: outsider tests there
 from vadesk.timesheets.models import TimeEntry
 from vadesk.timesheets.services import time_entry_log
 from vadesk.webhooks.tests.test_api import WEBHOOK_OPERATIONS  # its outsider tests live with the app
@@ -174,6 +175,7 @@ def test_the_matrix_covers_every_operation_of_the_api():
         | NOTIFICATION_OPERATIONS
         | WEBHOOK_OPERATIONS
         | TRANSPARENCY_OPERATIONS
+        | TEAM_OPERATIONS
     )
     for where in ELSEWHERE.values():
         module, test = where.split(".py::")
