@@ -25,7 +25,7 @@ def test_an_owner_drafts_finalises_and_downloads_an_invoice(
     page.screenshot(path=str(ARTIFACTS / "invoice-draft.png"), full_page=True)
     page.click("[data-testid=finalise]")
     page.wait_for_selector("[data-testid=download-ubl]")
-    assert page.inner_text("[data-testid=invoice-total]") == "275.28"  # (220.00 + 7.50) × 1.21
+    assert page.inner_text("[data-testid=invoice-total]") == "€275.28"  # (220.00 + 7.50) × 1.21
     page.screenshot(path=str(ARTIFACTS / "invoice-final.png"), full_page=True)
     with page.expect_download() as pdf:
         page.click("[data-testid=download-pdf]")
@@ -79,7 +79,7 @@ def test_an_owner_invoices_in_a_clients_name_from_setup_to_pdf(page, live_server
     page.wait_for_selector("text=Training Excel voor gevorderden")
     page.click("[data-testid=finalise]")
     page.wait_for_selector("[data-testid=download-ubl]")
-    assert page.inner_text("[data-testid=invoice-total]") == "1089.00"  # 2 × 450.00 × 1.21
+    assert page.inner_text("[data-testid=invoice-total]") == "€1,089.00"  # 2 × 450.00 × 1.21
     assert "ACME-2026-001" in page.inner_text("h1")
     page.screenshot(path=str(ARTIFACTS / "behalf-final.png"), full_page=True)
     with page.expect_download() as pdf:
