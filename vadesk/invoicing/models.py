@@ -11,6 +11,7 @@ from django.core.validators import MinValueValidator
 from django.db import models
 from django.db.models.functions import Cast, Coalesce
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import npgettext
 
 from vadesk.accounts.models import Country, Language, Organisation
 from vadesk.clients.models import Client
@@ -427,6 +428,18 @@ class InvoiceLine(models.Model):
 
     def __str__(self) -> str:
         return self.description
+
+    @property
+    def unit_text(self) -> str:
+        """The unit as the quantity reads with it: "1 month", "2 months", "1,5 uur", "1 Stück"."""
+        one = self.quantity == 1
+        if self.unit == self.Unit.HOUR:
+            return npgettext("invoice unit", "hour", "hours", 1 if one else 2)
+        if self.unit == self.Unit.MONTH:
+            return npgettext("invoice unit", "month", "months", 1 if one else 2)
+        if self.unit == self.Unit.PIECE:
+            return npgettext("invoice unit", "piece", "pieces", 1 if one else 2)
+        return self.get_unit_display()
 
     @property
     def net_amount(self) -> Decimal:
