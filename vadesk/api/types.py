@@ -73,6 +73,11 @@ class PersonRef(Schema):
 
     @staticmethod
     def resolve_full_name(person: Any, context: Any) -> str:
+        # Built by hand from a name already chosen (PersonRef(id=…, full_name=…)), or validated again as a reply.
+        if isinstance(person, dict):
+            return person["full_name"]
+        if isinstance(person, Schema):
+            return person.full_name  # type: ignore[attr-defined]
         request = (context or {}).get("request")
         return shown_name(request, person) if request is not None else person.full_name
 
