@@ -17,6 +17,7 @@ from vadesk.accounts.models import Country, Language, Organisation
 from vadesk.clients.models import Client
 from vadesk.einvoice.model import money
 from vadesk.engagements.models import Engagement
+from vadesk.invoicing.camt import readable_amount
 from vadesk.invoicing.vat import RateKind
 from vadesk.lib.svg import SvgError, sanitise_svg
 from vadesk.lib.validators import normalise_iban, normalise_vat_id, validate_iban, validate_vat_id
@@ -518,8 +519,6 @@ class StatementLine(models.Model):
     @property
     def readable_amount(self) -> Decimal | None:
         """The amount of a line read with `readable()`; None when what is stored is no amount vadesk can book."""
-        from vadesk.invoicing.camt import readable_amount
-
         return readable_amount(self.stored_amount)  # type: ignore[attr-defined]
 
 

@@ -9,9 +9,7 @@ import pytest
 import time_machine
 from django.utils.module_loading import import_string
 
-from vadesk.accounts.models import Membership
 from vadesk.clients.models import Assignment
-from vadesk.conftest import make_person
 from vadesk.jobs.schedule import SCHEDULE
 from vadesk.tasks.models import RoutingNote, Status, Task
 from vadesk.tasks.routing import describe
@@ -24,19 +22,6 @@ from vadesk.team.services import absence_cancel, absence_request
 # Thursday 3 December 2026; Anna is away from Tuesday 1 to Monday 14 December.
 TODAY = date(2026, 12, 3)
 START, END = date(2026, 12, 1), date(2026, 12, 14)
-
-
-@pytest.fixture
-def team(org, acme, owner):
-    people = {}
-    for position, (key, name, role) in enumerate(
-        [("a", "Anna Lead", "lead"), ("b", "Bram Backup", "backup"), ("c", "Cora Second", "backup")]
-    ):
-        person = make_person(f"{key}@assist.example", name)
-        Membership.objects.create(person=person, organisation=org, role=Membership.Role.ASSISTANT)
-        Assignment.objects.create(client=acme, person=person, role=role, position=position)
-        people[key] = person
-    return people
 
 
 def away(org, owner, person, *, open_work="cover", start=START, end=END):

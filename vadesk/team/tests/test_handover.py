@@ -11,12 +11,10 @@ import time_machine
 from django.core.exceptions import PermissionDenied
 from django.urls import reverse
 
-from vadesk.accounts.models import Membership
 from vadesk.agenda.models import Calendar, Event, Occurrence
 from vadesk.agenda.parties import client_party
-from vadesk.clients.models import Assignment, DossierFact
+from vadesk.clients.models import DossierFact
 from vadesk.comms.models import FollowUp
-from vadesk.conftest import make_person
 from vadesk.tasks.models import Status, Task
 from vadesk.team.cover import covers_refresh
 from vadesk.team.handover import (
@@ -38,19 +36,6 @@ START, END = date(2026, 12, 7), date(2026, 12, 14)
 def _frozen():
     with time_machine.travel(datetime(2026, 12, 3, 9, 0, tzinfo=AMS), tick=False):
         yield
-
-
-@pytest.fixture
-def team(org, acme, owner):
-    people = {}
-    for position, (key, name, role) in enumerate(
-        [("a", "Anna Lead", "lead"), ("b", "Bram Backup", "backup"), ("c", "Cora Second", "backup")]
-    ):
-        person = make_person(f"{key}@assist.example", name)
-        Membership.objects.create(person=person, organisation=org, role=Membership.Role.ASSISTANT)
-        Assignment.objects.create(client=acme, person=person, role=role, position=position)
-        people[key] = person
-    return people
 
 
 def away(org, by, person, *, start=START, end=END, kind="sick"):

@@ -11,10 +11,9 @@ import pytest
 import time_machine
 
 from vadesk.accounts.models import Membership
-from vadesk.clients.models import Assignment, Contact
+from vadesk.clients.models import Contact
 from vadesk.comms.addresses import organisation_address
 from vadesk.comms.inbound import inbound_receive
-from vadesk.conftest import make_person
 from vadesk.tasks.models import RoutingNote, Task
 from vadesk.tasks.recurrence import recurring_task_create, recurring_tasks_spawn
 from vadesk.tasks.routing import describe
@@ -26,20 +25,6 @@ AMS = ZoneInfo("Europe/Amsterdam")
 # Thursday 3 December 2026, 10:00 in Amsterdam.
 NOW = datetime(2026, 12, 3, 10, 0, tzinfo=AMS)
 BASE = "desk@vadesk.localhost"
-
-
-@pytest.fixture
-def team(org, acme, owner):
-    """Acme's team in the order of cover: Anna (lead), Bram (backup 1), Cora (backup 2)."""
-    people = {}
-    for position, (key, name, role) in enumerate(
-        [("a", "Anna Lead", "lead"), ("b", "Bram Backup", "backup"), ("c", "Cora Second", "backup")]
-    ):
-        person = make_person(f"{key}@assist.example", name)
-        Membership.objects.create(person=person, organisation=org, role=Membership.Role.ASSISTANT)
-        Assignment.objects.create(client=acme, person=person, role=role, position=position)
-        people[key] = person
-    return people
 
 
 def away(org, owner, person, start=date(2026, 12, 1), end=date(2026, 12, 14), part="whole", kind="sick"):

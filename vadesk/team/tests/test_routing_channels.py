@@ -22,7 +22,7 @@ from vadesk.notifications.models import Kind, Notification
 from vadesk.tasks.models import Category, RoutingNote, Source, Task
 from vadesk.tasks.routing import describe
 from vadesk.tasks.services import task_create
-from vadesk.team.tests.test_routing import NOW, away, team  # noqa: F401 - the team fixture
+from vadesk.team.tests.test_routing import NOW, away
 
 
 def by_phone(acme, owner, **_):

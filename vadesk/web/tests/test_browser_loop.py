@@ -19,6 +19,7 @@ from vadesk.invoicing.services import invoice_draft_create, invoice_finalise, in
 from vadesk.invoicing.tests.conftest import PERIOD, billable_acme, seller  # noqa: F401 - fixtures
 from vadesk.tasks.models import Status, Task
 from vadesk.web.tests.test_browser import ARTIFACTS, log_in, page  # noqa: F401 - fixture
+from vadesk.web.tests.test_unchanged_save import odd_retainer  # noqa: F401 - fixture
 from vadesk.web.tests.unchanged import rows_of
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
@@ -111,25 +112,6 @@ def test_an_invoice_sent_from_its_page_arrives_once_with_the_pdf_and_the_clients
     assert attachments[f"{final_invoice.number}.pdf"].startswith(b"%PDF")
     assert b"<Invoice" in attachments[f"{final_invoice.number}-ubl.xml"]
     assert final_invoice.number.encode() in attachments[f"{final_invoice.number}-ubl.xml"]
-
-
-@pytest.fixture
-def odd_retainer(acme):
-    """Terms that differ from every default, with decimals a localised input would mangle."""
-    return Engagement.objects.create(
-        client=acme,
-        name="Retainer 12,5",
-        kind=Engagement.Kind.RETAINER,
-        status=Engagement.Status.ACTIVE,
-        starts_on=date(2025, 3, 1),
-        monthly_hours=Decimal("12.50"),
-        monthly_price=Decimal("812.50"),
-        excess_rate=Decimal("67.25"),
-        hourly_rate=Decimal("61.75"),
-        rollover_policy=Engagement.Rollover.CAPPED,
-        rollover_cap_hours=Decimal("3.25"),
-        billing_increment_minutes=6,
-    )
 
 
 @pytest.mark.parametrize("language", ["nl", "de"])
