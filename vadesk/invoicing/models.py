@@ -384,6 +384,21 @@ class Invoice(models.Model):
         return (self.number or f"draft-{self.pk}").replace("/", "-")
 
 
+def unit_text(code: str, quantity: Decimal) -> str:
+    """A line's unit (UN/ECE Rec. 20 code) as its quantity reads with it: "1 month", "2 months", "1,5 uur", "1 Stück".
+
+    The invoice page and the PDF (which reads the code from the frozen snapshot) both print it.
+    """
+    count = 1 if quantity == 1 else 2
+    if code == InvoiceLine.Unit.HOUR:
+        return npgettext("invoice unit", "hour", "hours", count)
+    if code == InvoiceLine.Unit.MONTH:
+        return npgettext("invoice unit", "month", "months", count)
+    if code == InvoiceLine.Unit.PIECE:
+        return npgettext("invoice unit", "piece", "pieces", count)
+    return ""
+
+
 class InvoiceLine(models.Model):
     class Source(models.TextChoices):
         HOURS = "hours", _("Hours")
@@ -432,15 +447,7 @@ class InvoiceLine(models.Model):
 
     @property
     def unit_text(self) -> str:
-        """The unit as the quantity reads with it: "1 month", "2 months", "1,5 uur", "1 Stück"."""
-        one = self.quantity == 1
-        if self.unit == self.Unit.HOUR:
-            return npgettext("invoice unit", "hour", "hours", 1 if one else 2)
-        if self.unit == self.Unit.MONTH:
-            return npgettext("invoice unit", "month", "months", 1 if one else 2)
-        if self.unit == self.Unit.PIECE:
-            return npgettext("invoice unit", "piece", "pieces", 1 if one else 2)
-        return self.get_unit_display()
+        return unit_text(self.unit, self.quantity)
 
     @property
     def net_amount(self) -> Decimal:

@@ -24,7 +24,7 @@ from vadesk.einvoice.cii import to_cii
 from vadesk.einvoice.model import Document
 from vadesk.einvoice.totals import document_totals
 from vadesk.invoicing.documents import document_of, parties
-from vadesk.invoicing.models import Invoice, InvoiceLine
+from vadesk.invoicing.models import Invoice, InvoiceLine, unit_text
 from vadesk.lib.formatting import format_minutes
 from vadesk.lib.svg import usable_svg
 from vadesk.lib.validators import format_iban
@@ -152,7 +152,7 @@ def pdf_data(invoice: Invoice, doc: Document, *, rows: list[InvoiceLine] | None 
                     "pos": str(number),
                     "description": line.name,
                     "detail": detail,
-                    "quantity": f"{format_decimal(line.quantity.normalize(), format='#,##0.##', locale=locale)} {_unit(line.unit_code, line.quantity)}",
+                    "quantity": f"{format_decimal(line.quantity.normalize(), format='#,##0.##', locale=locale)} {unit_text(line.unit_code, line.quantity)}",
                     "price": money(line.unit_price),
                     "vat": "–"
                     if line.vat_category in ("E", "AE")
@@ -234,10 +234,6 @@ def pdf_data(invoice: Invoice, doc: Document, *, rows: list[InvoiceLine] | None 
             "specification": _specification(invoice, locale) if invoice.hours_specification else [],
         }
     return data
-
-
-def _unit(code: str, quantity: Decimal) -> str:
-    return {"HUR": _("h"), "MON": _("month"), "C62": ""}.get(code, "")
 
 
 # The register is the seller's country's, whatever language the invoice is in.
