@@ -45,7 +45,8 @@ def billing_contact_of(client: Client) -> Contact | None:
     contacts = list(client.contacts.all())
     invoice_email = ClientBilling.objects.filter(client=client).values_list("invoice_email", flat=True).first()
     at_invoice_address = [c for c in contacts if invoice_email and c.email.lower() == invoice_email.lower()]
-    return (at_invoice_address or contacts or [None])[0]
+    found = at_invoice_address or contacts
+    return found[0] if found else None
 
 
 def on_consent_asked(*, consent: OverageConsent) -> list[OutboxMessage]:
