@@ -7,8 +7,9 @@ Rules per engagement kind:
 - bundle: invoiced once, at purchase (its start date), for the bundle price;
 - retainer: next month's fee in advance, plus the period's excess hours in arrears at the excess rate;
 - project: each milestone due in or before the period, once; without milestones, the project price once;
-- bundle and project: hours beyond them that the client allowed for the period's month (issue 11.3), in arrears
-  at the excess rate. Every excess line names the client's answer as its basis when there is one.
+- bundle and project: hours beyond them that the client allowed for the period's month (issue 11.3), or that a
+  bundle's overdraft policy bills, in arrears at the excess rate. Every excess line names the client's answer as
+  its basis when there is one.
 """
 
 from __future__ import annotations
@@ -182,11 +183,14 @@ def _retainer(engagement: Engagement, start: date, end: date, billed: QuerySet[I
 
 
 def _allowed_excess(engagement: Engagement, end: date, billed: QuerySet[InvoiceLine]) -> list[Proposal]:
-    """A bundle's or project's hours beyond it in the month of `end`, when the client allowed them: what is over
-    the allowance by then, less the excess billed for earlier months."""
+    """A bundle's or project's hours beyond it in the month of `end`, when the client allowed them for that month
+    or a bundle's policy bills them: what is over the allowance by then, less the excess billed for earlier
+    months. A fixed-price project's overrun is the practice's own without the client's answer."""
     work_month = month_start(end)
     decision = consent_decision(engagement, work_month)
-    if decision is None or decision.consent.answer != OverageConsent.Answer.ALLOW or engagement.starts_on > end:
+    allowed = decision is not None and decision.consent.answer == OverageConsent.Answer.ALLOW
+    billed_by_policy = engagement.kind == Engagement.Kind.BUNDLE and not engagement.blocks_overdraft
+    if not (allowed or billed_by_policy) or engagement.starts_on > end:
         return []
     excess_lines = billed.filter(engagement=engagement, source="excess")
     if excess_lines.filter(period_start=work_month).exists():

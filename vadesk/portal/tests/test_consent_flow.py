@@ -115,11 +115,31 @@ def test_the_allowed_extra_hours_are_the_basis_of_the_next_drafts_excess_line(ow
     assert not later.lines.filter(source="excess").exists()  # the month's excess is on a draft already
 
 
-def test_without_an_answer_the_draft_bills_no_excess_of_a_bundle(owner, assistant, bundle):
-    log(assistant, bundle, 10 * 60)
+def test_without_an_answer_a_projects_overrun_is_not_billed_and_a_billing_bundles_excess_is(
+    owner, assistant, acme, bundle
+):
     today = timezone.localdate()
-    draft = invoice_draft_create(by=owner, client=bundle.client, period_start=today.replace(day=1), period_end=today)
-    assert not draft.lines.filter(source="excess").exists()
+    project = Engagement.objects.create(
+        client=acme,
+        name="Website",
+        kind=Engagement.Kind.PROJECT,
+        starts_on=today.replace(day=1),
+        budget_hours=Decimal("2"),
+        project_price=Decimal("400.00"),
+        excess_rate=Decimal("60.00"),
+    )
+    bundle.overdraft_policy, bundle.excess_rate = Engagement.Overdraft.BILL, Decimal("55.00")
+    bundle.save(update_fields=["overdraft_policy", "excess_rate"])
+    log(assistant, project, 3 * 60)  # a fixed price: the hour over is the practice's own without an answer
+    log(assistant, bundle, 11 * 60)  # the bundle's policy bills the hour over
+    draft = invoice_draft_create(by=owner, client=acme, period_start=today.replace(day=1), period_end=today)
+    (excess,) = draft.lines.filter(source="excess")
+    assert (excess.engagement_id, excess.quantity, excess.unit_price, excess.detail) == (
+        bundle.pk,
+        Decimal("1.0000"),
+        Decimal("55.00"),
+        "",
+    )
 
 
 def test_a_lapsed_question_is_told_to_the_team_once(assistant, colleague, acme_user, retainer):
