@@ -226,3 +226,22 @@ def consent_status_text(engagement: Engagement, on: date, balance: calc.Balance 
     return _("Waiting for the client's answer about extra hours (asked %(day)s).") % {
         "day": date_format(timezone.localtime(latest.asked_at), "j F")
     }
+
+
+MAX_STATUSES = 10
+
+
+def consent_statuses(person: Person, on: date, *, organisation_id: int) -> list[tuple[Engagement, str]]:
+    """Where assistants log time across clients (the time sheet): each engagement in reach whose client was asked
+    about the month of `on`, with what the client decided, newest question first, at most MAX_STATUSES."""
+    asked = (
+        consents_for(person)
+        .filter(month=calc.month_start(on), engagement__client__organisation_id=organisation_id)
+        .order_by("-asked_at")
+        .values_list("engagement_id", flat=True)
+    )
+    ids = list(dict.fromkeys(asked[: MAX_STATUSES * 2]))[:MAX_STATUSES]  # two thresholds a month at most
+    if not ids:
+        return []
+    engagements = Engagement.objects.select_related("client").in_bulk(ids)
+    return [(engagements[pk], consent_status_text(engagements[pk], on)) for pk in ids if pk in engagements]

@@ -18,7 +18,7 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True, seria
 OVERFLOWING = "cards => cards.filter(c => c.scrollWidth > c.clientWidth + 1).map(c => c.innerText.slice(0, 40))"
 
 
-def test_every_portal_page_fits_a_phone(page, live_server, acme_user, practice):  # noqa: F811
+def test_every_portal_page_fits_a_phone(page, live_server, acme_user, practice):
     pages = {name: url for name, url in portal_pages(practice["task"]).items() if url and not url.endswith(".csv")}
     pages["portal:hours by category"] = reverse("portal:hours") + "?group=category"
     pages["portal:report"] = reverse("portal:report", args=[MonthlyReport.objects.latest("pk").pk])

@@ -193,3 +193,13 @@ def test_the_api_takes_the_bundle_answer_too(api_as, acme_user, assistant, bundl
     answered = api_as(acme_user).post(f"/consents/{consent.pk}/answer", {"answer": "bundle"})
     assert answered.status_code == 200 and answered.json()["answer"] == "bundle"
     assert Engagement.objects.filter(status="draft", kind="bundle").count() == 1
+
+
+def test_the_time_sheet_shows_what_each_client_answered_this_month(client, assistant, acme_user, bundle):
+    log(assistant, bundle, 10 * 60)
+    consent_answer(by=acme_user, consent=OverageConsent.objects.get(threshold=100), answer="allow", extra_hours="5")
+    log(assistant, bundle, 150)
+    login(client, assistant)
+    page = client.get(reverse("timesheet")).content.decode()
+    assert 'data-testid="consent-statuses"' in page
+    assert "Strippenkaart 10 uur" in page and "5:00" in page and "2:30" in page
