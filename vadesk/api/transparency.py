@@ -29,7 +29,7 @@ class ConsentOut(Schema):
     threshold: int = Field(description="Percent of the period's hours used when asked: 80 or 100")
     asked_at: Timestamp
     answer_by: Timestamp
-    answer: str = Field(description="pending, stop or allow")
+    answer: str = Field(description="pending, stop, allow or bundle (a new bundle ordered)")
     lapsed: bool = Field(description="Not answered in time: the engagement's own policy applies")
     extra_minutes: int
     answered_at: Timestamp | None
@@ -40,7 +40,7 @@ class ConsentOut(Schema):
 
 
 class ConsentAnswerIn(Input):
-    answer: str = Field(pattern="^(stop|allow)$")
+    answer: str = Field(pattern="^(stop|allow|bundle)$")
     extra_hours: Decimal | None = Field(None, gt=0, le=200, max_digits=6, decimal_places=2)
 
 

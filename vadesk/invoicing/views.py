@@ -75,6 +75,7 @@ from vadesk.lib.formatting import current_locale
 from vadesk.lib.formfields import current_values
 from vadesk.lib.pages import apply_validation_error, changes_saved, report_form_errors
 from vadesk.lib.params import param_choice, param_id, param_int, param_text
+from vadesk.timesheets.worklog import ClientNames
 
 
 def staff_invoices(request) -> InvoiceQuerySet:
@@ -598,13 +599,15 @@ def portal_list(request):
     invoices = list(_portal_invoices(request).order_by("-issue_date", "-number"))
     billing = ClientBilling.objects.filter(client=request.portal_client).first()
     preferred = billing.einvoice_format if billing else None
+    shown = ClientNames(request.portal_client)
     return render(
         request,
         "invoicing/portal_list.html",
         {
             "today": timezone.localdate(),
             "invoices": [i for i in invoices if not i.on_behalf],
-            "issued": [i for i in invoices if i.on_behalf],
+            # Who finalised an invoice issued in the client's name, as the client reads the team's names.
+            "issued": [(i, shown(i.finalised_by)) for i in invoices if i.on_behalf],
             # The client's e-invoice format preference comes first, right after the PDF.
             "portal_formats": [(f, LABELS[f]) for f in formats_in_order(PORTAL_FORMATS, preferred)],
             "preferred_format": preferred,

@@ -93,6 +93,8 @@ SCHEDULE: list[Periodic] = [
     # The coverage check: clients nobody of their team can serve in the next 14 days, teams with too little room.
     Periodic("team.coverage", "vadesk.team.jobs.coverage_check_job", at=time(6, 0), per_organisation=True),
     # Issue 11: last month's monthly reports, from the first working day at 07:00 where the organisation is.
+    # Issue 11.3: consent questions that lapsed unanswered; the team hears that the engagement's terms apply again.
+    Periodic("portal.consents", "vadesk.portal.jobs.consents_lapse_job", every=timedelta(minutes=15)),
     Periodic("reports.monthly", "vadesk.reports.jobs.monthly_reports_job", at=time(7, 0), per_organisation=True),
 ]
 

@@ -1,5 +1,5 @@
 """What the portal's events tell the team: a low rating reaches the client's lead and the owners; a monthly
-report's draft, its lead (or the owners, for a client without a lead)."""
+report's draft, its lead (or the owners, for a client without a lead); consent questions: consents.py."""
 
 from __future__ import annotations
 
@@ -11,6 +11,7 @@ from vadesk.clients.models import Assignment
 from vadesk.notifications.hooks import owners_of
 from vadesk.notifications.models import Kind
 from vadesk.notifications.services import notify
+from vadesk.portal import consents
 from vadesk.reports.models import MonthlyReport, Rating
 from vadesk.reports.monthly import report_drafted, send_day
 from vadesk.reports.ratings import rating_low
@@ -19,6 +20,7 @@ from vadesk.reports.ratings import rating_low
 def register() -> None:
     rating_low.register(on_rating_low)
     report_drafted.register(on_report_drafted)
+    consents.register()
 
 
 def on_report_drafted(*, report: MonthlyReport) -> None:

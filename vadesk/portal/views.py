@@ -42,7 +42,7 @@ from vadesk.team.cover import help_lines_for_client
 from vadesk.timesheets.balances import balances_of, terms_of
 from vadesk.timesheets.consent import consent_answer, consent_for, waiting_consents
 from vadesk.timesheets.pace import projections_of
-from vadesk.timesheets.worklog import GROUPINGS, WorkLog, who, work_log, work_log_policy_of
+from vadesk.timesheets.worklog import GROUPINGS, ClientNames, WorkLog, work_log
 
 
 class RequestForm(forms.Form):
@@ -87,28 +87,15 @@ class TeamMember:
     role: str
 
 
-def shown_name(person, names: str, client_users: set[int]) -> str:
-    """A person's name as the client may read it: the client's own users by name, the team by the policy."""
-    if person is None:
-        return _("Your team")
-    return person.full_name if person.pk in client_users else who(person, names)
-
-
-def _client_users(client) -> set[int]:
-    return set(
-        Membership.objects.filter(client=client, role=Membership.Role.CLIENT).values_list("person_id", flat=True)
-    )
-
-
-def _team(client, names: str) -> list[TeamMember]:
+def _team(client, shown: ClientNames) -> list[TeamMember]:
     """The client's team, lead first; with names hidden, only what each one does."""
     assignments = client.assignments.select_related("person").order_by(
         Case(When(role=Assignment.Role.LEAD, then=0), default=1), "created_at"
     )
     team = []
     for assignment in assignments:
-        name = who(assignment.person, names)
-        initials = assignment.person.initials if names == "full" else name[:1].upper()
+        name = shown(assignment.person)
+        initials = assignment.person.initials if shown.names == "full" else name[:1].upper()
         team.append(TeamMember(name, initials, assignment.get_role_display()))
     return team
 
@@ -159,7 +146,7 @@ def home(request):
     current = month_start(on) == month_start(today)
     projections = projections_of(engagements, balances, today) if current else {}
     tasks = Task.objects.filter(client=client).prefetch_related("assignees")
-    names = work_log_policy_of(client.organisation_id).names
+    shown = ClientNames(client)
     return render(
         request,
         "portal/home.html",
@@ -176,11 +163,11 @@ def home(request):
                 )
                 for e in engagements
             ],
-            "waiting": _waiting_on(client, names),
+            "waiting": _waiting_on(client, shown),
             "consents": waiting_consents(client),
             "reports": _sent_reports(request)[:3],
-            "team": _team(client, names),
-            "names": names,
+            "team": _team(client, shown),
+            "names": shown.names,
             "help_lines": help_lines_for_client(client, today),
             "appointments": (
                 client_occurrences(client).filter(start__gte=timezone.now()).exclude(status="CANCELLED")[:5]
@@ -207,7 +194,7 @@ def _expiring(engagement: Engagement, balance: calc.Balance, on: date) -> int:
     return 0
 
 
-def _waiting_on(client, names: str) -> list[Waiting]:
+def _waiting_on(client, shown: ClientNames) -> list[Waiting]:
     """Tasks waiting for the client, each with the question the team asked (never an internal comment)."""
     asked = Prefetch(
         "comments",
@@ -221,7 +208,7 @@ def _waiting_on(client, names: str) -> list[Waiting]:
     found = []
     for task in tasks[:20]:
         question = task.asked[0] if task.asked else None
-        found.append(Waiting(task, question, who(question.author, names) if question and question.author else ""))
+        found.append(Waiting(task, question, shown(question.author) if question and question.author else ""))
     return found
 
 
@@ -300,14 +287,13 @@ def task_detail(request, pk: int):
         comment_add(by=request.user, task=task, body=form.cleaned_data["body"], visibility=Comment.Visibility.CLIENT)
         messages.success(request, _("Thank you, your reply was sent to your assistant."))
         return redirect("portal:task", pk=task.pk)
-    names = work_log_policy_of(task.client.organisation_id).names
-    client_users = _client_users(task.client)
+    shown = ClientNames(task.client)
     comments = [
-        (comment, shown_name(comment.author, names, client_users))
+        (comment, shown(comment.author))
         for comment in task.comments.filter(visibility=Comment.Visibility.CLIENT).select_related("author")
     ]
     entries = [
-        (entry, who(entry.person, names))
+        (entry, shown(entry.person))
         for entry in task.time_entries.counted().select_related("person").order_by("work_date", "id")[:500]
     ]
     mine = Rating.objects.filter(task=task, by=request.user).first()

@@ -3,12 +3,16 @@
 1. When an entry takes a bundle, retainer or project to 80 % or 100 % of what its period makes available, the
    time-entry service asks (`consent_ask_if_due`, in the entry's transaction): one question per engagement,
    month and threshold, so a second writer or a correction never asks twice.
-2. The client's user answers in the portal (`consent_answer`): *stop at the limit*, or *allow N extra hours
-   this month*. Who, when and what are kept on the row.
+   `consent_asked` tells the layer above, which sends the question to the client's billing contact through
+   their own channel and rhythm (vadesk/portal/consents.py; urgent at 100 %).
+2. The client's user answers in the portal or the API (`consent_answer`): *stop at the limit*, *allow N extra
+   hours this month*, or *buy a new bundle* (the layer above makes a draft bundle and its draft invoice for the
+   owner to confirm, on `consent_answered`). Who, when and what are kept on the row.
 3. The answer rules what the time-entry service accepts in that month (`consent_limit`), whatever the
-   engagement's overdraft policy: with *stop*, nothing beyond what is available; with *allow N*, up to N hours
-   beyond it. A question not answered by its `answer_by` (CONSENT_WAIT after asking) lapses: the
-   engagement's own policy applies again, as it does while the question waits.
+   engagement's overdraft policy: with *stop* or *bundle*, nothing beyond what is available on this
+   engagement; with *allow N*, up to N hours beyond it. A question not answered by its `answer_by`
+   (CONSENT_WAIT after asking) lapses: the engagement's own policy applies again, as it does while the question
+   waits, and `consents_lapse` (a job) tells the team once (`consent_lapsed`).
 """
 
 from __future__ import annotations
@@ -31,6 +35,7 @@ from vadesk.clients.scoping import clients_for, get_in_reach
 from vadesk.engagements import balance as calc
 from vadesk.engagements.models import Engagement
 from vadesk.lib.formatting import format_minutes
+from vadesk.lib.hooks import Hook
 from vadesk.timesheets.balances import balance_of
 from vadesk.timesheets.models import OverageConsent
 
@@ -38,6 +43,10 @@ THRESHOLDS = (80, 100)
 CONSENT_WAIT = timedelta(days=3)
 MAX_EXTRA_HOURS = Decimal("200")
 Answer = OverageConsent.Answer
+# consent=: inside the transaction that asked, answered, or found the question lapsed (vadesk/portal/consents.py).
+consent_asked = Hook("timesheets.consent_asked")
+consent_answered = Hook("timesheets.consent_answered")
+consent_lapsed = Hook("timesheets.consent_lapsed")
 
 
 def consents_for(person: Person):
@@ -75,6 +84,8 @@ def consent_ask_if_due(engagement: Engagement, on: date, *, now: datetime | None
                     threshold=threshold,
                     defaults={"asked_at": now, "answer_by": now + CONSENT_WAIT},
                 )
+                if created:
+                    consent_asked.fire(consent=consent)
         except IntegrityError:
             continue
         if created:
@@ -113,8 +124,10 @@ def consent_answer(
     *, by: Person, consent: OverageConsent, answer: str, extra_hours: Decimal | str | None = None
 ) -> OverageConsent:
     """The client's user answers a waiting question; a question answered or lapsed stays as it is."""
-    if answer not in (Answer.STOP, Answer.ALLOW):
-        raise ValidationError({"answer": _("Choose to stop at the limit or to allow extra hours.")})
+    if answer not in (Answer.STOP, Answer.ALLOW, Answer.BUNDLE):
+        raise ValidationError(
+            {"answer": _("Choose to stop at the limit, to allow extra hours or to buy a new bundle.")}
+        )
     minutes = _extra_minutes(extra_hours) if answer == Answer.ALLOW else 0
     with transaction.atomic():
         consent = OverageConsent.objects.select_for_update().select_related("engagement__client").get(pk=consent.pk)
@@ -128,7 +141,24 @@ def consent_answer(
         consent.answer, consent.extra_minutes = answer, minutes
         consent.answered_by, consent.answered_at = by, timezone.now()
         consent.save(update_fields=["answer", "extra_minutes", "answered_by", "answered_at"])
+        consent_answered.fire(consent=consent)
     return consent
+
+
+def consents_lapse(*, now: datetime | None = None, limit: int = 500) -> list[OverageConsent]:
+    """Claim the questions that lapsed unanswered and were not told yet, each once however many workers run,
+    and tell the team in the claim's transaction (`consent_lapsed`)."""
+    now = now or timezone.now()
+    due = OverageConsent.objects.filter(answer=Answer.PENDING, answer_by__lte=now, lapse_told_at=None)
+    told = []
+    for pk in list(due.order_by("answer_by", "pk").values_list("pk", flat=True)[:limit]):
+        with transaction.atomic():
+            if not OverageConsent.objects.filter(pk=pk, lapse_told_at=None).update(lapse_told_at=now):
+                continue  # another worker told it
+            consent = OverageConsent.objects.select_related("engagement__client").get(pk=pk)
+            consent_lapsed.fire(consent=consent)
+            told.append(consent)
+    return told
 
 
 def _extra_minutes(hours: Decimal | str | None) -> int:
@@ -175,6 +205,10 @@ def consent_status_text(engagement: Engagement, on: date, balance: calc.Balance 
     if decision is not None:
         if decision.consent.answer == Answer.STOP:
             return _("The client asked to stop at the limit in %(month)s.") % {"month": label}
+        if decision.consent.answer == Answer.BUNDLE:
+            return _(
+                "The client ordered a new bundle in %(month)s: log further time on it once the owner confirms it."
+            ) % {"month": label}
         balance = balance or balance_of(engagement, on)
         left = consent_limit(engagement, on, balance) or 0
         return _("The client allowed %(extra)s extra hours in %(month)s: %(left)s left.") % {
@@ -192,3 +226,22 @@ def consent_status_text(engagement: Engagement, on: date, balance: calc.Balance 
     return _("Waiting for the client's answer about extra hours (asked %(day)s).") % {
         "day": date_format(timezone.localtime(latest.asked_at), "j F")
     }
+
+
+MAX_STATUSES = 10
+
+
+def consent_statuses(person: Person, on: date, *, organisation_id: int) -> list[tuple[Engagement, str]]:
+    """Where assistants log time across clients (the time sheet): each engagement in reach whose client was asked
+    about the month of `on`, with what the client decided, newest question first, at most MAX_STATUSES."""
+    asked = (
+        consents_for(person)
+        .filter(month=calc.month_start(on), engagement__client__organisation_id=organisation_id)
+        .order_by("-asked_at")
+        .values_list("engagement_id", flat=True)
+    )
+    ids = list(dict.fromkeys(asked[: MAX_STATUSES * 2]))[:MAX_STATUSES]  # two thresholds a month at most
+    if not ids:
+        return []
+    engagements = Engagement.objects.select_related("client").in_bulk(ids)
+    return [(engagements[pk], consent_status_text(engagements[pk], on)) for pk in ids if pk in engagements]

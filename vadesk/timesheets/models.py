@@ -165,6 +165,7 @@ class OverageConsent(models.Model):
         PENDING = "pending", _("Waiting for the client")
         STOP = "stop", _("Stop at the limit")
         ALLOW = "allow", _("Extra hours allowed")
+        BUNDLE = "bundle", _("A new bundle ordered")
 
     engagement = models.ForeignKey(Engagement, on_delete=models.CASCADE, related_name="consents")
     month = models.DateField(help_text="First day of the calendar month the answer holds for")
@@ -177,6 +178,9 @@ class OverageConsent(models.Model):
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
     answered_at = models.DateTimeField(null=True, blank=True)
+    lapse_told_at = models.DateTimeField(
+        null=True, blank=True, help_text="When the team was told that the question lapsed without an answer"
+    )
 
     class Meta:
         verbose_name = _("consent to extra hours")

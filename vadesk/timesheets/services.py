@@ -343,6 +343,10 @@ def _check_allowance(entry: TimeEntry) -> None:
 
 
 def _consent_refusal(decision: Decision, limit: int, needed: int) -> str:
+    if decision.consent.answer == OverageConsent.Answer.BUNDLE:
+        return _(
+            "The client ordered a new bundle this month: %(left)s left here, this entry needs %(needed)s. Log it on the new bundle once the owner confirms it."
+        ) % {"left": format_minutes(limit), "needed": format_minutes(needed)}
     if decision.consent.answer == OverageConsent.Answer.STOP:
         return _(
             "The client asked to stop at the limit this month: %(left)s left, this entry needs %(needed)s. Make it non-billable or ask the client."

@@ -15,7 +15,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils.translation import gettext as _
 
 from vadesk.accounts.access import reach_of
-from vadesk.accounts.models import Organisation, Person
+from vadesk.accounts.models import Membership, Organisation, Person
 from vadesk.clients.models import Client
 from vadesk.engagements.balance import month_end, month_start
 from vadesk.engagements.models import Engagement
@@ -106,6 +106,23 @@ def who(person: Person, names: str) -> str:
     if names == WorkLogPolicy.Names.FIRST:
         return person.first_name
     return person.full_name or person.first_name
+
+
+class ClientNames:
+    """How a client's users read people's names, on every portal page: their own users by name, everyone of the
+    team as the organisation's work-log policy says (full, first name only, or "your team"), as the work log does.
+    """
+
+    def __init__(self, client: Client) -> None:
+        self.names = work_log_policy_of(client.organisation_id).names
+        self.client_users = set(
+            Membership.objects.filter(client=client, role=Membership.Role.CLIENT).values_list("person_id", flat=True)
+        )
+
+    def __call__(self, person: Person | None) -> str:
+        if person is None:
+            return _("Your team")
+        return person.full_name if person.pk in self.client_users else who(person, self.names)
 
 
 def _rate(engagement: Engagement) -> Decimal | None:

@@ -13,6 +13,7 @@ from vadesk.invoicing.services.common import LINE_FIELDS, client_billing_of, org
 from vadesk.invoicing.services.drafts import (
     BILLING_FIELDS,
     client_billing_save,
+    invoice_bundle_draft,
     invoice_discard,
     invoice_draft_create,
     invoice_line_delete,
@@ -40,6 +41,7 @@ __all__ = [
     "client_billing_of",
     "client_billing_save",
     "credit_note_create",
+    "invoice_bundle_draft",
     "invoice_discard",
     "invoice_draft_create",
     "invoice_finalise",

@@ -10,10 +10,12 @@ from django.db import transaction
 from django.utils import translation
 from django.utils.translation import gettext as _
 
+from vadesk.accounts.access import reach_of
 from vadesk.accounts.models import Organisation, Person
 from vadesk.clients.models import Client
 from vadesk.engagements.balance import month_end, month_start
-from vadesk.invoicing.drafting import Proposal, propose
+from vadesk.engagements.models import Engagement
+from vadesk.invoicing.drafting import Proposal, bundle_line, propose
 from vadesk.invoicing.models import (
     ClientBilling,
     Invoice,
@@ -52,17 +54,7 @@ def invoice_draft_create(
         raise PermissionDenied(_("You do not work for this client."))
     billing = client_billing_of(client)
     with transaction.atomic():
-        invoice = Invoice.objects.create(
-            organisation_id=client.organisation_id,
-            seller=seller,
-            client=client,
-            period_start=period_start,
-            period_end=period_end,
-            language=client.preferred_language,
-            buyer_reference=billing.buyer_reference,
-            created_by=by,
-            hours_specification=billing.grouping == ClientBilling.Grouping.SUMMARY,
-        )
+        invoice = _draft(client, seller, billing, period_start, period_end, by=by)
         if from_work:
             with translation.override(client.preferred_language):  # line texts in the client's language
                 proposals = propose(client, period_start, period_end, grouping=billing.grouping)
@@ -75,6 +67,45 @@ def invoice_draft_create(
                     % {"client": client.name}
                 )
             _lines_create(invoice, proposals)
+    return invoice
+
+
+def _draft(
+    client: Client, seller: SellerProfile, billing: ClientBilling, start: date, end: date, *, by: Person
+) -> Invoice:
+    return Invoice.objects.create(
+        organisation_id=client.organisation_id,
+        seller=seller,
+        client=client,
+        period_start=start,
+        period_end=end,
+        language=client.preferred_language,
+        buyer_reference=billing.buyer_reference,
+        created_by=by,
+        hours_specification=billing.grouping == ClientBilling.Grouping.SUMMARY,
+    )
+
+
+def invoice_bundle_draft(*, by: Person, engagement: Engagement) -> Invoice:
+    """The draft invoice of a new bundle the client's own user ordered (`engagement_bundle_order`): its price in
+    one line, for an owner to check and finalise once they confirm the bundle. The monthly run does not bill the
+    bundle again: its line is on this draft."""
+    client = engagement.client
+    if client.pk not in reach_of(by).portal_clients:
+        raise PermissionDenied(_("Only the client's own users can order a new bundle."))
+    if engagement.kind != Engagement.Kind.BUNDLE or engagement.status != Engagement.Status.DRAFT:
+        raise ValidationError(_("Only a bundle waiting for the owner's confirmation is invoiced this way."))
+    with transaction.atomic():
+        invoice = _draft(
+            client,
+            seller_profile_of(client.organisation),
+            client_billing_of(client),
+            engagement.starts_on,
+            engagement.starts_on,
+            by=by,
+        )
+        with translation.override(client.preferred_language):
+            _lines_create(invoice, [bundle_line(engagement)])
     return invoice
 
 

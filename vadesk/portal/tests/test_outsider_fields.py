@@ -5,7 +5,8 @@ every GET operation of the API as the client's user.
 One practice holds each kind of internal thing with a marker of its own: internal comments, dossier facts,
 follow-ups, internal time notes, an absence's note, the hourly and excess rates (the organisation does not show
 rates), another client of the same organisation and one of another organisation, and the name of an assistant
-(the organisation shows "your team", no names). None may reach the client; a positive control shows each channel
+(the organisation shows "your team", no names), also as the owner who finalised an invoice issued in the client's
+name. None may reach the client; a positive control shows each channel
 carries the client's own work.
 """
 
@@ -25,6 +26,8 @@ from vadesk.api.tests.test_privacy_api import get_paths
 from vadesk.clients.models import Client
 from vadesk.conftest import INTERNAL_MARKERS, login
 from vadesk.engagements.models import Engagement
+from vadesk.invoicing.tests.conftest import seller  # noqa: F401  (the organisation's own seller profile)
+from vadesk.invoicing.tests.test_behalf import _final, behalf  # noqa: F401  (acme issues invoices in its name)
 from vadesk.portal.tests.test_privacy_portal import portal_pages, sent_report
 from vadesk.reports.models import MonthlyReport
 from vadesk.tasks.services import comment_add, task_create, task_transition
@@ -46,6 +49,7 @@ MARKERS = {
     "other_organisation_client": "Geheim GmbH",
     "hidden_first_name": "Quirina",
     "hidden_surname": "Verborgenheit",
+    "hidden_owner_name": "Ottilie Onzichtbaar",
     "hourly_rate": "87,65",
     "hourly_rate_dot": "87.65",
     "excess_rate": "71,30",
@@ -63,10 +67,13 @@ def pdf_text(content: bytes) -> str:
 
 
 @pytest.fixture
-def practice(org, acme, owner, assistant, task, bundle, internal_notes, other_client, acme_user):
+def practice(org, acme, owner, assistant, task, bundle, internal_notes, other_client, acme_user, behalf):
     """acme's month with every kind of internal thing next to what the client should read."""
     assistant.full_name = "Quirina Verborgenheit"
     assistant.save(update_fields=["full_name"])
+    owner.full_name = MARKERS["hidden_owner_name"]
+    owner.save(update_fields=["full_name"])
+    _final(behalf, owner, assistant, "Weiterbildung Müller GmbH")  # finalised by the owner, in acme's name
     work_log_policy_set(by=owner, organisation=org, names=WorkLogPolicy.Names.TEAM, show_rates=False)
     today = timezone.localdate()
     hourly = Engagement.objects.create(
@@ -145,6 +152,8 @@ def test_every_portal_page_and_export_shows_nothing_internal_field_by_field(clie
         ["Uw team", "Plan board meeting", "Agenda", "Bestuursagenda vergeleken"]
     ] * 2
     assert "Plan board meeting" in pdf_text(client.get(pages["portal:report_pdf"]).content)
+    issued = client.get(reverse("invoicing:portal_list")).content.decode()
+    assert "Weiterbildung Müller GmbH" in issued and "Uw team ·" in issued  # who finalised it, as names are shown
 
 
 def _walk(value, path=""):

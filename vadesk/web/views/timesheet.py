@@ -16,6 +16,7 @@ from vadesk.engagements.scoping import engagements_for
 from vadesk.lib.formfields import changed_values
 from vadesk.lib.pages import apply_validation_error, back, report_refusal
 from vadesk.lib.params import param_date, param_id
+from vadesk.timesheets.consent import consent_statuses
 from vadesk.timesheets.models import TimeEntry
 from vadesk.timesheets.scoping import time_entry_for
 from vadesk.timesheets.services import (
@@ -152,6 +153,12 @@ def timesheet(request):
             "person": person,
             "staff": staff,
             "iso_week": monday.isocalendar()[1],
+            # What clients answered about extra hours this month, beside the form that logs time for them.
+            "consents": consent_statuses(
+                request.user, timezone.localdate(), organisation_id=request.membership.organisation_id
+            )
+            if person == request.user
+            else [],
         },
     )
 
