@@ -10,10 +10,16 @@ Runs on a fresh SQLite file in bench/out/comms/ (gitignored), DEBUG off.
 3. Seeds --contacts contacts on a daily digest due now, each client with questions waiting, work
    done, phone messages and a bundle, and times `digests_build_due()` building all of them.
 4. Delivery: queues --deliveries messages (text + HTML, ~3 KB) and times `outbox_run`, what one delivery job
-   does, against an SMTP server on loopback in a process of its own (aiosmtpd, counting what it receives):
-   before, a new SMTP connection per message; after, one connection per batch (the job's session).
+   does, against an SMTP server on loopback in a process of its own (aiosmtpd, counting what it receives), in
+   --rounds rounds: messages/s (wall clock), CPU per message in the worker (`time.process_time()`) and the
+   messages per CPU-second that gives, the throughput of one worker with a core of its own, and the load
+   average. --pipelining makes the server offer PIPELINING (RFC 2920); --profile prints where the worker's
+   time goes (cProfile, the last round).
 
-    .venv/bin/python bench/comms.py --only delivery [--deliveries 2000]
+    .venv/bin/python bench/comms.py --only delivery [--deliveries 1000] [--rounds 3] [--pipelining] [--profile]
+
+With DATABASE_URL naming a PostgreSQL database whose name starts with "bench" it runs there (emptied of
+outbox rows first), otherwise on a fresh SQLite file.
 """
 
 from __future__ import annotations
@@ -44,7 +50,8 @@ def configure() -> None:
     OUT.mkdir(parents=True)
     os.environ["DJANGO_SETTINGS_MODULE"] = "config.settings"
     os.environ["VADESK_DATA_DIR"] = str(OUT)
-    os.environ.pop("DATABASE_URL", None)
+    if not os.environ.get("DATABASE_URL", "").rstrip("/").rsplit("/", 1)[-1].startswith("bench"):
+        os.environ.pop("DATABASE_URL", None)  # only a database of its own: the benchmark deletes rows
     os.environ.setdefault("VADESK_DEBUG", "false")
     os.environ.setdefault("VADESK_SECRET_KEY", "bench-only-not-a-secret")
     os.environ.setdefault("VADESK_LOG_LEVEL", "ERROR")
@@ -293,7 +300,8 @@ def bench_digests(contacts: int) -> None:
 
 
 # A loopback SMTP server in a process of its own (so it does not share the benchmark's interpreter), that
-# accepts everything and prints how many messages it received when it is stopped.
+# accepts everything and prints how many messages it received when it is stopped; with "pipelining" it offers
+# PIPELINING (aiosmtpd reads its commands line by line, so it answers pipelined ones in order).
 SMTP_SINK = """
 import signal, sys, threading
 from aiosmtpd.controller import Controller
@@ -302,6 +310,10 @@ class Count:
     async def handle_DATA(self, server, session, envelope):
         Count.received += 1
         return "250 OK"
+    if sys.argv[2:] == ["pipelining"]:
+        async def handle_EHLO(self, server, session, envelope, hostname, responses):
+            session.host_name = hostname
+            return [responses[0], "250-PIPELINING", *responses[1:]]
 controller = Controller(Count(), hostname="127.0.0.1", port=int(sys.argv[1]))
 controller.start()
 print("ready", flush=True)
@@ -313,28 +325,22 @@ print(Count.received, flush=True)
 """
 
 
-def smtp_sink() -> tuple[subprocess.Popen, int]:
+def smtp_sink(*, pipelining: bool = False) -> tuple[subprocess.Popen, int]:
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
         port = probe.getsockname()[1]
-    server = subprocess.Popen([sys.executable, "-c", SMTP_SINK, str(port)], stdout=subprocess.PIPE, text=True)
+    args = [sys.executable, "-c", SMTP_SINK, str(port), *(["pipelining"] if pipelining else [])]
+    server = subprocess.Popen(args, stdout=subprocess.PIPE, text=True)
     assert server.stdout is not None and server.stdout.readline().strip() == "ready"
     return server, port
 
 
-class OneConnectionPerMessage:
-    """The adapter as it was before batches: `deliver` without a session opens and closes a connection."""
+def bench_delivery(count: int, *, rounds: int, pipelining: bool, profile: bool) -> None:
+    import cProfile
+    import pstats
 
-    def __init__(self, adapter) -> None:
-        self.adapter = adapter
-
-    def deliver(self, envelope, handover):
-        return self.adapter.deliver(envelope, handover)
-
-
-def bench_delivery(count: int) -> None:
     from django.conf import settings
-    from django.db import transaction
+    from django.db import connection, transaction
 
     from vadesk.accounts.models import Organisation
     from vadesk.comms.channels import SmtpAdapter
@@ -344,14 +350,12 @@ def bench_delivery(count: int) -> None:
     org = Organisation.objects.create(name="Bench delivery")
     text = "Beste klant,\n\n" + "Uw verzoek is in behandeling; we laten het u weten zodra het klaar is.\n" * 30
     html = "<p>" + text.replace("\n", "<br>") + "</p>"
-    server, port = smtp_sink()
+    server, port = smtp_sink(pipelining=pipelining)
     settings.SMTP_HOST, settings.SMTP_PORT = "127.0.0.1", port
-    results = {}
+    print(f"delivery on {connection.vendor}, the server {'offers' if pipelining else 'does not offer'} PIPELINING")
+    profiler = cProfile.Profile()
     try:
-        for label, adapter in (
-            ("before (a connection per message)", OneConnectionPerMessage(SmtpAdapter())),
-            ("after (one connection per batch)", SmtpAdapter()),
-        ):
+        for round_ in range(1, rounds + 1):
             OutboxMessage.objects.all().delete()
             with transaction.atomic():
                 for n in range(count):
@@ -363,36 +367,50 @@ def bench_delivery(count: int) -> None:
                         body_text=text,
                         body_html=html,
                     )
+            traced = profile and round_ == rounds
             started, cpu = time.perf_counter(), time.process_time()
-            counts = outbox_run(adapters={"email": adapter})
+            if traced:
+                profiler.enable()
+            counts = outbox_run(adapters={"email": SmtpAdapter()})
+            if traced:
+                profiler.disable()
             seconds, cpu = time.perf_counter() - started, time.process_time() - cpu
             assert counts.get("sent") == count, counts
-            results[label] = count / seconds
             print(
-                f"delivery {label}: {count} messages in {seconds:.1f} s = {count / seconds:.0f} messages/s "
-                f"({cpu:.1f} CPU-seconds in the worker; load average {os.getloadavg()[0]:.1f})"
+                f"delivery round {round_}{' (profiled)' if traced else ''}: {count} messages in {seconds:.2f} s = "
+                f"{count / seconds:.0f} messages/s; {1000 * cpu / count:.2f} ms CPU a message in the worker = "
+                f"{count / cpu:.0f} messages per CPU-second; load average {os.getloadavg()[0]:.2f}"
             )
     finally:
         server.send_signal(signal.SIGTERM)
         received, _ = server.communicate(timeout=60)
-    print(f"delivery: the server received {received.strip()} messages for {2 * count} queued (each once)")
+    print(f"delivery: the server received {received.strip()} messages for {rounds * count} queued (each once)")
+    if profile:
+        stats = pstats.Stats(profiler)
+        stats.sort_stats("cumulative").print_stats(30)
+        stats.sort_stats("tottime").print_stats(15)
 
 
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--messages", type=int, default=10_000)
     parser.add_argument("--contacts", type=int, default=1_000)
-    parser.add_argument("--deliveries", type=int, default=2_000)
+    parser.add_argument("--deliveries", type=int, default=1_000)
+    parser.add_argument("--rounds", type=int, default=3, help="delivery rounds (default 3)")
+    parser.add_argument("--pipelining", action="store_true", help="the loopback server offers PIPELINING")
+    parser.add_argument("--profile", action="store_true", help="cProfile the last delivery round")
     parser.add_argument("--only", choices=["inbound", "digests", "delivery"])
     args = parser.parse_args()
     configure()
-    print(f"python {platform.python_version()}, {os.cpu_count()} cores, SQLite")
+    from django.db import connection
+
+    print(f"python {platform.python_version()}, {os.cpu_count()} cores, {connection.vendor}")
     if args.only in (None, "inbound"):
         bench_inbound(args.messages)
     if args.only in (None, "digests"):
         bench_digests(args.contacts)
     if args.only in (None, "delivery"):
-        bench_delivery(args.deliveries)
+        bench_delivery(args.deliveries, rounds=args.rounds, pipelining=args.pipelining, profile=args.profile)
 
 
 if __name__ == "__main__":

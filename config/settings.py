@@ -293,7 +293,15 @@ LOGGING = {
         "console": {"class": "logging.StreamHandler", "formatter": LOG_FORMAT, "filters": ["request_id"]},
     },
     "root": {"handlers": ["console"], "level": LOG_LEVEL},
-    "loggers": {"vadesk.requests": {"level": "INFO" if REQUEST_LOG else "WARNING"}},
+    "loggers": {
+        "vadesk.requests": {"level": "INFO" if REQUEST_LOG else "WARNING"},
+        # Django's own console handler on "django" printed each line a second time, unformatted, beside the
+        # root's (with debug on: every job's start and end under `vadesk run`); mail_admins has no ADMINS here.
+        "django": {"handlers": [], "level": "INFO"},
+        # A job's start and end (INFO): a line per job only with `-v 2` (vadesk.jobs.worker.job_logs_at). Set here
+        # too because `vadesk run` configures logging again when its development server loads config.wsgi.
+        "django.tasks": {"level": "WARNING"},
+    },
 }
 
 # Health and metrics: /healthz is open; /readyz and /metrics answer only a bearer token or an allowed address.

@@ -3,8 +3,9 @@
 The guarantee, precisely:
 1. A message exists iff the change that caused it committed (`outbox_enqueue` refuses to run
    outside a transaction, so it always shares the caller's).
-2. A row is claimed by one worker at a time (a conditional UPDATE; on PostgreSQL candidates are
-   picked with SELECT … FOR UPDATE SKIP LOCKED), so two workers never send it concurrently.
+2. A row is claimed by one worker at a time (a conditional UPDATE of a batch; on PostgreSQL candidates are
+   picked with SELECT … FOR UPDATE SKIP LOCKED), so two workers never send it concurrently; and only the
+   worker whose handover finds the row still its own sends it (recovery may have taken back an old claim).
 3. Each attempt records how far it got. `claimed` → the provider cannot have accepted it yet;
    `handed_over` → committed right before the irreversible step (SMTP end-of-data, the HTTP request).
 4. A worker that dies leaves its row in "sending". After the lease, a recovering worker puts a
@@ -125,50 +126,40 @@ def worker_name() -> str:
 
 
 def _due(now: datetime) -> QuerySet[OutboxMessage]:
-    return (
-        OutboxMessage.objects.filter(state=State.PENDING, not_before__lte=now)
-        .order_by("not_before", "id")
-        .prefetch_related("attachments")
-    )
+    return OutboxMessage.objects.filter(state=State.PENDING, not_before__lte=now).order_by("not_before", "id")
 
 
-def _claim_row(row: OutboxMessage, *, worker: str, now: datetime) -> bool:
-    """The conditional UPDATE is the claim: of two workers racing for a row, one updates it, the other 0 rows.
-
-    Conditional on the attempts read too: a row read ahead that another worker tried meanwhile (and put back,
-    to wait out its back-off) is not taken with what this worker read of it.
-    """
-    claim = dict(state=State.SENDING, phase=Phase.CLAIMED, claimed_at=now, claimed_by=worker)
-    unchanged = OutboxMessage.objects.filter(pk=row.pk, state=State.PENDING, attempts=row.attempts)
-    if not unchanged.update(**claim, attempts=F("attempts") + 1):
-        return False
-    for name, value in claim.items():
-        setattr(row, name, value)
-    row.attempts += 1
-    return True
-
+# A delivery run claims this many due messages in one UPDATE. Each waits in its claim until its turn (about
+# 10 ms a message); a claim older than the lease is taken back by recovery, and then this worker's handover
+# finds the row no longer its own and does not send it (`ClaimLost`), so no size can cause a double send.
+BATCH = 20
 
 # PostgreSQL: the claim and the outcome *sent* are one round trip each (a multi-statement query, which
 # PostgreSQL runs as one transaction), and their commits do not wait for the disk flush (5 ms each here, on
-# top of the handover's, which must wait: 30 messages/s a worker). That is safe: the handover's own commit
-# flushes the claim before anything irreversible, and a claim lost in a database crash is a message still
-# pending; a *sent* lost in one leaves the row handed over, which recovery flags *uncertain*, never sends
-# again. A killed worker loses neither: only the database server's own crash can.
+# top of the handover's, which must wait). That is safe: the handover's own commit flushes the claim before
+# anything irreversible, and a claim lost in a database crash is a message still pending; a *sent* lost in one
+# leaves the row handed over, which recovery flags *uncertain*, never sends again. A killed worker loses
+# neither: only the database server's own crash can.
+_TABLE = OutboxMessage._meta.db_table
 _CLAIM_SQL = f"""
 SET LOCAL synchronous_commit TO off;
-UPDATE {OutboxMessage._meta.db_table}
+UPDATE {_TABLE}
 SET state = %(sending)s, phase = %(claimed)s, claimed_at = %(now)s, claimed_by = %(worker)s, attempts = attempts + 1
-WHERE id = (
-    SELECT id FROM {OutboxMessage._meta.db_table} WHERE state = %(pending)s AND not_before <= %(now)s
-    ORDER BY not_before, id LIMIT 1 FOR UPDATE SKIP LOCKED
+WHERE id IN (
+    SELECT id FROM {_TABLE} WHERE state = %(pending)s AND not_before <= %(now)s
+    ORDER BY not_before, id LIMIT %(size)s FOR UPDATE SKIP LOCKED
 )
 RETURNING id
 """
 _SENT_SQL = f"""
-SET LOCAL synchronous_commit TO off;
-UPDATE {OutboxMessage._meta.db_table}
-SET state = %(sent)s, phase = %(none)s, sent_at = %(now)s, provider_id = %(provider_id)s, last_error = ''
-WHERE id = %(id)s AND claimed_by = %(worker)s AND state = %(sending)s
+UPDATE {_TABLE}
+SET state = %(sent)s, phase = %(none)s, sent_at = %(sent_at_{{n}})s, provider_id = %(provider_id_{{n}})s, last_error = ''
+WHERE id = %(id_{{n}})s AND claimed_by = %(worker)s AND state = %(sending)s
+"""
+_HANDOVER_SQL = f"""
+UPDATE {_TABLE} SET phase = %(handed_over)s
+WHERE id = %(id)s AND claimed_by = %(worker)s AND state = %(sending)s AND phase = %(claimed)s
+RETURNING id
 """
 
 
@@ -176,47 +167,58 @@ def _one_round_trip() -> bool:
     return connection.vendor == "postgresql" and not connection.in_atomic_block
 
 
-def _claim_postgresql(*, worker: str, now: datetime) -> OutboxMessage | None:
-    params: dict[str, Any] = dict(
-        sending=State.SENDING, claimed=Phase.CLAIMED, pending=State.PENDING, now=now, worker=worker
-    )
-    with connection.cursor() as cursor:
-        cursor.execute(_CLAIM_SQL, params)
-        results: Any = cursor.cursor  # psycopg's: one result per statement, the SET's first
-        results.nextset()
-        claimed = results.fetchone()
-    if claimed is None:
-        return None
-    return OutboxMessage.objects.prefetch_related("attachments").get(pk=claimed[0])
+def _last_result(cursor: Any) -> Any:
+    results: Any = cursor.cursor  # psycopg's: one result per statement
+    while results.nextset():
+        pass
+    return results.fetchall()
 
 
-def outbox_claim(
-    *, worker: str, now: datetime | None = None, candidates: list[OutboxMessage] | None = None
-) -> OutboxMessage | None:
-    """Take the next due message for this worker, or None when nothing is due.
+def outbox_claim(*, worker: str, now: datetime | None = None, size: int = 1) -> list[OutboxMessage]:
+    """Take up to `size` due messages for this worker, oldest first, in one UPDATE; [] when nothing is due.
 
-    `candidates` is the caller's read-ahead of due rows (SQLite): refilled here with one query per 50 messages
-    instead of one per message; each row is still claimed on its own, right before it is sent.
+    PostgreSQL picks them with SKIP LOCKED, so workers claiming at once take different rows; SQLite's
+    transactions are IMMEDIATE (config/settings.py), so the read and the conditional UPDATE hold the write
+    lock together and a second worker reads only after the first committed its claim.
     """
     now = now or timezone.now()
     if _one_round_trip():
-        return _claim_postgresql(worker=worker, now=now)
-    if connection.features.has_select_for_update_skip_locked:
+        params: dict[str, Any] = dict(
+            sending=State.SENDING, claimed=Phase.CLAIMED, pending=State.PENDING, now=now, worker=worker, size=size
+        )
+        with connection.cursor() as cursor:
+            cursor.execute(_CLAIM_SQL, params)
+            ids = [row[0] for row in _last_result(cursor)]
+    else:
         with transaction.atomic():
-            row = _due(now).select_for_update(skip_locked=True, of=("self",)).first()
-            if row is None or not _claim_row(row, worker=worker, now=now):
-                return None
-        return row
-    if candidates is None:
-        candidates = []
-    for _round in range(2):
-        if not candidates:
-            candidates.extend(_due(now)[:50])
-        while candidates:
-            row = candidates.pop(0)
-            if _claim_row(row, worker=worker, now=now):
-                return row
-    return None
+            due = _due(now).values_list("pk", flat=True)
+            if connection.features.has_select_for_update_skip_locked:
+                due = due.select_for_update(skip_locked=True)
+            ids = list(due[:size])
+            OutboxMessage.objects.filter(pk__in=ids, state=State.PENDING).update(
+                state=State.SENDING,
+                phase=Phase.CLAIMED,
+                claimed_at=now,
+                claimed_by=worker,
+                attempts=F("attempts") + 1,
+            )
+    if not ids:
+        return []
+    return list(_claimed(ids))
+
+
+def _claimed(ids: list[int]) -> QuerySet[OutboxMessage]:
+    return OutboxMessage.objects.filter(pk__in=ids).order_by("not_before", "id").prefetch_related("attachments")
+
+
+def outbox_release(*, messages: list[OutboxMessage], worker: str) -> int:
+    """Give back claimed messages this run did not get to (the relay went away, the limit was reached): due
+    again at once, their attempt not counted. Only rows still claimed by this worker and not handed over."""
+    if not messages:
+        return 0
+    return OutboxMessage.objects.filter(
+        pk__in=[m.pk for m in messages], claimed_by=worker, state=State.SENDING, phase=Phase.CLAIMED
+    ).update(state=State.PENDING, phase=Phase.NONE, claimed_by="", attempts=F("attempts") - 1)
 
 
 def envelope_of(message: OutboxMessage) -> Envelope:
@@ -246,17 +248,85 @@ def backoff(attempts: int, config: conf.OutboxConfig) -> timedelta:
     return timedelta(seconds=min(config.backoff_cap, config.backoff_base * 2 ** max(0, attempts - 1)))
 
 
+class ClaimLost(Exception):
+    """The row is no longer this worker's (recovery took back a claim older than the lease): do not send it."""
+
+
+class Ledger:
+    """The outcomes *sent* a run has not written yet, written in the transaction of the next handover.
+
+    That commit must reach the disk before the next end-of-data anyway; carrying the previous message's *sent*
+    saves a commit (and a round trip) per message. A worker killed in between leaves that one message handed
+    over, which recovery flags *uncertain*, as a kill between the server's 250 and the write always did.
+    """
+
+    def __init__(self, worker: str) -> None:
+        self.worker = worker
+        self.sent: list[tuple[int, str, datetime]] = []  # (id, provider id, when)
+
+    def handover(self, message: OutboxMessage) -> None:
+        """Record the handover of `message` (durably, before its end-of-data) with the sent marks before it."""
+        if _one_round_trip():
+            params: dict[str, Any] = dict(
+                handed_over=Phase.HANDED_OVER, claimed=Phase.CLAIMED, id=message.pk, **self._sent_params()
+            )
+            statements = [_SENT_SQL.format(n=n) for n in range(len(self.sent))] + [_HANDOVER_SQL]
+            with connection.cursor() as cursor:
+                cursor.execute(";".join(statements), params)
+                mine = bool(_last_result(cursor))
+        else:
+            with transaction.atomic():
+                self._write()
+                mine = bool(_mine(message.pk, self.worker).filter(phase=Phase.CLAIMED).update(phase=Phase.HANDED_OVER))
+        self.sent.clear()
+        if not mine:
+            raise ClaimLost(message.pk)
+
+    def write(self) -> None:
+        """Write the sent marks still held (the end of a batch); on PostgreSQL without waiting for the disk."""
+        if not self.sent:
+            return
+        if _one_round_trip():
+            statements = ["SET LOCAL synchronous_commit TO off"] + [
+                _SENT_SQL.format(n=n) for n in range(len(self.sent))
+            ]
+            with connection.cursor() as cursor:
+                cursor.execute(";".join(statements), self._sent_params())
+        else:
+            with transaction.atomic():
+                self._write()
+        self.sent.clear()
+
+    def _sent_params(self) -> dict[str, Any]:
+        params: dict[str, Any] = dict(sent=State.SENT, none=Phase.NONE, sending=State.SENDING, worker=self.worker)
+        for n, (pk, provider_id, at) in enumerate(self.sent):
+            params.update({f"id_{n}": pk, f"provider_id_{n}": provider_id, f"sent_at_{n}": at})
+        return params
+
+    def _write(self) -> None:
+        for pk, provider_id, at in self.sent:
+            _mine(pk, self.worker).update(
+                state=State.SENT, phase=Phase.NONE, sent_at=at, provider_id=provider_id, last_error=""
+            )
+
+
+def _mine(pk: int, worker: str) -> QuerySet[OutboxMessage]:
+    return OutboxMessage.objects.filter(pk=pk, claimed_by=worker, state=State.SENDING)
+
+
 def outbox_deliver(
-    *, message: OutboxMessage, worker: str, adapters: dict[str, Adapter], config: conf.OutboxConfig | None = None
+    *, message: OutboxMessage, ledger: Ledger, adapters: dict[str, Adapter], config: conf.OutboxConfig | None = None
 ) -> str:
-    """Deliver one claimed message and record the outcome; returns the new state."""
+    """Deliver one claimed message; its outcome *sent* goes into the ledger, any other is written at once.
+
+    Returns the new state ("lost" when the claim was no longer this worker's: nothing sent, nothing written).
+    """
     config = config or conf.outbox_config()
-    mine = OutboxMessage.objects.filter(pk=message.pk, claimed_by=worker, state=State.SENDING)
     handed_over = False
 
     def handover() -> None:
         nonlocal handed_over
-        mine.update(phase=Phase.HANDED_OVER)  # autocommit: on disk before the irreversible step
+        ledger.handover(message)  # committed: on disk before the irreversible step
         handed_over = True
 
     adapter = adapters.get(message.channel)
@@ -264,25 +334,18 @@ def outbox_deliver(
         if adapter is None:
             raise DeliveryError(f"no adapter configured for {message.channel}", permanent=True)
         provider_id = adapter.deliver(envelope_of(message), handover)
+    except ClaimLost:
+        return "lost"
     except DeliveryError as error:
-        return _failed(mine, message, str(error), permanent=error.permanent, config=config)
+        return _failed(_mine(message.pk, ledger.worker), message, str(error), permanent=error.permanent, config=config)
     except Exception as error:
+        mine, reason = _mine(message.pk, ledger.worker), f"{type(error).__name__}: {error}"
         if handed_over:
             # The connection broke after the end-of-data dot: the provider may have the message.
-            return _uncertain(mine, f"{type(error).__name__}: {error}", config=config)
-        return _failed(mine, message, f"{type(error).__name__}: {error}", permanent=False, config=config)
-    _sent(mine, message, worker=worker, provider_id=provider_id)
+            return _uncertain(mine, reason, config=config)
+        return _failed(mine, message, reason, permanent=False, config=config)
+    ledger.sent.append((message.pk, provider_id, timezone.now()))
     return State.SENT
-
-
-def _sent(mine: QuerySet[OutboxMessage], message: OutboxMessage, *, worker: str, provider_id: str) -> None:
-    now = timezone.now()
-    if not _one_round_trip():
-        mine.update(state=State.SENT, phase=Phase.NONE, sent_at=now, provider_id=provider_id, last_error="")
-        return
-    params: dict[str, Any] = dict(sent=State.SENT, none=Phase.NONE, sending=State.SENDING, now=now, worker=worker)
-    with connection.cursor() as cursor:
-        cursor.execute(_SENT_SQL, {**params, "provider_id": provider_id, "id": message.pk})
 
 
 def _failed(mine, message: OutboxMessage, error: str, *, permanent: bool, config: conf.OutboxConfig) -> str:
@@ -371,27 +434,33 @@ def outbox_run(*, adapters: dict[str, Adapter], worker: str | None = None, limit
     """Recover, then deliver everything due (up to `limit`). Returns a count per resulting state.
 
     The whole run is one session per adapter that has one (SMTP: one connection for the batch, not one per
-    message). Rows are still claimed one at a time, right before each is sent, so no row waits in a claim
-    long enough for its lease to run out. A relay that cannot be reached ends the run: the message that
-    found it so waits out its back-off, the others stay due for the next run.
+    message). Messages are claimed BATCH at a time in one UPDATE; each is handed over on its own, right before
+    its end-of-data, and its *sent* is written with the next one's handover. A relay that cannot be reached ends
+    the run: the message that found it so waits out its back-off, the rest of the batch is released at once.
     """
     worker = worker or worker_name()
     config = conf.outbox_config()
     counts: dict[str, int] = {"recovered": outbox_recover(config=config)}
+    ledger = Ledger(worker)
     done = 0
     with ExitStack() as sessions:
         for adapter in adapters.values():
             session = getattr(adapter, "session", None)
             if session is not None:
                 sessions.enter_context(session())
-        candidates: list[OutboxMessage] = []
         while limit is None or done < limit:
-            message = outbox_claim(worker=worker, candidates=candidates)
-            if message is None:
+            batch = outbox_claim(worker=worker, size=BATCH if limit is None else min(BATCH, limit - done))
+            if not batch:
                 break
-            state = outbox_deliver(message=message, worker=worker, adapters=adapters, config=config)
-            counts[state] = counts.get(state, 0) + 1
-            done += 1
-            if getattr(adapters.get(message.channel), "unavailable", False):
-                break
+            try:
+                while batch:
+                    message = batch.pop(0)
+                    state = outbox_deliver(message=message, ledger=ledger, adapters=adapters, config=config)
+                    counts[state] = counts.get(state, 0) + 1
+                    done += 1
+                    if getattr(adapters.get(message.channel), "unavailable", False):
+                        return counts
+            finally:
+                ledger.write()
+                outbox_release(messages=batch, worker=worker)
     return counts

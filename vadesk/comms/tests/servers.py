@@ -32,6 +32,11 @@ class Mailbox:
         self.refuse: dict[str, str] = {}  # recipient → the answer to its RCPT ("550 …", "451 …")
         self.hang_up_at: set[str] = set()  # recipients at whose RCPT the server drops the connection
         self.sessions: set[int] = set()  # one per connection: how many connections the client opened
+        self.pipelining = False  # offer PIPELINING (RFC 2920); aiosmtpd answers pipelined commands in order
+
+    async def handle_EHLO(self, server, session, envelope, hostname, responses):
+        session.host_name = hostname  # what aiosmtpd does without this hook
+        return [responses[0], "250-PIPELINING", *responses[1:]] if self.pipelining else responses
 
     async def handle_RCPT(self, server, session, envelope, address, rcpt_options):
         self.sessions.add(id(session))

@@ -121,9 +121,9 @@ def test_after_the_last_attempt_a_message_fails(org, smtp_server, monkeypatch):
 
 def test_a_claimed_message_cannot_be_claimed_again(org):
     enqueue(org)
-    first = outbox_claim(worker="a")
-    assert first is not None and first.state == "sending" and first.claimed_by == "a"
-    assert outbox_claim(worker="b") is None
+    [first] = outbox_claim(worker="a", size=5)
+    assert first.state == "sending" and first.claimed_by == "a" and first.attempts == 1
+    assert outbox_claim(worker="b", size=5) == []
 
 
 def test_a_message_held_for_quiet_hours_waits(org, smtp_server):

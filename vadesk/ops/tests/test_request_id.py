@@ -83,6 +83,26 @@ def test_the_setting_switches_the_whole_process_to_json_lines():
     assert (line["level"], line["logger"], line["message"], line["request_id"]) == ("ERROR", "vadesk.x", "boom 1", "-")
 
 
+@pytest.mark.parametrize("debug", ["true", "false"])
+def test_a_line_of_djangos_own_loggers_is_written_once_in_the_projects_format(debug):
+    """Django's default console handler on "django" wrote each line a second time, unformatted (with debug on:
+    every job's start and end under `vadesk run`). The setup runs twice, as `vadesk run` does (config.wsgi)."""
+    env = {
+        **os.environ,
+        "VADESK_LOG_FORMAT": "json",
+        "VADESK_DEBUG": debug,
+        "DJANGO_SETTINGS_MODULE": "config.settings",
+    }
+    env.pop("DATABASE_URL", None)
+    code = (
+        "import django, logging; django.setup(); django.setup(); log = logging.getLogger('django.tasks');"
+        "log.info('a job started'); log.error('Task id=1 path=x state=FAILED')"
+    )
+    done = subprocess.run([sys.executable, "-c", code], cwd=ROOT, env=env, capture_output=True, text=True, check=True)
+    lines = (done.stdout + done.stderr).strip().splitlines()
+    assert [json.loads(line)["message"] for line in lines] == ["Task id=1 path=x state=FAILED"]
+
+
 def test_a_bad_log_format_stops_the_start_with_the_variables_name():
     env = {**os.environ, "VADESK_LOG_FORMAT": "xml", "DJANGO_SETTINGS_MODULE": "config.settings"}
     done = subprocess.run(
