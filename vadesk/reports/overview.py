@@ -114,22 +114,25 @@ def overview(
     )
     # django-stubs cannot see with_amount_due's annotations (amount_due), as in invoicing/views.py.
     due = invoices.with_amount_due().filter(amount_due__gt=0)  # type: ignore[misc]
+    # Counted in one pass each: open and overdue tasks together, overdue invoices with their sum.
+    task_counts = tasks.aggregate(open=Count("pk"), overdue=Count("pk", filter=Q(due_at__lt=now)))
+    due_totals = due.aggregate(count=Count("pk"), total=Sum("amount_due"))
     outbox = outbox_of(person, organisation.pk).aggregate(
         waiting=Count("pk", filter=Q(state=OutboxMessage.State.PENDING, not_before__lte=now)),
         failed=Count("pk", filter=Q(state__in=[OutboxMessage.State.FAILED, OutboxMessage.State.UNCERTAIN])),
     )
     monday = today - timedelta(days=today.weekday())
     return Overview(
-        open_tasks=tasks.count(),
-        overdue_count=overdue.count(),
+        open_tasks=task_counts["open"],
+        overdue_count=task_counts["overdue"],
         overdue=list(overdue.select_related("client").prefetch_related("assignees").order_by("due_at", "id")[:SHOWN]),
         running_low=low,
         excess=excess,
         unbilled=unbilled,
         unbilled_count=unbilled_count,
         invoices_overdue=list(due.select_related("client").order_by("due_date", "id")[:SHOWN]),
-        invoices_overdue_count=due.count(),
-        invoices_overdue_amount=due.aggregate(total=Sum("amount_due"))["total"] or Decimal("0.00"),
+        invoices_overdue_count=due_totals["count"],
+        invoices_overdue_amount=due_totals["total"] or Decimal("0.00"),
         outbox_waiting=outbox["waiting"],
         outbox_failed=outbox["failed"],
         sync_failures=list(

@@ -11,12 +11,14 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
-from vadesk.accounts.models import ApiToken
+from vadesk.accounts.models import ApiToken, Membership, Person
 from vadesk.accounts.services import api_token_create
 from vadesk.clients.models import Assignment, Client
 from vadesk.engagements.models import Engagement
+from vadesk.invoicing.models import Invoice
+from vadesk.invoicing.services import invoice_draft_create
 from vadesk.invoicing.views import CLIENTS_SHOWN
-from vadesk.tasks.models import Task
+from vadesk.tasks.models import Comment, Task
 from vadesk.timesheets.models import TimeEntry
 from vadesk.timesheets.usage import usage_rebuild
 from vadesk.web.views.clients import CLIENTS_PER_PAGE
@@ -144,6 +146,67 @@ def test_every_page_costs_the_same_queries_on_a_small_and_a_larger_practice(prac
     large = measure(people, first)
 
     assert {page: q for page, (q, _size) in large.items()} == {page: q for page, (q, _size) in small.items()}
+
+
+def other_pages(client: Client, task: Task, draft: Invoice) -> list[tuple[str, str, bool]]:
+    """The rest of the issue's table (and issue 9's pages): each page as the person who opens it."""
+    return [
+        ("owner", reverse("client_detail", args=[client.pk]), False),
+        ("owner", reverse("board"), False),
+        ("owner", reverse("board") + "?scope=all&due=overdue&priority=4", False),
+        ("owner", reverse("board") + f"?scope=all&client={client.pk}", False),
+        ("assistant", reverse("task_detail", args=[task.pk]), False),
+        ("owner", reverse("team:calendar"), False),
+        ("owner", reverse("invoicing:detail", args=[draft.pk]), False),
+        ("owner", reverse("invoicing:bank"), False),
+        ("assistant", reverse("agenda_week", args=[client.pk]), False),
+        ("assistant", reverse("comms:hub"), False),
+        ("assistant", reverse("comms:people", args=[client.pk]), False),
+        ("owner", reverse("comms:triage"), False),
+        ("owner", reverse("dashboard"), False),
+        ("owner", reverse("search") + "?q=Client+0001", False),
+        ("owner", reverse("search") + "?q=zzqx", False),
+        ("assistant", reverse("search") + "?q=Task", False),
+        ("owner", "/api/v1/tasks", True),
+        ("assistant", "/api/v1/time-entries?person=me", True),
+        ("client", reverse("portal:home"), False),
+        ("client", reverse("portal:hours"), False),
+        ("client", reverse("portal:task", args=[task.pk]), False),
+        ("client", reverse("invoicing:portal_list"), False),
+        ("client", reverse("agenda_portal"), False),
+    ]
+
+
+def test_the_other_pages_cost_the_same_queries_on_a_small_and_a_larger_practice(practice, people, org, owner):
+    first = practice(clients=3, per_client=20, busy_day=DAY_DETAIL + 1)
+    task = Task.objects.filter(client=first).order_by("pk").first()
+    Comment.objects.create(task=task, author=owner, body="Called back.", visibility="client")
+    month = timezone.localdate().replace(day=1)
+    draft = invoice_draft_create(
+        by=owner, client=first, period_start=(month - timedelta(days=1)).replace(day=1), period_end=month
+    )
+    user = Person.objects.create_user("portal@first.example", "pw-not-used", full_name="First's user")
+    Membership.objects.create(person=user, organisation=org, role=Membership.Role.CLIENT, client=first)
+    portal = Browser()
+    portal.force_login(user)
+    people = {**people, "client": (portal, {})}
+
+    def counted() -> dict:
+        counts = {}
+        for who, path, api in other_pages(first, task, draft):
+            browser, headers = people[who]
+            browser.get(path, headers=headers if api else {})
+            with CaptureQueriesContext(connection) as captured:
+                response = browser.get(path, headers=headers if api else {})
+            assert response.status_code == 200, (who, path)
+            counts[(who, path)] = len(captured)
+        return counts
+
+    small = counted()
+    practice(clients=CLIENTS_PER_PAGE + 10, per_client=60, busy_day=5 * DAY_DETAIL)
+    assert Task.objects.count() > 10 * Task.objects.filter(client=first).count()
+
+    assert counted() == small
 
 
 def test_the_pages_that_list_are_bounded_by_what_they_show(practice, people):
