@@ -32,9 +32,11 @@ from datetime import date, datetime, time, timedelta
 from decimal import Decimal
 from zoneinfo import ZoneInfo
 
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Count, Q, Sum
+from django.utils.translation import gettext as _
 
+from vadesk.accounts.access import reach_of
 from vadesk.accounts.models import Membership, Organisation, Person
 from vadesk.agenda.models import Occurrence
 from vadesk.clients.models import Assignment
@@ -177,6 +179,13 @@ def _capacities_and_targets(
                 out[(membership.person_id, monday)] = membership.weekly_capacity_hours
     targets = {pk: p.target_utilisation for pk, p in profiles.items()}
     return out, targets
+
+
+def utilisation_for(*, by: Person, organisation: Organisation, today: date) -> Utilisation:
+    """The figures for an owner of the organisation; anyone else is refused (they hold colleagues' hours)."""
+    if organisation.pk not in reach_of(by).owner_of:
+        raise PermissionDenied(_("Only an owner of the organisation can do this."))
+    return utilisation(organisation, today=today)
 
 
 def utilisation(organisation: Organisation, *, today: date) -> Utilisation:
