@@ -13,11 +13,12 @@ from vadesk.agenda.parties import client_party
 from vadesk.clients.models import Assignment, Client
 from vadesk.conftest import make_person
 from vadesk.engagements.models import Engagement
+from vadesk.reports.overview import overview
 from vadesk.tasks.models import RecurringTask, Task
 from vadesk.team.models import Absence
 from vadesk.team.services import absence_request, profile_update, work_pattern_set
 from vadesk.team.utilisation import retainer_week_hours, utilisation
-from vadesk.timesheets.services import time_entry_log
+from vadesk.timesheets.services import time_entry_log, timer_start
 
 ZONE = ZoneInfo("Europe/Amsterdam")
 TODAY = date(2026, 11, 18)  # a Wednesday of ISO week 47
@@ -80,8 +81,6 @@ def test_billable_and_non_billable_hours_are_apart_and_only_billable_counts_as_u
 
 
 def test_a_running_timer_is_not_logged_yet(org, belgian, bundle):
-    from vadesk.timesheets.services import timer_start
-
     timer_start(by=belgian, engagement=bundle)
     assert _week(utilisation(org, today=TODAY), belgian, date(2026, 11, 16)).billable_minutes == 0
 
@@ -254,3 +253,13 @@ def test_the_figures_cost_the_same_queries_for_two_or_twelve_people(org, owner, 
         figures = utilisation(org, today=TODAY)
     assert len(figures.people) == size + 1  # and the owner
     assert figures.team.weeks[-2].billable_minutes == 30 * size
+
+
+def test_the_dashboards_team_card_reads_the_same_capacity(org, owner, belgian):
+    _away(org, owner, belgian, date(2026, 11, 19), date(2026, 11, 19))  # Thursday of this week
+    Membership.objects.filter(person=owner).update(weekly_capacity_hours=Decimal("12"))
+    card = {load.person: load.capacity_hours for load in overview(owner, org).team}
+    figures = utilisation(org, today=TODAY)
+
+    assert card[belgian] == _week(figures, belgian, date(2026, 11, 16)).capacity == 22
+    assert card[owner] == _week(figures, owner, date(2026, 11, 16)).capacity == 12
