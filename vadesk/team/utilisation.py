@@ -30,6 +30,8 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 from decimal import Decimal
+from fractions import Fraction
+from functools import lru_cache
 from zoneinfo import ZoneInfo
 
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -243,13 +245,21 @@ def _teams(organisation: Organisation, staff: set[int]) -> dict[int, list[int]]:
 
 def retainer_week_hours(monthly_hours: Decimal, starts_on: date, ends_on: date | None, monday: date) -> Decimal:
     """A retainer's hours in the week from `monday`: each day of it within the engagement's dates carries
-    1/(days in its month) of the monthly hours."""
-    hours = ZERO
+    1/(days in its month) of the monthly hours (exact: the share is a fraction, so 31 h over July's days is 7 h a
+    week)."""
+    share = Fraction(monthly_hours) * _week_share(starts_on, ends_on, monday)
+    return Decimal(share.numerator) / Decimal(share.denominator)
+
+
+@lru_cache(maxsize=4096)
+def _week_share(starts_on: date, ends_on: date | None, monday: date) -> Fraction:
+    """The part of a month's hours the week holds; the same for every engagement with these dates."""
+    share = Fraction(0)
     for n in range(7):
         day = monday + timedelta(days=n)
         if day >= starts_on and (ends_on is None or day <= ends_on):
-            hours += monthly_hours / calendar_module.monthrange(day.year, day.month)[1]
-    return hours
+            share += Fraction(1, calendar_module.monthrange(day.year, day.month)[1])
+    return share
 
 
 def _retainers(
@@ -335,10 +345,13 @@ def _recurring(
     figures: dict[tuple[int, date], Week],
 ) -> None:
     templates = list(
-        RecurringTask.objects.filter(
-            client__organisation=organisation, client__archived_at__isnull=True, active=True
-        ).prefetch_related("assignees")
+        RecurringTask.objects.filter(client__organisation=organisation, client__archived_at__isnull=True, active=True)
     )
+    # The named assignees in one query of the link table (a prefetch builds a queryset per template).
+    assignees: dict[int, list[int]] = defaultdict(list)
+    links = RecurringTask.assignees.through.objects.filter(recurringtask__in=templates, person_id__in=staff)
+    for template_id, person_id in links.values_list("recurringtask_id", "person_id"):
+        assignees[template_id].append(person_id)
     estimates = recurring_estimates(t.pk for t in templates)
     start, end = _window(mondays, zone)
     for template in templates:
@@ -349,7 +362,7 @@ def _recurring(
             rule = parse_rrule(template.rrule, template.first_due_at.astimezone(zone))
         except ValidationError:
             continue  # a rule that no longer parses makes no tasks, so it plans nothing
-        named = [p.pk for p in template.assignees.all() if p.pk in staff]
+        named = assignees[template.pk]
         local_start, local_end = start.replace(tzinfo=None), end.replace(tzinfo=None)
         for due in rule.between(local_start, local_end, inc=True):
             monday = due.date() - timedelta(days=due.weekday())
