@@ -11,6 +11,7 @@ import calendar as calendar_module
 from datetime import date
 from decimal import Decimal
 from typing import Annotated, Any
+from zoneinfo import ZoneInfo
 
 from django.http import Http404, HttpRequest
 from django.utils import timezone
@@ -26,6 +27,7 @@ from vadesk.tasks.routing import staff_team
 from vadesk.team import candidates, scoping, services
 from vadesk.team.capacity import capacity
 from vadesk.team.models import Absence, HolidayCountry, LanguageLevel, Profile, WorkPattern
+from vadesk.team.utilisation import Row, Week, utilisation_for
 
 router = Router(tags=["team"])
 
@@ -373,4 +375,86 @@ def _candidate_out(row: Any) -> CandidateOut:
         excluded=row.excluded,
         interest_answer=row.interest_answer,
         interest_note=row.interest_note,
+    )
+
+
+# Utilisation (issue 14.9)
+
+
+def _hours(value: Decimal) -> Decimal:
+    return value.quantize(Decimal("0.01"))
+
+
+class UtilisationWeekOut(Schema):
+    week: str = Field(description="ISO week: 2026-W47")
+    monday: date
+    forecast: bool = Field(description="A week from next week on: compare planned with capacity")
+    capacity: Money | None = Field(description="Work pattern − approved absences − public holidays; null: not known")
+    planned: Money = Field(description="retainers + appointments + recurring, in hours")
+    retainers: Money
+    appointments: Money
+    recurring: Money
+    billable: Money = Field(description="Billable hours logged")
+    non_billable: Money
+    utilisation: int | None = Field(description="Billable hours as a percentage of capacity")
+    planned_percent: int | None
+
+
+class UtilisationRowOut(Schema):
+    person: PersonRef | None = Field(description="null for the whole team")
+    target_utilisation: int
+    weeks: list[UtilisationWeekOut] = Field(description="The past 8 weeks up to this one, then the 8 ahead")
+
+
+class NotPlacedOut(Schema):
+    monday: date
+    hours: Money = Field(description="Retainer hours for which nobody on the client's team has room that week")
+
+
+class UtilisationOut(Schema):
+    this_week: date
+    people: list[UtilisationRowOut]
+    team: UtilisationRowOut
+    not_placed: list[NotPlacedOut]
+
+
+def _week_out(week: Week, forecast: bool) -> UtilisationWeekOut:
+    iso = week.monday.isocalendar()
+    return UtilisationWeekOut(
+        week=f"{iso.year}-W{iso.week:02d}",
+        monday=week.monday,
+        forecast=forecast,
+        capacity=None if week.capacity is None else _hours(week.capacity),
+        planned=week.planned,
+        retainers=_hours(week.retainers),
+        appointments=_hours(week.appointments),
+        recurring=_hours(week.recurring),
+        billable=week.billable,
+        non_billable=week.non_billable,
+        utilisation=week.utilisation,
+        planned_percent=week.planned_percent,
+    )
+
+
+def _row_out(row: Row) -> UtilisationRowOut:
+    return UtilisationRowOut(
+        person=PersonRef(id=row.person.pk, full_name=row.person.full_name) if row.person else None,
+        target_utilisation=row.target,
+        weeks=[_week_out(w, False) for w in row.weeks] + [_week_out(w, True) for w in row.forecast],
+    )
+
+
+@router.get("/organisations/{organisation_id}/team/utilisation", response=UtilisationOut)
+def team_utilisation(request: HttpRequest, organisation_id: Id):
+    """Owners only: per staff member and week, capacity, planned and logged hours, utilisation against the target,
+    and the 8-week forecast; as the *Utilisation and capacity* page (an assistant: 403)."""
+    person = person_of(request)
+    organisation = _organisation(person, organisation_id)
+    today = timezone.localdate(timezone=ZoneInfo(organisation.time_zone))
+    figures = utilisation_for(by=person, organisation=organisation, today=today)
+    return UtilisationOut(
+        this_week=figures.this_week,
+        people=[_row_out(row) for row in figures.people],
+        team=_row_out(figures.team),
+        not_placed=[NotPlacedOut(monday=m, hours=h) for m, h in sorted(figures.not_placed.items())],
     )

@@ -43,9 +43,9 @@ from vadesk.invoicing.models import Invoice
 from vadesk.invoicing.scoping import invoices_for
 from vadesk.tasks.models import Task
 from vadesk.tasks.scoping import tasks_for
-from vadesk.team.capacity import week_capacity
-from vadesk.team.models import Absence, CoverageWarning, Profile
+from vadesk.team.models import CoverageWarning
 from vadesk.team.scoping import coverage_warnings_for
+from vadesk.team.utilisation import capacities
 from vadesk.timesheets.balances import balances_of, terms_of
 from vadesk.timesheets.models import EngagementPeriodUsage, EngagementWeekUsage
 
@@ -288,35 +288,10 @@ def _team(organisation: Organisation, clients, now: datetime, monday: date) -> l
 
 
 def week_capacities(organisation: Organisation, memberships: list[Membership], monday: date) -> dict[int, Decimal]:
-    """Hours available in the week per person, for the whole team in two queries (team.capacity, batched).
-
-    1. A person with a work pattern: pattern − approved absences − public holidays, day by day.
-    2. Without one: the membership's weekly capacity, when set.
-    """
-    sunday = monday + timedelta(days=6)
-    people = [m.person_id for m in memberships]
-    profiles = {
-        p.person_id: p
-        for p in Profile.objects.filter(organisation=organisation, person__in=people).prefetch_related("patterns")
-    }
-    absences: dict[int, list[Absence]] = defaultdict(list)
-    for absence in Absence.objects.filter(
-        organisation=organisation, person__in=people, status=Absence.Status.APPROVED
-    ).overlapping(monday, sunday):
-        absences[absence.person_id].append(absence)
-    out: dict[int, Decimal] = {}
-    for membership in memberships:
-        profile = profiles.get(membership.person_id)
-        patterns = sorted(profile.patterns.all(), key=lambda p: p.valid_from, reverse=True) if profile else []
-        if not patterns:
-            if membership.weekly_capacity_hours is not None:
-                out[membership.person_id] = membership.weekly_capacity_hours
-            continue
-        country = profile.holiday_country if profile else organisation.country
-        subdivision = profile.holiday_subdivision if profile else ""
-        total = week_capacity(patterns, absences[membership.person_id], country, subdivision, monday)
-        out[membership.person_id] = total
-    return out
+    """Hours available in the week per person, for the whole team in three queries: the rule of the utilisation
+    page (`vadesk.team.utilisation.capacities`: work pattern − approved absences − public holidays, else the
+    membership's weekly capacity), so the team card and that page cannot disagree."""
+    return {person_id: hours for (person_id, _week), hours in capacities(organisation, memberships, [monday]).items()}
 
 
 def hours_per_week(clients, monday: date, weeks: int = WEEKS) -> list[tuple[date, int]]:

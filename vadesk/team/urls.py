@@ -6,6 +6,8 @@ app_name = "team"
 
 urlpatterns = [
     path("calendar/", views.team_calendar, name="calendar"),
+    path("utilisation/", views.utilisation, name="utilisation"),
+    path("utilisation.csv", views.utilisation_export, name="utilisation_csv"),
     path("absences/", views.absences, name="absences"),
     path("absences/<int:pk>/decide/", views.absence_decide, name="absence_decide"),
     path("absences/<int:pk>/cancel/", views.absence_cancel, name="absence_cancel"),

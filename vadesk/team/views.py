@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import calendar as calendar_module
 from datetime import timedelta
+from zoneinfo import ZoneInfo
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -15,6 +17,7 @@ from django.views.decorators.http import require_POST
 from vadesk.accounts.decorators import owner_required, staff_required
 from vadesk.accounts.models import Membership, Person
 from vadesk.clients.scoping import client_for
+from vadesk.lib.downloads import content_disposition
 from vadesk.lib.pages import apply_validation_error, report_refusal
 from vadesk.lib.params import param_month
 from vadesk.team import candidates, handover, scoping, services
@@ -30,6 +33,9 @@ from vadesk.team.forms import (
     pairs_text,
 )
 from vadesk.team.models import WEEKDAY_KEYS, Absence, Interest, WorkPattern
+from vadesk.team.utilisation import Row, utilisation_for
+from vadesk.team.utilisation_chart import Words, utilisation_chart_svg
+from vadesk.team.utilisation_csv import utilisation_csv
 
 
 def _staff(organisation) -> list[Person]:
@@ -346,3 +352,47 @@ def interest(request, client_pk: int):
                 messages.success(request, _("Thank you, your answer is saved."))
                 return redirect("team:calendar")
     return render(request, "team/interest.html", {"asked": asked, "form": form})
+
+
+def _chart_words() -> Words:
+    return Words(
+        capacity=_("capacity"),
+        billable=_("billable"),
+        non_billable=_("non-billable"),
+        planned=_("planned"),
+        target=_("target"),
+        week=_("week %(week)s"),
+    )
+
+
+def _charted(row: Row, words: Words) -> dict:
+    return {"row": row, "chart": utilisation_chart_svg(row.weeks, row.forecast, target=row.target, words=words)}
+
+
+@owner_required
+def utilisation(request):
+    """Owners: per person and for the team, capacity, planned, logged and utilisation; the 8-week forecast."""
+    organisation = request.membership.organisation
+    today = timezone.localdate(timezone=ZoneInfo(organisation.time_zone))
+    figures = utilisation_for(by=request.user, organisation=organisation, today=today)
+    words = _chart_words()
+    return render(
+        request,
+        "team/utilisation.html",
+        {
+            "figures": figures,
+            "team": _charted(figures.team, words),
+            "people": [_charted(row, words) for row in figures.people],
+            "not_placed": sorted(figures.not_placed.items()),
+        },
+    )
+
+
+@owner_required
+def utilisation_export(request):
+    organisation = request.membership.organisation
+    today = timezone.localdate(timezone=ZoneInfo(organisation.time_zone))
+    figures = utilisation_for(by=request.user, organisation=organisation, today=today)
+    response = HttpResponse(utilisation_csv(figures), content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = content_disposition(f"{_('utilisation')}-{today:%Y-%m-%d}.csv")
+    return response

@@ -88,7 +88,15 @@ LISTS = {
         None,
     ),
 }
-TEAM_OPERATIONS = set(OPERATIONS) | set(LISTS)
+# For the organisation's owners only: 404 outside its staff, 403 for an assistant (tested below).
+OWNERS_ONLY = {
+    "GET /api/v1/organisations/{organisation_id}/team/utilisation": lambda w: (
+        "get",
+        f"/organisations/{w.org_id}/team/utilisation",
+        None,
+    ),
+}
+TEAM_OPERATIONS = set(OPERATIONS) | set(LISTS) | set(OWNERS_ONLY)
 TRACKED = [Absence, Profile, WorkPattern, Assignment, ClientNeeds]
 
 
@@ -123,12 +131,21 @@ def test_it_answers_404_and_changes_nothing_for_whoever_is_out_of_reach(
 
 
 @pytest.mark.parametrize("who", ["outsider", "globex_user", "acme_user"])
-@pytest.mark.parametrize("operation", sorted(LISTS))
+@pytest.mark.parametrize("operation", sorted(LISTS | OWNERS_ONLY))
 def test_the_organisations_lists_are_404_outside_its_staff(
     operation, who, request, world, api_as, outsider, globex_user, acme_user
 ):
-    method, path, body = LISTS[operation](world)
+    method, path, body = (LISTS | OWNERS_ONLY)[operation](world)
     assert send(api_as(request.getfixturevalue(who)), method, path, body).status_code == 404
+
+
+@pytest.mark.parametrize("operation", sorted(OWNERS_ONLY))
+def test_owners_only_operations_refuse_an_assistant_and_answer_the_owner(
+    operation, request, world, api_as, owner, assistant
+):
+    method, path, body = OWNERS_ONLY[operation](world)
+    assert send(api_as(assistant), method, path, body).status_code == 403
+    assert send(api_as(owner), method, path, body).status_code == 200
 
 
 def test_a_colleague_sees_their_own_and_that_the_assistant_is_away_never_why(world, api_as, colleague):
@@ -259,3 +276,17 @@ def test_the_calendar_of_a_month_lists_every_staff_member(world, api_as, owner, 
     month = date.today().strftime("%Y-%m")
     body = api_as(owner).get(f"/organisations/{world.org_id}/team/calendar", {"month": month}).json()
     assert body["month"] == month and {r["person"]["id"] for r in body["people"]} >= {owner.pk, assistant.pk}
+
+
+def test_utilisation_lists_every_staff_member_and_the_team_over_sixteen_weeks(world, api_as, owner, assistant):
+    body = api_as(owner).get(f"/organisations/{world.org_id}/team/utilisation").json()
+
+    assert [row["person"]["id"] for row in body["people"]] == sorted(
+        [owner.pk, assistant.pk], key=lambda pk: {owner.pk: "Olga Owner", assistant.pk: "Anna Assistent"}[pk]
+    )
+    assert body["team"]["person"] is None
+    weeks = body["people"][0]["weeks"]
+    assert [w["forecast"] for w in weeks] == [False] * 8 + [True] * 8
+    assert weeks[7]["monday"] == body["this_week"]
+    assert weeks[0]["capacity"] is None and weeks[0]["billable"] == "0.00"  # no work pattern: capacity unknown
+    assert body["people"][0]["target_utilisation"] == 80

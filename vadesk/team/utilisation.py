@@ -1,0 +1,410 @@
+"""Utilisation and capacity for owners (issue 14.9): per staff member and ISO week, what they can do, what is
+planned for them, what they logged, and how that compares with their target.
+
+- **Capacity**: work pattern − approved absences − public holidays (`vadesk.team.capacity.week_capacity`, the
+  one rule); without a work pattern, the membership's weekly capacity when it is set (no absences known then).
+- **Planned**, three parts:
+  1. *retainers*: each active monthly retainer's hours spread evenly over the days of its month (a week of a
+     31-day month gets 7/31), within its dates, then **evenly over the members of the client's team who have
+     capacity that week** (someone away all week carries none of it; when nobody has room the hours are
+     *not placed* and shown as such for the whole team);
+  2. *appointments* the person holds in the agenda (booked by them, not cancelled, not all-day), by their
+     length, in the week of their start in the organisation's zone;
+  3. *recurring tasks*: each occurrence in the week times its estimate, the average time logged on the tasks it
+     made so far (none logged yet: no estimate), for its named assignees evenly, otherwise for the first member
+     of the client's team in the order of cover who has capacity that week, as routing would send it.
+  A client's appointments and recurring tasks in a week its retainer runs are part of that allowance and are
+  not added again.
+- **Logged**: the week's time entries, billable and not (a running timer is not counted yet).
+- **Utilisation**: billable hours logged ÷ capacity, against the person's target (default 80 %); the forecast
+  compares planned hours with capacity.
+
+Eleven queries for the organisation, whatever its number of people, clients or weeks.
+"""
+
+from __future__ import annotations
+
+import calendar as calendar_module
+from collections import defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from datetime import date, datetime, time, timedelta
+from decimal import Decimal
+from fractions import Fraction
+from functools import lru_cache
+from zoneinfo import ZoneInfo
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import Count, Q, Sum
+from django.utils.translation import gettext as _
+
+from vadesk.accounts.access import reach_of
+from vadesk.accounts.models import Membership, Organisation, Person
+from vadesk.agenda.models import Occurrence
+from vadesk.clients.models import Assignment
+from vadesk.engagements.models import Engagement
+from vadesk.tasks.models import RecurringTask
+from vadesk.tasks.rrule import parse_rrule
+from vadesk.team.capacity import week_capacity
+from vadesk.team.models import Absence, Profile, WorkPattern
+from vadesk.timesheets.models import TimeEntry
+
+PAST_WEEKS = 8  # up to and including this week
+FORECAST_WEEKS = 8  # from next week on
+DEFAULT_TARGET = 80
+ZERO = Decimal(0)
+CENT = Decimal("0.01")
+
+
+@dataclass
+class Week:
+    """One person's (or the whole team's) figures for the ISO week from `monday`; hours as Decimal."""
+
+    monday: date
+    capacity: Decimal | None = None  # None: neither a work pattern nor a weekly capacity is known
+    retainers: Decimal = ZERO
+    appointments: Decimal = ZERO
+    recurring: Decimal = ZERO
+    billable_minutes: int = 0
+    non_billable_minutes: int = 0
+
+    @property
+    def planned(self) -> Decimal:
+        return (self.retainers + self.appointments + self.recurring).quantize(CENT)
+
+    @property
+    def billable(self) -> Decimal:
+        return (Decimal(self.billable_minutes) / 60).quantize(CENT)
+
+    @property
+    def non_billable(self) -> Decimal:
+        return (Decimal(self.non_billable_minutes) / 60).quantize(CENT)
+
+    @property
+    def utilisation(self) -> int | None:
+        """Billable hours logged as a percentage of capacity."""
+        return _percent(self.billable, self.capacity)
+
+    @property
+    def planned_percent(self) -> int | None:
+        return _percent(self.planned, self.capacity)
+
+    def add(self, other: Week) -> None:
+        if other.capacity is not None:
+            self.capacity = (self.capacity or ZERO) + other.capacity
+        self.retainers += other.retainers
+        self.appointments += other.appointments
+        self.recurring += other.recurring
+        self.billable_minutes += other.billable_minutes
+        self.non_billable_minutes += other.non_billable_minutes
+
+
+def _percent(part: Decimal, whole: Decimal | None) -> int | None:
+    if not whole:
+        return None
+    return int((part * 100 / whole).quantize(Decimal(1)))
+
+
+@dataclass
+class Row:
+    """A staff member (or, with `person` None, the whole team) over the past weeks and the forecast."""
+
+    person: Person | None
+    target: int
+    weeks: list[Week]
+    forecast: list[Week]
+
+    @property
+    def all_weeks(self) -> list[Week]:
+        return self.weeks + self.forecast
+
+
+@dataclass
+class Utilisation:
+    this_week: date
+    people: list[Row]
+    team: Row
+    not_placed: dict[date, Decimal] = field(default_factory=dict)  # retainer hours nobody on the team has room for
+
+
+def mondays_around(today: date) -> tuple[list[date], list[date]]:
+    """The past weeks (ending with this one) and the forecast weeks (from next week on)."""
+    monday = today - timedelta(days=today.weekday())
+    past = [monday - timedelta(weeks=n) for n in range(PAST_WEEKS - 1, -1, -1)]
+    return past, [monday + timedelta(weeks=n) for n in range(1, FORECAST_WEEKS + 1)]
+
+
+def staff_memberships(organisation: Organisation) -> list[Membership]:
+    return list(
+        Membership.objects.filter(
+            organisation=organisation,
+            is_active=True,
+            role__in=[Membership.Role.OWNER, Membership.Role.ASSISTANT],
+        )
+        .select_related("person")
+        .order_by("person__full_name", "person_id")
+    )
+
+
+def capacities(
+    organisation: Organisation, memberships: list[Membership], mondays: list[date]
+) -> dict[tuple[int, date], Decimal]:
+    """Hours available per (person, week) for the whole team in three queries; a person whose capacity is not
+    known (no work pattern, no weekly capacity) has no key. The dashboard's team card reads this too."""
+    capacity, _targets = _capacities_and_targets(organisation, memberships, mondays)
+    return capacity
+
+
+def _capacities_and_targets(
+    organisation: Organisation, memberships: list[Membership], mondays: list[date]
+) -> tuple[dict[tuple[int, date], Decimal], dict[int, int]]:
+    people = [m.person_id for m in memberships]
+    profiles = {p.person_id: p for p in Profile.objects.filter(organisation=organisation, person__in=people)}
+    patterns: dict[int, list[WorkPattern]] = defaultdict(list)
+    for pattern in WorkPattern.objects.filter(profile__in=list(profiles.values())).order_by("-valid_from"):
+        patterns[pattern.profile_id].append(pattern)  # newest first, as week_capacity wants
+    absences: dict[int, list[Absence]] = defaultdict(list)
+    if mondays:
+        approved = Absence.objects.filter(organisation=organisation, person__in=people, status=Absence.Status.APPROVED)
+        for absence in approved.overlapping(min(mondays), max(mondays) + timedelta(days=6)):
+            absences[absence.person_id].append(absence)
+    out: dict[tuple[int, date], Decimal] = {}
+    for membership in memberships:
+        profile = profiles.get(membership.person_id)
+        own = patterns[profile.pk] if profile else []
+        for monday in mondays:
+            if own and profile:
+                out[(membership.person_id, monday)] = week_capacity(
+                    own, absences[membership.person_id], profile.holiday_country, profile.holiday_subdivision, monday
+                )
+            elif membership.weekly_capacity_hours is not None:
+                out[(membership.person_id, monday)] = membership.weekly_capacity_hours
+    targets = {pk: p.target_utilisation for pk, p in profiles.items()}
+    return out, targets
+
+
+def utilisation_for(*, by: Person, organisation: Organisation, today: date) -> Utilisation:
+    """The figures for an owner of the organisation; anyone else is refused (they hold colleagues' hours)."""
+    if organisation.pk not in reach_of(by).owner_of:
+        raise PermissionDenied(_("Only an owner of the organisation can do this."))
+    return utilisation(organisation, today=today)
+
+
+def utilisation(organisation: Organisation, *, today: date) -> Utilisation:
+    """Every staff member's weeks around `today` (the organisation's date), and the team's sums."""
+    past, ahead = mondays_around(today)
+    mondays = past + ahead
+    memberships = staff_memberships(organisation)
+    capacity, targets = _capacities_and_targets(organisation, memberships, mondays)
+    staff = [m.person_id for m in memberships]
+    figures = {(pk, monday): Week(monday, capacity.get((pk, monday))) for pk in staff for monday in mondays}
+
+    teams = _teams(organisation, set(staff))
+    has_room = {key for key, hours in capacity.items() if hours > 0}
+    has_room |= {(pk, monday) for pk in staff for monday in mondays if (pk, monday) not in capacity}
+    retained, not_placed = _retainers(organisation, teams, has_room, mondays, figures)
+    zone = ZoneInfo(organisation.time_zone)
+    _appointments(organisation, staff, mondays, zone, retained, figures)
+    _recurring(organisation, teams, set(staff), has_room, mondays, zone, retained, figures)
+    _logged(organisation, staff, mondays, figures)
+
+    rows = [
+        Row(
+            m.person,
+            targets.get(m.person_id, DEFAULT_TARGET),
+            [figures[(m.person_id, w)] for w in past],
+            [figures[(m.person_id, w)] for w in ahead],
+        )
+        for m in memberships
+    ]
+    return Utilisation(this_week=past[-1], people=rows, team=_sum(rows, past, ahead), not_placed=not_placed)
+
+
+def _sum(rows: list[Row], past: list[date], ahead: list[date]) -> Row:
+    """The team's weeks; its target is the average of its members' targets weighted by their capacity."""
+    weeks = {monday: Week(monday) for monday in past + ahead}
+    for row in rows:
+        for week in row.all_weeks:
+            weeks[week.monday].add(week)
+    weighted = [(r.target, sum((w.capacity or ZERO for w in r.all_weeks), ZERO)) for r in rows]
+    total = sum((c for _t, c in weighted), ZERO)
+    target = int((sum((t * c for t, c in weighted), ZERO) / total).quantize(Decimal(1))) if total else DEFAULT_TARGET
+    return Row(None, target, [weeks[m] for m in past], [weeks[m] for m in ahead])
+
+
+def _teams(organisation: Organisation, staff: set[int]) -> dict[int, list[int]]:
+    """Each active client's team in the order of cover (current staff only)."""
+    teams: dict[int, list[int]] = defaultdict(list)
+    rows = Assignment.objects.filter(
+        client__organisation=organisation, client__archived_at__isnull=True, person_id__in=staff
+    ).in_cover_order()
+    for client_id, person_id in rows.values_list("client_id", "person_id"):
+        teams[client_id].append(person_id)
+    return teams
+
+
+def retainer_week_hours(monthly_hours: Decimal, starts_on: date, ends_on: date | None, monday: date) -> Decimal:
+    """A retainer's hours in the week from `monday`: each day of it within the engagement's dates carries
+    1/(days in its month) of the monthly hours (exact: the share is a fraction, so 31 h over July's days is 7 h a
+    week)."""
+    share = Fraction(monthly_hours) * _week_share(starts_on, ends_on, monday)
+    return Decimal(share.numerator) / Decimal(share.denominator)
+
+
+@lru_cache(maxsize=4096)
+def _week_share(starts_on: date, ends_on: date | None, monday: date) -> Fraction:
+    """The part of a month's hours the week holds; the same for every engagement with these dates."""
+    share = Fraction(0)
+    for n in range(7):
+        day = monday + timedelta(days=n)
+        if day >= starts_on and (ends_on is None or day <= ends_on):
+            share += Fraction(1, calendar_module.monthrange(day.year, day.month)[1])
+    return share
+
+
+def _retainers(
+    organisation: Organisation,
+    teams: dict[int, list[int]],
+    has_room: set[tuple[int, date]],
+    mondays: list[date],
+    figures: dict[tuple[int, date], Week],
+) -> tuple[set[tuple[int, date]], dict[date, Decimal]]:
+    """Spread each retainer over the members with room; returns the (client, week)s a retainer runs in."""
+    retained: set[tuple[int, date]] = set()
+    not_placed: dict[date, Decimal] = defaultdict(Decimal)
+    engagements = Engagement.objects.active().filter(
+        client__organisation=organisation,
+        client__archived_at__isnull=True,
+        kind=Engagement.Kind.RETAINER,
+        monthly_hours__gt=0,
+    )
+    for client_id, hours, starts_on, ends_on in engagements.values_list(
+        "client_id", "monthly_hours", "starts_on", "ends_on"
+    ):
+        for monday in mondays:
+            week_hours = retainer_week_hours(hours or ZERO, starts_on, ends_on, monday)
+            if not week_hours:
+                continue
+            retained.add((client_id, monday))
+            present = [pk for pk in teams.get(client_id, []) if (pk, monday) in has_room]
+            if not present:
+                not_placed[monday] += week_hours
+            for pk in present:
+                figures[(pk, monday)].retainers += week_hours / len(present)
+    return retained, {monday: hours.quantize(CENT) for monday, hours in not_placed.items()}
+
+
+def _week_of(moment: datetime, zone: ZoneInfo) -> date:
+    day = moment.astimezone(zone).date()
+    return day - timedelta(days=day.weekday())
+
+
+def _window(mondays: list[date], zone: ZoneInfo) -> tuple[datetime, datetime]:
+    return (
+        datetime.combine(min(mondays), time.min, zone),
+        datetime.combine(max(mondays) + timedelta(days=7), time.min, zone),
+    )
+
+
+def _appointments(
+    organisation: Organisation,
+    staff: list[int],
+    mondays: list[date],
+    zone: ZoneInfo,
+    retained: set[tuple[int, date]],
+    figures: dict[tuple[int, date], Week],
+) -> None:
+    start, end = _window(mondays, zone)
+    rows = (
+        Occurrence.objects.filter(
+            calendar__party__organisation=organisation,
+            event__booked_by__in=staff,
+            event__deleted=False,
+            start__gte=start,
+            start__lt=end,
+        )
+        .exclude(status="CANCELLED")
+        .exclude(kind=Occurrence.Kind.ALLDAY)
+        .values_list("event__booked_by", "start", "end", "event__calendar__party__client_id", "event__task__client_id")
+    )
+    for person_id, begins, ends, party_client, task_client in rows:
+        monday = _week_of(begins, zone)
+        if (person_id, monday) not in figures or (party_client or task_client, monday) in retained:
+            continue
+        figures[(person_id, monday)].appointments += Decimal((ends - begins).total_seconds()) / 3600
+
+
+def _recurring(
+    organisation: Organisation,
+    teams: dict[int, list[int]],
+    staff: set[int],
+    has_room: set[tuple[int, date]],
+    mondays: list[date],
+    zone: ZoneInfo,
+    retained: set[tuple[int, date]],
+    figures: dict[tuple[int, date], Week],
+) -> None:
+    templates = list(
+        RecurringTask.objects.filter(client__organisation=organisation, client__archived_at__isnull=True, active=True)
+    )
+    # The named assignees in one query of the link table (a prefetch builds a queryset per template).
+    assignees: dict[int, list[int]] = defaultdict(list)
+    links = RecurringTask.assignees.through.objects.filter(recurringtask__in=templates, person_id__in=staff)
+    for template_id, person_id in links.values_list("recurringtask_id", "person_id"):
+        assignees[template_id].append(person_id)
+    estimates = recurring_estimates(t.pk for t in templates)
+    start, end = _window(mondays, zone)
+    for template in templates:
+        estimate = estimates.get(template.pk)
+        if not estimate:
+            continue
+        try:
+            rule = parse_rrule(template.rrule, template.first_due_at.astimezone(zone))
+        except ValidationError:
+            continue  # a rule that no longer parses makes no tasks, so it plans nothing
+        named = assignees[template.pk]
+        local_start, local_end = start.replace(tzinfo=None), end.replace(tzinfo=None)
+        for due in rule.between(local_start, local_end, inc=True):
+            monday = due.date() - timedelta(days=due.weekday())
+            if due >= local_end or (template.client_id, monday) in retained:
+                continue
+            carriers = named or [pk for pk in teams.get(template.client_id, []) if (pk, monday) in has_room][:1]
+            for pk in carriers:
+                figures[(pk, monday)].recurring += estimate / len(carriers)
+
+
+def recurring_estimates(template_ids: Iterable[int]) -> dict[int, Decimal]:
+    """Hours a recurring task takes: the time logged on the tasks it made, per task that has time (one query)."""
+    rows = (
+        TimeEntry.objects.filter(task__recurrence__in=list(template_ids))
+        .values("task__recurrence")
+        .annotate(minutes=Sum("worked_minutes"), tasks=Count("task", distinct=True))
+        .order_by()
+    )
+    return {
+        row["task__recurrence"]: Decimal(row["minutes"]) / 60 / row["tasks"]
+        for row in rows
+        if row["tasks"] and row["minutes"]
+    }
+
+
+def _logged(
+    organisation: Organisation, staff: list[int], mondays: list[date], figures: dict[tuple[int, date], Week]
+) -> None:
+    rows = (
+        TimeEntry.objects.filter(
+            person__in=staff,
+            engagement__client__organisation=organisation,
+            work_date__range=(min(mondays), max(mondays) + timedelta(days=6)),
+        )
+        .exclude(Q(started_at__isnull=False, ended_at__isnull=True))
+        .values_list("person", "work_date", "billable")
+        .annotate(minutes=Sum("worked_minutes"))
+        .order_by()
+    )
+    for person_id, work_date, billable, minutes in rows:
+        week = figures[(person_id, work_date - timedelta(days=work_date.weekday()))]
+        if billable:
+            week.billable_minutes += minutes or 0
+        else:
+            week.non_billable_minutes += minutes or 0
