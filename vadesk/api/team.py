@@ -458,3 +458,99 @@ def team_utilisation(request: HttpRequest, organisation_id: Id):
         team=_row_out(figures.team),
         not_placed=[NotPlacedOut(monday=m, hours=h) for m, h in sorted(figures.not_placed.items())],
     )
+
+
+# Batch matching and the coverage check (owners)
+
+
+def _owned(person: Person, organisation_id: int) -> Organisation:
+    """The organisation when the person is one of its owners; 404 for anyone else (its assistants included)."""
+    if organisation_id not in reach_of(person).owner_of:
+        raise Http404
+    return Organisation.objects.get(pk=organisation_id)
+
+
+class MatchIn(Input):
+    clients: list[Id] = Field(
+        min_length=1, max_length=candidates.MAX_BATCH, description="The new clients to find teams for, at once"
+    )
+
+
+class MatchCandidateOut(Schema):
+    person: PersonRef
+    score: int = Field(description="The sum of the reasons' points")
+    reasons: list[ReasonOut]
+
+
+class MatchOut(Schema):
+    teams: dict[str, list[PersonRef]] = Field(description="Client id → the proposed team (no team is changed)")
+    unassigned: list[ClientRef] = Field(description="Clients no team can be made for under the rules")
+    candidates: dict[str, list[MatchCandidateOut]] = Field(
+        description="Client id → who could join it on their own (language, free hours), best score first"
+    )
+    optimal: bool = Field(description="Proven optimal: the most clients served, then the highest sum of scores")
+
+
+@router.post("/organisations/{organisation_id}/team/match", response=MatchOut)
+def team_match(request: HttpRequest, organisation_id: Id, payload: MatchIn):
+    """Owners only: `vadesk match` on the organisation's own data: the optimal teams for several new clients at
+    once, from profiles, capacity, the clients' needs and the team's answers. A proposal: nothing is saved."""
+    person = person_of(request)
+    organisation = _owned(person, organisation_id)
+    chosen = list(organisation.clients.filter(pk__in=payload.clients).order_by("pk"))
+    if len(chosen) != len(set(payload.clients)):
+        raise Http404  # a client of another organisation is as unknown as one that does not exist
+    result = candidates.match_clients(by=person, clients=chosen, today=timezone.localdate())
+    people = {str(p.pk): p for p in _staff(organisation)}
+    names = {str(c.pk): c for c in chosen}
+
+    def ref(pk: str) -> PersonRef:
+        return PersonRef(id=people[pk].pk, full_name=people[pk].full_name)
+
+    return MatchOut(
+        teams={cid: [ref(pk) for pk in team] for cid, team in result.teams.items()},
+        unassigned=[ClientRef(id=names[cid].pk, name=names[cid].name) for cid in result.unassigned],
+        candidates={
+            cid: [
+                MatchCandidateOut(
+                    person=ref(c.assistant.id),
+                    score=c.score,
+                    reasons=[
+                        ReasonOut(criterion=r.criterion, points=r.points, text=candidates.reason_text(r))
+                        for r in c.reasons
+                    ],
+                )
+                for c in found
+            ]
+            for cid, found in result.candidates.items()
+        },
+        optimal=result.optimal,
+    )
+
+
+class CoverageWarningOut(Schema):
+    client: ClientRef
+    kind: str = Field(description="`nobody`: no member of the team is there; `room`: too little free capacity")
+    start_date: Day
+    end_date: Day
+    needed: Money | None = Field(description="Hours a week the client expects (`room` only)")
+    free: Money | None = Field(description="Hours a week its team has free that week (`room` only)")
+
+
+@router.get("/organisations/{organisation_id}/team/coverage", response=list[CoverageWarningOut])
+def team_coverage(request: HttpRequest, organisation_id: Id):
+    """Owners only: the findings of this morning's coverage check for the coming 14 days."""
+    person = person_of(request)
+    organisation = _owned(person, organisation_id)
+    rows = scoping.coverage_warnings_for(person, organisation.pk)[:500]
+    return [
+        CoverageWarningOut(
+            client=ClientRef(id=w.client.pk, name=w.client.name),
+            kind=w.kind,
+            start_date=w.start_date,
+            end_date=w.end_date,
+            needed=w.needed,
+            free=w.free,
+        )
+        for w in rows
+    ]

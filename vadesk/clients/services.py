@@ -87,6 +87,8 @@ def client_team_set(*, by: Person, client: Client, roles: dict[int, str], order:
     Leads come first whatever their number; people left without a number keep theirs.
     """
     check_owner(by, client.organisation_id)
+    if not roles:  # issue 14: a team without members is refused; the client keeps the team it has
+        raise ValidationError(_("A client's team needs at least one member."))
     staff = set(
         Membership.objects.filter(
             organisation_id=client.organisation_id,

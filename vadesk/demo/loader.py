@@ -69,6 +69,7 @@ from vadesk.tasks.services import (
     task_request,
     task_transition,
 )
+from vadesk.team.demo import team_demo
 from vadesk.timesheets.models import TimeEntry
 from vadesk.timesheets.services import time_entry_log
 
@@ -124,6 +125,7 @@ def demo_load(*, now: datetime | None = None, seed: int = DEMO_SEED) -> DemoSumm
             agenda_demo(organisations, now=loader.now)
             comms_demo_load(organisations=organisations, now=loader.now)
             reports_demo(organisations, now=loader.now)
+            team_demo(organisations, now=loader.now)
         notifications_demo(organisations, now=loader.now)
     return _summary(organisations)
 

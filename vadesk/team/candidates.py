@@ -179,3 +179,74 @@ def reason_text(reason: matching.Reason) -> str:
     else:
         text = reason.criterion
     return f"{points} {text}"
+
+
+MAX_BATCH = 50  # clients in one batch: an agency's intake, far below what the solver handles in time
+
+
+def match_clients(*, by: Person, clients: list[Client], today: date) -> matching.Result:
+    """Batch mode (issue 14 point 7): the optimal teams for several clients at once, from the database.
+
+    Each staff member's free hours a week are their average capacity over the next 4 weeks minus the shares
+    they carry (as on the *Candidates* page); whoever is away most of the first 2 weeks has none. Each
+    client's needs, sector, hours, team size, on-site region and the team's answers to "ask the team" go into
+    the case; `matching.match` then serves the most clients, then the highest sum of scores. A proposal: no
+    team is changed (the owner saves it on the client's *Team* page)."""
+    if not clients:
+        return matching.match([], [])
+    organisation = clients[0].organisation
+    if organisation.pk not in reach_of(by).owner_of or any(c.organisation_id != organisation.pk for c in clients):
+        raise PermissionDenied(_("Only an owner of the organisation can do this."))
+    wanted = {c.pk: needs_of(c) for c in clients}
+    case_clients = [
+        matching.Client(
+            id=str(c.pk),
+            language=c.preferred_language,
+            needs=dict(wanted[c.pk].needs),
+            sector=wanted[c.pk].sector,
+            hours_per_week=_fraction(Decimal(wanted[c.pk].hours_per_week)),
+            team_size=max(1, wanted[c.pk].team_size),
+            region=wanted[c.pk].region,
+            on_site=wanted[c.pk].on_site,
+        )
+        for c in clients
+    ]
+    answers: dict[int, dict[str, str]] = {}
+    for row in Interest.objects.filter(client__in=clients, answer__in=matching.INTEREST_ANSWERS):
+        answers.setdefault(row.person_id, {})[str(row.client_id)] = row.answer
+    batch_sectors = {c.sector for c in case_clients if c.sector}
+    sectors = dict(ClientNeeds.objects.filter(client__organisation=organisation).values_list("client_id", "sector"))
+    profiles = {p.person_id: p for p in Profile.objects.filter(organisation=organisation)}
+    monday = today - timedelta(days=today.weekday())
+    assistants = []
+    for membership in Membership.objects.filter(
+        organisation=organisation, is_active=True, role__in=[Membership.Role.ASSISTANT, Membership.Role.OWNER]
+    ).select_related("person"):
+        person = membership.person
+        profile = profiles.get(person.pk) or Profile(organisation=organisation, person=person)
+        days = capacity.days(organisation, person, monday, monday + timedelta(days=27))
+        working = [d for d in days[:14] if d.pattern and not d.holiday]
+        away_most = bool(working) and len([d for d in working if d.absences]) * 2 > len(working)
+        free = sum((d.capacity for d in days), Decimal(0)) / 4 - committed_per_week(person, organisation.pk)
+        logged: dict[str, Fraction] = {}
+        for sector in batch_sectors:
+            same = [pk for pk, s in sectors.items() if s == sector and pk not in wanted]
+            minutes = TimeEntry.objects.filter(person=person, engagement__client_id__in=same).aggregate(
+                m=Sum("worked_minutes")
+            )["m"]
+            logged[sector] = Fraction(minutes or 0, 60)
+        assistants.append(
+            matching.Assistant(
+                id=str(person.pk),
+                languages=dict(profile.languages),
+                skills=dict(profile.skills),
+                sectors=frozenset(profile.sectors),
+                free_hours_per_week=Fraction(0)
+                if away_most
+                else _fraction(max(free, Decimal(0)).quantize(Decimal("0.01"))),
+                interest=answers.get(person.pk, {}),
+                region=profile.region,
+                sector_hours=logged,
+            )
+        )
+    return matching.match(assistants, case_clients)

@@ -3,8 +3,9 @@ after an absence is approved or cancelled.
 
 1. An approved whole-day absence that has started: for each client of the absent person (on its team, or
    with an open task of theirs), the first present member of its team in the order of cover (the same rule
-   routing uses; the owners when nobody is) becomes its `Cover`. Presence is judged on the first weekday from
-   today on, so an absence that starts on a Saturday is not covered by the owners because the team is off.
+   routing uses; the owners when nobody is) becomes its `Cover`. Presence is judged on the first working day
+   from today on (a weekday, not a public holiday of the organisation's country), so an absence that starts on
+   a Saturday or on Christmas Day is not covered by the owners because the team is off.
 2. Every open task of that client the absent person is assigned to: *cover* adds the cover as co-assignee
    (the absent person stays), *hand over* also takes the absent person off. What was done is kept
    (`CoverChange`, one per cover and task), so a second run finds it and changes nothing.
@@ -30,7 +31,9 @@ from vadesk.clients.models import Client
 from vadesk.tasks.models import Comment, RoutingNote, Task, Transition
 from vadesk.tasks.routing import Rule
 from vadesk.tasks.services import task_assigned
+from vadesk.team.capacity import public_holiday
 from vadesk.team.models import Absence, Cover, CoverChange
+from vadesk.team.presence import HOLIDAY_COUNTRIES
 from vadesk.team.routing import absence_aware_route
 from vadesk.timesheets.models import TimeEntry
 
@@ -42,8 +45,14 @@ def covers_refresh(*, organisation: Organisation, today: date) -> int:
     return covers_end(organisation=organisation, today=today) + covers_start(organisation=organisation, today=today)
 
 
-def first_weekday(day: date) -> date:
-    return day + timedelta(days=max(0, 7 - day.weekday()) if day.weekday() >= 5 else 0)
+def first_working_day(day: date, country: str) -> date:
+    """The first day from `day` on that is a weekday and not a public holiday of the organisation's country (the
+    coverage check's working day): the team is off on the others, so they say nothing about who covers."""
+    for _ in range(14):  # a fortnight always holds a working day
+        if day.weekday() < 5 and not (country in HOLIDAY_COUNTRIES and public_holiday(country, "", day)):
+            break
+        day += timedelta(days=1)
+    return day
 
 
 def _name(person: Person) -> str:
@@ -60,9 +69,9 @@ def covers_start(*, organisation: Organisation, today: date) -> int:
     ).select_related("person")
     changed = 0
     for absence in absences:
-        day = first_weekday(today)
+        day = first_working_day(today, organisation.country)
         if day > absence.end_date:
-            continue  # only a weekend left: nothing arrives that needs a cover
+            continue  # only a weekend or holidays left: nothing arrives that needs a cover
         at = datetime.combine(day, NOON, tzinfo=ZoneInfo(organisation.time_zone))
         for client in clients_of(absence):
             changed += _start_client(absence, client, at)

@@ -29,7 +29,7 @@ from vadesk.comms.models import FollowUp
 from vadesk.engagements.models import Engagement
 from vadesk.tasks.models import Status, Task
 from vadesk.tasks.routing import Rule
-from vadesk.team.cover import clients_of, first_weekday
+from vadesk.team.cover import clients_of, first_working_day
 from vadesk.team.models import Absence, HandoverNote, TeamSettings
 from vadesk.team.routing import absence_aware_route
 from vadesk.timesheets.balances import balances_of
@@ -54,7 +54,9 @@ def handover_notes_draft(*, absence: Absence) -> list[HandoverNote]:
     if not needs_notes(absence):
         return []
     zone = ZoneInfo(absence.organisation.time_zone)
-    first = datetime.combine(first_weekday(absence.start_date), time(12, 0), tzinfo=zone)
+    first = datetime.combine(
+        first_working_day(absence.start_date, absence.organisation.country), time(12, 0), tzinfo=zone
+    )
     have = set(HandoverNote.objects.filter(absence=absence).values_list("client_id", flat=True))
     notes = []
     for client in clients_of(absence):

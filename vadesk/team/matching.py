@@ -250,7 +250,7 @@ def match(
     if solver in ("auto", "search"):
         picked, optimal, nodes = _search(assistants, order, cands, teams, max_nodes)
     if solver == "milp" or (solver == "auto" and not optimal):
-        found = _milp(assistants, order, cands)
+        found = _milp(assistants, order, cands, all_served=len(picked) == len(order))
         if found is not None:
             picked, optimal = found, True
     result_teams = {c.id: [cands[c.id][j].assistant.id for j in picked[c.id]] for c in clients if c.id in picked}
@@ -347,15 +347,21 @@ def _search(
 
 
 def _milp(
-    assistants: Sequence[Assistant], order: list[Client], cands: dict[str, list[Candidate]]
+    assistants: Sequence[Assistant],
+    order: list[Client],
+    cands: dict[str, list[Candidate]],
+    *,
+    all_served: bool = False,
 ) -> dict[str, tuple[int, ...]] | None:
     """The same problem as a 0-1 integer programme (scipy's HiGHS), solved to a gap of zero; None if unsure.
 
     Variables: z[c] (client c served) and y[c, a] (assistant a in c's team). Constraints: sum_a y[c, a] =
     team_size * z[c]; per need, sum of the y of candidates with the skill >= z[c]; per assistant,
     sum_c share[c] * y[c, a] <= free[a], scaled to whole numbers. Solved twice: the most clients served,
-    then, with that many served, the highest score. Integral data and objectives make the answer exact; it
-    is checked again in Fractions, and None (keep the search's answer) when anything is off.
+    then, with that many served, the highest score. When the search has already found teams for every
+    client in `order` (`all_served`: each has a team on its own, so no more can be served), the first solve
+    is skipped. Integral data and objectives make the answer exact; it is checked again in Fractions, and
+    None (keep the search's answer) when anything is off.
     """
     if not order:
         return {}
@@ -398,10 +404,13 @@ def _milp(
     bounds = Bounds(0, 1)
     options = {"mip_rel_gap": 0.0, "time_limit": 30.0}
     served_obj = np.array([-1.0 if j == -1 else 0.0 for _, j in columns])
-    first = milp(served_obj, constraints=constraints, integrality=integrality, bounds=bounds, options=options)
-    if first.status != 0 or first.x is None:
-        return None
-    most = round(-first.fun)
+    if all_served:
+        most = len(order)
+    else:
+        first = milp(served_obj, constraints=constraints, integrality=integrality, bounds=bounds, options=options)
+        if first.status != 0 or first.x is None:
+            return None
+        most = round(-first.fun)
     score_obj = np.array([0.0 if j == -1 else -float(cands[order[ci].id][j].score) for ci, j in columns])
     keep = LinearConstraint(served_obj.reshape(1, -1), -np.inf, -most)
     second = milp(score_obj, constraints=[*constraints, keep], integrality=integrality, bounds=bounds, options=options)

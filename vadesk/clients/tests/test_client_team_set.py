@@ -65,3 +65,13 @@ def test_a_lead_comes_first_whatever_its_number_and_nonsense_numbers_are_refused
     assert [a.person_id for a in acme.assignments.in_cover_order()] == [colleague.pk, assistant.pk]
     with pytest.raises(ValidationError):
         client_team_set(by=owner, client=acme, roles={assistant.pk: "backup"}, order={assistant.pk: 0})
+
+
+def test_a_team_without_members_is_refused_on_the_page_and_through_the_service(client, owner, assistant, acme):
+    before = _team(acme)
+    with pytest.raises(ValidationError, match="at least one member"):
+        client_team_set(by=owner, client=acme, roles={})
+    client.force_login(owner)
+    page = client.post(reverse("client_team", args=[acme.pk]), {}, follow=True).content.decode()
+    assert "at least one member" in page
+    assert _team(acme) == before

@@ -69,6 +69,17 @@ OPERATIONS = {
     ),
     "GET /api/v1/clients/{client_id}/cover": lambda w: ("get", f"/clients/{w.acme_id}/cover", None),
     "GET /api/v1/clients/{client_id}/candidates": lambda w: ("get", f"/clients/{w.acme_id}/candidates", None),
+    # Owners only: an assistant of the organisation (the colleague) gets 404 like an outsider.
+    "POST /api/v1/organisations/{organisation_id}/team/match": lambda w: (
+        "post",
+        f"/organisations/{w.org_id}/team/match",
+        {"clients": [w.acme_id]},
+    ),
+    "GET /api/v1/organisations/{organisation_id}/team/coverage": lambda w: (
+        "get",
+        f"/organisations/{w.org_id}/team/coverage",
+        None,
+    ),
 }
 # The organisation's lists: 404 outside it; inside, each person sees only what is theirs (tested below).
 LISTS = {
@@ -290,3 +301,47 @@ def test_utilisation_lists_every_staff_member_and_the_team_over_sixteen_weeks(wo
     assert weeks[7]["monday"] == body["this_week"]
     assert weeks[0]["capacity"] is None and weeks[0]["billable"] == "0.00"  # no work pattern: capacity unknown
     assert body["people"][0]["target_utilisation"] == 80
+
+
+def test_the_owner_matches_new_clients_at_once_and_nothing_is_saved(world, org, api_as, owner, assistant, acme):
+    from vadesk.clients.models import Client
+
+    WorkPattern.objects.create(
+        profile=Profile.objects.get(person=assistant),
+        valid_from=timezone.localdate() - timedelta(days=30),
+        days={d: ["09:00", "17:00"] for d in ("mon", "tue", "wed", "thu", "fri")},
+    )
+    fits = Client.objects.create(organisation=org, name="Nieuw B.V.", country="NL", preferred_language="nl")
+    german = Client.objects.create(organisation=org, name="Neu GmbH", country="DE", preferred_language="de")
+    ClientNeeds.objects.create(client=fits, needs={"agenda": 3}, hours_per_week=4, team_size=1)
+    ClientNeeds.objects.create(client=german, hours_per_week=4, team_size=1)
+    before = snapshot()
+    response = api_as(owner).post(f"/organisations/{world.org_id}/team/match", {"clients": [fits.pk, german.pk]})
+    assert response.status_code == 200, response.content
+    body = response.json()
+    assert body["teams"] == {str(fits.pk): [{"id": assistant.pk, "full_name": assistant.full_name}]}
+    assert body["unassigned"] == [{"id": german.pk, "name": "Neu GmbH"}]  # nobody speaks German
+    [candidate] = body["candidates"][str(fits.pk)]
+    assert candidate["score"] == sum(r["points"] for r in candidate["reasons"]) == 30 + 15
+    assert candidate["reasons"][0]["text"] == "+30 Dutch native"
+    assert body["optimal"] is True
+    assert snapshot() == before  # a proposal: no team changes
+
+
+def test_a_match_refuses_another_organisations_client_and_bad_batches(world, api_as, owner, other_client):
+    api = api_as(owner)
+    path = f"/organisations/{world.org_id}/team/match"
+    assert api.post(path, {"clients": [world.acme_id, other_client.pk]}).status_code == 404
+    assert api.post(path, {"clients": []}).status_code == 422
+    assert api.post(path, {"clients": list(range(1, 52))}).status_code == 422
+
+
+def test_the_owner_reads_the_coverage_check_an_assistant_does_not(world, org, api_as, owner, assistant):
+    from vadesk.clients.models import Client
+    from vadesk.team.coverage import coverage_refresh
+
+    Client.objects.create(organisation=org, name="Zonder Team B.V.", country="NL")
+    coverage_refresh(organisation=org, today=timezone.localdate())
+    body = api_as(owner).get(f"/organisations/{world.org_id}/team/coverage").json()
+    assert [(row["client"]["name"], row["kind"]) for row in body] == [("Zonder Team B.V.", "nobody")]
+    assert api_as(assistant).get(f"/organisations/{world.org_id}/team/coverage").status_code == 404

@@ -112,6 +112,15 @@ def test_nobody_present_goes_to_the_owners(org, acme, owner, team):
     assert {c.person_id for c in Cover.objects.filter(absence__person=team["a"])} == {owner.pk}
 
 
+def test_an_absence_starting_on_a_public_holiday_goes_to_the_backup_not_the_owners(org, acme, owner, team):
+    """Christmas Day: the whole team is off, which says nothing about who covers from Monday 28 December on."""
+    task = task_of(acme, team["a"])
+    absence = away(org, owner, team["a"], start=date(2026, 12, 25), end=date(2027, 1, 8))
+    covers_refresh(organisation=org, today=date(2026, 12, 25))
+    assert assignees(task) == ["Anna Lead", "Bram Backup"]
+    assert absence.handover_notes.get().backup == team["b"]
+
+
 def test_a_solo_va_away_keeps_the_task_never_without_assignee(org, acme, owner):
     Assignment.objects.create(client=acme, person=owner)
     task = task_of(acme, owner)

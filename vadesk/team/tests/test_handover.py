@@ -88,6 +88,33 @@ def test_a_long_absence_drafts_a_note_with_everything_the_backup_needs(org, acme
     assert lines["hours"] == ["Strippenkaart 10 uur: 10.0 h left"]
 
 
+def test_every_open_task_of_each_of_the_absent_persons_clients_is_in_their_note(org, acme, owner, team):
+    """Anna leads Acme and backs up Beta; Gamma has no team with her but an open task of hers. Each client gets a
+    note listing every one of its open tasks (whoever is on them), none of another client's, none closed."""
+    from vadesk.clients.models import Assignment, Client
+
+    beta = Client.objects.create(organisation=org, name="Beta B.V.", country="NL")
+    gamma = Client.objects.create(organisation=org, name="Gamma GmbH", country="DE")
+    Assignment.objects.create(client=beta, person=team["b"], role="lead", position=0)
+    Assignment.objects.create(client=beta, person=team["a"], role="backup", position=1)
+    expected = {}
+    for client, rows in [
+        (acme, [("Acme 1", Status.NEW, "a"), ("Acme 2", Status.PLANNED, "b"), ("Acme 3", Status.WAITING, "c")]),
+        (beta, [("Beta 1", Status.IN_PROGRESS, "b"), ("Beta 2", Status.DONE, "a"), ("Beta 3", Status.NEW, "a")]),
+        (gamma, [("Gamma 1", Status.NEW, "a"), ("Gamma 2", Status.CANCELLED, "a")]),
+    ]:
+        for title, status, who in rows:
+            task = Task.objects.create(client=client, title=title, status=status)
+            task.assignees.set([team[who]])
+        expected[client.pk] = {t for t, status, _ in rows if status not in (Status.DONE, Status.CANCELLED)}
+    away(org, owner, team["a"])
+    notes = {n.client_id: n for n in HandoverNote.objects.all()}
+    assert set(notes) == {acme.pk, beta.pk, gamma.pk}
+    for client_id, titles in expected.items():
+        draft = notes[client_id].draft
+        assert {t["title"] for t in draft["tasks"] + draft["waiting"]} == titles, client_id
+
+
 def test_a_short_absence_drafts_none_and_the_setting_changes_that(org, acme, owner, team):
     away(org, owner, team["a"], start=date(2026, 12, 7), end=date(2026, 12, 8))
     assert not HandoverNote.objects.exists()
