@@ -93,7 +93,7 @@ def _engagement(part: EngagementReport) -> dict[str, Any]:
     return {
         "name": part.name,
         "rows": rows,
-        "category_svg": bar_chart_svg(bars),
+        "category_svg": bar_chart_svg(bars, width=360, label_width=130),
         "week_svg": column_chart_svg(weeks, width=300),
         "burn_title": burn_title,
         "burn_svg": burn_down_svg(points, guide=part.kind == Engagement.Kind.RETAINER, width=300, label=burn_title)

@@ -8,6 +8,7 @@ import shutil
 import subprocess
 import threading
 from datetime import date
+from decimal import Decimal
 from pathlib import Path
 
 import pytest
@@ -25,7 +26,7 @@ from vadesk.reports.models import EngagementReport, MonthlyReport
 from vadesk.reports.monthly import report_build, report_figures, report_refresh, report_send
 from vadesk.reports.overview import burn_downs
 from vadesk.reports.pdf import report_data, report_pdf
-from vadesk.reports.tests.test_report_command import at, october  # noqa: F401  (acme's October 2026)
+from vadesk.reports.tests.test_report_command import at, engagement, october  # noqa: F401  (acme's October 2026)
 from vadesk.timesheets.services import time_entry_log
 
 pytestmark = pytest.mark.django_db
@@ -106,13 +107,15 @@ def test_building_and_drawing_a_report_takes_the_same_queries_at_any_size(
     with CaptureQueriesContext(connection) as small:
         build_and_draw()
     MonthlyReport.objects.all().delete()
-    for day in range(1, 29):  # four times the entries, on every day of the month
+    with at(date(2026, 10, 1)):  # one engagement more, and many times the entries, on every day of the month
+        extra = engagement(acme, "retainer", starts_on=date(2026, 10, 1), monthly_hours=Decimal("20"))
+    for day in range(1, 29):
         with at(date(2026, 10, day)):
-            for e in october.values():
+            for e in [*october.values(), extra]:
                 time_entry_log(by=assistant, engagement=e, work_date=date(2026, 10, day), minutes=15)
     with django_assert_max_num_queries(len(small)):
         build_and_draw()
-    assert len(small) <= 20
+    assert MonthlyReport.objects.get().parts.count() == 4 and len(small) <= 20
 
 
 def test_the_api_lists_the_reports_of_one_engagement(acme, acme_user, october, reader, api_as, other_client):
