@@ -13,7 +13,7 @@ from ninja import Field, Router, Schema
 from vadesk.api.auth import person_of
 from vadesk.api.types import EngagementRef, Id, Input, Timestamp
 from vadesk.lib.downloads import content_disposition
-from vadesk.reports.monthly import report_for, reports_for
+from vadesk.reports.monthly import report_figures, report_for, reports_for
 from vadesk.reports.pdf import report_pdf
 from vadesk.timesheets.consent import consent_answer, consent_for, consents_for, is_lapsed
 from vadesk.timesheets.models import OverageConsent
@@ -49,13 +49,17 @@ class ReportOut(Schema):
     client: int = Field(alias="client_id")
     month: date
     sent_at: Timestamp | None
-    figures: dict = Field(description="The figures of `vadesk report CLIENT_ID YYYY-MM --json`, and the report's lists")
+    figures: dict = Field(
+        description="The figures of `vadesk report CLIENT_ID YYYY-MM --json` (each engagement also with its name, "
+        "`minutes_by_week` and `burn_down`: day, minutes used since the month began, minutes left), and the "
+        "report's lists"
+    )
     highlights: str = Field(description="The lead's highlights of the month, as the report shows them")
     next_focus: str = Field(description="The lead's focus for the next month")
 
     @staticmethod
     def resolve_figures(report) -> dict:
-        return report.content
+        return report_figures(report)
 
 
 @router.get("/consents", response=list[ConsentOut])
@@ -75,8 +79,12 @@ def answer_consent(request: HttpRequest, consent_id: Id, payload: ConsentAnswerI
 
 
 @router.get("/reports", response=list[ReportOut])
-def list_reports(request: HttpRequest):
-    return list(reports_for(person_of(request)).order_by("-month", "-id")[:MAX_ITEMS])
+def list_reports(request: HttpRequest, engagement: Id | None = None):
+    """Monthly reports in reach, newest first; with `engagement`, those holding that engagement's month."""
+    reports = reports_for(person_of(request))
+    if engagement is not None:
+        reports = reports.filter(parts__engagement_id=engagement)
+    return list(reports.prefetch_related("parts").order_by("-month", "-id")[:MAX_ITEMS])
 
 
 @router.get("/reports/{report_id}", response=ReportOut)

@@ -48,7 +48,7 @@ def reports_demo(organisations: list[Organisation], *, now: datetime) -> int:
 def _report(client: Client, month, zone: ZoneInfo, reader) -> int:
     moment = datetime.combine(send_day(month), time(7), tzinfo=zone)
     report = report_build(client=client, month=month, now=moment)
-    if not report.content.get("engagements") or report.sent_at is not None:
+    if not report.parts.exists() or report.sent_at is not None:
         return 0
     lead = client.assignments.filter(role=Assignment.Role.LEAD).select_related("person").first()
     if reader is not None and lead is not None:

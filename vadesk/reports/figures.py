@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import dataclass, field
-from datetime import date, datetime, time
+from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 from django.db.models import Count, Q, Sum
@@ -35,6 +35,18 @@ class EngagementMonth:
     rolled_over_minutes: int
     excess_minutes: int
     minutes_by_category: dict[str, int] = field(default_factory=dict)
+    minutes_by_week: dict[str, int] = field(default_factory=dict)  # ISO week number ("07") to minutes
+    burn_down: list[BurnDay] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class BurnDay:
+    """The balance at the end of a day of the month: `used` since the month began, `left` of what is available
+    (None for hourly work, which has no allowance). Day 0 is the month's start, before any hours."""
+
+    day: int
+    used: int
+    left: int | None
 
 
 @dataclass(frozen=True)
@@ -83,12 +95,19 @@ def month_figures(*, client: Client, month: date) -> MonthFigures:
     before = datetime.combine(calc.next_month(first), time.min, tzinfo=zone)
 
     engagements = list(_engagements_of(client, first, last))
-    usage = _usage_by_month([e.pk for e in engagements], last)
-    by_category = _minutes_by_category([e.pk for e in engagements], first, last)
+    ids = [e.pk for e in engagements]
+    usage, by_category, by_day = (
+        _usage_by_month(ids, last),
+        _minutes_by_category(ids, first, last),
+        _minutes_by_day(ids, first, last),
+    )
     return MonthFigures(
         client=client.pk,
         month=first,
-        engagements=[_engagement_month(e, usage.get(e.pk, {}), by_category.get(e.pk, {}), first) for e in engagements],
+        engagements=[
+            _engagement_month(e, usage.get(e.pk, {}), by_category.get(e.pk, {}), by_day.get(e.pk, {}), first)
+            for e in engagements
+        ],
         tasks_done=(
             Transition.objects.filter(task__client=client, to_status=Status.DONE, at__gte=since, at__lt=before)
             .values("task_id")
@@ -107,35 +126,57 @@ def _engagements_of(client: Client, first: date, last: date):
     return Engagement.objects.filter(client=client).filter(running | with_hours).order_by("pk")
 
 
+def balance_after(terms: calc.Terms, usage: dict[date, int], month: date, used: int) -> calc.Balance:
+    """The engagement's balance once `used` minutes of `month` are spent: the one rule for the balance over time
+    that the monthly report's burn-down (day by day) and the dashboard's (month by month) both draw.
+
+    A retainer offers each month its allowance plus what rolled into it; a bundle or project spends one allowance
+    over its life, so the months before count too; hourly work has no allowance (`remaining` is None).
+    """
+    if terms.kind == Engagement.Kind.RETAINER:
+        month_balance = calc.retainer_balance(terms, usage, month)
+        return calc.Balance(
+            month_balance.period_start, month_balance.period_end, terms.allowance or 0, month_balance.rolled_over, used
+        )
+    if terms.kind in (Engagement.Kind.BUNDLE, Engagement.Kind.PROJECT):
+        before = sum(minutes for m, minutes in usage.items() if m < month)
+        return calc.Balance(terms.starts_on, terms.expires_on or date.max, terms.allowance or 0, 0, before + used)
+    return calc.Balance(month, calc.month_end(month), None, 0, used)
+
+
 def _engagement_month(
-    engagement: Engagement, usage: dict[date, int], by_category: dict[str, int], first: date
+    engagement: Engagement, usage: dict[date, int], by_category: dict[str, int], by_day: dict[date, int], first: date
 ) -> EngagementMonth:
     used = usage.get(first, 0)
     terms = terms_of(engagement)
-    if engagement.kind == Engagement.Kind.RETAINER:
-        month = calc.retainer_balance(terms, usage, first)
-        left, rolled_over, excess = month.remaining, month.rolled_over, month.excess
-    elif engagement.kind in (Engagement.Kind.BUNDLE, Engagement.Kind.PROJECT):
-        # One allowance over the engagement's life: what is left after this month, and the part of the
-        # overdraft that this month's hours made (earlier months' excess was their own).
-        allowance = terms.allowance or 0
-        through = sum(minutes for m, minutes in usage.items() if m <= first)
-        before = through - used
-        left = max(0, allowance - through)
-        rolled_over = 0
-        excess = max(0, through - allowance) - max(0, before - allowance)
-    else:
-        left, rolled_over, excess = None, 0, 0
+    month = balance_after(terms, usage, first, used)
+    # The part of a bundle's overdraft that this month's hours made (earlier months' excess was their own).
+    excess = month.excess - balance_after(terms, usage, first, 0).excess
+    weeks: dict[str, int] = defaultdict(int)
+    for day, minutes in by_day.items():
+        weeks[f"{day.isocalendar()[1]:02d}"] += minutes
     return EngagementMonth(
         id=engagement.pk,
         name=engagement.name,
         kind=engagement.kind,
         used_minutes=used,
-        left_minutes=left,
-        rolled_over_minutes=rolled_over,
+        left_minutes=month.remaining,
+        rolled_over_minutes=month.rolled_over,
         excess_minutes=excess,
         minutes_by_category=by_category,
+        minutes_by_week=dict(sorted(weeks.items())),
+        burn_down=_burn_down(terms, usage, by_day, first),
     )
+
+
+def _burn_down(terms: calc.Terms, usage: dict[date, int], by_day: dict[date, int], first: date) -> list[BurnDay]:
+    """Day 0 to the month's last day: the minutes used so far and what is left after them (`balance_after`)."""
+    days, spent, day = [BurnDay(0, 0, balance_after(terms, usage, first, 0).remaining)], 0, first
+    while day.month == first.month:
+        spent += by_day.get(day, 0)
+        days.append(BurnDay(day.day, spent, balance_after(terms, usage, first, spent).remaining))
+        day += timedelta(days=1)
+    return days
 
 
 def _usage_by_month(engagement_ids: list[int], last: date) -> dict[int, dict[date, int]]:
@@ -145,6 +186,22 @@ def _usage_by_month(engagement_ids: list[int], last: date) -> dict[int, dict[dat
     for engagement_id, month, minutes in rows.values_list("engagement_id", "month", "minutes"):
         usage[engagement_id][month] = minutes
     return usage
+
+
+def _minutes_by_day(engagement_ids: list[int], first: date, last: date) -> dict[int, dict[date, int]]:
+    """Billed minutes per engagement and work day of the month (the same entries as `used_minutes`)."""
+    rows = (
+        TimeEntry.objects.counted()
+        .filter(engagement_id__in=engagement_ids, work_date__range=(first, last))
+        .values_list("engagement_id", "work_date")
+        .annotate(minutes=Sum("billed_minutes"))
+        .order_by()
+    )
+    minutes: dict[int, dict[date, int]] = defaultdict(dict)
+    for engagement_id, work_date, total in rows:
+        if total:
+            minutes[engagement_id][work_date] = total
+    return minutes
 
 
 def _minutes_by_category(engagement_ids: list[int], first: date, last: date) -> dict[int, dict[str, int]]:

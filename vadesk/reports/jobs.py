@@ -1,6 +1,6 @@
 """Jobs of the reports app, run by `vadesk worker` (see vadesk/jobs/schedule.py for when)."""
 
-from datetime import datetime, time, timedelta
+from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from django.utils import timezone
@@ -14,10 +14,8 @@ from vadesk.reports.monthly import (
     DRAFT_DAYS,
     first_working_day,
     previous_month,
-    report_build,
+    report_deliver,
     report_draft,
-    report_refresh,
-    report_send,
     send_day,
 )
 
@@ -38,16 +36,9 @@ def monthly_reports_job(*, organisation_id: int, now: str | None = None) -> int:
     if today < first_working_day(today):
         return 0
     month = previous_month(today)
-    count = 0
-    for client in _clients(organisation, today, month):
-        report = report_build(client=client, month=month, now=moment)
-        if report.sent_at is None and report.built_at < datetime.combine(today.replace(day=1), time(), tzinfo=zone):
-            report = report_refresh(report=report, now=moment)  # a draft of the month's last days: count them all
-        if not report.content.get("engagements"):
-            continue  # nothing ran for the client that month: no report to send
-        report_send(report=report, now=moment)
-        count += 1
-    return count
+    return sum(
+        1 for client in _clients(organisation, today, month) if report_deliver(client=client, month=month, now=moment)
+    )
 
 
 def _clients(organisation: Organisation, today, month):

@@ -1,4 +1,5 @@
-"""The monthly report of a client: built once per client and month, kept, and sent through the outbox."""
+"""The monthly report of a client: built once per client and month with a part per engagement, kept, and sent
+through the outbox."""
 
 from django.conf import settings
 from django.db import models
@@ -10,9 +11,10 @@ from vadesk.clients.models import Client
 class MonthlyReport(models.Model):
     """What the client's month came to, frozen when built: the portal shows every past report as it was sent.
 
-    `content` holds the report's figures (`vadesk.reports.figures`) and the lists it shows, with only what the
-    client may read (notes for the client, never internal notes). One row per client and month, whatever the
-    number of workers building it."""
+    `content` holds what the report says of the client as a whole (tasks done with their notes for the client,
+    never internal notes; what is open and waiting; calls and appointments), each engagement's figures are in its
+    `EngagementReport`. One row per client and month, whatever the number of workers building it, and one part
+    per engagement in it: one report per client, engagement and month, sent as one message."""
 
     client = models.ForeignKey(Client, on_delete=models.CASCADE, related_name="monthly_reports")
     month = models.DateField(help_text="First day of the calendar month")
@@ -37,6 +39,36 @@ class MonthlyReport(models.Model):
 
     def __str__(self) -> str:
         return f"{self.client_id} {self.month:%Y-%m}"
+
+
+class EngagementReport(models.Model):
+    """One engagement's part of a monthly report: its figures of the month (`figures.EngagementMonth`), frozen
+    with the report and rebuilt only with it."""
+
+    report = models.ForeignKey(MonthlyReport, on_delete=models.CASCADE, related_name="parts")
+    engagement = models.ForeignKey("engagements.Engagement", on_delete=models.CASCADE, related_name="+")
+    name = models.CharField(max_length=150)  # the engagement's name when the report was built
+    kind = models.CharField(max_length=10)
+    used_minutes = models.PositiveIntegerField()
+    left_minutes = models.PositiveIntegerField(null=True, blank=True)  # None: hourly work has no allowance
+    rolled_over_minutes = models.PositiveIntegerField(default=0)
+    excess_minutes = models.PositiveIntegerField(default=0)
+    minutes_by_category = models.JSONField(default=dict)
+    minutes_by_week = models.JSONField(default=dict)  # ISO week number ("07") to minutes
+    # [day, used since the month began, left] from day 0 (the month's start) to its last day; empty in the
+    # reports built before the burn-down existed.
+    burn_down = models.JSONField(default=list)
+
+    class Meta:
+        verbose_name = _("engagement in a monthly report")
+        verbose_name_plural = _("engagements in monthly reports")
+        ordering = ["engagement_id"]
+        constraints = [
+            models.UniqueConstraint(fields=["report", "engagement"], name="one_report_per_client_engagement_month")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.report_id} {self.engagement_id}"
 
 
 class Rating(models.Model):

@@ -1,8 +1,10 @@
 """Monthly reports: built from `figures.month_figures` once per client and month, then sent through the outbox.
 
-1. `report_build` freezes the month into a `MonthlyReport` row: the figures, the tasks done with the notes meant
-   for the client, what is open and waiting, and the hours per week. The unique (client, month) constraint makes
-   a second builder (another worker, a retried job) read the first one's row instead of writing its own.
+1. `report_build` freezes the month into a `MonthlyReport` row (the tasks done with the notes meant for the
+   client, what is open and waiting, calls and appointments: the client's, once) and one `EngagementReport` per
+   engagement (used, left, rolled over, excess, hours by category and week, the burn-down), in one transaction.
+   The unique (client, month) and (report, engagement) constraints make a second builder (another worker, a
+   retried job) read the first one's report instead of writing its own: one per client, engagement and month.
 2. `report_send` claims the row (`sent_at` from NULL, a conditional UPDATE) and, in the same transaction, writes
    one outbox message with the PDF to each primary contact with an e-mail address whose preference keeps e-mail
    on, in the contact's language. A claim that loses sends nothing, so a report goes out once.
@@ -35,8 +37,8 @@ from vadesk.comms.models import OutboxMessage
 from vadesk.comms.outbox import outbox_enqueue
 from vadesk.engagements import balance as calc
 from vadesk.lib.hooks import Hook
-from vadesk.reports.figures import month_figures
-from vadesk.reports.models import MonthlyReport
+from vadesk.reports.figures import EngagementMonth, month_figures
+from vadesk.reports.models import EngagementReport, MonthlyReport
 from vadesk.reports.pdf import report_pdf
 from vadesk.tasks.models import Status, Task, Transition
 from vadesk.timesheets.models import TimeEntry
@@ -71,8 +73,9 @@ def previous_month(day: date) -> date:
     return calc.month_start(calc.month_start(day) - timedelta(days=1))
 
 
-def report_content(client: Client, month: date) -> dict:
-    """Everything the report shows, as JSON: figures, names, lists; nothing internal (no internal note)."""
+def report_content(client: Client, month: date) -> tuple[dict, list[EngagementReport]]:
+    """What the report shows: the client's lists and counts as JSON, and each engagement's part (unsaved);
+    nothing internal (no internal note)."""
     first, last = calc.month_start(month), calc.month_end(month)
     figures = month_figures(client=client, month=first)
     zone = ZoneInfo(client.organisation.time_zone)
@@ -95,17 +98,8 @@ def report_content(client: Client, month: date) -> dict:
             notes[task_id].append(note)
     done = Task.objects.filter(pk__in=done_ids).order_by("title")
     open_tasks = Task.objects.filter(client=client).open()
-    weeks: dict[str, int] = defaultdict(int)
-    for work_date, minutes in (
-        TimeEntry.objects.counted()
-        .filter(engagement__client=client, work_date__range=(first, last))
-        .values_list("work_date", "billed_minutes")
-    ):
-        weeks[f"{work_date.isocalendar()[1]:02d}"] += minutes
-    names = dict(client.engagements.values_list("pk", "name"))
     content = figures.as_json()
-    for engagement in content["engagements"]:
-        engagement["name"] = names.get(engagement["id"], "")
+    del content["engagements"]  # in the parts
     content.update(
         {
             "client_name": client.name,
@@ -119,28 +113,72 @@ def report_content(client: Client, month: date) -> dict:
             "waiting": list(
                 open_tasks.filter(status=Status.WAITING).order_by("pk").values_list("title", flat=True)[:MAX_LISTED]
             ),
-            "minutes_by_week": dict(sorted(weeks.items())),
         }
     )
-    return content
+    return content, [_part(e) for e in figures.engagements]
+
+
+def _part(e: EngagementMonth) -> EngagementReport:
+    return EngagementReport(
+        engagement_id=e.id,
+        name=e.name,
+        kind=e.kind,
+        used_minutes=e.used_minutes,
+        left_minutes=e.left_minutes,
+        rolled_over_minutes=e.rolled_over_minutes,
+        excess_minutes=e.excess_minutes,
+        minutes_by_category=e.minutes_by_category,
+        minutes_by_week=e.minutes_by_week,
+        burn_down=[[d.day, d.used, d.left] for d in e.burn_down],
+    )
+
+
+def _save_parts(report: MonthlyReport, parts: list[EngagementReport]) -> None:
+    for part in parts:
+        part.report = report
+    EngagementReport.objects.bulk_create(parts)
+
+
+def report_figures(report: MonthlyReport) -> dict:
+    """The report's figures as `vadesk report CLIENT_ID YYYY-MM --json` prints them, each engagement with its
+    name, hours per week and burn-down, and the report's lists: what the API gives."""
+    return report.content | {
+        "engagements": [
+            {
+                "id": part.engagement_id,
+                "name": part.name,
+                "kind": part.kind,
+                "used_minutes": part.used_minutes,
+                "left_minutes": part.left_minutes,
+                "rolled_over_minutes": part.rolled_over_minutes,
+                "excess_minutes": part.excess_minutes,
+                "minutes_by_category": part.minutes_by_category,
+                "minutes_by_week": part.minutes_by_week,
+                "burn_down": [{"day": day, "used": used, "left": left} for day, used, left in part.burn_down],
+            }
+            for part in report.parts.all()
+        ]
+    }
 
 
 def report_build(*, client: Client, month: date, now: datetime | None = None) -> MonthlyReport:
-    """The client's report of the month: the existing one, or a new one frozen now."""
+    """The client's report of the month: the existing one, or a new one frozen now with its engagements' parts."""
     first = calc.month_start(month)
     existing = MonthlyReport.objects.filter(client=client, month=first).first()
     if existing is not None:
         return existing
-    content = report_content(client, first)
+    content, parts = report_content(client, first)
     try:
         with transaction.atomic():
-            return MonthlyReport.objects.create(
+            report = MonthlyReport.objects.create(
                 client=client,
                 month=first,
                 language=_language_of(client),
                 content=content,
                 built_at=now or timezone.now(),
             )
+            _save_parts(report, parts)
+            return report
     except IntegrityError:  # another worker built it a moment ago: theirs is the report
         return MonthlyReport.objects.get(client=client, month=first)
 
@@ -175,13 +213,19 @@ def _gone_out() -> ValidationError:
 
 
 def report_refresh(*, report: MonthlyReport, now: datetime | None = None) -> MonthlyReport:
-    """Rebuild a report that has not gone out from what is recorded now; its highlights and focus stay."""
-    content = report_content(report.client, report.month)
-    changed = MonthlyReport.objects.filter(pk=report.pk, sent_at__isnull=True).update(
-        content=content, language=_language_of(report.client), built_at=now or timezone.now()
-    )
-    if not changed:
-        raise _gone_out()
+    """Rebuild a report that has not gone out from what is recorded now; its highlights and focus stay.
+
+    The conditional UPDATE locks the report's row until the parts are replaced, so two rebuilds (two workers, an
+    owner and the job) take turns and a report never holds two parts for one engagement."""
+    content, parts = report_content(report.client, report.month)
+    with transaction.atomic():
+        changed = MonthlyReport.objects.filter(pk=report.pk, sent_at__isnull=True).update(
+            content=content, language=_language_of(report.client), built_at=now or timezone.now()
+        )
+        if not changed:
+            raise _gone_out()
+        report.parts.all().delete()
+        _save_parts(report, parts)
     report.refresh_from_db()
     return report
 
@@ -215,7 +259,7 @@ def report_draft(*, client: Client, month: date, now: datetime | None = None) ->
     """This month's report as a draft, and its lead told once (a claim of `draft_told_at`)."""
     now = now or timezone.now()
     report = report_build(client=client, month=month, now=now)
-    if report.sent_at is None and report.content.get("engagements"):
+    if report.sent_at is None and report.parts.exists():
         with transaction.atomic():
             if MonthlyReport.objects.filter(pk=report.pk, draft_told_at__isnull=True).update(draft_told_at=now):
                 report.draft_told_at = now
@@ -277,6 +321,21 @@ def report_send(*, report: MonthlyReport, now: datetime | None = None) -> list[O
                 )
             )
     return sent
+
+
+def report_deliver(*, client: Client, month: date, now: datetime) -> MonthlyReport | None:
+    """What the job does for each client on the report's day: build the month's report (a draft built before the
+    month was over is rebuilt, to count it all) and send it; None when nothing ran for the client that month."""
+    report = report_build(client=client, month=month, now=now)
+    zone = ZoneInfo(client.organisation.time_zone)
+    if report.sent_at is None and report.built_at < datetime.combine(
+        calc.next_month(report.month), time(), tzinfo=zone
+    ):
+        report = report_refresh(report=report, now=now)
+    if not report.parts.exists():
+        return None
+    report_send(report=report, now=now)
+    return report
 
 
 def _month_name(month: date) -> str:

@@ -41,6 +41,7 @@ from vadesk.engagements import balance as calc
 from vadesk.engagements.models import Engagement
 from vadesk.invoicing.models import Invoice
 from vadesk.invoicing.scoping import invoices_for
+from vadesk.reports.figures import balance_after
 from vadesk.tasks.models import Task
 from vadesk.tasks.scoping import tasks_for
 from vadesk.team.models import CoverageWarning
@@ -368,15 +369,8 @@ def _burn_down(engagement: Engagement, usage: dict[date, int], today: date, mont
     points, month = [], first
     while month <= last:
         used = usage.get(month, 0)
-        if engagement.kind == Engagement.Kind.RETAINER:
-            balance = calc.retainer_balance(terms, usage, month)
-            points.append(BurnPoint(month, used, balance.remaining, balance.available))
-        elif engagement.kind in (Engagement.Kind.BUNDLE, Engagement.Kind.PROJECT):
-            through = sum(m for k, m in usage.items() if k <= month)
-            allowance = terms.allowance or 0
-            points.append(BurnPoint(month, used, max(0, allowance - through), allowance))
-        else:
-            points.append(BurnPoint(month, used, None, None))
+        balance = balance_after(terms, usage, month, used)  # the rule the monthly report's burn-down draws too
+        points.append(BurnPoint(month, used, balance.remaining, balance.available))
         month = calc.next_month(month)
     return points
 

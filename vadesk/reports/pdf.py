@@ -16,9 +16,10 @@ from django.utils import translation
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
+from vadesk.engagements.models import Engagement
 from vadesk.lib.formatting import format_minutes
-from vadesk.reports.charts import bar_chart_svg, column_chart_svg
-from vadesk.reports.models import MonthlyReport
+from vadesk.reports.charts import bar_chart_svg, burn_down_svg, column_chart_svg
+from vadesk.reports.models import EngagementReport, MonthlyReport
 from vadesk.tasks.models import Category
 
 TEMPLATE = Path(__file__).with_name("report.typ")
@@ -39,36 +40,19 @@ def _category(value: str) -> str:
 
 def report_data(report: MonthlyReport) -> dict[str, Any]:
     content = report.content
-    categories: dict[str, int] = {}
-    for engagement in content.get("engagements", []):
-        for category, minutes in engagement.get("minutes_by_category", {}).items():
-            categories[category] = categories.get(category, 0) + minutes
-    bars = sorted(((_category(c), m) for c, m in categories.items()), key=lambda pair: (-pair[1], pair[0]))
-    weeks = [(_("wk %(n)s") % {"n": week}, m) for week, m in content.get("minutes_by_week", {}).items()]
-    engagements = []
-    for e in content.get("engagements", []):
-        rows = [(_("Used"), format_minutes(e["used_minutes"]))]
-        if e.get("left_minutes") is not None:
-            rows.append((_("Left"), format_minutes(e["left_minutes"])))
-        if e.get("rolled_over_minutes"):
-            rows.append((_("Rolled over"), format_minutes(e["rolled_over_minutes"])))
-        if e.get("excess_minutes"):
-            rows.append((_("Beyond the agreed hours"), format_minutes(e["excess_minutes"])))
-        engagements.append({"name": e.get("name", ""), "rows": rows})
+    parts = list(report.parts.all())
     return {
         "lang": (translation.get_language() or "en")[:2],
         "title": _("Monthly report %(month)s") % {"month": date_format(report.month, "F Y")},
         "client": content.get("client_name", ""),
         "organisation": content.get("organisation", ""),
-        "total": format_minutes(sum(e["used_minutes"] for e in content.get("engagements", []))),
-        "engagements": engagements,
+        "total": format_minutes(sum(part.used_minutes for part in parts)),
+        "engagements": [_engagement(part) for part in parts],
         "counts": [
             (_("Tasks done"), str(content.get("tasks_done", 0))),
             (_("Calls taken for you"), str(content.get("calls", 0))),
             (_("Appointments arranged"), str(content.get("appointments", 0))),
         ],
-        "category_svg": bar_chart_svg(bars),
-        "week_svg": column_chart_svg(weeks),
         "done": content.get("done", []),
         "open": content.get("open", []),
         "waiting": content.get("waiting", []),
@@ -87,6 +71,34 @@ def report_data(report: MonthlyReport) -> dict[str, Any]:
             "nothing": _("Nothing."),
             "page": _("Page"),
         },
+    }
+
+
+def _engagement(part: EngagementReport) -> dict[str, Any]:
+    """One engagement's part: its figures as (label, value) rows and its three charts."""
+    rows = [(_("Used"), format_minutes(part.used_minutes))]
+    if part.left_minutes is not None:
+        rows.append((_("Left"), format_minutes(part.left_minutes)))
+    if part.rolled_over_minutes:
+        rows.append((_("Rolled over"), format_minutes(part.rolled_over_minutes)))
+    if part.excess_minutes:
+        rows.append((_("Beyond the agreed hours"), format_minutes(part.excess_minutes)))
+    bars = sorted(
+        ((_category(c), m) for c, m in part.minutes_by_category.items()), key=lambda pair: (-pair[1], pair[0])
+    )
+    weeks = [(_("wk %(n)s") % {"n": week}, m) for week, m in part.minutes_by_week.items()]
+    hourly = part.left_minutes is None
+    burn_title = _("Hours used this month, day by day") if hourly else _("Hours left, day by day")
+    points = [(day, used if hourly else left) for day, used, left in part.burn_down]
+    return {
+        "name": part.name,
+        "rows": rows,
+        "category_svg": bar_chart_svg(bars, width=360, label_width=130),
+        "week_svg": column_chart_svg(weeks, width=300),
+        "burn_title": burn_title,
+        "burn_svg": burn_down_svg(points, guide=part.kind == Engagement.Kind.RETAINER, width=300, label=burn_title)
+        if part.used_minutes
+        else "",
     }
 
 

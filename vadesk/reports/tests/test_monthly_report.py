@@ -18,7 +18,7 @@ from vadesk.engagements.models import Engagement
 from vadesk.jobs.schedule import SCHEDULE
 from vadesk.reports.jobs import monthly_reports_job
 from vadesk.reports.models import MonthlyReport
-from vadesk.reports.monthly import first_working_day, report_build, report_send
+from vadesk.reports.monthly import first_working_day, report_build, report_figures, report_send
 from vadesk.tasks.services import task_create, task_transition
 from vadesk.timesheets.services import time_entry_log
 
@@ -69,10 +69,11 @@ def july(acme, assistant):
 
 def test_the_report_holds_the_figures_and_the_client_notes_and_nothing_internal(acme, july):
     report = report_build(client=acme, month=date(2026, 7, 1))
-    content = report.content
+    content = report_figures(report)
     assert content["month"] == "2026-07" and content["tasks_done"] == 1
     (engagement,) = content["engagements"]
     assert engagement["used_minutes"] == 180 and engagement["minutes_by_category"] == {"agenda": 120, "email": 60}
+    assert engagement["minutes_by_week"] == {"29": 180}
     assert content["done"] == [{"title": "Bestuursvergadering", "notes": ["Zaal en catering geregeld"]}]
     assert content["waiting"] == ["Offerte drukker"] and content["open"] == ["Inbox"]
     assert INTERNAL not in str(content)
