@@ -6,6 +6,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 import time_machine
+import typst
 
 from vadesk.accounts.models import Membership
 from vadesk.agenda.models import Calendar, Event, Occurrence
@@ -18,6 +19,7 @@ from vadesk.tasks.models import RecurringTask, Task
 from vadesk.team.models import Absence
 from vadesk.team.services import absence_request, profile_update, work_pattern_set
 from vadesk.team.utilisation import retainer_week_hours, utilisation
+from vadesk.team.utilisation_chart import Words, utilisation_chart_svg
 from vadesk.timesheets.services import time_entry_log, timer_start
 
 ZONE = ZoneInfo("Europe/Amsterdam")
@@ -263,3 +265,17 @@ def test_the_dashboards_team_card_reads_the_same_capacity(org, owner, belgian):
 
     assert card[belgian] == _week(figures, belgian, date(2026, 11, 16)).capacity == 22
     assert card[owner] == _week(figures, owner, date(2026, 11, 16)).capacity == 12
+
+
+def test_the_chart_is_svg_that_a_pdf_can_hold(org, owner, pair, tmp_path):
+    _client, (lia, _ben) = pair
+    row = _row(utilisation(org, today=TODAY), lia)
+    words = Words("capacity", "billable", "non-billable", "planned", "target <&>", "week %(week)s")
+    svg = utilisation_chart_svg(row.weeks, row.forecast, target=row.target, words=words)
+
+    assert svg.startswith('<svg xmlns="http://www.w3.org/2000/svg"') and "style=" not in svg
+    assert "target &lt;&amp;&gt;" in svg  # every label escaped
+    assert svg.count("<g>") == 16
+    (tmp_path / "doc.typ").write_text('#image(bytes(sys.inputs.svg), format: "svg", width: 100%)')
+    pdf = typst.compile(str(tmp_path / "doc.typ"), sys_inputs={"svg": svg})
+    assert pdf.startswith(b"%PDF")
