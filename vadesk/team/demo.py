@@ -93,6 +93,8 @@ NEW_CLIENT = dict(
     street="Biltstraat 118",
     postal_code="3572 BJ",
     city="Utrecht",
+    vat_id="NL862419311B01",
+    coc_number="30276415",
 )
 NEW_CLIENT_NEEDS = dict(
     needs={"agenda": 4, "email": 3, "medisch": 2},

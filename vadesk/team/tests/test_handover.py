@@ -193,19 +193,20 @@ def test_the_pages_write_acknowledge_and_show_the_time(client, org, acme, owner,
 
 
 @pytest.mark.parametrize(
-    ("language", "heading", "waiting"),
+    ("language", "heading", "waiting", "days"),
     [
-        ("nl", "Resterende uren per opdracht", "Wacht op de klant"),
-        ("de", "Verbleibende Stunden je Auftrag", "Wartet auf den Kunden"),
+        ("nl", "Resterende uren per opdracht", "Wacht op de klant", "van 7 december tot 14 december 2026"),
+        ("de", "Verbleibende Stunden je Auftrag", "Wartet auf den Kunden", "7. Dezember bis 14. Dezember 2026"),
     ],
 )
-def test_the_note_is_in_the_readers_language(client, org, acme, owner, team, dossier, language, heading, waiting):
+def test_the_note_is_in_the_readers_language(client, org, acme, owner, team, dossier, language, heading, waiting, days):
     away(org, owner, team["a"])
     team["b"].language = language
     team["b"].save(update_fields=["language"])
     client.force_login(team["b"])
     page = client.get(reverse("team:handover", args=[HandoverNote.objects.get().pk])).content.decode()
     assert heading in page and waiting in page
+    assert days in page  # days written the way the language does ("7. Dezember", not "7 Dezember")
 
 
 def test_outsiders_get_404_and_change_nothing(client, org, acme, owner, team, colleague, outsider, acme_user):

@@ -145,6 +145,27 @@ def test_each_solver_on_its_own_finds_the_brute_force_optimum(solver):
         assert check_answer(case, answer) == brute_force(case, answer["scores"]), (solver, seed)
 
 
+def test_the_integer_programme_told_every_client_is_served_finds_the_optimum():
+    """When the search has found teams for every client that can have one, the integer programme skips its first
+    solve ("the most clients served"): on every generated case whose optimum serves them all, it still finds the
+    brute force's best score."""
+    checked = 0
+    for seed in range(250):
+        case = generated_case(seed)
+        assistants, clients = parse(case)
+        scores = matching.match(assistants, clients).as_json()["scores"]
+        served, best = brute_force(case, scores)
+        cands = {c.id: matching.candidates(assistants, c) for c in clients}
+        order = [c for c in clients if matching._Teams(c, cands[c.id]).get(0) is not None]
+        if served != len(order) or not order:
+            continue
+        picked = matching._milp(assistants, order, cands, all_served=True)
+        assert picked is not None and len(picked) == served, seed
+        assert sum(cands[cid][j].score for cid, team in picked.items() for j in team) == best, seed
+        checked += 1
+    assert checked > 50, checked
+
+
 def test_generated_cases_are_not_trivial():
     """The generator must produce cases where capacity and needs decide, or the comparison proves little."""
     partly, several = 0, 0
