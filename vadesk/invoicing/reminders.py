@@ -16,6 +16,7 @@ from vadesk.invoicing.einvoices import einvoice_bytes, formats_of, preferred_for
 from vadesk.invoicing.models import Invoice, Reminder
 from vadesk.invoicing.pdf.render import render_pdf
 from vadesk.lib.formatting import format_day, format_money
+from vadesk.lib.validators import format_iban
 
 # A client who gets a reminder gets at least this long to react before the next one.
 SPACING_DAYS = 7
@@ -109,8 +110,8 @@ def _mail(invoice: Invoice, level: int, pdf: bytes) -> tuple[str, str, list[tupl
                 _("Open amount: %(amount)s, due since %(due)s. Please transfer it to %(iban)s quoting %(number)s.")
                 % {
                     "amount": format_money(invoice.amount_due, locale=locale),  # type: ignore[attr-defined]
-                    "due": invoice.due_date.isoformat() if invoice.due_date else "",
-                    "iban": invoice.seller_snapshot.get("iban", ""),
+                    "due": format_day(invoice.due_date, "j F Y", locale) if invoice.due_date else "",
+                    "iban": format_iban(invoice.seller_snapshot.get("iban", "")),
                     "number": invoice.number,
                 },
                 _("If you have paid in the meantime, please disregard this message. The invoice is attached."),

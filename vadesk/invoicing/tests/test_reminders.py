@@ -83,6 +83,9 @@ def test_reminders_follow_the_schedule_one_level_at_a_time(smtp, overdue, org):
     parts = list(message.walk())
     body = next(p for p in parts if p.get_content_type() == "text/plain").get_payload(decode=True).decode()
     assert "121,00" in body and overdue.number in body
+    # People's words, as on the PDF: the day spelled out, the IBAN in groups of four, no ISO date.
+    assert "fällig seit 16. November 2026" in body and "NL91 ABNA 0417 1643 00" in body
+    assert "2026-11-16" not in body
     [pdf] = [p for p in parts if p.get_content_type() == "application/pdf"]
     assert pdf.get_filename() == f"{overdue.number}.pdf" and pdf.get_payload(decode=True).startswith(b"%PDF")
     assert Reminder.objects.count() == 3
