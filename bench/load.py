@@ -1,11 +1,12 @@
 """Load test: concurrent people against `vadesk serve` (gunicorn) on PostgreSQL with the agency seed.
 
-    DATABASE_URL=postgres://postgres@127.0.0.1:5432/bench_load .venv/bin/python bench/load.py \
-        [--levels 50,100,200] [--duration 60] [--ramp 20] [--think 10] [--workers 2] [--threads 4]
+    DATABASE_URL=postgres://postgres@127.0.0.1:5432/bench_load .venv/bin/python bench/load.py --reuse \
+        [--levels 50,100,200] [--duration 60] [--ramp 20] [--think 10] [--workers 2] [--threads 4] [--profile]
 
-1. Seeds the agency of issue 13 (1,000 clients, 100,000 tasks, 1,000,000 time entries) with bench/practice.py's
-   seeding functions, or reuses the seed a previous run left (the database's name must start with `bench`: it is
-   emptied first). Adds portal users for the first clients and an API token per person.
+1. Creates the database when it does not exist, and seeds the agency of issue 13 (1,000 clients, 100,000 tasks,
+   1,000,000 time entries) with bench/practice.py's seeding functions (about 5 minutes), or with --reuse reuses the
+   seed a previous run left (the database's name must start with `bench`: it is emptied first). Adds portal users
+   for the first clients and an API token per person.
 2. Starts `vadesk serve` (gunicorn, VADESK_DB_CONN_MAX_AGE=60 as deploy/vadesk.env.example) and one
    `vadesk worker` (logging time queues jobs), as in production, on a free loopback port.
 3. For each level N: N simulated people (80 % assistants, 5 % the owner, 15 % clients in the portal), each on
@@ -17,6 +18,9 @@
 4. Prints per level and per page: requests, throughput, p50/p95/p99/max and errors (any status other than the
    page's, a redirect to the sign-in, a timeout or a refused connection), with the load average and how busy
    the CPUs were (web, worker, PostgreSQL, this client).
+5. With --profile: the web workers run bench/load_profile.py (cProfile around every request, one thread per worker,
+   so that a profile holds one request at a time; the figures of a profiled run are not the load figures), and after
+   the last level it prints, per view, the profiled time per request, and the functions of the slowest view.
 Target (issue 12): p95 under 500 ms on every page and no errors at 200 people on the 2-core machine.
 """
 
@@ -30,6 +34,7 @@ import os
 import platform
 import random
 import re
+import shutil
 import socket
 import subprocess
 import sys
@@ -85,6 +90,21 @@ class Persona:
     clients: list[int]
     tasks: list[int]
     loggable: list[tuple[int, int]] = field(default_factory=list)  # (engagement, task) the person may log on
+
+
+def database_create(url: str) -> None:
+    """The benchmark's database, created when it does not exist yet (on the server DATABASE_URL names)."""
+    import psycopg
+
+    parts = urllib.parse.urlsplit(url)
+    name = parts.path.lstrip("/")
+    if not name.startswith("bench"):
+        sys.exit("DATABASE_URL must name a database of its own whose name starts with 'bench': it is emptied first")
+    server = urllib.parse.urlunsplit(parts._replace(path="/postgres"))
+    with psycopg.connect(server, autocommit=True) as connection:
+        if connection.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name]).fetchone() is None:
+            connection.execute(f'CREATE DATABASE "{name}"')
+            print(f"created the database {name}")
 
 
 def prepare(*, reuse: bool) -> dict[str, list[Persona]]:
@@ -175,7 +195,12 @@ def free_port() -> int:
         return sock.getsockname()[1]
 
 
-def start_servers(port: int, *, workers: int, threads: int, with_worker: bool) -> list[subprocess.Popen]:
+PROFILES = practice.OUT / "load-profile"
+
+
+def start_servers(
+    port: int, *, workers: int, threads: int, with_worker: bool, profile: bool = False
+) -> list[subprocess.Popen]:
     env = dict(os.environ)
     env.update(
         VADESK_DEBUG="false",
@@ -189,6 +214,25 @@ def start_servers(port: int, *, workers: int, threads: int, with_worker: bool) -
     env.pop("VADESK_TASK_BACKEND", None)
     log = open(practice.OUT / "load-servers.log", "a")  # noqa: SIM115  (kept open for the processes' lives)
     args = [str(VADESK), "serve", "--bind", f"127.0.0.1:{port}", "--workers", str(workers), "--threads", str(threads)]
+    if profile:
+        # `vadesk serve`'s gunicorn configuration with the profiling wrapper as the application (bench only).
+        subprocess.run([str(VADESK), "collectstatic", "--no-input", "-v", "0"], cwd=ROOT, env=env, check=True)
+        shutil.rmtree(PROFILES, ignore_errors=True)
+        env.update(
+            VADESK_SERVE_BIND=f"127.0.0.1:{port}",
+            VADESK_SERVE_WORKERS=str(workers),
+            VADESK_SERVE_THREADS="1",
+            LOAD_PROFILE_DIR=str(PROFILES),
+            PYTHONPATH=os.pathsep.join([str(ROOT), str(ROOT / "bench")]),
+        )
+        args = [
+            sys.executable,
+            "-m",
+            "gunicorn",
+            "--config",
+            "python:vadesk.ops.gunicorn_conf",
+            "load_profile:application",
+        ]
     processes = [subprocess.Popen(args, cwd=ROOT, env=env, stdout=log, stderr=log)]
     if with_worker:
         # --no-schedule: the worker runs what the requests queue (outbox kicks, webhooks); the schedule's first
@@ -412,30 +456,36 @@ def cpu_used(before: dict, after: dict) -> dict[str, int]:
     return used
 
 
-def web_workers(master: int) -> list[int]:
-    """The gunicorn worker processes (children of the master)."""
-    children = Path(f"/proc/{master}/task/{master}/children").read_text().split()
-    return [int(pid) for pid in children]
+def profile_report() -> None:
+    """Per view: requests profiled and profiled ms per request; then the slowest view's functions (cumulative)."""
+    import pstats
+    from collections import defaultdict
+
+    files: dict[str, list[str]] = defaultdict(list)
+    for path in sorted(PROFILES.glob("*.prof")):
+        files[path.name.split(".")[0]].append(str(path))
+    if not files:
+        print("no profiles were written (see bench/out/load-servers.log)")
+        return
+    per_view = {}
+    for view, paths in files.items():
+        stats = pstats.Stats(*paths)
+        # Django's BaseHandler.get_response: once per request, the whole request inside it.
+        [(calls, total)] = [
+            (n, ct)
+            for (path, _l, name), (_cc, n, _tt, ct, _c) in stats.stats.items()  # type: ignore[attr-defined]
+            if name == "get_response" and path.endswith(os.path.join("handlers", "base.py"))
+        ] or [(0, 0.0)]
+        per_view[view] = (calls, 1000 * total / max(1, calls), stats)
+    print(f"\nprofile (cProfile, one thread per web worker): {'view':<34} {'requests':>8} {'ms each':>8}")
+    for view, (calls, ms, _stats) in sorted(per_view.items(), key=lambda item: -item[1][1]):
+        print(f"  {view:<34} {calls:>8} {ms:>8.0f}")
+    slowest = max(per_view, key=lambda view: per_view[view][1])
+    print(f"\nthe slowest view, {slowest}: functions by cumulative time")
+    per_view[slowest][2].sort_stats("cumulative").print_stats(35)
 
 
-def profile_start(pids: list[int], seconds: float, out: Path) -> list[subprocess.Popen]:
-    """py-spy on every web worker for the measured window: collapsed stacks, idle threads included (wall time)."""
-    return [
-        subprocess.Popen(
-            [
-                *("py-spy", "record", "--pid", str(pid), "--duration", str(int(seconds)), "--rate", "50", "--idle"),
-                *("--format", "raw", "--output", str(out.with_suffix(f".{pid}.txt")), "--nonblocking"),
-            ],
-            stdout=subprocess.DEVNULL,
-            stderr=subprocess.DEVNULL,
-        )
-        for pid in pids
-    ]
-
-
-def run_level(
-    port: int, level: int, cast, *, duration: float, ramp: float, think: float, profile: list[int] | None = None
-) -> dict:
+def run_level(port: int, level: int, cast, *, duration: float, ramp: float, think: float) -> dict:
     rng = random.Random(level)
     people = cast_for(level, cast)
     start = time.monotonic() + 1
@@ -461,14 +511,11 @@ def run_level(
     time.sleep(max(0.0, window[0] - time.monotonic()))
     database = os.environ["DATABASE_URL"].rstrip("/").rsplit("/", 1)[-1]
     before = cpu_ticks(database)
-    spies = profile_start(profile, duration, practice.OUT / f"load-profile-{level}") if profile else []
     time.sleep(max(0.0, window[1] - time.monotonic()))
     after = cpu_ticks(database)
     load = os.getloadavg()
     for thread in threads:
         thread.join(timeout=TIMEOUT + think * 2)
-    for spy in spies:
-        spy.wait(timeout=60)
     used = cpu_used(before, after)
     return {"level": level, "samples": list(out), "cpu": used, "load": load, "duration": duration}
 
@@ -528,21 +575,25 @@ def main() -> int:
     parser.add_argument("--reuse", action="store_true", help="reuse the seed a previous run left")
     parser.add_argument("--port", type=int, help="use a `vadesk serve` already listening here (started by hand)")
     parser.add_argument(
-        "--profile", action="store_true", help="py-spy the web workers during the last level (bench/out/load-profile-*)"
+        "--profile", action="store_true", help="cProfile every request per view (bench/load_profile.py), then report"
     )
     args = parser.parse_args()
     sys.stdout.reconfigure(line_buffering=True)  # type: ignore[union-attr]
     if not os.environ.get("DATABASE_URL", "").startswith("postgres"):
         sys.exit("set DATABASE_URL to a PostgreSQL database whose name starts with 'bench'")
+    database_create(os.environ["DATABASE_URL"])
     cast = prepare(reuse=args.reuse)
     port = args.port or free_port()
     processes = (
         []
         if args.port
-        else start_servers(port, workers=args.workers, threads=args.threads, with_worker=not args.no_worker)
+        else start_servers(
+            port, workers=args.workers, threads=args.threads, with_worker=not args.no_worker, profile=args.profile
+        )
     )
     print(
-        f"vadesk serve on 127.0.0.1:{port}: {args.workers} workers × {args.threads} threads"
+        f"vadesk serve on 127.0.0.1:{port}: {args.workers} workers × {1 if args.profile else args.threads} threads"
+        f"{' (profiled)' if args.profile else ''}"
         f"{'' if args.no_worker else ', one vadesk worker'}; Python {platform.python_version()}, {os.cpu_count()} CPUs; "
         f"think time {args.think * 0.5:g}-{args.think * 1.5:g} s, {args.duration:g} s measured per level after a "
         f"{args.ramp:g} s ramp; load average before {' / '.join(f'{v:.2f}' for v in os.getloadavg())}"
@@ -551,10 +602,7 @@ def main() -> int:
     try:
         levels = [int(n) for n in args.levels.split(",")]
         for level in levels:
-            spied = web_workers(processes[0].pid) if args.profile and processes and level == levels[-1] else None
-            result = run_level(
-                port, level, cast, duration=args.duration, ramp=args.ramp, think=args.think, profile=spied
-            )
+            result = run_level(port, level, cast, duration=args.duration, ramp=args.ramp, think=args.think)
             report(result)
             pages = [s for s in result["samples"] if s.label != "sign in"]
             failed |= any(not s.ok for s in result["samples"])
@@ -564,6 +612,8 @@ def main() -> int:
             )
     finally:
         stop_servers(processes)
+    if args.profile:
+        profile_report()
     print(f"\ntarget at 200 people: p95 < {TARGET_P95_MS} ms on every page, no errors")
     return 1 if failed else 0
 

@@ -13,8 +13,11 @@ The guarantee, precisely:
    `handed_over` row to "uncertain" (VADESK_OUTBOX_UNCERTAIN=hold, the default): a person checks
    and resends or marks it sent. With =resend it is sent again with the same Message-ID, which
    mail systems may use to collapse the duplicate but need not: that mode is at-least-once.
+5. The outcome *sent* is written with the next message's handover (or at the end of the batch): a worker
+   killed in between leaves that one message handed over, so *uncertain*, like a kill before the write.
 So: never lost, and never sent twice automatically; the only window that needs a human (or a
-resend) is one network round trip between the end-of-data dot and the server's answer.
+resend) is from the end-of-data dot until the next message's handover: the server's answer, then the next
+message's MAIL, RCPT and DATA (one round trip with PIPELINING), a few milliseconds on a nearby relay.
 """
 
 from __future__ import annotations
