@@ -22,6 +22,7 @@ import multiprocessing
 import os
 import pstats
 import random
+import re
 import statistics
 import sys
 import time
@@ -91,8 +92,10 @@ def deliver(client_ids: list[int], month: date, moment: datetime, profile: int =
         try:
             return execute(sql, params, many, context)
         finally:
-            spent["db"] += time.perf_counter() - started
+            took = time.perf_counter() - started
+            spent["db"] += took
             spent["queries"] += 1
+            SHAPES[_shape(sql)] = SHAPES.get(_shape(sql), 0.0) + took
 
     samples, profiler = [], cProfile.Profile()
     with connection.execute_wrapper(timed):
@@ -114,9 +117,20 @@ def deliver(client_ids: list[int], month: date, moment: datetime, profile: int =
                 )
             )
     if profile:
+        print("\nThe slowest queries, by their total time:")
+        for sql, seconds in sorted(SHAPES.items(), key=lambda item: -item[1])[:8]:
+            print(f"{seconds * 1000:>9.0f} ms  {sql}")
         print(f"\nWhere the first {min(profile, len(client_ids))} reports spend their time (cumulative):")
         pstats.Stats(profiler, stream=sys.stdout).sort_stats("cumulative").print_stats(18)
     return samples
+
+
+SHAPES: dict[str, float] = {}  # query text without its values: seconds, over all reports
+
+
+def _shape(sql: str) -> str:
+    text = re.sub(r"\b\d+\b|%s|'[^']*'", "?", sql)
+    return f"{text[:50]} …{text[text.find(' FROM ') :][:150]}"
 
 
 def _worker(args: tuple[list[int], date, datetime]) -> list[Sample]:
@@ -124,6 +138,29 @@ def _worker(args: tuple[list[int], date, datetime]) -> list[Sample]:
 
     connections.close_all()  # a forked process opens its own connection
     return deliver(*args)
+
+
+def server_time(client_id: int, month: date) -> None:
+    """PostgreSQL's own execution time (EXPLAIN ANALYZE) of each read one report makes: what the database time
+    per report comes to without the round trips and the waiting for a CPU that a loaded machine adds."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from vadesk.clients.models import Client
+    from vadesk.reports.monthly import report_content
+
+    client = Client.objects.select_related("organisation").get(pk=client_id)
+    with CaptureQueriesContext(connection) as reads:
+        report_content(client, month)
+    total = 0.0
+    print("\nPostgreSQL's execution time of the reads of one report (EXPLAIN ANALYZE):")
+    with connection.cursor() as cursor:
+        for query in reads.captured_queries:
+            cursor.execute(f"EXPLAIN (ANALYZE, FORMAT JSON) {query['sql']}")
+            took = cursor.fetchone()[0][0]["Execution Time"]
+            total += took
+            print(f"{took:>8.2f} ms  {_shape(query['sql'])[:110]}")
+    print(f"{total:>8.2f} ms  in all, for {len(reads.captured_queries)} reads")
 
 
 def p95(values: list[float]) -> float:
@@ -174,6 +211,8 @@ def main(argv: list[str] | None = None) -> int:
         samples = deliver(client_ids, month, moment, profile=args.profile)
     wall, cpu = time.perf_counter() - wall, time.process_time() - cpu
     print(f"Load average after (1/5/15 min): {practice.load_average()}")
+    if connection.vendor == "postgresql":
+        server_time(client_ids[len(client_ids) // 2], month)
     reports = MonthlyReport.objects.filter(month=month, sent_at__isnull=False).count()
     parts = EngagementReport.objects.filter(report__month=month).count()
     print(

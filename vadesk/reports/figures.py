@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
-from django.db.models import Count, Q, Sum
+from django.db.models import Count, Exists, OuterRef, Q, Sum
 
 from vadesk.agenda.models import Occurrence
 from vadesk.clients.models import Client
@@ -122,7 +122,11 @@ def month_figures(*, client: Client, month: date) -> MonthFigures:
 def _engagements_of(client: Client, first: date, last: date):
     """Engagements running in the month, and any other that has hours in it."""
     running = Q(starts_on__lte=last) & (Q(ends_on__isnull=True) | Q(ends_on__gte=first))
-    with_hours = Q(pk__in=TimeEntry.objects.counted().filter(work_date__range=(first, last)).values("engagement_id"))
+    # Exists per engagement of the client (its index on engagement and day): `pk__in` over the month's entries
+    # made PostgreSQL read every client's entries of the month for each report (bench/reports.py).
+    with_hours = Exists(
+        TimeEntry.objects.counted().filter(engagement_id=OuterRef("pk"), work_date__range=(first, last))
+    )
     return Engagement.objects.filter(client=client).filter(running | with_hours).order_by("pk")
 
 

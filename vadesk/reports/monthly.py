@@ -84,6 +84,7 @@ def report_content(client: Client, month: date) -> tuple[dict, list[EngagementRe
     done_ids = list(
         Transition.objects.filter(task__client=client, to_status=Status.DONE, at__gte=since, at__lt=before)
         .values_list("task_id", flat=True)
+        .order_by("task_id")  # not the transitions' own order: DISTINCT would count a task done twice twice
         .distinct()[:MAX_LISTED]
     )
     notes: dict[int, list[str]] = defaultdict(list)
