@@ -24,7 +24,8 @@ from vadesk.engagements import balance as calc
 from vadesk.engagements.balance import month_start
 from vadesk.engagements.models import Engagement
 from vadesk.engagements.pace import Projection
-from vadesk.invoicing.models import Invoice
+from vadesk.invoicing.einvoices import LABELS, PORTAL_FORMATS, formats_in_order
+from vadesk.invoicing.models import ClientBilling, Invoice
 from vadesk.invoicing.scoping import invoices_for
 from vadesk.lib.downloads import content_disposition
 from vadesk.lib.formatting import format_minutes
@@ -173,6 +174,7 @@ def home(request):
                 client_occurrences(client).filter(start__gte=timezone.now()).exclude(status="CANCELLED")[:5]
             ),
             "invoices": _latest_invoices(request),
+            "einvoice_formats": _einvoice_formats(client),
             "open_tasks": tasks.open().exclude(status=Status.WAITING).order_by("due_at", "-created_at")[:50],
             "done_tasks": tasks.filter(status="done").order_by("-closed_at")[:20],
             "form": RequestForm(),
@@ -223,6 +225,12 @@ def _latest_invoices(request) -> list[tuple[Invoice, str]]:
     )
     today = timezone.localdate()
     return [(invoice, _state(invoice, today)) for invoice in found]
+
+
+def _einvoice_formats(client) -> list[tuple[str, str]]:
+    """The e-invoice formats the portal offers beside the PDF, the client's preferred one first."""
+    preferred = ClientBilling.objects.filter(client=client).values_list("einvoice_format", flat=True).first()
+    return [(f, LABELS[f]) for f in formats_in_order(PORTAL_FORMATS, preferred)]
 
 
 def _state(invoice: Invoice, today: date) -> str:
