@@ -229,6 +229,6 @@ def test_the_home_reads_the_same_number_of_queries_however_much_there_is(
         comment_add(by=assistant, task=task, body=f"Welke datum {n}?", visibility=Comment.Visibility.CLIENT)
         task_transition(by=assistant, task=task, to="waiting")
     home(client, acme_user)  # the session and the language settle first
-    with django_assert_max_num_queries(27):
+    with django_assert_max_num_queries(28):
         page = home(client, acme_user)
     assert page.count('data-testid="waiting-') == many + 1  # the section and each task
