@@ -34,6 +34,7 @@ def engagement_bundle_order(*, by: Person, engagement: Engagement, on: date) -> 
     hours = engagement.bundle_hours or engagement.monthly_hours or engagement.budget_hours or Decimal(10)
     rate = engagement.excess_rate or engagement.hourly_rate or engagement.client.organisation.default_hourly_rate
     price = engagement.bundle_price if engagement.kind == Engagement.Kind.BUNDLE else hours * (rate or Decimal(0))
+    price = (price or Decimal(0)).quantize(Decimal("0.01"))  # the owner sets the price when it is 0
     name = _("%(name)s: new bundle of %(day)s") % {"name": engagement.name, "day": date_format(on, "j F Y")}
     return save_validated(
         Engagement(client=engagement.client),
@@ -43,7 +44,7 @@ def engagement_bundle_order(*, by: Person, engagement: Engagement, on: date) -> 
             "status": Engagement.Status.DRAFT,
             "starts_on": on,
             "bundle_hours": hours,
-            "bundle_price": price.quantize(Decimal("0.01")) if price else None,
+            "bundle_price": price,
             "billing_increment_minutes": engagement.billing_increment_minutes,
             "minimum_minutes_per_task": engagement.minimum_minutes_per_task,
             "overdraft_policy": Engagement.Overdraft.BLOCK,

@@ -24,7 +24,8 @@ from vadesk.engagements import balance as calc
 from vadesk.engagements.balance import month_start
 from vadesk.engagements.models import Engagement
 from vadesk.engagements.pace import Projection
-from vadesk.invoicing.models import Invoice
+from vadesk.invoicing.einvoices import LABELS, PORTAL_FORMATS, formats_in_order
+from vadesk.invoicing.models import ClientBilling, Invoice
 from vadesk.invoicing.scoping import invoices_for
 from vadesk.lib.downloads import content_disposition
 from vadesk.lib.formatting import format_minutes
@@ -40,7 +41,8 @@ from vadesk.tasks.scoping import task_for
 from vadesk.tasks.services import comment_add, task_request
 from vadesk.team.cover import help_lines_for_client
 from vadesk.timesheets.balances import balances_of, terms_of
-from vadesk.timesheets.consent import consent_answer, consent_for, waiting_consents
+from vadesk.timesheets.consent import Decision, consent_answer, consent_for, decisions_of, waiting_consents
+from vadesk.timesheets.models import OverageConsent
 from vadesk.timesheets.pace import projections_of
 from vadesk.timesheets.worklog import GROUPINGS, ClientNames, WorkLog, work_log
 
@@ -71,6 +73,7 @@ class EngagementRow:
     balance: calc.Balance
     pace: str  # how long the hours last, in words; only for the current month
     expiring: int  # minutes that are gone at the end of this month if unused
+    answer: str = ""  # what the client answered about extra hours this month, in words
 
 
 @dataclass(frozen=True)
@@ -145,6 +148,7 @@ def home(request):
     balances = balances_of(engagements, on)
     current = month_start(on) == month_start(today)
     projections = projections_of(engagements, balances, today) if current else {}
+    decisions = decisions_of(engagements, on)
     tasks = Task.objects.filter(client=client).prefetch_related("assignees")
     shown = ClientNames(client)
     return render(
@@ -160,6 +164,7 @@ def home(request):
                     balances[e.pk],
                     pace_text(e, projections.get(e.pk)),
                     _expiring(e, balances[e.pk], on),
+                    _answer_text(decisions.get(e.pk), balances[e.pk], on),
                 )
                 for e in engagements
             ],
@@ -173,12 +178,31 @@ def home(request):
                 client_occurrences(client).filter(start__gte=timezone.now()).exclude(status="CANCELLED")[:5]
             ),
             "invoices": _latest_invoices(request),
+            "einvoice_formats": _einvoice_formats(client),
             "open_tasks": tasks.open().exclude(status=Status.WAITING).order_by("due_at", "-created_at")[:50],
             "done_tasks": tasks.filter(status="done").order_by("-closed_at")[:20],
             "form": RequestForm(),
             "reply_form": ReplyForm(),
         },
     )
+
+
+def _answer_text(decision: Decision | None, balance: calc.Balance, on: date) -> str:
+    """The client's own answer for the month, as the client reads it beside the engagement's hours."""
+    if decision is None:
+        return ""
+    month = date_format(on, "F")
+    answer = decision.consent.answer
+    if answer == OverageConsent.Answer.STOP:
+        return _("You asked your team to stop at the limit in %(month)s.") % {"month": month}
+    if answer == OverageConsent.Answer.BUNDLE:
+        return _("You ordered a new bundle in %(month)s; your team prepares it.") % {"month": month}
+    left = max(0, (balance.available or 0) + decision.extra_minutes - balance.used)
+    return _("You allowed %(extra)s extra hours in %(month)s: %(left)s left.") % {
+        "extra": format_minutes(decision.extra_minutes),
+        "month": month,
+        "left": format_minutes(left),
+    }
 
 
 def _expiring(engagement: Engagement, balance: calc.Balance, on: date) -> int:
@@ -223,6 +247,12 @@ def _latest_invoices(request) -> list[tuple[Invoice, str]]:
     )
     today = timezone.localdate()
     return [(invoice, _state(invoice, today)) for invoice in found]
+
+
+def _einvoice_formats(client) -> list[tuple[str, str]]:
+    """The e-invoice formats the portal offers beside the PDF, the client's preferred one first."""
+    preferred = ClientBilling.objects.filter(client=client).values_list("einvoice_format", flat=True).first()
+    return [(f, LABELS[f]) for f in formats_in_order(PORTAL_FORMATS, preferred)]
 
 
 def _state(invoice: Invoice, today: date) -> str:

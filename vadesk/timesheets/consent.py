@@ -112,6 +112,22 @@ def consent_decision(engagement: Engagement, on: date) -> Decision | None:
     return Decision(latest, latest.extra_minutes if latest.answer == Answer.ALLOW else 0)
 
 
+def decisions_of(engagements: list[Engagement], on: date) -> dict[int, Decision]:
+    """`consent_decision` of many engagements in one query: the latest answer of each for the month of `on`."""
+    rows = (
+        OverageConsent.objects.filter(engagement__in=engagements, month=calc.month_start(on))
+        .exclude(answer=Answer.PENDING)
+        .order_by("engagement_id", "-answered_at", "-id")
+    )
+    found: dict[int, Decision] = {}
+    for consent in rows:
+        if consent.engagement_id not in found:
+            found[consent.engagement_id] = Decision(
+                consent, consent.extra_minutes if consent.answer == Answer.ALLOW else 0
+            )
+    return found
+
+
 def consent_limit(engagement: Engagement, on: date, balance: calc.Balance) -> int | None:
     """How many more billable minutes the month accepts by the client's answer; None: the policy decides."""
     decision = consent_decision(engagement, on)

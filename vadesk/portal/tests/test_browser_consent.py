@@ -70,6 +70,11 @@ def test_a_client_allows_3_extra_hours_on_the_phone_and_reads_the_report(
     page.wait_for_selector(".msg")
     assert in_language(language, "Thank you, your team knows your answer.") in page.inner_text(".msg")
     assert page.locator(".card.consent").count() == 0
+    with translation.override(language):
+        month = date_format(timezone.localdate(), "F")
+    answer = "You allowed %(extra)s extra hours in %(month)s: %(left)s left."
+    shown = in_language(language, answer, extra="3:00", month=month, left="5:00")  # 10 + 3 hours, 8 used
+    assert shown == page.inner_text(f"[data-testid=answer-{bundle.pk}]")
     fits_a_phone(page)
     page.screenshot(path=str(ARTIFACTS / f"portal-consent-answered-phone-{language}.png"), full_page=True)
     consent.refresh_from_db()
@@ -81,8 +86,6 @@ def test_a_client_allows_3_extra_hours_on_the_phone_and_reads_the_report(
     log_time(desk, live_server, task, "2:00")  # up to the bundle's 10 hours
     card_text = log_time(desk, live_server, task, "2:00")  # 2 hours past it: within the 3 allowed
     assert TimeEntry.objects.filter(engagement=bundle).count() == 3
-    with translation.override(language):
-        month = date_format(timezone.localdate(), "F")
     status = in_language(
         language,
         "The client allowed %(extra)s extra hours in %(month)s: %(left)s left.",

@@ -203,3 +203,15 @@ def test_the_time_sheet_shows_what_each_client_answered_this_month(client, assis
     page = client.get(reverse("timesheet")).content.decode()
     assert 'data-testid="consent-statuses"' in page
     assert "Strippenkaart 10 uur" in page and "5:00" in page and "2:30" in page
+
+
+def test_a_new_bundle_for_a_retainer_is_its_months_hours_at_the_rate_for_extra_hours(assistant, acme_user, retainer):
+    log(assistant, retainer, 16 * 60)
+    consent_answer(by=acme_user, consent=OverageConsent.objects.get(), answer="bundle")
+    new = Engagement.objects.get(status=Engagement.Status.DRAFT)
+    assert (new.kind, new.bundle_hours, new.bundle_price) == (
+        "bundle",
+        retainer.monthly_hours,
+        (retainer.monthly_hours * retainer.excess_rate).quantize(Decimal("0.01")),
+    )
+    assert new.name.startswith(f"{retainer.name}: ")

@@ -190,6 +190,9 @@ def test_the_latest_invoices_show_open_overdue_and_paid(
 
     assert invoice.number in invoices and "Overdue" in invoices
     assert reverse("invoicing:portal_download", args=[invoice.pk, "pdf"]) in invoices
+    einvoice = reverse("invoicing:portal_download", args=[invoice.pk, "facturx"])
+    assert einvoice in invoices  # and the e-invoice beside the PDF
+    assert client.get(einvoice).status_code == 200
 
 
 def test_another_clients_waiting_tasks_never_show(client, acme_user, org, assistant):
@@ -205,3 +208,27 @@ def test_another_clients_waiting_tasks_never_show(client, acme_user, org, assist
     html = home(client, acme_user)
 
     assert "Globex" not in html
+
+
+@pytest.mark.parametrize("many", [1, 6])
+def test_the_home_reads_the_same_number_of_queries_however_much_there_is(
+    client, acme_user, acme, assistant, bundle, many, django_assert_max_num_queries
+):
+    for n in range(many):
+        extra = Engagement.objects.create(
+            client=acme,
+            name=f"Retainer {n}",
+            kind="retainer",
+            starts_on=date(2026, 1, 1),
+            monthly_hours=Decimal("8"),
+            monthly_price=Decimal("400"),
+            excess_rate=Decimal("60"),
+        )
+        task = task_create(by=assistant, client=acme, engagement=extra, title=f"Vraag {n}")
+        time_entry_log(by=assistant, engagement=extra, task=task, work_date=date.today(), minutes=7 * 60)
+        comment_add(by=assistant, task=task, body=f"Welke datum {n}?", visibility=Comment.Visibility.CLIENT)
+        task_transition(by=assistant, task=task, to="waiting")
+    home(client, acme_user)  # the session and the language settle first
+    with django_assert_max_num_queries(28):
+        page = home(client, acme_user)
+    assert page.count('data-testid="waiting-') == many + 1  # the section and each task
