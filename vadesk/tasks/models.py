@@ -114,7 +114,9 @@ class Task(models.Model):
             # history, are not in it, so "the oldest overdue" does not walk past years of closed ones.
             models.Index(fields=["due_at", "id"], condition=models.Q(status__in=OPEN_STATUSES), name="task_open_due"),
             # The board's done column: a client's tasks closed in the last two weeks, a range, not every done task.
-            models.Index(fields=["client", "closed_at"], condition=models.Q(status="done"), name="task_done_by_client"),
+            # Not a partial index (where done): with the agency's statistics SQLite preferred the (client, status)
+            # index to the partial (client, closed_at) one and read every done task of every client (108 ms).
+            models.Index(fields=["client", "status", "closed_at"], name="task_closed_by_client"),
         ]
         constraints = [
             models.UniqueConstraint(fields=["recurrence", "occurrence_at"], name="one_task_per_occurrence"),

@@ -111,6 +111,7 @@ def test_the_page_reads_a_fixed_number_of_queries_however_many_match(
 AGENCY_STATS = {
     ("tasks_task", ("client_id",)): "100400 101",
     ("tasks_task", ("client_id", "status")): "100400 101 18",
+    ("tasks_task", ("client_id", "status", "closed_at")): "100400 101 18 1",
     ("tasks_comment", ("task_id",)): "33334 1",
     ("clients_client", ("organisation_id",)): "1001 1001",
 }
