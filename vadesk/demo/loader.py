@@ -141,7 +141,12 @@ class _Loader:
         self.rng = rng
         self.now = now
         self.today = timezone.localdate(now)
-        self.window_start = self.today - timedelta(days=WINDOW_DAYS)
+        # From the first of the month two months back: the two past months the reports cover are whole on any
+        # day the demo is built (on 31 October, August and September; 60 days back left August out).
+        self.window_start = min(
+            self.today - timedelta(days=WINDOW_DAYS),
+            month_start(month_start(month_start(self.today) - timedelta(days=1)) - timedelta(days=1)),
+        )
         self.people: dict[str, Person] = {}
         self.owner: Person | None = None
         self.zone = ZoneInfo("Europe/Amsterdam")

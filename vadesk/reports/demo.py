@@ -15,7 +15,10 @@ from vadesk.reports.models import Rating
 from vadesk.reports.monthly import previous_month, report_build, report_notes_edit, report_send, send_day
 from vadesk.reports.ratings import rating_give
 from vadesk.tasks.models import Status, Task
+from vadesk.timesheets.balances import balance_of
+from vadesk.timesheets.consent import CONSENT_WAIT
 from vadesk.timesheets.models import OverageConsent
+from vadesk.timesheets.services import time_entry_log
 
 # The lead's words on the portal client's reports, in the client's language.
 HIGHLIGHTS = {
@@ -37,8 +40,10 @@ def reports_demo(organisations: list[Organisation], *, now: datetime) -> int:
         clients = Client.objects.filter(organisation=organisation, engagements__isnull=False).distinct()
         for client in clients.select_related("organisation").order_by("pk"):
             portal_user = client.portal_memberships.select_related("person").first()
+            first = min(e.starts_on for e in client.engagements.all())
             for month in months:
-                made += _report(client, month, zone, portal_user.person if portal_user else None)
+                if calc.next_month(month) > first:  # no report of a month before the client's first engagement
+                    made += _report(client, month, zone, portal_user.person if portal_user else None)
             if portal_user is not None:
                 _task_ratings(client, portal_user.person)
                 _consent_waiting(client, now)
@@ -80,18 +85,51 @@ def _late(client: Client) -> str:
 
 
 def _consent_waiting(client: Client, now: datetime) -> None:
-    """The 80 % question of this month, asked yesterday, waiting on the client's answer in the portal."""
+    """This month's 80 % question, waiting on the client's answer in the portal. The team logs what brings the
+    month to 80 % on its working days so far, and the time-entry service asks, as it does for real: the question
+    and the hours the portal shows agree on any day the demo is built."""
     engagement = (
         client.engagements.filter(status=Engagement.Status.ACTIVE)
         .exclude(kind=Engagement.Kind.HOURLY)
         .order_by("pk")
         .first()
     )
-    if engagement is None:
+    team = list(client.assignments.in_cover_order().select_related("person"))
+    if engagement is None or not team:
         return
-    OverageConsent.objects.get_or_create(
-        engagement=engagement,
-        month=calc.month_start(now.date()),
-        threshold=80,
-        defaults={"asked_at": now - timedelta(days=1), "answer_by": now + timedelta(days=2)},
+    today = now.astimezone(ZoneInfo(client.organisation.time_zone)).date()
+    balance = balance_of(engagement, today)
+    if not balance.available:
+        return
+    missing = -(-balance.available * 80 // 100) - balance.used  # minutes up to 80 %, rounded up
+    days = [d for d in _working_days(calc.month_start(today), today) if d < today] or [today]
+    lead, cover = team[0].person, team[-1].person  # the lead worked the days before; on the 1st, the cover
+    for n, day in enumerate(days):
+        share = -(-missing // (len(days) - n)) if missing > 0 else 0
+        if share <= 0:
+            break
+        entry = time_entry_log(
+            by=lead if day < today else cover,
+            engagement=engagement,
+            work_date=day,
+            minutes=share,
+            note=_WORK_NOTE.get(client.preferred_language, _WORK_NOTE["en"]),
+            client_note=_WORK_NOTE.get(client.preferred_language, _WORK_NOTE["en"]),
+        )
+        missing -= entry.billed_minutes
+    OverageConsent.objects.filter(engagement=engagement, month=calc.month_start(today), threshold=80).update(
+        asked_at=now - timedelta(hours=2), answer_by=now - timedelta(hours=2) + CONSENT_WAIT
     )
+
+
+_WORK_NOTE = {
+    "nl": "Offertes voor het nieuwe kantoor opgevraagd en vergeleken",
+    "de": "Angebote für das neue Büro eingeholt und verglichen",
+    "en": "Quotes for the new office requested and compared",
+}
+
+
+def _working_days(first, last):
+    return [
+        first + timedelta(days=n) for n in range((last - first).days + 1) if (first + timedelta(days=n)).weekday() < 5
+    ]

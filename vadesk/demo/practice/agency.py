@@ -34,7 +34,7 @@ VAN_DIJK = ClientSpec(
         EngagementSpec(
             "Retainer 20 uur per maand",
             "retainer",
-            60,
+            95,  # the portal client's two past months of reports are whole on any day, the 31st included
             dict(
                 monthly_hours=D("20"),
                 monthly_price=D("1100.00"),

@@ -12,6 +12,7 @@ from vadesk.comms.models import OutboxMessage
 from vadesk.reports.models import MonthlyReport, Rating
 from vadesk.reports.monthly import previous_month
 from vadesk.reports.ratings import rating_trends
+from vadesk.timesheets.balances import balance_of
 from vadesk.timesheets.consent import waiting_consents
 
 
@@ -51,6 +52,10 @@ class DemoPortalTests(TestCase):
 
     def test_a_consent_question_waits_on_the_client(self):
         self.assertEqual(len(waiting_consents(self.user.client)), 1)
+        # The question and the hours the portal shows agree: 80 % of the month is used (it once said 16 %).
+        [consent] = waiting_consents(self.user.client)
+        balance = balance_of(consent.engagement, timezone.localdate())
+        self.assertGreaterEqual(balance.used * 100, balance.available * consent.threshold)
         self.client.force_login(self.user.person)
         self.assertIn(
             reverse("portal:consent", args=[waiting_consents(self.user.client)[0].pk]),

@@ -78,9 +78,13 @@ def test_stop_at_the_limit_refuses_the_excess_even_where_the_policy_bills_it(ass
 
 
 def test_no_answer_in_time_leaves_the_engagement_policy_in_charge(assistant, acme_user, retainer):
-    log(assistant, retainer, 20 * 60)
+    # Asked on the 10th, so that the lapse falls in the same month on any day the suite runs (asked on the 31st
+    # it lapses in the next month, whose own allowance has nothing to lapse).
+    asked = timezone.now().replace(day=10, hour=10, minute=0)
+    with time_machine.travel(asked, tick=False):
+        log(assistant, retainer, 20 * 60)
     consent = OverageConsent.objects.get(threshold=100)
-    with time_machine.travel(timezone.now() + CONSENT_WAIT + timedelta(minutes=1)):
+    with time_machine.travel(asked + CONSENT_WAIT + timedelta(minutes=1), tick=False):
         assert waiting_consents(retainer.client) == []
         assert "did not answer" in consent_status_text(retainer, timezone.localdate())
         with pytest.raises(ValidationError) as late:
