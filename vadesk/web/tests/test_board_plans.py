@@ -9,6 +9,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
+from vadesk.lib.tests.planner import sqlite_statistics
 from vadesk.tasks.models import Task
 
 
@@ -67,27 +68,10 @@ AGENCY_STATS = {
 
 @pytest.mark.skipif(connection.vendor != "sqlite", reason="the plan is SQLite's")
 def test_on_sqlite_the_done_column_reads_a_range_of_each_clients_closed_tasks(client, owner, acme):
-    with connection.cursor() as cursor:
-        cursor.execute("ANALYZE")
-        for (table, columns), stat in AGENCY_STATS.items():
-            cursor.execute(f"PRAGMA index_list({table})")
-            for index in [row[1] for row in cursor.fetchall()]:
-                cursor.execute(f"PRAGMA index_info({index})")
-                if tuple(row[2] for row in cursor.fetchall()) == columns:
-                    cursor.execute("DELETE FROM sqlite_stat1 WHERE tbl = %s AND idx = %s", [table, index])
-                    cursor.execute(
-                        "INSERT INTO sqlite_stat1 (tbl, idx, stat) VALUES (%s, %s, %s)", [table, index, stat]
-                    )
-        cursor.execute("ANALYZE sqlite_schema")  # reload the statistics
     client.force_login(owner)
-    try:
-        with connection.cursor() as cursor:
-            cursor.execute("EXPLAIN QUERY PLAN " + done_column_sql(client))
-            plan = "\n".join(str(row[-1]) for row in cursor.fetchall())
-    finally:
-        with connection.cursor() as cursor:
-            cursor.execute("DELETE FROM sqlite_stat1")
-            cursor.execute("ANALYZE sqlite_schema")
+    with sqlite_statistics(AGENCY_STATS), connection.cursor() as cursor:
+        cursor.execute("EXPLAIN QUERY PLAN " + done_column_sql(client))
+        plan = "\n".join(str(row[-1]) for row in cursor.fetchall())
 
     assert "USING INDEX task_closed_by_client (client_id=? AND status=? AND closed_at>?)" in plan, plan
 

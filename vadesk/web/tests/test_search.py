@@ -6,6 +6,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from vadesk.clients.models import Assignment, Client, Contact, DossierFact
+from vadesk.lib.tests.planner import sqlite_statistics
 from vadesk.reports.search import MAX_LENGTH, PER_GROUP, clean_query, search
 from vadesk.tasks.services import comment_add, task_create
 
@@ -119,23 +120,8 @@ AGENCY_STATS = {
 
 @pytest.fixture
 def agency_statistics(db):
-    """SQLite's planner shown the agency's statistics (stat1 rows by index), reloaded; restored after the test."""
-    with connection.cursor() as cursor:
-        cursor.execute("ANALYZE")
-        for (table, columns), stat in AGENCY_STATS.items():
-            cursor.execute(f"PRAGMA index_list({table})")
-            for index in [row[1] for row in cursor.fetchall()]:
-                cursor.execute(f"PRAGMA index_info({index})")
-                if tuple(row[2] for row in cursor.fetchall()) == columns:
-                    cursor.execute("DELETE FROM sqlite_stat1 WHERE tbl = %s AND idx = %s", [table, index])
-                    cursor.execute(
-                        "INSERT INTO sqlite_stat1 (tbl, idx, stat) VALUES (%s, %s, %s)", [table, index, stat]
-                    )
-        cursor.execute("ANALYZE sqlite_schema")  # reload the statistics
-    yield
-    with connection.cursor() as cursor:
-        cursor.execute("DELETE FROM sqlite_stat1")
-        cursor.execute("ANALYZE sqlite_schema")
+    with sqlite_statistics(AGENCY_STATS):
+        yield
 
 
 @pytest.mark.skipif(connection.vendor != "sqlite", reason="the plan is SQLite's")
