@@ -5,16 +5,15 @@ from __future__ import annotations
 from datetime import time, timedelta
 from typing import Annotated
 
-from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest
 from django.utils import timezone
-from django.utils.translation import gettext as _
 from ninja import Field, Query, Router, Schema
 
 from vadesk.accounts.access import reach_of
 from vadesk.accounts.models import Language
 from vadesk.api import paging
 from vadesk.api.auth import person_of
+from vadesk.api.owners import owned_organisation
 from vadesk.api.types import ClientRef, Id, Input, Instant, PersonRef, TaskRef, Timestamp
 from vadesk.clients.scoping import client_for, dossier_fact_for, staff_clients
 from vadesk.comms import scoping, services
@@ -371,13 +370,6 @@ class TemplateIn(Input):
     body: Annotated[str, Field(max_length=10000)]
 
 
-def _owner_of(person, organisation_id: int) -> None:
-    if organisation_id not in reach_of(person).owner_of:
-        if organisation_id in reach_of(person).staff_of:
-            raise PermissionDenied(_("Only an owner can change the organisation's message templates."))
-        raise Http404
-
-
 @router.get("/organisations/{organisation_id}/message-templates", response=list[TemplateOut])
 def list_templates(request: HttpRequest, organisation_id: Id):
     if organisation_id not in reach_of(person_of(request)).staff_of:
@@ -405,7 +397,7 @@ def save_template(
     request: HttpRequest, organisation_id: Id, kind: MessageTemplate.Kind, language: Language, payload: TemplateIn
 ):
     person = person_of(request)
-    _owner_of(person, organisation_id)
+    owned_organisation(person, organisation_id)
     template = services.template_save(
         by=person,
         organisation_id=organisation_id,
@@ -435,5 +427,5 @@ class TriageOut(Schema):
 @router.get("/organisations/{organisation_id}/triage", response=list[TriageOut])
 def list_triage(request: HttpRequest, organisation_id: Id):
     person = person_of(request)
-    _owner_of(person, organisation_id)
+    owned_organisation(person, organisation_id)
     return scoping.triage_of(person, organisation_id)[:200]

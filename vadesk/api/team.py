@@ -20,6 +20,7 @@ from ninja import Field, Query, Router, Schema
 from vadesk.accounts.access import reach_of
 from vadesk.accounts.models import Membership, Organisation, Person
 from vadesk.api.auth import person_of
+from vadesk.api.owners import owned_organisation
 from vadesk.api.patching import changes
 from vadesk.api.types import ClientRef, Day, Id, Input, MeOrId, Money, PersonRef, Timestamp
 from vadesk.clients.scoping import client_for
@@ -449,7 +450,7 @@ def team_utilisation(request: HttpRequest, organisation_id: Id):
     """Owners only: per staff member and week, capacity, planned and logged hours, utilisation against the target,
     and the 8-week forecast; as the *Utilisation and capacity* page (an assistant: 403)."""
     person = person_of(request)
-    organisation = _organisation(person, organisation_id)
+    organisation = owned_organisation(person, organisation_id)
     today = timezone.localdate(timezone=ZoneInfo(organisation.time_zone))
     figures = utilisation_for(by=person, organisation=organisation, today=today)
     return UtilisationOut(
@@ -461,13 +462,6 @@ def team_utilisation(request: HttpRequest, organisation_id: Id):
 
 
 # Batch matching and the coverage check (owners)
-
-
-def _owned(person: Person, organisation_id: int) -> Organisation:
-    """The organisation when the person is one of its owners; 404 for anyone else (its assistants included)."""
-    if organisation_id not in reach_of(person).owner_of:
-        raise Http404
-    return Organisation.objects.get(pk=organisation_id)
 
 
 class MatchIn(Input):
@@ -496,7 +490,7 @@ def team_match(request: HttpRequest, organisation_id: Id, payload: MatchIn):
     """Owners only: `vadesk match` on the organisation's own data: the optimal teams for several new clients at
     once, from profiles, capacity, the clients' needs and the team's answers. A proposal: nothing is saved."""
     person = person_of(request)
-    organisation = _owned(person, organisation_id)
+    organisation = owned_organisation(person, organisation_id)
     chosen = list(organisation.clients.filter(pk__in=payload.clients).order_by("pk"))
     if len(chosen) != len(set(payload.clients)):
         raise Http404  # a client of another organisation is as unknown as one that does not exist
@@ -541,7 +535,7 @@ class CoverageWarningOut(Schema):
 def team_coverage(request: HttpRequest, organisation_id: Id):
     """Owners only: the findings of this morning's coverage check for the coming 14 days."""
     person = person_of(request)
-    organisation = _owned(person, organisation_id)
+    organisation = owned_organisation(person, organisation_id)
     rows = scoping.coverage_warnings_for(person, organisation.pk)[:500]
     return [
         CoverageWarningOut(

@@ -14,12 +14,13 @@ from decimal import Decimal
 from fractions import Fraction
 
 from django.core.exceptions import PermissionDenied
-from django.db.models import Sum
+from django.db.models import Count, F, Sum
 from django.utils.translation import gettext as _
 
 from vadesk.accounts.access import reach_of
 from vadesk.accounts.models import Membership, Person
 from vadesk.clients.models import Assignment, Client
+from vadesk.clients.scoping import clients_for
 from vadesk.team import capacity, matching
 from vadesk.team.models import ClientNeeds, Interest, LanguageLevel, Profile
 from vadesk.timesheets.models import TimeEntry
@@ -181,6 +182,22 @@ def reason_text(reason: matching.Reason) -> str:
     return f"{points} {text}"
 
 
+def clients_waiting(*, by: Person, organisation_id: int) -> list[Client]:
+    """New clients to match: the organisation's active clients with needs and no team, or a team smaller than
+    the team size their needs ask for; the oldest first (the longest waiting), at most a page's worth."""
+    rows = (
+        clients_for(by, write=True, organisation=organisation_id)
+        .active()
+        .filter(team_needs__isnull=False)
+        .annotate(members=Count("assignments"))
+        .filter(members__lt=F("team_needs__team_size"))
+        .select_related("team_needs")
+        .order_by("created_at", "pk")
+    )
+    return list(rows[:WAITING_SHOWN])
+
+
+WAITING_SHOWN = 200
 MAX_BATCH = 50  # clients in one batch: an agency's intake, far below what the solver handles in time
 
 

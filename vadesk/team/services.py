@@ -13,6 +13,8 @@ from django.utils.translation import gettext as _
 
 from vadesk.accounts.access import reach_of
 from vadesk.accounts.models import Membership, Organisation, Person
+from vadesk.clients.models import Assignment, Client
+from vadesk.clients.services import client_team_set
 from vadesk.lib.formatting import format_day
 from vadesk.team import matching
 from vadesk.team.capacity import subdivisions
@@ -407,3 +409,37 @@ def interest_answer(*, by: Person, interest: Interest, answer: str, note: str = 
     interest.answered_at = timezone.now()
     interest.save(update_fields=["answer", "note", "answered_at"])
     return interest
+
+
+def team_batch_assign(*, by: Person, proposal: dict[int, list[int]], seen: dict[int, set[int]]) -> list[Client]:
+    """Save a batch proposal (issue 14 point 7): each client's team gains its proposed members, all or none.
+
+    `proposal` is client id → the proposed members, best score first; `seen` is client id → the members the
+    client had when the teams were proposed. Whoever is on a team stays, with their role and place in the
+    order of cover; the proposed members join after them (the first as lead when the team has none), through
+    `client_team_set`, the *Team* page's service, which starts their onboarding. When a client's team changed
+    since the proposal the whole batch is refused and nothing is saved."""
+    with transaction.atomic():
+        # The clients' rows are locked, so that two owners saving at once are told the second one is stale.
+        clients = list(Client.objects.select_for_update().filter(pk__in=proposal).order_by("pk"))
+        if len(clients) != len(proposal) or set(seen) != set(proposal):
+            raise ValidationError(_("Propose the teams again: a client is no longer there."))
+        for client in clients:
+            if not is_owner(by, client.organisation_id):
+                raise PermissionDenied(_("Only an owner of the organisation can do this."))
+            team = list(client.assignments.in_cover_order())
+            if {a.person_id for a in team} != seen[client.pk]:
+                raise ValidationError(
+                    _("The team of %(client)s changed after the teams were proposed; nothing was saved. Propose again.")
+                    % {"client": client.name}
+                )
+            roles = {a.person_id: a.role for a in team}
+            order = {a.person_id: n for n, a in enumerate(team, start=1)}
+            for person_id in proposal[client.pk]:
+                if person_id in roles:
+                    continue
+                lead = Assignment.Role.LEAD not in roles.values()
+                roles[person_id] = Assignment.Role.LEAD if lead else Assignment.Role.BACKUP
+                order[person_id] = len(order) + 1
+            client_team_set(by=by, client=client, roles=roles, order=order)
+    return clients

@@ -15,4 +15,6 @@ urlpatterns = [
     path("people/<int:person_pk>/", views.profile, name="profile"),
     path("clients/<int:client_pk>/candidates/", views.client_candidates, name="candidates"),
     path("clients/<int:client_pk>/interest/", views.interest, name="interest"),
+    path("match/", views.batch_match, name="match"),
+    path("match/assign/", views.batch_assign, name="match_assign"),
 ]

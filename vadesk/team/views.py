@@ -1,22 +1,25 @@
-"""Team pages: the team calendar, profiles and work patterns, absences, candidates and "ask the team"."""
+"""Team pages: the team calendar, profiles and work patterns, absences, candidates, "ask the team" and batch
+matching (new clients to match)."""
 
 from __future__ import annotations
 
 import calendar as calendar_module
 from datetime import timedelta
+from decimal import Decimal
 from zoneinfo import ZoneInfo
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
 from vadesk.accounts.decorators import owner_required, staff_required
 from vadesk.accounts.models import Membership, Person
-from vadesk.clients.scoping import client_for
+from vadesk.clients.scoping import client_for, clients_for
 from vadesk.lib.downloads import content_disposition
 from vadesk.lib.pages import apply_validation_error, report_refusal
 from vadesk.lib.params import param_month
@@ -352,6 +355,137 @@ def interest(request, client_pk: int):
                 messages.success(request, _("Thank you, your answer is saved."))
                 return redirect("team:calendar")
     return render(request, "team/interest.html", {"asked": asked, "form": form})
+
+
+def _ids(text: str, most: int) -> list[int]:
+    """Comma-separated ids from a hidden field, at most `most` of them (a team has 1 to 10 members)."""
+    parts = text[:200].split(",")[:most]
+    return [int(p) for p in parts if p.isdigit() and len(p) <= 12]
+
+
+def _chosen_clients(request) -> list | None:
+    """The posted clients (checkbox `client`) of the page's organisation; None when more than a batch.
+
+    An id that is not one of the organisation's clients is 404, as for a client that does not exist."""
+    posted = request.POST.getlist("client")[: candidates.MAX_BATCH + 1]
+    if len(posted) > candidates.MAX_BATCH:
+        return None
+    wanted = set(_ids(",".join(posted), candidates.MAX_BATCH))
+    if len(wanted) != len(set(posted)):
+        raise Http404
+    chosen = list(
+        clients_for(request.user, write=True, organisation=request.membership.organisation_id)
+        .filter(pk__in=wanted)
+        .select_related("organisation", "team_needs")
+        .prefetch_related("assignments__person")
+        .order_by("name", "pk")
+    )
+    if len(chosen) != len(wanted):
+        raise Http404
+    return chosen
+
+
+def _proposal(result, chosen: list, staff: dict[str, Person]) -> dict:
+    """The batch's answer for the page: per client its team with each member's score and reasons in words."""
+    teams = []
+    unassigned = []
+    for client in chosen:
+        found = {c.assistant.id: c for c in result.candidates.get(str(client.pk), [])}
+        if str(client.pk) in result.teams:
+            members = [found[pk] for pk in result.teams[str(client.pk)]]
+            members.sort(key=lambda c: (-c.score, staff[c.assistant.id].full_name))
+            teams.append(
+                {
+                    "client": client,
+                    "members": [
+                        {
+                            "person": staff[c.assistant.id],
+                            "score": c.score,
+                            "reasons": [candidates.reason_text(r) for r in c.reasons],
+                        }
+                        for c in members
+                    ],
+                    "team": ",".join(c.assistant.id for c in members),
+                    "on_it": [a.person for a in client.assignments.all()],
+                    "seen": ",".join(str(pk) for pk in sorted(a.person_id for a in client.assignments.all())),
+                }
+            )
+        else:
+            unassigned.append({"client": client, "why": _why_unassigned(client, len(found))})
+    return {"teams": teams, "unassigned": unassigned, "optimal": result.optimal}
+
+
+def _why_unassigned(client, eligible: int) -> str:
+    needs = candidates.needs_of(client)
+    size = max(1, needs.team_size)
+    if not eligible:
+        return _("Nobody speaks %(language)s at working level with %(share)s h/wk free.") % {
+            "language": candidates.language_name(client.preferred_language),
+            "share": (Decimal(needs.hours_per_week) / size).quantize(Decimal("0.01")),
+        }
+    return ngettext(
+        "%(count)d could join, but no team of %(size)d covers every need within the free hours, next to the "
+        "other clients of this batch.",
+        "%(count)d could join, but no team of %(size)d of them covers every need within their free hours, next to "
+        "the other clients of this batch.",
+        eligible,
+    ) % {"count": eligible, "size": size}
+
+
+@owner_required
+def batch_match(request):
+    """New clients to match: the clients with needs and no (or a too small) team; teams proposed for the chosen
+    ones at once by `match_clients`, as `vadesk match` and the API do. Proposing changes nothing."""
+    organisation = request.membership.organisation
+    waiting = candidates.clients_waiting(by=request.user, organisation_id=organisation.pk)
+    proposal = None
+    chosen_ids: set[int] = set()
+    if request.method == "POST":
+        chosen = _chosen_clients(request)
+        if chosen is None:
+            messages.error(request, _("Choose at most %(count)d clients at once.") % {"count": candidates.MAX_BATCH})
+        elif not chosen:
+            messages.error(request, _("Choose at least one client."))
+        else:
+            chosen_ids = {c.pk for c in chosen}
+            result = candidates.match_clients(by=request.user, clients=chosen, today=timezone.localdate())
+            proposal = _proposal(result, chosen, {str(p.pk): p for p in _staff(organisation)})
+    return render(
+        request,
+        "team/match.html",
+        {
+            "waiting": waiting,
+            "chosen": chosen_ids,
+            "proposal": proposal,
+            "max_batch": candidates.MAX_BATCH,
+        },
+    )
+
+
+@require_POST
+@owner_required
+def batch_assign(request):
+    """Save the proposed teams, all or none; refused when a client's team changed since they were proposed."""
+    chosen = _chosen_clients(request)
+    if chosen is None:
+        messages.error(request, _("Choose at most %(count)d clients at once.") % {"count": candidates.MAX_BATCH})
+        return redirect("team:match")
+    try:
+        services.team_batch_assign(
+            by=request.user,
+            proposal={c.pk: _ids(request.POST.get(f"team-{c.pk}", ""), 10) for c in chosen},
+            seen={c.pk: set(_ids(request.POST.get(f"seen-{c.pk}", ""), 10)) for c in chosen},
+        )
+    except (ValidationError, PermissionDenied) as exc:
+        report_refusal(request, exc)
+    else:
+        count = len(chosen)
+        messages.success(
+            request,
+            ngettext("The team of %(count)d client is saved.", "The teams of %(count)d clients are saved.", count)
+            % {"count": count},
+        )
+    return redirect("team:match")
 
 
 def _chart_words() -> Words:

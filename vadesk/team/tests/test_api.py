@@ -69,17 +69,6 @@ OPERATIONS = {
     ),
     "GET /api/v1/clients/{client_id}/cover": lambda w: ("get", f"/clients/{w.acme_id}/cover", None),
     "GET /api/v1/clients/{client_id}/candidates": lambda w: ("get", f"/clients/{w.acme_id}/candidates", None),
-    # Owners only: an assistant of the organisation (the colleague) gets 404 like an outsider.
-    "POST /api/v1/organisations/{organisation_id}/team/match": lambda w: (
-        "post",
-        f"/organisations/{w.org_id}/team/match",
-        {"clients": [w.acme_id]},
-    ),
-    "GET /api/v1/organisations/{organisation_id}/team/coverage": lambda w: (
-        "get",
-        f"/organisations/{w.org_id}/team/coverage",
-        None,
-    ),
 }
 # The organisation's lists: 404 outside it; inside, each person sees only what is theirs (tested below).
 LISTS = {
@@ -99,8 +88,18 @@ LISTS = {
         None,
     ),
 }
-# For the organisation's owners only: 404 outside its staff, 403 for an assistant (tested below).
+# For the organisation's owners only (vadesk/api/owners.py): 404 outside its staff, 403 for an assistant.
 OWNERS_ONLY = {
+    "POST /api/v1/organisations/{organisation_id}/team/match": lambda w: (
+        "post",
+        f"/organisations/{w.org_id}/team/match",
+        {"clients": [w.acme_id]},
+    ),
+    "GET /api/v1/organisations/{organisation_id}/team/coverage": lambda w: (
+        "get",
+        f"/organisations/{w.org_id}/team/coverage",
+        None,
+    ),
     "GET /api/v1/organisations/{organisation_id}/team/utilisation": lambda w: (
         "get",
         f"/organisations/{w.org_id}/team/utilisation",
@@ -155,8 +154,18 @@ def test_owners_only_operations_refuse_an_assistant_and_answer_the_owner(
     operation, request, world, api_as, owner, assistant
 ):
     method, path, body = OWNERS_ONLY[operation](world)
-    assert send(api_as(assistant), method, path, body).status_code == 403
+    before = snapshot()
+    refused = send(api_as(assistant), method, path, body)
+    assert refused.status_code == 403
+    assert refused.json()["detail"] == "Only an owner of the organisation can do this."
+    assert snapshot() == before
     assert send(api_as(owner), method, path, body).status_code == 200
+
+
+@pytest.mark.parametrize(("language", "words"), [("nl", "Alleen een eigenaar"), ("de", "Nur ein Inhaber")])
+def test_the_refusal_of_an_assistant_is_in_their_language(world, api_as, assistant, language, words):
+    refused = api_as(assistant, language=language).get(f"/organisations/{world.org_id}/team/coverage")
+    assert refused.status_code == 403 and refused.json()["detail"].startswith(words), refused.json()
 
 
 def test_a_colleague_sees_their_own_and_that_the_assistant_is_away_never_why(world, api_as, colleague):
@@ -344,4 +353,4 @@ def test_the_owner_reads_the_coverage_check_an_assistant_does_not(world, org, ap
     coverage_refresh(organisation=org, today=timezone.localdate())
     body = api_as(owner).get(f"/organisations/{world.org_id}/team/coverage").json()
     assert [(row["client"]["name"], row["kind"]) for row in body] == [("Zonder Team B.V.", "nobody")]
-    assert api_as(assistant).get(f"/organisations/{world.org_id}/team/coverage").status_code == 404
+    assert api_as(assistant).get(f"/organisations/{world.org_id}/team/coverage").status_code == 403

@@ -150,3 +150,63 @@ def test_an_absence_is_covered_and_a_new_client_is_matched(page, live_server, or
     assert page.locator(".team-calendar .absence").count() >= 1
     page.screenshot(path=str(ARTIFACTS / f"team-calendar-{language}.png"), full_page=True)
     phone_fits(page, f"team-calendar-{language}")
+
+
+PROPOSED = {"nl": "Voorgestelde teams", "de": "Vorgeschlagene Teams"}
+SAVED = {"nl": "De teams van 2 klanten zijn opgeslagen.", "de": "Die Teams von 2 Kunden sind gespeichert."}
+
+
+def fits_the_phone(page, name: str) -> None:
+    """As phone_fits, without a reload: the page on screen is the answer to a POST."""
+    page.set_viewport_size({"width": 390, "height": 844})
+    assert page.evaluate("document.documentElement.scrollWidth") <= 390, name
+    hidden = page.eval_on_selector_all(
+        ".card:not(.scroll-x)",
+        "cards => cards.filter(c => c.scrollWidth > c.clientWidth + 1).map(c => c.innerText.slice(0, 40))",
+    )
+    assert hidden == [], hidden
+    page.screenshot(path=str(ARTIFACTS / f"{name}-phone.png"), full_page=True)
+    page.set_viewport_size({"width": 1280, "height": 860})
+
+
+@pytest.mark.parametrize("language", ["nl", "de"])
+def test_the_owner_proposes_teams_for_two_new_clients_and_assigns_them(
+    page, live_server, org, owner, staffed, language
+):
+    from vadesk.team.services import client_needs_set
+
+    bram, cora = staffed["b"], staffed["c"]
+    sommer = Client.objects.create(organisation=org, name="Praxis Sommer", preferred_language="de", country="DE")
+    vos = Client.objects.create(organisation=org, name="Kantoor Vos", preferred_language="nl", country="NL")
+    client_needs_set(by=owner, client=sommer, needs={"agenda": 3}, hours_per_week=6, team_size=1)
+    client_needs_set(by=owner, client=vos, needs={"email": 3}, hours_per_week=4, team_size=1)
+
+    as_user(page, live_server, owner, language)
+    page.goto(f"{live_server.url}/team/calendar/")
+    with page.expect_navigation():
+        page.click("a[href='/team/match/']")
+    page.check(f"input[name=client][value='{sommer.pk}']")
+    page.check(f"input[name=client][value='{vos.pk}']")
+    with page.expect_navigation():
+        page.click("[data-testid=match-propose]")
+    proposal = page.locator("[data-testid=match-proposal]")
+    assert PROPOSED[language] in proposal.inner_text()
+    teams = proposal.locator("h3[data-testid=match-team]")
+    assert [teams.nth(i).inner_text() for i in range(teams.count())] == ["Kantoor Vos", "Praxis Sommer"]
+    rows = proposal.locator("tr.candidate")
+    assert "Cora Second" in rows.nth(0).inner_text() and "Bram Backup" in rows.nth(1).inner_text()
+    reasons = rows.nth(1).locator(".reasons").inner_text()
+    assert sum(int(p.split()[0].replace("−", "-")) for p in reasons.split(" · ")) == int(
+        rows.nth(1).locator(".score").inner_text()
+    )
+    page.screenshot(path=str(ARTIFACTS / f"team-match-{language}.png"), full_page=True)
+    fits_the_phone(page, f"team-match-{language}")
+
+    with page.expect_navigation():
+        page.click("[data-testid=match-assign]")
+    assert SAVED[language] in page.inner_text("body")
+    assert list(sommer.assignments.values_list("person_id", "role")) == [(bram.pk, "lead")]
+    assert list(vos.assignments.values_list("person_id", "role")) == [(cora.pk, "lead")]
+    assert Task.objects.filter(client=vos, assignees=cora).exists()  # Cora's onboarding checklist
+    assert "Praxis Sommer" not in page.inner_text("[data-testid=match-waiting]")  # matched: no longer waiting
+    page.screenshot(path=str(ARTIFACTS / f"team-match-assigned-{language}.png"), full_page=True)

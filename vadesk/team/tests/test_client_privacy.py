@@ -72,6 +72,7 @@ def test_a_client_user_reaches_no_team_page(client, org, acme, owner, team, acme
         ("team:absences", {}),
         ("team:profile", {"person_pk": team["a"].pk}),
         ("team:candidates", {"client_pk": acme.pk}),
+        ("team:match", {}),
     ]:
         response = client.get(reverse(name, kwargs=kwargs))
         assert response.status_code in (302, 403, 404), name
