@@ -416,7 +416,8 @@ def team_batch_assign(*, by: Person, proposal: dict[int, list[int]], seen: dict[
 
     `proposal` is client id → the proposed members, best score first; `seen` is client id → the members the
     client had when the teams were proposed. Whoever is on a team stays, with their role and place in the
-    order of cover; the proposed members join after them (the first as lead when the team has none), through
+    order of cover; the best proposed members join after them up to the team size the client's needs ask for
+    (the first as lead when the team has none), through
     `client_team_set`, the *Team* page's service, which starts their onboarding. When a client's team changed
     since the proposal the whole batch is refused and nothing is saved."""
     with transaction.atomic():
@@ -435,9 +436,13 @@ def team_batch_assign(*, by: Person, proposal: dict[int, list[int]], seen: dict[
                 )
             roles = {a.person_id: a.role for a in team}
             order = {a.person_id: n for n, a in enumerate(team, start=1)}
+            # A team that was too small gains the best proposed members up to its size, never beyond it.
+            size = max(1, client.team_needs.team_size) if hasattr(client, "team_needs") else len(proposal[client.pk])
             for person_id in proposal[client.pk]:
                 if person_id in roles:
                     continue
+                if len(roles) >= size:
+                    break
                 lead = Assignment.Role.LEAD not in roles.values()
                 roles[person_id] = Assignment.Role.LEAD if lead else Assignment.Role.BACKUP
                 order[person_id] = len(order) + 1
