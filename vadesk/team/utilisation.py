@@ -25,6 +25,7 @@ Eleven queries for the organisation, whatever its number of people, clients or w
 from __future__ import annotations
 
 import calendar as calendar_module
+import json
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -34,6 +35,7 @@ from fractions import Fraction
 from functools import lru_cache
 from zoneinfo import ZoneInfo
 
+from dateutil import rrule as rrule_module
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Count, Q, Sum
 from django.utils.translation import gettext as _
@@ -169,14 +171,23 @@ def _capacities_and_targets(
         for absence in approved.overlapping(min(mondays), max(mondays) + timedelta(days=6)):
             absences[absence.person_id].append(absence)
     out: dict[tuple[int, date], Decimal] = {}
+    # Most of a team works the same pattern in the same place: without absences their weeks have the same hours.
+    alike: dict[tuple, Decimal] = {}
     for membership in memberships:
         profile = profiles.get(membership.person_id)
         own = patterns[profile.pk] if profile else []
+        away = absences[membership.person_id]
+        shape = tuple((p.valid_from, json.dumps(p.days, sort_keys=True)) for p in own)
+        place = (profile.holiday_country, profile.holiday_subdivision) if profile else ("", "")
         for monday in mondays:
             if own and profile:
-                out[(membership.person_id, monday)] = week_capacity(
-                    own, absences[membership.person_id], profile.holiday_country, profile.holiday_subdivision, monday
-                )
+                shared = (shape, place, monday)
+                if away:
+                    out[(membership.person_id, monday)] = week_capacity(own, away, *place, monday)
+                else:
+                    if shared not in alike:
+                        alike[shared] = week_capacity(own, [], *place, monday)
+                    out[(membership.person_id, monday)] = alike[shared]
             elif membership.weekly_capacity_hours is not None:
                 out[(membership.person_id, monday)] = membership.weekly_capacity_hours
     targets = {pk: p.target_utilisation for pk, p in profiles.items()}
@@ -247,19 +258,23 @@ def retainer_week_hours(monthly_hours: Decimal, starts_on: date, ends_on: date |
     """A retainer's hours in the week from `monday`: each day of it within the engagement's dates carries
     1/(days in its month) of the monthly hours (exact: the share is a fraction, so 31 h over July's days is 7 h a
     week)."""
-    share = Fraction(monthly_hours) * _week_share(starts_on, ends_on, monday)
-    return Decimal(share.numerator) / Decimal(share.denominator)
+    sunday = monday + timedelta(days=6)
+    first, last = max(starts_on, monday), min(ends_on or sunday, sunday)
+    if first > last:
+        return ZERO
+    return _week_hours(monthly_hours, first, last)
 
 
-@lru_cache(maxsize=4096)
-def _week_share(starts_on: date, ends_on: date | None, monday: date) -> Fraction:
-    """The part of a month's hours the week holds; the same for every engagement with these dates."""
+@lru_cache(maxsize=8192)
+def _week_hours(monthly_hours: Decimal, first: date, last: date) -> Decimal:
+    """The monthly hours' share of the days from `first` to `last` (within one week); the same for every retainer
+    of these hours whose dates take in those days, so a thousand retainers cost a few dozen of these."""
     share = Fraction(0)
-    for n in range(7):
-        day = monday + timedelta(days=n)
-        if day >= starts_on and (ends_on is None or day <= ends_on):
-            share += Fraction(1, calendar_module.monthrange(day.year, day.month)[1])
-    return share
+    for n in range((last - first).days + 1):
+        day = first + timedelta(days=n)
+        share += Fraction(1, calendar_module.monthrange(day.year, day.month)[1])
+    hours = Fraction(monthly_hours) * share
+    return Decimal(hours.numerator) / Decimal(hours.denominator)
 
 
 def _retainers(
@@ -364,13 +379,56 @@ def _recurring(
             continue  # a rule that no longer parses makes no tasks, so it plans nothing
         named = assignees[template.pk]
         local_start, local_end = start.replace(tzinfo=None), end.replace(tzinfo=None)
-        for due in rule.between(local_start, local_end, inc=True):
+        for due in started_near(rule, local_start).between(local_start, local_end, inc=True):
             monday = due.date() - timedelta(days=due.weekday())
             if due >= local_end or (template.client_id, monday) in retained:
                 continue
             carriers = named or [pk for pk in teams.get(template.client_id, []) if (pk, monday) in has_room][:1]
             for pk in carriers:
                 figures[(pk, monday)].recurring += estimate / len(carriers)
+
+
+FIXED_PERIODS = {
+    rrule_module.WEEKLY: timedelta(weeks=1),
+    rrule_module.DAILY: timedelta(days=1),
+    rrule_module.HOURLY: timedelta(hours=1),
+    rrule_module.MINUTELY: timedelta(minutes=1),
+    rrule_module.SECONDLY: timedelta(seconds=1),
+}
+
+
+def started_near(rule: rrule_module.rrule, moment: datetime) -> rrule_module.rrule:
+    """The same rule with its start moved to the last of its periods that begins by `moment`, so reading its
+    occurrences from `moment` on costs the weeks read, not the years since the rule began. A rule with a COUNT
+    keeps its start: its occurrences are counted from the first one.
+
+    dateutil walks a rule period by period from DTSTART; a whole number of periods later (INTERVAL × FREQ) the
+    periods line up the same. What DTSTART stands in for (the day of the month, the month, the weekday) is made
+    explicit first; a month's or year's period is moved to its first day, which every date in it follows."""
+    if rule._count is not None:
+        return rule
+    first: datetime = rule._dtstart
+    implied = {name: None for name, value in rule._original_rule.items() if value is None}
+    if "bymonth" in implied:
+        implied["bymonth"] = rule._bymonth
+    if "bymonthday" in implied:
+        implied["bymonthday"] = rule._bymonthday + rule._bynmonthday
+    if "byweekday" in implied:
+        implied["byweekday"] = rule._byweekday
+    if rule._freq in (rrule_module.YEARLY, rrule_module.MONTHLY):
+        step = rule._interval * (12 if rule._freq == rrule_module.YEARLY else 1)
+        periods = ((moment.year - first.year) * 12 + moment.month - first.month) // step
+        if periods <= 0:
+            return rule
+        month = first.month - 1 + periods * step
+        start = first.replace(year=first.year + month // 12, month=month % 12 + 1, day=1)
+    else:
+        period = FIXED_PERIODS[rule._freq] * rule._interval
+        periods = (moment - first) // period
+        if periods <= 0:
+            return rule
+        start = first + periods * period
+    return rule.replace(dtstart=start, **implied)
 
 
 def recurring_estimates(template_ids: Iterable[int]) -> dict[int, Decimal]:
