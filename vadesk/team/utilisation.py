@@ -293,11 +293,16 @@ def _retainers(
         kind=Engagement.Kind.RETAINER,
         monthly_hours__gt=0,
     )
+    # Retainers of the same hours running through the whole window have the same weeks: compute those once.
+    first, last = min(mondays), max(mondays) + timedelta(days=6)
+    spreads: dict[tuple[Decimal, date, date], list[tuple[date, Decimal]]] = {}
     for client_id, hours, starts_on, ends_on in engagements.values_list(
         "client_id", "monthly_hours", "starts_on", "ends_on"
     ):
-        for monday in mondays:
-            week_hours = retainer_week_hours(hours or ZERO, starts_on, ends_on, monday)
+        key = (hours or ZERO, max(starts_on, first), min(ends_on or last, last))
+        if key not in spreads:
+            spreads[key] = [(monday, retainer_week_hours(key[0], key[1], key[2], monday)) for monday in mondays]
+        for monday, week_hours in spreads[key]:
             if not week_hours:
                 continue
             retained.add((client_id, monday))
@@ -360,32 +365,36 @@ def _recurring(
     figures: dict[tuple[int, date], Week],
 ) -> None:
     templates = list(
-        RecurringTask.objects.filter(client__organisation=organisation, client__archived_at__isnull=True, active=True)
+        RecurringTask.objects.filter(
+            client__organisation=organisation, client__archived_at__isnull=True, active=True
+        ).values_list("pk", "client_id", "rrule", "first_due_at")
     )
     # The named assignees in one query of the link table (a prefetch builds a queryset per template).
     assignees: dict[int, list[int]] = defaultdict(list)
-    links = RecurringTask.assignees.through.objects.filter(recurringtask__in=templates, person_id__in=staff)
+    links = RecurringTask.assignees.through.objects.filter(
+        recurringtask__in=[pk for pk, *_rest in templates], person_id__in=staff
+    )
     for template_id, person_id in links.values_list("recurringtask_id", "person_id"):
         assignees[template_id].append(person_id)
-    estimates = recurring_estimates(t.pk for t in templates)
+    estimates = recurring_estimates(pk for pk, *_rest in templates)
     start, end = _window(mondays, zone)
-    for template in templates:
-        estimate = estimates.get(template.pk)
+    local_start, local_end = start.replace(tzinfo=None), end.replace(tzinfo=None)
+    for pk, client_id, text, first_due_at in templates:
+        estimate = estimates.get(pk)
         if not estimate:
             continue
         try:
-            rule = parse_rrule(template.rrule, template.first_due_at.astimezone(zone))
+            rule = parse_rrule(text, first_due_at.astimezone(zone))
         except ValidationError:
             continue  # a rule that no longer parses makes no tasks, so it plans nothing
-        named = assignees[template.pk]
-        local_start, local_end = start.replace(tzinfo=None), end.replace(tzinfo=None)
+        named = assignees[pk]
         for due in started_near(rule, local_start).between(local_start, local_end, inc=True):
             monday = due.date() - timedelta(days=due.weekday())
-            if due >= local_end or (template.client_id, monday) in retained:
+            if due >= local_end or (client_id, monday) in retained:
                 continue
-            carriers = named or [pk for pk in teams.get(template.client_id, []) if (pk, monday) in has_room][:1]
-            for pk in carriers:
-                figures[(pk, monday)].recurring += estimate / len(carriers)
+            carriers = named or [person for person in teams.get(client_id, []) if (person, monday) in has_room][:1]
+            for person in carriers:
+                figures[(person, monday)].recurring += estimate / len(carriers)
 
 
 FIXED_PERIODS = {
