@@ -186,6 +186,7 @@ def measure(label: str, work, repeat: int) -> None:
     load = ", ".join(f"{x:.2f}" for x in os.getloadavg())
     print(
         f"{label:<34} {len(queries.captured_queries):>3} queries  median {statistics.median(walls) * 1000:7.1f} ms"
+        f" p95 {statistics.quantiles(walls, n=20, method='inclusive')[-1] * 1000:7.1f} ms"
         f"  CPU {statistics.median(cpus) * 1000:6.1f} ms (first {first * 1000:6.1f})"
         f"  database {statistics.median(databases) * 1000:5.1f} ms  (load {load})"
     )
@@ -207,17 +208,20 @@ def main() -> None:
 
     today = date.today()
     organisation, owner = seed(args.clients, args.assistants, today)
+    with connection.cursor() as cursor:
+        cursor.execute("ANALYZE")  # fresh statistics, as a database in use has them
     print(f"{connection.vendor}: {args.clients} clients, {args.assistants} assistants; {date.today()}")
     measure("utilisation() (16 weeks, all staff)", lambda: utilisation(organisation, today=today), args.repeat)
     settings.ALLOWED_HOSTS = ["*"]
     browser = Browser()
     browser.force_login(owner)
 
-    def page() -> None:
+    def page() -> int:
         response = browser.get("/team/utilisation/")
         assert response.status_code == 200, response.status_code
+        return len(response.content)
 
-    measure("GET /team/utilisation/", page, args.repeat)
+    measure(f"GET /team/utilisation/ ({page() // 1000} KB)", page, args.repeat)
     measure("GET /team/utilisation.csv", lambda: browser.get("/team/utilisation.csv"), args.repeat)
 
 

@@ -302,15 +302,18 @@ def _retainers(
         key = (hours or ZERO, max(starts_on, first), min(ends_on or last, last))
         if key not in spreads:
             spreads[key] = [(monday, retainer_week_hours(key[0], key[1], key[2], monday)) for monday in mondays]
+        team = teams.get(client_id, [])
         for monday, week_hours in spreads[key]:
             if not week_hours:
                 continue
             retained.add((client_id, monday))
-            present = [pk for pk in teams.get(client_id, []) if (pk, monday) in has_room]
+            present = [pk for pk in team if (pk, monday) in has_room]
             if not present:
                 not_placed[monday] += week_hours
+                continue
+            each = week_hours / len(present)
             for pk in present:
-                figures[(pk, monday)].retainers += week_hours / len(present)
+                figures[(pk, monday)].retainers += each
     return retained, {monday: hours.quantize(CENT) for monday, hours in not_placed.items()}
 
 
