@@ -63,7 +63,7 @@ def _practice(org, owner) -> None:
     the weeks shown, recurring tasks of every rhythm and age, appointments, logged time."""
     rng = random.Random(1409)
     people = Person.objects.bulk_create(
-        [Person(email=f"va{i}@same.example", full_name=f"VA {i:02d}") for i in range(12)]
+        [Person(email=f"va{i}@same.example", full_name=f"VA {i:02d}") for i in range(24)]
     )
     Membership.objects.bulk_create(
         [
@@ -81,7 +81,7 @@ def _practice(org, owner) -> None:
             Profile(
                 organisation=org,
                 person=p,
-                holiday_country=rng.choice(["NL", "BE", "DE"]),
+                holiday_country=["NL", "BE", "DE"][n % 3],
                 target_utilisation=rng.choice([60, 75, 80, 90]),
             )
             for n, p in enumerate(people)
@@ -89,15 +89,17 @@ def _practice(org, owner) -> None:
         ]
     )
     days = ("mon", "tue", "wed", "thu", "fri")
+    full_week = {d: ["09:00", "17:00"] for d in days}  # most of a team works the same pattern
     WorkPattern.objects.bulk_create(
         [
             WorkPattern(
                 profile=p,
-                valid_from=TODAY - timedelta(days=rng.randrange(0, 400)),
-                days={d: ["09:00", rng.choice(["13:00", "17:00"])] for d in days if rng.random() < 0.9},
+                valid_from=date(2025, 1, 1) if full else TODAY - timedelta(days=rng.randrange(0, 400)),
+                days=full_week if full else {d: ["09:00", rng.choice(["13:00", "17:00"])] for d in days},
             )
             for p in profiles
-            for _ in range(rng.choice([1, 1, 2]))
+            for full in [rng.random() < 0.6]
+            for _ in range(1 if full else rng.choice([1, 2]))
         ],
         ignore_conflicts=True,
     )
