@@ -444,6 +444,11 @@ def started_near(rule: rrule_module.rrule, moment: datetime) -> rrule_module.rru
             return rule
         month = first.month - 1 + periods * step
         start = first.replace(year=first.year + month // 12, month=month % 12 + 1, day=1)
+        if start > moment:  # `moment` is on the 1st, before the rule's time of day: one period earlier
+            if periods == 1:
+                return rule
+            month -= step
+            start = first.replace(year=first.year + month // 12, month=month % 12 + 1, day=1)
     else:
         period = FIXED_PERIODS[rule._freq] * rule._interval
         periods = (moment - first) // period

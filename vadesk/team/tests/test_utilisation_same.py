@@ -58,6 +58,13 @@ def test_a_rule_started_near_the_window_has_the_same_occurrences_in_it():
         assert moved.between(start, end, inc=True) == rule.between(start, end, inc=True), (text, first, start)
 
 
+def test_a_month_rule_keeps_the_occurrences_before_its_time_of_day_on_the_first():
+    """The window opens on the 1st at midnight; the rule's own time is 09:00, its occurrences at 06:00."""
+    rule = parse_rrule("FREQ=MONTHLY;BYMONTHDAY=1,15;BYHOUR=6", datetime(2019, 3, 1, 9, tzinfo=ZONE))
+    start = datetime(2026, 6, 1)
+    assert started_near(rule, start).between(start, start + timedelta(weeks=16), inc=True)[0] == datetime(2026, 6, 1, 6)
+
+
 def _practice(org, owner) -> None:
     """A random practice: staff with and without work patterns and absences, retainers starting and ending in
     the weeks shown, recurring tasks of every rhythm and age, appointments, logged time."""
