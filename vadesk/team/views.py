@@ -39,6 +39,7 @@ from vadesk.team.models import WEEKDAY_KEYS, Absence, Interest, WorkPattern
 from vadesk.team.utilisation import Row, utilisation_for
 from vadesk.team.utilisation_chart import Words, utilisation_chart_svg
 from vadesk.team.utilisation_csv import utilisation_csv
+from vadesk.team.utilisation_table import WeekRows
 
 
 def _staff(organisation) -> list[Person]:
@@ -499,8 +500,9 @@ def _chart_words() -> Words:
     )
 
 
-def _charted(row: Row, words: Words) -> dict:
-    return {"row": row, "chart": utilisation_chart_svg(row.weeks, row.forecast, target=row.target, words=words)}
+def _charted(row: Row, words: Words, weeks: WeekRows) -> dict:
+    chart = utilisation_chart_svg(row.weeks, row.forecast, target=row.target, words=words)
+    return {"row": row, "chart": chart, "weeks": weeks(row)}
 
 
 @owner_required
@@ -509,14 +511,14 @@ def utilisation(request):
     organisation = request.membership.organisation
     today = timezone.localdate(timezone=ZoneInfo(organisation.time_zone))
     figures = utilisation_for(by=request.user, organisation=organisation, today=today)
-    words = _chart_words()
+    words, weeks = _chart_words(), WeekRows(figures.this_week)
     return render(
         request,
         "team/utilisation.html",
         {
             "figures": figures,
-            "team": _charted(figures.team, words),
-            "people": [_charted(row, words) for row in figures.people],
+            "team": _charted(figures.team, words, weeks),
+            "people": [_charted(row, words, weeks) for row in figures.people],
             "not_placed": sorted(figures.not_placed.items()),
         },
     )
