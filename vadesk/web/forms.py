@@ -14,6 +14,7 @@ from vadesk.lib.validators import normalise_vat_id
 from vadesk.lib.widgets import DateInput, DateTimeInput
 from vadesk.tasks.models import Category, Comment, Priority, Source
 from vadesk.tasks.rrule import WEEKDAY_CODES, WORKDAYS, monthly_on
+from vadesk.web.widgets import Select
 
 # Django ships no Dutch or German text for the empty choice of every dropdown; keep it in our catalog.
 gettext_noop("- Select an option -")
@@ -160,7 +161,7 @@ class ChecklistItemForm(forms.Form):
 
 
 class TimeEntryForm(forms.Form):
-    engagement = forms.ModelChoiceField(queryset=Engagement.objects.none(), label=_("Engagement"))
+    engagement = forms.ModelChoiceField(queryset=Engagement.objects.none(), label=_("Engagement"), widget=Select)
     work_date = forms.DateField(widget=DateInput(), label=_("Date"))
     duration = DurationField(
         label=_("Time"), widget=forms.TextInput(attrs={"placeholder": "1:30", "inputmode": "text", "size": 6})

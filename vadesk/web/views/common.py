@@ -14,8 +14,9 @@ def organisation_staff(request) -> QuerySet[Person]:
     ).order_by("full_name")
 
 
-def url_parts(name: str) -> tuple[str, str]:
-    """A URL with a pk, reversed once per page: (before the pk, after it), for rows that only add their pk."""
-    url = reverse(name, kwargs={"pk": 0})
+def url_parts(name: str, *within: int) -> tuple[str, str]:
+    """A URL with a pk, reversed once per page: (before the pk, after it), for rows that only add their pk.
+    `within`: the ids the URL starts with, the same for every row (the client of a client's dossier facts)."""
+    url = reverse(name, args=[*within, 0])
     cut = url.rindex("/0/") + 1
     return url[:cut], url[cut + 1 :]

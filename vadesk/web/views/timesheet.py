@@ -146,6 +146,8 @@ def timesheet(request):
             "total_worked": totals["worked"],
             "total_billed": totals["billed"],
             "entry_url": url_parts("entry_edit"),
+            # Every entry of the week is the person's: theirs to edit, or the owner's (decided once, not per row).
+            "editable": person == request.user or request.membership.is_owner,
             "task_url": url_parts("task_detail"),
             "client_url": url_parts("client_detail"),
             "day_limit": DAY_DETAIL,
