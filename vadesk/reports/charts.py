@@ -14,7 +14,7 @@ ACCENT = "#1f4e79"
 MUTED = "#5b6573"
 
 
-def bar_chart_svg(bars: list[tuple[str, int]], *, width: int = 520, row: int = 24, label_width: int = 170) -> str:
+def bar_chart_svg(bars: list[tuple[str, int]], *, width: int = 520, row: int = 24, label_width: int = 185) -> str:
     """Horizontal bars, longest first as given, each with its label and its time (h:mm)."""
     if not bars:
         return ""

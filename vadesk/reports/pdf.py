@@ -34,6 +34,11 @@ def _compiler() -> typst.Compiler:
     return compiler
 
 
+# The bar chart's label column, in SVG pixels at 12 px: the longest category name in nl/de/en ("Veranstaltungen &
+# Kurse") fits beside its bar (at 130 it ran under the bar).
+CATEGORY_LABEL_WIDTH = 180
+
+
 def _category(value: str) -> str:
     return str(Category(value).label) if value in Category.values else value
 
@@ -93,7 +98,7 @@ def _engagement(part: EngagementReport) -> dict[str, Any]:
     return {
         "name": part.name,
         "rows": rows,
-        "category_svg": bar_chart_svg(bars, width=360, label_width=130),
+        "category_svg": bar_chart_svg(bars, width=420, label_width=CATEGORY_LABEL_WIDTH),
         "week_svg": column_chart_svg(weeks, width=300),
         "burn_title": burn_title,
         "burn_svg": burn_down_svg(points, guide=part.kind == Engagement.Kind.RETAINER, width=300, label=burn_title)
