@@ -43,6 +43,56 @@ def needs_of(client: Client) -> ClientNeeds:
     return found or ClientNeeds(client=client)
 
 
+def _case_client(client: Client, needs: ClientNeeds) -> matching.Client:
+    """The client as the matcher reads it: language, needs, sector, hours, team size, on-site region."""
+    return matching.Client(
+        id=str(client.pk),
+        language=client.preferred_language,
+        needs=dict(needs.needs),
+        sector=needs.sector,
+        hours_per_week=_fraction(Decimal(needs.hours_per_week)),
+        team_size=max(1, needs.team_size),
+        region=needs.region,
+        on_site=needs.on_site,
+    )
+
+
+@dataclass(frozen=True)
+class Room:
+    free: Decimal  # hours a week free on average over the next 4 weeks, to the cent; may be negative
+    away_most: bool  # away on most working days of the first 2 weeks
+
+
+def room_of(organisation, person: Person, monday: date, *, excluding: Client | None = None) -> Room:
+    """The hard rules' reading of a person: capacity over 4 weeks minus the shares they carry, and who is away."""
+    days = capacity.days(organisation, person, monday, monday + timedelta(days=27))
+    per_week = sum((d.capacity for d in days), Decimal(0)) / 4
+    free = (per_week - committed_per_week(person, organisation.pk, excluding=excluding)).quantize(Decimal("0.01"))
+    working = [d for d in days[:14] if d.pattern and not d.holiday]
+    away_most = bool(working) and len([d for d in working if d.absences]) * 2 > len(working)
+    return Room(free=free, away_most=away_most)
+
+
+def sector_experience(
+    staff: list[Person], sectors: dict[int, str], wanted: set[str], *, leaving_out: set[int]
+) -> dict[int, dict[str, Fraction]]:
+    """Hours each person logged on clients of each wanted sector (the clients being matched left out): one query
+    a sector for the whole staff."""
+    found: dict[int, dict[str, Fraction]] = {}
+    for sector in wanted:
+        same = [pk for pk, s in sectors.items() if s == sector and pk not in leaving_out]
+        rows = (
+            TimeEntry.objects.filter(person__in=staff, engagement__client_id__in=same)
+            .values("person")
+            .annotate(minutes=Sum("worked_minutes"))
+            .values_list("person", "minutes")
+            .order_by()
+        )
+        for person_id, minutes in rows:
+            found.setdefault(person_id, {})[sector] = Fraction(minutes or 0, 60)
+    return found
+
+
 def committed_per_week(person: Person, organisation_id: int, *, excluding: Client | None = None) -> Decimal:
     """The hours a week the person carries for the clients they are on (each client's hours / team size)."""
     total = Decimal(0)
@@ -84,33 +134,16 @@ def candidates_for(*, by: Person, client: Client, today: date) -> list[Row]:
     profiles = {p.person_id: p for p in Profile.objects.filter(organisation=organisation)}
     interest = {i.person_id: i for i in Interest.objects.filter(client=client)}
     sectors = dict(ClientNeeds.objects.filter(client__organisation=organisation).values_list("client_id", "sector"))
-    case_client = matching.Client(
-        id=str(client.pk),
-        language=client.preferred_language,
-        needs=dict(needs.needs),
-        sector=needs.sector,
-        hours_per_week=_fraction(hours),
-        team_size=team_size,
-        region=needs.region,
-        on_site=needs.on_site,
-    )
+    case_client = _case_client(client, needs)
     monday = today - timedelta(days=today.weekday())
+    wanted_sectors = {needs.sector} - {""}
+    experience = sector_experience(staff, sectors, wanted_sectors, leaving_out={client.pk})
     rows: list[Row] = []
     for person in staff:
         profile = profiles.get(person.pk) or Profile(organisation=organisation, person=person)
-        days = capacity.days(organisation, person, monday, monday + timedelta(days=27))
-        per_week = sum((d.capacity for d in days), Decimal(0)) / 4
-        free = (per_week - committed_per_week(person, organisation.pk, excluding=client)).quantize(Decimal("0.01"))
-        sector_hours: dict[str, Fraction] = {}
-        if needs.sector:
-            same = [pk for pk, sector in sectors.items() if sector == needs.sector and pk != client.pk]
-            minutes = (
-                TimeEntry.objects.filter(person=person, engagement__client_id__in=same).aggregate(
-                    m=Sum("worked_minutes")
-                )["m"]
-                or 0
-            )
-            sector_hours[needs.sector] = Fraction(minutes, 60)
+        room = room_of(organisation, person, monday, excluding=client)
+        free = room.free
+        sector_hours = {sector: experience.get(person.pk, {}).get(sector, Fraction(0)) for sector in wanted_sectors}
         answer = interest.get(person.pk)
         assistant = matching.Assistant(
             id=str(person.pk),
@@ -130,11 +163,8 @@ def candidates_for(*, by: Person, client: Client, today: date) -> list[Row]:
             }
         elif free < share:
             excluded = _("%(free)s h/wk free, %(needed)s needed") % {"free": free, "needed": share}
-        else:
-            working = [d for d in days[:14] if d.pattern and not d.holiday]
-            away = [d for d in working if d.absences]
-            if working and len(away) * 2 > len(working):
-                excluded = _("away for most of the first two weeks")
+        elif room.away_most:
+            excluded = _("away for most of the first two weeks")
         rows.append(
             Row(
                 person=person,
@@ -215,19 +245,7 @@ def match_clients(*, by: Person, clients: list[Client], today: date) -> matching
     if organisation.pk not in reach_of(by).owner_of or any(c.organisation_id != organisation.pk for c in clients):
         raise PermissionDenied(_("Only an owner of the organisation can do this."))
     wanted = {c.pk: needs_of(c) for c in clients}
-    case_clients = [
-        matching.Client(
-            id=str(c.pk),
-            language=c.preferred_language,
-            needs=dict(wanted[c.pk].needs),
-            sector=wanted[c.pk].sector,
-            hours_per_week=_fraction(Decimal(wanted[c.pk].hours_per_week)),
-            team_size=max(1, wanted[c.pk].team_size),
-            region=wanted[c.pk].region,
-            on_site=wanted[c.pk].on_site,
-        )
-        for c in clients
-    ]
+    case_clients = [_case_client(c, wanted[c.pk]) for c in clients]
     answers: dict[int, dict[str, str]] = {}
     for row in Interest.objects.filter(client__in=clients, answer__in=matching.INTEREST_ANSWERS):
         answers.setdefault(row.person_id, {})[str(row.client_id)] = row.answer
@@ -235,32 +253,26 @@ def match_clients(*, by: Person, clients: list[Client], today: date) -> matching
     sectors = dict(ClientNeeds.objects.filter(client__organisation=organisation).values_list("client_id", "sector"))
     profiles = {p.person_id: p for p in Profile.objects.filter(organisation=organisation)}
     monday = today - timedelta(days=today.weekday())
+    staff = [
+        m.person
+        for m in Membership.objects.filter(
+            organisation=organisation, is_active=True, role__in=[Membership.Role.ASSISTANT, Membership.Role.OWNER]
+        ).select_related("person")
+    ]
+    experience = sector_experience(staff, sectors, batch_sectors, leaving_out=set(wanted))
     assistants = []
-    for membership in Membership.objects.filter(
-        organisation=organisation, is_active=True, role__in=[Membership.Role.ASSISTANT, Membership.Role.OWNER]
-    ).select_related("person"):
-        person = membership.person
+    for person in staff:
         profile = profiles.get(person.pk) or Profile(organisation=organisation, person=person)
-        days = capacity.days(organisation, person, monday, monday + timedelta(days=27))
-        working = [d for d in days[:14] if d.pattern and not d.holiday]
-        away_most = bool(working) and len([d for d in working if d.absences]) * 2 > len(working)
-        free = sum((d.capacity for d in days), Decimal(0)) / 4 - committed_per_week(person, organisation.pk)
-        logged: dict[str, Fraction] = {}
-        for sector in batch_sectors:
-            same = [pk for pk, s in sectors.items() if s == sector and pk not in wanted]
-            minutes = TimeEntry.objects.filter(person=person, engagement__client_id__in=same).aggregate(
-                m=Sum("worked_minutes")
-            )["m"]
-            logged[sector] = Fraction(minutes or 0, 60)
+        room = room_of(organisation, person, monday)
+        away_most, free = room.away_most, room.free
+        logged = {sector: experience.get(person.pk, {}).get(sector, Fraction(0)) for sector in batch_sectors}
         assistants.append(
             matching.Assistant(
                 id=str(person.pk),
                 languages=dict(profile.languages),
                 skills=dict(profile.skills),
                 sectors=frozenset(profile.sectors),
-                free_hours_per_week=Fraction(0)
-                if away_most
-                else _fraction(max(free, Decimal(0)).quantize(Decimal("0.01"))),
+                free_hours_per_week=Fraction(0) if away_most else _fraction(max(free, Decimal(0))),
                 interest=answers.get(person.pk, {}),
                 region=profile.region,
                 sector_hours=logged,

@@ -170,6 +170,40 @@ def test_a_candidate_who_lacks_the_language_is_listed_as_excluded(owner, german_
     assert rows[0].person.full_name == "Anna Assistent"
 
 
+def test_hours_on_other_clients_of_the_sector_count_as_experience_in_both_readings(
+    org, owner, assistant, german_client
+):
+    """Experience is what the person logged on *other* clients of the client's sector: 25 h on a medical practice
+    count, hours on a bakery or on the client itself do not; the candidates list and batch matching agree."""
+    from vadesk.clients.models import Client
+    from vadesk.engagements.models import Engagement
+    from vadesk.team.candidates import candidates_for, match_clients
+    from vadesk.timesheets.models import TimeEntry
+
+    def logged(client, hours):
+        engagement = Engagement.objects.create(
+            client=client, name="Uren", kind=Engagement.Kind.HOURLY, starts_on=date(2026, 1, 1)
+        )
+        TimeEntry.objects.create(
+            engagement=engagement, person=assistant, work_date=date(2026, 11, 2), worked_minutes=hours * 60
+        )
+
+    practice = Client.objects.create(organisation=org, name="Huisartsen Oost", country="NL")
+    client_needs_set(by=owner, client=practice, sector="medical")
+    bakery = Client.objects.create(organisation=org, name="Bakkerij", country="NL")
+    client_needs_set(by=owner, client=bakery, sector="food")
+    logged(practice, 25)
+    logged(bakery, 40)
+    logged(german_client, 50)
+
+    anna = next(r for r in candidates_for(by=owner, client=german_client, today=TODAY) if r.person == assistant)
+    [experience] = [r for r in anna.reasons if r.criterion == "experience"]
+    assert (experience.subject, experience.level) == ("medical", "25")
+    result = match_clients(by=owner, clients=[german_client], today=TODAY)
+    [candidate] = [c for c in result.candidates[str(german_client.pk)] if c.assistant.id == str(assistant.pk)]
+    assert [r for r in candidate.reasons if r.criterion == "experience"] == [experience]
+
+
 def test_ask_the_team_and_the_answer_counts_as_interest(client, owner, colleague, assistant, german_client):
     from vadesk.team.candidates import candidates_for
 
