@@ -423,6 +423,7 @@ def team_batch_assign(*, by: Person, proposal: dict[int, list[int]], seen: dict[
     with transaction.atomic():
         # The clients' rows are locked, so that two owners saving at once are told the second one is stale.
         clients = list(Client.objects.select_for_update().filter(pk__in=proposal).order_by("pk"))
+        sizes = dict(ClientNeeds.objects.filter(client__in=clients).values_list("client_id", "team_size"))
         if len(clients) != len(proposal) or set(seen) != set(proposal):
             raise ValidationError(_("Propose the teams again: a client is no longer there."))
         for client in clients:
@@ -437,7 +438,7 @@ def team_batch_assign(*, by: Person, proposal: dict[int, list[int]], seen: dict[
             roles = {a.person_id: a.role for a in team}
             order = {a.person_id: n for n, a in enumerate(team, start=1)}
             # A team that was too small gains the best proposed members up to its size, never beyond it.
-            size = max(1, client.team_needs.team_size) if hasattr(client, "team_needs") else len(proposal[client.pk])
+            size = max(1, sizes.get(client.pk, len(proposal[client.pk])))
             for person_id in proposal[client.pk]:
                 if person_id in roles:
                     continue
