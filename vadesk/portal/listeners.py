@@ -37,7 +37,7 @@ def on_report_drafted(*, report: MonthlyReport) -> None:
             _("%(client)s: the report of %(month)s is ready to look over")
             % {"client": client.name, "month": date_format(report.month, "F Y")},
             _("Add the highlights and next month's focus before %(day)s; if you do not, it goes out as it is.")
-            % {"day": date_format(send_day(report.month), "l j F")},
+            % {"day": date_format(send_day(report.month, country=client.organisation.country), "l j F")},
         ),
     )
 

@@ -51,7 +51,7 @@ def reports_demo(organisations: list[Organisation], *, now: datetime) -> int:
 
 
 def _report(client: Client, month, zone: ZoneInfo, reader) -> int:
-    moment = datetime.combine(send_day(month), time(7), tzinfo=zone)
+    moment = datetime.combine(send_day(month, country=client.organisation.country), time(7), tzinfo=zone)
     report = report_build(client=client, month=month, now=moment)
     if not report.parts.exists() or report.sent_at is not None:
         return 0

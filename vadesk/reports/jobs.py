@@ -30,10 +30,10 @@ def monthly_reports_job(*, organisation_id: int, now: str | None = None) -> int:
     moment = datetime.fromisoformat(now) if now else timezone.now()
     zone = ZoneInfo(organisation.time_zone)
     today = moment.astimezone(zone).date()
-    if today >= send_day(today) - timedelta(days=DRAFT_DAYS):
+    if today >= send_day(today, country=organisation.country) - timedelta(days=DRAFT_DAYS):
         for client in _clients(organisation, today, calc.month_start(today)):
             report_draft(client=client, month=today, now=moment)
-    if today < first_working_day(today):
+    if today < first_working_day(today, country=organisation.country):
         return 0
     month = previous_month(today)
     return sum(

@@ -41,6 +41,7 @@ from vadesk.reports.figures import EngagementMonth, month_figures
 from vadesk.reports.models import EngagementReport, MonthlyReport
 from vadesk.reports.pdf import report_pdf
 from vadesk.tasks.models import Status, Task, Transition
+from vadesk.team import cover
 from vadesk.timesheets.models import TimeEntry
 
 MAX_LISTED = 50  # tasks per list in a report: a month is read, not searched
@@ -61,12 +62,10 @@ def report_for(person: Person, pk: object) -> MonthlyReport:
     return get_in_reach(reports_for(person).select_related("client__organisation"), pk)
 
 
-def first_working_day(month: date) -> date:
-    """The first Monday-to-Friday of the month (public holidays are not known to vadesk)."""
-    day = calc.month_start(month)
-    while day.weekday() >= 5:
-        day += timedelta(days=1)
-    return day
+def first_working_day(month: date, *, country: str) -> date:
+    """The first working day of the month where the organisation is: a weekday that is not a public holiday of its
+    country, by the team's one rule (`team.cover.first_working_day`)."""
+    return cover.first_working_day(calc.month_start(month), country)
 
 
 def previous_month(day: date) -> date:
@@ -184,9 +183,9 @@ def report_build(*, client: Client, month: date, now: datetime | None = None) ->
         return MonthlyReport.objects.get(client=client, month=first)
 
 
-def send_day(month: date) -> date:
+def send_day(month: date, *, country: str) -> date:
     """The day the report of `month` goes out: the first working day of the next month."""
-    return first_working_day(calc.next_month(calc.month_start(month)))
+    return first_working_day(calc.next_month(calc.month_start(month)), country=country)
 
 
 def may_write_notes(person: Person, report: MonthlyReport) -> bool:

@@ -18,7 +18,7 @@ from vadesk.engagements.models import Engagement
 from vadesk.jobs.schedule import SCHEDULE
 from vadesk.reports.jobs import monthly_reports_job
 from vadesk.reports.models import MonthlyReport
-from vadesk.reports.monthly import first_working_day, report_build, report_figures, report_send
+from vadesk.reports.monthly import first_working_day, report_build, report_figures, report_send, send_day
 from vadesk.tasks.services import task_create, task_transition
 from vadesk.timesheets.services import time_entry_log
 
@@ -105,7 +105,9 @@ def test_a_contact_who_turned_e_mail_off_gets_none(acme, july):
 
 
 def test_the_job_waits_for_the_first_working_day_and_then_runs_once(acme, july, org):
-    assert first_working_day(date(2026, 8, 20)) == date(2026, 8, 3)  # 1 August 2026 is a Saturday
+    assert first_working_day(date(2026, 8, 20), country="NL") == date(2026, 8, 3)  # 1 August 2026 is a Saturday
+    # New Year's Day 2027 is a Friday and a public holiday: the report of December goes out on Monday 4 January.
+    assert send_day(date(2026, 12, 1), country="NL") == send_day(date(2026, 12, 1), country="DE") == date(2027, 1, 4)
     assert monthly_reports_job.call(organisation_id=org.pk, now="2026-08-02T09:00:00+02:00") == 0
     assert not MonthlyReport.objects.exists()
     # 05:00 UTC on Monday 3 August is 07:00 in Amsterdam (summer time): the slot the schedule fires.

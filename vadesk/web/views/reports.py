@@ -87,7 +87,7 @@ def _context(request, report: MonthlyReport, form: NotesForm, draft: bool) -> di
         "data": report_data(report),
         "form": form,
         "draft": draft,
-        "goes_on": send_day(report.month),
+        "goes_on": send_day(report.month, country=report.client.organisation.country),
         "may_write": draft and may_write_notes(request.user, report),
         "may_rebuild": draft and is_owner(request.user, report),
     }
