@@ -697,8 +697,10 @@ def _rebuild_aggregates() -> None:
     """The seed bypasses the services: rebuild what they keep, as an operator does after an import."""
     from django.core.management import call_command, get_commands
 
-    if "usage_rebuild" in get_commands():
-        call_command("usage_rebuild", verbosity=0)
+    commands = get_commands()
+    for command in ("usage_rebuild", "open_work_rebuild"):  # the kept usage; the kept open work (issue 13)
+        if command in commands:
+            call_command(command, verbosity=0)
 
 
 def _analyse() -> None:

@@ -1,9 +1,10 @@
 """The owner's overview of the whole practice: what needs acting on, read in a fixed number of queries.
 
 Every figure is read through the scoping helper of its noun for the person who asks (an owner reaches the whole
-organisation), so the same function shown to anyone else would show only their own reach. Lists are bounded
-(`SHOWN`); counts are counted in the database. The number of queries does not grow with clients, tasks or hours:
-it grows only with nothing (the team's capacity is read for all assistants at once).
+organisation), so the same function shown to anyone else would show only their own reach; the open and overdue
+work comes from the organisation's kept cells (`vadesk.tasks.open_work`), which only its owners read. Lists are
+bounded (`SHOWN`); counts are counted in the database or kept. The number of queries does not grow with clients,
+tasks or hours (the team's capacity is read for all assistants at once).
 """
 
 from __future__ import annotations
@@ -43,7 +44,7 @@ from vadesk.invoicing.models import Invoice
 from vadesk.invoicing.scoping import invoices_for
 from vadesk.reports.figures import balance_after
 from vadesk.tasks.models import Task
-from vadesk.tasks.scoping import tasks_for
+from vadesk.tasks.open_work import Work, open_work, overdue_first
 from vadesk.team.models import CoverageWarning
 from vadesk.team.scoping import coverage_warnings_for
 from vadesk.team.utilisation import capacities
@@ -101,8 +102,6 @@ def overview(
     now = timezone.localtime(now or timezone.now(), ZoneInfo(organisation.time_zone))
     today = now.date()
     clients = clients_for(person, write=True, organisation=organisation.pk)
-    tasks = tasks_for(person, write=True, organisation=organisation.pk).open()
-    overdue = tasks.filter(due_at__lt=now)
     low, excess = balances_at_risk(clients, today)
     # The owner's *today* shows the short form: no charts, no team table, no unbilled hours (each reads a window
     # of time entries); the dashboard reads everything.
@@ -115,8 +114,9 @@ def overview(
     )
     # django-stubs cannot see with_amount_due's annotations (amount_due), as in invoicing/views.py.
     due = invoices.with_amount_due().filter(amount_due__gt=0)  # type: ignore[misc]
-    # Counted in one pass each: open and overdue tasks together, overdue invoices with their sum.
-    task_counts = tasks.aggregate(open=Count("pk"), overdue=Count("pk", filter=Q(due_at__lt=now)))
+    # Open and overdue work from the kept cells (the whole practice's, per assignee: the team table reads them
+    # too); the overdue invoices counted with their sum in one pass.
+    work, work_per_person = open_work(person, organisation.pk, now=now)
     due_totals = due.aggregate(count=Count("pk"), total=Sum("amount_due"))
     outbox = outbox_of(person, organisation.pk).aggregate(
         waiting=Count("pk", filter=Q(state=OutboxMessage.State.PENDING, not_before__lte=now)),
@@ -124,9 +124,9 @@ def overview(
     )
     monday = today - timedelta(days=today.weekday())
     return Overview(
-        open_tasks=task_counts["open"],
-        overdue_count=task_counts["overdue"],
-        overdue=list(overdue.select_related("client").prefetch_related("assignees").order_by("due_at", "id")[:SHOWN]),
+        open_tasks=work.open,
+        overdue_count=work.overdue,
+        overdue=overdue_first(person, organisation.pk, now=now, count=SHOWN),
         running_low=low,
         excess=excess,
         unbilled=unbilled,
@@ -143,7 +143,7 @@ def overview(
             .select_related("party__client")
             .order_by("-sync_failures", "id")[:SHOWN]
         ),
-        team=_team(organisation, clients, now, monday) if charts else [],
+        team=_team(organisation, work_per_person, monday) if charts else [],
         coverage=list(coverage_warnings_for(person, organisation.pk)[:SHOWN]),
         week_start=monday,
         hours_per_week=hours_per_week(clients, monday) if charts else [],
@@ -251,8 +251,8 @@ def _unbilled(clients, today: date) -> tuple[list[tuple[Client, int]], int]:
     return [(shown[pk], m) for pk, m in minutes[:SHOWN]], len(minutes)
 
 
-def _team(organisation: Organisation, clients, now: datetime, monday: date) -> list[AssistantLoad]:
-    """Each owner and assistant: open and overdue work on the clients in reach, this week's hours, capacity."""
+def _team(organisation: Organisation, work: dict[int, Work], monday: date) -> list[AssistantLoad]:
+    """Each owner and assistant: open and overdue work (`work`, the kept cells), this week's hours, capacity."""
     memberships = list(
         Membership.objects.filter(
             organisation=organisation,
@@ -263,16 +263,6 @@ def _team(organisation: Organisation, clients, now: datetime, monday: date) -> l
         .order_by("person__full_name")
     )
     people = [m.person for m in memberships]
-    work = dict.fromkeys((p.pk for p in people), (0, 0))
-    rows = (
-        Task.objects.open()
-        .filter(client__in=clients, assignees__in=people)
-        .values("assignees")
-        .annotate(open=Count("pk"), overdue=Count("pk", filter=Q(due_at__lt=now)))
-        .order_by()
-    )
-    for row in rows:
-        work[row["assignees"]] = (row["open"], row["overdue"])
     minutes = dict(  # this week's minutes, from the kept weekly usage
         EngagementWeekUsage.objects.filter(
             person__in=people, engagement__client__organisation=organisation, week=monday
@@ -283,8 +273,12 @@ def _team(organisation: Organisation, clients, now: datetime, monday: date) -> l
         .order_by()
     )
     capacities = week_capacities(organisation, memberships, monday)
+    none = Work()
     return [
-        AssistantLoad(p, work[p.pk][0], work[p.pk][1], minutes.get(p.pk) or 0, capacities.get(p.pk)) for p in people
+        AssistantLoad(
+            p, work.get(p.pk, none).open, work.get(p.pk, none).overdue, minutes.get(p.pk) or 0, capacities.get(p.pk)
+        )
+        for p in people
     ]
 
 

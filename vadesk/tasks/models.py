@@ -1,5 +1,7 @@
 """Client requests, their workflow, comments, checklists and recurring templates."""
 
+from datetime import date
+
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
@@ -221,3 +223,39 @@ class RoutingNote(models.Model):
 
     class Meta:
         ordering = ["at", "id"]
+
+
+# The day an undated task is due, in the kept open work: never, so it is open but never overdue.
+UNDATED = date.max
+
+
+class OpenTasksDue(models.Model):
+    """Kept: how many of an organisation's tasks are open, per day they fall due (in UTC; `UNDATED` for tasks
+    without a due date). Each task counts once, assigned or not.
+
+    What the owner's overview reads instead of counting every open task of the practice: open is the sum of the
+    rows, overdue the sum of the days before today plus today's tasks due before now, read by their due time
+    (`vadesk.tasks.open_work`). Kept by the task writes in the same transaction, by adding what a change moved
+    (`open_work_move`), and rebuilt from the tasks by `manage.py open_work_rebuild`. A day without open tasks
+    has no row."""
+
+    organisation = models.ForeignKey("accounts.Organisation", on_delete=models.CASCADE, related_name="+")
+    due_on = models.DateField()
+    tasks = models.IntegerField()
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["organisation", "due_on"], name="open_tasks_due_once")]
+
+
+class AssignedTasksDue(models.Model):
+    """Kept like `OpenTasksDue`, per assignee: how many open tasks of the organisation a person has, per day due."""
+
+    organisation = models.ForeignKey("accounts.Organisation", on_delete=models.CASCADE, related_name="+")
+    person = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    due_on = models.DateField()
+    tasks = models.IntegerField()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["organisation", "person", "due_on"], name="assigned_tasks_due_once")
+        ]

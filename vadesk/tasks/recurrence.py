@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 from vadesk.clients.scoping import is_staff_for
 from vadesk.tasks import routing
 from vadesk.tasks.models import RecurringTask, RoutingNote, Source, Status, Task, Transition
+from vadesk.tasks.open_work import footprints, open_work_move
 from vadesk.tasks.rrule import parse_rrule as parse_rrule
 
 MAX_OCCURRENCES_PER_RUN = 60
@@ -85,6 +86,7 @@ def _spawn(template: RecurringTask, due: datetime) -> int:
                 client=template.client, category=template.category, at=due, preferred=template.assignees.all()
             )
             task.assignees.set(route.people)
+            open_work_move({}, footprints([task.pk]))
             Transition.objects.create(task=task, from_status="", to_status=Status.NEW, by=None)
             RoutingNote.objects.create(task=task, reason=route.reason())
     except IntegrityError:

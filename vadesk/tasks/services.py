@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
+from dataclasses import replace
 from datetime import datetime
 
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -18,6 +19,7 @@ from vadesk.engagements.models import Engagement
 from vadesk.lib.hooks import Hook
 from vadesk.tasks import routing
 from vadesk.tasks.models import TRANSITIONS, ChecklistItem, Comment, RoutingNote, Source, Status, Task, Transition
+from vadesk.tasks.open_work import due_on, footprints, open_work_move
 
 # Events others act on (notifications registers in its AppConfig.ready()); fired inside the change's transaction.
 task_requested = Hook(
@@ -114,6 +116,7 @@ def _task_save(
     with transaction.atomic():
         task.save()
         task.assignees.set(assignees)
+        open_work_move({}, footprints([task.pk]))
         Transition.objects.create(task=task, from_status="", to_status=Status.NEW, by=by)
         if route is not None:
             RoutingNote.objects.create(task=task, reason=route.reason())
@@ -181,12 +184,14 @@ def task_update(*, by: Person, task: Task, **fields) -> Task:
         setattr(task, name, value)
     task.full_clean(exclude=["client", "engagement", "created_by", "recurrence"])
     with transaction.atomic():
+        kept = footprints([task.pk], lock=True)
         # Only the edited fields: a status change made meanwhile by a colleague must survive.
         task.save(update_fields=[*fields, "updated_at"])
         if assignees is not None:
-            before = set(task.assignees.values_list("pk", flat=True))
+            before = kept[task.pk].people if task.pk in kept else frozenset()
             task.assignees.set(assignees)
             task_assigned.fire(task=task, people=[p for p in assignees if p.pk not in before], by=by)
+        open_work_move(kept, footprints([task.pk]))
     return task
 
 
@@ -199,6 +204,7 @@ def task_transition(*, by: Person, task: Task, to: str) -> Task:
 def _move(*, task: Task, to: str, by: Person | None) -> Task:
     with transaction.atomic():
         task = Task.objects.select_for_update().get(pk=task.pk)
+        kept = footprints([task.pk])  # under the lock just taken
         if to not in TRANSITIONS.get(task.status, set()):
             raise ValidationError(
                 _("A task that is %(current)s cannot become %(target)s."),
@@ -211,6 +217,8 @@ def _move(*, task: Task, to: str, by: Person | None) -> Task:
         task.status = to
         task.closed_at = timezone.now() if to in (Status.DONE, Status.CANCELLED) else None
         task.save(update_fields=["status", "closed_at", "updated_at"])
+        # Only whether it is open moved: the same day and assignees, counted or not.
+        open_work_move(kept, {task.pk: replace(kept[task.pk], due_on=due_on(task.due_at) if task.is_open else None)})
         Transition.objects.create(task=task, from_status=previous, to_status=to, by=by)
         task_moved.fire(task=task, previous=previous, by=by)
     return task

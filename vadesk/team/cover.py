@@ -29,6 +29,7 @@ from django.utils import timezone
 from vadesk.accounts.models import Membership, Organisation, Person
 from vadesk.clients.models import Client
 from vadesk.tasks.models import Comment, RoutingNote, Task, Transition
+from vadesk.tasks.open_work import footprints, open_work_move
 from vadesk.tasks.routing import Rule
 from vadesk.tasks.services import task_assigned
 from vadesk.team.capacity import public_holiday
@@ -117,8 +118,10 @@ def _start_client(absence: Absence, client: Client, at: datetime) -> int:
         .select_for_update(of=("self",))
     )
     hand_over = absence.open_work == Absence.OpenWork.HAND_OVER
+    locked = list(tasks)
+    kept = footprints([task.pk for task in locked])
     changed = 0
-    for task in tasks:
+    for task in locked:
         before = {p.pk for p in task.assignees.all()}
         added = [c.person for c in covers if c.person_id not in before]
         task.assignees.add(*added)
@@ -140,6 +143,7 @@ def _start_client(absence: Absence, client: Client, at: datetime) -> int:
         if added:
             task_assigned.fire(task=task, people=added, by=None)
         changed += 1
+    open_work_move(kept, footprints(kept))
     return changed
 
 
@@ -183,9 +187,11 @@ def _end_absence(covers: list[Cover]) -> int:
         is_active=True,
         role__in=[Membership.Role.OWNER, Membership.Role.ASSISTANT],
     ).exists()
+    kept = footprints(per_task, lock=True)
     changed = 0
     for item in per_task.values():
         changed += _end_task(absence, item, still_staff=still_staff, now=now)
+    open_work_move(kept, footprints(kept))
     Cover.objects.filter(pk__in=[c.pk for c in covers]).update(ended_at=now)
     return changed
 
