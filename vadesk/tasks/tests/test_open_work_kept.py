@@ -300,6 +300,6 @@ def test_the_oldest_overdue_tasks_are_those_counting_every_task_gives(org, acme,
     expected = list(
         Task.objects.filter(client__organisation=org).open().filter(due_at__lt=now).order_by("due_at", "id")[:count]
     )
-    assert 0 < len(expected)
+    assert len(expected) > 0
     assert overdue_first(owner, org.pk, now=now, count=count) == expected
     assert overdue_first(assistant, org.pk, now=now, count=count) == []  # the organisation's: its owners'
