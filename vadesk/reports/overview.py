@@ -27,6 +27,7 @@ from django.db.models import (
     Subquery,
     Sum,
     When,
+    Window,
 )
 from django.db.models.functions import Abs, Coalesce
 from django.utils import timezone
@@ -229,26 +230,28 @@ def _unbilled(clients, today: date) -> tuple[list[tuple[Client, int]], int]:
     """Minutes of hourly work not yet on an invoice, per client, most first (retainers and bundles are prepaid).
 
     Read from the kept weekly usage (`EngagementWeekUsage`), not the entries: the weeks from the one holding the
-    first day of the window (a year back) on, grouped in the database per engagement."""
+    first day of the window (a year back) on, summed per client in the database, which hands back only the clients
+    shown and how many there are."""
     since = calc.month_start(today.replace(day=1) - timedelta(days=31 * (UNBILLED_MONTHS - 1)))
-    # The engagements first (a few hundred ids), so the database checks each cell against a small set.
-    client_of = dict(
-        Engagement.objects.filter(client__in=clients, kind=Engagement.Kind.HOURLY).values_list("pk", "client_id")
-    )
-    rows = (
+    per_client = (
         EngagementWeekUsage.objects.filter(
-            engagement_id__in=list(client_of), week__gte=since - timedelta(days=since.weekday()), unbilled_minutes__gt=0
+            engagement__client__in=clients,
+            engagement__kind=Engagement.Kind.HOURLY,
+            week__gte=since - timedelta(days=since.weekday()),
+            unbilled_minutes__gt=0,
         )
-        .values_list("engagement_id")
+        .values("engagement__client_id")
         .annotate(minutes=Sum("unbilled_minutes"))
         .order_by()
     )
-    per_client: dict[int, int] = defaultdict(int)
-    for engagement_id, billed in rows:
-        per_client[client_of[engagement_id]] += billed or 0
-    minutes = sorted(((pk, m) for pk, m in per_client.items() if m > 0), key=lambda pair: (-pair[1], pair[0]))
-    shown = Client.objects.in_bulk([pk for pk, _ in minutes[:SHOWN]])
-    return [(shown[pk], m) for pk, m in minutes[:SHOWN]], len(minutes)
+    # The number of clients in the same pass: a count over the grouped rows, taken before the limit.
+    top = list(
+        per_client.annotate(clients=Window(Count("*")))
+        .order_by("-minutes", "engagement__client_id")
+        .values_list("engagement__client_id", "minutes", "clients")[:SHOWN]
+    )
+    shown = Client.objects.in_bulk([pk for pk, _minutes, _count in top])
+    return [(shown[pk], minutes) for pk, minutes, _count in top], (top[0][2] if top else 0)
 
 
 def _team(organisation: Organisation, work: dict[int, Work], monday: date) -> list[AssistantLoad]:

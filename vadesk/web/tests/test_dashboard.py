@@ -168,3 +168,38 @@ def test_the_client_page_draws_a_burn_down_per_engagement(client, owner, assista
     client.force_login(owner)
     page = client.get(reverse("client_detail", args=[acme.pk])).content.decode()
     assert 'data-testid="burn-down"' in page
+
+
+def test_unbilled_hours_show_the_ten_clients_with_most_and_count_them_all(owner, org, assistant):
+    """Summed per client in the database (two hourly engagements of one client add up), most first, ties by
+    client; retainer hours and invoiced hours are not unbilled."""
+    from vadesk.clients.models import Assignment, Client
+
+    today = timezone.localdate()
+    clients = []
+    for n in range(12):
+        customer = Client.objects.create(organisation=org, name=f"Client {n:02}", country="NL")
+        Assignment.objects.create(client=customer, person=assistant)
+        clients.append(customer)
+        for part in range(2 if n == 3 else 1):
+            engagement = Engagement.objects.create(
+                client=customer,
+                name=f"Hourly {part}",
+                kind=Engagement.Kind.HOURLY,
+                starts_on=date(2026, 1, 1),
+                hourly_rate=Decimal(50),
+            )
+            time_entry_log(by=assistant, engagement=engagement, work_date=today, minutes=15 * (n % 6 + 1))
+    retainer = Engagement.objects.create(
+        client=clients[0],
+        name="Retainer",
+        kind=Engagement.Kind.RETAINER,
+        monthly_hours=Decimal(10),
+        starts_on=date(2026, 1, 1),
+    )
+    time_entry_log(by=assistant, engagement=retainer, work_date=today, minutes=600)
+    figures = overview(owner, org)
+    minutes = {c.pk: 15 * (n % 6 + 1) * (2 if n == 3 else 1) for n, c in enumerate(clients)}
+    expected = sorted(minutes.items(), key=lambda pair: (-pair[1], pair[0]))[:10]
+    assert [(c.pk, m) for c, m in figures.unbilled] == expected
+    assert figures.unbilled_count == 12
