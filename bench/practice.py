@@ -20,6 +20,7 @@ import argparse
 import os
 import platform
 import random
+import re
 import statistics
 import sys
 import time
@@ -734,6 +735,7 @@ class Result:
     rows: int | None = None
     kilobytes: float = 0.0
     cpu_ms: float = 0.0  # this process's CPU per request (Django, templates and, on SQLite, the database)
+    sql: tuple[str, ...] = ()  # the counted request's queries, for --queries
     sql_ms: float = 0.0  # time spent waiting on the database's answers per request (wall clock)
 
 
@@ -900,6 +902,7 @@ def measure_page(browser, page: Page, seeded: Seeded, headers: dict, requests: i
     with CaptureQueriesContext(connection) as captured:
         response = browser.get(result.path, headers=headers)
     result.queries = len(captured)
+    result.sql = tuple(q["sql"] for q in captured.captured_queries)
     result.rows = ROWS[0]
     result.kilobytes = len(response.content) / 1024
     samples, cpu, sql = [], [], []
@@ -963,6 +966,41 @@ def report(small: list[Result] | None, large: list[Result], seeded: Seeded) -> N
         )
 
 
+LITERAL = re.compile(r"'(?:[^']|'')*'|\b\d+(?:\.\d+)?\b")
+IN_LIST = re.compile(r"IN \((?:\?, )*\?\)")
+LONG_IN_LIST = re.compile(r"IN \(((?:[^,()]+, ){3})(?:[^,()]+, )+[^,()]+\)")
+
+
+def readable(sql: str) -> str:
+    """A query to print: a long IN list cut to its first three values."""
+    return LONG_IN_LIST.sub(lambda m: f"IN ({m.group(1)}…)", sql)
+
+
+def query_shape(sql: str) -> str:
+    """A query without its literals (ids, dates, the length of an IN list): the same shape on both seeds."""
+    return IN_LIST.sub("IN (…)", LITERAL.sub("?", sql))
+
+
+def report_queries(small: list[Result], large: list[Result]) -> None:
+    """--queries: per page, the queries that run on one seed and not on the other, by shape, with their SQL."""
+    from collections import Counter
+
+    small_by_key = {(r.page.label, r.page.who): r for r in small}
+    for result in large:
+        before = small_by_key.get((result.page.label, result.page.who))
+        if before is None or result.skipped or before.skipped:
+            continue
+        print(f"\n{result.page.label}, {result.page.who} ({result.path}): {before.queries} → {result.queries} queries")
+        shapes = {seed: Counter(map(query_shape, r.sql)) for seed, r in (("small", before), ("large", result))}
+        for seed, other in (("small", "large"), ("large", "small")):
+            extra = shapes[seed] - shapes[other]
+            for shape, times in extra.items():
+                sql = next(q for q in (before if seed == "small" else result).sql if query_shape(q) == shape)
+                print(f"  only on the {seed} seed ({times}×): {readable(sql)}")
+        if shapes["small"] == shapes["large"]:
+            print("  the same queries on both seeds")
+
+
 def seeded_file(name: str) -> Path:
     from django.db import connection
 
@@ -1017,6 +1055,9 @@ def main(argv: list[str] | None = None) -> int:
         "--reuse", action="store_true", help="measure the seed the last run of the same sizes left (no new seed)"
     )
     parser.add_argument("--only", nargs="*", help="time only the pages whose label holds one of these words")
+    parser.add_argument(
+        "--queries", action="store_true", help="print the queries that differ between the small and the large seed"
+    )
     args = parser.parse_args(argv)
     for name, value in SCALES.get(args.scale or "", {}).items():
         setattr(args, name, value)
@@ -1051,8 +1092,11 @@ def main(argv: list[str] | None = None) -> int:
         f"in {seeded.seconds:.1f} s ({(seeded.tasks + seeded.entries) / seeded.seconds:,.0f} tasks+entries/s)"
     )
     print(f"Load average before timing (1/5/15 min): {load_average()}")
-    report(small, measure(seeded, requests=args.requests, only=args.only), seeded)
+    large = measure(seeded, requests=args.requests, only=args.only)
+    report(small, large, seeded)
     print(f"Load average after timing (1/5/15 min): {load_average()}")
+    if args.queries and small:
+        report_queries(small, large)
     print("\nactions (each rolled back)                                         median     queries small → large")
     for action in measure_actions(seeded, requests=args.requests):
         before = small_actions.get(action.label)
