@@ -41,7 +41,6 @@ def grow(org, people, *, clients: int, per_client: int, busy_day: int) -> Client
     all of them overdue, the waiting ones with the team's question) and a history of entries; `busy_day` entries
     on today's date for the first person, so the time sheet has one day over its detail limit."""
     today = timezone.localdate()
-    now = timezone.now()
     start = Client.objects.filter(organisation=org).count()
     made = Client.objects.bulk_create(
         [Client(organisation=org, name=f"Client {start + i:04d}", country="NL") for i in range(clients)]
@@ -53,6 +52,21 @@ def grow(org, people, *, clients: int, per_client: int, busy_day: int) -> Client
             for i, c in enumerate(made)
         ]
     )
+    add_tasks(engagements, people, per_engagement=per_client // 10 + 3)
+    entries = history(engagements, people, per_engagement=per_client)
+    entries += [
+        TimeEntry(engagement=engagements[0], person=people[0], work_date=today, worked_minutes=5, billed_minutes=6)
+        for _ in range(busy_day)
+    ]
+    TimeEntry.objects.bulk_create(entries, batch_size=2000)
+    usage_rebuild()
+    return made
+
+
+def add_tasks(engagements, people, *, per_engagement: int) -> None:
+    """Tasks round the board's columns for each engagement, all of them overdue and every other engagement's
+    urgent, assigned to the people; the waiting ones with the team's question to the client."""
+    now = timezone.now()
     tasks = Task.objects.bulk_create(
         [
             Task(
@@ -66,7 +80,7 @@ def grow(org, people, *, clients: int, per_client: int, busy_day: int) -> Client
                 created_by=people[0],
             )
             for i, e in enumerate(engagements)
-            for n in range(per_client // 10 + 3)
+            for n in range(per_engagement)
         ]
     )
     Task.assignees.through.objects.bulk_create(
@@ -79,7 +93,12 @@ def grow(org, people, *, clients: int, per_client: int, busy_day: int) -> Client
             if t.status == Status.WAITING
         ]
     )
-    entries = [
+
+
+def history(engagements, people, *, per_engagement: int) -> list[TimeEntry]:
+    """Half-hour entries a week apart going back from yesterday, unsaved."""
+    today = timezone.localdate()
+    return [
         TimeEntry(
             engagement=e,
             person=people[n % len(people)],
@@ -88,20 +107,27 @@ def grow(org, people, *, clients: int, per_client: int, busy_day: int) -> Client
             billed_minutes=30,
         )
         for e in engagements
-        for n in range(per_client)
+        for n in range(per_engagement)
     ]
-    entries += [
-        TimeEntry(engagement=engagements[0], person=people[0], work_date=today, worked_minutes=5, billed_minutes=6)
-        for _ in range(busy_day)
-    ]
-    TimeEntry.objects.bulk_create(entries, batch_size=2000)
+
+
+def deepen(client: Client, people, *, tasks: int, entries: int) -> None:
+    """More tasks and hours for a client already there: its own pages (the client page, the portal) read longer
+    lists on the larger practice too, not only the lists across clients."""
+    engagement = Engagement.objects.get(client=client)
+    add_tasks([engagement], people, per_engagement=tasks)
+    TimeEntry.objects.bulk_create(history([engagement], people, per_engagement=entries))
     usage_rebuild()
-    return made
 
 
 @pytest.fixture
 def practice(org, owner, assistant):
     return lambda **size: grow(org, [assistant, owner], **size)[0]
+
+
+@pytest.fixture
+def deeper(owner, assistant):
+    return lambda client: deepen(client, [assistant, owner], tasks=20, entries=100)
 
 
 def pages(client: Client) -> list[tuple[str, str, bool]]:
@@ -165,11 +191,12 @@ def people(owner, assistant):
     return signed_in
 
 
-def test_every_page_costs_the_same_queries_on_a_small_and_a_larger_practice(practice, people):
+def test_every_page_costs_the_same_queries_on_a_small_and_a_larger_practice(practice, deeper, people):
     first = practice(clients=3, per_client=20, busy_day=DAY_DETAIL + 1)
     small = measure(people, first)
 
     practice(clients=CLIENTS_PER_PAGE + 10, per_client=60, busy_day=5 * DAY_DETAIL)
+    deeper(first)
     large = measure(people, first)
 
     assert {page: q for page, (q, _size) in large.items()} == {page: q for page, (q, _size) in small.items()}
@@ -204,7 +231,7 @@ def other_pages(client: Client, task: Task, draft: Invoice) -> list[tuple[str, s
     ]
 
 
-def test_the_other_pages_cost_the_same_queries_on_a_small_and_a_larger_practice(practice, people, org, owner):
+def test_the_other_pages_cost_the_same_queries_on_a_small_and_a_larger_practice(practice, deeper, people, org, owner):
     first = practice(clients=3, per_client=20, busy_day=DAY_DETAIL + 1)
     task = Task.objects.filter(client=first).order_by("pk").first()
     Comment.objects.create(task=task, author=owner, body="Called back.", visibility="client")
@@ -231,8 +258,11 @@ def test_the_other_pages_cost_the_same_queries_on_a_small_and_a_larger_practice(
         return counts
 
     small = counted()
+    first_tasks = Task.objects.filter(client=first).count()
     practice(clients=CLIENTS_PER_PAGE + 10, per_client=60, busy_day=5 * DAY_DETAIL)
+    deeper(first)
     assert Task.objects.count() > 10 * Task.objects.filter(client=first).count()
+    assert Task.objects.filter(client=first).count() >= 5 * first_tasks  # the first client's own lists grew too
 
     assert counted() == small
 
