@@ -19,6 +19,7 @@ from vadesk.invoicing.models import Invoice
 from vadesk.invoicing.services import invoice_draft_create
 from vadesk.invoicing.views import CLIENTS_SHOWN
 from vadesk.tasks.models import Comment, Priority, Status, Task
+from vadesk.tasks.open_work import open_work_rebuild
 from vadesk.timesheets.models import TimeEntry
 from vadesk.timesheets.usage import usage_rebuild
 from vadesk.web.views.clients import CLIENTS_PER_PAGE
@@ -93,6 +94,7 @@ def add_tasks(engagements, people, *, per_engagement: int) -> None:
             if t.status == Status.WAITING
         ]
     )
+    open_work_rebuild()  # the kept open work the owner's today and dashboard read, as after an import
 
 
 def history(engagements, people, *, per_engagement: int) -> list[TimeEntry]:
