@@ -7,7 +7,11 @@ expression does (docs/performance.md, "Search"). SQLite has no trigrams: there t
 
 from __future__ import annotations
 
+from typing import Any
+
+from django.db.backends.base.schema import BaseDatabaseSchemaEditor
 from django.db.migrations.operations.base import Operation
+from django.db.migrations.state import ProjectState
 
 
 class AddTrigramIndex(Operation):
@@ -35,13 +39,15 @@ class AddTrigramIndex(Operation):
     def __init__(self, *, model_name: str, field: str, name: str) -> None:
         self.model_name, self.field, self.name = model_name, field, name
 
-    def deconstruct(self):
+    def deconstruct(self) -> tuple[str, list[Any], dict[str, str]]:
         return self.__class__.__name__, [], {"model_name": self.model_name, "field": self.field, "name": self.name}
 
-    def state_forwards(self, app_label, state) -> None:
+    def state_forwards(self, app_label: str, state: ProjectState) -> None:
         pass
 
-    def database_forwards(self, app_label, schema_editor, from_state, to_state) -> None:
+    def database_forwards(
+        self, app_label: str, schema_editor: BaseDatabaseSchemaEditor, from_state: ProjectState, to_state: ProjectState
+    ) -> None:
         if schema_editor.connection.vendor != "postgresql":
             return
         model = to_state.apps.get_model(app_label, self.model_name)
@@ -55,7 +61,9 @@ class AddTrigramIndex(Operation):
         )
         schema_editor.execute(f"ANALYZE {table}")
 
-    def database_backwards(self, app_label, schema_editor, from_state, to_state) -> None:
+    def database_backwards(
+        self, app_label: str, schema_editor: BaseDatabaseSchemaEditor, from_state: ProjectState, to_state: ProjectState
+    ) -> None:
         if schema_editor.connection.vendor == "postgresql":
             schema_editor.execute(f"DROP INDEX IF EXISTS {schema_editor.quote_name(self.name)}")
 
