@@ -1,13 +1,19 @@
 """The top bar's search: grouped results, bounded, and never beyond what the person may see."""
 
+from datetime import date
+from decimal import Decimal
+
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from vadesk.clients.models import Assignment, Client, Contact, DossierFact
+from vadesk.invoicing.models import Invoice
+from vadesk.invoicing.services import seller_profile_of
 from vadesk.lib.tests.planner import sqlite_statistics
 from vadesk.reports.search import MAX_LENGTH, PER_GROUP, clean_query, search
+from vadesk.tasks.models import Comment, Task
 from vadesk.tasks.services import comment_add, task_create
 
 
@@ -84,6 +90,73 @@ def test_the_query_is_bounded_and_wildcards_match_themselves(owner, acme):
     assert search(owner, acme.organisation_id, "__").tasks.rows == []
 
 
+@pytest.fixture(params=["as planned", "through the trigram index"])
+def read_path(request, db):
+    """Each match read as the planner chooses (a small table: a scan) and, on PostgreSQL, forced through the
+    trigram index: the index must find exactly what the scan finds."""
+    if request.param == "through the trigram index":
+        if connection.vendor != "postgresql":
+            pytest.skip("SQLite has no trigram index")
+        with connection.cursor() as cursor:  # until the test's transaction ends
+            cursor.execute("SET LOCAL enable_seqscan = off; SET LOCAL enable_indexscan = off")
+    return request.param
+
+
+def test_wildcards_and_accents_match_as_they_are_written(owner, acme, read_path):
+    for title in ("Plain title", "100% done", "snake_case name", "Café opening", "Crème brûlée"):
+        task = task_create(by=owner, client=acme, title=title)
+        comment_add(by=owner, task=task, body=f"About {title}", visibility="internal")
+
+    def found(text: str) -> set[str]:
+        results = search(owner, acme.organisation_id, text)
+        comments = {c.body.removeprefix("About ") for c in results.comments.rows}
+        assert comments == {t.title for t in results.tasks.rows}, text
+        return comments
+
+    assert found("%%") == set() and found("__") == set()  # Django escapes them: they match themselves
+    assert found("0% d") == {"100% done"} and found("e_c") == {"snake_case name"}
+    assert found("café") == {"Café opening"} and found("brûl") == {"Crème brûlée"}
+    assert found("cafe") == set()  # no accent folding on either database
+    # Upper case of a letter outside ASCII: PostgreSQL's UPPER folds it, SQLite's LIKE folds ASCII only.
+    assert found("CAFÉ OPENING") == ({"Café opening"} if connection.vendor == "postgresql" else set())
+    assert found("ca") == {"Café opening", "snake_case name"}  # two characters: no trigram, still a match
+    if read_path == "through the trigram index":
+        with CaptureQueriesContext(connection) as captured:
+            search(owner, acme.organisation_id, "café")
+        for index, table in [("task_title_trigram", "tasks_task"), ("comment_body_trigram", "tasks_comment")]:
+            [sql] = [
+                q["sql"] for q in captured.captured_queries if q["sql"].split(" FROM ")[1].startswith(f'"{table}"')
+            ]
+            with connection.cursor() as cursor:
+                cursor.execute("EXPLAIN " + sql)
+                assert f"Bitmap Index Scan on {index}" in str(cursor.fetchall())
+
+
+def test_invoices_are_found_by_their_number_and_by_their_clients_name(owner, assistant, acme, globex_work):
+    seller = seller_profile_of(acme.organisation)
+    for client, number in [(acme, "A-2026-0001"), (globex_work, "G-2026-0001"), (globex_work, "G-2026-0002")]:
+        Invoice.objects.create(
+            organisation=acme.organisation,
+            seller=seller,
+            client=client,
+            status=Invoice.Status.FINAL,
+            number=number,
+            issue_date=date(2026, 11, 1),
+            due_date=date(2026, 11, 15),
+            period_start=date(2026, 10, 1),
+            period_end=date(2026, 10, 31),
+            gross_total=Decimal("100.00"),
+        )
+
+    def found(person, text: str) -> set[str]:
+        return {invoice.number for invoice in search(person, acme.organisation_id, text).invoices.rows}
+
+    assert found(owner, "a-2026") == {"A-2026-0001"} and found(owner, "2026-0002") == {"G-2026-0002"}
+    assert found(owner, "globex zeb") == {"G-2026-0001", "G-2026-0002"} and found(owner, "acme b.v") == {"A-2026-0001"}
+    assert found(owner, "zzqx") == set()
+    assert found(assistant, "globex") == set() and found(assistant, "2026") == {"A-2026-0001"}
+
+
 def test_a_colleague_off_the_team_finds_nothing_of_acme(colleague, acme_work):
     assert search(colleague, acme_work.client.organisation_id, "zebra").empty
     Assignment.objects.create(client=acme_work.client, person=colleague)
@@ -141,3 +214,67 @@ def test_on_sqlite_tasks_and_comments_are_walked_newest_first_at_agency_scale(ow
         # The table walked by its primary key, newest first, stopping after a group: not every task of every
         # client read through the client index and sorted.
         assert f"SCAN {table}" in plan and "TEMP B-TREE" not in plan, plan
+
+
+@pytest.fixture
+def agency_texts(owner, acme):
+    """Tasks, comments and dossier facts enough for PostgreSQL's statistics to tell a rare word from a common one."""
+    tasks = Task.objects.bulk_create(
+        [Task(client=acme, title=f"Task {n} for Acme B.V.", created_by=owner) for n in range(20_000)],
+        batch_size=5_000,
+    )
+    Comment.objects.bulk_create(
+        [Comment(task=t, author=owner, body="Called, left a voicemail.") for t in tasks], batch_size=5_000
+    )
+    DossierFact.objects.bulk_create(
+        [DossierFact(client=acme, text=f"Location fact {n}") for n in range(5_000)], batch_size=5_000
+    )
+    with connection.cursor() as cursor:
+        cursor.execute("ANALYZE tasks_task; ANALYZE tasks_comment; ANALYZE clients_dossierfact")
+
+
+def postgresql_plans(owner, org_id: int, text: str) -> dict[str, list[dict]]:
+    """The scan nodes of each large table's search query, as EXPLAIN ANALYZE ran them."""
+    with CaptureQueriesContext(connection) as captured:
+        search(owner, org_id, text)
+    plans = {}
+    for table in ("tasks_task", "tasks_comment", "clients_dossierfact"):
+        [sql] = [q["sql"] for q in captured.captured_queries if q["sql"].split(" FROM ")[1].startswith(f'"{table}"')]
+        with connection.cursor() as cursor:
+            cursor.execute("EXPLAIN (ANALYZE, FORMAT JSON) " + sql)
+            plan = cursor.fetchone()[0][0]["Plan"]
+        plans[table] = [node for node in _nodes(plan) if node.get("Relation Name") == table]
+    return plans
+
+
+@pytest.mark.postgres
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="the plan is PostgreSQL's")
+def test_on_postgresql_a_miss_reads_the_trigram_indexes(owner, acme, agency_texts):
+    plans = postgresql_plans(owner, acme.organisation_id, "zzqx")
+
+    for table, index in [
+        ("tasks_task", "task_title_trigram"),
+        ("tasks_comment", "comment_body_trigram"),
+        ("clients_dossierfact", "dossierfact_text_trigram"),
+    ]:
+        nodes = plans[table]
+        # A Bitmap Heap Scan fed by the trigram index: neither a walk of the table nor a scan of it.
+        assert {n["Node Type"] for n in nodes} == {"Bitmap Heap Scan"}, (table, nodes)
+        assert index in {n.get("Index Name") for n in _nodes(nodes[0])}, nodes
+
+
+@pytest.mark.postgres
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="the plan is PostgreSQL's")
+def test_on_postgresql_a_common_word_is_still_walked_newest_first_and_stops_after_its_group(owner, acme, agency_texts):
+    plans = postgresql_plans(owner, acme.organisation_id, "voicemail")  # every comment has it, no task
+
+    [walk] = plans["tasks_comment"]
+    assert walk["Node Type"] == "Index Scan" and walk["Index Name"] == "tasks_comment_pkey", walk
+    assert walk["Scan Direction"] == "Backward" and walk["Actual Rows"] <= PER_GROUP + 1, walk
+    assert plans["tasks_task"][0]["Node Type"] == "Bitmap Heap Scan"  # the miss among titles: the index
+
+
+def _nodes(plan):
+    yield plan
+    for child in plan.get("Plans", []):
+        yield from _nodes(child)
