@@ -325,7 +325,7 @@ def revenue_per_month(person: Person, organisation: Organisation, today: date, m
     rows = (
         invoices_for(person, write=True, organisation=organisation.pk)
         .final()
-        .filter(issue_date__gte=first, buyer__isnull=True)  # on a client's behalf: the client's revenue
+        .filter(issue_date__range=(first, today), buyer__isnull=True)  # on a client's behalf: the client's revenue
         .values_list("issue_date", "kind")
         .annotate(net=Sum(Abs("net_total")))  # summed per day in the database: at most a year of days
         .order_by()

@@ -14,8 +14,10 @@ or a repair: `manage.py open_work_rebuild`).
 
 from __future__ import annotations
 
+import threading
 from collections import Counter
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Iterator, Mapping
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 
@@ -43,14 +45,16 @@ def due_on(due_at: datetime | None) -> date:
 
 
 def footprints(task_ids: Iterable[int], *, lock: bool = False) -> dict[int, Footprint]:
-    """What these tasks add to the kept open work now; with `lock`, their rows are locked first (to read them
-    before a change, so that nobody else changes them until the change is kept)."""
+    """What these tasks add to the kept open work now; with `lock`, their rows are locked first, in id order, and
+    only then are their assignees read (to read them before a change: nobody else changes them until the change is
+    kept)."""
     ids = sorted(set(task_ids))
     if not ids:
         return {}
     rows = Task.objects.filter(pk__in=ids)
     if lock:
         rows = rows.select_for_update(of=("self",))
+    tasks = list(rows.order_by("pk").values_list("pk", "status", "due_at", "client__organisation_id"))
     people: dict[int, set[int]] = {pk: set() for pk in ids}
     for task_id, person_id in Task.assignees.through.objects.filter(task_id__in=ids).values_list(
         "task_id", "person_id"
@@ -58,15 +62,14 @@ def footprints(task_ids: Iterable[int], *, lock: bool = False) -> dict[int, Foot
         people[task_id].add(person_id)
     return {
         pk: Footprint(organisation_id, due_on(due_at) if status in OPEN_STATUSES else None, frozenset(people[pk]))
-        for pk, status, due_at, organisation_id in rows.order_by("pk").values_list(
-            "pk", "status", "due_at", "client__organisation_id"
-        )
+        for pk, status, due_at, organisation_id in tasks
     }
 
 
 def open_work_move(before: Mapping[int, Footprint], after: Mapping[int, Footprint]) -> None:
     """Add to the kept cells what the tasks' footprints moved from `before` to `after` (a task missing on one side
-    adds nothing there: it did not exist yet, or no longer does). Call it inside the change's transaction."""
+    adds nothing there: it did not exist yet, or no longer does). Call it inside the change's transaction, at its
+    end; inside `open_work_batch` the difference waits for the batch's end."""
     totals: Counter[tuple[int, date]] = Counter()
     assigned: Counter[tuple[int, int, date]] = Counter()
     for prints, sign in ((before, -1), (after, 1)):
@@ -76,6 +79,38 @@ def open_work_move(before: Mapping[int, Footprint], after: Mapping[int, Footprin
             totals[(footprint.organisation_id, footprint.due_on)] += sign
             for person_id in footprint.people:
                 assigned[(footprint.organisation_id, person_id, footprint.due_on)] += sign
+    batch = getattr(_batch, "moves", None)
+    if batch is not None:
+        batch[0].update(totals)
+        batch[1].update(assigned)
+        return
+    _apply(totals, assigned)
+
+
+_batch = threading.local()
+
+
+@contextmanager
+def open_work_batch() -> Iterator[None]:
+    """Several task writes in one transaction (a bulk action on the board, a team's onboarding tasks) keep their
+    differences here and add them at the end, at once and in one order: changed cell by cell in the order of the
+    writes, two such transactions could each hold a cell the other waits for. Only around writes that all happen
+    or all roll back (a savepoint rolled back inside, with the batch going on, would leave its differences in)."""
+    if not connection.in_atomic_block:
+        raise RuntimeError("open_work_batch must run inside the transaction of the writes")
+    if getattr(_batch, "moves", None) is not None:
+        yield  # inside another batch: that one adds
+        return
+    _batch.moves = (Counter(), Counter())
+    try:
+        yield
+        totals, assigned = _batch.moves
+    finally:
+        _batch.moves = None
+    _apply(totals, assigned)
+
+
+def _apply(totals: Counter, assigned: Counter) -> None:
     totals = Counter({cell: n for cell, n in totals.items() if n})
     assigned = Counter({cell: n for cell, n in assigned.items() if n})
     if not totals and not assigned:
@@ -146,7 +181,9 @@ def overdue_first(person: Person, organisation_id: int, *, now: datetime, count:
     reached (or to now) are read, not every open task of the practice."""
     totals, _assigned, tasks = open_work_for(person, organisation_id)
     days = list(
-        totals.filter(due_on__lte=_midnight(now).date()).order_by("due_on").values_list("due_on", "tasks")[:count]
+        totals.filter(due_on__lte=_midnight(now).date(), tasks__gt=0)
+        .order_by("due_on")
+        .values_list("due_on", "tasks")[:count]
     )
     if not days:
         return []
@@ -171,7 +208,11 @@ def _midnight(now: datetime) -> datetime:
 
 
 def open_work_rebuild(organisation_ids: Iterable[int] | None = None) -> int:
-    """Recompute the kept cells (of all organisations, or of these) from the tasks; returns the cells kept."""
+    """Recompute the kept cells (of all organisations, or of these) from the tasks; returns the cells kept.
+
+    Counted and written in one transaction that first takes the cells' tables (on PostgreSQL; SQLite has one
+    writer anyway): a task write that has already added to a cell is waited for and counted, one that comes later
+    adds to the rebuilt cells."""
     ids = None if organisation_ids is None else list(organisation_ids)
     scope = Q() if ids is None else Q(organisation_id__in=ids)
     tasks = Task.objects.open()
@@ -179,14 +220,18 @@ def open_work_rebuild(organisation_ids: Iterable[int] | None = None) -> int:
         tasks = tasks.filter(client__organisation_id__in=ids)
     totals: Counter[tuple[int, date]] = Counter()
     assigned: Counter[tuple[int, int, date]] = Counter()
-    for organisation_id, due_at in tasks.values_list("client__organisation_id", "due_at").iterator(REBUILD_BATCH):
-        totals[(organisation_id, due_on(due_at))] += 1
-    links = Task.assignees.through.objects.filter(task__in=tasks).values_list(
-        "task__client__organisation_id", "person_id", "task__due_at"
-    )
-    for organisation_id, person_id, due_at in links.iterator(REBUILD_BATCH):
-        assigned[(organisation_id, person_id, due_on(due_at))] += 1
     with transaction.atomic():
+        if connection.vendor == "postgresql":
+            tables = ", ".join(connection.ops.quote_name(m._meta.db_table) for m in (OpenTasksDue, AssignedTasksDue))
+            with connection.cursor() as cursor:
+                cursor.execute(f"LOCK TABLE {tables} IN EXCLUSIVE MODE")
+        for organisation_id, due_at in tasks.values_list("client__organisation_id", "due_at").iterator(REBUILD_BATCH):
+            totals[(organisation_id, due_on(due_at))] += 1
+        links = Task.assignees.through.objects.filter(task__in=tasks).values_list(
+            "task__client__organisation_id", "person_id", "task__due_at"
+        )
+        for organisation_id, person_id, due_at in links.iterator(REBUILD_BATCH):
+            assigned[(organisation_id, person_id, due_on(due_at))] += 1
         OpenTasksDue.objects.filter(scope).delete()
         AssignedTasksDue.objects.filter(scope).delete()
         OpenTasksDue.objects.bulk_create(

@@ -116,7 +116,6 @@ def _task_save(
     with transaction.atomic():
         task.save()
         task.assignees.set(assignees)
-        open_work_move({}, footprints([task.pk]))
         Transition.objects.create(task=task, from_status="", to_status=Status.NEW, by=by)
         if route is not None:
             RoutingNote.objects.create(task=task, reason=route.reason())
@@ -127,6 +126,7 @@ def _task_save(
             task_requested.fire(task=task, requester=requester or (by.email if by is not None else ""))
         task_assigned.fire(task=task, people=assignees, by=by)
         task_created.fire(task=task, by=by)
+        open_work_move({}, footprints([task.pk]))  # last: the kept cells are locked until the commit
     return task
 
 
@@ -217,10 +217,10 @@ def _move(*, task: Task, to: str, by: Person | None) -> Task:
         task.status = to
         task.closed_at = timezone.now() if to in (Status.DONE, Status.CANCELLED) else None
         task.save(update_fields=["status", "closed_at", "updated_at"])
-        # Only whether it is open moved: the same day and assignees, counted or not.
-        open_work_move(kept, {task.pk: replace(kept[task.pk], due_on=due_on(task.due_at) if task.is_open else None)})
         Transition.objects.create(task=task, from_status=previous, to_status=to, by=by)
         task_moved.fire(task=task, previous=previous, by=by)
+        # Only whether it is open moved: the same day and assignees, counted or not. Last: the cells stay locked.
+        open_work_move(kept, {task.pk: replace(kept[task.pk], due_on=due_on(task.due_at) if task.is_open else None)})
     return task
 
 

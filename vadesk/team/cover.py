@@ -116,6 +116,7 @@ def _start_client(absence: Absence, client: Client, at: datetime) -> int:
         .exclude(Exists(done))
         .prefetch_related("assignees")
         .select_for_update(of=("self",))
+        .order_by("pk")  # the order every writer of several tasks locks them in
     )
     hand_over = absence.open_work == Absence.OpenWork.HAND_OVER
     locked = list(tasks)

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 from datetime import timedelta
 
+from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
@@ -20,6 +21,7 @@ from django.utils.translation import gettext as _
 from vadesk.accounts.models import Person
 from vadesk.clients.models import Assignment, Client
 from vadesk.tasks.models import Category, Task
+from vadesk.tasks.open_work import open_work_batch
 from vadesk.tasks.routing import staff_team
 from vadesk.tasks.services import task_create
 from vadesk.team.models import ClientNeeds
@@ -35,14 +37,15 @@ def on_team_joined(*, client: Client, people: list[Person], by: Person) -> None:
 def onboarding_start(*, client: Client, people: list[Person], by: Person) -> list[Task]:
     """The onboarding task of each newcomer and the lead's handover task; returns them, newcomers first."""
     needs = ClientNeeds.objects.filter(client=client).first()
-    tasks = [_checklist_task(client, person, by, needs) for person in people]
-    newcomers = {p.pk for p in people}
-    lead = next(
-        (a.person for a in staff_team(client) if a.role == Assignment.Role.LEAD and a.person_id not in newcomers),
-        None,
-    )
-    if lead is not None:
-        tasks.append(_handover_task(client, lead, people, by))
+    with transaction.atomic(), open_work_batch():
+        tasks = [_checklist_task(client, person, by, needs) for person in people]
+        newcomers = {p.pk for p in people}
+        lead = next(
+            (a.person for a in staff_team(client) if a.role == Assignment.Role.LEAD and a.person_id not in newcomers),
+            None,
+        )
+        if lead is not None:
+            tasks.append(_handover_task(client, lead, people, by))
     return tasks
 
 

@@ -1,7 +1,7 @@
 """The kept usage the dashboard and the balances read equals the entries' sums through a whole billing cycle:
 logs, a correction, a deletion, a draft, its finalising, a credit note and the hours after it."""
 
-from datetime import date
+from datetime import UTC, date, datetime
 
 from django.utils import timezone
 
@@ -12,6 +12,8 @@ from vadesk.timesheets.models import EngagementPeriodUsage, EngagementWeekUsage,
 from vadesk.timesheets.services import time_entry_correct, time_entry_delete
 
 from .conftest import log
+
+AFTER_THE_CYCLE = datetime(2026, 12, 15, 12, tzinfo=UTC)
 
 
 def assert_kept_equals_the_entries(engagement: Engagement, owner) -> None:
@@ -30,7 +32,8 @@ def assert_kept_equals_the_entries(engagement: Engagement, owner) -> None:
         .filter(engagement=engagement, invoiced_at=None)
         .values_list("billed_minutes", flat=True)
     )
-    shown = dict(overview(owner, engagement.client.organisation).unbilled)
+    # Read as in the weeks after the cycle (the window is the last twelve months), whatever today's date.
+    shown = dict(overview(owner, engagement.client.organisation, now=AFTER_THE_CYCLE).unbilled)
     assert shown.get(engagement.client, 0) == unbilled
 
 

@@ -159,8 +159,9 @@ def test_organisations_keep_their_own_cells(org, other_org, acme, other_client, 
     assert OpenTasksDue.objects.get(organisation=other_org).tasks == 1
 
 
-def test_rebuild_repairs_the_cells_after_an_import(org, other_org, acme, other_client, assistant, bea):
+def test_rebuild_repairs_the_cells_after_an_import(org, other_org, acme, other_client, assistant, bea, outsider):
     task_create(by=assistant, client=acme, title="Through the service", due_at=NOW, assignees=[assistant])
+    task_create(by=outsider, client=other_client, title="Theirs", due_at=NOW, assignees=[outsider])
     imported = Task.objects.bulk_create(
         [Task(client=acme, title=f"Imported {n}", due_at=NOW + timedelta(days=n % 3)) for n in range(6)]
         + [Task(client=other_client, title="Elsewhere", status=Status.DONE)]
@@ -173,9 +174,10 @@ def test_rebuild_repairs_the_cells_after_an_import(org, other_org, acme, other_c
     assert open_work_rebuild([org.pk]) == 3 + 1 + 3
     assert_kept(org)
     assert OpenTasksDue.objects.filter(organisation=other_org).exists()  # another organisation's are left
+    assert AssignedTasksDue.objects.filter(organisation=other_org, person=outsider).exists()
     open_work_rebuild()
     assert_kept(org, other_org)
-    assert not OpenTasksDue.objects.filter(organisation=other_org).exists()
+    assert not OpenTasksDue.objects.filter(organisation=other_org, due_on=date(2026, 1, 1)).exists()
 
 
 def live(org, now):
@@ -278,7 +280,9 @@ def test_the_migration_counts_the_tasks_there_were(org, acme, assistant):
     from django.apps import apps
 
     task_create(by=assistant, client=acme, title="Before", due_at=NOW, assignees=[assistant])
-    Task.objects.bulk_create([Task(client=acme, title="Imported")])
+    Task.objects.bulk_create(
+        [Task(client=acme, title="Imported"), Task(client=acme, title="Closed", status=Status.DONE, due_at=NOW)]
+    )
     OpenTasksDue.objects.all().delete()
     AssignedTasksDue.objects.all().delete()
     migration.keep_open_work(apps, None)
@@ -292,6 +296,9 @@ def test_the_oldest_overdue_tasks_are_those_counting_every_task_gives(org, acme,
 
     now = datetime(2026, 12, 2, 10, 30, tzinfo=UTC)
     with time_machine.travel(now - timedelta(days=40), tick=False):
+        oldest = datetime(2026, 11, 1, 0, 0, tzinfo=UTC)  # the first minute of the oldest day, and its last
+        task_create(by=owner, client=acme, title="At midnight", due_at=oldest, assignees=[assistant])
+        task_create(by=owner, client=acme, title="Before midnight", due_at=oldest + timedelta(hours=23, minutes=59))
         for n in range(30):  # a few a day over three weeks, some late today, some closed, some later
             due = now - timedelta(days=21 - (n * 7) % 23, hours=n % 5) + timedelta(hours=(n % 3) * 4)
             task = task_create(by=owner, client=acme, title=f"Task {n}", due_at=due, assignees=[assistant])
@@ -303,3 +310,124 @@ def test_the_oldest_overdue_tasks_are_those_counting_every_task_gives(org, acme,
     assert len(expected) > 0
     assert overdue_first(owner, org.pk, now=now, count=count) == expected
     assert overdue_first(assistant, org.pk, now=now, count=count) == []  # the organisation's: its owners'
+
+
+def test_an_owner_of_two_organisations_sees_each_ones_own_work(org, other_org, acme, other_client, owner, outsider):
+    Membership.objects.create(person=owner, organisation=other_org, role=Membership.Role.OWNER)
+    task_create(by=owner, client=acme, title="Ours", due_at=NOW - timedelta(days=1), assignees=[owner])
+    for n in range(3):
+        task_create(
+            by=owner, client=other_client, title=f"Theirs {n}", due_at=NOW - timedelta(days=1), assignees=[owner]
+        )
+    figures = overview(owner, org, now=NOW)
+    assert (figures.open_tasks, figures.overdue_count) == (1, 1)
+    assert [t.title for t in figures.overdue] == ["Ours"]
+    assert {load.person.pk: load.open_tasks for load in figures.team} == {owner.pk: 1}
+    assert overview(owner, other_org, now=NOW).open_tasks == 3
+
+
+def test_a_bulk_action_on_the_board_keeps_the_cells(client, org, acme, owner, assistant, bea):
+    from django.urls import reverse
+
+    tasks = [
+        task_create(by=owner, client=acme, title=f"T{n}", due_at=NOW + timedelta(days=n), assignees=[assistant])
+        for n in range(4)
+    ]
+    client.force_login(owner)
+    ids = [t.pk for t in tasks]
+    client.post(reverse("board_bulk"), {"tasks": ids, "action": f"assign:{bea.pk}"})
+    assert AssignedTasksDue.objects.filter(person=bea).count() == 4
+    client.post(reverse("board_bulk"), {"tasks": ids[:3], "action": "close"})
+    assert Task.objects.filter(status=Status.DONE).count() == 3
+    assert_kept(org)
+
+
+def test_a_batch_adds_at_its_end_once(org, acme, owner, assistant):
+    from vadesk.tasks.open_work import open_work_batch
+
+    with transaction.atomic(), open_work_batch():
+        task = task_create(by=owner, client=acme, title="In a batch", due_at=NOW, assignees=[assistant])
+        with open_work_batch():  # an inner batch leaves the adding to the outer one
+            task_transition(by=owner, task=task, to=Status.DONE)
+            task_create(by=owner, client=acme, title="Second", due_at=NOW, assignees=[assistant])
+        assert not OpenTasksDue.objects.exists()  # nothing added yet
+    assert_kept(org)
+    assert OpenTasksDue.objects.get().tasks == 1
+    with pytest.raises(ZeroDivisionError), transaction.atomic(), open_work_batch():
+        task_create(by=owner, client=acme, title="Rolled back", due_at=NOW, assignees=[assistant])
+        raise ZeroDivisionError
+    assert_kept(org)
+
+
+def _threads(work, *args_per_thread) -> list[BaseException]:
+    errors: list[BaseException] = []
+
+    def run(*args) -> None:
+        try:
+            work(*args)
+        except BaseException as error:  # the test reads it after join
+            errors.append(error)
+        finally:
+            connections.close_all()
+
+    threads = [threading.Thread(target=run, args=args) for args in args_per_thread]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=60)
+    return errors
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_two_people_changing_the_assignees_of_one_task_at_once_keep_the_cells(org, acme, owner, assistant, bea):
+    if connection.vendor != "postgresql":
+        pytest.skip("needs PostgreSQL's concurrent writers; SQLite serialises them")
+    task = task_create(by=owner, client=acme, title="Shared", due_at=NOW, assignees=[owner])
+    start, both = threading.Barrier(2), threading.Barrier(2)
+
+    def assign(people) -> None:
+        start.wait(timeout=10)
+        with transaction.atomic():
+            task_update(by=owner, task=Task.objects.get(pk=task.pk), assignees=people)
+            with contextlib.suppress(threading.BrokenBarrierError):
+                both.wait(timeout=1)  # the other one waits for this task's lock meanwhile
+
+    assert _threads(assign, ([assistant, bea],), ([bea],)) == []
+    assert_kept(org)
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_two_bulk_actions_on_the_same_days_in_opposite_orders_do_not_deadlock(org, acme, owner, assistant):
+    """Each closes a task due on day X and one due on day Y, in opposite orders, both waiting in between: changed
+    cell by cell, each would hold one day's cell and wait for the other's (PostgreSQL kills one as a deadlock)."""
+    if connection.vendor != "postgresql":
+        pytest.skip("needs PostgreSQL's concurrent writers; SQLite serialises them")
+    from vadesk.tasks.open_work import open_work_batch
+
+    x, y = NOW + timedelta(days=1), NOW + timedelta(days=2)
+    tasks = [
+        task_create(by=owner, client=acme, title=f"T{n}", due_at=d, assignees=[assistant])
+        for n, d in enumerate([x, y, y, x])
+    ]
+    halfway = threading.Barrier(2)
+
+    def close(first, second) -> None:
+        with transaction.atomic(), open_work_batch():
+            task_transition(by=owner, task=first, to=Status.DONE)
+            with contextlib.suppress(threading.BrokenBarrierError):
+                halfway.wait(timeout=2)
+            task_transition(by=owner, task=second, to=Status.DONE)
+
+    assert _threads(close, (tasks[0], tasks[1]), (tasks[2], tasks[3])) == []
+    assert_kept(org)
+    assert not OpenTasksDue.objects.exists()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_batch_outside_a_transaction_is_refused():
+    from vadesk.tasks.open_work import open_work_batch
+
+    with pytest.raises(RuntimeError), open_work_batch():
+        pass

@@ -17,7 +17,7 @@ from vadesk.invoicing import services
 from vadesk.invoicing.models import ClientBilling, InvoiceDispatch
 from vadesk.invoicing.services import invoice_draft_create, invoice_finalise, invoice_line_save, sending
 from vadesk.invoicing.tests.conftest import PERIOD, billable_acme, seller  # noqa: F401 - fixtures
-from vadesk.tasks.models import Status, Task
+from vadesk.tasks.models import Status
 from vadesk.web.tests.test_browser import ARTIFACTS, log_in, page  # noqa: F401 - fixture
 from vadesk.web.tests.test_unchanged_save import odd_retainer  # noqa: F401 - fixture
 from vadesk.web.tests.unchanged import rows_of
@@ -199,9 +199,14 @@ def test_on_a_phone_the_navigation_the_month_agenda_and_the_dashboard_fit(
 
     from django.utils import timezone
 
+    from vadesk.tasks.services import task_update
+
     # A row in "overdue work", with the long German names that pushed its columns out of a phone's card.
-    Task.objects.filter(pk=task.pk).update(
-        due_at=timezone.now() - timedelta(days=2), title="Abwesenheitsnotiz für den Urlaub einrichten"
+    task_update(
+        by=owner,
+        task=task,
+        due_at=timezone.now() - timedelta(days=2),
+        title="Abwesenheitsnotiz für den Urlaub einrichten",
     )
     acme.name = "Müller & Partner Steuerberatungsgesellschaft mbH"
     acme.save(update_fields=["name"])

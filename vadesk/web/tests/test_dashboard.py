@@ -145,6 +145,10 @@ def test_overdue_invoices_and_revenue_are_the_agencys_own(client, owner, assista
     assert figures.invoices_overdue_amount == invoice.gross_total
     assert dict(figures.revenue_per_month)[date(2026, 11, 1)] == invoice.net_total
     assert figures.unbilled_count == 0  # October's hours are on the invoice now
+    # Seen from before its issue date (an overview of an earlier day, or an invoice dated ahead), it is not yet
+    # revenue: its month is not among the twelve.
+    earlier = overview(owner, acme.organisation, now=timezone.make_aware(datetime(2026, 10, 20, 10)))
+    assert sum(amount for _month, amount in earlier.revenue_per_month) == 0
     client.force_login(owner)
     page = client.get(reverse("dashboard")).content.decode()
     assert reverse("invoicing:detail", args=[invoice.pk]) in page

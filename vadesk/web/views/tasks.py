@@ -25,6 +25,7 @@ from vadesk.lib.formfields import changed_values
 from vadesk.lib.pages import apply_validation_error, back, report_refusal
 from vadesk.lib.params import param_choice, param_id, param_int
 from vadesk.tasks.models import NEXT_STEPS, OPEN_STATUSES, Category, ChecklistItem, Priority, Status, Task
+from vadesk.tasks.open_work import open_work_batch
 from vadesk.tasks.routing import describe as describe_routing
 from vadesk.tasks.scoping import task_for, tasks_for
 from vadesk.tasks.services import (
@@ -228,7 +229,7 @@ def board_bulk(request):
     if len(tasks) != len(ids):
         raise Http404  # an id out of reach: the same answer as for one that does not exist
     try:
-        with transaction.atomic():
+        with transaction.atomic(), open_work_batch():
             for task in tasks:
                 _bulk_apply(request, task, action)
     except (ValidationError, PermissionDenied) as error:
