@@ -108,7 +108,9 @@ class OutboxMessage(models.Model):
         CLAIMED = "claimed", _("Claimed")
         HANDED_OVER = "handed_over", _("Handed over, awaiting the answer")
 
-    # None only for mail to a person outside any one organisation's business (a password reset).
+    # None only for mail to a person outside any one organisation's business (a password reset); a client's
+    # message always carries the client's organisation (outbox_enqueue fills it in), so an owner's outbox is
+    # read by organisation alone.
     organisation = models.ForeignKey(Organisation, null=True, blank=True, on_delete=models.CASCADE, related_name="+")
     client = models.ForeignKey(Client, null=True, blank=True, on_delete=models.CASCADE, related_name="outbox")
     contact = models.ForeignKey(Contact, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
@@ -152,6 +154,14 @@ class OutboxMessage(models.Model):
             models.Index(fields=["state", "not_before"]),
             # Newest first, the order of the outbox page and the API's list: a page walks it and stops.
             models.Index(fields=["-created_at", "-id"], name="outbox_newest_first"),
+            # An owner's counts of what waits and what failed: only those messages, not the years of sent ones.
+            models.Index(fields=["organisation", "state", "not_before"], name="outbox_organisation_state"),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(client__isnull=True) | models.Q(organisation__isnull=False),
+                name="outbox_client_has_organisation",
+            )
         ]
 
     def __str__(self) -> str:

@@ -32,6 +32,7 @@ from django.db import connection, transaction
 from django.db.models import F, QuerySet
 from django.utils import timezone
 
+from vadesk.clients.models import Client
 from vadesk.comms import conf, mime
 from vadesk.comms.addresses import new_message_id, organisation_address, task_reply_address
 from vadesk.comms.channels import Adapter, DeliveryError, Envelope
@@ -79,6 +80,8 @@ def outbox_enqueue(
     """
     if not connection.in_atomic_block:
         raise NotInTransaction("outbox_enqueue must run inside the transaction of the change that causes the message")
+    if client_id is not None and organisation_id is None:  # a client's message is filed under its organisation
+        organisation_id = Client.objects.values_list("organisation_id", flat=True).get(pk=client_id)
     if not reply_to:
         base = conf.inbound_address()
         if task_id:

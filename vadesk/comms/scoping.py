@@ -45,11 +45,11 @@ def follow_up_for_staff(person: Person, pk: int, organisation_id: int | None = N
 
 
 def outbox_of(person: Person, organisation_id: int) -> QuerySet[OutboxMessage]:
-    """An owner sees the organisation's whole outbox; an assistant only the messages of their clients."""
-    mine = Q(client__in=staff_clients(person, organisation_id))
+    """An owner sees the organisation's whole outbox (every client's message carries its organisation); an
+    assistant only the messages of their clients."""
     if organisation_id in reach_of(person).owner_of:
-        mine |= Q(organisation_id=organisation_id)
-    return OutboxMessage.objects.filter(mine)
+        return OutboxMessage.objects.filter(organisation_id=organisation_id)
+    return OutboxMessage.objects.filter(client__in=staff_clients(person, organisation_id))
 
 
 def digest_item_for_staff(person: Person, pk: int, organisation_id: int | None = None) -> OutboxMessage:

@@ -348,6 +348,12 @@ class Invoice(models.Model):
             models.Index(fields=["organisation", "status", "-issue_date", "-id"], name="invoice_list_order"),
             # The API's list, newest issued first (drafts after them): its cursor starts a walk here.
             models.Index(fields=["-issue_date", "-id"], name="invoice_newest_first"),
+            # The unpaid invoices by due date (the overview's overdue ones, the reminders): not the paid years.
+            models.Index(
+                fields=["organisation", "due_date", "id"],
+                condition=models.Q(status="final", kind="invoice", paid_at__isnull=True),
+                name="invoice_unpaid_by_due_date",
+            ),
         ]
 
     def __str__(self) -> str:

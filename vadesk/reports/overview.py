@@ -10,6 +10,7 @@ tasks or hours (the team's capacity is read for all assistants at once).
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from decimal import Decimal
@@ -22,14 +23,12 @@ from django.db.models import (
     DecimalField,
     ExpressionWrapper,
     F,
-    OuterRef,
     Q,
-    Subquery,
     Sum,
     When,
     Window,
 )
-from django.db.models.functions import Abs, Coalesce
+from django.db.models.functions import Abs
 from django.utils import timezone
 
 from vadesk.accounts.models import Membership, Organisation, Person
@@ -49,7 +48,7 @@ from vadesk.tasks.open_work import Work, open_work, overdue_first
 from vadesk.team.models import CoverageWarning
 from vadesk.team.scoping import coverage_warnings_for
 from vadesk.team.utilisation import capacities
-from vadesk.timesheets.balances import balances_of, terms_of
+from vadesk.timesheets.balances import balances_of_rows, terms_of, usage_columns
 from vadesk.timesheets.models import EngagementPeriodUsage, EngagementWeekUsage
 
 SHOWN = 10  # lines per list; the count says how many more there are
@@ -78,11 +77,10 @@ class Overview:
     open_tasks: int
     overdue_count: int
     overdue: list[Task]
-    running_low: list[tuple[Engagement, calc.Balance]]
-    excess: list[tuple[Engagement, calc.Balance]]
+    at_risk: AtRisk
     unbilled: list[tuple[Client, int]]  # minutes of hourly work not yet invoiced
     unbilled_count: int | None  # None: not read (the short form)
-    invoices_overdue: list[Invoice]
+    invoices_overdue: Sequence[Invoice]
     invoices_overdue_count: int
     invoices_overdue_amount: Decimal
     outbox_waiting: int
@@ -103,7 +101,6 @@ def overview(
     now = timezone.localtime(now or timezone.now(), ZoneInfo(organisation.time_zone))
     today = now.date()
     clients = clients_for(person, write=True, organisation=organisation.pk)
-    low, excess = balances_at_risk(clients, today)
     # The owner's *today* shows the short form: no charts, no team table, no unbilled hours (each reads a window
     # of time entries); the dashboard reads everything.
     unbilled, unbilled_count = _unbilled(clients, today) if charts else ([], None)
@@ -118,23 +115,34 @@ def overview(
     # Open and overdue work from the kept cells (the whole practice's, per assignee: the team table reads them
     # too); the overdue invoices counted with their sum in one pass.
     work, work_per_person = open_work(person, organisation.pk, now=now)
-    due_totals = due.aggregate(count=Count("pk"), total=Sum("amount_due"))
-    outbox = outbox_of(person, organisation.pk).aggregate(
-        waiting=Count("pk", filter=Q(state=OutboxMessage.State.PENDING, not_before__lte=now)),
-        failed=Count("pk", filter=Q(state__in=[OutboxMessage.State.FAILED, OutboxMessage.State.UNCERTAIN])),
+    # The first overdue invoices, each row carrying the count and sum of them all (taken before the limit).
+    overdue_invoices = list(
+        due.select_related("client")
+        .annotate(overdue_count=Window(Count("pk")), overdue_total=Window(Sum("amount_due")))
+        .order_by("due_date", "id")[:SHOWN]
+    )
+    first_overdue = overdue_invoices[0] if overdue_invoices else None
+    # Only the messages that wait or failed are counted: the index on (organisation, state) skips the sent ones.
+    waiting, failed = OutboxMessage.State.PENDING, [OutboxMessage.State.FAILED, OutboxMessage.State.UNCERTAIN]
+    outbox = (
+        outbox_of(person, organisation.pk)
+        .filter(state__in=[waiting, *failed])
+        .aggregate(
+            waiting=Count("pk", filter=Q(state=waiting, not_before__lte=now)),
+            failed=Count("pk", filter=Q(state__in=failed)),
+        )
     )
     monday = today - timedelta(days=today.weekday())
     return Overview(
         open_tasks=work.open,
         overdue_count=work.overdue,
         overdue=overdue_first(person, organisation.pk, now=now, count=SHOWN),
-        running_low=low,
-        excess=excess,
+        at_risk=balances_at_risk(clients, today),
         unbilled=unbilled,
         unbilled_count=unbilled_count,
-        invoices_overdue=list(due.select_related("client").order_by("due_date", "id")[:SHOWN]),
-        invoices_overdue_count=due_totals["count"],
-        invoices_overdue_amount=due_totals["total"] or Decimal("0.00"),
+        invoices_overdue=overdue_invoices,
+        invoices_overdue_count=first_overdue.overdue_count if first_overdue else 0,
+        invoices_overdue_amount=first_overdue.overdue_total if first_overdue else Decimal("0.00"),
         outbox_waiting=outbox["waiting"],
         outbox_failed=outbox["failed"],
         sync_failures=list(
@@ -152,38 +160,50 @@ def overview(
     )
 
 
-def balances_at_risk(clients, on: date) -> tuple[list, list]:
-    """Engagements at 80 % or more of their hours (worst first), and those with hours beyond them.
+@dataclass(frozen=True)
+class AtRisk:
+    """Engagements at 80 % or more of their hours (worst first) and those beyond them (most first): the lines
+    shown, each with its engagement and client, and how many there are in all."""
+
+    running_low: list[tuple[Engagement, calc.Balance]]
+    running_low_count: int
+    excess: list[tuple[Engagement, calc.Balance]]
+    excess_count: int
+
+
+def balances_at_risk(clients, on: date, *, shown: int = SHOWN) -> AtRisk:
+    """The engagements at risk among `clients` on `on`, `shown` lines of each list.
 
     Only the candidates are read and balanced: the database keeps those whose kept usage (this month's for a
     retainer, the lifetime's for a bundle or project) is at least 80 % of the allowance alone. What rolls over
-    only adds to what is available, so an engagement below that can be neither at 80 % nor beyond its hours."""
-    engagements = list(
+    only adds to what is available, so an engagement below that can be neither at 80 % nor beyond its hours.
+    The candidates come as rows carrying that usage (`usage_columns`), so only retainers whose hours roll over
+    read more; only the lines shown are loaded as engagements, with their client."""
+    rows = list(
         Engagement.objects.active()
         .filter(client__in=clients)
         .exclude(kind=Engagement.Kind.HOURLY)
-        .alias(gap=_usage_gap(on))
+        .annotate(**usage_columns(on))
+        .alias(gap=_usage_gap())
         .filter(gap__gte=-WARNING_SLACK)
-        .only(*BALANCE_FIELDS)
+        .values_list("pk", *TERMS_FIELDS, "month_minutes", "life_minutes", named=True)
     )
-    balances = balances_of(engagements, on)
-    pairs = [(e, balances[e.pk]) for e in engagements]
-    low = sorted((p for p in pairs if p[1].level != "ok"), key=lambda p: (-(p[1].percent_used or 0), p[0].pk))
-    excess = sorted((p for p in pairs if p[1].excess > 0), key=lambda p: (-p[1].excess, p[0].pk))
-    # Only the lines shown name their client (the rest are counted): one query for those, not a join for all.
-    shown = [e for e, _balance in low[:SHOWN] + excess[:SHOWN]]
-    names = Client.objects.in_bulk({e.client_id for e in shown})
-    for engagement in shown:
-        engagement.client = names[engagement.client_id]
-    return low, excess
+    balances = balances_of_rows(rows, on)
+    pairs = [(row.pk, balances[row.pk]) for row in rows]
+    low = sorted((p for p in pairs if p[1].level != "ok"), key=lambda p: (-(p[1].percent_used or 0), p[0]))
+    excess = sorted((p for p in pairs if p[1].excess > 0), key=lambda p: (-p[1].excess, p[0]))
+    lines = Engagement.objects.select_related("client").in_bulk([pk for pk, _b in low[:shown] + excess[:shown]])
+    return AtRisk(
+        running_low=[(lines[pk], balance) for pk, balance in low[:shown]],
+        running_low_count=len(low),
+        excess=[(lines[pk], balance) for pk, balance in excess[:shown]],
+        excess_count=len(excess),
+    )
 
 
-# What a balance and a line of the overview read of an engagement (terms_of, balances_of, the templates).
-BALANCE_FIELDS = (
-    "client_id",
-    "name",
+# What a balance reads of an engagement (terms_of, balances_of_rows).
+TERMS_FIELDS = (
     "kind",
-    "status",
     "starts_on",
     "ends_on",
     "expires_on",
@@ -200,20 +220,12 @@ BALANCE_FIELDS = (
 WARNING_SLACK = 100
 
 
-def _usage_gap(on: date):
-    """100 × the minutes used less 80 × the allowance alone (hours × 60): negative is below the warning level."""
-    this_month = EngagementPeriodUsage.objects.filter(engagement=OuterRef("pk"), month=calc.month_start(on)).values(
-        "minutes"
-    )
-    lifetime = (
-        EngagementPeriodUsage.objects.filter(engagement=OuterRef("pk"))
-        .values("engagement")
-        .annotate(total=Sum("minutes"))
-        .values("total")
-    )
+def _usage_gap():
+    """100 × the minutes used (the `usage_columns`) less 80 × the allowance alone (hours × 60): negative is below
+    the warning level."""
     used = Case(
-        When(kind__in=[Engagement.Kind.BUNDLE, Engagement.Kind.PROJECT], then=Coalesce(Subquery(lifetime), 0)),
-        default=Coalesce(Subquery(this_month), 0),
+        When(kind__in=[Engagement.Kind.BUNDLE, Engagement.Kind.PROJECT], then=F("life_minutes")),
+        default=F("month_minutes"),
         output_field=BigIntegerField(),
     )
     hours = Case(

@@ -11,7 +11,8 @@ from collections import defaultdict
 from collections.abc import Iterable
 from datetime import date
 
-from django.db.models import Min, Q, Sum
+from django.db.models import BigIntegerField, Min, OuterRef, Q, Subquery, Sum
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from vadesk.engagements import balance as calc
@@ -52,9 +53,7 @@ def monthly_usage(engagements: Iterable[Engagement], on: date) -> dict[int, dict
     # Engagements needing the same months are asked for together, so the query stays small for any number.
     month = calc.month_start(on)
     lifetime = [e.pk for e in engagements if e.kind in LIFETIME]
-    walked = [
-        e for e in engagements if e.kind == Engagement.Kind.RETAINER and e.rollover_policy != Engagement.Rollover.NONE
-    ]
+    walked = [e for e in engagements if _walks(e)]
     elsewhere = set(lifetime) | {w.pk for w in walked}  # once, not per engagement (it was quadratic)
     monthly = [e.pk for e in engagements if e.pk not in elsewhere]
     # A bundle or project needs only its total: summed in the database, one row per engagement.
@@ -95,6 +94,47 @@ def balances_of(engagements: Iterable[Engagement], on: date) -> dict[int, calc.B
     engagements = list(engagements)
     usage = monthly_usage(engagements, on)
     return {e.pk: calc.balance(terms_of(e), usage.get(e.pk, {}), on, ends_on=e.ends_on) for e in engagements}
+
+
+def usage_columns(on: date) -> dict[str, Coalesce]:
+    """The minutes a balance on `on` reads, as two columns of a query of engagements: the month's kept cell
+    (`month_minutes`) and the total of the engagement's life (`life_minutes`). With them a bundle, a project or a
+    retainer without rollover is balanced without another query (`balances_of_rows`)."""
+    this_month = EngagementPeriodUsage.objects.filter(engagement=OuterRef("pk"), month=calc.month_start(on))
+    lifetime = (
+        EngagementPeriodUsage.objects.filter(engagement=OuterRef("pk"))
+        .values("engagement")
+        .annotate(total=Sum("minutes"))
+        .values("total")
+    )
+    return {
+        "month_minutes": Coalesce(Subquery(this_month.values("minutes")), 0, output_field=BigIntegerField()),
+        "life_minutes": Coalesce(Subquery(lifetime), 0, output_field=BigIntegerField()),
+    }
+
+
+def balances_of_rows(rows: Iterable, on: date) -> dict[int, calc.Balance]:
+    """Balances of engagement rows (anything with an engagement's terms, its `pk` and the `usage_columns(on)`):
+    the same as `balances_of`, but only the retainers whose hours roll over read their months (one query)."""
+    rows = list(rows)
+    walked = [row for row in rows if _walks(row)]
+    usage = monthly_usage(walked, on)
+    month = calc.month_start(on)
+    balances = {}
+    for row in rows:
+        if row.kind in LIFETIME:
+            cells = {month: row.life_minutes}  # a lifetime balance spends the total of every month
+        elif _walks(row):
+            cells = usage.get(row.pk, {})
+        else:
+            cells = {month: row.month_minutes}
+        balances[row.pk] = calc.balance(terms_of(row), cells, on, ends_on=row.ends_on)
+    return balances
+
+
+def _walks(engagement) -> bool:
+    """A retainer whose unused hours roll over: its balance walks the months since the rollover began."""
+    return engagement.kind == Engagement.Kind.RETAINER and engagement.rollover_policy != Engagement.Rollover.NONE
 
 
 def _leave_out(usage: dict[date, int], engagement: Engagement, on: date, entry_id: int) -> None:

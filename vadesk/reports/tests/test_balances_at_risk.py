@@ -10,8 +10,8 @@ from django.utils import timezone
 from vadesk.clients.models import Client
 from vadesk.engagements.models import Engagement
 from vadesk.engagements.tests.factories import make_engagement, make_entry
-from vadesk.reports.overview import balances_at_risk
-from vadesk.timesheets.balances import balances_of
+from vadesk.reports.overview import TERMS_FIELDS, balances_at_risk
+from vadesk.timesheets.balances import balances_of, balances_of_rows, usage_columns
 
 Kind = Engagement.Kind
 
@@ -64,21 +64,36 @@ def spread(acme, assistant):
     return Client.objects.filter(pk=acme.pk)
 
 
-def test_it_finds_the_engagements_a_full_balance_would(spread):
+@pytest.mark.parametrize("shown", [1, 3, 10, 50])
+def test_it_finds_the_engagements_a_full_balance_would(spread, shown):
     today = timezone.localdate()
-    low, excess = balances_at_risk(spread, today)
+    at_risk = balances_at_risk(spread, today, shown=shown)
     expected_low, expected_excess = every_balance(spread, today)
 
-    assert shape(low) == shape(expected_low)
-    assert shape(excess) == shape(expected_excess)
-    assert len(low) == 11 and len(excess) == 3  # the fixture's boundaries are where the comments say
-    assert all(e.client.name == "Acme B.V." for e, _b in low[:10])
+    assert shape(at_risk.running_low) == shape(expected_low[:shown])
+    assert shape(at_risk.excess) == shape(expected_excess[:shown])
+    assert (at_risk.running_low_count, at_risk.excess_count) == (11, 3)  # the boundaries the comments say
+    assert all(e.client.name == "Acme B.V." for e, _b in at_risk.running_low + at_risk.excess)
+
+
+def test_a_balance_from_rows_equals_the_full_balance(spread):
+    """The rows' columns stand for the kept cells: every kind (rollover too) balances as balances_of does, on a
+    day with usage and in a month without."""
+    engagements = list(Engagement.objects.filter(client__in=spread))
+    today = timezone.localdate()
+    for on in (today, today.replace(day=1) - timedelta(days=1), today + timedelta(days=40)):
+        rows = (
+            Engagement.objects.filter(client__in=spread)
+            .annotate(**usage_columns(on))
+            .values_list("pk", *TERMS_FIELDS, "month_minutes", "life_minutes", named=True)
+        )
+        assert balances_of_rows(rows, on) == balances_of(engagements, on)
 
 
 def test_it_reads_only_the_candidates(spread, django_assert_max_num_queries):
     """Below 80 % of the allowance alone nothing is read: the rows handed back are the candidates."""
     with django_assert_max_num_queries(4) as captured:
-        low, _excess = balances_at_risk(spread, timezone.localdate())
+        at_risk = balances_at_risk(spread, timezone.localdate())
     engagements = next(q for q in captured.captured_queries if 'FROM "engagements_engagement"' in q["sql"])
     assert "timesheets_engagementperiodusage" in engagements["sql"]  # the test is in the database
-    assert len(low) == 11
+    assert at_risk.running_low_count == 11

@@ -54,3 +54,91 @@ def _nodes(plan):
     yield plan
     for child in plan.get("Plans", []):
         yield from _nodes(child)
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="the plan is PostgreSQL's")
+def test_the_overdue_invoices_come_from_the_index_of_unpaid_ones(owner, org, acme):
+    """Years of paid invoices are not read to find the few unpaid ones the overview lists, counts and sums."""
+    from vadesk.invoicing.models import Invoice
+    from vadesk.invoicing.services import seller_profile_of
+    from vadesk.reports.overview import overview
+
+    seller = seller_profile_of(org)
+    today = timezone.localdate()
+    Invoice.objects.bulk_create(
+        [
+            Invoice(
+                organisation=org,
+                seller=seller,
+                client=acme,
+                status="final",
+                number=f"F-{n:05d}",
+                issue_date=today - timedelta(days=2000 - n // 5),
+                due_date=today - timedelta(days=1986 - n // 5),
+                period_start=today - timedelta(days=2030 - n // 5),
+                period_end=today - timedelta(days=2001 - n // 5),
+                net_total=100,
+                vat_total=21,
+                gross_total=121,
+                created_by=owner,
+                paid_at=None if n % 100 == 0 else timezone.now(),  # almost all of the history paid
+            )
+            for n in range(10_000)
+        ],
+        batch_size=5_000,
+    )
+    with connection.cursor() as cursor:
+        cursor.execute("ANALYZE invoicing_invoice")
+    nodes = _plan_nodes_of(lambda: overview(owner, org), 'FROM "invoicing_invoice"', "overdue_count")
+
+    invoice_nodes = [node for node in nodes if node.get("Relation Name") == "invoicing_invoice"]
+    walked = [node for node in invoice_nodes if node.get("Index Name") == "invoice_unpaid_by_due_date"]
+    assert walked and not [node for node in invoice_nodes if node["Node Type"] == "Seq Scan"], nodes[0]
+    practice = overview(owner, org)
+    assert (practice.invoices_overdue_count, practice.invoices_overdue_amount) == (100, 12_100)
+    assert len(practice.invoices_overdue) == 10
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="the plan is PostgreSQL's")
+def test_the_owners_outbox_counts_skip_the_sent_messages(owner, org, acme):
+    from vadesk.comms.models import OutboxMessage
+    from vadesk.reports.overview import overview
+
+    now = timezone.now()
+    OutboxMessage.objects.bulk_create(
+        [
+            OutboxMessage(
+                organisation=org,
+                client=acme,
+                kind="update",
+                recipient="ceo@acme.example",
+                message_id=f"<m{n}@t>",
+                state="failed" if n % 500 == 0 else "sent",
+                not_before=now - timedelta(minutes=n),
+            )
+            for n in range(20_000)
+        ],
+        batch_size=5_000,
+    )
+    with connection.cursor() as cursor:
+        cursor.execute("ANALYZE comms_outboxmessage")
+    nodes = _plan_nodes_of(lambda: overview(owner, org), 'FROM "comms_outboxmessage"', 'AS "failed"')
+
+    # An index on the state (the organisation's, or the state's alone: the planner picks by cost) reads the
+    # 40 failed messages, not the 19,960 sent ones.
+    outbox_nodes = [node for node in nodes if node.get("Relation Name") == "comms_outboxmessage"]
+    assert outbox_nodes and all("Index" in node["Node Type"] for node in outbox_nodes), nodes[0]
+    assert sum(node.get("Actual Rows", 0) for node in outbox_nodes) <= 40, nodes[0]
+    assert overview(owner, org).outbox_failed == 40
+
+
+def _plan_nodes_of(read, table: str, marker: str) -> list[dict]:
+    """The plan of the one query `read` runs that reads `table` and holds `marker`, as a flat list of nodes."""
+    from django.test.utils import CaptureQueriesContext
+
+    with CaptureQueriesContext(connection) as captured:
+        read()
+    (sql,) = [q["sql"] for q in captured.captured_queries if table in q["sql"] and marker in q["sql"]]
+    with connection.cursor() as cursor:
+        cursor.execute("EXPLAIN (ANALYZE, FORMAT JSON) " + sql)
+        return list(_nodes(cursor.fetchone()[0][0]["Plan"]))

@@ -53,7 +53,7 @@ def today(request):
     )
     owner = request.membership.is_owner
     practice = overview(request.user, request.membership.organisation, charts=False) if owner else None
-    low = practice.running_low if practice else low_balances(clients, now.date())
+    at_risk = practice.at_risk if practice else balances_at_risk(clients, now.date(), shown=LOW_SHOWN)
     # The week from the kept weekly cells: a busy week is thousands of entries.
     minutes_today, minutes_week = worked_today_and_this_week(request.user.pk, now.date())
     return render(
@@ -63,8 +63,8 @@ def today(request):
             "groups": groups,
             "task_count": len(tasks),
             "running": running,
-            "low": low[:LOW_SHOWN],
-            "low_more": max(0, len(low) - LOW_SHOWN),
+            "low": at_risk.running_low[:LOW_SHOWN],
+            "low_more": max(0, at_risk.running_low_count - LOW_SHOWN),
             "minutes_today": minutes_today,
             "minutes_week": minutes_week,
             "now": now,
@@ -119,9 +119,3 @@ def setup_dismiss(request):
         secure=request.is_secure(),
     )
     return response
-
-
-def low_balances(clients, on):
-    """Engagements at 80 % or more of their hours, worst first: the overview's rule (the first lines name their
-    client; the rest are counted)."""
-    return balances_at_risk(clients, on)[0]
