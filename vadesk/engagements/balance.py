@@ -6,12 +6,14 @@ All amounts are whole minutes; hours are shown only at the edges.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import lru_cache
 from datetime import date
 from decimal import ROUND_HALF_UP, Decimal
 
 WARNING_PERCENT = 80
 
 
+@lru_cache(maxsize=1024)  # pure, called for every engagement balanced: a practice has few distinct hours
 def hours_to_minutes(hours: Decimal | None) -> int | None:
     if hours is None:
         return None

@@ -167,11 +167,14 @@ def invoice_list(request):
     )
 
 
-def _line_url(invoice: Invoice) -> tuple[str, str]:
-    """The URL of a line of this invoice around its id: (before, after), for rows that only add their id."""
+def _line_url(invoice: Invoice) -> dict[str, str]:
+    """The URL of a line of this invoice around its id (`before`, `after`), for rows that only add their id.
+
+    Named, not a pair: a template's `pair.0` first fails as an attribute and lists the tuple's `dir()`, twice a
+    line."""
     url = reverse("invoicing:line_edit", args=[invoice.pk, 0])
     cut = url.rindex("/0/") + 1
-    return url[:cut], url[cut + 1 :]
+    return {"before": url[:cut], "after": url[cut + 1 :]}
 
 
 def _clients_found(request, q: str) -> tuple[list[Client], bool]:

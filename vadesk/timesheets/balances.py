@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Iterable
-from datetime import date
+from datetime import date, tzinfo
 
 from django.db.models import BigIntegerField, Min, OuterRef, Q, Subquery, Sum
 from django.db.models.functions import Coalesce
@@ -22,12 +22,14 @@ from vadesk.timesheets.models import EngagementPeriodUsage, TimeEntry
 LIFETIME = (Engagement.Kind.BUNDLE, Engagement.Kind.PROJECT)
 
 
-def terms_of(engagement: Engagement) -> calc.Terms:
+def terms_of(engagement: Engagement, zone: tzinfo | None = None) -> calc.Terms:
+    """The terms a balance is computed from; `zone` is the time zone of the day it was entered (the current one
+    unless given: a caller balancing hundreds passes it once)."""
     allowance = {
         Engagement.Kind.BUNDLE: engagement.bundle_hours,
         Engagement.Kind.RETAINER: engagement.monthly_hours,
         Engagement.Kind.PROJECT: engagement.budget_hours,
-    }.get(Engagement.Kind(engagement.kind))
+    }.get(engagement.kind)  # a kind's value is its choice's key (TextChoices are strings)
     return calc.Terms(
         kind=engagement.kind,
         starts_on=engagement.starts_on,
@@ -35,13 +37,13 @@ def terms_of(engagement: Engagement) -> calc.Terms:
         rollover=engagement.rollover_policy,
         rollover_cap=calc.hours_to_minutes(engagement.rollover_cap_hours) or 0,
         expires_on=engagement.expires_on,
-        accrues_from=_recorded_on(engagement),
+        accrues_from=_recorded_on(engagement, zone),
     )
 
 
-def _recorded_on(engagement: Engagement) -> date | None:
+def _recorded_on(engagement: Engagement, zone: tzinfo | None = None) -> date | None:
     """The day the engagement was entered: a back-dated retainer rolls nothing over from before it."""
-    return timezone.localdate(engagement.created_at) if engagement.created_at else None
+    return timezone.localdate(engagement.created_at, zone) if engagement.created_at else None
 
 
 def monthly_usage(engagements: Iterable[Engagement], on: date) -> dict[int, dict[date, int]]:
@@ -77,8 +79,9 @@ def monthly_usage(engagements: Iterable[Engagement], on: date) -> dict[int, dict
 
 def _by_first_month(retainers: list[Engagement]) -> dict[date, list[int]]:
     groups: dict[date, list[int]] = defaultdict(list)
+    zone = timezone.get_current_timezone()
     for retainer in retainers:
-        terms = terms_of(retainer)
+        terms = terms_of(retainer, zone)
         groups[calc.month_start(max(terms.starts_on, terms.accrues_from or terms.starts_on))].append(retainer.pk)
     return groups
 
@@ -120,6 +123,7 @@ def balances_of_rows(rows: Iterable, on: date) -> dict[int, calc.Balance]:
     walked = [row for row in rows if _walks(row)]
     usage = monthly_usage(walked, on)
     month = calc.month_start(on)
+    zone = timezone.get_current_timezone()
     balances = {}
     for row in rows:
         if row.kind in LIFETIME:
@@ -128,7 +132,7 @@ def balances_of_rows(rows: Iterable, on: date) -> dict[int, calc.Balance]:
             cells = usage.get(row.pk, {})
         else:
             cells = {month: row.month_minutes}
-        balances[row.pk] = calc.balance(terms_of(row), cells, on, ends_on=row.ends_on)
+        balances[row.pk] = calc.balance(terms_of(row, zone), cells, on, ends_on=row.ends_on)
     return balances
 
 
