@@ -6,9 +6,9 @@ All amounts are whole minutes; hours are shown only at the edges.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from functools import lru_cache
 from datetime import date
 from decimal import ROUND_HALF_UP, Decimal
+from functools import lru_cache
 
 WARNING_PERCENT = 80
 
