@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Iterable
 from datetime import date, tzinfo
+from decimal import Decimal
 
 from django.db.models import BigIntegerField, Min, OuterRef, Q, Subquery, Sum
 from django.db.models.functions import Coalesce
@@ -25,11 +26,12 @@ LIFETIME = (Engagement.Kind.BUNDLE, Engagement.Kind.PROJECT)
 def terms_of(engagement: Engagement, zone: tzinfo | None = None) -> calc.Terms:
     """The terms a balance is computed from; `zone` is the time zone of the day it was entered (the current one
     unless given: a caller balancing hundreds passes it once)."""
-    allowance = {
+    allowances: dict[str, Decimal | None] = {  # keyed by the kinds' values: a row's kind is a plain string
         Engagement.Kind.BUNDLE: engagement.bundle_hours,
         Engagement.Kind.RETAINER: engagement.monthly_hours,
         Engagement.Kind.PROJECT: engagement.budget_hours,
-    }.get(engagement.kind)  # a kind's value is its choice's key (TextChoices are strings)
+    }
+    allowance = allowances.get(engagement.kind)
     return calc.Terms(
         kind=engagement.kind,
         starts_on=engagement.starts_on,
@@ -70,7 +72,9 @@ def monthly_usage(engagements: Iterable[Engagement], on: date) -> dict[int, dict
     # condition has one term per distinct start, not per engagement.
     cells = Q(engagement_id__in=monthly, month=month)
     for first, ids in _by_first_month(walked).items():
-        cells |= Q(engagement_id__in=ids, month__gte=first, month__lte=month)
+        # Balanced for a month before the rollover began (a back-dated retainer's early months): that month's
+        # own cell, which the walk then reads as the month's usage.
+        cells |= Q(engagement_id__in=ids, month__gte=min(first, month), month__lte=month)
     months = EngagementPeriodUsage.objects.filter(cells).values_list("engagement_id", "month", "minutes")
     for engagement_id, cell_month, minutes in totals.union(months, all=True):
         usage[engagement_id][cell_month] = minutes
