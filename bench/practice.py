@@ -147,9 +147,9 @@ def seed(*, clients: int, tasks: int, entries: int, shape: Shape = Shape()) -> S
         _seed_entries(rng, task_rows, entries)
         _seed_comms(rng, client_rows, assistants)
         _seed_agenda(organisation, client_rows[0][0])
-        _rebuild_aggregates()
         client_user = _seed_client_user(organisation, client_rows[0][0])
         _seed_invoice_history(organisation, client_rows, owner)
+        _rebuild_aggregates()
     _analyse()
     facts = len(client_rows) * 5
     seeded = Seeded(
@@ -720,7 +720,8 @@ def _rebuild_aggregates() -> None:
     from django.core.management import call_command, get_commands
 
     commands = get_commands()
-    for command in ("usage_rebuild", "open_work_rebuild"):  # the kept usage; the kept open work (issue 13)
+    # The kept usage, open work and revenue (issue 13).
+    for command in ("usage_rebuild", "open_work_rebuild", "revenue_rebuild"):
         if command in commands:
             call_command(command, verbosity=0)
 

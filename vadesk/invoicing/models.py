@@ -564,3 +564,22 @@ class InvoiceDispatch(models.Model):
 
     class Meta:
         ordering = ["-sent_at", "-id"]
+
+
+class RevenueMonth(models.Model):
+    """The organisation's own revenue per month of issue, kept: the net of its final invoices less its final credit
+    notes, in cents. An invoice issued on a client's behalf (with a buyer) is the client's revenue, not kept here.
+
+    Finalising adds each document to its month in the transaction that makes it final (`invoicing.revenue`);
+    `manage.py revenue_rebuild` recomputes the months from the invoices (after an import or a repair). The owner's
+    dashboard reads twelve rows instead of summing a year of invoices."""
+
+    organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="+")
+    month = models.DateField(help_text="first day of the month of issue")
+    net_cents = models.BigIntegerField(default=0)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["organisation", "month"], name="one_revenue_row_per_month")]
+
+    def __str__(self) -> str:
+        return f"{self.organisation_id} {self.month:%Y-%m} {self.net_cents}"

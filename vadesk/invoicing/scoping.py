@@ -1,10 +1,11 @@
 """Deny by default: every page and endpoint loads invoices and credit notes through these helpers."""
 
-from django.db.models import Q
+from django.db.models import Q, QuerySet
 
+from vadesk.accounts.access import reach_of
 from vadesk.accounts.models import Person
 from vadesk.clients.scoping import clients_for, get_in_reach, portal_clients
-from vadesk.invoicing.models import Invoice, InvoiceQuerySet
+from vadesk.invoicing.models import Invoice, InvoiceQuerySet, RevenueMonth
 
 
 def invoices_for(person: Person, *, write: bool = False, organisation: int | None = None) -> InvoiceQuerySet:
@@ -30,3 +31,10 @@ def invoice_for(person: Person, pk: object, *, write: bool = False, organisation
         "client", "buyer", "seller__organisation", "seller__on_behalf_of", "credit_of"
     )
     return get_in_reach(invoices, pk)
+
+
+def revenue_months_for(person: Person, organisation: int) -> QuerySet[RevenueMonth]:
+    """The organisation's kept revenue per month: all of its own invoices', so only its owners read it."""
+    if organisation not in reach_of(person).owner_of:
+        return RevenueMonth.objects.none()
+    return RevenueMonth.objects.filter(organisation_id=organisation)

@@ -28,7 +28,6 @@ from django.db.models import (
     When,
     Window,
 )
-from django.db.models.functions import Abs
 from django.utils import timezone
 
 from vadesk.accounts.models import Membership, Organisation, Person
@@ -41,7 +40,8 @@ from vadesk.comms.scoping import outbox_of
 from vadesk.engagements import balance as calc
 from vadesk.engagements.models import Engagement
 from vadesk.invoicing.models import Invoice
-from vadesk.invoicing.scoping import invoices_for
+from vadesk.invoicing.revenue import as_money
+from vadesk.invoicing.scoping import invoices_for, revenue_months_for
 from vadesk.reports.figures import balance_after
 from vadesk.tasks.models import Task
 from vadesk.tasks.open_work import Work, open_work, overdue_first
@@ -325,7 +325,8 @@ def hours_per_week(clients, monday: date, weeks: int = WEEKS) -> list[tuple[date
 
 
 def revenue_per_month(person: Person, organisation: Organisation, today: date, months: int = MONTHS):
-    """Net invoiced per month of issue, the last `months` months: final invoices less final credit notes."""
+    """Net invoiced per month of issue, the last `months` months up to today's: final invoices less final credit
+    notes, from the kept months (`vadesk.invoicing.revenue`; on a client's behalf is the client's revenue)."""
     first = calc.month_start(today)
     for _ in range(months - 1):
         first = calc.month_start(first - timedelta(days=1))
@@ -334,19 +335,9 @@ def revenue_per_month(person: Person, organisation: Organisation, today: date, m
     for _ in range(months):
         totals[month] = Decimal("0.00")
         month = calc.next_month(month)
-    rows = (
-        invoices_for(person, write=True, organisation=organisation.pk)
-        .final()
-        .filter(issue_date__range=(first, today), buyer__isnull=True)  # on a client's behalf: the client's revenue
-        .values_list("issue_date", "kind")
-        .annotate(net=Sum(Abs("net_total")))  # summed per day in the database: at most a year of days
-        .order_by()
-    )
-    for issued, kind, net in rows:
-        if issued is None:
-            continue
-        sign = -1 if kind == Invoice.Kind.CREDIT_NOTE else 1
-        totals[calc.month_start(issued)] += sign * (net or 0)
+    kept = revenue_months_for(person, organisation.pk).filter(month__range=(first, calc.month_start(today)))
+    for month, cents in kept.values_list("month", "net_cents"):
+        totals[month] = as_money(cents)
     return sorted(totals.items())
 
 

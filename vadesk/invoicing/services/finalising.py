@@ -21,6 +21,7 @@ from vadesk.invoicing.models import (
     NumberSequence,
     SellerProfile,
 )
+from vadesk.invoicing.revenue import revenue_add
 from vadesk.invoicing.services.common import require_draft, require_owner, require_staff
 from vadesk.invoicing.vat import VatRefusal
 from vadesk.lib.hooks import Hook
@@ -196,6 +197,7 @@ def invoice_finalise(*, by: Person, invoice: Invoice, issue_date: date | None = 
         invoice.number = _next_number(invoice.seller, issue_date.year)
         invoice.status, invoice.finalised_by, invoice.finalised_at = Invoice.Status.FINAL, by, timezone.now()
         invoice.save()
+        revenue_add(invoice)  # the owner's revenue of the month, kept
         time_entries_lock(
             entries=TimeEntry.objects.filter(invoice_link__line__invoice=invoice), reference=invoice.number
         )
