@@ -28,6 +28,7 @@ from django.db.models import (
     When,
     Window,
 )
+from django.db.models.functions import Abs
 from django.utils import timezone
 
 from vadesk.accounts.models import Membership, Organisation, Person
@@ -325,8 +326,9 @@ def hours_per_week(clients, monday: date, weeks: int = WEEKS) -> list[tuple[date
 
 
 def revenue_per_month(person: Person, organisation: Organisation, today: date, months: int = MONTHS):
-    """Net invoiced per month of issue, the last `months` months up to today's: final invoices less final credit
-    notes, from the kept months (`vadesk.invoicing.revenue`; on a client's behalf is the client's revenue)."""
+    """Net invoiced per month of issue, the last `months` months up to today: final invoices less final credit
+    notes, the months before this one from the kept months (`vadesk.invoicing.revenue`), this one's from its
+    documents issued up to today (on a client's behalf is the client's revenue)."""
     first = calc.month_start(today)
     for _ in range(months - 1):
         first = calc.month_start(first - timedelta(days=1))
@@ -335,9 +337,22 @@ def revenue_per_month(person: Person, organisation: Organisation, today: date, m
     for _ in range(months):
         totals[month] = Decimal("0.00")
         month = calc.next_month(month)
-    kept = revenue_months_for(person, organisation.pk).filter(month__range=(first, calc.month_start(today)))
+    this_month = calc.month_start(today)
+    kept = revenue_months_for(person, organisation.pk).filter(month__gte=first, month__lt=this_month)
     for month, cents in kept.values_list("month", "net_cents"):
         totals[month] = as_money(cents)
+    # This month's so far from its documents (a month's at most): one may be dated later this month, and is not
+    # revenue yet on the day the overview is read for.
+    documents = (
+        invoices_for(person, write=True, organisation=organisation.pk)
+        .final()
+        .filter(issue_date__range=(this_month, today), buyer__isnull=True)
+        .values_list("kind")
+        .annotate(net=Sum(Abs("net_total")))
+        .order_by()
+    )
+    for kind, net in documents:
+        totals[this_month] += (-1 if kind == Invoice.Kind.CREDIT_NOTE else 1) * (net or 0)
     return sorted(totals.items())
 
 

@@ -1,5 +1,5 @@
 """The organisation's own revenue per month, kept (vadesk.invoicing.revenue), filled from the final invoices there
-are with the rule finalising adds by (`revenue_of`)."""
+are with the rule finalising adds by (`revenue_of`), written out here on the historical models."""
 
 from collections import Counter
 
@@ -8,7 +8,9 @@ from django.db import migrations, models
 
 
 def keep_revenue(apps, schema_editor):
-    from vadesk.invoicing.revenue import revenue_of
+    def revenue_of(invoice):  # vadesk.invoicing.revenue.revenue_of as it was when this migration was written
+        cents = int((abs(invoice.net_total) * 100).to_integral_value())
+        return -cents if invoice.kind == "credit_note" else cents
 
     Invoice = apps.get_model("invoicing", "Invoice")
     RevenueMonth = apps.get_model("invoicing", "RevenueMonth")

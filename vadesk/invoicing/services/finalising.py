@@ -197,10 +197,10 @@ def invoice_finalise(*, by: Person, invoice: Invoice, issue_date: date | None = 
         invoice.number = _next_number(invoice.seller, issue_date.year)
         invoice.status, invoice.finalised_by, invoice.finalised_at = Invoice.Status.FINAL, by, timezone.now()
         invoice.save()
-        revenue_add(invoice)  # the owner's revenue of the month, kept
         time_entries_lock(
             entries=TimeEntry.objects.filter(invoice_link__line__invoice=invoice), reference=invoice.number
         )
+        revenue_add(invoice)  # the kept revenue of the month, last of the writes: its row is locked the shortest
         invoice_finalised.fire(invoice=invoice, by=by)
     return invoice
 
