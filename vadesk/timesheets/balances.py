@@ -72,9 +72,7 @@ def monthly_usage(engagements: Iterable[Engagement], on: date) -> dict[int, dict
     # condition has one term per distinct start, not per engagement.
     cells = Q(engagement_id__in=monthly, month=month)
     for first, ids in _by_first_month(walked).items():
-        # Balanced for a month before the rollover began (a back-dated retainer's early months): that month's
-        # own cell, which the walk then reads as the month's usage.
-        cells |= Q(engagement_id__in=ids, month__gte=min(first, month), month__lte=month)
+        cells |= Q(engagement_id__in=ids, month__gte=first, month__lte=month)
     months = EngagementPeriodUsage.objects.filter(cells).values_list("engagement_id", "month", "minutes")
     for engagement_id, cell_month, minutes in totals.union(months, all=True):
         usage[engagement_id][cell_month] = minutes

@@ -1,6 +1,6 @@
 """Balances read from real time entries: balance_of and balances_of."""
 
-from datetime import UTC, date, datetime
+from datetime import date
 from decimal import Decimal
 
 import pytest
@@ -122,20 +122,6 @@ def test_a_full_rollover_accumulates_everything_left(acme, assistant):
 
     assert balance_of(retainer, FEB).rolled_over == 120
     assert (balance_of(retainer, MAR).rolled_over, balance_of(retainer, MAR).available) == (420, 1020)
-
-
-def test_a_back_dated_retainer_shows_the_usage_of_a_month_before_it_was_entered(acme, assistant):
-    """Entered in March, started in January: February rolls nothing over, yet its hours were used and count
-    (the invoice draft bills February's excess from this balance)."""
-    retainer = retainer_with(acme, Rollover.ALL)
-    Engagement.objects.filter(pk=retainer.pk).update(created_at=datetime(2026, 3, 10, 9, tzinfo=UTC))
-    retainer.refresh_from_db()
-    make_entry(retainer, assistant, date(2026, 2, 10), 720)  # 12 of 10 hours
-
-    february = balance_of(retainer, FEB)
-    assert (february.rolled_over, february.used, february.excess) == (0, 720, 120)
-    assert balances_of([retainer], FEB)[retainer.pk] == february
-    assert balance_of(retainer, MAR).rolled_over == 0  # nothing accrues before the day it was entered
 
 
 def test_a_retainer_month_beyond_its_hours_shows_the_excess_for_that_month_only(acme, assistant):
