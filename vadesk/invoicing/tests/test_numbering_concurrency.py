@@ -1,4 +1,5 @@
-"""Two owners finalising at the same moment get consecutive numbers, on PostgreSQL with real row locks."""
+"""Two owners finalising at the same moment get consecutive numbers, on PostgreSQL with real row locks; the month's
+kept revenue counts every one of them, also with a rebuild of it running at the same moment."""
 
 import importlib
 import threading
@@ -11,7 +12,8 @@ from django.db import connection, connections
 
 from vadesk.accounts.models import Membership
 from vadesk.conftest import make_person
-from vadesk.invoicing.models import Invoice
+from vadesk.invoicing.models import Invoice, RevenueMonth
+from vadesk.invoicing.revenue import revenue_rebuild
 from vadesk.invoicing.services import invoice_draft_create, invoice_finalise, invoice_line_save
 from vadesk.invoicing.tests.conftest import PERIOD
 
@@ -34,8 +36,17 @@ def test_concurrent_finalising_gives_consecutive_numbers_without_gaps(seller, ow
             by=owner, invoice=draft, description=f"Work {i}", quantity=Decimal(1), unit="C62", unit_price=Decimal(100)
         )
         drafts.append(draft)
-    barrier = threading.Barrier(len(drafts))
+    barrier = threading.Barrier(len(drafts) + 1)
     errors: list[BaseException] = []
+
+    def rebuild():
+        try:
+            barrier.wait()
+            revenue_rebuild([org.pk])
+        except BaseException as exc:
+            errors.append(exc)
+        finally:
+            connections.close_all()
 
     def finalise(draft, by):
         try:
@@ -49,6 +60,7 @@ def test_concurrent_finalising_gives_consecutive_numbers_without_gaps(seller, ow
     threads = [
         threading.Thread(target=finalise, args=(d, owner if i % 2 else second_owner)) for i, d in enumerate(drafts)
     ]
+    threads.insert(len(threads) // 2, threading.Thread(target=rebuild))
     for t in threads:
         t.start()
     for t in threads:
@@ -56,3 +68,6 @@ def test_concurrent_finalising_gives_consecutive_numbers_without_gaps(seller, ow
     assert errors == []
     numbers = sorted(Invoice.objects.final().values_list("number", flat=True))
     assert numbers == [f"2026-{n:04d}" for n in range(1, 9)]
+    assert list(RevenueMonth.objects.values_list("organisation", "month", "net_cents")) == [
+        (org.pk, date(2026, 11, 1), 8 * 100_00)
+    ]

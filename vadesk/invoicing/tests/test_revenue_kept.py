@@ -8,6 +8,7 @@ from datetime import date, datetime
 from decimal import Decimal
 
 import pytest
+from django.apps import apps
 from django.utils import timezone
 
 from vadesk.engagements.balance import month_start
@@ -118,3 +119,53 @@ def test_the_dashboard_charts_the_kept_months_and_this_month_up_to_today(org, ow
     earlier = overview(owner, org, now=timezone.make_aware(datetime(2026, 10, 20, 10)))
     assert dict(earlier.revenue_per_month)[date(2026, 3, 1)] == Decimal("42.00")
     assert sum(amount for month, amount in earlier.revenue_per_month if month >= date(2026, 10, 1)) == 0
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_a_rebuild_during_a_finalisation_counts_it(org, owner, seller, billable_acme, monkeypatch):
+    """The finalisation has added to its month and not yet committed when the rebuild starts: the rebuild waits
+    for it (its table lock) and counts it, instead of reading without it and writing its month over."""
+    import threading
+    import time
+
+    from django.db import connection, connections
+
+    from vadesk.invoicing.services.finalising import invoice_finalised
+
+    if connection.vendor != "postgresql":
+        pytest.skip("needs PostgreSQL's concurrent writers; SQLite serialises them")
+    importlib.import_module("vadesk.invoicing.migrations.0002_vat_rates").seed(apps, None)  # flushed by the test
+    free_invoice(owner, billable_acme, "50.00", date(2026, 11, 1))  # November's row exists: the finaliser updates it
+    draft = invoice_draft_create(by=owner, client=billable_acme, period_start=PERIOD[0], period_end=PERIOD[1])
+    invoice_line_save(by=owner, invoice=draft, description="Event", quantity=Decimal("1"), unit_price=Decimal("100"))
+    added, go = threading.Event(), threading.Event()
+
+    def pause(**_event):  # inside the finalising transaction, after the month was added
+        added.set()
+        go.wait(10)
+
+    monkeypatch.setattr(invoice_finalised, "_listeners", [*invoice_finalised._listeners, pause])
+    errors: list[BaseException] = []
+
+    def run(work):
+        try:
+            work()
+        except BaseException as exc:
+            errors.append(exc)
+        finally:
+            connections.close_all()
+
+    finaliser = threading.Thread(
+        target=run, args=(lambda: invoice_finalise(by=owner, invoice=draft, issue_date=date(2026, 11, 2)),)
+    )
+    finaliser.start()
+    assert added.wait(10)
+    rebuild = threading.Thread(target=run, args=(lambda: revenue_rebuild([org.pk]),))
+    rebuild.start()
+    time.sleep(0.5)  # the rebuild reaches its lock (or, without one, reads and deletes before the commit)
+    go.set()
+    finaliser.join(10)
+    rebuild.join(10)
+    assert errors == []
+    assert kept(org) == counted(org) == {date(2026, 11, 1): Decimal("150.00")}
