@@ -28,7 +28,6 @@ from django.db.models import (
     When,
     Window,
 )
-from django.db.models.functions import Abs
 from django.utils import timezone
 
 from vadesk.accounts.models import Membership, Organisation, Person
@@ -41,7 +40,7 @@ from vadesk.comms.scoping import outbox_of
 from vadesk.engagements import balance as calc
 from vadesk.engagements.models import Engagement
 from vadesk.invoicing.models import Invoice
-from vadesk.invoicing.revenue import as_money
+from vadesk.invoicing.revenue import as_money, month_so_far
 from vadesk.invoicing.scoping import invoices_for, revenue_months_for
 from vadesk.reports.figures import balance_after
 from vadesk.tasks.models import Task
@@ -341,18 +340,7 @@ def revenue_per_month(person: Person, organisation: Organisation, today: date, m
     kept = revenue_months_for(person, organisation.pk).filter(month__gte=first, month__lt=this_month)
     for month, cents in kept.values_list("month", "net_cents"):
         totals[month] = as_money(cents)
-    # This month's so far from its documents (a month's at most): one may be dated later this month, and is not
-    # revenue yet on the day the overview is read for.
-    documents = (
-        invoices_for(person, write=True, organisation=organisation.pk)
-        .final()
-        .filter(issue_date__range=(this_month, today), buyer__isnull=True)
-        .values_list("kind")
-        .annotate(net=Sum(Abs("net_total")))
-        .order_by()
-    )
-    for kind, net in documents:
-        totals[this_month] += (-1 if kind == Invoice.Kind.CREDIT_NOTE else 1) * (net or 0)
+    totals[this_month] = month_so_far(invoices_for(person, write=True, organisation=organisation.pk), today)
     return sorted(totals.items())
 
 
